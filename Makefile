@@ -1,0 +1,106 @@
+# Report server for Linux: build, run and test.
+#
+#   make            build the release binaries into bin/
+#   make run        install missing Debian packages, build, create a demo
+#                   state root under ./demo and start the services
+#   make test       install missing packages, build release and
+#                   ASan+UBSan, run unit and integration tests
+#   make bench      benchmarks against their real peers (not tests)
+#
+# Layout: every src/<module>/*.c is library code, one static library per
+# module; src/<daemon>/main.c becomes bin/<daemon> and src/tools/<tool>.c
+# becomes bin/<tool>.  tests/unit/test_*.c are cmocka programs.
+
+CC       ?= gcc
+VERSION  := 0.1.0
+PKGS     := libssl libcrypto sqlite3 libxml-2.0 libpq libh2o-evloop libsystemd xlsxwriter
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+WARN     := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wvla
+# libh2o-evloop's .pc file leaves out the flag that selects its own loop.
+DEFS     := -D_GNU_SOURCE -DH2O_USE_LIBUV=0 -DRS_VERSION='"$(VERSION)"'
+CFLAGS_release := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+CFLAGS_asan    := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+                  -fno-sanitize-recover=undefined
+LDFLAGS_asan   := -fsanitize=address,undefined
+
+NPROC    := $(shell nproc 2>/dev/null || echo 2)
+MODE     ?= release
+BUILDDIR ?= build
+OUT      := $(BUILDDIR)/$(MODE)
+BINDIR   := $(if $(filter release:build,$(MODE):$(BUILDDIR)),bin,$(OUT)/bin)
+CFLAGS_ALL := -std=c17 $(WARN) $(DEFS) $(CFLAGS_$(MODE)) -Isrc $(PKG_CFLAGS) $(CFLAGS)
+LIBS     := -Wl,--as-needed $(PKG_LIBS) -lpam -lcrypt -lhpdf -lz -lm -lpthread
+
+# Each module is one static library.  A program links the modules named in
+# DEPS_<program> (set in src/<module>/module.mk), in that order: a module
+# before the modules it uses, common last.  Keeping the lists explicit keeps
+# the dependency direction visible, and a module being edited cannot break
+# the build of programs that do not use it.
+MODULES  := $(filter-out tools,$(notdir $(wildcard src/*)))
+-include $(wildcard src/*/module.mk)
+MAINS    := $(wildcard src/*/main.c)
+TOOLS    := $(wildcard src/tools/*.c)
+modsrc    = $(filter-out src/$(1)/main.c,$(wildcard src/$(1)/*.c))
+modlib    = $(OUT)/lib/lib$(1).a
+PROGS    := $(patsubst src/%/main.c,$(BINDIR)/%,$(MAINS)) \
+            $(patsubst src/tools/%.c,$(BINDIR)/%,$(TOOLS))
+UNITSRC  := $(wildcard tests/unit/test_*.c)
+UNITBIN  := $(UNITSRC:tests/unit/%.c=$(OUT)/tests/%)
+deplibs   = $(foreach d,$(or $(DEPS_$(1)),common),$(call modlib,$(d)))
+
+.PHONY: all build deps run test unit bench clean check
+all: build
+build: $(PROGS)
+
+define module_rule
+$(call modlib,$(1)): $(patsubst %.c,$(OUT)/%.o,$(call modsrc,$(1)))
+	@mkdir -p $$(@D)
+	rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach m,$(MODULES),$(eval $(call module_rule,$(m))))
+
+$(OUT)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+define prog_rule
+$(2): $(3) $$(call deplibs,$(1))
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS_$$(MODE)) -o $$@ $$^ $$(LIBS) $(4)
+endef
+$(foreach p,$(MAINS),$(eval $(call prog_rule,$(patsubst src/%/main.c,%,$(p)),$(patsubst src/%/main.c,$(BINDIR)/%,$(p)),$(OUT)/$(p:.c=.o))))
+$(foreach p,$(TOOLS),$(eval $(call prog_rule,$(notdir $(p:.c=)),$(BINDIR)/$(notdir $(p:.c=)),$(OUT)/$(p:.c=.o))))
+$(foreach p,$(UNITSRC),$(eval $(call prog_rule,$(notdir $(p:.c=)),$(OUT)/tests/$(notdir $(p:.c=)),$(OUT)/$(p:.c=.o),-lcmocka)))
+
+unit: $(UNITBIN)
+
+deps:
+	@./scripts/deps.sh
+
+# The test build: release binaries (what users run) and an ASan+UBSan
+# build that the whole suite runs against.
+test: deps
+	$(MAKE) -j$(NPROC) build
+	$(MAKE) -j$(NPROC) MODE=asan build unit
+	@./tests/run.sh
+
+# Run only the tests whose path contains T, e.g. make check T=certstore
+check:
+	$(MAKE) -j$(NPROC) MODE=asan build unit
+	@./tests/run.sh $(T)
+
+run: deps
+	$(MAKE) -j$(NPROC) build
+	@./scripts/demo.sh
+
+bench: deps
+	$(MAKE) -j$(NPROC) build
+	@./bench/run.sh
+
+clean:
+	rm -rf build bin
+
+-include $(shell find $(OUT) -name '*.d' 2>/dev/null)
+.SECONDARY:
