@@ -84,12 +84,12 @@ deps:
 test: deps
 	$(MAKE) -j$(NPROC) build
 	$(MAKE) -j$(NPROC) MODE=asan build unit
-	@./tests/run.sh
+	@RS_TEST_BUILD=$(abspath $(BUILDDIR))/asan ./tests/run.sh
 
 # Run only the tests whose path contains T, e.g. make check T=certstore
 check:
 	$(MAKE) -j$(NPROC) MODE=asan build unit
-	@./tests/run.sh $(T)
+	@RS_TEST_BUILD=$(abspath $(BUILDDIR))/asan ./tests/run.sh $(T)
 
 run: deps
 	$(MAKE) -j$(NPROC) build
