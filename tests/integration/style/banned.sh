@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The functions STYLE.md B12 bans never appear in src/ (a call, not a word in
+# a comment): strcpy, strcat, sprintf, vsprintf, gets, atoi, atol, strtok,
+# system, popen, and the non-_r time functions.
+. "$(dirname "$0")/../lib.sh"
+cd "$RS_SRC"
+for fn in strcpy strcat sprintf vsprintf gets atoi atol strtok system popen \
+    localtime gmtime ctime asctime; do
+	hits=$(grep -rnE "(^|[^_a-zA-Z0-9.>])$fn[[:space:]]*\(" src \
+	    --include='*.c' --include='*.h' |
+	    grep -vE '^[^:]+:[0-9]+:[[:space:]]*(\*|/\*|//)' || true)
+	if [ -z "$hits" ]; then ok "no $fn() in src/"; else
+		not_ok "no $fn() in src/" "$hits"; fi
+done
+# Source files end with a newline and have no trailing whitespace.
+bad=$(grep -rlnE '[[:space:]]+$' src --include='*.c' --include='*.h' || true)
+expect_eq "no trailing whitespace in src/" "$bad" ""
+done_testing
