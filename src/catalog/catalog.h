@@ -1,0 +1,274 @@
+/*
+ * catalog.h: the report server database.  Folders, reports, shared data
+ * sources, data sets and resources (the catalog items), the built-in user
+ * accounts, and role assignments (item policies inherited down the folder
+ * tree unless an item breaks inheritance, and system policies).
+ *
+ * Two backends behind one interface: SQLite (one file, WAL, the default)
+ * and PostgreSQL (libpq connection string), with the same schema, the same
+ * queries and the same behaviour.  The schema is versioned: catalog_create
+ * makes the newest, catalog_upgrade brings an older database up in one
+ * transaction, and catalog_open refuses a database of another version
+ * with a message naming the command that fixes it.
+ *
+ * This module knows nothing about HTTP, passwords in clear or rendering:
+ * password hashes come in already made (see reportserver's auth), and item
+ * content is stored as given.
+ *
+ * A struct catalog is safe to share between threads (one mutex per
+ * handle).  Errors: RS_E_NOTFOUND (database not created, item missing),
+ * RS_E_EXISTS, RS_E_BADINPUT (bad name or path, bad move), RS_E_DB
+ * (database unusable, wrong version), RS_E_BUSY (locked), RS_E_LIMIT.
+ */
+#ifndef RS_CATALOG_CATALOG_H
+#define RS_CATALOG_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+
+#define CATALOG_SCHEMA_VERSION	2
+#define CATALOG_PATH_MAX	260	/* rsItemPathLengthExceeded */
+#define CATALOG_NAME_MAX	260
+#define CATALOG_ID_LEN		36
+
+/* Catalog.Type codes of the original's ReportServer database. */
+enum catalog_type {
+	CATALOG_FOLDER = 1,
+	CATALOG_REPORT = 2,
+	CATALOG_RESOURCE = 3,
+	CATALOG_DATASOURCE = 5,
+	CATALOG_DATASET = 8,
+};
+
+/* Item roles (bits). */
+#define CATALOG_ROLE_BROWSER		0x01u
+#define CATALOG_ROLE_CONTENT_MANAGER	0x02u
+#define CATALOG_ROLE_PUBLISHER		0x04u
+#define CATALOG_ROLE_MY_REPORTS		0x08u
+#define CATALOG_ROLE_REPORT_BUILDER	0x10u
+/* System roles (bits, a separate space). */
+#define CATALOG_ROLE_SYSTEM_ADMIN	0x01u
+#define CATALOG_ROLE_SYSTEM_USER	0x02u
+
+/* Item tasks (bits), the union of a user's roles on an item. */
+#define CATALOG_T_VIEW_REPORTS		0x0001u
+#define CATALOG_T_VIEW_RESOURCES	0x0002u
+#define CATALOG_T_VIEW_FOLDERS		0x0004u
+#define CATALOG_T_VIEW_DATASOURCES	0x0008u
+#define CATALOG_T_VIEW_MODELS		0x0010u
+#define CATALOG_T_MANAGE_REPORTS	0x0020u
+#define CATALOG_T_MANAGE_RESOURCES	0x0040u
+#define CATALOG_T_MANAGE_FOLDERS	0x0080u
+#define CATALOG_T_MANAGE_DATASOURCES	0x0100u
+#define CATALOG_T_MANAGE_MODELS		0x0200u
+#define CATALOG_T_CREATE_LINKED		0x0400u
+#define CATALOG_T_SET_SECURITY		0x0800u
+#define CATALOG_T_MANAGE_SUBSCRIPTIONS	0x1000u
+#define CATALOG_T_MANAGE_ALL_SUBS	0x2000u
+#define CATALOG_T_MANAGE_HISTORY	0x4000u
+#define CATALOG_T_CONSUME_REPORTS	0x8000u
+/* System tasks (bits). */
+#define CATALOG_S_EXECUTE_DEFS		0x01u
+#define CATALOG_S_MANAGE_JOBS		0x02u
+#define CATALOG_S_MANAGE_PROPERTIES	0x04u
+#define CATALOG_S_MANAGE_ROLES		0x08u
+#define CATALOG_S_MANAGE_SCHEDULES	0x10u
+#define CATALOG_S_MANAGE_SECURITY	0x20u
+#define CATALOG_S_VIEW_PROPERTIES	0x40u
+#define CATALOG_S_VIEW_SCHEDULES	0x80u
+
+struct catalog;
+
+/* Where the database is: SQLite file path or PostgreSQL conninfo. */
+struct catalog_dsn {
+	bool		 postgres;
+	const char	*dsn;
+};
+
+/* One catalog item, without its content.  Strings are owned. */
+struct catalog_item {
+	char	 id[CATALOG_ID_LEN + 1];
+	char	 parent_id[CATALOG_ID_LEN + 1];	/* "" for the root */
+	char	*path;
+	char	*name;
+	char	*description;
+	char	*content_type;
+	char	*created_by;
+	char	*modified_by;
+	int	 type;		/* enum catalog_type */
+	bool	 hidden;
+	bool	 inherit;	/* InheritParentPolicy */
+	int64_t	 size;
+	int64_t	 created;	/* seconds since the epoch, UTC */
+	int64_t	 modified;
+};
+
+void	catalog_item_fini(struct catalog_item *);
+void	catalog_items_free(struct catalog_item *, size_t n);
+
+/* Facts about an open database (catalog_info). */
+struct catalog_info {
+	const char	*backend;	/* "SQLite" or "PostgreSQL" */
+	int		 version;
+	int64_t		 items;
+	int64_t		 users;
+};
+
+/*
+ * Opens an existing database of the current schema version.
+ * RS_E_NOTFOUND when it has not been created; RS_E_DB when it cannot be
+ * used (corrupt, older or newer schema: the message says what to run).
+ */
+struct catalog	*catalog_open(const struct catalog_dsn *, struct rs_err *);
+void		 catalog_close(struct catalog *);
+int		 catalog_info(struct catalog *, struct catalog_info *,
+		    struct rs_err *);
+
+/*
+ * Creates the database at schema version `version` (0 means the newest;
+ * older versions exist so tests can exercise upgrades), with the root
+ * folder and the first System Administrator: admin_user with the given
+ * crypt(3) hash, assigned System Administrator and, on the root folder,
+ * Content Manager.  A SQLite file is created mode 0600.  RS_E_EXISTS when
+ * a catalog is already there (nothing is changed).
+ */
+int	catalog_create(const struct catalog_dsn *, int version,
+	    const char *admin_user, const char *admin_hash, struct rs_err *);
+
+/*
+ * Upgrades an older database to CATALOG_SCHEMA_VERSION in one
+ * transaction.  *from and *to get the versions (equal when nothing was
+ * needed).
+ */
+int	catalog_upgrade(const struct catalog_dsn *, int *from, int *to,
+	    struct rs_err *);
+
+/* Reads the schema version without opening the catalog for use. */
+int	catalog_probe(const struct catalog_dsn *, int *version,
+	    struct rs_err *);
+
+/*
+ * Paths and names.  catalog_path_norm checks and normalises an item path
+ * ("/" is the root; a trailing '/' is dropped) into out.  A name may not
+ * be empty or longer than CATALOG_NAME_MAX bytes, may not start or end
+ * with a space, and may not contain / \ ; ? : @ & = + , $ * < > | " or
+ * control characters (the original's rsInvalidItemName rules).
+ */
+int	catalog_path_norm(const char *in, char *out, size_t outsz,
+	    struct rs_err *);
+int	catalog_name_check(const char *name, struct rs_err *);
+/* Returns the parent path of a normalised path into out ("/" for "/a"). */
+void	catalog_path_parent(const char *path, char *out, size_t outsz);
+
+const char	*catalog_type_name(int type);	/* "Folder", "Report", ... */
+int		 catalog_type_parse(const char *name);	/* -1 when unknown */
+
+/* Items.  Reads fill *out (the caller calls catalog_item_fini). */
+int	catalog_item_get(struct catalog *, const char *path,
+	    struct catalog_item *out, struct rs_err *);
+int	catalog_item_get_id(struct catalog *, const char *id,
+	    struct catalog_item *out, struct rs_err *);
+/* Children of a folder, folders first then by name. */
+int	catalog_item_children(struct catalog *, const char *folder_id,
+	    struct catalog_item **out, size_t *n, struct rs_err *);
+/* Every item but the root, by path. */
+int	catalog_item_all(struct catalog *, struct catalog_item **out,
+	    size_t *n, struct rs_err *);
+/* The content of an item; *data is the caller's to free (may be empty). */
+int	catalog_item_content(struct catalog *, const char *id, void **data,
+	    size_t *len, struct rs_err *);
+
+/* A new item: parent folder path, name, type and content. */
+struct catalog_new {
+	const char	*parent;	/* folder path */
+	const char	*name;
+	int		 type;
+	const void	*content;
+	size_t		 len;
+	const char	*content_type;
+	const char	*description;
+	bool		 hidden;
+	bool		 overwrite;	/* replace an item of the same type */
+};
+
+int	catalog_item_add(struct catalog *, const struct catalog_new *,
+	    const char *user, struct catalog_item *out, struct rs_err *);
+
+/* Changes to an item; NULL fields (and has_* false) stay as they are. */
+struct catalog_update {
+	const char	*name;		/* rename in place */
+	const char	*description;
+	const char	*content_type;
+	bool		 has_hidden;
+	bool		 hidden;
+	bool		 has_content;
+	const void	*content;
+	size_t		 len;
+};
+
+int	catalog_item_update(struct catalog *, const char *id,
+	    const struct catalog_update *, const char *user, struct rs_err *);
+/* Moves an item (and its subtree) into another folder. */
+int	catalog_item_move(struct catalog *, const char *id,
+	    const char *folder_path, const char *user, struct rs_err *);
+/* Deletes an item and its subtree.  The root cannot be deleted. */
+int	catalog_item_del(struct catalog *, const char *id, struct rs_err *);
+
+/* Role assignments. */
+struct catalog_policy {
+	char		*principal;	/* user or group name; owned */
+	unsigned	 roles;		/* CATALOG_ROLE_* bits */
+};
+
+void	catalog_policies_free(struct catalog_policy *, size_t n);
+const char	*catalog_role_name(unsigned bit, bool system);
+/* Role name to bit (case-insensitive); 0 when unknown. */
+unsigned	 catalog_role_parse(const char *name, bool system);
+const char	*catalog_role_description(unsigned bit, bool system);
+/* The tasks of a set of roles. */
+unsigned	 catalog_role_tasks(unsigned roles, bool system);
+
+/*
+ * The effective policy of an item: its own when it breaks inheritance,
+ * else the nearest ancestor's.  *inherit gets the item's flag.
+ */
+int	catalog_policy_get(struct catalog *, const char *id, bool *inherit,
+	    struct catalog_policy **out, size_t *n, struct rs_err *);
+/*
+ * Sets an item's policy.  inherit: drop its own assignments and follow
+ * the parent (the root cannot).  Otherwise the list replaces them.
+ */
+int	catalog_policy_set(struct catalog *, const char *id, bool inherit,
+	    const struct catalog_policy *, size_t n, struct rs_err *);
+int	catalog_system_policy_get(struct catalog *, struct catalog_policy **,
+	    size_t *n, struct rs_err *);
+int	catalog_system_policy_set(struct catalog *,
+	    const struct catalog_policy *, size_t n, struct rs_err *);
+
+/*
+ * The tasks a user holds on an item (CATALOG_T_* bits) or on the system
+ * (CATALOG_S_* bits).  groups: NULL-terminated list of the user's group
+ * names (may be NULL); a principal matches the user or any group,
+ * case-insensitively.  Returns 0 or -1; *tasks gets the bits.
+ */
+int	catalog_item_tasks(struct catalog *, const char *id, const char *user,
+	    const char *const *groups, unsigned *tasks, struct rs_err *);
+int	catalog_system_tasks(struct catalog *, const char *user,
+	    const char *const *groups, unsigned *tasks, struct rs_err *);
+
+/* Built-in accounts (password hashes from crypt(3)). */
+int	catalog_user_add(struct catalog *, const char *name, const char *hash,
+	    struct rs_err *);
+int	catalog_user_set_hash(struct catalog *, const char *name,
+	    const char *hash, struct rs_err *);
+/* Copies the hash of a built-in account; RS_E_NOTFOUND when none. */
+int	catalog_user_hash(struct catalog *, const char *name, char *out,
+	    size_t outsz, struct rs_err *);
+
+/* Makes a random (version 4) GUID, lower case, 36 characters. */
+void	catalog_guid(char out[CATALOG_ID_LEN + 1]);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * catalog_int.h (internal to catalog/): the handle and helpers shared by
+ * the catalog's source files.
+ */
+#ifndef RS_CATALOG_INT_H
+#define RS_CATALOG_INT_H
+
+#include <pthread.h>
+
+#include "catalog/catalog.h"
+#include "catalog/db.h"
+
+struct catalog {
+	struct db	*db;
+	pthread_mutex_t	 mu;	/* one statement sequence at a time */
+};
+
+/* ASCII lower-case copy (paths and names are case-insensitive). */
+char	*cat_lower(const char *);
+int64_t	 cat_now(void);
+void	 cat_lock(struct catalog *);
+void	 cat_unlock(struct catalog *);
+/* Reads an item by id with the lock already held. */
+int	 cat_item_by_id(struct catalog *, const char *id,
+	    struct catalog_item *, struct rs_err *);
+
+#endif

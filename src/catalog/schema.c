@@ -1,0 +1,96 @@
+/*
+ * schema.c: the versioned schema of the report server database, one
+ * migration per version, each written once with the few words that differ
+ * between SQLite and PostgreSQL picked by dialect.  Migration N takes a
+ * database from version N-1 to N; catalog.c runs them in one transaction
+ * and records the version (PRAGMA user_version on SQLite, the rs_schema
+ * table on PostgreSQL).
+ *
+ * Times are seconds since the epoch (BIGINT), booleans are INTEGER 0/1,
+ * and lpath/lname/lprincipal hold the lower-case key, because item paths
+ * and user names are case-insensitive in the original.
+ */
+#include "catalog/schema.h"
+
+#include <stddef.h>
+
+static const char *const v1[] = {
+	"CREATE TABLE items ("
+	" id TEXT PRIMARY KEY,"
+	" parent_id TEXT REFERENCES items(id) ON DELETE CASCADE,"
+	" path TEXT NOT NULL,"
+	" lpath TEXT NOT NULL UNIQUE,"
+	" name TEXT NOT NULL,"
+	" type INTEGER NOT NULL,"
+	" description TEXT NOT NULL DEFAULT '',"
+	" hidden INTEGER NOT NULL DEFAULT 0,"
+	" inherit INTEGER NOT NULL DEFAULT 1,"
+	" content %BLOB%,"
+	" content_type TEXT NOT NULL DEFAULT '',"
+	" size BIGINT NOT NULL DEFAULT 0,"
+	" created_by TEXT NOT NULL,"
+	" created BIGINT NOT NULL,"
+	" modified_by TEXT NOT NULL,"
+	" modified BIGINT NOT NULL)",
+	"CREATE INDEX items_parent ON items(parent_id)",
+	"CREATE TABLE users ("
+	" lname TEXT PRIMARY KEY,"
+	" name TEXT NOT NULL,"
+	" hash TEXT NOT NULL,"
+	" created BIGINT NOT NULL)",
+	"CREATE TABLE policies ("
+	" item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,"
+	" lprincipal TEXT NOT NULL,"
+	" principal TEXT NOT NULL,"
+	" roles INTEGER NOT NULL,"
+	" PRIMARY KEY (item_id, lprincipal))",
+	"CREATE TABLE system_policies ("
+	" lprincipal TEXT PRIMARY KEY,"
+	" principal TEXT NOT NULL,"
+	" roles INTEGER NOT NULL)",
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+	NULL,
+};
+
+/* Version 2: the execution log (ExecutionLog3's columns). */
+static const char *const v2[] = {
+	"CREATE TABLE execution_log ("
+	" id %SERIAL% PRIMARY KEY,"
+	" instance_name TEXT NOT NULL,"
+	" item_path TEXT NOT NULL,"
+	" user_name TEXT NOT NULL,"
+	" request_type TEXT NOT NULL,"
+	" format TEXT NOT NULL DEFAULT '',"
+	" parameters TEXT NOT NULL DEFAULT '',"
+	" item_action TEXT NOT NULL,"
+	" time_start BIGINT NOT NULL,"
+	" time_end BIGINT NOT NULL,"
+	" time_data_retrieval BIGINT NOT NULL DEFAULT 0,"
+	" time_processing BIGINT NOT NULL DEFAULT 0,"
+	" time_rendering BIGINT NOT NULL DEFAULT 0,"
+	" source TEXT NOT NULL DEFAULT 'Live',"
+	" status TEXT NOT NULL,"
+	" byte_count BIGINT NOT NULL DEFAULT 0,"
+	" row_count BIGINT NOT NULL DEFAULT 0)",
+	"CREATE INDEX execution_log_time ON execution_log(time_start)",
+	NULL,
+};
+
+static const char *const *const migrations[] = { NULL, v1, v2 };
+
+const char *const *
+schema_migration(int version)
+{
+	if (version < 1 || version >= (int)(sizeof(migrations) /
+	    sizeof(migrations[0])))
+		return NULL;
+	return migrations[version];
+}
+
+const char *
+schema_word(const char *word, bool pg)
+{
+	if (word[0] == 'B')	/* BLOB */
+		return pg ? "BYTEA" : "BLOB";
+	return pg ? "BIGSERIAL" : "INTEGER";	/* SERIAL */
+}

@@ -1,0 +1,480 @@
+/*
+ * test_catalog.c: unit tests of catalog/: names and paths, create and
+ * upgrade, items (add, list, content, rename, move, delete), role
+ * assignments with inheritance and breaking it, built-in users, and a
+ * corrupt or locked database.  Each catalog test runs on SQLite, and on
+ * PostgreSQL too when RS_TEST_PG holds a connection string of a scratch
+ * database (its public schema is emptied first).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "catalog/catalog.h"
+#include "common/str.h"
+
+struct fx {
+	char			dir[64];
+	char			path[128];
+	struct catalog_dsn	dsn;
+	struct catalog		*c;
+};
+
+static const char	*pg_conninfo;
+
+static void
+pg_reset(void)
+{
+	PGconn		*conn = PQconnectdb(pg_conninfo);
+	PGresult	*r;
+
+	assert_int_equal(PQstatus(conn), CONNECTION_OK);
+	r = PQexec(conn, "SET client_min_messages = warning; "
+	    "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+	PQfinish(conn);
+}
+
+static int
+setup_any(void **state, bool pg, int version)
+{
+	struct fx	*f = calloc(1, sizeof(*f));
+	struct rs_err	 e;
+
+	str_copy(f->dir, sizeof(f->dir), "/tmp/rs-cat.XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof(f->path), "%s/db/ReportServer.db", f->dir);
+	f->dsn.postgres = pg;
+	f->dsn.dsn = pg ? pg_conninfo : f->path;
+	if (pg)
+		pg_reset();
+	if (catalog_create(&f->dsn, version, "Admin", "$y$hash", &e) == -1)
+		fail_msg("create: %s", e.msg);
+	if (version == 0) {
+		f->c = catalog_open(&f->dsn, &e);
+		if (f->c == NULL)
+			fail_msg("open: %s", e.msg);
+	}
+	*state = f;
+	return 0;
+}
+
+static int
+setup_sqlite(void **state)
+{
+	return setup_any(state, false, 0);
+}
+
+static int
+setup_pg(void **state)
+{
+	return setup_any(state, true, 0);
+}
+
+static int
+teardown(void **state)
+{
+	struct fx	*f = *state;
+	char		 cmd[160];
+
+	catalog_close(f->c);
+	snprintf(cmd, sizeof(cmd), "%s/db", f->dir);
+	/* The folder holds only the database and its WAL files. */
+	for (const char *sfx = ""; sfx != NULL;
+	    sfx = *sfx == '\0' ? "-wal" : strcmp(sfx, "-wal") == 0 ? "-shm" :
+	    NULL) {
+		char	p[200];
+
+		snprintf(p, sizeof(p), "%s%s", f->path, sfx);
+		unlink(p);
+	}
+	rmdir(cmd);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static void
+test_names(void **state)
+{
+	static const struct {
+		const char	*in, *out;
+	} ok_paths[] = {
+		{ "/", "/" }, { "/a", "/a" }, { "/a/", "/a" },
+		{ "/Sales/Q1 Report", "/Sales/Q1 Report" },
+	};
+	static const char *const bad_paths[] = {
+		"", "a", "//", "/a//b", "/../etc", "/a/./b", "/a\\b", "/a?b",
+		"/a;b", "/ a", "/a ", "/a\nb", "/a<b>", "/x:y",
+	};
+	char		out[300], lp[400];
+	struct rs_err	e;
+
+	(void)state;
+	for (size_t i = 0; i < nitems(ok_paths); i++) {
+		assert_int_equal(catalog_path_norm(ok_paths[i].in, out,
+		    sizeof(out), &e), 0);
+		assert_string_equal(out, ok_paths[i].out);
+	}
+	for (size_t i = 0; i < nitems(bad_paths); i++) {
+		assert_int_equal(catalog_path_norm(bad_paths[i], out,
+		    sizeof(out), &e), -1);
+		assert_true(e.code == RS_E_BADINPUT);
+	}
+	memset(lp, 'a', sizeof(lp) - 1);
+	lp[0] = '/';
+	lp[sizeof(lp) - 1] = '\0';
+	assert_int_equal(catalog_path_norm(lp, out, sizeof(out), &e), -1);
+	assert_int_equal(e.code, RS_E_LIMIT);
+	catalog_path_parent("/a/b", out, sizeof(out));
+	assert_string_equal(out, "/a");
+	catalog_path_parent("/a", out, sizeof(out));
+	assert_string_equal(out, "/");
+	assert_int_equal(catalog_type_parse("report"), CATALOG_REPORT);
+	assert_string_equal(catalog_type_name(CATALOG_DATASOURCE),
+	    "DataSource");
+	assert_int_equal(catalog_role_parse("content manager", false),
+	    CATALOG_ROLE_CONTENT_MANAGER);
+	assert_int_equal(catalog_role_parse("Browser", true), 0);
+	assert_true(catalog_role_tasks(CATALOG_ROLE_BROWSER, false) &
+	    CATALOG_T_VIEW_FOLDERS);
+	assert_false(catalog_role_tasks(CATALOG_ROLE_BROWSER, false) &
+	    CATALOG_T_MANAGE_REPORTS);
+	assert_false(catalog_role_tasks(CATALOG_ROLE_PUBLISHER, false) &
+	    CATALOG_T_VIEW_FOLDERS);
+}
+
+static void
+add(struct catalog *c, const char *parent, const char *name, int type,
+    const char *content)
+{
+	struct catalog_new	nw = { .parent = parent, .name = name,
+	    .type = type, .content = content,
+	    .len = content ? strlen(content) : 0 };
+	struct rs_err		e;
+
+	if (catalog_item_add(c, &nw, "admin", NULL, &e) == -1)
+		fail_msg("add %s/%s: %s", parent, name, e.msg);
+}
+
+static void
+test_items(void **state)
+{
+	struct fx		*f = *state;
+	struct catalog_item	 it, root, *v;
+	struct catalog_new	 dup = { .parent = "/", .name = "sales",
+	    .type = CATALOG_FOLDER };
+	struct rs_err		 e;
+	void			*data;
+	size_t			 n, len;
+
+	add(f->c, "/", "Sales", CATALOG_FOLDER, NULL);
+	add(f->c, "/", "b.png", CATALOG_RESOURCE, "PNG\0");
+	add(f->c, "/Sales", "Q1", CATALOG_REPORT, "<Report/>");
+	add(f->c, "/sales", "Inner", CATALOG_FOLDER, NULL);
+	add(f->c, "/Sales/Inner", "deep.txt", CATALOG_RESOURCE, "x");
+	assert_int_equal(catalog_item_add(f->c, &dup, "admin", NULL, &e), -1);
+	assert_int_equal(e.code, RS_E_EXISTS);
+	dup.parent = "/Sales/Q1";
+	dup.name = "x";
+	assert_int_equal(catalog_item_add(f->c, &dup, "admin", NULL, &e), -1);
+	assert_int_equal(e.code, RS_E_BADINPUT);
+	dup.parent = "/Nowhere";
+	assert_int_equal(catalog_item_add(f->c, &dup, "admin", NULL, &e), -1);
+	assert_int_equal(e.code, RS_E_NOTFOUND);
+	dup.parent = "/";
+	dup.name = "../x";
+	assert_int_equal(catalog_item_add(f->c, &dup, "admin", NULL, &e), -1);
+	assert_int_equal(e.code, RS_E_BADINPUT);
+
+	assert_int_equal(catalog_item_get(f->c, "/", &root, &e), 0);
+	assert_int_equal(catalog_item_children(f->c, root.id, &v, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].name, "Sales");	/* folders first */
+	assert_string_equal(v[1].name, "b.png");
+	assert_int_equal(v[1].size, 3);
+	catalog_items_free(v, n);
+
+	assert_int_equal(catalog_item_get(f->c, "/SALES/q1", &it, &e), 0);
+	assert_string_equal(it.path, "/Sales/Q1");
+	assert_int_equal(it.type, CATALOG_REPORT);
+	assert_string_equal(it.created_by, "admin");
+	assert_int_equal(catalog_item_content(f->c, it.id, &data, &len, &e),
+	    0);
+	assert_int_equal(len, 9);
+	assert_memory_equal(data, "<Report/>", 9);
+	free(data);
+	catalog_item_fini(&it);
+
+	/* Rename a folder: the subtree's paths follow. */
+	assert_int_equal(catalog_item_get(f->c, "/Sales", &it, &e), 0);
+	assert_int_equal(catalog_item_update(f->c, it.id,
+	    &(struct catalog_update){ .name = "Revenue", .description = "d" },
+	    "bob", &e), 0);
+	catalog_item_fini(&it);
+	assert_int_equal(catalog_item_get(f->c, "/Revenue/Inner/deep.txt",
+	    &it, &e), 0);
+	catalog_item_fini(&it);
+	assert_int_equal(catalog_item_get(f->c, "/Sales/Q1", &it, &e), -1);
+	assert_int_equal(e.code, RS_E_NOTFOUND);
+
+	/* Move a folder into another; not into its own subtree. */
+	add(f->c, "/", "Archive", CATALOG_FOLDER, NULL);
+	assert_int_equal(catalog_item_get(f->c, "/Revenue/Inner", &it, &e), 0);
+	assert_int_equal(catalog_item_move(f->c, it.id, "/Archive", "bob",
+	    &e), 0);
+	catalog_item_fini(&it);
+	assert_int_equal(catalog_item_get(f->c, "/Archive/Inner/deep.txt",
+	    &it, &e), 0);
+	catalog_item_fini(&it);
+	assert_int_equal(catalog_item_get(f->c, "/Archive", &it, &e), 0);
+	assert_int_equal(catalog_item_move(f->c, it.id, "/Archive/Inner",
+	    "bob", &e), -1);
+	assert_int_equal(e.code, RS_E_BADINPUT);
+
+	/* Delete takes the subtree; the root stays. */
+	assert_int_equal(catalog_item_del(f->c, it.id, &e), 0);
+	catalog_item_fini(&it);
+	assert_int_equal(catalog_item_get(f->c, "/Archive/Inner/deep.txt",
+	    &it, &e), -1);
+	assert_int_equal(catalog_item_del(f->c, root.id, &e), -1);
+	assert_int_equal(catalog_item_all(f->c, &v, &n, &e), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(v[0].path, "/b.png");
+	catalog_items_free(v, n);
+	catalog_item_fini(&root);
+}
+
+static void
+test_policies(void **state)
+{
+	struct fx		*f = *state;
+	struct catalog_item	 a, b;
+	struct catalog_policy	*v, one = { "Carol", CATALOG_ROLE_BROWSER };
+	struct catalog_policy	 pub = { "pubs", CATALOG_ROLE_PUBLISHER };
+	struct rs_err		 e;
+	unsigned		 t;
+	size_t			 n;
+	bool			 inh;
+	const char		*groups[] = { "PUBS", NULL };
+
+	add(f->c, "/", "A", CATALOG_FOLDER, NULL);
+	add(f->c, "/A", "B", CATALOG_FOLDER, NULL);
+	assert_int_equal(catalog_item_get(f->c, "/A", &a, &e), 0);
+	assert_int_equal(catalog_item_get(f->c, "/A/B", &b, &e), 0);
+	/* Inherited from the root: the admin is Content Manager. */
+	assert_int_equal(catalog_policy_get(f->c, b.id, &inh, &v, &n, &e), 0);
+	assert_true(inh);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].principal, "Admin");
+	catalog_policies_free(v, n);
+	assert_int_equal(catalog_item_tasks(f->c, b.id, "ADMIN", NULL, &t,
+	    &e), 0);
+	assert_true(t & CATALOG_T_SET_SECURITY);
+	assert_int_equal(catalog_item_tasks(f->c, b.id, "carol", NULL, &t,
+	    &e), 0);
+	assert_int_equal(t, 0);
+
+	/* Break inheritance on /A: carol can browse /A and /A/B. */
+	assert_int_equal(catalog_policy_set(f->c, a.id, false, &one, 1, &e),
+	    0);
+	assert_int_equal(catalog_item_tasks(f->c, b.id, "carol", NULL, &t,
+	    &e), 0);
+	assert_true(t & CATALOG_T_VIEW_FOLDERS);
+	assert_false(t & CATALOG_T_MANAGE_RESOURCES);
+	assert_int_equal(catalog_item_tasks(f->c, b.id, "admin", NULL, &t,
+	    &e), 0);
+	assert_int_equal(t, 0);
+	/* A group principal. */
+	assert_int_equal(catalog_policy_set(f->c, b.id, false, &pub, 1, &e),
+	    0);
+	assert_int_equal(catalog_item_tasks(f->c, b.id, "dave", groups, &t,
+	    &e), 0);
+	assert_true(t & CATALOG_T_MANAGE_RESOURCES);
+	/* Revert /A to its parent. */
+	assert_int_equal(catalog_policy_set(f->c, a.id, true, NULL, 0, &e), 0);
+	assert_int_equal(catalog_item_tasks(f->c, a.id, "carol", NULL, &t,
+	    &e), 0);
+	assert_int_equal(t, 0);
+	assert_int_equal(catalog_policy_get(f->c, a.id, &inh, &v, &n, &e), 0);
+	assert_true(inh);
+	catalog_policies_free(v, n);
+	/* The root cannot inherit; a bad role is refused. */
+	assert_int_equal(catalog_policy_set(f->c, a.parent_id, true, NULL, 0,
+	    &e), -1);
+	one.roles = 0;
+	assert_int_equal(catalog_policy_set(f->c, a.id, false, &one, 1, &e),
+	    -1);
+	assert_int_equal(e.code, RS_E_BADINPUT);
+	/* System policy: the admin is System Administrator. */
+	assert_int_equal(catalog_system_tasks(f->c, "admin", NULL, &t, &e), 0);
+	assert_true(t & CATALOG_S_MANAGE_SECURITY);
+	assert_int_equal(catalog_system_policy_set(f->c, &pub, 1, &e), -1);
+	catalog_item_fini(&a);
+	catalog_item_fini(&b);
+}
+
+static void
+test_users(void **state)
+{
+	struct fx	*f = *state;
+	struct rs_err	 e;
+	char		 h[128];
+
+	assert_int_equal(catalog_user_hash(f->c, "ADMIN", h, sizeof(h), &e),
+	    0);
+	assert_string_equal(h, "$y$hash");
+	assert_int_equal(catalog_user_add(f->c, "bob", "$y$b", &e), 0);
+	assert_int_equal(catalog_user_add(f->c, "Bob", "$y$c", &e), -1);
+	assert_int_equal(e.code, RS_E_EXISTS);
+	assert_int_equal(catalog_user_set_hash(f->c, "bob", "$y$d", &e), 0);
+	assert_int_equal(catalog_user_hash(f->c, "bob", h, sizeof(h), &e), 0);
+	assert_string_equal(h, "$y$d");
+	assert_int_equal(catalog_user_hash(f->c, "nobody", h, sizeof(h), &e),
+	    -1);
+	assert_int_equal(e.code, RS_E_NOTFOUND);
+}
+
+static void
+test_create_twice(void **state)
+{
+	struct fx		*f = *state;
+	struct catalog_info	 info;
+	struct rs_err		 e;
+
+	assert_int_equal(catalog_create(&f->dsn, 0, "x", "h", &e), -1);
+	assert_int_equal(e.code, RS_E_EXISTS);
+	assert_int_equal(catalog_info(f->c, &info, &e), 0);
+	assert_int_equal(info.version, CATALOG_SCHEMA_VERSION);
+	assert_int_equal(info.items, 1);
+	assert_int_equal(info.users, 1);
+}
+
+static void
+upgrade_from_v1(bool pg)
+{
+	struct fx	*f;
+	struct rs_err	 e;
+	int		 from, to;
+	void		*st;
+
+	setup_any(&st, pg, 1);
+	f = st;
+	assert_null(catalog_open(&f->dsn, &e));
+	assert_int_equal(e.code, RS_E_DB);
+	assert_non_null(strstr(e.msg, "rsconfig database upgrade"));
+	assert_int_equal(catalog_upgrade(&f->dsn, &from, &to, &e), 0);
+	assert_int_equal(from, 1);
+	assert_int_equal(to, CATALOG_SCHEMA_VERSION);
+	f->c = catalog_open(&f->dsn, &e);
+	assert_non_null(f->c);
+	assert_int_equal(catalog_upgrade(&f->dsn, &from, &to, &e), 0);
+	assert_int_equal(from, to);
+	teardown(&st);
+}
+
+static void
+test_upgrade_sqlite(void **state)
+{
+	(void)state;
+	upgrade_from_v1(false);
+}
+
+static void
+test_upgrade_pg(void **state)
+{
+	(void)state;
+	upgrade_from_v1(true);
+}
+
+static void
+test_bad_files(void **state)
+{
+	struct catalog_dsn	 d = { false, "/tmp/rs-cat-missing.db" };
+	struct rs_err		 e;
+	char			 p[] = "/tmp/rs-cat-bad.XXXXXX";
+	int			 fd;
+
+	(void)state;
+	assert_null(catalog_open(&d, &e));
+	assert_int_equal(e.code, RS_E_NOTFOUND);
+	assert_non_null(strstr(e.msg, "rsconfig database create"));
+	fd = mkstemp(p);
+	assert_true(write(fd, "this is not a database, just text....", 37) ==
+	    37);
+	close(fd);
+	d.dsn = p;
+	assert_null(catalog_open(&d, &e));
+	assert_int_equal(e.code, RS_E_DB);
+	assert_non_null(strstr(e.msg, "not a database"));
+	unlink(p);
+}
+
+/* A writer holding the lock makes a write fail as busy, not corrupt. */
+static void
+test_locked(void **state)
+{
+	struct fx		*f = *state;
+	sqlite3			*h;
+	struct catalog_new	 nw = { .parent = "/", .name = "L",
+	    .type = CATALOG_FOLDER };
+	struct rs_err		 e;
+
+	assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "BEGIN EXCLUSIVE", 0, 0, 0), 0);
+	assert_int_equal(catalog_item_add(f->c, &nw, "admin", NULL, &e), -1);
+	assert_int_equal(e.code, RS_E_BUSY);
+	sqlite3_exec(h, "ROLLBACK", 0, 0, 0);
+	sqlite3_close(h);
+	assert_int_equal(catalog_item_add(f->c, &nw, "admin", NULL, &e), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest sqlite_tests[] = {
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_upgrade_sqlite),
+		cmocka_unit_test_setup_teardown(test_create_twice,
+		    setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(test_items, setup_sqlite,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_policies, setup_sqlite,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_users, setup_sqlite,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_locked, setup_sqlite,
+		    teardown),
+	};
+	const struct CMUnitTest pg_tests[] = {
+		cmocka_unit_test(test_upgrade_pg),
+		cmocka_unit_test_setup_teardown(test_create_twice, setup_pg,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_items, setup_pg,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_policies, setup_pg,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_users, setup_pg,
+		    teardown),
+	};
+	int	rc;
+
+	rc = cmocka_run_group_tests_name("catalog_sqlite", sqlite_tests, NULL,
+	    NULL);
+	pg_conninfo = getenv("RS_TEST_PG");
+	if (pg_conninfo != NULL && pg_conninfo[0] != '\0')
+		rc |= cmocka_run_group_tests_name("catalog_postgresql",
+		    pg_tests, NULL, NULL);
+	return rc;
+}
