@@ -192,4 +192,29 @@ int		 binding_win32_code(const struct rs_err *);
 /* The Windows sentence for a code ("The parameter is incorrect."). */
 const char	*binding_win32_text(int code);
 
+/*
+ * A client of httpsvc's control socket (ROOT/run/httpsvc.sock, see
+ * docs/DESIGN.md), for the tools that change the store.
+ *
+ * binding_ctl_call sends one request line ("STATE", "RELOAD"; no newline)
+ * and reads one answer line of at most BINDING_CTL_ANSWER_MAX bytes within
+ * BINDING_CTL_TIMEOUT_MS.  *answer (caller frees) gets the line without
+ * its newline ("OK {...}", "ERR 5 ...").  Returns 0; or -1 with
+ * RS_E_NOTFOUND when nothing listens (no socket, connection refused),
+ * RS_E_IO on a timeout or a broken answer, RS_E_PERM when the socket
+ * cannot be opened.
+ */
+#define BINDING_CTL_SOCKET	"run/httpsvc.sock"
+#define BINDING_CTL_ANSWER_MAX	(4 * 1024 * 1024)
+#define BINDING_CTL_TIMEOUT_MS	5000
+int	binding_ctl_call(const char *root, const char *request, char **answer,
+	    struct rs_err *);
+
+/*
+ * Tells httpsvc to re-read the store ("RELOAD").  Returns 1 when httpsvc
+ * answered OK, 0 when it is not running (nothing to tell), -1 when it
+ * answered an error or did not answer (the message says which).
+ */
+int	binding_notify_reload(const char *root, struct rs_err *);
+
 #endif
