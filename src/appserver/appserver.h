@@ -196,6 +196,13 @@ void	appserver_resp_printf(struct appserver_req *, const char *fmt, ...)
 void	appserver_resp_text(struct appserver_req *, int status,
 	    const char *text);
 /*
+ * Declares the length of a streamed body before the first write, so it is
+ * sent with Content-Length instead of chunked; the handler must then write
+ * exactly len bytes.  For HEAD it gives the Content-Length of the body that
+ * a GET would get (h2o sends no body for HEAD).
+ */
+void	appserver_resp_length(struct appserver_req *, size_t len);
+/*
  * Streams a chunk: the first call sends the status and headers (chunked
  * transfer encoding), then this and later chunks are sent as they come.
  * Blocks while more than APPSERVER_STREAM_BUF bytes wait to be sent, so a

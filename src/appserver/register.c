@@ -1,0 +1,266 @@
+/*
+ * register.c: the appserver's control connection to httpsvc
+ * (ROOT/run/httpsvc.sock).  It sends one "REGISTER <prefix> <socket>" line
+ * per prefix and reads one answer per line, in order: "OK" or
+ * "ERR <win32-code> <message>".  httpsvc keeps a registration exactly as
+ * long as this connection, so the connection stays open for the life of
+ * the application.  When httpsvc is not running yet, or goes away, the
+ * connection is tried again with a growing delay (250 ms up to 5 s) and
+ * every prefix is registered again; each outcome goes to the application's
+ * callback and to appserver_reg_status.
+ */
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "appserver/appserver_int.h"
+#include "common/log.h"
+#include "common/str.h"
+
+#define TICK_MS		250
+#define BACKOFF_MAX_MS	5000
+#define ANSWER_MAX	2048
+
+void
+reg_set(struct appserver *as, struct prefix *p, enum appserver_reg_state st,
+    int code, const char *msg)
+{
+	pthread_mutex_lock(&as->reg_mu);
+	p->state = st;
+	p->code = code;
+	str_copy(p->msg, sizeof(p->msg), msg);
+	pthread_mutex_unlock(&as->reg_mu);
+	if (as->on_reg != NULL)
+		as->on_reg(p->url, st, code, msg, as->on_reg_arg);
+}
+
+static void
+close_ctl(struct regconn *reg)
+{
+	if (reg->sock != NULL) {
+		h2o_socket_read_stop(reg->sock);
+		h2o_socket_close(reg->sock);
+		reg->sock = NULL;
+	}
+}
+
+/* The control connection ended: all prefixes are unregistered now. */
+static void
+lost(struct appserver *as, const char *why)
+{
+	struct regconn *reg = &as->reg;
+
+	close_ctl(reg);
+	log_warn("httpsvc control connection %s lost (%s); registering again "
+	    "when it is back", reg->ctl_path, why);
+	for (size_t i = 0; i < as->nprefixes; i++)
+		if (as->prefixes[i].state != APPSERVER_REG_PENDING)
+			reg_set(as, &as->prefixes[i], APPSERVER_REG_PENDING, 0,
+			    "httpsvc connection lost");
+	reg->failures = 0;
+	reg->backoff_ms = TICK_MS;
+	reg->retry_at = h2o_now(as->loop) + TICK_MS;
+}
+
+static void
+answer(struct appserver *as, char *line)
+{
+	struct regconn *reg = &as->reg;
+	struct prefix *p;
+	uint64_t code = 0;
+	char *sp;
+
+	if (reg->answered >= as->nprefixes) {
+		log_warn("httpsvc control connection: unexpected line '%.80s'",
+		    line);
+		return;
+	}
+	p = &as->prefixes[reg->answered++];
+	if (strcmp(line, "OK") == 0 || str_has_prefix(line, "OK ")) {
+		log_info("registered %s -> %s", p->url, as->sock_path);
+		reg_set(as, p, APPSERVER_REG_OK, 0, "registered");
+		return;
+	}
+	if (str_has_prefix(line, "ERR ")) {
+		sp = strchr(line + 4, ' ');
+		if (sp != NULL)
+			*sp++ = '\0';
+		if (str_parse_uint(line + 4, 0, 65535, &code, "code", NULL) ==
+		    -1)
+			code = 0;
+		log_error("cannot register %s: %s (error %d)", p->url,
+		    sp != NULL ? sp : "no reason given", (int)code);
+		reg_set(as, p, APPSERVER_REG_FAILED, (int)code,
+		    sp != NULL ? sp : "no reason given");
+		return;
+	}
+	log_error("cannot register %s: unexpected answer '%.80s'", p->url,
+	    line);
+	reg_set(as, p, APPSERVER_REG_FAILED, 0, "unexpected answer from "
+	    "httpsvc");
+}
+
+static void
+on_ctl_read(h2o_socket_t *sock, const char *err)
+{
+	struct appserver *as = sock->data;
+	h2o_buffer_t *in = sock->input;
+	char line[ANSWER_MAX];
+	char *nl;
+	size_t n;
+
+	if (err != NULL) {
+		lost(as, err);
+		return;
+	}
+	while ((nl = memchr(in->bytes, '\n', in->size)) != NULL) {
+		n = (size_t)(nl - in->bytes);
+		if (n >= sizeof(line))
+			n = sizeof(line) - 1;
+		memcpy(line, in->bytes, n);
+		line[n] = '\0';
+		if (n > 0 && line[n - 1] == '\r')
+			line[n - 1] = '\0';
+		h2o_buffer_consume(&sock->input, (size_t)(nl - in->bytes) + 1);
+		in = sock->input;
+		answer(as, line);
+		if (as->reg.sock == NULL)
+			return;
+	}
+	if (in->size > ANSWER_MAX)
+		lost(as, "answer line too long");
+}
+
+static void
+on_ctl_written(h2o_socket_t *sock, const char *err)
+{
+	if (err != NULL)
+		lost(sock->data, err);
+}
+
+static void
+send_registrations(struct appserver *as)
+{
+	struct regconn *reg = &as->reg;
+	h2o_iovec_t iov;
+
+	buf_reset(&reg->out);
+	for (size_t i = 0; i < as->nprefixes; i++)
+		buf_printf(&reg->out, NULL, "REGISTER %s %s\n",
+		    as->prefixes[i].url, as->sock_path);
+	reg->answered = 0;
+	iov = h2o_iovec_init(reg->out.data, reg->out.len);
+	h2o_socket_write(reg->sock, &iov, 1, on_ctl_written);
+}
+
+static int
+ctl_connect(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (str_copy(sa.sun_path, sizeof(sa.sun_path), path) == -1) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
+	    fcntl(fd, F_SETFL, O_NONBLOCK) == -1) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+static void
+try_connect(struct appserver *as)
+{
+	struct regconn *reg = &as->reg;
+	int fd;
+
+	fd = ctl_connect(reg->ctl_path);
+	if (fd == -1) {
+		if (reg->failures++ == 0)
+			log_warn("httpsvc control socket %s: %s; will register "
+			    "when httpsvc is up (retrying every %d s at most)",
+			    reg->ctl_path, strerror(errno),
+			    BACKOFF_MAX_MS / 1000);
+		else
+			log_debug("httpsvc control socket %s: %s (attempt %u)",
+			    reg->ctl_path, strerror(errno), reg->failures);
+		reg->retry_at = h2o_now(as->loop) + reg->backoff_ms;
+		reg->backoff_ms *= 2;
+		if (reg->backoff_ms > BACKOFF_MAX_MS)
+			reg->backoff_ms = BACKOFF_MAX_MS;
+		return;
+	}
+	if (reg->failures > 0)
+		log_info("httpsvc control socket %s: connected after %u "
+		    "attempt(s)", reg->ctl_path, reg->failures + 1);
+	reg->failures = 0;
+	reg->backoff_ms = TICK_MS;
+	reg->sock = h2o_evloop_socket_create(as->loop, fd, 0);
+	reg->sock->data = as;
+	h2o_socket_read_start(reg->sock, on_ctl_read);
+	send_registrations(as);
+}
+
+static void
+on_tick(h2o_timeout_entry_t *entry)
+{
+	struct appserver *as = H2O_STRUCT_FROM_MEMBER(struct appserver,
+	    reg.tick_entry, entry);
+	struct regconn *reg = &as->reg;
+
+	if (as->stopping)
+		return;
+	if (reg->sock == NULL && h2o_now(as->loop) >= reg->retry_at)
+		try_connect(as);
+	h2o_timeout_link(as->loop, &reg->tick, &reg->tick_entry);
+}
+
+void
+reg_start(struct appserver *as)
+{
+	struct regconn *reg = &as->reg;
+
+	if (rs_root_path(as->root, "run/httpsvc.sock", reg->ctl_path,
+	    sizeof(reg->ctl_path), NULL) == -1)
+		str_copy(reg->ctl_path, sizeof(reg->ctl_path),
+		    "/nonexistent/httpsvc.sock");
+	buf_init(&reg->out, 0);
+	reg->backoff_ms = TICK_MS;
+	h2o_timeout_init(as->loop, &reg->tick, TICK_MS);
+	reg->tick_entry.cb = on_tick;
+	reg->started = true;
+	try_connect(as);
+	h2o_timeout_link(as->loop, &reg->tick, &reg->tick_entry);
+}
+
+/* Closing the connection drops every registration at httpsvc at once. */
+void
+reg_stop(struct appserver *as)
+{
+	struct regconn *reg = &as->reg;
+
+	if (!reg->started)
+		return;
+	reg->started = false;
+	if (h2o_timeout_is_linked(&reg->tick_entry))
+		h2o_timeout_unlink(&reg->tick_entry);
+	h2o_timeout_dispose(as->loop, &reg->tick);
+	close_ctl(reg);
+	pthread_mutex_lock(&as->reg_mu);
+	for (size_t i = 0; i < as->nprefixes; i++)
+		as->prefixes[i].state = APPSERVER_REG_PENDING;
+	pthread_mutex_unlock(&as->reg_mu);
+}

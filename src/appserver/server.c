@@ -1,0 +1,597 @@
+/*
+ * server.c: the appserver's life cycle.  appserver_new binds the
+ * application's Unix socket (removing a stale socket file first);
+ * appserver_run sets up libh2o-evloop on it (HTTP/1.1, keep-alive), starts
+ * the worker pool and the registration with httpsvc, dispatches each request
+ * to the handler of its URL prefix, and on SIGTERM/SIGINT or appserver_stop
+ * stops accepting, drops the registrations, lets the requests in flight
+ * finish, closes idle connections and returns.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/signalfd.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "appserver/appserver_int.h"
+#include "common/fsutil.h"
+#include "common/log.h"
+#include "common/str.h"
+#include "common/xmalloc.h"
+
+#define DRAIN_CONN_WAIT_MS	2000	/* idle connections after the last job */
+
+struct handler {
+	h2o_handler_t		 super;
+	struct appserver	*as;
+};
+
+/* A socket file nobody listens on is stale; anything else is refused. */
+static int
+remove_stale(const char *path, struct rs_err *e)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
+	int fd, rc;
+
+	if (lstat(path, &st) == -1)
+		return errno == ENOENT ? 0 :
+		    rs_err_sys(e, RS_E_IO, "cannot check socket %s", path);
+	if (!S_ISSOCK(st.st_mode))
+		return rs_err_set(e, RS_E_EXISTS, "cannot bind socket %s: a file "
+		    "that is not a socket is in the way; remove it", path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return rs_err_sys(e, RS_E_IO, "cannot create socket");
+	str_copy(sa.sun_path, sizeof(sa.sun_path), path);
+	rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	close(fd);
+	if (rc == 0)
+		return rs_err_set(e, RS_E_EXISTS, "cannot bind socket %s: another "
+		    "process listens on it; stop it first", path);
+	if (unlink(path) == -1 && errno != ENOENT)
+		return rs_err_sys(e, RS_E_IO, "cannot remove stale socket %s",
+		    path);
+	return 0;
+}
+
+static int
+bind_socket(const char *path, mode_t mode, struct rs_err *e)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (str_copy(sa.sun_path, sizeof(sa.sun_path), path) == -1)
+		return rs_err_set(e, RS_E_USAGE, "cannot bind socket %s: path "
+		    "longer than %zu bytes; use a shorter state root", path,
+		    sizeof(sa.sun_path) - 1);
+	if (remove_stale(path, e) == -1)
+		return -1;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd == -1)
+		return rs_err_sys(e, RS_E_IO, "cannot create socket");
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1) {
+		rs_err_sys(e, RS_E_IO, "cannot bind socket %s", path);
+		close(fd);
+		return -1;
+	}
+	if (chmod(path, mode) == -1 || listen(fd, 1024) == -1) {
+		rs_err_sys(e, RS_E_IO, "cannot listen on socket %s", path);
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+sock_path(const struct appserver_config *cfg, char *out, size_t outsz,
+    struct rs_err *e)
+{
+	char rel[512];
+	const char *s;
+
+	if (cfg->socket_path != NULL) {
+		if (cfg->socket_path[0] != '/')
+			return rs_err_set(e, RS_E_USAGE, "appserver socket %s: "
+			    "not an absolute path", cfg->socket_path);
+		if (str_copy(out, outsz, cfg->socket_path) == -1)
+			return rs_err_set(e, RS_E_USAGE, "appserver socket: "
+			    "path too long");
+	} else {
+		if (cfg->name == NULL || cfg->name[0] == '\0' ||
+		    strlen(cfg->name) > 64 || strchr(cfg->name, '/') != NULL)
+			return rs_err_set(e, RS_E_USAGE, "appserver: the name "
+			    "must be 1-64 characters without '/'");
+		snprintf(rel, sizeof(rel), "run/apps/%s.sock", cfg->name);
+		if (rs_root_path(cfg->root, rel, out, outsz, e) == -1)
+			return -1;
+	}
+	for (s = out; *s != '\0'; s++)
+		if (*s <= ' ' || *s == 0x7f)
+			return rs_err_set(e, RS_E_USAGE, "appserver socket %s: "
+			    "spaces and control characters are not allowed in "
+			    "the path", out);
+	return 0;
+}
+
+static int
+make_dirs(const char *path, struct rs_err *e)
+{
+	char dir[RS_PATH_MAX];
+	char *slash;
+
+	str_copy(dir, sizeof(dir), path);
+	slash = strrchr(dir, '/');
+	if (slash == NULL || slash == dir)
+		return 0;
+	*slash = '\0';
+	return fs_mkdir_p(dir, 0755, e);
+}
+
+struct appserver *
+appserver_new(const struct appserver_config *cfg, struct rs_err *e)
+{
+	struct appserver *as;
+	char path[RS_PATH_MAX];
+
+	if (cfg == NULL || cfg->root == NULL || cfg->root[0] != '/') {
+		rs_err_set(e, RS_E_USAGE, "appserver: the state root must be "
+		    "an absolute path");
+		return NULL;
+	}
+	if (cfg->workers > APPSERVER_WORKERS_MAX) {
+		rs_err_set(e, RS_E_USAGE, "appserver: at most %d workers",
+		    APPSERVER_WORKERS_MAX);
+		return NULL;
+	}
+	if (sock_path(cfg, path, sizeof(path), e) == -1 ||
+	    make_dirs(path, e) == -1)
+		return NULL;
+	as = xcalloc(1, sizeof(*as));
+	as->listen_fd = -1;
+	as->sig_fd = -1;
+	as->stop_pipe[0] = as->stop_pipe[1] = -1;
+	as->root = xstrdup(cfg->root);
+	as->sock_path = xstrdup(path);
+	as->sock_mode = cfg->socket_mode != 0 ? cfg->socket_mode : 0666;
+	as->nworkers = cfg->workers != 0 ? cfg->workers :
+	    APPSERVER_WORKERS_DEFAULT;
+	as->body_max = cfg->body_max != 0 ? cfg->body_max :
+	    APPSERVER_BODY_MAX_DEFAULT;
+	as->queue_max = cfg->queue_max != 0 ? cfg->queue_max :
+	    APPSERVER_QUEUE_MAX_DEFAULT;
+	as->no_register = cfg->no_register;
+	as->no_signals = cfg->no_signals;
+	as->on_reg = cfg->on_reg;
+	as->on_reg_arg = cfg->on_reg_arg;
+	pthread_mutex_init(&as->reg_mu, NULL);
+	if (pipe2(as->stop_pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
+		rs_err_sys(e, RS_E_IO, "appserver: cannot create a pipe");
+		appserver_free(as);
+		return NULL;
+	}
+	as->listen_fd = bind_socket(as->sock_path, as->sock_mode, e);
+	if (as->listen_fd == -1) {
+		appserver_free(as);
+		return NULL;
+	}
+	return as;
+}
+
+/* "scheme://host:port/path/" -> "/path" (no trailing '/'); NULL if bad. */
+static char *
+prefix_path(const char *url)
+{
+	const char *p, *s;
+	size_t len;
+
+	if (!str_has_iprefix(url, "http://") &&
+	    !str_has_iprefix(url, "https://"))
+		return NULL;
+	for (s = url; *s != '\0'; s++)
+		if (*s <= ' ' || *s == 0x7f)
+			return NULL;
+	p = strstr(url, "://") + 3;
+	s = strchr(p, '/');
+	if (s == NULL || s == p)
+		return NULL;
+	len = strlen(s);
+	while (len > 0 && s[len - 1] == '/')
+		len--;
+	return xstrndup(s, len);
+}
+
+int
+appserver_add(struct appserver *as, const char *url, appserver_handler_fn *fn,
+    void *arg, struct rs_err *e)
+{
+	struct prefix *p;
+	char *path;
+	size_t i;
+
+	if (url == NULL || fn == NULL || strlen(url) >= APPSERVER_PREFIX_MAX)
+		return rs_err_set(e, RS_E_USAGE, "appserver: a prefix and a "
+		    "handler are required (prefix under %d bytes)",
+		    APPSERVER_PREFIX_MAX);
+	if (as->nprefixes == APPSERVER_PREFIXES_MAX)
+		return rs_err_set(e, RS_E_USAGE, "appserver: at most %d "
+		    "prefixes", APPSERVER_PREFIXES_MAX);
+	for (i = 0; i < as->nprefixes; i++)
+		if (strcasecmp(as->prefixes[i].url, url) == 0)
+			return rs_err_set(e, RS_E_USAGE, "appserver: prefix %s "
+			    "added twice", url);
+	path = prefix_path(url);
+	if (path == NULL)
+		return rs_err_set(e, RS_E_USAGE, "invalid URL prefix '%s': "
+		    "expected scheme://host:port/path/, e.g. "
+		    "https://+:8443/site/", url);
+	p = &as->prefixes[as->nprefixes++];
+	p->url = xstrdup(url);
+	p->path = path;
+	p->fn = fn;
+	p->arg = arg;
+	p->state = APPSERVER_REG_PENDING;
+	return 0;
+}
+
+/* The prefix named by X-Url-Reservation, else the longest path match. */
+static const struct prefix *
+dispatch(struct appserver *as, h2o_req_t *req)
+{
+	const struct prefix *best = NULL;
+	size_t i, plen, pathlen;
+	ssize_t hi;
+	const char *path = req->path.base;
+
+	hi = h2o_find_header_by_str(&req->headers,
+	    H2O_STRLIT("x-url-reservation"), -1);
+	if (hi != -1) {
+		h2o_iovec_t v = req->headers.entries[hi].value;
+		for (i = 0; i < as->nprefixes; i++)
+			if (strlen(as->prefixes[i].url) == v.len &&
+			    strncasecmp(as->prefixes[i].url, v.base, v.len) == 0)
+				return &as->prefixes[i];
+	}
+	pathlen = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
+	for (i = 0; i < as->nprefixes; i++) {
+		plen = strlen(as->prefixes[i].path);
+		if (plen > pathlen ||
+		    strncasecmp(as->prefixes[i].path, path, plen) != 0)
+			continue;
+		if (plen < pathlen && path[plen] != '/')
+			continue;
+		if (best == NULL || plen > strlen(best->path))
+			best = &as->prefixes[i];
+	}
+	return best;
+}
+
+static void
+send_plain_error(h2o_req_t *req, int status, const char *reason,
+    const char *body)
+{
+	h2o_send_error_generic(req, status, reason, body, 0);
+}
+
+static int
+on_req(h2o_handler_t *self, h2o_req_t *req)
+{
+	struct appserver *as = ((struct handler *)self)->as;
+	const struct prefix *pfx;
+	struct job *job;
+	size_t queued;
+
+	pfx = dispatch(as, req);
+	if (pfx == NULL) {
+		send_plain_error(req, 404, "Not Found",
+		    "no application prefix matches this URL");
+		return 0;
+	}
+	pthread_mutex_lock(&as->work_mu);
+	queued = as->work_len;
+	pthread_mutex_unlock(&as->work_mu);
+	if (queued >= as->queue_max) {
+		send_plain_error(req, 503, "Service Unavailable",
+		    "the application is busy; try again");
+		return 0;
+	}
+	job = job_new(as, req, pfx);
+	if (job == NULL) {
+		send_plain_error(req, 400, "Bad Request",
+		    "the request path is not validly percent-encoded");
+		return 0;
+	}
+	if (as->stopping)
+		req->http1_is_persistent = 0;
+	job_queue(job);
+	return 0;
+}
+
+static void
+on_conn_close(void *data)
+{
+	struct appserver *as = data;
+
+	as->nconns--;
+}
+
+static void
+on_accept(h2o_socket_t *listener, const char *err)
+{
+	struct appserver *as = listener->data;
+	h2o_socket_t *sock;
+
+	if (err != NULL)
+		return;
+	for (int i = 0; i < 64; i++) {
+		sock = h2o_evloop_socket_accept(listener);
+		if (sock == NULL)
+			return;
+		as->nconns++;
+		sock->on_close.cb = on_conn_close;
+		sock->on_close.data = as;
+		h2o_accept(&as->actx, sock);
+	}
+}
+
+/*
+ * Starts the stop: no new connections, no registrations, idle keep-alive
+ * connections closed (their idle timeout is cut to zero), every response
+ * still to come closes its connection.
+ */
+static void
+begin_stop(struct appserver *as, const char *why)
+{
+	if (as->stopping)
+		return;
+	as->stopping = true;
+	log_info("%s: stopping (%s): finishing %zu request(s) in flight",
+	    as->sock_path, why, as->njobs);
+	if (as->listener != NULL) {
+		h2o_socket_read_stop(as->listener);
+		h2o_socket_close(as->listener);
+		as->listener = NULL;
+		as->listen_fd = -1;
+		unlink(as->sock_path);
+	}
+	reg_stop(as);
+	as->ctx.shutdown_requested = 1;
+	as->ctx.http1.req_timeout.timeout = 0;
+}
+
+static void
+on_stop_pipe(h2o_socket_t *sock, const char *err)
+{
+	struct appserver *as = sock->data;
+	char b[64];
+
+	(void)err;
+	while (read(as->stop_pipe[0], b, sizeof(b)) > 0)
+		;
+	begin_stop(as, "stop requested");
+}
+
+static void
+on_signal(h2o_socket_t *sock, const char *err)
+{
+	struct appserver *as = sock->data;
+	struct signalfd_siginfo si;
+
+	(void)err;
+	while (read(as->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		begin_stop(as, si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
+}
+
+static int
+setup_signals(struct appserver *as, sigset_t *old, struct rs_err *e)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, old);
+	as->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (as->sig_fd == -1)
+		return rs_err_sys(e, RS_E_IO, "appserver: cannot create a "
+		    "signalfd");
+	as->sig_sock = h2o_evloop_socket_create(as->loop, as->sig_fd,
+	    H2O_SOCKET_FLAG_DONT_READ);
+	as->sig_sock->data = as;
+	h2o_socket_read_start(as->sig_sock, on_signal);
+	return 0;
+}
+
+static void
+setup_h2o(struct appserver *as)
+{
+	h2o_hostconf_t *host;
+	h2o_pathconf_t *path;
+	struct handler *h;
+
+	h2o_config_init(&as->gconf);
+	as->gconf.max_request_entity_size = as->body_max;
+	as->gconf.http1.req_timeout = APPSERVER_IDLE_TIMEOUT_MS;
+	as->gconf.server_name = h2o_iovec_init(H2O_STRLIT("rs-appserver"));
+	host = h2o_config_register_host(&as->gconf,
+	    h2o_iovec_init(H2O_STRLIT("default")), 65535);
+	path = h2o_config_register_path(host, "/", 0);
+	h = (struct handler *)h2o_create_handler(path, sizeof(*h));
+	h->super.on_req = on_req;
+	h->as = as;
+	as->loop = h2o_evloop_create();
+	h2o_context_init(&as->ctx, as->loop, &as->gconf);
+	as->actx.ctx = &as->ctx;
+	as->actx.hosts = as->gconf.hosts;
+	h2o_multithread_register_receiver(as->ctx.queue, &as->receiver,
+	    job_on_message);
+	as->listener = h2o_evloop_socket_create(as->loop, as->listen_fd,
+	    H2O_SOCKET_FLAG_DONT_READ);
+	as->listener->data = as;
+	h2o_socket_read_start(as->listener, on_accept);
+	as->stop_sock = h2o_evloop_socket_create(as->loop, as->stop_pipe[0],
+	    H2O_SOCKET_FLAG_DONT_READ);
+	as->stop_sock->data = as;
+	h2o_socket_read_start(as->stop_sock, on_stop_pipe);
+}
+
+/* Closes what setup_h2o opened, once no job and no connection is left. */
+static void
+teardown_h2o(struct appserver *as)
+{
+	h2o_socket_t **s[] = { &as->listener, &as->stop_sock, &as->sig_sock };
+
+	for (size_t i = 0; i < nitems(s); i++) {
+		if (*s[i] != NULL) {
+			h2o_socket_read_stop(*s[i]);
+			h2o_socket_close(*s[i]);
+			*s[i] = NULL;
+		}
+	}
+	as->listen_fd = as->sig_fd = as->stop_pipe[0] = -1;
+	h2o_evloop_run(as->loop, 0);
+	h2o_multithread_unregister_receiver(as->ctx.queue, &as->receiver);
+	if (as->nconns != 0) {
+		/* A connection still open mid-request: leave the loop to exit. */
+		log_warn("%s: %zu connection(s) still open at exit",
+		    as->sock_path, as->nconns);
+		return;
+	}
+	h2o_context_dispose(&as->ctx);
+	h2o_evloop_run(as->loop, 0);
+	/* h2o 2.2.5 (evloop) closes the context's queue but never frees it. */
+	free(as->ctx.queue);
+	h2o_evloop_destroy(as->loop);
+	h2o_config_dispose(&as->gconf);
+	as->loop = NULL;
+}
+
+static void
+run_loop(struct appserver *as)
+{
+	uint64_t idle_since = 0;
+
+	for (;;) {
+		h2o_evloop_run(as->loop, as->stopping ? 100 : INT32_MAX);
+		if (!as->stopping || as->njobs != 0) {
+			idle_since = 0;
+			continue;
+		}
+		if (as->nconns == 0)
+			break;
+		if (idle_since == 0)
+			idle_since = h2o_now(as->loop);
+		else if (h2o_now(as->loop) - idle_since > DRAIN_CONN_WAIT_MS)
+			break;
+	}
+}
+
+int
+appserver_run(struct appserver *as, struct rs_err *e)
+{
+	sigset_t old;
+
+	if (as->nprefixes == 0)
+		return rs_err_set(e, RS_E_USAGE, "appserver: no URL prefix "
+		    "added");
+	if (as->loop != NULL)
+		return rs_err_set(e, RS_E_USAGE, "appserver: already ran");
+	signal(SIGPIPE, SIG_IGN);
+	setup_h2o(as);
+	if (!as->no_signals && setup_signals(as, &old, e) == -1)
+		goto fail;
+	if (pool_start(as, e) == -1)
+		goto fail;
+	log_info("%s: listening (%u workers)", as->sock_path, as->nworkers);
+	if (!as->no_register)
+		reg_start(as);
+	run_loop(as);
+	pool_stop(as);
+	teardown_h2o(as);
+	if (!as->no_signals)
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	log_info("%s: stopped", as->sock_path);
+	return 0;
+fail:
+	if (!as->no_signals)
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	begin_stop(as, "start failed");
+	teardown_h2o(as);
+	return -1;
+}
+
+void
+appserver_stop(struct appserver *as, int status)
+{
+	ssize_t n;
+
+	as->exit_status = status;
+	n = write(as->stop_pipe[1], "x", 1);
+	(void)n;
+}
+
+int
+appserver_exit_status(const struct appserver *as)
+{
+	return as->exit_status;
+}
+
+const char *
+appserver_socket_path(const struct appserver *as)
+{
+	return as->sock_path;
+}
+
+enum appserver_reg_state
+appserver_reg_status(struct appserver *as, const char *url, int *code,
+    char *msg, size_t msgsz)
+{
+	enum appserver_reg_state st = APPSERVER_REG_PENDING;
+
+	pthread_mutex_lock(&as->reg_mu);
+	for (size_t i = 0; i < as->nprefixes; i++) {
+		if (strcasecmp(as->prefixes[i].url, url) != 0)
+			continue;
+		st = as->prefixes[i].state;
+		if (code != NULL)
+			*code = as->prefixes[i].code;
+		if (msg != NULL && msgsz > 0)
+			str_copy(msg, msgsz, as->prefixes[i].msg);
+	}
+	pthread_mutex_unlock(&as->reg_mu);
+	return st;
+}
+
+void
+appserver_free(struct appserver *as)
+{
+	if (as == NULL)
+		return;
+	if (as->listen_fd != -1) {
+		close(as->listen_fd);
+		unlink(as->sock_path);
+	}
+	for (int i = 0; i < 2; i++)
+		if (as->stop_pipe[i] != -1)
+			close(as->stop_pipe[i]);
+	if (as->sig_fd != -1)
+		close(as->sig_fd);
+	for (size_t i = 0; i < as->nprefixes; i++) {
+		free(as->prefixes[i].url);
+		free(as->prefixes[i].path);
+	}
+	buf_fini(&as->reg.out);
+	pthread_mutex_destroy(&as->reg_mu);
+	free(as->root);
+	free(as->sock_path);
+	free(as);
+}
