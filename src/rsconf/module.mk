@@ -1,0 +1,2 @@
+# rsconf/: rsreportserver.config (libxml2).
+DEPS_test_rsconf := rsconf common

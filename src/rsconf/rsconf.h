@@ -1,0 +1,129 @@
+/*
+ * rsconf.h: rsreportserver.config, the report server's XML settings, read
+ * and written with libxml2 in the original's element names:
+ *
+ *   <Configuration>
+ *     <Dsn>, <DatabaseType> (SQLite | PostgreSQL), <ConnectionType>,
+ *     <InstanceId>, <InstallationID>
+ *     <Add Key="SecureConnectionLevel" Value="0"/> (and other Add keys)
+ *     <URLReservations><Application><Name/><VirtualDirectory/>
+ *       <URLs><URL><UrlString/><AccountSid/><AccountName/></URL></URLs>
+ *     </Application></URLReservations>
+ *     <Authentication><AuthenticationTypes><RSWindowsBasic>
+ *       <LogonMethod/><Realm/><DefaultDomain/></RSWindowsBasic>
+ *       </AuthenticationTypes> <AccountSources/> <PamService/>
+ *       <LockoutThreshold/> <LockoutMinutes/> <SlowdownAfter/>
+ *       <EnableAuthPersistence/></Authentication>
+ *     <Service><IsWebServiceEnabled/><Hostname/><UrlRoot/>
+ *       <MaxQueueThreads/><LogVerbose/></Service>
+ *   </Configuration>
+ *
+ * A file that cannot be used is refused as a whole with
+ * "FILE:LINE:COLUMN: what is wrong" (RS_E_CONFIG); nothing is half
+ * applied.  Writing keeps everything it does not change (the document is
+ * kept and edited), and goes through fs_write_atomic, mode 0600 (the Dsn
+ * may hold a PostgreSQL password).
+ *
+ * This module does not touch the binding store or httpsvc: the
+ * URLReservations section is a representation written by the management
+ * library.
+ */
+#ifndef RS_RSCONF_H
+#define RS_RSCONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/err.h"
+
+#define RSCONF_FILE		"reportserver/rsreportserver.config"
+#define RSCONF_DB_FILE		"reportserver/ReportServer.db"
+#define RSCONF_MAX_BYTES	(1024 * 1024)
+#define RSCONF_APPS_MAX		8
+#define RSCONF_URLS_MAX		32
+
+#define RSCONF_APP_WEBSERVICE	"ReportServerWebService"
+#define RSCONF_APP_WEBAPP	"ReportServerWebApp"
+
+struct rsconf_url {
+	char	*url;		/* UrlString, "https://+:8443" */
+	char	*account_sid;	/* AccountSid ("S-1-22-1-<uid>") */
+	char	*account_name;	/* AccountName, may be NULL */
+};
+
+struct rsconf_app {
+	char			*name;	/* ReportServerWebService, ... */
+	char			*vdir;	/* ReportServer, Reports */
+	struct rsconf_url	 urls[RSCONF_URLS_MAX];
+	size_t			 nurls;
+};
+
+struct rsconf {
+	char		*file;		/* name used in messages */
+	void		*doc;		/* the xmlDoc, kept for writing */
+	/* Database. */
+	bool		 postgres;
+	char		*dsn;		/* file path or libpq conninfo */
+	char		*instance_id;
+	char		*installation_id;
+	/* Add keys. */
+	int		 secure_level;	/* SecureConnectionLevel 0..3 */
+	size_t		 max_upload;	/* MaxUploadBytes */
+	/* URLReservations. */
+	bool		 has_urls;
+	struct rsconf_app apps[RSCONF_APPS_MAX];
+	size_t		 napps;
+	/* Authentication. */
+	bool		 basic;		/* RSWindowsBasic present */
+	char		*realm;
+	bool		 src_builtin;	/* AccountSources has BuiltIn */
+	bool		 src_pam;	/* AccountSources has PAM */
+	char		*pam_service;
+	unsigned	 slowdown_after;	/* failures before delays */
+	unsigned	 lockout_threshold;	/* failures before lockout */
+	unsigned	 lockout_minutes;
+	/* Service. */
+	bool		 web_service_enabled;
+	char		*hostname;
+	char		*url_root;
+	unsigned	 workers;	/* MaxQueueThreads, 0: default */
+	bool		 verbose;
+};
+
+/*
+ * Reads and checks a config file.  RS_E_NOTFOUND when missing,
+ * RS_E_CONFIG with file:line:column when unusable.
+ */
+struct rsconf	*rsconf_load(const char *path, struct rs_err *);
+/* The same over memory; name is used in messages. */
+struct rsconf	*rsconf_parse(const char *text, size_t len, const char *name,
+		    struct rs_err *);
+void		 rsconf_free(struct rsconf *);
+
+/*
+ * The text of a default config for a database (dsn: SQLite path or
+ * conninfo).  Caller frees.  No URLReservations: the server is then
+ * "unconfigured" until rsconfig reserves its URLs.
+ */
+char	*rsconf_default_text(bool postgres, const char *dsn);
+
+/* Changes the database settings in the document and the struct. */
+int	rsconf_set_database(struct rsconf *, bool postgres, const char *dsn,
+	    struct rs_err *);
+/* Sets an <Add Key=... Value=...> entry (created when missing). */
+int	rsconf_set_add(struct rsconf *, const char *key, const char *value,
+	    struct rs_err *);
+/*
+ * Replaces the whole URLReservations section with apps (n == 0 removes
+ * it).  Strings are copied.
+ */
+int	rsconf_set_urls(struct rsconf *, const struct rsconf_app *apps,
+	    size_t n, struct rs_err *);
+/* Writes the document atomically, mode 0600. */
+int	rsconf_save(const struct rsconf *, const char *path, struct rs_err *);
+
+/* Finds an application by name (case-insensitive), or NULL. */
+const struct rsconf_app *rsconf_app_find(const struct rsconf *,
+	    const char *name);
+
+#endif
