@@ -1,0 +1,308 @@
+/*
+ * rsconfig: the Report Server Configuration Manager for Linux, a thin
+ * front over the management library (rsmgmt).  Each page of the original
+ * tool is a subcommand; every command takes --root DIR and --json.  This
+ * file parses arguments and prints; everything it changes goes through
+ * rsmgmt.
+ *
+ *   rsconfig database create [--sqlite PATH | --postgres CONNINFO]
+ *       --admin-user NAME (--admin-password-file F | --admin-password-stdin)
+ *   rsconfig database show
+ *   rsconfig database upgrade
+ */
+#include "common/buf.h"
+#include "common/err.h"
+#include "common/fsutil.h"
+#include "common/log.h"
+#include "common/root.h"
+#include "common/str.h"
+#include "reportserver/passwd.h"
+#include "rsmgmt/rsmgmt.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct opts {
+	char		 root[RS_PATH_MAX];
+	const char	*root_opt;
+	bool		 json;
+	const char	*sqlite;
+	const char	*postgres;
+	const char	*admin_user;
+	const char	*pw_file;
+	bool		 pw_stdin;
+};
+
+typedef int cmd_fn(struct opts *);
+
+static int	cmd_db_create(struct opts *);
+static int	cmd_db_show(struct opts *);
+static int	cmd_db_upgrade(struct opts *);
+
+static const struct cmd {
+	const char	*page;
+	const char	*verb;
+	cmd_fn		*fn;
+	const char	*usage;
+} cmds[] = {
+	{ "database", "create", cmd_db_create,
+	  "[--sqlite PATH | --postgres CONNINFO] --admin-user NAME "
+	  "(--admin-password-file F | --admin-password-stdin)" },
+	{ "database", "show", cmd_db_show, "" },
+	{ "database", "upgrade", cmd_db_upgrade, "" },
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: rsconfig [--root DIR] [--json] PAGE VERB "
+	    "[options]\n");
+	for (size_t i = 0; i < nitems(cmds); i++)
+		fprintf(f, "       rsconfig %s %s %s\n", cmds[i].page,
+		    cmds[i].verb, cmds[i].usage);
+}
+
+static void
+print_result(const struct opts *o, const struct rsmgmt_result *r)
+{
+	struct buf	b;
+
+	if (!o->json) {
+		if (r->hresult != 0)
+			fprintf(stderr, "rsconfig: %s (HRESULT 0x%08X %s)\n",
+			    r->message, r->hresult,
+			    rsmgmt_hresult_name(r->hresult));
+		return;
+	}
+	if (r->hresult == 0)
+		return;
+	buf_init(&b, 0);
+	(void)buf_printf(&b, NULL, "{\"HRESULT\":%d,\"Error\":\"%s\","
+	    "\"Message\":", (int32_t)r->hresult,
+	    rsmgmt_hresult_name(r->hresult));
+	(void)buf_json_str(&b, r->message, NULL);
+	printf("%s}\n", b.data);
+	buf_fini(&b);
+}
+
+static void
+print_info_json(const struct rsmgmt_db_info *i, const struct rsmgmt_result *r,
+    const char *extra)
+{
+	struct buf	b;
+
+	buf_init(&b, 0);
+	(void)buf_printf(&b, NULL, "{\"HRESULT\":0,\"Message\":");
+	(void)buf_json_str(&b, r->message, NULL);
+	(void)buf_printf(&b, NULL, ",\"DatabaseType\":\"%s\",\"Database\":",
+	    i->postgres ? "PostgreSQL" : "SQLite");
+	(void)buf_json_str(&b, i->dsn, NULL);
+	(void)buf_puts(&b, ",\"ConfigurationFile\":", NULL);
+	(void)buf_json_str(&b, i->config, NULL);
+	(void)buf_printf(&b, NULL, ",\"Exists\":%s,\"SchemaVersion\":%d,"
+	    "\"ExpectedSchemaVersion\":%d,\"Items\":%lld,\"Users\":%lld%s}",
+	    i->exists ? "true" : "false", i->version, i->expected,
+	    (long long)i->items, (long long)i->users, extra);
+	printf("%s\n", b.data);
+	buf_fini(&b);
+}
+
+static void
+print_info_text(const struct rsmgmt_db_info *i)
+{
+	printf("  Database type:        %s\n", i->postgres ? "PostgreSQL" :
+	    "SQLite");
+	printf("  Database:             %s\n", i->dsn);
+	printf("  Schema version:       %d (this server uses %d)\n",
+	    i->version, i->expected);
+	if (i->exists && i->version == i->expected)
+		printf("  Items, users:         %lld, %lld\n",
+		    (long long)i->items, (long long)i->users);
+	printf("  Configuration file:   %s\n", i->config);
+}
+
+/* Reads the password, dropping one trailing newline. */
+static char *
+read_password(const struct opts *o, size_t *len, struct rs_err *e)
+{
+	char	*pw;
+
+	if (o->pw_stdin == (o->pw_file != NULL)) {
+		rs_err_set(e, RS_E_USAGE, "give exactly one of "
+		    "--admin-password-file and --admin-password-stdin");
+		return NULL;
+	}
+	pw = o->pw_stdin ? fs_read_fd(0, RS_PASSWD_MAX + 2, len,
+	    "standard input", e) : fs_read_file(o->pw_file,
+	    RS_PASSWD_MAX + 2, len, e);
+	if (pw == NULL)
+		return NULL;
+	if (*len > 0 && pw[*len - 1] == '\n')
+		pw[--*len] = '\0';
+	if (*len > 0 && pw[*len - 1] == '\r')
+		pw[--*len] = '\0';
+	return pw;
+}
+
+static int
+cmd_db_create(struct opts *o)
+{
+	struct rsmgmt_db_create	 a = { 0 };
+	struct rsmgmt_db_info	 info;
+	struct rsmgmt_result	 r;
+	struct rs_err		 e;
+	char			*pw;
+	size_t			 len = 0;
+
+	if (o->admin_user == NULL || (o->sqlite && o->postgres)) {
+		fprintf(stderr, "rsconfig: database create needs --admin-user "
+		    "NAME and at most one of --sqlite and --postgres\n");
+		usage(stderr);
+		return 64;
+	}
+	pw = read_password(o, &len, &e);
+	if (pw == NULL) {
+		fprintf(stderr, "rsconfig: cannot read the administrator "
+		    "password: %s\n", e.msg);
+		return rs_err_exit_status(e.code);
+	}
+	a.postgres = o->postgres != NULL;
+	a.dsn = o->postgres != NULL ? o->postgres : o->sqlite;
+	a.admin_user = o->admin_user;
+	a.admin_password = pw;
+	rsmgmt_database_create(o->root, &a, &info, &r);
+	fs_free_secret(pw, len);
+	print_result(o, &r);
+	if (r.hresult != 0)
+		return r.exit_status;
+	if (o->json)
+		print_info_json(&info, &r, info.config_written ?
+		    ",\"ConfigurationWritten\":true" :
+		    ",\"ConfigurationWritten\":false");
+	else {
+		printf("Report server database created.\n");
+		print_info_text(&info);
+		printf("  Administrator:        %s (System Administrator; "
+		    "Content Manager on /)\n", o->admin_user);
+	}
+	return 0;
+}
+
+static int
+cmd_db_show(struct opts *o)
+{
+	struct rsmgmt_db_info	info;
+	struct rsmgmt_result	r;
+
+	rsmgmt_database_show(o->root, &info, &r);
+	print_result(o, &r);
+	if (r.hresult != 0)
+		return r.exit_status;
+	if (o->json)
+		print_info_json(&info, &r, "");
+	else {
+		printf("Report server database: %s\n", info.exists ?
+		    (info.version == info.expected ? "ready" :
+		    "needs upgrade") : "not created");
+		print_info_text(&info);
+		if (!info.exists || info.version != info.expected)
+			printf("  Next step:            %s\n", r.message);
+	}
+	return 0;
+}
+
+static int
+cmd_db_upgrade(struct opts *o)
+{
+	struct rsmgmt_result	r;
+	int			from, to;
+
+	rsmgmt_database_upgrade(o->root, &from, &to, &r);
+	print_result(o, &r);
+	if (r.hresult != 0)
+		return r.exit_status;
+	if (o->json)
+		printf("{\"HRESULT\":0,\"FromVersion\":%d,\"ToVersion\":%d}\n",
+		    from, to);
+	else
+		printf("Results:\n  %s\n", r.message);
+	return 0;
+}
+
+/* Options with a value; returns how many argv slots were used, or -1. */
+static int
+take_opt(struct opts *o, int argc, char **argv, int i)
+{
+	static const struct {
+		const char	*name;
+		size_t		 off;
+	} valued[] = {
+		{ "--root", offsetof(struct opts, root_opt) },
+		{ "--sqlite", offsetof(struct opts, sqlite) },
+		{ "--postgres", offsetof(struct opts, postgres) },
+		{ "--admin-user", offsetof(struct opts, admin_user) },
+		{ "--admin-password-file", offsetof(struct opts, pw_file) },
+	};
+
+	if (strcmp(argv[i], "--json") == 0)
+		return o->json = true, 1;
+	if (strcmp(argv[i], "--admin-password-stdin") == 0)
+		return o->pw_stdin = true, 1;
+	for (size_t k = 0; k < nitems(valued); k++) {
+		if (strcmp(argv[i], valued[k].name) != 0)
+			continue;
+		if (i + 1 >= argc) {
+			fprintf(stderr, "rsconfig: %s needs a value\n",
+			    argv[i]);
+			return -1;
+		}
+		*(const char **)((char *)o + valued[k].off) = argv[i + 1];
+		return 2;
+	}
+	fprintf(stderr, "rsconfig: unknown option %s\n", argv[i]);
+	return -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts	 o = { 0 };
+	struct rs_err	 e;
+	const char	*words[2] = { NULL, NULL };
+	int		 nw = 0;
+
+	log_init("rsconfig");
+	for (int i = 1; i < argc;) {
+		int	n = 1;
+
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			return 0;
+		}
+		if (argv[i][0] == '-' && (n = take_opt(&o, argc, argv, i)) < 0)
+			return 64;
+		if (argv[i][0] != '-') {
+			if (nw == 2) {
+				fprintf(stderr, "rsconfig: unexpected '%s'\n",
+				    argv[i]);
+				return 64;
+			}
+			words[nw++] = argv[i];
+		}
+		i += n;
+	}
+	if (rs_root_resolve(o.root_opt, o.root, sizeof(o.root), &e) == -1) {
+		fprintf(stderr, "rsconfig: %s\n", e.msg);
+		return rs_err_exit_status(e.code);
+	}
+	for (size_t k = 0; k < nitems(cmds); k++)
+		if (nw == 2 && strcmp(words[0], cmds[k].page) == 0 &&
+		    strcmp(words[1], cmds[k].verb) == 0)
+			return cmds[k].fn(&o);
+	usage(stderr);
+	return 64;
+}

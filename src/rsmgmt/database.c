@@ -1,0 +1,300 @@
+/*
+ * database.c: the Database page of the management API: create, show and
+ * upgrade the report server database, keeping rsreportserver.config in
+ * step.  The database is made first and the config written after it, so
+ * a failure leaves no config pointing at a database that does not exist.
+ */
+#include "rsmgmt/rsmgmt.h"
+#include "catalog/catalog.h"
+#include "common/fsutil.h"
+#include "common/root.h"
+#include "common/str.h"
+#include "common/xmalloc.h"
+#include "reportserver/passwd.h"
+#include "rsconf/rsconf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	uint32_t	 code;
+	const char	*name;
+} names[] = {
+#define X(name, value) { value, #name },
+	RSMGMT_HRESULT_TABLE(X)
+#undef X
+};
+
+const char *
+rsmgmt_hresult_name(uint32_t code)
+{
+	for (size_t i = 0; i < nitems(names); i++)
+		if (names[i].code == code)
+			return names[i].name;
+	return "UnknownError";
+}
+
+uint32_t
+rsmgmt_fail(struct rsmgmt_result *r, const struct rs_err *e)
+{
+	switch (e->code) {
+	case RS_E_DB:
+	case RS_E_BUSY:
+		r->hresult = RSMGMT_CantConnectCatalog;
+		break;
+	case RS_E_EXISTS:
+		r->hresult = RSMGMT_UnexpectedDatabaseResult;
+		break;
+	case RS_E_CONFIG:
+		r->hresult = RSMGMT_BadConfigurationFile;
+		break;
+	case RS_E_USAGE:
+	case RS_E_BADINPUT:
+	case RS_E_LIMIT:
+	case RS_E_NOTFOUND:
+		r->hresult = RSMGMT_InvalidParameter;
+		break;
+	case RS_E_PERM:
+		r->hresult = RSMGMT_NotAdmin;
+		break;
+	default:
+		r->hresult = RSMGMT_UnknownError;
+	}
+	r->exit_status = rs_err_exit_status(e->code);
+	str_copy(r->message, sizeof(r->message), e->msg);
+	return r->hresult;
+}
+
+void
+rsmgmt_ok(struct rsmgmt_result *r, const char *fmt, ...)
+{
+	va_list	ap;
+
+	r->hresult = RSMGMT_Success;
+	r->exit_status = 0;
+	va_start(ap, fmt);
+	vsnprintf(r->message, sizeof(r->message), fmt, ap);
+	va_end(ap);
+}
+
+int
+rsmgmt_config_path(const char *root, char *out, size_t outsz,
+    struct rs_err *e)
+{
+	return rs_root_path(root, RSCONF_FILE, out, outsz, e);
+}
+
+void
+rsmgmt_mask_dsn(const char *dsn, char *out, size_t outsz)
+{
+	const char	*p = strstr(dsn, "password=");
+	size_t		 n;
+
+	if (p == NULL) {
+		str_copy(out, outsz, dsn);
+		return;
+	}
+	n = (size_t)(p - dsn) + 9;
+	snprintf(out, outsz, "%.*s*****%s", (int)n, dsn,
+	    strpbrk(p, " \t") != NULL ? strpbrk(p, " \t") : "");
+}
+
+/* Loads the config, or makes a default one in memory when missing. */
+static struct rsconf *
+load_or_default(const char *path, const char *defdb, bool *created,
+    struct rs_err *e)
+{
+	struct rsconf	*c;
+	char		*text;
+
+	*created = false;
+	c = rsconf_load(path, e);
+	if (c != NULL || e->code != RS_E_NOTFOUND)
+		return c;
+	text = rsconf_default_text(false, defdb);
+	c = rsconf_parse(text, strlen(text), path, e);
+	free(text);
+	*created = c != NULL;
+	return c;
+}
+
+static int
+pick_dsn(const char *root, struct rsconf *c, const struct rsmgmt_db_create *a,
+    bool created, struct catalog_dsn *d, struct rs_err *e)
+{
+	char	def[RS_PATH_MAX];
+
+	if (rs_root_path(root, RSCONF_DB_FILE, def, sizeof(def), e) == -1)
+		return -1;
+	if (a->dsn != NULL) {
+		if (rsconf_set_database(c, a->postgres, a->dsn, e) == -1)
+			return -1;
+	} else if (created || c->dsn == NULL || c->dsn[0] == '\0') {
+		if (rsconf_set_database(c, false, def, e) == -1)
+			return -1;
+	}
+	d->postgres = c->postgres;
+	d->dsn = c->dsn;
+	return 0;
+}
+
+static void
+fill_info(const struct catalog_dsn *d, const char *cfg,
+    struct rsmgmt_db_info *info)
+{
+	info->postgres = d->postgres;
+	rsmgmt_mask_dsn(d->dsn != NULL ? d->dsn : "", info->dsn,
+	    sizeof(info->dsn));
+	str_copy(info->config, sizeof(info->config), cfg);
+	info->expected = CATALOG_SCHEMA_VERSION;
+}
+
+static int
+create(const char *root, const struct rsmgmt_db_create *a,
+    struct rsmgmt_db_info *info, struct rs_err *e)
+{
+	char			 path[RS_PATH_MAX], hash[RS_PASSWD_HASH_MAX];
+	struct rsconf		*c = NULL;
+	struct catalog_dsn	 d;
+	bool			 created;
+	int			 rc = -1;
+
+	if (a->admin_user == NULL || a->admin_password == NULL)
+		return rs_err_set(e, RS_E_USAGE, "an administrator name and "
+		    "password are needed");
+	if (rsmgmt_config_path(root, path, sizeof(path), e) == -1)
+		return -1;
+	c = load_or_default(path, "", &created, e);
+	if (c == NULL)
+		return -1;
+	if (pick_dsn(root, c, a, created, &d, e) == -1 ||
+	    rs_passwd_hash(a->admin_password, hash, sizeof(hash), e) == -1)
+		goto out;
+	fill_info(&d, path, info);
+	if (catalog_create(&d, 0, a->admin_user, hash, e) == -1)
+		goto out;
+	info->exists = true;
+	info->version = CATALOG_SCHEMA_VERSION;
+	info->items = info->users = 1;
+	if (created || a->dsn != NULL) {
+		char	dir[RS_PATH_MAX];
+
+		if (rs_root_path(root, "reportserver", dir, sizeof(dir), e) ==
+		    -1 || fs_mkdir_p(dir, 0700, e) == -1 ||
+		    rsconf_save(c, path, e) == -1) {
+			rs_err_prefix(e, "the database was created but the "
+			    "configuration was not written");
+			goto out;
+		}
+		info->config_written = true;
+	}
+	rc = 0;
+out:
+	explicit_bzero(hash, sizeof(hash));
+	rsconf_free(c);
+	return rc;
+}
+
+uint32_t
+rsmgmt_database_create(const char *root, const struct rsmgmt_db_create *a,
+    struct rsmgmt_db_info *info, struct rsmgmt_result *r)
+{
+	struct rs_err	e;
+
+	memset(info, 0, sizeof(*info));
+	rs_err_clear(&e);
+	if (create(root, a, info, &e) == -1)
+		return rsmgmt_fail(r, &e);
+	rsmgmt_ok(r, "the report server database was created; '%s' is a "
+	    "System Administrator", a->admin_user);
+	return 0;
+}
+
+/* Loads the config that must exist for show and upgrade. */
+static struct rsconf *
+need_config(const char *root, char *path, size_t pathsz, struct rs_err *e)
+{
+	struct rsconf	*c;
+
+	if (rsmgmt_config_path(root, path, pathsz, e) == -1)
+		return NULL;
+	c = rsconf_load(path, e);
+	if (c == NULL && e->code == RS_E_NOTFOUND)
+		rs_err_set(e, RS_E_NOTFOUND, "%s does not exist; the report "
+		    "server database has not been created; run 'rsconfig "
+		    "database create'", path);
+	return c;
+}
+
+uint32_t
+rsmgmt_database_show(const char *root, struct rsmgmt_db_info *info,
+    struct rsmgmt_result *r)
+{
+	char			 path[RS_PATH_MAX];
+	struct rsconf		*c;
+	struct catalog		*cat;
+	struct catalog_dsn	 d;
+	struct catalog_info	 ci;
+	struct rs_err		 e;
+
+	memset(info, 0, sizeof(*info));
+	c = need_config(root, path, sizeof(path), &e);
+	if (c == NULL)
+		return rsmgmt_fail(r, &e);
+	d.postgres = c->postgres;
+	d.dsn = c->dsn;
+	fill_info(&d, path, info);
+	if (catalog_probe(&d, &info->version, &e) == -1) {
+		rsconf_free(c);
+		return rsmgmt_fail(r, &e);
+	}
+	info->exists = info->version > 0;
+	cat = info->version == CATALOG_SCHEMA_VERSION ?
+	    catalog_open(&d, &e) : NULL;
+	if (cat != NULL && catalog_info(cat, &ci, &e) == 0) {
+		info->items = ci.items;
+		info->users = ci.users;
+	}
+	catalog_close(cat);
+	rsconf_free(c);
+	if (!info->exists)
+		rsmgmt_ok(r, "the report server database has not been created;"
+		    " run 'rsconfig database create'");
+	else if (info->version < CATALOG_SCHEMA_VERSION)
+		rsmgmt_ok(r, "the database needs an upgrade; run 'rsconfig "
+		    "database upgrade'");
+	else
+		rsmgmt_ok(r, "the report server database is ready");
+	return 0;
+}
+
+uint32_t
+rsmgmt_database_upgrade(const char *root, int *from, int *to,
+    struct rsmgmt_result *r)
+{
+	char			 path[RS_PATH_MAX];
+	struct rsconf		*c;
+	struct catalog_dsn	 d;
+	struct rs_err		 e;
+	int			 rc;
+
+	*from = *to = 0;
+	c = need_config(root, path, sizeof(path), &e);
+	if (c == NULL)
+		return rsmgmt_fail(r, &e);
+	d.postgres = c->postgres;
+	d.dsn = c->dsn;
+	rc = catalog_upgrade(&d, from, to, &e);
+	rsconf_free(c);
+	if (rc == -1)
+		return rsmgmt_fail(r, &e);
+	if (*from == *to)
+		rsmgmt_ok(r, "the database is already at schema version %d",
+		    *to);
+	else
+		rsmgmt_ok(r, "the database was upgraded from schema version %d "
+		    "to %d", *from, *to);
+	return 0;
+}
