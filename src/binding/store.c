@@ -185,7 +185,15 @@ configure(struct binding_store *bs, struct rs_err *e)
 {
 	sqlite3_stmt	*st;
 	bool		 wal;
+	int		 one = 1;
 
+	/*
+	 * Keep the -wal and -shm files when the last connection closes: a
+	 * process that may only read the store (httpsvc after it dropped
+	 * root, "httpcfg show" as a plain user) can open a WAL database only
+	 * when they exist.
+	 */
+	sqlite3_file_control(bs->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
 	sqlite3_busy_timeout(bs->db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(bs->db, 1);
 	if (sqlite3_exec(bs->db, "PRAGMA foreign_keys = ON;"
@@ -240,6 +248,10 @@ binding_store_open(const char *root, struct rs_err *e)
 	}
 	if (configure(bs, e) == -1)
 		goto fail;
+	/* An up-to-date store needs no write lock (a reader may not take one). */
+	if (user_version(bs, &i, e) == -1)
+		goto fail;
+	done = i == (int)nitems(migrations);
 	for (i = 0; !done && i <= (int)nitems(migrations); i++)
 		if (migrate_step(bs, &done, e) == -1)
 			goto fail;

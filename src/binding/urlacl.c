@@ -13,6 +13,9 @@
 #include "common/xmalloc.h"
 #include "urlres/urlres.h"
 
+static int	query_acls(struct binding_store *, const char *,
+		    struct binding_urlacl **, size_t *, struct rs_err *);
+
 /* Parses url into its canonical text and key. */
 static int
 canon(const char *url, char text[URLRES_TEXT_MAX], char key[URLRES_TEXT_MAX],
@@ -50,6 +53,25 @@ check_user(const char *user, struct rs_err *e)
 	return 0;
 }
 
+/* RS_E_EXISTS naming the reservation as stored and its user. */
+static void
+exists_error(struct binding_store *bs, const char *key, const char *text,
+    struct rs_err *e)
+{
+	struct binding_urlacl	*v;
+	size_t			 n;
+
+	if (query_acls(bs, key, &v, &n, NULL) == 0 && n == 1)
+		rs_err_set(e, RS_E_EXISTS, "the URL %s is already reserved for "
+		    "user %s; delete that reservation first", v[0].url,
+		    v[0].user);
+	else
+		rs_err_set(e, RS_E_EXISTS, "the URL %s is already reserved; "
+		    "delete that reservation first", text);
+	if (n > 0)
+		free(v);
+}
+
 int
 binding_urlacl_add(struct binding_store *bs, const char *url,
     const char *user, struct rs_err *e)
@@ -73,8 +95,7 @@ binding_urlacl_add(struct binding_store *bs, const char *url,
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-		rs_err_set(e, RS_E_EXISTS, "the URL %s is already reserved; "
-		    "delete the reservation first", text);
+		exists_error(bs, key, text, e);
 		goto fail;
 	}
 	if (rc != SQLITE_DONE) {

@@ -14,9 +14,11 @@ mkcert() {
 	certstore new-self-signed --dns "$1" | tail -n 1
 }
 
+# The sqlite3 shell keeps the -wal/-shm files like our code does (without
+# them a user who may only read the store cannot open it).
 store_state() {
 	if [ -f "$ROOT/http/bindings.db" ]; then
-		sqlite3 "$ROOT/http/bindings.db" \
+		sqlite3 -cmd ".filectrl persist_wal 1" "$ROOT/http/bindings.db" \
 		    "SELECT * FROM sslcert ORDER BY endpoint;
 		     SELECT * FROM sslcert_owner ORDER BY endpoint, appid;
 		     SELECT key, url, user FROM urlacl ORDER BY key;
