@@ -71,8 +71,10 @@ enum certstore_problem {
 	CERTSTORE_P_KEY_INSECURE	= 1u << 7, /* key file group/other bits */
 	CERTSTORE_P_KEY_CORRUPT		= 1u << 8, /* key file does not parse */
 	CERTSTORE_P_UNSUPPORTED_KEY	= 1u << 9, /* key type TLS cannot use */
+	CERTSTORE_P_CERT_CORRUPT	= 1u << 10, /* .crt does not parse */
+	CERTSTORE_P_CHAIN_INVALID	= 1u << 11, /* bad signature, expired CA */
 };
-#define CERTSTORE_P_ALL		0x3ffu
+#define CERTSTORE_P_ALL		0xfffu
 
 /* Things worth saying that do not stop a certificate serving TLS. */
 enum certstore_warning {
@@ -90,6 +92,9 @@ enum certstore_warning {
  */
 const char	*certstore_problem_text(unsigned bit);
 const char	*certstore_warning_text(unsigned bit);
+/* A stable identifier for scripts ("no_key", "expired"), or "unknown". */
+const char	*certstore_problem_name(unsigned bit);
+const char	*certstore_warning_name(unsigned bit);
 
 /* Opaque handle on ROOT/certstore. */
 struct certstore;
