@@ -1,0 +1,213 @@
+/*
+ * httpsvc.h: the daemon's shared state and the seams between its files.
+ * httpsvc is the HTTP.sys of this system: it owns the ports, terminates
+ * TLS (tls/), routes each request by URL reservation (urlres/) and
+ * forwards it to the application that registered the URL over the
+ * control socket.
+ *
+ * Threads: the main thread is the control plane (control socket, signals,
+ * store polling, reloads; it may block); one worker thread per core runs
+ * an h2o event loop that never blocks.  They share only what is below,
+ * each field with the lock or atomic that guards it.
+ *
+ * Files: main.c (start, privileges, shutdown), config.c (limits file),
+ * snapshot.c (bindings, reservations, listeners -> a new state; reload),
+ * listen.c (sockets, systemd activation), worker.c (loops, accept),
+ * route.c (request handling, forwarding, access log), control.c (the
+ * control socket), check.c (httpsvc -t).
+ */
+#ifndef RS_HTTPSVC_HTTPSVC_H
+#define RS_HTTPSVC_HTTPSVC_H
+
+#include <h2o.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "binding/binding.h"
+#include "certstore/certstore.h"
+#include "common/err.h"
+#include "common/root.h"
+#include "tls/tlsterm.h"
+#include "urlres/urlres.h"
+
+/* Limits and timeouts (STYLE B3): defaults; ROOT/http/httpsvc.conf. */
+#define HTTPSVC_REQUEST_LINE_MAX	8192		/* -> 414 */
+#define HTTPSVC_HEADER_BYTES_MAX	(64 * 1024)	/* -> 431 */
+#define HTTPSVC_HEADERS_MAX		100		/* -> 431 */
+#define HTTPSVC_BODY_MAX		(64ull * 1024 * 1024)	/* -> 413 */
+#define HTTPSVC_HEADER_TIMEOUT_MS	120000	/* HTTP.sys HeaderWait */
+#define HTTPSVC_IDLE_TIMEOUT_MS		120000	/* HTTP.sys IdleConnection */
+#define HTTPSVC_HANDSHAKE_TIMEOUT_MS	10000
+#define HTTPSVC_UPSTREAM_TIMEOUT_MS	120000	/* -> 504 */
+#define HTTPSVC_MAX_CONNECTIONS		20000	/* beyond: closed at accept */
+#define HTTPSVC_DRAIN_TIMEOUT_MS	30000	/* SIGTERM grace */
+#define HTTPSVC_POLL_MS			1000	/* store generation poll */
+#define HTTPSVC_THREADS_MAX		64
+#define HTTPSVC_UPSTREAM_POOL		256	/* keep-alive sockets per app */
+#define HTTPSVC_LISTENERS_MAX		256
+#define HTTPSVC_CONFIG_MAX		(64 * 1024)	/* config file bytes */
+#define HTTPSVC_EXPIRY_WARN_DAYS	30
+
+/* Control socket. */
+#define CTL_LINE_MAX		4096
+#define CTL_CONNS_MAX		256
+#define CTL_REGS_PER_CONN	32
+#define CTL_STATE_MAX		(256 * 1024)
+
+struct svc_limits {
+	uint64_t	request_line_max;
+	uint64_t	header_bytes_max;
+	uint64_t	headers_max;
+	uint64_t	body_max;
+	uint64_t	header_timeout_ms;
+	uint64_t	idle_timeout_ms;
+	uint64_t	handshake_timeout_ms;
+	uint64_t	upstream_timeout_ms;
+	uint64_t	max_connections;
+	uint64_t	drain_timeout_ms;
+	uint64_t	threads;	/* 0: one per core */
+	uint64_t	access_log;	/* 0 or 1 */
+};
+
+/* A registered application: where a reserved prefix is forwarded. */
+struct app {
+	atomic_uint		refs;
+	struct urlres_prefix	prefix;
+	char			prefix_text[URLRES_TEXT_MAX];
+	char			sock_path[108];
+	pid_t			pid;
+	uid_t			uid;
+	h2o_socketpool_t	pool;	/* HTTP/1.1 keep-alive, all threads */
+};
+
+/* Immutable routing table; swapped whole under svc.route_lock. */
+struct routes {
+	struct urlres_prefix	 *prefixes;
+	struct app		**apps;		/* NULL: reserved, not running */
+	char			(*texts)[URLRES_TEXT_MAX];
+	size_t			  n;
+};
+
+struct listener {
+	uint64_t	id;
+	int		fd;
+	char		addr[64];	/* "0.0.0.0", "::", "127.0.0.1" */
+	uint16_t	port;
+	bool		tls;
+	bool		inherited;	/* from systemd (LISTEN_FDS) */
+};
+
+/* What the binding store said at the last good (re)load. */
+struct snapshot {
+	struct binding_ssl	*bindings;	/* binding_ssl_list_free */
+	size_t			 n_bindings;
+	struct urlres_prefix	*acls;
+	char			(*acl_users)[BINDING_USER_MAX];
+	size_t			 n_acls;
+	uint64_t		 bgen, cgen;	/* generations loaded */
+	char			(*expiring)[400];	/* warnings */
+	size_t			 n_expiring;
+};
+
+struct worker;
+struct control;
+
+struct svc {
+	char			 root[RS_PATH_MAX];
+	char			 ctl_path[RS_PATH_MAX];
+	struct svc_limits	 lim;
+	bool			 verbose;
+	struct binding_store	*bs;
+	struct certstore	*cs;
+	struct tls_front	*front;
+	struct tls_set		*tset;		/* borrowed from front; control */
+	struct snapshot		 snap;		/* control thread only */
+	uint64_t		 tried_bgen, tried_cgen;	/* last reload attempt */
+	h2o_globalconf_t	 gconf;
+
+	pthread_rwlock_t	 route_lock;
+	struct routes		*routes;
+
+	pthread_mutex_t		 lis_lock;	/* lis, n_lis, lis_gen */
+	struct listener		 lis[HTTPSVC_LISTENERS_MAX];
+	size_t			 n_lis;
+	uint64_t		 lis_gen;
+	uint64_t		 next_lis_id;
+
+	struct worker		*workers;
+	size_t			 n_workers;
+	h2o_barrier_t		 ready;		/* workers started */
+	struct control		*ctl;		/* control thread only */
+	atomic_bool		 draining;
+
+	atomic_ulong		 conns;		/* open client connections */
+	atomic_ulong		 requests;	/* since start */
+	atomic_ulong		 refused;	/* over max_connections */
+};
+
+/* config.c */
+void	svc_limits_default(struct svc_limits *);
+/* Reads path (missing is fine) into *lim; all errors or nothing. */
+int	svc_config_load(const char *path, struct svc_limits *, struct rs_err *);
+
+/* snapshot.c */
+/*
+ * Loads bindings, reservations and certificates, builds the TLS set and
+ * the listeners they need and, only if all of that worked, swaps them in.
+ * Safe to call again for a reload; on failure nothing changed.
+ */
+int	svc_reload(struct svc *, const char *why, struct rs_err *);
+/* True when the store or the certificates changed since the last load. */
+bool	svc_store_changed(struct svc *);
+void	svc_snapshot_fini(struct snapshot *);
+/* Rebuilds the routing table from snap.acls and the registrations. */
+void	svc_routes_rebuild(struct svc *);
+
+/* listen.c */
+/* Opens a listening TCP socket on addr:port; -1 with the reason. */
+int	svc_listen_open(const char *addr, uint16_t port, struct rs_err *);
+/* Adopts systemd's sockets (LISTEN_FDS); returns how many. */
+size_t	svc_listen_inherit(struct svc *);
+/* The numeric address and port of a sockaddr. */
+void	svc_addr_text(const struct sockaddr *, char *ip, size_t ipsz,
+	    uint16_t *port);
+
+/* worker.c */
+int	svc_workers_start(struct svc *, struct rs_err *);
+/* Tells every worker that the listener list changed. */
+void	svc_workers_notify(struct svc *);
+/* Stops accepting, lets requests finish (bounded), joins the threads. */
+void	svc_workers_drain(struct svc *);
+
+/* route.c */
+void	svc_routes_init(struct svc *);
+/* Installs the request handler, 504 filter and access logger. */
+void	svc_handlers_register(struct svc *, h2o_pathconf_t *);
+struct app *svc_app_new(const struct urlres_prefix *, const char *text,
+	    const char *sock_path, pid_t, uid_t);
+void	svc_app_unref(struct app *);
+void	svc_routes_free(struct routes *);
+
+/* control.c */
+void	svc_control_init(struct svc *);
+void	svc_control_fini(struct svc *);
+/* Creates ROOT/run/httpsvc.sock (mode 0666). */
+int	svc_control_open(struct svc *, struct rs_err *);
+/* The main loop: control socket, signals, polling.  Returns at SIGTERM. */
+int	svc_control_run(struct svc *);
+/* The registrations as routes entries (control thread). */
+size_t	svc_control_apps(struct svc *, struct app ***out);
+
+/* state.c */
+struct buf;
+/* Appends the STATE answer's one-line JSON to b. */
+int	svc_state_json(struct svc *, struct buf *b, struct rs_err *);
+
+/* check.c */
+/* httpsvc -t: prints problems, returns the exit status. */
+int	svc_check(const char *root, bool verbose);
+
+#endif

@@ -1,0 +1,234 @@
+/*
+ * main.c: httpsvc, the shared HTTP service (the HTTP.sys of this system).
+ * Start-up order: options and limits; stores; the TLS front; sockets from
+ * systemd if given; the first load (bindings, certificates, listeners;
+ * a bad configuration stops the start with the reason); the control
+ * socket; dropping root; the worker loops; "ready" on stderr and to
+ * systemd.  Then the control loop runs until SIGTERM, and the workers
+ * drain: no new connections, requests in flight finish.
+ *
+ * Privileges: started as root, httpsvc binds, then becomes user rshttp
+ * keeping only CAP_NET_BIND_SERVICE (a reload may open a new port below
+ * 1024) and CAP_DAC_OVERRIDE (a reload re-reads root's 0600 key files
+ * and the binding store's SQLite WAL, which needs write access to its
+ * shared-memory file).  Without a user rshttp it stays root and warns.
+ */
+#include "httpsvc/httpsvc.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/str.h"
+
+#define SERVICE_USER	"rshttp"
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: httpsvc [-t] [-v] [--root DIR]\n"
+	    "  -t          check the state root's configuration and exit\n"
+	    "  -v          debug logging\n"
+	    "  --root DIR  state root (default $RS_ROOT or %s)\n",
+	    RS_ROOT_DEFAULT);
+	exit(rs_err_exit_status(RS_E_USAGE));
+}
+
+static int
+local_addr(void *bio_data, char *ip, size_t ipsz, uint16_t *port)
+{
+	struct sockaddr_storage	ss;
+
+	if (bio_data == NULL ||
+	    h2o_socket_getsockname(bio_data, (struct sockaddr *)&ss) == 0)
+		return -1;
+	svc_addr_text((struct sockaddr *)&ss, ip, ipsz, port);
+	return 0;
+}
+
+static void
+setup_h2o(struct svc *svc)
+{
+	h2o_hostconf_t	*host;
+	h2o_pathconf_t	*path;
+
+	h2o_config_init(&svc->gconf);
+	svc->gconf.server_name = h2o_iovec_init(H2O_STRLIT("httpsvc"));
+	svc->gconf.max_request_entity_size = svc->lim.body_max;
+	svc->gconf.handshake_timeout = svc->lim.handshake_timeout_ms;
+	/* h2o 2.2 uses one timer for header reads and keep-alive idle. */
+	svc->gconf.http1.req_timeout = svc->lim.header_timeout_ms;
+	svc->gconf.http1.upgrade_to_http2 = 0;
+	svc->gconf.http2.idle_timeout = svc->lim.idle_timeout_ms;
+	svc->gconf.proxy.io_timeout = svc->lim.upstream_timeout_ms;
+	svc->gconf.proxy.preserve_x_forwarded_proto = 1;
+	svc->gconf.proxy.preserve_server_header = 1;
+	svc->gconf.proxy.emit_x_forwarded_headers = 0;
+	svc->gconf.proxy.emit_via_header = 0;
+	host = h2o_config_register_host(&svc->gconf,
+	    h2o_iovec_init(H2O_STRLIT("default")), 65535);
+	path = h2o_config_register_path(host, "/", 0);
+	svc_handlers_register(svc, path);
+}
+
+static int
+keep_caps(void)
+{
+	struct __user_cap_header_struct	hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct	data[2];
+	uint32_t			caps;
+
+	memset(data, 0, sizeof(data));
+	caps = (1u << CAP_NET_BIND_SERVICE) | (1u << CAP_DAC_OVERRIDE);
+	data[0].effective = data[0].permitted = caps;
+	return (int)syscall(SYS_capset, &hdr, data);
+}
+
+static int
+drop_root(void)
+{
+	struct passwd	*pw;
+
+	if (geteuid() != 0)
+		return 0;
+	pw = getpwnam(SERVICE_USER);
+	if (pw == NULL) {
+		log_warn("running as root: user %s does not exist; create it "
+		    "with 'useradd --system --no-create-home --shell "
+		    "/usr/sbin/nologin %s'", SERVICE_USER, SERVICE_USER);
+		return 0;
+	}
+	if (prctl(PR_SET_KEEPCAPS, 1) == -1 ||
+	    setgroups(0, NULL) == -1 || setgid(pw->pw_gid) == -1 ||
+	    setuid(pw->pw_uid) == -1 || keep_caps() == -1) {
+		log_error("cannot become user %s: %s", SERVICE_USER,
+		    strerror(errno));
+		return -1;
+	}
+	log_info("running as user %s (keeping CAP_NET_BIND_SERVICE, "
+	    "CAP_DAC_OVERRIDE)", SERVICE_USER);
+	return 0;
+}
+
+static void
+say_ready(struct svc *svc)
+{
+	char	line[2048] = "", one[96];
+
+	pthread_mutex_lock(&svc->lis_lock);
+	for (size_t i = 0; i < svc->n_lis; i++) {
+		bool v6 = strchr(svc->lis[i].addr, ':') != NULL;
+		snprintf(one, sizeof(one), "%s%s%s%s:%u (%s)", i ? ", " : "",
+		    v6 ? "[" : "", svc->lis[i].addr, v6 ? "]" : "",
+		    svc->lis[i].port, svc->lis[i].tls ? "https" : "http");
+		str_append(line, sizeof(line), one);
+	}
+	pthread_mutex_unlock(&svc->lis_lock);
+	log_info("ready: listening on %s", line[0] ? line :
+	    "nothing yet (no bindings or URL reservations)");
+	sd_notifyf(0, "READY=1\nSTATUS=listening on %zu sockets\nMAINPID=%d",
+	    svc->n_lis, (int)getpid());
+}
+
+static int
+open_stores(struct svc *svc, struct rs_err *e)
+{
+	char	conf[RS_PATH_MAX];
+
+	if (rs_root_path(svc->root, "http/httpsvc.conf", conf, sizeof(conf),
+	    e) == -1 || svc_config_load(conf, &svc->lim, e) == -1)
+		return -1;
+	svc->bs = binding_store_open(svc->root, e);
+	if (svc->bs == NULL)
+		return -1;
+	svc->cs = certstore_open(svc->root, e);
+	if (svc->cs == NULL)
+		return -1;
+	svc->front = tls_front_new(local_addr, e);
+	return svc->front == NULL ? -1 : 0;
+}
+
+static int
+start(struct svc *svc, struct rs_err *e)
+{
+	sigset_t	set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);	/* the workers inherit it */
+	signal(SIGPIPE, SIG_IGN);
+	if (open_stores(svc, e) == -1)
+		return -1;
+	setup_h2o(svc);
+	svc_routes_init(svc);
+	svc_control_init(svc);
+	pthread_mutex_init(&svc->lis_lock, NULL);
+	svc_listen_inherit(svc);
+	if (svc_reload(svc, "start", e) == -1 ||
+	    svc_control_open(svc, e) == -1)
+		return -1;
+	if (drop_root() == -1)
+		return rs_err_set(e, RS_E_PERM, "cannot drop root");
+	return svc_workers_start(svc, e);
+}
+
+static void
+stop(struct svc *svc)
+{
+	sd_notify(0, "STOPPING=1");
+	log_info("stopping: draining %lu connections",
+	    (unsigned long)atomic_load(&svc->conns));
+	svc_workers_drain(svc);
+	svc_control_fini(svc);
+	log_info("stopped");
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct svc	svc;
+	const char		*root_opt = NULL;
+	bool			 test = false;
+	struct rs_err		 e;
+
+	log_init("httpsvc");
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-t") == 0)
+			test = true;
+		else if (strcmp(argv[i], "-v") == 0)
+			svc.verbose = true;
+		else if (strcmp(argv[i], "--root") == 0 && i + 1 < argc)
+			root_opt = argv[++i];
+		else
+			usage();
+	}
+	log_set_verbose(svc.verbose);
+	if (rs_root_resolve(root_opt, svc.root, sizeof(svc.root), &e) == -1) {
+		log_error("%s", e.msg);
+		return rs_err_exit_status(e.code);
+	}
+	if (test)
+		return svc_check(svc.root, svc.verbose);
+	svc_limits_default(&svc.lim);
+	if (start(&svc, &e) == -1) {
+		log_error("cannot start: %s", e.msg);
+		return rs_err_exit_status(e.code);
+	}
+	say_ready(&svc);
+	svc_control_run(&svc);
+	stop(&svc);
+	return 0;
+}

@@ -1,0 +1,442 @@
+/*
+ * route.c: what happens to each request on a worker loop.  Check the
+ * limits (414, 431); pick the reservation by HTTP.sys precedence
+ * (urlres_match over the current routing table); no reservation -> 404,
+ * reserved but no live application -> 503, else forward it over the
+ * application's keep-alive pool with X-Forwarded-For/-Proto/-Host and
+ * X-Url-Reservation set by us (client copies removed).  h2o's proxy
+ * streams the response; an upstream timeout becomes 504 (filter below),
+ * a refused or broken upstream 502.  Everything per request comes from
+ * the request's h2o pool.  The routing table is immutable and swapped
+ * whole by the control thread; a request holds a reference on its
+ * application until the request's pool is freed.
+ */
+#include "httpsvc/httpsvc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+#include <time.h>
+
+#include "common/log.h"
+#include "common/str.h"
+#include "common/xmalloc.h"
+
+struct svc_handler {
+	h2o_handler_t	 super;
+	struct svc	*svc;
+};
+
+struct svc_filter {
+	h2o_filter_t	 super;
+};
+
+struct svc_logger {
+	h2o_logger_t	 super;
+	struct svc	*svc;
+};
+
+struct app_ref {
+	struct app	*app;
+};
+
+static const char *const forwarded_names[] = {
+	"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host",
+	"x-url-reservation",
+};
+
+struct app *
+svc_app_new(const struct urlres_prefix *p, const char *text,
+    const char *sock_path, pid_t pid, uid_t uid)
+{
+	struct app		*a = xcalloc(1, sizeof(*a));
+	struct sockaddr_un	 sa;
+
+	atomic_init(&a->refs, 1);
+	a->prefix = *p;
+	str_copy(a->prefix_text, sizeof(a->prefix_text), text);
+	str_copy(a->sock_path, sizeof(a->sock_path), sock_path);
+	a->pid = pid;
+	a->uid = uid;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	str_copy(sa.sun_path, sizeof(sa.sun_path), sock_path);
+	h2o_socketpool_init_by_address(&a->pool, (struct sockaddr *)&sa,
+	    sizeof(sa), 0, HTTPSVC_UPSTREAM_POOL);
+	return a;
+}
+
+void
+svc_app_unref(struct app *a)
+{
+	if (a == NULL || atomic_fetch_sub(&a->refs, 1) != 1)
+		return;
+	h2o_socketpool_dispose(&a->pool);
+	free(a);
+}
+
+void
+svc_routes_free(struct routes *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->n; i++)
+		svc_app_unref(r->apps[i]);
+	free(r->prefixes);
+	free(r->apps);
+	free(r->texts);
+	free(r);
+}
+
+void
+svc_routes_init(struct svc *svc)
+{
+	pthread_rwlock_init(&svc->route_lock, NULL);
+	svc->routes = xcalloc(1, sizeof(*svc->routes));
+}
+
+static void
+route_put(struct routes *r, const struct urlres_prefix *p, struct app *a)
+{
+	r->prefixes[r->n] = *p;
+	urlres_format(p, r->texts[r->n], sizeof(r->texts[0]));
+	r->apps[r->n] = a;
+	if (a != NULL)
+		atomic_fetch_add(&a->refs, 1);
+	r->n++;
+}
+
+void
+svc_routes_rebuild(struct svc *svc)
+{
+	struct routes	 *r, *old;
+	struct app	**apps;
+	size_t		  napps, max;
+	bool		  placed;
+
+	napps = svc_control_apps(svc, &apps);
+	max = svc->snap.n_acls + napps + 1;
+	r = xcalloc(1, sizeof(*r));
+	r->prefixes = xcalloc(max, sizeof(*r->prefixes));
+	r->apps = xcalloc(max, sizeof(*r->apps));
+	r->texts = xcalloc(max, sizeof(*r->texts));
+	for (size_t i = 0; i < svc->snap.n_acls; i++)
+		route_put(r, &svc->snap.acls[i], NULL);
+	for (size_t i = 0; i < napps; i++) {
+		placed = false;
+		for (size_t j = 0; j < svc->snap.n_acls && !placed; j++)
+			if (r->apps[j] == NULL &&
+			    urlres_same(&r->prefixes[j], &apps[i]->prefix)) {
+				r->apps[j] = apps[i];
+				atomic_fetch_add(&apps[i]->refs, 1);
+				placed = true;
+			}
+		if (!placed)
+			route_put(r, &apps[i]->prefix, apps[i]);
+	}
+	free(apps);
+	pthread_rwlock_wrlock(&svc->route_lock);
+	old = svc->routes;
+	svc->routes = r;
+	pthread_rwlock_unlock(&svc->route_lock);
+	svc_routes_free(old);
+}
+
+static void
+send_status(h2o_req_t *req, int status, const char *reason,
+    const char *body, int flags)
+{
+	req->http1_is_persistent &= (flags == 0);
+	h2o_send_error_generic(req, status, reason, body, flags);
+}
+
+/* 414 / 431 when the request is over a limit; returns 1 if it sent one. */
+static int
+check_limits(const struct svc *svc, h2o_req_t *req)
+{
+	size_t	bytes = 0;
+
+	if (req->input.method.len + req->input.path.len + 11 >
+	    svc->lim.request_line_max) {
+		send_status(req, 414, "URI Too Long", "414 URI Too Long: the "
+		    "request line is longer than this server accepts\n",
+		    H2O_SEND_ERROR_HTTP1_CLOSE_CONNECTION);
+		return 1;
+	}
+	for (size_t i = 0; i < req->headers.size; i++)
+		bytes += req->headers.entries[i].name->len +
+		    req->headers.entries[i].value.len + 4;
+	if (req->headers.size > svc->lim.headers_max ||
+	    bytes > svc->lim.header_bytes_max) {
+		send_status(req, 431, "Request Header Fields Too Large",
+		    "431 Request Header Fields Too Large: the request headers "
+		    "are larger than this server accepts\n",
+		    H2O_SEND_ERROR_HTTP1_CLOSE_CONNECTION);
+		return 1;
+	}
+	return 0;
+}
+
+/* The host name of an authority ("a.test:8443", "[::1]:80"), or -1. */
+static int
+authority_host(h2o_iovec_t a, char *out, size_t outsz)
+{
+	size_t	len = a.len;
+
+	if (len > 0 && a.base[0] == '[') {
+		const char *end = memchr(a.base, ']', a.len);
+		if (end == NULL)
+			return -1;
+		len = (size_t)(end - a.base) - 1;
+		if (len >= outsz)
+			return -1;
+		memcpy(out, a.base + 1, len);
+		out[len] = '\0';
+		return 0;
+	}
+	const char *colon = memchr(a.base, ':', a.len);
+	if (colon != NULL)
+		len = (size_t)(colon - a.base);
+	if (len >= outsz)
+		return -1;
+	memcpy(out, a.base, len);
+	out[len] = '\0';
+	return 0;
+}
+
+static void
+app_ref_dispose(void *p)
+{
+	struct app_ref	*ref = p;
+
+	svc_app_unref(ref->app);
+}
+
+static void
+set_forwarded(h2o_req_t *req, const char *client, const struct app *a)
+{
+	h2o_iovec_t	scheme = req->input.scheme->name;
+	ssize_t		i;
+
+	for (size_t k = 0; k < nitems(forwarded_names); k++)
+		while ((i = h2o_find_header_by_str(&req->headers,
+		    forwarded_names[k], strlen(forwarded_names[k]), -1)) != -1)
+			h2o_delete_header(&req->headers, i);
+	h2o_add_header(&req->pool, &req->headers, H2O_TOKEN_X_FORWARDED_FOR,
+	    NULL, client, strlen(client));
+	h2o_add_header_by_str(&req->pool, &req->headers,
+	    H2O_STRLIT("x-forwarded-proto"), 0, NULL, scheme.base, scheme.len);
+	h2o_add_header_by_str(&req->pool, &req->headers,
+	    H2O_STRLIT("x-forwarded-host"), 0, NULL, req->input.authority.base,
+	    req->input.authority.len);
+	h2o_add_header_by_str(&req->pool, &req->headers,
+	    H2O_STRLIT("x-url-reservation"), 0, NULL, a->prefix_text,
+	    strlen(a->prefix_text));
+}
+
+static void
+forward(h2o_req_t *req, struct app *a, const char *client)
+{
+	struct app_ref		*ref;
+	h2o_req_overrides_t	*ov;
+
+	/* The pool frees ref (and drops the app) when the request ends. */
+	ref = h2o_mem_alloc_shared(&req->pool, sizeof(*ref), app_ref_dispose);
+	ref->app = a;
+	set_forwarded(req, client, a);
+	ov = h2o_mem_alloc_pool(&req->pool, sizeof(*ov));
+	memset(ov, 0, sizeof(*ov));
+	ov->socketpool = &a->pool;
+	req->overrides = ov;
+	h2o__proxy_process_request(req);
+}
+
+struct req_where {
+	char		host[URLRES_HOST_MAX];
+	char		local_ip[INET6_ADDRSTRLEN];
+	char		client[INET6_ADDRSTRLEN];
+	uint16_t	port;
+	char		*path;
+};
+
+static int
+where(h2o_req_t *req, struct req_where *w)
+{
+	struct sockaddr_storage	ss;
+	uint16_t		cport;
+	h2o_iovec_t		p = req->path_normalized;
+
+	if (authority_host(req->input.authority, w->host,
+	    sizeof(w->host)) == -1)
+		return -1;
+	if (req->conn->callbacks->get_sockname(req->conn, (void *)&ss) == 0)
+		return -1;
+	svc_addr_text((void *)&ss, w->local_ip, sizeof(w->local_ip),
+	    &w->port);
+	w->client[0] = '\0';
+	if (req->conn->callbacks->get_peername(req->conn, (void *)&ss) != 0)
+		svc_addr_text((void *)&ss, w->client, sizeof(w->client),
+		    &cport);
+	if (p.len == 0 || p.base[0] != '/' || memchr(p.base, '\0', p.len))
+		return -1;
+	w->path = h2o_mem_alloc_pool(&req->pool, p.len + 1);
+	memcpy(w->path, p.base, p.len);
+	w->path[p.len] = '\0';
+	return 0;
+}
+
+static void
+close_if_retired(h2o_req_t *req)
+{
+	h2o_socket_t	*sock;
+
+	if (req->conn->callbacks->get_socket == NULL)
+		return;
+	sock = req->conn->callbacks->get_socket(req->conn);
+	if (sock != NULL && sock->ssl != NULL && tls_conn_retired(sock->ssl))
+		req->http1_is_persistent = 0;
+}
+
+static void
+send_unavailable(h2o_req_t *req, const char *prefix)
+{
+	char	body[URLRES_TEXT_MAX + 128];
+
+	snprintf(body, sizeof(body), "503 Service Unavailable: the "
+	    "application for %s is not running\n", prefix);
+	send_status(req, 503, "Service Unavailable", h2o_strdup(&req->pool,
+	    body, SIZE_MAX).base, 0);
+}
+
+static int
+on_req(h2o_handler_t *self, h2o_req_t *req)
+{
+	struct svc		*svc = ((struct svc_handler *)self)->svc;
+	struct req_where	 w;
+	struct routes		*r;
+	struct app		*a = NULL;
+	char			 prefix[URLRES_TEXT_MAX] = "";
+	int			 i;
+
+	atomic_fetch_add(&svc->requests, 1);
+	if (check_limits(svc, req))
+		return 0;
+	if (where(req, &w) == -1) {
+		send_status(req, 400, "Bad Request", "400 Bad Request: "
+		    "malformed Host or path\n",
+		    H2O_SEND_ERROR_HTTP1_CLOSE_CONNECTION);
+		return 0;
+	}
+	pthread_rwlock_rdlock(&svc->route_lock);
+	r = svc->routes;
+	i = urlres_match(r->prefixes, r->n, req->input.scheme->name.base,
+	    w.host[0] ? w.host : NULL, w.local_ip, w.port, w.path);
+	if (i >= 0) {
+		a = r->apps[i];
+		if (a != NULL)
+			atomic_fetch_add(&a->refs, 1);
+		else
+			str_copy(prefix, sizeof(prefix), r->texts[i]);
+	}
+	pthread_rwlock_unlock(&svc->route_lock);
+	close_if_retired(req);
+	if (i < 0)
+		send_status(req, 404, "Not Found", "404 Not Found: no "
+		    "application has reserved this URL\n", 0);
+	else if (a == NULL)
+		send_unavailable(req, prefix);
+	else
+		forward(req, a, w.client);
+	return 0;
+}
+
+/* h2o's proxy answers 502 for every upstream failure; a timeout is 504. */
+static void
+on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
+{
+	(void)self;
+	if (req->res.status == 502) {
+		for (size_t i = 0; i < req->error_logs.size; i++) {
+			h2o_iovec_t m = req->error_logs.entries[i].msg;
+			if (memmem(m.base, m.len, "timeout", 7) != NULL) {
+				req->res.status = 504;
+				req->res.reason = "Gateway Timeout";
+			}
+		}
+	}
+	h2o_setup_next_ostream(req, slot);
+}
+
+/* Copies s into out for a log line: printable ASCII only, bounded. */
+static void
+log_safe(char *out, size_t outsz, const char *s, size_t len)
+{
+	size_t	o = 0;
+
+	for (size_t i = 0; i < len && o + 1 < outsz; i++)
+		out[o++] = (s[i] > 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	out[o] = '\0';
+}
+
+static void
+log_access(h2o_logger_t *self, h2o_req_t *req)
+{
+	struct svc	*svc = ((struct svc_logger *)self)->svc;
+	char		 path[512], method[32], client[INET6_ADDRSTRLEN] = "-";
+	char		 sni[128] = "-", ts[32];
+	const char	*ver = "-", *s;
+	h2o_socket_t	*sock = NULL;
+	struct sockaddr_storage ss;
+	uint16_t	 port;
+	struct tm	 tm;
+	double		 ms = 0;
+	size_t		 plen;
+
+	for (size_t i = 0; i < req->error_logs.size; i++)
+		log_warn("request %s: %.*s", req->error_logs.entries[i].module,
+		    (int)req->error_logs.entries[i].msg.len,
+		    req->error_logs.entries[i].msg.base);
+	if (!svc->lim.access_log)
+		return;
+	if (req->conn->callbacks->get_socket != NULL)
+		sock = req->conn->callbacks->get_socket(req->conn);
+	if (sock != NULL && sock->ssl != NULL) {
+		ver = h2o_socket_get_ssl_protocol_version(sock);
+		if ((s = tls_conn_sni(sock->ssl)) != NULL)
+			log_safe(sni, sizeof(sni), s, strlen(s));
+	}
+	if (req->conn->callbacks->get_peername(req->conn, (void *)&ss) != 0)
+		svc_addr_text((void *)&ss, client, sizeof(client), &port);
+	plen = req->input.query_at != SIZE_MAX ? req->input.query_at :
+	    req->input.path.len;
+	log_safe(path, sizeof(path), req->input.path.base, plen);
+	log_safe(method, sizeof(method), req->input.method.base,
+	    req->input.method.len);
+	gmtime_r(&req->timestamps.request_begin_at.tv_sec, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!h2o_timeval_is_null(&req->timestamps.response_end_at))
+		ms = h2o_timeval_subtract(&req->timestamps.request_begin_at,
+		    &req->timestamps.response_end_at) / 1000.0;
+	log_info("access: %s c=%llu %s sni=%s %s %s %s %d %zu %.1fms", ts,
+	    (unsigned long long)req->conn->id, client, sni, ver ? ver : "-",
+	    method, path, req->res.status, req->bytes_sent, ms);
+}
+
+void
+svc_handlers_register(struct svc *svc, h2o_pathconf_t *pc)
+{
+	struct svc_handler	*h;
+	struct svc_filter	*f;
+	struct svc_logger	*l;
+
+	f = (void *)h2o_create_filter(pc, sizeof(*f));
+	f->super.on_setup_ostream = on_setup_ostream;
+	h = (void *)h2o_create_handler(pc, sizeof(*h));
+	h->super.on_req = on_req;
+	h->svc = svc;
+	l = (void *)h2o_create_logger(pc, sizeof(*l));
+	l->super.log_access = log_access;
+	l->svc = svc;
+	pc->error_log.emit_request_errors = 0;
+}

@@ -1,0 +1,265 @@
+/*
+ * worker.c: one h2o event loop per thread (one per core by default).
+ * Each loop polls its own dup of every listening socket (the kernel hands
+ * each new connection to one of them), accepts in small batches, counts
+ * connections against max_connections and gives the socket to h2o with
+ * the plain or the TLS accept context.  The control thread talks to a
+ * loop only through its h2o message queue: "the listener list changed",
+ * "drain", "exit".
+ */
+#include "httpsvc/httpsvc.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/xmalloc.h"
+
+#define ACCEPT_BATCH	16
+
+enum wmsg_kind { WMSG_SYNC, WMSG_DRAIN, WMSG_EXIT };
+
+struct wmsg {
+	h2o_multithread_message_t	super;
+	enum wmsg_kind			kind;
+};
+
+struct wlistener {
+	uint64_t	 id;
+	bool		 tls;
+	h2o_socket_t	*sock;
+	struct worker	*w;
+};
+
+struct worker {
+	struct svc			*svc;
+	pthread_t			 tid;
+	h2o_evloop_t			*loop;
+	h2o_context_t			 ctx;
+	h2o_accept_ctx_t		 plain, tls;
+	h2o_multithread_queue_t		*queue;
+	h2o_multithread_receiver_t	 rx;
+	struct wlistener		*lis[HTTPSVC_LISTENERS_MAX];
+	size_t				 n_lis;
+	bool				 stop;
+	h2o_barrier_t			*ready;
+};
+
+static void
+on_conn_close(void *data)
+{
+	struct svc	*svc = data;
+
+	atomic_fetch_sub(&svc->conns, 1);
+}
+
+static void
+on_accept(h2o_socket_t *listener, const char *err)
+{
+	struct wlistener	*wl = listener->data;
+	struct svc		*svc = wl->w->svc;
+	h2o_socket_t		*sock;
+
+	if (err != NULL)
+		return;
+	for (int i = 0; i < ACCEPT_BATCH; i++) {
+		sock = h2o_evloop_socket_accept(listener);
+		if (sock == NULL)
+			break;
+		if (atomic_fetch_add(&svc->conns, 1) >=
+		    svc->lim.max_connections) {
+			atomic_fetch_sub(&svc->conns, 1);
+			atomic_fetch_add(&svc->refused, 1);
+			h2o_socket_close(sock);
+			continue;
+		}
+		sock->on_close.cb = on_conn_close;
+		sock->on_close.data = svc;
+		h2o_accept(wl->tls ? &wl->w->tls : &wl->w->plain, sock);
+	}
+}
+
+static void
+wl_close(struct wlistener *wl)
+{
+	h2o_socket_read_stop(wl->sock);
+	h2o_socket_close(wl->sock);
+	free(wl);
+}
+
+static struct wlistener *
+wl_open(struct worker *w, const struct listener *l)
+{
+	struct wlistener	*wl;
+	int			 fd;
+
+	fd = fcntl(l->fd, F_DUPFD_CLOEXEC, 0);
+	if (fd == -1) {
+		log_error("cannot share listener %s:%u with a worker: %m",
+		    l->addr, l->port);
+		return NULL;
+	}
+	wl = xcalloc(1, sizeof(*wl));
+	wl->id = l->id;
+	wl->tls = l->tls;
+	wl->w = w;
+	wl->sock = h2o_evloop_socket_create(w->loop, fd,
+	    H2O_SOCKET_FLAG_DONT_READ);
+	wl->sock->data = wl;
+	h2o_socket_read_start(wl->sock, on_accept);
+	return wl;
+}
+
+static struct wlistener *
+wl_take(struct worker *w, uint64_t id)
+{
+	for (size_t i = 0; i < w->n_lis; i++)
+		if (w->lis[i] != NULL && w->lis[i]->id == id) {
+			struct wlistener *wl = w->lis[i];
+			w->lis[i] = NULL;
+			return wl;
+		}
+	return NULL;
+}
+
+/* Makes this loop's listeners match svc->lis. */
+static void
+sync_listeners(struct worker *w)
+{
+	struct svc		*svc = w->svc;
+	struct wlistener	*nl[HTTPSVC_LISTENERS_MAX];
+	size_t			 nn = 0;
+
+	pthread_mutex_lock(&svc->lis_lock);
+	for (size_t i = 0; i < svc->n_lis; i++) {
+		struct wlistener *wl = wl_take(w, svc->lis[i].id);
+		if (wl == NULL)
+			wl = wl_open(w, &svc->lis[i]);
+		if (wl == NULL)
+			continue;
+		wl->tls = svc->lis[i].tls;
+		nl[nn++] = wl;
+	}
+	pthread_mutex_unlock(&svc->lis_lock);
+	for (size_t i = 0; i < w->n_lis; i++)
+		if (w->lis[i] != NULL)
+			wl_close(w->lis[i]);
+	memcpy(w->lis, nl, nn * sizeof(nl[0]));
+	w->n_lis = nn;
+}
+
+static void
+on_message(h2o_multithread_receiver_t *rx, h2o_linklist_t *messages)
+{
+	struct worker	*w = H2O_STRUCT_FROM_MEMBER(struct worker, rx, rx);
+
+	while (!h2o_linklist_is_empty(messages)) {
+		struct wmsg *m = H2O_STRUCT_FROM_MEMBER(struct wmsg,
+		    super.link, messages->next);
+		h2o_linklist_unlink(&m->super.link);
+		switch (m->kind) {
+		case WMSG_SYNC:
+			if (!atomic_load(&w->svc->draining))
+				sync_listeners(w);
+			break;
+		case WMSG_DRAIN:
+			for (size_t i = 0; i < w->n_lis; i++)
+				wl_close(w->lis[i]);
+			w->n_lis = 0;
+			h2o_context_request_shutdown(&w->ctx);
+			break;
+		case WMSG_EXIT:
+			w->stop = true;
+			break;
+		}
+		free(m);
+	}
+}
+
+static void
+send_msg(struct worker *w, enum wmsg_kind kind)
+{
+	struct wmsg	*m = xcalloc(1, sizeof(*m));
+
+	m->kind = kind;
+	h2o_multithread_send_message(&w->rx, &m->super);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker	*w = arg;
+
+	w->loop = h2o_evloop_create();
+	h2o_context_init(&w->ctx, w->loop, &w->svc->gconf);
+	w->plain.ctx = &w->ctx;
+	w->plain.hosts = w->svc->gconf.hosts;
+	w->tls = w->plain;
+	w->tls.ssl_ctx = tls_front_ctx(w->svc->front);
+	w->queue = h2o_multithread_create_queue(w->loop);
+	h2o_multithread_register_receiver(w->queue, &w->rx, on_message);
+	sync_listeners(w);
+	h2o_barrier_wait(w->ready);
+	while (!w->stop)
+		h2o_evloop_run(w->loop, INT32_MAX);
+	return NULL;
+}
+
+int
+svc_workers_start(struct svc *svc, struct rs_err *e)
+{
+	size_t		n = svc->lim.threads;
+	long		cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n == 0)
+		n = cpus > 0 ? (size_t)cpus : 1;
+	if (n > HTTPSVC_THREADS_MAX)
+		n = HTTPSVC_THREADS_MAX;
+	h2o_barrier_init(&svc->ready, n + 1);
+	svc->workers = xcalloc(n, sizeof(*svc->workers));
+	svc->n_workers = n;
+	for (size_t i = 0; i < n; i++) {
+		svc->workers[i].svc = svc;
+		svc->workers[i].ready = &svc->ready;
+		if (pthread_create(&svc->workers[i].tid, NULL, worker_main,
+		    &svc->workers[i]) != 0)
+			return rs_err_sys(e, RS_E_INTERNAL,
+			    "cannot start worker thread %zu", i);
+	}
+	h2o_barrier_wait(&svc->ready);
+	return 0;
+}
+
+void
+svc_workers_notify(struct svc *svc)
+{
+	for (size_t i = 0; i < svc->n_workers; i++)
+		send_msg(&svc->workers[i], WMSG_SYNC);
+}
+
+void
+svc_workers_drain(struct svc *svc)
+{
+	struct timespec	ts = { 0, 50 * 1000 * 1000 };
+	uint64_t	waited = 0;
+
+	atomic_store(&svc->draining, true);
+	for (size_t i = 0; i < svc->n_workers; i++)
+		send_msg(&svc->workers[i], WMSG_DRAIN);
+	while (atomic_load(&svc->conns) > 0 &&
+	    waited < svc->lim.drain_timeout_ms) {
+		nanosleep(&ts, NULL);
+		waited += 50;
+	}
+	if (atomic_load(&svc->conns) > 0)
+		log_warn("drain: %lu connections still open after %llu ms; "
+		    "closing them", (unsigned long)atomic_load(&svc->conns),
+		    (unsigned long long)svc->lim.drain_timeout_ms);
+	for (size_t i = 0; i < svc->n_workers; i++)
+		send_msg(&svc->workers[i], WMSG_EXIT);
+	for (size_t i = 0; i < svc->n_workers; i++)
+		pthread_join(svc->workers[i].tid, NULL);
+}
