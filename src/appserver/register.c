@@ -118,7 +118,8 @@ on_ctl_read(h2o_socket_t *sock, const char *err)
 		lost(as, err);
 		return;
 	}
-	while ((nl = memchr(in->bytes, '\n', in->size)) != NULL) {
+	while (in->size > 0 &&
+	    (nl = memchr(in->bytes, '\n', in->size)) != NULL) {
 		n = (size_t)(nl - in->bytes);
 		if (n >= sizeof(line))
 			n = sizeof(line) - 1;
