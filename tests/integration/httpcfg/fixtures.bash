@@ -1,7 +1,7 @@
 # tests/integration/httpcfg/fixtures.bash: shared by the httpcfg scripts
 # (sourced after lib.sh; not a test itself: run.sh runs only *.sh / *.py).
 #
-#   mkcert NAME       a new self-signed certificate for NAME in My (via the
+#   mkcert NAME [OPTS] a new self-signed certificate for NAME in My (via the
 #                     real certstore tool); prints its thumbprint
 #   store_state       the binding store's content (a dump), to compare
 #   expect_fail DESC CODE REGEX CMD...
@@ -11,7 +11,7 @@ APP1='{4dc3e181-e14b-4a21-b022-59fc669b0914}'
 APP2='{11111111-2222-3333-4444-555555555555}'
 
 mkcert() {
-	certstore new-self-signed --dns "$1" | tail -n 1
+	certstore new-self-signed --dns "$@" | tail -n 1
 }
 
 # The sqlite3 shell keeps the -wal/-shm files like our code does (without
