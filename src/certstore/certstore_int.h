@@ -99,6 +99,9 @@ void	cs_entry_fini(struct cs_entry *);
 int	cs_entry_write(const struct certstore *, const char *store,
 	    X509 *leaf, STACK_OF(X509) *chain, EVP_PKEY *key,
 	    const char *friendly, struct rs_err *);
+/* Rewrites only the .crt of an entry (a longer chain); lock held. */
+int	cs_crt_write(const struct certstore *, const char *store, X509 *leaf,
+	    STACK_OF(X509) *chain, struct rs_err *);
 /* Reads the friendly name from a .meta file; "" when none. */
 char	*cs_meta_friendly(const char *path);
 /* The text of a .meta file for a friendly name (new string). */

@@ -1,8 +1,9 @@
 /*
  * chain.c: does a stored certificate chain up to the Root store, the way a
  * client that trusts Root would check it?  OpenSSL builds the chain from
- * the entry's own chain file, the CA store and the Root store; a verify
- * callback sorts every complaint into "an issuer is missing" (the server
+ * what the server sends (the entry's .crt: leaf, then chain) and the Root
+ * store, as a client would; the CA store is where import finds the
+ * intermediates it adds to a .crt.  A verify callback sorts every complaint into "an issuer is missing" (the server
  * cannot send a complete chain), "ends at a root not in Root" (it works
  * for clients that trust that root), or "does not verify" (a bad
  * signature, an expired intermediate).  The leaf's own dates and key
@@ -50,11 +51,17 @@ note(struct chain_result *r, unsigned problem, unsigned warning,
 	r->problems |= problem;
 	r->warnings |= warning;
 	if (r->reason == NULL) {
-		if (err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
+		if ((err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
 		    err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
-		    err == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE)
-			r->reason = xasprintf("the issuer of %s is not in the "
-			    "CA or Root store", who);
+		    err == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE) &&
+		    problem != 0)
+			r->reason = xasprintf("the issuer of %s is neither in "
+			    "its chain nor in Root; import it into CA or Root",
+			    who);
+		else if (warning != 0 && err != X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT &&
+		    err != X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN)
+			r->reason = xasprintf("the root CA that issued %s is "
+			    "not in the Root store", who);
 		else if (warning != 0)
 			r->reason = xasprintf("%s is not in the Root store",
 			    who);
@@ -78,7 +85,13 @@ verify_cb(int ok, X509_STORE_CTX *ctx)
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
 	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-		note(r, CERTSTORE_P_CHAIN_INCOMPLETE, 0, ctx, err);
+		/* Above the leaf the missing issuer is the root, which
+		 * clients bring themselves; at the leaf it may be an
+		 * intermediate the server must send. */
+		if (depth > 0)
+			note(r, 0, CERTSTORE_W_UNTRUSTED, ctx, err);
+		else
+			note(r, CERTSTORE_P_CHAIN_INCOMPLETE, 0, ctx, err);
 		break;
 	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
 	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
@@ -123,11 +136,9 @@ cs_chain_check(struct cs_entry *en, struct cs_trust *trust,
 	struct chain_result	 r = { 0, 0, NULL };
 	X509_STORE_CTX		*ctx = X509_STORE_CTX_new();
 	STACK_OF(X509)		*untrusted = sk_X509_dup(en->chain), *built;
-	int			 i, ok = 0;
+	int			 ok = 0;
 	bool			 trusted;
 
-	for (i = 0; untrusted != NULL && i < sk_X509_num(trust->cas); i++)
-		sk_X509_push(untrusted, sk_X509_value(trust->cas, i));
 	if (ctx != NULL && untrusted != NULL &&
 	    X509_STORE_CTX_init(ctx, trust->roots, en->leaf, untrusted) == 1) {
 		X509_STORE_CTX_set_app_data(ctx, &r);

@@ -90,7 +90,7 @@ int
 cs_entry_load(const struct certstore *cs, const char *store,
     const char *thumb, bool want_key, struct cs_entry *en, struct rs_err *e)
 {
-	char		 p[RS_PATH_MAX], *pem;
+	char		 p[RS_PATH_MAX], *pem, real[CERTSTORE_THUMB_LEN + 1];
 	STACK_OF(X509)	*sk;
 	size_t		 len = 0;
 
@@ -110,6 +110,12 @@ cs_entry_load(const struct certstore *cs, const char *store,
 		return -1;
 	en->leaf = sk_X509_shift(sk);
 	en->chain = sk;
+	cs_thumb_of(en->leaf, real);
+	if (strcmp(real, thumb) != 0) {
+		rs_err_set(e, RS_E_BADINPUT, "%s holds certificate %s, not %s; "
+		    "the store was edited by hand", p, real, thumb);
+		goto fail;
+	}
 	if (cs_file(cs, store, thumb, ".meta", p, sizeof(p), e) == -1)
 		goto fail;
 	en->friendly = cs_meta_friendly(p);
@@ -181,6 +187,24 @@ fail:
 			fs_unlink_durable(p, NULL);
 	}
 	return -1;
+}
+
+int
+cs_crt_write(const struct certstore *cs, const char *store, X509 *leaf,
+    STACK_OF(X509) *chain, struct rs_err *e)
+{
+	char	 thumb[CERTSTORE_THUMB_LEN + 1], p[RS_PATH_MAX], *data;
+	size_t	 len = 0;
+	int	 rv;
+
+	cs_thumb_of(leaf, thumb);
+	data = cs_pem_of_certs(leaf, chain, &len, e);
+	if (data == NULL)
+		return -1;
+	rv = cs_file(cs, store, thumb, ".crt", p, sizeof(p), e) == -1 ? -1 :
+	    fs_write_atomic(p, data, len, 0644, e);
+	free(data);
+	return rv;
 }
 
 int

@@ -221,6 +221,42 @@ result_add(struct certstore_import_result *r, X509 *x)
 	cs_thumb_of(x, r->all[r->n_all++]);
 }
 
+/*
+ * After new CA certificates: the .crt of each My certificate whose chain
+ * they extend is rewritten, so what the server sends (the .crt) is
+ * complete without a re-import.  The lock is held.
+ */
+static int
+relink_my(const struct certstore *cs, struct rs_err *e)
+{
+	char		(*v)[CERTSTORE_THUMB_LEN + 1];
+	struct cs_trust	  trust;
+	struct cs_entry	  en;
+	STACK_OF(X509)	 *chain;
+	size_t		  i, n;
+	int		  rv = 0;
+
+	if (cs_thumbs(cs, CERTSTORE_MY, &v, &n, e) == -1)
+		return -1;
+	if (cs_trust_load(cs, &trust, e) == -1) {
+		free(v);
+		return -1;
+	}
+	for (i = 0; i < n && rv == 0; i++) {
+		if (cs_entry_load(cs, CERTSTORE_MY, v[i], false, &en,
+		    NULL) == -1)
+			continue;
+		chain = order_chain(en.leaf, en.chain, trust.cas);
+		if (chain != NULL && sk_X509_num(chain) > sk_X509_num(en.chain))
+			rv = cs_crt_write(cs, CERTSTORE_MY, en.leaf, chain, e);
+		sk_X509_free(chain);
+		cs_entry_fini(&en);
+	}
+	cs_trust_fini(&trust);
+	free(v);
+	return rv;
+}
+
 /* Writes the chain certificates into CA / Root; the lock is held. */
 static int
 install_chain(const struct certstore *cs, STACK_OF(X509) *chain,
@@ -281,7 +317,8 @@ write_leaf(const struct certstore *cs, const char *store, struct plan *pl,
 		drop_request(cs, pl->req_id);
 		r->completed_request = true;
 	}
-	if (o->install_chain && install_chain(cs, pl->chain, r, e) == -1)
+	if (o->install_chain && (install_chain(cs, pl->chain, r, e) == -1 ||
+	    relink_my(cs, e) == -1))
 		goto out;
 	rv = r->n_stored > 0 || r->completed_request ?
 	    cs_bump_generation(cs, e) : 0;
@@ -350,6 +387,8 @@ import_all(const struct certstore *cs, const char *store,
 		if (rv == 0)
 			r->n_stored++;
 	}
+	if (rv == 0 && r->n_stored > 0 && strcmp(store, CERTSTORE_CA) == 0)
+		rv = relink_my(cs, e);
 	if (rv == 0 && r->n_stored > 0)
 		rv = cs_bump_generation(cs, e);
 	r->existed = r->n_stored == 0;
