@@ -1,0 +1,405 @@
+/*
+ * common.c: the pieces every handler shares: responses, query strings and
+ * URL encoding, error pages in the original's two shapes (the HTML
+ * "Reporting Services Error" page and the REST odata error), the request
+ * gate, time formats and permission helpers.
+ */
+#include "reportserver/rs_int.h"
+#include "common/log.h"
+#include "common/str.h"
+#include "common/xmalloc.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+void
+rsresp_init(struct rsresp *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->status = 200;
+	buf_init(&r->body, 0);
+}
+
+void
+rsresp_fini(struct rsresp *r)
+{
+	for (size_t i = 0; i < r->nheaders; i++)
+		free(r->headers[i].value);
+	r->nheaders = 0;
+	buf_fini(&r->body);
+}
+
+void
+rsresp_header(struct rsresp *r, const char *name, const char *value)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nheaders; i++)
+		if (strcasecmp(r->headers[i].name, name) == 0)
+			break;
+	if (i == RS_RESP_HEADERS_MAX)
+		return;	/* our own handlers never add this many */
+	if (i == r->nheaders) {
+		str_copy(r->headers[i].name, sizeof(r->headers[i].name), name);
+		r->nheaders++;
+	} else
+		free(r->headers[i].value);
+	r->headers[i].value = xstrdup(value);
+}
+
+const char *
+rsresp_get_header(const struct rsresp *r, const char *name)
+{
+	for (size_t i = 0; i < r->nheaders; i++)
+		if (strcasecmp(r->headers[i].name, name) == 0)
+			return r->headers[i].value;
+	return NULL;
+}
+
+void
+rsuser_fini(struct rsuser *u)
+{
+	for (size_t i = 0; u->groups[i] != NULL; i++)
+		free(u->groups[i]);
+	memset(u, 0, sizeof(*u));
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+char *
+rs_url_decode(const char *s, size_t n, bool plus)
+{
+	char	*out = xmalloc(n + 1), *o = out;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%') {
+			int	hi, lo;
+
+			if (n - i < 3) {
+				free(out);
+				return NULL;
+			}
+			hi = hexval((unsigned char)s[i + 1]);
+			lo = hexval((unsigned char)s[i + 2]);
+			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+				free(out);	/* bad escape, or a NUL */
+				return NULL;
+			}
+			*o++ = (char)(hi * 16 + lo);
+			i += 2;
+		} else if (s[i] == '+' && plus)
+			*o++ = ' ';
+		else
+			*o++ = s[i];
+	}
+	*o = '\0';
+	return out;
+}
+
+void
+rs_url_encode(struct buf *b, const char *s, bool path_style)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char	c = (unsigned char)*s;
+
+		if (isalnum(c) || strchr("-_.~", c) != NULL)
+			(void)buf_append(b, s, 1, NULL);
+		else if (c == ' ' && path_style)
+			(void)buf_puts(b, "+", NULL);
+		else if (c == '/' && !path_style)
+			(void)buf_puts(b, "/", NULL);
+		else
+			(void)buf_printf(b, NULL, "%%%02x", c);
+	}
+}
+
+void
+rs_query_fini(struct rsquery *q)
+{
+	free(q->item);
+	for (size_t i = 0; i < q->n; i++) {
+		free(q->p[i].name);
+		free(q->p[i].value);
+	}
+	memset(q, 0, sizeof(*q));
+}
+
+int
+rs_query_parse(const char *raw, struct rsquery *q, struct rs_err *e)
+{
+	const char	*p = raw, *amp, *eq;
+
+	memset(q, 0, sizeof(*q));
+	if (strlen(raw) > RS_QUERY_MAX)
+		return rs_err_set(e, RS_E_LIMIT, "the query string is longer "
+		    "than %d bytes", RS_QUERY_MAX);
+	for (; *p != '\0'; p = *amp ? amp + 1 : amp) {
+		amp = strchrnul(p, '&');
+		if (amp == p)
+			continue;
+		eq = memchr(p, '=', (size_t)(amp - p));
+		if (eq == NULL && q->item == NULL && q->n == 0) {
+			q->item = rs_url_decode(p, (size_t)(amp - p), true);
+			if (q->item == NULL)
+				goto bad;
+			continue;
+		}
+		if (q->n == RS_PARAMS_MAX)
+			return rs_err_set(e, RS_E_LIMIT, "more than %d query "
+			    "parameters", RS_PARAMS_MAX);
+		if (eq == NULL)
+			eq = amp;
+		q->p[q->n].name = rs_url_decode(p, (size_t)(eq - p), true);
+		q->p[q->n].value = eq < amp ? rs_url_decode(eq + 1,
+		    (size_t)(amp - eq - 1), true) : xstrdup("");
+		q->n++;
+		if (q->p[q->n - 1].name == NULL || q->p[q->n - 1].value == NULL)
+			goto bad;
+	}
+	return 0;
+bad:
+	rs_query_fini(q);
+	return rs_err_set(e, RS_E_BADINPUT, "the query string has a bad "
+	    "%%-escape");
+}
+
+const char *
+rs_query_get(const struct rsquery *q, const char *name)
+{
+	for (size_t i = 0; i < q->n; i++)
+		if (strcasecmp(q->p[i].name, name) == 0)
+			return q->p[i].value;
+	return NULL;
+}
+
+const char *
+rs_req_header(const struct rsreq *r, const char *name)
+{
+	return r->header != NULL ? r->header(r->hctx, name) : NULL;
+}
+
+void
+rs_req_prepare(struct rsreq *r)
+{
+	const char	*v;
+
+	v = rs_req_header(r, "X-Forwarded-Proto");
+	r->https = v != NULL && str_ieq(v, "https");
+	v = rs_req_header(r, "X-Forwarded-Host");
+	if (v == NULL)
+		v = rs_req_header(r, "Host");
+	str_copy(r->host, sizeof(r->host), v != NULL ? v : "localhost");
+	for (char *h = r->host; *h; h++)
+		if (!isalnum((unsigned char)*h) && strchr("-.:[]", *h) == NULL)
+			*h = '_';	/* only ever shown, never trusted */
+	v = rs_req_header(r, "X-Forwarded-For");
+	str_copy(r->client, sizeof(r->client), v != NULL ? v : "local");
+	r->client[strcspn(r->client, ", ")] = '\0';
+}
+
+static const struct {
+	enum rs_errcode	 code;
+	const char	*rscode;
+	int		 status;
+} rscodes[] = {
+	{ RS_E_NOTFOUND, "rsItemNotFound", 404 },
+	{ RS_E_EXISTS, "rsItemAlreadyExists", 409 },
+	{ RS_E_PERM, "rsAccessDenied", 403 },
+	{ RS_E_BADINPUT, "rsInvalidParameter", 400 },
+	{ RS_E_USAGE, "rsInvalidParameter", 400 },
+	{ RS_E_LIMIT, "rsInvalidParameter", 413 },
+	{ RS_E_DB, "rsReportServerDatabaseUnavailable", 503 },
+	{ RS_E_BUSY, "rsServerBusy", 503 },
+	{ RS_E_CONFIG, "rsServerConfigurationError", 500 },
+};
+
+const char *
+rs_err_rscode(const struct rs_err *e)
+{
+	for (size_t i = 0; i < nitems(rscodes); i++)
+		if (rscodes[i].code == e->code)
+			return rscodes[i].rscode;
+	return "rsInternalError";
+}
+
+int
+rs_err_status(const struct rs_err *e)
+{
+	for (size_t i = 0; i < nitems(rscodes); i++)
+		if (rscodes[i].code == e->code)
+			return rscodes[i].status;
+	return 500;
+}
+
+void
+rs_error_html(struct rsresp *r, int status, const char *rscode,
+    const char *msg, const char *hint_html)
+{
+	r->status = status;
+	buf_reset(&r->body);
+	rsresp_header(r, "Content-Type", "text/html; charset=utf-8");
+	(void)buf_puts(&r->body, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
+	    "<meta charset=\"utf-8\"><title>Report Server Error</title>"
+	    "<style>body{font-family:system-ui,sans-serif;margin:2em;"
+	    "color:#1b1b1b;max-width:50em}h1{font-size:1.4em;color:#a4262c}"
+	    "pre{background:#f3f3f3;padding:.6em;overflow:auto}</style>"
+	    "</head><body><h1>Reporting Services Error</h1><hr><ul><li>",
+	    NULL);
+	(void)buf_html(&r->body, msg, NULL);
+	(void)buf_printf(&r->body, NULL, " (%s)</li>", rscode);
+	if (hint_html != NULL)
+		(void)buf_printf(&r->body, NULL, "<ul><li>%s</li></ul>",
+		    hint_html);
+	(void)buf_printf(&r->body, NULL, "</ul><hr><span>%s %s</span>"
+	    "</body></html>\n", RS_PRODUCT, RS_VERSION);
+}
+
+void
+rs_error_json(struct rsresp *r, int status, const char *rscode,
+    const char *msg)
+{
+	r->status = status;
+	buf_reset(&r->body);
+	rsresp_header(r, "Content-Type", "application/json; "
+	    "odata.metadata=minimal; charset=utf-8");
+	(void)buf_printf(&r->body, NULL, "{\"error\":{\"code\":\"%s\","
+	    "\"message\":", rscode);
+	(void)buf_json_str(&r->body, msg, NULL);
+	(void)buf_puts(&r->body, ",\"target\":null,\"details\":[]}}", NULL);
+}
+
+void
+rs_error(struct rsresp *r, bool json, const struct rs_err *e)
+{
+	if (json)
+		rs_error_json(r, rs_err_status(e), rs_err_rscode(e), e->msg);
+	else
+		rs_error_html(r, rs_err_status(e), rs_err_rscode(e), e->msg,
+		    NULL);
+}
+
+void
+rs_time_iso(int64_t t, char *out, size_t n)
+{
+	time_t		tt = (time_t)t;
+	struct tm	tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void
+rs_time_long(int64_t t, char *out, size_t n)
+{
+	time_t		tt = (time_t)t;
+	struct tm	tm;
+	char		a[64];
+	int		h;
+
+	localtime_r(&tt, &tm);
+	strftime(a, sizeof(a), "%A, %B %e, %Y", &tm);
+	h = tm.tm_hour % 12 == 0 ? 12 : tm.tm_hour % 12;
+	snprintf(out, n, "%s %d:%02d %s", a, h, tm.tm_min,
+	    tm.tm_hour < 12 ? "AM" : "PM");
+	/* %e pads single-digit days with a space; the original does not. */
+	for (char *p = strstr(out, "  "); p != NULL; p = strstr(p, "  "))
+		memmove(p, p + 1, strlen(p));
+}
+
+unsigned
+rs_tasks(struct catalog *cat, const char *id, const struct rsuser *u)
+{
+	struct rs_err	e;
+	unsigned	t = 0;
+
+	if (catalog_item_tasks(cat, id, u->name,
+	    (const char *const *)u->groups, &t, &e) == -1)
+		return 0;
+	return t;
+}
+
+unsigned
+rs_sys_tasks(struct catalog *cat, const struct rsuser *u)
+{
+	struct rs_err	e;
+	unsigned	t = 0;
+
+	if (catalog_system_tasks(cat, u->name, (const char *const *)u->groups,
+	    &t, &e) == -1)
+		return 0;
+	return t;
+}
+
+bool
+rs_can_view(int type, unsigned t)
+{
+	switch (type) {
+	case CATALOG_FOLDER:
+		return (t & CATALOG_T_VIEW_FOLDERS) != 0;
+	case CATALOG_REPORT:
+	case CATALOG_DATASET:
+		return (t & CATALOG_T_VIEW_REPORTS) != 0;
+	case CATALOG_DATASOURCE:
+		return (t & (CATALOG_T_VIEW_DATASOURCES |
+		    CATALOG_T_MANAGE_DATASOURCES)) != 0;
+	default:
+		return (t & CATALOG_T_VIEW_RESOURCES) != 0;
+	}
+}
+
+unsigned
+rs_manage_task(int type)
+{
+	switch (type) {
+	case CATALOG_FOLDER:
+		return CATALOG_T_MANAGE_FOLDERS;
+	case CATALOG_REPORT:
+	case CATALOG_DATASET:
+		return CATALOG_T_MANAGE_REPORTS;
+	case CATALOG_DATASOURCE:
+		return CATALOG_T_MANAGE_DATASOURCES;
+	default:
+		return CATALOG_T_MANAGE_RESOURCES;
+	}
+}
+
+static const struct {
+	const char	*ext;
+	const char	*mime;
+} mimes[] = {
+	{ ".png", "image/png" }, { ".jpg", "image/jpeg" },
+	{ ".jpeg", "image/jpeg" }, { ".gif", "image/gif" },
+	{ ".svg", "image/svg+xml" }, { ".bmp", "image/bmp" },
+	{ ".pdf", "application/pdf" }, { ".txt", "text/plain" },
+	{ ".csv", "text/csv" }, { ".htm", "text/html" },
+	{ ".html", "text/html" }, { ".xml", "text/xml" },
+	{ ".rdl", "application/xml" }, { ".rds", "text/xml" },
+	{ ".json", "application/json" },
+	{ ".xlsx", "application/vnd.openxmlformats-officedocument."
+	  "spreadsheetml.sheet" },
+	{ ".docx", "application/vnd.openxmlformats-officedocument."
+	  "wordprocessingml.document" },
+};
+
+const char *
+rs_mime_of(const char *name)
+{
+	const char	*dot = strrchr(name, '.');
+
+	if (dot != NULL)
+		for (size_t i = 0; i < nitems(mimes); i++)
+			if (strcasecmp(dot, mimes[i].ext) == 0)
+				return mimes[i].mime;
+	return "application/octet-stream";
+}

@@ -1,0 +1,224 @@
+/*
+ * reportserver: the Report Server service.  Reads rsreportserver.config,
+ * registers the URL prefixes of its URLReservations section with httpsvc
+ * (through appserver: its own Unix socket ROOT/run/apps/reportserver.sock)
+ * and serves the two applications: ReportServerWebService (the web service
+ * URL) and ReportServerWebApp (the web portal and its REST API).
+ *
+ *   reportserver [--root DIR] [-t] [-v] [--no-register]
+ *
+ * -t checks the configuration and exits ("configuration OK").
+ */
+#include "appserver/appserver.h"
+#include "common/log.h"
+#include "common/root.h"
+#include "common/str.h"
+#include "reportserver/server.h"
+#include "rsconf/rsconf.h"
+
+#include <libxml/parser.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct app_ctx {
+	struct rs_server	*srv;
+	char			 vdir[80];	/* "/ReportServer" */
+	bool			 portal;
+};
+
+struct opts {
+	const char	*root_opt;
+	bool		 check;
+	bool		 verbose;
+	bool		 no_register;
+};
+
+static const char *
+get_header(void *ctx, const char *name)
+{
+	return appserver_req_header(ctx, name);
+}
+
+static void
+send_resp(struct appserver_req *q, struct rsresp *r)
+{
+	struct rs_err	e;
+
+	appserver_resp_status(q, r->status);
+	for (size_t i = 0; i < r->nheaders; i++)
+		if (appserver_resp_header(q, r->headers[i].name,
+		    r->headers[i].value, &e) == -1)
+			log_warn("response header %s: %s", r->headers[i].name,
+			    e.msg);
+	(void)appserver_resp_header(q, "Cache-Control", "no-store", &e);
+	if (r->body.len > 0)
+		appserver_resp_body(q, r->body.data, r->body.len);
+}
+
+static void
+handle(struct appserver_req *q, void *arg)
+{
+	struct app_ctx	*a = arg;
+	struct rsreq	 r = { 0 };
+	struct rsresp	 resp;
+
+	r.method = appserver_req_method(q);
+	r.path = appserver_req_subpath(q);
+	r.query = appserver_req_query(q);
+	r.vdir = a->vdir;
+	r.header = get_header;
+	r.hctx = q;
+	r.body = appserver_req_body(q, &r.body_len);
+	rsresp_init(&resp);
+	if (a->portal)
+		rs_portal_handle(a->srv, &r, &resp);
+	else
+		rs_websvc_handle(a->srv, &r, &resp);
+	send_resp(q, &resp);
+	rsresp_fini(&resp);
+}
+
+static void
+on_reg(const char *prefix, enum appserver_reg_state st, int code,
+    const char *msg, void *arg)
+{
+	(void)arg;
+	if (st == APPSERVER_REG_OK)
+		log_info("registered %s", prefix);
+	else if (st == APPSERVER_REG_FAILED)
+		log_error("cannot register %s: %s (error %d)", prefix, msg,
+		    code);
+	else
+		log_warn("registration of %s pending: httpsvc not reachable",
+		    prefix);
+}
+
+static int
+add_app(struct appserver *as, struct rs_server *srv,
+    const struct rsconf_app *app, struct app_ctx *ctx, struct rs_err *e)
+{
+	ctx->srv = srv;
+	snprintf(ctx->vdir, sizeof(ctx->vdir), "/%s", app->vdir);
+	if (strcasecmp(app->name, RSCONF_APP_WEBSERVICE) == 0)
+		ctx->portal = false;
+	else if (strcasecmp(app->name, RSCONF_APP_WEBAPP) == 0 ||
+	    strcasecmp(app->name, "ReportManager") == 0)
+		ctx->portal = true;
+	else {
+		log_warn("application %s in URLReservations is not served here;"
+		    " skipped", app->name);
+		return 0;
+	}
+	for (size_t i = 0; i < app->nurls; i++) {
+		char	prefix[APPSERVER_PREFIX_MAX];
+		size_t	n = strlen(app->urls[i].url);
+
+		if (n > 0 && app->urls[i].url[n - 1] == '/')
+			n--;
+		snprintf(prefix, sizeof(prefix), "%.*s/%s/", (int)n,
+		    app->urls[i].url, app->vdir);
+		if (appserver_add(as, prefix, handle, ctx, e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+parse_args(int argc, char **argv, struct opts *o)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--root") == 0 && i + 1 < argc)
+			o->root_opt = argv[++i];
+		else if (strcmp(argv[i], "-t") == 0)
+			o->check = true;
+		else if (strcmp(argv[i], "-v") == 0)
+			o->verbose = true;
+		else if (strcmp(argv[i], "--no-register") == 0)
+			o->no_register = true;
+		else {
+			fprintf(stderr, "usage: reportserver [--root DIR] [-t] "
+			    "[-v] [--no-register]\n");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+serve(const char *root, const struct opts *o, const struct rsconf *conf,
+    struct rs_err *e)
+{
+	struct appserver_config	 ac = { 0 };
+	struct appserver	*as;
+	struct rs_server	 srv;
+	struct app_ctx		 ctx[RSCONF_APPS_MAX];
+	int			 rc = -1;
+
+	rs_server_init(&srv, conf);
+	ac.root = root;
+	ac.name = "reportserver";
+	ac.workers = conf->workers;
+	ac.body_max = conf->max_upload / 3 * 4 + 64 * 1024;
+	ac.no_register = o->no_register;
+	ac.on_reg = on_reg;
+	as = appserver_new(&ac, e);
+	if (as == NULL)
+		goto out;
+	for (size_t i = 0; i < conf->napps; i++)
+		if (add_app(as, &srv, &conf->apps[i], &ctx[i], e) == -1)
+			goto out;
+	if (conf->napps == 0)
+		log_warn("no URLs are reserved in rsreportserver.config; "
+		    "reserve them with 'rsconfig web-service-url'");
+	log_info("listening on %s", appserver_socket_path(as));
+	rc = appserver_run(as, e);
+out:
+	appserver_free(as);
+	rs_server_fini(&srv);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts	 o = { 0 };
+	char		 root[RS_PATH_MAX], path[RS_PATH_MAX];
+	struct rsconf	*conf;
+	struct rs_err	 e;
+	int		 rc;
+
+	log_init("reportserver");
+	if (parse_args(argc, argv, &o) == -1)
+		return 64;
+	log_set_verbose(o.verbose);
+	xmlInitParser();
+	if (rs_root_resolve(o.root_opt, root, sizeof(root), &e) == -1 ||
+	    rs_root_path(root, RSCONF_FILE, path, sizeof(path), &e) == -1) {
+		log_error("%s", e.msg);
+		return rs_err_exit_status(e.code);
+	}
+	conf = rsconf_load(path, &e);
+	if (conf == NULL) {
+		if (e.code == RS_E_NOTFOUND)
+			rs_err_prefix(&e, "cannot start; run 'rsconfig database "
+			    "create' to write the configuration");
+		log_error("%s", e.msg);
+		return rs_err_exit_status(e.code == RS_E_NOTFOUND ?
+		    RS_E_CONFIG : e.code);
+	}
+	if (o.check) {
+		printf("configuration OK\n");
+		rsconf_free(conf);
+		return 0;
+	}
+	if (conf->verbose)
+		log_set_verbose(true);
+	rc = serve(root, &o, conf, &e);
+	if (rc == -1)
+		log_error("%s", e.msg);
+	rsconf_free(conf);
+	xmlCleanupParser();
+	return rc == -1 ? rs_err_exit_status(e.code) : 0;
+}

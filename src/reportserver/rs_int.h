@@ -1,0 +1,84 @@
+/*
+ * rs_int.h (internal to reportserver/): helpers shared by the web service,
+ * the portal and the REST API: query strings, URL encoding, error pages
+ * in the original's shapes, the request gate (database, secure
+ * connection, sign-in) and time formats.
+ */
+#ifndef RS_REPORTSERVER_INT_H
+#define RS_REPORTSERVER_INT_H
+
+#include "reportserver/server.h"
+
+#define RS_PARAMS_MAX	64
+
+/* A parsed query string: the item path (first bare value) and params. */
+struct rsquery {
+	char	*item;	/* "/Folder/Report" or NULL */
+	struct {
+		char	*name;
+		char	*value;
+	}	 p[RS_PARAMS_MAX];
+	size_t	 n;
+};
+
+int	rs_query_parse(const char *raw, struct rsquery *, struct rs_err *);
+void	rs_query_fini(struct rsquery *);
+/* Case-insensitive lookup; NULL when absent. */
+const char	*rs_query_get(const struct rsquery *, const char *name);
+
+/* %XX decoding ('+' is a space when plus); NULL on bad input. */
+char	*rs_url_decode(const char *, size_t, bool plus);
+/* Appends a catalog path in the listing's encoding (%2f, '+'). */
+void	rs_url_encode(struct buf *, const char *s, bool path_style);
+
+const char	*rs_req_header(const struct rsreq *, const char *name);
+/* Fills https, host and client from the forwarded headers. */
+void	rs_req_prepare(struct rsreq *);
+
+/* The original's error code and HTTP status for an rs_err. */
+const char	*rs_err_rscode(const struct rs_err *);
+int		 rs_err_status(const struct rs_err *);
+
+/* "Reporting Services Error" page (HTML). */
+void	rs_error_html(struct rsresp *, int status, const char *rscode,
+	    const char *msg, const char *hint_html);
+/* {"error":{"code":...,"message":...}} (REST). */
+void	rs_error_json(struct rsresp *, int status, const char *rscode,
+	    const char *msg);
+/* Either of the two from an rs_err. */
+void	rs_error(struct rsresp *, bool json, const struct rs_err *);
+
+/*
+ * The gate every request passes: the database must be there, plain HTTP
+ * may not carry credentials when SecureConnectionLevel >= 1, and the user
+ * must sign in.  Returns the catalog, or NULL when resp holds the answer.
+ */
+struct catalog	*rs_gate(struct rs_server *, struct rsreq *, struct rsresp *,
+		    bool json, struct rsuser *);
+
+/* Sign-in (auth.c).  Returns 0, or -1 with resp filled (401/403). */
+int	rs_auth(struct rs_server *, struct catalog *, struct rsreq *,
+	    struct rsresp *, bool json, struct rsuser *);
+
+/* Times: "2026-11-23T14:55:41Z" and "Monday, November 23, 2026 2:55 PM". */
+void	rs_time_iso(int64_t, char *out, size_t);
+void	rs_time_long(int64_t, char *out, size_t);
+
+/* Item tasks of the user; 0 on error. */
+unsigned	rs_tasks(struct catalog *, const char *id,
+		    const struct rsuser *);
+unsigned	rs_sys_tasks(struct catalog *, const struct rsuser *);
+/* Whether the user may see an item of this type with these tasks. */
+bool		rs_can_view(int type, unsigned tasks);
+/* The task that manages items of a type. */
+unsigned	rs_manage_task(int type);
+
+/* Form tokens (CSRF): one random token per user. */
+void	rs_token_get(struct rs_server *, const char *user, char out[65]);
+bool	rs_token_check(struct rs_server *, const char *user,
+	    const char *token);
+
+/* MIME type from a file name's extension ("application/octet-stream"). */
+const char	*rs_mime_of(const char *name);
+
+#endif

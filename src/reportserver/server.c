@@ -1,0 +1,179 @@
+/*
+ * server.c: the shared state of the report server (config, catalog
+ * handle) and the gate every request passes before its handler: the
+ * database must exist (else 503 rsReportServerDatabaseUnavailable with
+ * the command that creates it), plain HTTP is refused when
+ * SecureConnectionLevel >= 1 (rsSecureConnectionRequired, pointing to the
+ * HTTPS URL), and the user must sign in.
+ */
+#include "reportserver/rs_int.h"
+#include "common/log.h"
+#include "common/str.h"
+#include "common/xmalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+void
+rs_server_init(struct rs_server *s, const struct rsconf *c)
+{
+	memset(s, 0, sizeof(*s));
+	s->conf = c;
+	s->dsn.postgres = c->postgres;
+	s->dsn.dsn = c->dsn;
+	pthread_mutex_init(&s->cat_mu, NULL);
+	pthread_mutex_init(&s->auth_mu, NULL);
+	pthread_mutex_init(&s->pam_mu, NULL);
+}
+
+void
+rs_server_fini(struct rs_server *s)
+{
+	catalog_close(s->cat);
+	s->cat = NULL;
+	pthread_mutex_destroy(&s->cat_mu);
+	pthread_mutex_destroy(&s->auth_mu);
+	pthread_mutex_destroy(&s->pam_mu);
+	explicit_bzero(s->tokens, sizeof(s->tokens));
+}
+
+struct catalog *
+rs_server_catalog(struct rs_server *s, struct rs_err *e)
+{
+	struct catalog	*c;
+	time_t		 now = time(NULL);
+
+	pthread_mutex_lock(&s->cat_mu);
+	if (s->cat == NULL && now != s->cat_tried) {
+		s->cat_tried = now;
+		s->cat = catalog_open(&s->dsn, &s->cat_err);
+		if (s->cat != NULL)
+			log_info("report server database opened (%s)",
+			    s->dsn.postgres ? "PostgreSQL" : "SQLite");
+		else
+			log_warn("report server database: %s",
+			    s->cat_err.msg);
+	}
+	c = s->cat;
+	if (c == NULL)
+		*e = s->cat_err;
+	pthread_mutex_unlock(&s->cat_mu);
+	return c;
+}
+
+static void
+db_unavailable(struct rsresp *r, bool json, const struct rs_err *e)
+{
+	static const char	msg[] = "The report server can't open a "
+	    "connection to the report server database. A connection to the "
+	    "database is required for all requests and processing.";
+	struct buf		 hint;
+
+	buf_init(&hint, 0);
+	if (e->code == RS_E_NOTFOUND)
+		(void)buf_puts(&hint, "The report server database has not been "
+		    "created. To create it, run this on the server:<pre>"
+		    "rsconfig database create --admin-user NAME "
+		    "--admin-password-stdin</pre>", NULL);
+	else {
+		(void)buf_html(&hint, e->msg, NULL);
+		(void)buf_puts(&hint, "<pre>rsconfig database show</pre>",
+		    NULL);
+	}
+	if (json) {
+		char	full[1024];
+
+		snprintf(full, sizeof(full), "%s %s", msg, e->msg);
+		rs_error_json(r, 503, "rsReportServerDatabaseUnavailable",
+		    full);
+	} else
+		rs_error_html(r, 503, "rsReportServerDatabaseUnavailable",
+		    msg, hint.data);
+	rsresp_header(r, "Retry-After", "5");
+	buf_fini(&hint);
+}
+
+/* The HTTPS URL of this request's application, or "" when none. */
+static void
+https_url(const struct rs_server *s, const struct rsreq *r, char *out,
+    size_t n)
+{
+	char	host[256];
+
+	out[0] = '\0';
+	str_copy(host, sizeof(host), r->host);
+	if (host[0] != '[')
+		host[strcspn(host, ":")] = '\0';
+	for (size_t i = 0; i < s->conf->napps; i++) {
+		const struct rsconf_app	*a = &s->conf->apps[i];
+
+		if (strcasecmp(a->vdir, r->vdir + 1) != 0)
+			continue;
+		for (size_t j = 0; j < a->nurls; j++) {
+			const char	*u = a->urls[j].url, *port;
+
+			if (!str_has_iprefix(u, "https://"))
+				continue;
+			port = strrchr(u + 8, ':');
+			snprintf(out, n, "https://%s:%.*s/%s%s", host,
+			    (int)strcspn(port + 1, "/"), port + 1, a->vdir,
+			    r->path);
+			return;
+		}
+	}
+}
+
+static void
+secure_required(const struct rs_server *s, struct rsreq *r,
+    struct rsresp *resp, bool json)
+{
+	char		url[700], msg[900];
+	struct buf	hint;
+
+	https_url(s, r, url, sizeof(url));
+	snprintf(msg, sizeof(msg), "The operation you are attempting requires "
+	    "a secure connection (HTTPS).%s%s", url[0] ? " Use " : "", url);
+	if (json) {
+		rs_error_json(resp, 403, "rsSecureConnectionRequired", msg);
+		return;
+	}
+	buf_init(&hint, 0);
+	if (url[0] != '\0') {
+		(void)buf_puts(&hint, "Use <a href=\"", NULL);
+		(void)buf_html(&hint, url, NULL);
+		(void)buf_puts(&hint, "\">", NULL);
+		(void)buf_html(&hint, url, NULL);
+		(void)buf_puts(&hint, "</a>", NULL);
+	} else
+		(void)buf_puts(&hint, "No HTTPS URL is configured for this "
+		    "application; bind one with rsconfig web-service-url "
+		    "--https-cert THUMBPRINT", NULL);
+	rs_error_html(resp, 403, "rsSecureConnectionRequired",
+	    "The operation you are attempting requires a secure connection "
+	    "(HTTPS).", hint.data);
+	buf_fini(&hint);
+}
+
+struct catalog *
+rs_gate(struct rs_server *s, struct rsreq *r, struct rsresp *resp,
+    bool json, struct rsuser *u)
+{
+	struct catalog	*cat;
+	struct rs_err	 e;
+
+	rs_req_prepare(r);
+	cat = rs_server_catalog(s, &e);
+	if (cat == NULL) {
+		db_unavailable(resp, json, &e);
+		return NULL;
+	}
+	if (s->conf->secure_level >= 1 && !r->https) {
+		secure_required(s, r, resp, json);
+		return NULL;
+	}
+	if (rs_auth(s, cat, r, resp, json, u) == -1)
+		return NULL;
+	return cat;
+}

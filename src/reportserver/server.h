@@ -1,0 +1,136 @@
+/*
+ * server.h: the report server's request handling as plain functions: a
+ * struct rsreq in, a struct rsresp out, no sockets.  The daemon's main.c
+ * fills rsreq from the appserver request and sends rsresp back; the unit
+ * tests call the same functions directly.
+ *
+ * Two applications: the web service (rs_websvc_handle, virtual directory
+ * ReportServer: folder listing, GetResourceContents, rendering hook) and
+ * the web portal (rs_portal_handle, virtual directory Reports: HTML pages
+ * and the REST API v2.0 under /api/v2.0).  Both first check the database
+ * (503 rsReportServerDatabaseUnavailable until it exists), the secure
+ * connection level, and sign-in (HTTP Basic).
+ *
+ * Threads: handlers run on worker threads; struct rs_server is shared and
+ * guards its mutable parts (the catalog handle, sign-in failures, form
+ * tokens) with its own mutexes.
+ */
+#ifndef RS_REPORTSERVER_SERVER_H
+#define RS_REPORTSERVER_SERVER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "catalog/catalog.h"
+#include "common/buf.h"
+#include "common/err.h"
+#include "rsconf/rsconf.h"
+
+#define RS_PRODUCT		"Report Server for Linux"
+#define RS_SSRS_VERSION		"15.0.0.1"	/* for tools that parse it */
+#define RS_QUERY_MAX		8192
+#define RS_RESP_HEADERS_MAX	12
+#define RS_AUTH_SOURCES_MAX	256
+#define RS_TOKENS_MAX		1024
+#define RS_GROUPS_MAX		64
+
+/* One request, borrowed from the caller for the call's duration. */
+struct rsreq {
+	const char	*method;
+	const char	*path;		/* decoded, below the vdir, "/..." */
+	const char	*query;		/* raw, after '?', "" when none */
+	const char	*vdir;		/* "/ReportServer" or "/Reports" */
+	const char	*(*header)(void *ctx, const char *name);
+	void		*hctx;
+	const void	*body;
+	size_t		 body_len;
+	/* Filled by the handler from the headers. */
+	bool		 https;
+	char		 host[256];	/* X-Forwarded-Host or Host */
+	char		 client[64];	/* X-Forwarded-For */
+};
+
+struct rsresp_header {
+	char	 name[64];
+	char	*value;	/* owned */
+};
+
+/* The response; rsresp_fini frees it. */
+struct rsresp {
+	int			status;
+	struct rsresp_header	headers[RS_RESP_HEADERS_MAX];
+	size_t			nheaders;
+	struct buf		body;
+};
+
+void	rsresp_init(struct rsresp *);
+void	rsresp_fini(struct rsresp *);
+/* Adds a header (copied; replaces one of the same name). */
+void	rsresp_header(struct rsresp *, const char *name, const char *value);
+const char *rsresp_get_header(const struct rsresp *, const char *name);
+
+/* The signed-in user. */
+struct rsuser {
+	char	 name[CATALOG_NAME_MAX + 1];
+	char	*groups[RS_GROUPS_MAX + 1];	/* NULL-terminated; owned */
+	bool	 builtin;
+};
+
+void	rsuser_fini(struct rsuser *);
+
+/*
+ * Renders a report (installed by the rendering module).  The hook gets the
+ * item, its definition, the request's query parameters (raw query) and
+ * writes the whole response.  Returns 0, or -1 with e (turned into an
+ * error page).
+ */
+typedef int rs_render_fn(void *arg, const struct catalog_item *,
+    const void *rdl, size_t len, const struct rsreq *, struct rsresp *,
+    struct rs_err *);
+
+struct rs_failure {
+	char	 source[64];
+	unsigned count;
+	time_t	 last;
+	time_t	 locked_until;
+};
+
+struct rs_token {
+	char	user[CATALOG_NAME_MAX + 1];
+	char	token[65];
+};
+
+struct rs_server {
+	const struct rsconf	*conf;
+	struct catalog_dsn	 dsn;
+	pthread_mutex_t		 cat_mu;
+	struct catalog		*cat;		/* NULL until it opens */
+	time_t			 cat_tried;
+	struct rs_err		 cat_err;	/* why it is NULL */
+	pthread_mutex_t		 auth_mu;
+	struct rs_failure	 failures[RS_AUTH_SOURCES_MAX];
+	struct rs_token		 tokens[RS_TOKENS_MAX];
+	size_t			 ntokens;
+	pthread_mutex_t		 pam_mu;
+	rs_render_fn		*render;	/* NULL: not available yet */
+	void			*render_arg;
+	bool			 no_delay;	/* tests: do not sleep */
+};
+
+/* Sets up a server over a loaded config (borrowed for its lifetime). */
+void	rs_server_init(struct rs_server *, const struct rsconf *);
+void	rs_server_fini(struct rs_server *);
+/*
+ * The catalog, opened on first use and retried at most once a second
+ * while it cannot be opened.  NULL with e (RS_E_NOTFOUND: not created).
+ */
+struct catalog *rs_server_catalog(struct rs_server *, struct rs_err *);
+
+/* The two applications. */
+void	rs_websvc_handle(struct rs_server *, struct rsreq *, struct rsresp *);
+void	rs_portal_handle(struct rs_server *, struct rsreq *, struct rsresp *);
+
+#endif
