@@ -731,7 +731,11 @@ print_json_pretty(const char *s)
 			break;
 		case '{':
 		case '[':
-			printf("%c\n%*s", *s, 2 * ++depth, "");
+			if (s[1] == (*s == '{' ? '}' : ']')) {
+				printf("%c%c", s[0], s[1]);
+				s++;
+			} else
+				printf("%c\n%*s", *s, 2 * ++depth, "");
 			break;
 		case '}':
 		case ']':

@@ -5,8 +5,8 @@
 # that expire within 30 days); every successful change sends RELOAD,
 # a failed one does not; a refused or missing answer is a warning, not a
 # failure of the saved change.  The peer is a small stand-in that speaks
-# the protocol and records what it receives; bin/httpsvc is tested
-# against httpcfg in its own suite.
+# the protocol and records what it receives (and can refuse or stay
+# silent); httpsvc.sh runs httpcfg against the real daemon.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/fixtures.bash"
 
