@@ -15,7 +15,8 @@
  * lowercased).  binding_endpoint_parse() makes that form from user input.
  *
  * Errors: RS_E_USAGE / RS_E_BADINPUT bad input (Windows 87), RS_E_EXISTS
- * (183), RS_E_NOTFOUND (2), RS_E_PERM (5), RS_E_DB a store failure,
+ * (183), RS_E_NOTFOUND (2), RS_E_PERM (5), RS_E_BUSY locked by another
+ * writer for longer than the busy timeout (170), RS_E_DB a store failure,
  * RS_E_CONFIG a store whose schema is newer than this program.
  */
 #ifndef RS_BINDING_BINDING_H
@@ -186,7 +187,8 @@ int	binding_choose(const struct binding_ssl *, size_t n, const char *sni,
 /*
  * The Windows error code httpcfg prints for an error: RS_E_EXISTS 183,
  * RS_E_NOTFOUND 2, RS_E_USAGE / RS_E_BADINPUT / RS_E_LIMIT 87, RS_E_PERM
- * 5, anything else 1359 (ERROR_INTERNAL_ERROR).
+ * 5, RS_E_BUSY 170 (the store stayed locked past the busy timeout),
+ * anything else 1359 (ERROR_INTERNAL_ERROR).
  */
 int		 binding_win32_code(const struct rs_err *);
 /* The Windows sentence for a code ("The parameter is incorrect."). */

@@ -290,6 +290,8 @@ binding_win32_code(const struct rs_err *e)
 		return 87;
 	case RS_E_PERM:
 		return 5;
+	case RS_E_BUSY:
+		return 170;
 	default:
 		return 1359;
 	}
@@ -307,6 +309,8 @@ binding_win32_text(int code)
 		return "Access is denied.";
 	case 87:
 		return "The parameter is incorrect.";
+	case 170:
+		return "The requested resource is in use.";
 	case 183:
 		return "Cannot create a file when that file already exists.";
 	case 1312:

@@ -378,6 +378,8 @@ test_win32(void **state)
 	assert_int_equal(binding_win32_code(&e), 5);
 	rs_err_set(&e, RS_E_DB, "x");
 	assert_int_equal(binding_win32_code(&e), 1359);
+	rs_err_set(&e, RS_E_BUSY, "x");
+	assert_int_equal(binding_win32_code(&e), 170);
 	assert_string_equal(binding_win32_text(87), "The parameter is incorrect.");
 	assert_string_equal(binding_win32_text(183),
 	    "Cannot create a file when that file already exists.");
