@@ -112,6 +112,18 @@ int	appserver_add(struct appserver *, const char *prefix,
 	    appserver_handler_fn *fn, void *arg, struct rs_err *e);
 
 /*
+ * Like appserver_add, but the handler runs on the event loop thread, with
+ * no hand-off to a worker: for handlers that answer at once from memory or
+ * the page cache (static files).  It must not block: appserver_resp_write
+ * does not wait there (no backpressure), so for anything slow or large it
+ * calls appserver_req_defer() before answering, and the same handler is
+ * then called again on a worker thread (appserver_req_can_block() tells
+ * which).
+ */
+int	appserver_add_inline(struct appserver *, const char *prefix,
+	    appserver_handler_fn *fn, void *arg, struct rs_err *e);
+
+/*
  * Runs the event loop on the calling thread until SIGTERM/SIGINT or
  * appserver_stop, then drains in-flight requests and returns 0, or -1 with
  * e when the loop could not start.  The socket file is removed on return.
@@ -173,6 +185,15 @@ const char *appserver_req_header(const struct appserver_req *,
 	    const char *name);
 /* The request body (at most body_max bytes; larger bodies get 413). */
 const void *appserver_req_body(const struct appserver_req *, size_t *len);
+
+/* True on a worker thread (blocking allowed), false in an inline handler. */
+bool	appserver_req_can_block(const struct appserver_req *);
+/*
+ * From an inline handler that has not answered yet: continue on a worker
+ * thread (the handler is called again there).  Returns 0, or -1 when called
+ * elsewhere or after answering (nothing changes then).
+ */
+int	appserver_req_defer(struct appserver_req *);
 
 /* ---- the response (on the handler's thread) ---- */
 

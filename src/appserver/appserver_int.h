@@ -27,6 +27,7 @@ struct prefix {
 	char			*path;	/* its path part without a trailing '/' */
 	appserver_handler_fn	*fn;
 	void			*arg;
+	bool			 inline_run;	/* run on the loop thread */
 	enum appserver_reg_state state;	/* under appserver.reg_mu */
 	int			 code;
 	char			 msg[256];
@@ -78,6 +79,8 @@ struct job {
 	const char		*body;
 	size_t			 body_len;
 	bool			 is_head;
+	bool			 on_loop;	/* inline handler running */
+	bool			 deferred;	/* inline handler deferred */
 
 	/* worker-only until the response starts */
 	struct param		*params;
@@ -146,6 +149,8 @@ struct appserver {
 /* job.c */
 struct job	*job_new(struct appserver *, h2o_req_t *, const struct prefix *);
 void		 job_queue(struct job *);
+/* Runs an inline handler on the loop thread, or queues it if deferred. */
+void		 job_run_inline(struct job *);
 void		 job_on_message(h2o_multithread_receiver_t *, h2o_linklist_t *);
 int		 pool_start(struct appserver *, struct rs_err *);
 void		 pool_stop(struct appserver *);

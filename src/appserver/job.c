@@ -229,6 +229,24 @@ notify(struct job *job)
 	h2o_multithread_send_message(&job->as->receiver, &job->msg);
 }
 
+static void pump(struct job *);
+
+void
+job_run_inline(struct job *job)
+{
+	job->on_loop = true;
+	job->pfx->fn((struct appserver_req *)job, job->pfx->arg);
+	job->on_loop = false;
+	if (job->deferred) {
+		job_queue(job);
+		return;
+	}
+	pthread_mutex_lock(&job->mu);
+	job->handler_done = true;
+	pthread_mutex_unlock(&job->mu);
+	pump(job);	/* may free the job: not touched after this */
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -562,6 +580,24 @@ appserver_req_param(struct appserver_req *r, const char *name)
 	return NULL;
 }
 
+bool
+appserver_req_can_block(const struct appserver_req *r)
+{
+	return !((const struct job *)r)->on_loop;
+}
+
+int
+appserver_req_defer(struct appserver_req *r)
+{
+	struct job *job = JOB(r);
+
+	if (!job->on_loop || job->deferred || job->streaming ||
+	    job->pending.len != 0)
+		return -1;
+	job->deferred = true;
+	return 0;
+}
+
 /* ---- the response ---- */
 
 void
@@ -715,7 +751,8 @@ appserver_resp_write(struct appserver_req *r, const void *data, size_t len)
 	if (send)
 		notify(job);
 	pthread_mutex_lock(&job->mu);
-	while (job->pending.len >= APPSERVER_STREAM_BUF && !job->gone)
+	while (!job->on_loop && job->pending.len >= APPSERVER_STREAM_BUF &&
+	    !job->gone)
 		pthread_cond_wait(&job->cv, &job->mu);
 	rv = job->gone ? -1 : 0;
 	pthread_mutex_unlock(&job->mu);

@@ -210,9 +210,9 @@ prefix_path(const char *url)
 	return xstrndup(s, len);
 }
 
-int
-appserver_add(struct appserver *as, const char *url, appserver_handler_fn *fn,
-    void *arg, struct rs_err *e)
+static int
+add_prefix(struct appserver *as, const char *url, appserver_handler_fn *fn,
+    void *arg, bool inline_run, struct rs_err *e)
 {
 	struct prefix *p;
 	char *path;
@@ -239,8 +239,23 @@ appserver_add(struct appserver *as, const char *url, appserver_handler_fn *fn,
 	p->path = path;
 	p->fn = fn;
 	p->arg = arg;
+	p->inline_run = inline_run;
 	p->state = APPSERVER_REG_PENDING;
 	return 0;
+}
+
+int
+appserver_add(struct appserver *as, const char *url, appserver_handler_fn *fn,
+    void *arg, struct rs_err *e)
+{
+	return add_prefix(as, url, fn, arg, false, e);
+}
+
+int
+appserver_add_inline(struct appserver *as, const char *url,
+    appserver_handler_fn *fn, void *arg, struct rs_err *e)
+{
+	return add_prefix(as, url, fn, arg, true, e);
 }
 
 /* The prefix named by X-Url-Reservation, else the longest path match. */
@@ -296,9 +311,13 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
 		    "no application prefix matches this URL");
 		return 0;
 	}
-	pthread_mutex_lock(&as->work_mu);
-	queued = as->work_len;
-	pthread_mutex_unlock(&as->work_mu);
+	if (!pfx->inline_run) {
+		pthread_mutex_lock(&as->work_mu);
+		queued = as->work_len;
+		pthread_mutex_unlock(&as->work_mu);
+	} else {
+		queued = 0;
+	}
 	if (queued >= as->queue_max) {
 		send_plain_error(req, 503, "Service Unavailable",
 		    "the application is busy; try again");
@@ -312,7 +331,10 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
 	}
 	if (as->stopping)
 		req->http1_is_persistent = 0;
-	job_queue(job);
+	if (pfx->inline_run)
+		job_run_inline(job);
+	else
+		job_queue(job);
 	return 0;
 }
 

@@ -6,7 +6,9 @@
  * index.html for folders, ETag and Last-Modified with 304 answers, 404
  * inside the prefix.  Paths are resolved with openat2(RESOLVE_BENEATH), so
  * neither "..", its encoded forms, nor a symbolic link can leave the
- * folder.  It runs in the foreground until SIGTERM/SIGINT.
+ * folder.  Small files are answered on the event loop thread (like nginx,
+ * from the page cache); bigger ones are streamed from a worker thread with
+ * backpressure.  It runs in the foreground until SIGTERM/SIGINT.
  */
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -227,6 +229,9 @@ serve(struct appserver_req *r, void *arg)
 	}
 	if (S_ISDIR(st.st_mode))
 		redirect_dir(r);
+	else if (st.st_size > (off_t)SITE_WHOLE_MAX &&
+	    !appserver_req_can_block(r))
+		appserver_req_defer(r);	/* streamed from a worker thread */
 	else
 		send_file(r, fd, &st, rel);
 	close(fd);
@@ -349,7 +354,8 @@ run(struct opts *o, struct site *site, struct rs_err *e)
 	if (site->as == NULL)
 		return -1;
 	for (size_t i = 0; i < o->nurls; i++)
-		if (appserver_add(site->as, o->urls[i], serve, site, e) == -1)
+		if (appserver_add_inline(site->as, o->urls[i], serve, site,
+		    e) == -1)
 			return -1;
 	return appserver_run(site->as, e);
 }

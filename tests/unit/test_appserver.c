@@ -6,7 +6,7 @@
  * running in parallel, streaming with backpressure (bounded memory while
  * the client does not read), a client that goes away mid-stream, and a
  * graceful stop that finishes the request in flight.  The appserver runs on
- * a thread of the test and is driven over its Unix socket with plain
+ * a thread of the test (inline handlers and their deferral included) and is driven over its Unix socket with plain
  * HTTP/1.1; registration with the real httpsvc is tested in
  * tests/integration/appserver/.
  */
@@ -197,6 +197,29 @@ h_stream(struct appserver_req *r, void *arg)
 	}
 }
 
+/* Inline: answers on the loop; "?defer" moves to a worker; "?big" streams. */
+static void
+h_inline(struct appserver_req *r, void *arg)
+{
+	static char chunk[64 * 1024];
+
+	(void)arg;
+	if (appserver_req_param(r, "defer") != NULL &&
+	    !appserver_req_can_block(r)) {
+		assert_int_equal(appserver_req_defer(r), 0);
+		return;
+	}
+	if (appserver_req_param(r, "big") != NULL) {
+		memset(chunk, 'y', sizeof(chunk));
+		for (int i = 0; i < 16; i++)	/* 1 MiB, never blocks */
+			assert_int_equal(appserver_resp_write(r, chunk,
+			    sizeof(chunk)), 0);
+		return;
+	}
+	appserver_resp_printf(r, "can_block=%d\n", appserver_req_can_block(r));
+	assert_int_equal(appserver_req_defer(r), -1);	/* answered */
+}
+
 static int
 setup(void **state)
 {
@@ -211,7 +234,9 @@ setup(void **state)
 	    appserver_add(as, "https://+:8443/app/deep/", h_echo, "deep", &e) ||
 	    appserver_add(as, "http://*:8080/slow/", h_sleep, NULL, &e) ||
 	    appserver_add(as, "https://+:8443/csv/", h_stream, NULL, &e) ||
-	    appserver_add(as, "https://+:8443/endless/", h_stream, "y", &e))
+	    appserver_add(as, "https://+:8443/endless/", h_stream, "y", &e) ||
+	    appserver_add_inline(as, "https://+:8443/inline/", h_inline, NULL,
+	    &e))
 		fail_msg("appserver_add: %s", e.msg);
 	start();
 	return 0;
@@ -467,6 +492,28 @@ test_graceful_stop(void **state)
 }
 
 static void
+test_inline(void **state)
+{
+	size_t len;
+	char *r;
+
+	(void)state;
+	r = http("GET /inline/ HTTP/1.1\r\nHost: h\r\nConnection: close"
+	    "\r\n\r\n", NULL);
+	assert_non_null(strstr(r, "can_block=0\n"));
+	free(r);
+	r = http("GET /inline/?defer HTTP/1.1\r\nHost: h\r\nConnection: "
+	    "close\r\n\r\n", NULL);
+	assert_non_null(strstr(r, "can_block=1\n"));
+	free(r);
+	r = http("GET /inline/?big HTTP/1.1\r\nHost: h\r\nConnection: "
+	    "close\r\n\r\n", &len);
+	assert_non_null(strstr(r, "Content-Length: 1048576"));
+	assert_true(len > 1048576 && len < 1048576 + 300);
+	free(r);
+}
+
+static void
 h_headers(struct appserver_req *r, void *arg)
 {
 	struct rs_err e;
@@ -529,6 +576,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_graceful_stop, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_inline, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
