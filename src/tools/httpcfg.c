@@ -381,9 +381,15 @@ delete_sslcert(struct ctx *c, struct rs_err *e)
 }
 
 /* What the certificate store says about a bound certificate. */
+enum certview_state {
+	CV_UNKNOWN,	/* the store could not be read (why says it) */
+	CV_PRESENT,	/* info is filled */
+	CV_MISSING	/* an orphan binding */
+};
 struct certview {
-	bool			present;
+	enum certview_state	state;
 	struct certstore_info	info;
+	char			why[256];
 };
 
 static void
@@ -393,10 +399,18 @@ look_up_certs(const struct ctx *c, const struct binding_ssl *v, size_t n,
 	struct certstore	*cs;
 	struct rs_err		 e;
 
+	rs_err_clear(&e);
 	cs = certstore_open(c->root, &e);
-	for (size_t i = 0; i < n; i++)
-		cv[i].present = cs != NULL && certstore_get(cs, v[i].store,
-		    v[i].certhash, &cv[i].info, &e) == 0;
+	for (size_t i = 0; i < n; i++) {
+		if (cs != NULL && certstore_get(cs, v[i].store, v[i].certhash,
+		    &cv[i].info, &e) == 0)
+			cv[i].state = CV_PRESENT;
+		else if (cs != NULL && e.code == RS_E_NOTFOUND)
+			cv[i].state = CV_MISSING;
+		else
+			snprintf(cv[i].why, sizeof(cv[i].why), "cannot read the "
+			    "certificate store: %.200s", e.msg);
+	}
 	certstore_close(cs);
 }
 
@@ -410,6 +424,21 @@ problems_text(unsigned problems, char *out, size_t outsz)
 				str_append(out, outsz, ", ");
 			str_append(out, outsz, certstore_problem_text(bit));
 		}
+}
+
+static void
+problems_json(struct buf *j, unsigned problems)
+{
+	bool	first = true;
+
+	buf_puts(j, "\"problems\":[", NULL);
+	for (unsigned bit = 1; bit <= CERTSTORE_P_ALL; bit <<= 1)
+		if ((problems & bit) != 0) {
+			buf_puts(j, first ? "" : ",", NULL);
+			buf_json_str(j, certstore_problem_text(bit), NULL);
+			first = false;
+		}
+	buf_puts(j, "],", NULL);
 }
 
 static void
@@ -430,11 +459,13 @@ print_binding(const struct binding_ssl *b, const struct certview *cv)
 		str_append(line, sizeof(line), b->owners[i]);
 	}
 	field("Owners", line);
-	if (!cv->present) {
+	if (cv->state == CV_MISSING) {
 		snprintf(line, sizeof(line), "MISSING from store %s (orphan "
 		    "binding; remove it with: httpcfg delete sslcert %s=%s)",
 		    b->store, b->kind == BINDING_IPPORT ? "ipport" :
 		    "hostnameport", b->endpoint);
+	} else if (cv->state == CV_UNKNOWN) {
+		snprintf(line, sizeof(line), "unknown (%s)", cv->why);
 	} else {
 		char p[512];
 
@@ -455,7 +486,7 @@ static void
 json_binding(struct buf *j, const struct binding_ssl *b,
     const struct certview *cv)
 {
-	char	t[32], p[512];
+	char	t[32];
 
 	buf_puts(j, "{", NULL);
 	json_kv(j, "kind", b->kind == BINDING_IPPORT ? "ipport" :
@@ -473,18 +504,19 @@ json_binding(struct buf *j, const struct binding_ssl *b,
 	json_kv(j, "follow_names", b->follow_names, true);
 	iso_time(b->created, t);
 	json_kv(j, "created", t, true);
-	buf_printf(j, NULL, "\"orphan\":%s,\"certificate\":",
-	    cv->present ? "false" : "true");
-	if (!cv->present) {
-		buf_puts(j, "null}", NULL);
+	buf_printf(j, NULL, "\"orphan\":%s,", cv->state == CV_PRESENT ?
+	    "false" : cv->state == CV_MISSING ? "true" : "null");
+	if (cv->state != CV_PRESENT) {
+		json_kv(j, "certificate_error", cv->state == CV_MISSING ?
+		    "missing from the store" : cv->why, true);
+		buf_puts(j, "\"certificate\":null}", NULL);
 		return;
 	}
-	buf_puts(j, "{", NULL);
+	buf_puts(j, "\"certificate\":{", NULL);
 	json_kv(j, "subject", cv->info.subject, true);
 	iso_time(cv->info.not_after, t);
 	json_kv(j, "not_after", t, true);
-	problems_text(cv->info.problems, p, sizeof(p));
-	json_kv(j, "problems", p, true);
+	problems_json(j, cv->info.problems);
 	buf_printf(j, NULL, "\"days_left\":%ld,\"has_key\":%s}}",
 	    cv->info.days_left, cv->info.has_key ? "true" : "false");
 }
@@ -513,7 +545,7 @@ print_bindings(const struct ctx *c, const struct binding_ssl *v, size_t n)
 			print_binding(&v[i], &cv[i]);
 	}
 	for (size_t i = 0; i < n; i++)
-		if (cv[i].present)
+		if (cv[i].state == CV_PRESENT)
 			certstore_info_fini(&cv[i].info);
 	free(cv);
 }
@@ -776,7 +808,10 @@ expiry_warnings(const struct ctx *c, struct buf *j)
 		abort();
 	look_up_certs(c, v, n, cv);
 	for (size_t i = 0; i < n; i++) {
-		if (!cv[i].present)
+		if (cv[i].state == CV_UNKNOWN)
+			snprintf(msg, sizeof(msg), "binding %s: %s", v[i].endpoint,
+			    cv[i].why);
+		else if (cv[i].state == CV_MISSING)
 			snprintf(msg, sizeof(msg), "binding %s: certificate %s is "
 			    "missing from store %s", v[i].endpoint, v[i].certhash,
 			    v[i].store);
@@ -795,7 +830,7 @@ expiry_warnings(const struct ctx *c, struct buf *j)
 			printf("warning: %s\n", msg);
 	}
 	for (size_t i = 0; i < n; i++)
-		if (cv[i].present)
+		if (cv[i].state == CV_PRESENT)
 			certstore_info_fini(&cv[i].info);
 	free(cv);
 	binding_ssl_list_free(v, n);

@@ -104,6 +104,11 @@ expect_fail "5: sentence says what and how" 5 'permission denied; run as root' \
     runuser -u nobody -- "$(command -v httpcfg)" add urlacl url=https://+:2/ user=nobody
 out=$(runuser -u nobody -- "$(command -v httpcfg)" show urlacl 2>&1)
 expect_match "nobody can still read the store" "$out" 'https://\+:8443/ReportServer/'
+out=$(runuser -u nobody -- "$(command -v httpcfg)" show sslcert 2>&1)
+expect_match "nobody sees the binding" "$out" 'IP:port +: 0\.0\.0\.0:8443'
+expect_match "an unreadable certificate store is not called an orphan" "$out" \
+    'Certificate +: unknown \(cannot read the certificate store: '
+expect_no_match "no false MISSING" "$out" 'MISSING'
 
 # Exit statuses come from the error table (sysexits).
 httpcfg delete sslcert ipport=0.0.0.0:9999 >/dev/null 2>&1
