@@ -149,6 +149,17 @@ int	binding_ssl_owner_add(struct binding_store *, const char *endpoint,
 	    const char *appid, struct rs_err *);
 int	binding_ssl_owner_del(struct binding_store *, const char *endpoint,
 	    const char *appid, bool *deleted_binding, struct rs_err *);
+/*
+ * Create-or-share in one transaction, for a management API that wants
+ * "this endpoint serves this certificate, and I use it": when the
+ * endpoint is free the binding is added with owners {b->appid} and
+ * *created is true; when it is bound to the same certificate (and store)
+ * b->appid is added to its owners and *created is false; when it is bound
+ * to another certificate nothing changes and the error is RS_E_EXISTS,
+ * naming that certificate.  b->owners is ignored.
+ */
+int	binding_ssl_acquire(struct binding_store *,
+	    const struct binding_ssl *b, bool *created, struct rs_err *);
 /* Sets or clears (NULL) follow_names of a binding.  RS_E_NOTFOUND. */
 int	binding_ssl_set_follow(struct binding_store *, const char *endpoint,
 	    const char *follow_names, struct rs_err *);

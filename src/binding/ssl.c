@@ -14,6 +14,8 @@
 
 #define SSL_COLS "endpoint, kind, certhash, store, appid, follow_names, created"
 
+static void	copy_col(char *, size_t, sqlite3_stmt *, int);
+
 static int
 check_store_name(const char *s, struct rs_err *e)
 {
@@ -126,6 +128,68 @@ binding_ssl_add(struct binding_store *bs, const struct binding_ssl *b,
 		return -1;
 	}
 	return bs_commit_write(bs, e);
+}
+
+/* The certhash and store bound to endpoint, or "" when it is free. */
+static int
+bound_cert(struct binding_store *bs, const char *endpoint, char hash[41],
+    char store[BINDING_STORE_NAME_MAX], struct rs_err *e)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	hash[0] = store[0] = '\0';
+	st = bs_prepare(bs, "SELECT certhash, store FROM sslcert "
+	    "WHERE endpoint = ?", e);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, endpoint, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		copy_col(hash, 41, st, 0);
+		copy_col(store, BINDING_STORE_NAME_MAX, st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return bs_db_err(bs, e, "cannot read the binding");
+	return 0;
+}
+
+int
+binding_ssl_acquire(struct binding_store *bs, const struct binding_ssl *b,
+    bool *created, struct rs_err *e)
+{
+	char		 hash[41], appid[BINDING_APPID_MAX], have[41];
+	char		 have_store[BINDING_STORE_NAME_MAX];
+	const char	*store;
+
+	*created = false;
+	if (check_binding(b, hash, appid, &store, e) == -1)
+		return -1;
+	if (bs_begin(bs, true, e) == -1)
+		return -1;
+	if (bound_cert(bs, b->endpoint, have, have_store, e) == -1)
+		goto fail;
+	if (have[0] == '\0') {
+		if (insert_binding(bs, b, hash, appid, store, e) == -1 ||
+		    bs_exec2(bs, "INSERT INTO sslcert_owner (endpoint, appid) "
+		    "VALUES (?, ?)", b->endpoint, appid, e) == -1)
+			goto fail;
+		*created = true;
+	} else if (strcmp(have, hash) != 0 || strcmp(have_store, store) != 0) {
+		rs_err_set(e, RS_E_EXISTS, "%s is already bound to certificate "
+		    "%s in store %s; another application may use it: choose "
+		    "that certificate or another port", b->endpoint, have,
+		    have_store);
+		goto fail;
+	} else if (bs_exec2(bs, "INSERT OR IGNORE INTO sslcert_owner "
+	    "(endpoint, appid) VALUES (?, ?)", b->endpoint, appid, e) == -1)
+		goto fail;
+	return bs_commit_write(bs, e);
+fail:
+	*created = false;
+	bs_rollback(bs);
+	return -1;
 }
 
 /* Runs a change on one binding; RS_E_NOTFOUND when nothing changed. */

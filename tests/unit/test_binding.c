@@ -266,6 +266,30 @@ test_owners(void **state)
 	assert_true(deleted);
 	assert_int_equal(binding_ssl_get(bs, "0.0.0.0:443", &got, &e), -1);
 
+	/* acquire: create, share, refuse another certificate */
+	{
+		struct binding_ssl	c = mk("0.0.0.0:8444", BINDING_IPPORT,
+					    HASH1, APP1);
+		bool			created;
+		uint64_t		g;
+
+		assert_int_equal(binding_ssl_acquire(bs, &c, &created, &e), 0);
+		assert_true(created);
+		str_copy(c.appid, sizeof(c.appid), APP2);
+		assert_int_equal(binding_ssl_acquire(bs, &c, &created, &e), 0);
+		assert_false(created);
+		assert_int_equal(binding_ssl_get(bs, "0.0.0.0:8444", &got, &e), 0);
+		assert_int_equal(got.n_owners, 2);
+		assert_string_equal(got.appid, APP1);
+		binding_ssl_fini(&got);
+		g = binding_store_generation(bs, &e);
+		str_copy(c.certhash, sizeof(c.certhash), HASH2);
+		assert_int_equal(binding_ssl_acquire(bs, &c, &created, &e), -1);
+		assert_int_equal(e.code, RS_E_EXISTS);
+		assert_non_null(strstr(e.msg, HASH1));
+		assert_int_equal(binding_store_generation(bs, &e), g);
+	}
+
 	/* follow names */
 	assert_int_equal(binding_ssl_add(bs, &b, &e), 0);
 	assert_int_equal(binding_ssl_set_follow(bs, "0.0.0.0:443",
