@@ -319,11 +319,14 @@ urlres_path_under(const char *pp, const char *path)
 	    strncasecmp(path, pp, rlen) == 0;
 }
 
-/* Host header name equality: case-insensitive, a trailing dot ignored. */
+/*
+ * Host header name equality: case-insensitive, a trailing dot ignored,
+ * and a ":port" the caller left on the header ignored.
+ */
 static bool
 host_eq(const char *want, const char *host)
 {
-	size_t	wl = strlen(want), hl = strlen(host);
+	size_t	wl = strlen(want), hl = strcspn(host, ":");
 
 	if (hl > 0 && host[hl - 1] == '.')
 		hl--;

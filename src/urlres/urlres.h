@@ -84,8 +84,8 @@ bool	urlres_same(const struct urlres_prefix *a,
 /*
  * Picks the prefix that HTTP.sys would route a request to.
  *   scheme    "http" or "https" (of the listener);
- *   host      the Host header's name without port, or NULL when absent;
- *             case-insensitive, a trailing dot ignored;
+ *   host      the Host header's name, or NULL when absent; case-insensitive,
+ *             a trailing dot and a ":port" ignored;
  *   local_ip  the local address the connection arrived on ("127.0.0.1",
  *             "::1", "::ffff:127.0.0.1"), for IP-bound prefixes; may be NULL;
  *   port      the local port;

@@ -189,6 +189,10 @@ test_match(void **state)
 		/* explicit host beats IP-bound and weak */
 		{ "https", "www.example.com", "127.0.0.1", 443, "/", 1 },
 		{ "https", "WWW.EXAMPLE.COM.", "127.0.0.1", 443, "/x", 1 },
+		{ "https", "www.example.com:443", "127.0.0.1", 443, "/x", 1 },
+		{ "https", "www.example.com.:443", "127.0.0.1", 443, "/x", 1 },
+		{ "https", "www.example.co", "127.0.0.1", 443, "/x", 3 },
+		{ "https", "www.example.comm", "127.0.0.1", 443, "/x", 3 },
 		/* longest path within the host category: host's /Reports/ */
 		{ "https", "www.example.com", "127.0.0.1", 443, "/Reports/Admin/x", 2 },
 		/* the host category wins even though weak has a longer path */
