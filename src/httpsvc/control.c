@@ -307,7 +307,8 @@ do_register(struct svc *svc, struct ctl_conn *c, char *args)
 		    CTL_REGS_PER_CONN);
 		return;
 	}
-	c->regs[c->n_regs++] = svc_app_new(&p, text, path, c->pid, c->uid);
+	c->regs[c->n_regs++] = svc_app_new(svc, &p, text, path, c->pid,
+	    c->uid);
 	svc_routes_rebuild(svc);
 	log_info("registered %s -> %s (pid %d, uid %u)", text, path,
 	    (int)c->pid, (unsigned)c->uid);

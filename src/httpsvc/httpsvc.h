@@ -46,7 +46,8 @@
 #define HTTPSVC_DRAIN_TIMEOUT_MS	30000	/* SIGTERM grace */
 #define HTTPSVC_POLL_MS			1000	/* store generation poll */
 #define HTTPSVC_THREADS_MAX		64
-#define HTTPSVC_UPSTREAM_POOL		256	/* keep-alive sockets per app */
+#define HTTPSVC_UPSTREAM_POOL		256	/* per app and worker */
+#define HTTPSVC_UPSTREAM_IDLE_MS	30000	/* < the app's own idle timeout */
 #define HTTPSVC_LISTENERS_MAX		256
 #define HTTPSVC_CONFIG_MAX		(64 * 1024)	/* config file bytes */
 #define HTTPSVC_EXPIRY_WARN_DAYS	30
@@ -72,15 +73,27 @@ struct svc_limits {
 	uint64_t	access_log;	/* 0 or 1 */
 };
 
+/*
+ * One worker's keep-alive pool of HTTP/1.1 connections to an application.
+ * Made and disposed on that worker's thread only (h2o's pool timer lives
+ * on the worker's loop).
+ */
+struct app_pool {
+	h2o_socketpool_t	pool;
+	bool			inited;
+};
+
 /* A registered application: where a reserved prefix is forwarded. */
 struct app {
-	atomic_uint		refs;
-	struct urlres_prefix	prefix;
-	char			prefix_text[URLRES_TEXT_MAX];
-	char			sock_path[108];
-	pid_t			pid;
-	uid_t			uid;
-	h2o_socketpool_t	pool;	/* HTTP/1.1 keep-alive, all threads */
+	atomic_uint		 refs;
+	struct svc		*svc;
+	struct urlres_prefix	 prefix;
+	char			 prefix_text[URLRES_TEXT_MAX];
+	char			 sock_path[108];
+	pid_t			 pid;
+	uid_t			 uid;
+	struct app_pool		*pools;		/* one per worker */
+	atomic_uint		 pools_left;	/* disposals still to run */
 };
 
 /* Immutable routing table; swapped whole under svc.route_lock. */
@@ -140,6 +153,7 @@ struct svc {
 	struct worker		*workers;
 	size_t			 n_workers;
 	h2o_barrier_t		 ready;		/* workers started */
+	h2o_barrier_t		 stopped;	/* workers' loops ended */
 	struct control		*ctl;		/* control thread only */
 	atomic_bool		 draining;
 
@@ -165,6 +179,8 @@ bool	svc_store_changed(struct svc *);
 void	svc_snapshot_fini(struct snapshot *);
 /* Rebuilds the routing table from snap.acls and the registrations. */
 void	svc_routes_rebuild(struct svc *);
+/* Installs an empty routing table (at shutdown). */
+void	svc_routes_clear(struct svc *);
 
 /* listen.c */
 /* Opens a listening TCP socket on addr:port; -1 with the reason. */
@@ -179,16 +195,25 @@ void	svc_addr_text(const struct sockaddr *, char *ip, size_t ipsz,
 int	svc_workers_start(struct svc *, struct rs_err *);
 /* Tells every worker that the listener list changed. */
 void	svc_workers_notify(struct svc *);
-/* Stops accepting, lets requests finish (bounded), joins the threads. */
+/* Stops accepting, lets requests finish (bounded). */
 void	svc_workers_drain(struct svc *);
+/* Ends the worker loops (after the last app was released). */
+void	svc_workers_join(struct svc *);
+/* The index of the worker that owns ctx, and its loop. */
+size_t	svc_worker_index(struct svc *, h2o_context_t *);
+h2o_loop_t *svc_worker_loop(struct svc *, size_t);
+/* Disposes app's pool i on worker i's thread, then maybe frees app. */
+void	svc_worker_dispose_pool(struct svc *, struct app *, size_t i);
 
 /* route.c */
 void	svc_routes_init(struct svc *);
 /* Installs the request handler, 504 filter and access logger. */
 void	svc_handlers_register(struct svc *, h2o_pathconf_t *);
-struct app *svc_app_new(const struct urlres_prefix *, const char *text,
-	    const char *sock_path, pid_t, uid_t);
+struct app *svc_app_new(struct svc *, const struct urlres_prefix *,
+	    const char *text, const char *sock_path, pid_t, uid_t);
 void	svc_app_unref(struct app *);
+/* Called on worker i once its pool of app is disposed. */
+void	svc_app_pool_gone(struct app *);
 void	svc_routes_free(struct routes *);
 
 /* control.c */

@@ -192,7 +192,11 @@ stop(struct svc *svc)
 	log_info("stopping: draining %lu connections",
 	    (unsigned long)atomic_load(&svc->conns));
 	svc_workers_drain(svc);
+	/* Registrations and routes go first: their pools are disposed by
+	 * the workers, which run until svc_workers_join. */
 	svc_control_fini(svc);
+	svc_routes_clear(svc);
+	svc_workers_join(svc);
 	log_info("stopped");
 }
 

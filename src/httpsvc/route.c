@@ -47,33 +47,80 @@ static const char *const forwarded_names[] = {
 };
 
 struct app *
-svc_app_new(const struct urlres_prefix *p, const char *text,
+svc_app_new(struct svc *svc, const struct urlres_prefix *p, const char *text,
     const char *sock_path, pid_t pid, uid_t uid)
 {
-	struct app		*a = xcalloc(1, sizeof(*a));
-	struct sockaddr_un	 sa;
+	struct app	*a = xcalloc(1, sizeof(*a));
 
 	atomic_init(&a->refs, 1);
+	a->svc = svc;
 	a->prefix = *p;
 	str_copy(a->prefix_text, sizeof(a->prefix_text), text);
 	str_copy(a->sock_path, sizeof(a->sock_path), sock_path);
 	a->pid = pid;
 	a->uid = uid;
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	str_copy(sa.sun_path, sizeof(sa.sun_path), sock_path);
-	h2o_socketpool_init_by_address(&a->pool, (struct sockaddr *)&sa,
-	    sizeof(sa), 0, HTTPSVC_UPSTREAM_POOL);
+	a->pools = xcalloc(svc->n_workers ? svc->n_workers : 1,
+	    sizeof(*a->pools));
 	return a;
 }
 
 void
+svc_app_pool_gone(struct app *a)
+{
+	if (atomic_fetch_sub(&a->pools_left, 1) == 1) {
+		free(a->pools);
+		free(a);
+	}
+}
+
+/*
+ * The last reference: each worker that made a pool for this app disposes
+ * it on its own thread (h2o's pool timer is on that loop) and the last
+ * one frees the app.
+ */
+void
 svc_app_unref(struct app *a)
 {
+	size_t		idx[HTTPSVC_THREADS_MAX], n = 0;
+	struct svc	*svc;
+
 	if (a == NULL || atomic_fetch_sub(&a->refs, 1) != 1)
 		return;
-	h2o_socketpool_dispose(&a->pool);
-	free(a);
+	svc = a->svc;
+	for (size_t i = 0; i < svc->n_workers; i++)
+		if (a->pools[i].inited)
+			idx[n++] = i;
+	if (n == 0) {
+		free(a->pools);
+		free(a);
+		return;
+	}
+	/* From the first message on, a may be freed by a worker. */
+	atomic_store(&a->pools_left, (unsigned)n);
+	for (size_t k = 0; k < n; k++)
+		svc_worker_dispose_pool(svc, a, idx[k]);
+}
+
+/* This worker's pool for app a, made on first use. */
+static h2o_socketpool_t *
+app_pool(struct app *a, h2o_context_t *ctx)
+{
+	size_t			 i = svc_worker_index(a->svc, ctx);
+	struct app_pool		*ap = &a->pools[i];
+	struct sockaddr_un	 sa;
+
+	if (!ap->inited) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sun_family = AF_UNIX;
+		str_copy(sa.sun_path, sizeof(sa.sun_path), a->sock_path);
+		h2o_socketpool_init_by_address(&ap->pool,
+		    (struct sockaddr *)&sa, sizeof(sa), 0,
+		    HTTPSVC_UPSTREAM_POOL);
+		h2o_socketpool_set_timeout(&ap->pool, ctx->loop,
+		    HTTPSVC_UPSTREAM_IDLE_MS);
+		ap->inited = true;
+	}
+	return &ap->pool;
 }
 
 void
@@ -139,6 +186,18 @@ svc_routes_rebuild(struct svc *svc)
 	pthread_rwlock_wrlock(&svc->route_lock);
 	old = svc->routes;
 	svc->routes = r;
+	pthread_rwlock_unlock(&svc->route_lock);
+	svc_routes_free(old);
+}
+
+void
+svc_routes_clear(struct svc *svc)
+{
+	struct routes	*old;
+
+	pthread_rwlock_wrlock(&svc->route_lock);
+	old = svc->routes;
+	svc->routes = xcalloc(1, sizeof(*svc->routes));
 	pthread_rwlock_unlock(&svc->route_lock);
 	svc_routes_free(old);
 }
@@ -247,7 +306,7 @@ forward(h2o_req_t *req, struct app *a, const char *client)
 	set_forwarded(req, client, a);
 	ov = h2o_mem_alloc_pool(&req->pool, sizeof(*ov));
 	memset(ov, 0, sizeof(*ov));
-	ov->socketpool = &a->pool;
+	ov->socketpool = app_pool(a, req->conn->ctx);
 	req->overrides = ov;
 	h2o__proxy_process_request(req);
 }

@@ -20,11 +20,12 @@
 
 #define ACCEPT_BATCH	16
 
-enum wmsg_kind { WMSG_SYNC, WMSG_DRAIN, WMSG_EXIT };
+enum wmsg_kind { WMSG_SYNC, WMSG_DRAIN, WMSG_DISPOSE, WMSG_EXIT };
 
 struct wmsg {
 	h2o_multithread_message_t	super;
 	enum wmsg_kind			kind;
+	struct app			*app;	/* WMSG_DISPOSE */
 };
 
 struct wlistener {
@@ -171,6 +172,11 @@ on_message(h2o_multithread_receiver_t *rx, h2o_linklist_t *messages)
 			w->n_lis = 0;
 			h2o_context_request_shutdown(&w->ctx);
 			break;
+		case WMSG_DISPOSE:
+			h2o_socketpool_dispose(&m->app->pools[w - w->svc->
+			    workers].pool);
+			svc_app_pool_gone(m->app);
+			break;
 		case WMSG_EXIT:
 			w->stop = true;
 			break;
@@ -180,12 +186,33 @@ on_message(h2o_multithread_receiver_t *rx, h2o_linklist_t *messages)
 }
 
 static void
-send_msg(struct worker *w, enum wmsg_kind kind)
+send_msg(struct worker *w, enum wmsg_kind kind, struct app *app)
 {
 	struct wmsg	*m = xcalloc(1, sizeof(*m));
 
 	m->kind = kind;
+	m->app = app;
 	h2o_multithread_send_message(&w->rx, &m->super);
+}
+
+void
+svc_worker_dispose_pool(struct svc *svc, struct app *app, size_t i)
+{
+	send_msg(&svc->workers[i], WMSG_DISPOSE, app);
+}
+
+size_t
+svc_worker_index(struct svc *svc, h2o_context_t *ctx)
+{
+	struct worker	*w = H2O_STRUCT_FROM_MEMBER(struct worker, ctx, ctx);
+
+	return (size_t)(w - svc->workers);
+}
+
+h2o_loop_t *
+svc_worker_loop(struct svc *svc, size_t i)
+{
+	return svc->workers[i].loop;
 }
 
 static void *
@@ -205,6 +232,14 @@ worker_main(void *arg)
 	h2o_barrier_wait(w->ready);
 	while (!w->stop)
 		h2o_evloop_run(w->loop, INT32_MAX);
+	/*
+	 * Stay alive until the process exits: h2o keeps per-thread buffer
+	 * caches that would be lost (and reported as leaks by LeakSanitizer)
+	 * if the thread ended before the process.
+	 */
+	h2o_barrier_wait(&w->svc->stopped);
+	for (;;)
+		pause();
 	return NULL;
 }
 
@@ -237,7 +272,7 @@ void
 svc_workers_notify(struct svc *svc)
 {
 	for (size_t i = 0; i < svc->n_workers; i++)
-		send_msg(&svc->workers[i], WMSG_SYNC);
+		send_msg(&svc->workers[i], WMSG_SYNC, NULL);
 }
 
 void
@@ -248,7 +283,7 @@ svc_workers_drain(struct svc *svc)
 
 	atomic_store(&svc->draining, true);
 	for (size_t i = 0; i < svc->n_workers; i++)
-		send_msg(&svc->workers[i], WMSG_DRAIN);
+		send_msg(&svc->workers[i], WMSG_DRAIN, NULL);
 	while (atomic_load(&svc->conns) > 0 &&
 	    waited < svc->lim.drain_timeout_ms) {
 		nanosleep(&ts, NULL);
@@ -258,8 +293,13 @@ svc_workers_drain(struct svc *svc)
 		log_warn("drain: %lu connections still open after %llu ms; "
 		    "closing them", (unsigned long)atomic_load(&svc->conns),
 		    (unsigned long long)svc->lim.drain_timeout_ms);
+}
+
+void
+svc_workers_join(struct svc *svc)
+{
+	h2o_barrier_init(&svc->stopped, svc->n_workers + 1);
 	for (size_t i = 0; i < svc->n_workers; i++)
-		send_msg(&svc->workers[i], WMSG_EXIT);
-	for (size_t i = 0; i < svc->n_workers; i++)
-		pthread_join(svc->workers[i].tid, NULL);
+		send_msg(&svc->workers[i], WMSG_EXIT, NULL);
+	h2o_barrier_wait(&svc->stopped);
 }

@@ -27,6 +27,15 @@
 #include "common/str.h"
 #include "common/xmalloc.h"
 
+#define TLS12_CIPHERS							\
+	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"	\
+	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"	\
+	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
+#define TLS13_SUITES							\
+	"TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:"		\
+	"TLS_CHACHA20_POLY1305_SHA256"
+#define TLS_GROUPS	"X25519:P-256:P-384"
+
 static int		binding_idx = -1;
 static pthread_once_t	binding_idx_once = PTHREAD_ONCE_INIT;
 
@@ -49,6 +58,28 @@ tls_err_ssl(struct rs_err *e, enum rs_errcode code, const char *fmt, ...)
 	}
 	ERR_clear_error();
 	return rs_err_set(e, code, "%s", msg);
+}
+
+/*
+ * The protocol policy.  OpenSSL takes versions, options and groups from
+ * the context a connection starts on but the suites from its current
+ * context, so the front and every binding context get all of it.
+ */
+int
+tls_policy_apply(SSL_CTX *ctx, struct rs_err *e)
+{
+	if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
+	    SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) != 1 ||
+	    SSL_CTX_set_cipher_list(ctx, TLS12_CIPHERS) != 1 ||
+	    SSL_CTX_set_ciphersuites(ctx, TLS13_SUITES) != 1 ||
+	    SSL_CTX_set1_groups_list(ctx, TLS_GROUPS) != 1)
+		return tls_err_ssl(e, RS_E_TLS, "cannot set the TLS policy");
+	SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION |
+	    SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	SSL_CTX_set_alpn_select_cb(ctx, tls_alpn_cb, NULL);
+	return 0;
 }
 
 static void
@@ -234,10 +265,7 @@ binding_ctx_new(const struct binding_ssl *b, struct certstore *cs,
 	if (RAND_bytes(sid, sizeof(sid)) != 1)
 		abort();
 	SSL_CTX_set_session_id_context(ctx, sid, sizeof(sid));
-	SSL_CTX_set_alpn_select_cb(ctx, tls_alpn_cb, NULL);
-	SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION |
-	    SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
-	if (load_pair(ctx, crt, key, e) == -1) {
+	if (tls_policy_apply(ctx, e) == -1 || load_pair(ctx, crt, key, e)) {
 		SSL_CTX_free(ctx);
 		return NULL;
 	}

@@ -19,14 +19,6 @@
 #include "common/log.h"
 #include "common/xmalloc.h"
 
-#define TLS12_CIPHERS							\
-	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"	\
-	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"	\
-	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
-#define TLS13_SUITES							\
-	"TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:"		\
-	"TLS_CHACHA20_POLY1305_SHA256"
-#define TLS_GROUPS	"X25519:P-256:P-384"
 #define SNI_MAX		255
 
 struct tls_front {
@@ -152,16 +144,8 @@ front_policy(SSL_CTX *ctx, struct rs_err *e)
 {
 	static const unsigned char	sid[] = "httpsvc-front";
 
-	if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
-	    SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) != 1 ||
-	    SSL_CTX_set_cipher_list(ctx, TLS12_CIPHERS) != 1 ||
-	    SSL_CTX_set_ciphersuites(ctx, TLS13_SUITES) != 1 ||
-	    SSL_CTX_set1_groups_list(ctx, TLS_GROUPS) != 1)
-		return tls_err_ssl(e, RS_E_TLS, "cannot set the TLS policy");
-	SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION |
-	    SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
-	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
-	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	if (tls_policy_apply(ctx, e) == -1)
+		return -1;
 	SSL_CTX_set_session_id_context(ctx, sid, sizeof(sid) - 1);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER |
 	    SSL_SESS_CACHE_NO_INTERNAL | SSL_SESS_CACHE_NO_AUTO_CLEAR);
@@ -171,7 +155,6 @@ front_policy(SSL_CTX *ctx, struct rs_err *e)
 	SSL_CTX_set_num_tickets(ctx, 1);
 	if (SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, tls_ticket_cb) != 1)
 		return tls_err_ssl(e, RS_E_TLS, "cannot set the ticket keys");
-	SSL_CTX_set_alpn_select_cb(ctx, tls_alpn_cb, NULL);
 	return 0;
 }
 

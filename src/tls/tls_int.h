@@ -50,6 +50,9 @@ struct tls_set {
 int			 tls_binding_index(void);
 struct tls_binding	*tls_binding_of(SSL *);
 
+/* Versions, suites, groups, options, ALPN on ctx.  0 or -1 (RS_E_TLS). */
+int	tls_policy_apply(SSL_CTX *, struct rs_err *);
+
 /* Ticket key and session cache callbacks installed on the front. */
 int	tls_ticket_cb(SSL *, unsigned char *, unsigned char *,
 	    EVP_CIPHER_CTX *, EVP_MAC_CTX *, int);
