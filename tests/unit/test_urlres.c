@@ -267,6 +267,61 @@ test_precedence_pairs(void **state)
 	assert_string_equal(urlres_kind_name(URLRES_IP), "IP-bound");
 }
 
+/* A tiny deterministic generator (tests must be repeatable). */
+static const char *
+pick(unsigned *seed, const char *const *v, size_t n)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return v[(*seed >> 8) % n];
+}
+
+/*
+ * Random prefixes built from valid and invalid parts: parse never
+ * crashes, and the canonical form is a fixed point (parsing it gives
+ * itself again, the same reservation).
+ */
+static void
+test_random_roundtrip(void **state)
+{
+	static const char *const schemes[] = { "http", "HTTPS", "https", "ftp",
+	    "", "htt" };
+	static const char *const seps[] = { "://", "://", "://", ":/", "//" };
+	static const char *const hosts[] = { "+", "*", "a.test", "A.Test.",
+	    "[::1]", "[0:0::1]", "127.0.0.1", "1.2.3", "[::1", "", "a..b",
+	    "xn--bcher-kva.example", "a_b", "256.0.0.1", "[fe80::1%1]" };
+	static const char *const ports[] = { ":80", ":443", ":65535", ":0",
+	    ":65536", ":080", "", ":", ":8a", ":*" };
+	static const char *const segs[] = { "/", "/ReportServer", "/a/",
+	    "/Reports/", "//", "/.", "/..", "/a%20", "/q?x", "/x#y", "/ä",
+	    "/a b", "/_x_/", "" };
+	struct urlres_prefix	p, q;
+	char			in[512], c1[URLRES_TEXT_MAX], c2[URLRES_TEXT_MAX];
+	unsigned		seed = 12345, ok_n = 0;
+
+	(void)state;
+	for (int i = 0; i < 100000; i++) {
+		str_copy(in, sizeof(in), pick(&seed, schemes, nitems(schemes)));
+		str_append(in, sizeof(in), pick(&seed, seps, nitems(seps)));
+		str_append(in, sizeof(in), pick(&seed, hosts, nitems(hosts)));
+		str_append(in, sizeof(in), pick(&seed, ports, nitems(ports)));
+		for (int k = (int)(seed % 4); k > 0; k--)
+			str_append(in, sizeof(in), pick(&seed, segs,
+			    nitems(segs)));
+		if (urlres_parse(in, &p, NULL) == -1)
+			continue;
+		ok_n++;
+		assert_true(urlres_format(&p, c1, sizeof(c1)) > 0);
+		if (urlres_parse(c1, &q, NULL) != 0)
+			fail_msg("canonical %s (of %s) does not parse", c1, in);
+		urlres_format(&q, c2, sizeof(c2));
+		assert_string_equal(c1, c2);
+		assert_true(urlres_same(&p, &q));
+		assert_int_equal(c1[strlen(c1) - 1], '/');
+	}
+	print_message("%u of 100000 random prefixes parsed\n", ok_n);
+	assert_true(ok_n > 1000);
+}
+
 int
 main(void)
 {
@@ -277,6 +332,7 @@ main(void)
 		cmocka_unit_test(test_path_under),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_precedence_pairs),
+		cmocka_unit_test(test_random_roundtrip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
