@@ -3,11 +3,12 @@
  * client that trusts Root would check it?  OpenSSL builds the chain from
  * what the server sends (the entry's .crt: leaf, then chain) and the Root
  * store, as a client would; the CA store is where import finds the
- * intermediates it adds to a .crt.  A verify callback sorts every complaint into "an issuer is missing" (the server
- * cannot send a complete chain), "ends at a root not in Root" (it works
- * for clients that trust that root), or "does not verify" (a bad
- * signature, an expired intermediate).  The leaf's own dates and key
- * usage are judged elsewhere (info.c), so they are ignored here.
+ * intermediates it adds to a .crt.  A verify callback sorts every
+ * complaint into "the leaf's issuer is missing" (the server cannot send a
+ * complete chain), "ends at a root not in Root" (it works for clients
+ * that trust that root), or "does not verify" (a bad signature, an
+ * expired intermediate).  The leaf's own dates and key usage are judged
+ * elsewhere (info.c), so they are ignored here.
  */
 #include "certstore/certstore_int.h"
 #include "common/buf.h"
@@ -41,34 +42,43 @@ short_name(X509 *x)
 	return out;
 }
 
+/* One sentence for the first complaint, naming the certificate. */
+static char *
+reason_text(int err, bool problem, const char *who)
+{
+	switch (err) {
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+		if (problem)
+			return xasprintf("the issuer of %s is neither in its "
+			    "chain nor in Root; import it into CA or Root",
+			    who);
+		return xasprintf("the root CA that issued %s is not in the "
+		    "Root store", who);
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_CERT_UNTRUSTED:
+		return xasprintf("%s is not in the Root store", who);
+	default:
+		return xasprintf("%s: %s", who,
+		    X509_verify_cert_error_string(err));
+	}
+}
+
 static void
 note(struct chain_result *r, unsigned problem, unsigned warning,
     X509_STORE_CTX *ctx, int err)
 {
 	X509	*x = X509_STORE_CTX_get_current_cert(ctx);
-	char	*who = x != NULL ? short_name(x) : xstrdup("?");
+	char	*who;
 
 	r->problems |= problem;
 	r->warnings |= warning;
-	if (r->reason == NULL) {
-		if ((err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
-		    err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
-		    err == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE) &&
-		    problem != 0)
-			r->reason = xasprintf("the issuer of %s is neither in "
-			    "its chain nor in Root; import it into CA or Root",
-			    who);
-		else if (warning != 0 && err != X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT &&
-		    err != X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN)
-			r->reason = xasprintf("the root CA that issued %s is "
-			    "not in the Root store", who);
-		else if (warning != 0)
-			r->reason = xasprintf("%s is not in the Root store",
-			    who);
-		else
-			r->reason = xasprintf("%s: %s", who,
-			    X509_verify_cert_error_string(err));
-	}
+	if (r->reason != NULL)
+		return;
+	who = x != NULL ? short_name(x) : xstrdup("?");
+	r->reason = reason_text(err, problem != 0, who);
 	free(who);
 }
 
