@@ -1,0 +1,692 @@
+/*
+ * rest.c: the REST API v2.0 (see rest.h): routing, reading items and
+ * collections with OData options, Content/$value, Me and System.  Writes
+ * live in rest_write.c.  Every answer is JSON; errors use the original's
+ * {"error":{"code":"rs...","message":...}} shape.
+ */
+#include "reportserver/rest.h"
+#include "common/str.h"
+#include "common/xmalloc.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const struct {
+	const char	*set;
+	int		 type;
+} sets[] = {
+	{ "CatalogItems", 0 }, { "Folders", CATALOG_FOLDER },
+	{ "Reports", CATALOG_REPORT }, { "DataSources", CATALOG_DATASOURCE },
+	{ "Resources", CATALOG_RESOURCE }, { "DataSets", CATALOG_DATASET },
+};
+
+static const char *const props[] = {
+	"Id", "Name", "Description", "Path", "Type", "Hidden", "Size",
+	"ModifiedBy", "ModifiedDate", "CreatedBy", "CreatedDate",
+	"ParentFolderId", "ContentType", "Content", "IsFavorite",
+	"HasDataSources", "HasSharedDataSets", "HasParameters", "IsEnabled",
+	"ConnectionString", "DataSourceType", NULL,
+};
+
+/* Reads "Key" of Set(Key): a GUID or Path='...' with '' for a quote. */
+static int
+parse_key(const char *s, struct rest_route *r, const char **end,
+    struct rs_err *e)
+{
+	size_t	n = 0;
+
+	if (str_has_iprefix(s, "Path='")) {
+		r->key_is_path = true;
+		for (s += 6;; s++) {
+			if (*s == '\0')
+				return rs_err_set(e, RS_E_BADINPUT, "unterminated "
+				    "Path key");
+			if (*s == '\'' && s[1] != '\'')
+				break;
+			if (*s == '\'')
+				s++;
+			if (n + 1 >= sizeof(r->key))
+				return rs_err_set(e, RS_E_LIMIT, "the path is "
+				    "too long");
+			r->key[n++] = *s;
+		}
+		s++;
+	} else {
+		while (*s != ')' && *s != '\0' && n + 1 < sizeof(r->key))
+			r->key[n++] = *s++;
+	}
+	r->key[n] = '\0';
+	if (*s != ')')
+		return rs_err_set(e, RS_E_BADINPUT, "bad key: expected ')'");
+	*end = s + 1;
+	return 0;
+}
+
+int
+rest_route_parse(const char *path, struct rest_route *r, struct rs_err *e)
+{
+	const char	*p = path;
+	size_t		 n;
+
+	memset(r, 0, sizeof(*r));
+	while (*p == '/')
+		p++;
+	n = strcspn(p, "(/");
+	if (n == 0 || n >= sizeof(r->set))
+		return rs_err_set(e, RS_E_NOTFOUND, "no resource '%.64s' in "
+		    "the REST API", path);
+	memcpy(r->set, p, n);
+	r->set[n] = '\0';
+	p += n;
+	if (*p == '(') {
+		r->has_key = true;
+		if (parse_key(p + 1, r, &p, e) == -1)
+			return -1;
+	}
+	if (*p == '/')
+		p++;
+	if (str_copy(r->rest, sizeof(r->rest), p) == -1)
+		return rs_err_set(e, RS_E_NOTFOUND, "no such resource");
+	return 0;
+}
+
+void
+rest_fail(struct rest_ctx *c, const struct rs_err *e, const char *rscode)
+{
+	rs_error_json(c->resp, rs_err_status(e), rscode != NULL ? rscode :
+	    rs_err_rscode(e), e->msg);
+}
+
+void
+rest_denied(struct rest_ctx *c)
+{
+	char	msg[400];
+
+	snprintf(msg, sizeof(msg), "The permissions granted to user '%s' are "
+	    "insufficient for performing this operation.", c->user->name);
+	rs_error_json(c->resp, 403, "rsAccessDenied", msg);
+}
+
+int
+rest_find(struct rest_ctx *c, const struct rest_route *r,
+    struct catalog_item *it)
+{
+	struct rs_err	e;
+	int		rc;
+
+	if (r->key_is_path)
+		rc = catalog_item_get(c->cat, r->key, it, &e);
+	else
+		rc = catalog_item_get_id(c->cat, r->key, it, &e);
+	if (rc == 0 && c->type != 0 && it->type != c->type) {
+		catalog_item_fini(it);
+		rc = rs_err_set(&e, RS_E_NOTFOUND, "the item '%s' is not a %s",
+		    r->key, catalog_type_name(c->type));
+	}
+	if (rc == 0 && !rs_can_view(it->type, rs_tasks(c->cat, it->id,
+	    c->user))) {
+		catalog_item_fini(it);
+		rest_denied(c);
+		return -1;
+	}
+	if (rc == -1)
+		rest_fail(c, &e, e.code == RS_E_BADINPUT ? "rsInvalidItemPath" :
+		    NULL);
+	return rc;
+}
+
+/* A data source's definition, read from its stored XML. */
+struct ds_info {
+	char	*ext;
+	char	*conn;
+	bool	 enabled;
+};
+
+static char *
+xml_text(xmlNode *root, const char *name)
+{
+	for (xmlNode *n = root->children; n != NULL; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)n->name, name) == 0) {
+			xmlChar	*t = xmlNodeGetContent(n);
+			char	*s = xstrdup(t != NULL ? (char *)t : "");
+
+			xmlFree(t);
+			return s;
+		}
+		if (strcmp((const char *)n->name, "ConnectionProperties") == 0)
+		{
+			char	*s = xml_text(n, name);
+
+			if (s != NULL)
+				return s;
+		}
+	}
+	return NULL;
+}
+
+static void
+ds_read(struct catalog *cat, const char *id, struct ds_info *d)
+{
+	struct rs_err	 e;
+	void		*data;
+	size_t		 len;
+	xmlDoc		*doc = NULL;
+	char		*en;
+
+	memset(d, 0, sizeof(*d));
+	d->enabled = true;
+	if (catalog_item_content(cat, id, &data, &len, &e) == -1)
+		return;
+	if (len > 0 && len < 1024 * 1024)
+		doc = xmlReadMemory(data, (int)len, "ds.xml", NULL,
+		    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	free(data);
+	if (doc == NULL || xmlDocGetRootElement(doc) == NULL) {
+		xmlFreeDoc(doc);
+		return;
+	}
+	d->ext = xml_text(xmlDocGetRootElement(doc), "Extension");
+	d->conn = xml_text(xmlDocGetRootElement(doc), "ConnectString");
+	en = xml_text(xmlDocGetRootElement(doc), "Enabled");
+	d->enabled = en == NULL || !str_ieq(en, "false");
+	free(en);
+	xmlFreeDoc(doc);
+}
+
+/* The entity the OData functions read. */
+struct ent {
+	const struct catalog_item	*it;
+	char				 mod[32], cre[32];
+	struct ds_info			 ds;
+};
+
+static bool
+ent_prop(const void *x, const char *name, struct odata_val *v)
+{
+	const struct ent		*en = x;
+	const struct catalog_item	*it = en->it;
+	static const struct {
+		const char	*name;
+		size_t		 off;
+	} strs[] = {
+		{ "Id", offsetof(struct catalog_item, id) },
+		{ "ParentFolderId", offsetof(struct catalog_item, parent_id) },
+	};
+
+	v->t = ODATA_STR;
+	for (size_t i = 0; i < nitems(strs); i++)
+		if (str_ieq(name, strs[i].name)) {
+			v->s = (const char *)it + strs[i].off;
+			return true;
+		}
+	if (str_ieq(name, "Name"))
+		v->s = it->name;
+	else if (str_ieq(name, "Path"))
+		v->s = it->path;
+	else if (str_ieq(name, "Description"))
+		v->s = it->description;
+	else if (str_ieq(name, "Type"))
+		v->s = catalog_type_name(it->type);
+	else if (str_ieq(name, "ModifiedBy"))
+		v->s = it->modified_by;
+	else if (str_ieq(name, "CreatedBy"))
+		v->s = it->created_by;
+	else if (str_ieq(name, "ContentType"))
+		v->s = it->content_type;
+	else if (str_ieq(name, "ModifiedDate"))
+		v->s = en->mod;
+	else if (str_ieq(name, "CreatedDate"))
+		v->s = en->cre;
+	else if (str_ieq(name, "Size")) {
+		v->t = ODATA_NUM;
+		v->n = (double)it->size;
+	} else if (str_ieq(name, "Hidden") || str_ieq(name, "IsFavorite")) {
+		v->t = ODATA_BOOL;
+		v->b = str_ieq(name, "Hidden") && it->hidden;
+	} else
+		return false;
+	return true;
+}
+
+static void
+ent_init(struct ent *en, struct catalog *cat, const struct catalog_item *it)
+{
+	memset(en, 0, sizeof(*en));
+	en->it = it;
+	rs_time_iso(it->modified, en->mod, sizeof(en->mod));
+	rs_time_iso(it->created, en->cre, sizeof(en->cre));
+	if (it->type == CATALOG_DATASOURCE && cat != NULL)
+		ds_read(cat, it->id, &en->ds);
+}
+
+static void
+ent_fini(struct ent *en)
+{
+	free(en->ds.ext);
+	free(en->ds.conn);
+}
+
+static void
+put_str(struct buf *b, const struct odata_query *q, const char *k,
+    const char *v, bool *first)
+{
+	if (q != NULL && !odata_selected(q, k))
+		return;
+	(void)buf_printf(b, NULL, "%s\"%s\":", *first ? "" : ",", k);
+	if (v != NULL)
+		(void)buf_json_str(b, v, NULL);
+	else
+		(void)buf_puts(b, "null", NULL);
+	*first = false;
+}
+
+static void
+put_raw(struct buf *b, const struct odata_query *q, const char *k,
+    const char *v, bool *first)
+{
+	if (q != NULL && !odata_selected(q, k))
+		return;
+	(void)buf_printf(b, NULL, "%s\"%s\":%s", *first ? "" : ",", k, v);
+	*first = false;
+}
+
+static void
+item_json(struct buf *b, const struct ent *en, const struct odata_query *q)
+{
+	const struct catalog_item	*it = en->it;
+	char				 size[32];
+	bool				 first = false;
+
+	(void)buf_printf(b, NULL, "{\"@odata.type\":\"#Model.%s\"",
+	    catalog_type_name(it->type));
+	put_str(b, q, "Id", it->id, &first);
+	put_str(b, q, "Name", it->name, &first);
+	put_str(b, q, "Description", it->description, &first);
+	put_str(b, q, "Path", it->path, &first);
+	put_str(b, q, "Type", catalog_type_name(it->type), &first);
+	put_raw(b, q, "Hidden", it->hidden ? "true" : "false", &first);
+	snprintf(size, sizeof(size), "%lld", (long long)it->size);
+	put_raw(b, q, "Size", size, &first);
+	put_str(b, q, "ModifiedBy", it->modified_by, &first);
+	put_str(b, q, "ModifiedDate", en->mod, &first);
+	put_str(b, q, "CreatedBy", it->created_by, &first);
+	put_str(b, q, "CreatedDate", en->cre, &first);
+	put_str(b, q, "ParentFolderId", it->parent_id[0] ? it->parent_id :
+	    NULL, &first);
+	put_str(b, q, "ContentType", it->content_type[0] ? it->content_type :
+	    NULL, &first);
+	put_raw(b, q, "Content", "null", &first);
+	put_raw(b, q, "IsFavorite", "false", &first);
+	if (it->type == CATALOG_REPORT || it->type == CATALOG_DATASET) {
+		put_raw(b, q, "HasDataSources", "false", &first);
+		put_raw(b, q, "HasSharedDataSets", "false", &first);
+		put_raw(b, q, "HasParameters", "false", &first);
+	}
+	if (it->type == CATALOG_DATASOURCE) {
+		put_raw(b, q, "IsEnabled", en->ds.enabled ? "true" : "false",
+		    &first);
+		put_str(b, q, "ConnectionString", en->ds.conn, &first);
+		put_str(b, q, "DataSourceType", en->ds.ext, &first);
+	}
+	(void)buf_puts(b, "}", NULL);
+}
+
+static void
+json_reply(struct rsresp *resp, int status)
+{
+	resp->status = status;
+	rsresp_header(resp, "Content-Type", "application/json; "
+	    "odata.metadata=minimal; odata.streaming=true; charset=utf-8");
+	rsresp_header(resp, "OData-Version", "4.0");
+}
+
+void
+rest_item_reply(struct rest_ctx *c, int status, const struct catalog_item *it)
+{
+	struct ent	en;
+	struct buf	*b = &c->resp->body;
+
+	ent_init(&en, c->cat, it);
+	buf_reset(b);
+	item_json(b, &en, NULL);
+	/* Insert the context first, as the original does. */
+	{
+		struct buf	out;
+
+		buf_init(&out, 0);
+		(void)buf_printf(&out, NULL, "{\"@odata.context\":\"%s/api/v2.0"
+		    "/$metadata#%s/$entity\",", c->req->vdir, c->set);
+		(void)buf_puts(&out, b->data + 1, NULL);
+		buf_reset(b);
+		(void)buf_append(b, out.data, out.len, NULL);
+		buf_fini(&out);
+	}
+	json_reply(c->resp, status);
+	ent_fini(&en);
+}
+
+static int
+odata_from_query(struct rest_ctx *c, struct odata_query *oq)
+{
+	struct rsquery	q;
+	struct rs_err	e;
+	const char	*ob;
+	int		rc;
+
+	if (rs_query_parse(c->req->query, &q, &e) == -1) {
+		rest_fail(c, &e, "rsInvalidParameter");
+		return -1;
+	}
+	ob = rs_query_get(&q, "$orderby");
+	rc = odata_parse(oq, rs_query_get(&q, "$top"), rs_query_get(&q,
+	    "$skip"), rs_query_get(&q, "$count"), rs_query_get(&q, "$filter"),
+	    ob, rs_query_get(&q, "$select"), props, &e);
+	rs_query_fini(&q);
+	if (rc == -1)
+		rest_fail(c, &e, "rsInvalidParameter");
+	return rc;
+}
+
+/* Writes a collection of items after filtering, sorting and paging. */
+static void
+collection(struct rest_ctx *c, struct catalog_item *v, size_t n,
+    const char *set)
+{
+	struct odata_query	 q;
+	struct ent		*ents;
+	const void		**sel;
+	size_t			 ns = 0, out = 0;
+	struct buf		*b = &c->resp->body;
+
+	if (odata_from_query(c, &q) == -1)
+		return;
+	ents = xcalloc(n + 1, sizeof(*ents));
+	sel = xcalloc(n + 1, sizeof(*sel));
+	for (size_t i = 0; i < n; i++) {
+		if ((c->type != 0 && v[i].type != c->type) ||
+		    !rs_can_view(v[i].type, rs_tasks(c->cat, v[i].id, c->user)))
+			continue;
+		ent_init(&ents[i], c->cat, &v[i]);
+		if (q.filter == NULL || odata_eval(q.filter, ent_prop,
+		    &ents[i]))
+			sel[ns++] = &ents[i];
+	}
+	odata_sort(&q, ent_prop, sel, ns);
+	buf_reset(b);
+	(void)buf_printf(b, NULL, "{\"@odata.context\":\"%s/api/v2.0/"
+	    "$metadata#%s\"", c->req->vdir, set);
+	if (q.count)
+		(void)buf_printf(b, NULL, ",\"@odata.count\":%zu", ns);
+	(void)buf_puts(b, ",\"value\":[", NULL);
+	for (size_t i = (size_t)q.skip; i < ns && (q.top < 0 ||
+	    out < (size_t)q.top); i++, out++) {
+		if (out > 0)
+			(void)buf_puts(b, ",", NULL);
+		item_json(b, sel[i], &q);
+	}
+	(void)buf_puts(b, "]}", NULL);
+	json_reply(c->resp, 200);
+	for (size_t i = 0; i < n; i++)
+		ent_fini(&ents[i]);
+	free(ents);
+	free(sel);
+	odata_fini(&q);
+}
+
+static void
+list_all(struct rest_ctx *c, const char *set)
+{
+	struct catalog_item	*v;
+	struct rs_err		 e;
+	size_t			 n;
+
+	if (catalog_item_all(c->cat, &v, &n, &e) == -1) {
+		rest_fail(c, &e, NULL);
+		return;
+	}
+	collection(c, v, n, set);
+	catalog_items_free(v, n);
+}
+
+static void
+list_children(struct rest_ctx *c, const struct rest_route *r)
+{
+	struct catalog_item	 dir, *v;
+	struct rs_err		 e;
+	size_t			 n;
+
+	c->type = CATALOG_FOLDER;
+	if (rest_find(c, r, &dir) == -1)
+		return;
+	c->type = 0;
+	if (catalog_item_children(c->cat, dir.id, &v, &n, &e) == -1)
+		rest_fail(c, &e, NULL);
+	else {
+		collection(c, v, n, "CatalogItems");
+		catalog_items_free(v, n);
+	}
+	catalog_item_fini(&dir);
+}
+
+static void
+content_value(struct rest_ctx *c, const struct rest_route *r)
+{
+	struct catalog_item	 it;
+	struct rs_err		 e;
+	void			*data;
+	size_t			 len;
+
+	if (rest_find(c, r, &it) == -1)
+		return;
+	if (catalog_item_content(c->cat, it.id, &data, &len, &e) == -1)
+		rest_fail(c, &e, NULL);
+	else {
+		c->resp->status = len == 0 ? 204 : 200;
+		rsresp_header(c->resp, "Content-Type", it.content_type[0] ?
+		    it.content_type : rs_mime_of(it.name));
+		rsresp_header(c->resp, "X-Content-Type-Options", "nosniff");
+		rsresp_header(c->resp, "Content-Security-Policy", "sandbox");
+		(void)buf_append(&c->resp->body, data, len, NULL);
+		free(data);
+	}
+	catalog_item_fini(&it);
+}
+
+static void
+me(struct rest_ctx *c)
+{
+	struct buf	*b = &c->resp->body;
+
+	(void)buf_printf(b, NULL, "{\"@odata.context\":\"%s/api/v2.0/"
+	    "$metadata#Model.User\",\"Id\":null,\"Username\":", c->req->vdir);
+	(void)buf_json_str(b, c->user->name, NULL);
+	(void)buf_puts(b, ",\"DisplayName\":", NULL);
+	(void)buf_json_str(b, c->user->name, NULL);
+	(void)buf_puts(b, ",\"HasFavoriteItems\":false,\"MyReportsPath\":null}",
+	    NULL);
+	json_reply(c->resp, 200);
+}
+
+static void
+sys_info(struct rest_ctx *c)
+{
+	struct buf	*b = &c->resp->body;
+	const char	*ws = "ReportServer";
+	char		 tz[64];
+	time_t		 now = time(NULL);
+	struct tm	 tm;
+
+	for (size_t i = 0; i < c->srv->conf->napps; i++)
+		if (str_ieq(c->srv->conf->apps[i].name, RSCONF_APP_WEBSERVICE))
+			ws = c->srv->conf->apps[i].vdir;
+	localtime_r(&now, &tm);
+	strftime(tz, sizeof(tz), "%Z", &tm);
+	(void)buf_printf(b, NULL, "{\"@odata.context\":\"%s/api/v2.0/"
+	    "$metadata#Model.SystemInfo\",\"ReportServerAbsoluteUrl\":"
+	    "\"%s://%s/%s\",\"ReportServerRelativeUrl\":\"/%s\","
+	    "\"WebPortalRelativeUrl\":\"%s\",\"ProductName\":\"%s\","
+	    "\"ProductVersion\":\"%s\",\"ProductType\":\"Native\","
+	    "\"TimeZone\":\"%s\"}", c->req->vdir, c->req->https ? "https" :
+	    "http", c->req->host, ws, ws, c->req->vdir, RS_PRODUCT, RS_VERSION,
+	    tz);
+	json_reply(c->resp, 200);
+}
+
+static void
+get_one(struct rest_ctx *c, const struct rest_route *r)
+{
+	struct catalog_item	it;
+
+	if (rest_find(c, r, &it) == -1)
+		return;
+	rest_item_reply(c, 200, &it);
+	catalog_item_fini(&it);
+}
+
+/* Parses the JSON body of a write; NULL with the answer set. */
+static struct json *
+body_json(struct rest_ctx *c)
+{
+	const char	*ct = rs_req_header(c->req, "Content-Type");
+	struct rs_err	 e;
+	struct json	*j;
+
+	if (ct == NULL || !str_has_iprefix(ct, "application/json")) {
+		rs_error_json(c->resp, 415, "rsInvalidParameter", "the request "
+		    "body must be JSON (Content-Type: application/json)");
+		return NULL;
+	}
+	j = json_parse(c->req->body, c->req->body_len, &e);
+	if (j == NULL)
+		rs_error_json(c->resp, 400, "rsInvalidParameter", e.msg);
+	else if (j->type != JSON_OBJ) {
+		rs_error_json(c->resp, 400, "rsInvalidParameter", "the request "
+		    "body must be a JSON object");
+		json_free(j);
+		j = NULL;
+	}
+	return j;
+}
+
+static bool
+is(const struct rsreq *r, const char *m)
+{
+	return strcmp(r->method, m) == 0;
+}
+
+static void
+with_body(struct rest_ctx *c, const struct rest_route *r,
+    void (*fn)(struct rest_ctx *, const struct rest_route *,
+    const struct json *))
+{
+	struct json	*j = body_json(c);
+
+	if (j != NULL) {
+		fn(c, r, j);
+		json_free(j);
+	}
+}
+
+static void
+create_adapter(struct rest_ctx *c, const struct rest_route *r,
+    const struct json *j)
+{
+	(void)r;
+	if (str_ieq(r->rest, "Model.MoveItems"))
+		rest_move_items(c, j);
+	else if (str_ieq(r->rest, "Model.DeleteItems"))
+		rest_delete_items(c, j);
+	else
+		rest_create(c, j);
+}
+
+static void
+no_method(struct rest_ctx *c, const char *allow)
+{
+	rs_error_json(c->resp, 405, "rsInvalidRequest", "this method is not "
+	    "allowed on this resource");
+	rsresp_header(c->resp, "Allow", allow);
+}
+
+static void
+item_routes(struct rest_ctx *c, const struct rest_route *r)
+{
+	if (r->rest[0] == '\0') {
+		if (is(c->req, "GET"))
+			get_one(c, r);
+		else if (is(c->req, "PATCH"))
+			with_body(c, r, rest_patch);
+		else if (is(c->req, "DELETE"))
+			rest_delete(c, r);
+		else
+			no_method(c, "GET, PATCH, DELETE");
+	} else if (str_ieq(r->rest, "Content/$value") && is(c->req, "GET"))
+		content_value(c, r);
+	else if (str_ieq(r->rest, "Policies")) {
+		if (is(c->req, "GET"))
+			rest_policies_get(c, r);
+		else if (is(c->req, "PUT"))
+			with_body(c, r, rest_policies_put);
+		else
+			no_method(c, "GET, PUT");
+	} else if (str_ieq(r->rest, "CatalogItems") && is(c->req, "GET") &&
+	    (c->type == CATALOG_FOLDER || c->type == 0))
+		list_children(c, r);
+	else
+		rs_error_json(c->resp, 404, "rsItemNotFound", "no such "
+		    "resource in the REST API");
+}
+
+static void
+set_routes(struct rest_ctx *c, const struct rest_route *r, const char *set)
+{
+	if (r->has_key)
+		item_routes(c, r);
+	else if (r->rest[0] != '\0' && !is(c->req, "POST"))
+		rs_error_json(c->resp, 404, "rsItemNotFound", "no such "
+		    "resource in the REST API");
+	else if (is(c->req, "GET"))
+		list_all(c, set);
+	else if (is(c->req, "POST"))
+		with_body(c, r, create_adapter);
+	else
+		no_method(c, "GET, POST");
+}
+
+void
+rs_rest_handle(struct rs_server *s, struct catalog *cat,
+    const struct rsuser *u, struct rsreq *req, struct rsresp *resp)
+{
+	struct rest_ctx		c = { s, cat, u, req, resp, 0, "CatalogItems" };
+	struct rest_route	r;
+	struct rs_err		e;
+
+	if (rest_route_parse(req->path + strlen("/api/v2.0"), &r, &e) == -1) {
+		rest_fail(&c, &e, NULL);
+		return;
+	}
+	if (str_ieq(r.set, "Me") && !r.has_key && is(req, "GET")) {
+		me(&c);
+		return;
+	}
+	if (str_ieq(r.set, "System") && !r.has_key && r.rest[0] == '\0' &&
+	    is(req, "GET")) {
+		sys_info(&c);
+		return;
+	}
+	for (size_t i = 0; i < nitems(sets); i++)
+		if (str_ieq(r.set, sets[i].set)) {
+			c.type = sets[i].type;
+			c.set = sets[i].set;
+			set_routes(&c, &r, sets[i].set);
+			return;
+		}
+	rs_error_json(resp, 404, "rsItemNotFound", "no such resource in the "
+	    "REST API");
+}
