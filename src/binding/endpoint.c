@@ -250,7 +250,7 @@ int
 binding_choose(const struct binding_ssl *v, size_t n, const char *sni,
     const char *local_ip, uint16_t port)
 {
-	char		host[BINDING_ENDPOINT_MAX];
+	char		host[BINDING_ENDPOINT_MAX], suffix[8];
 	struct addr	local;
 	bool		have_local;
 	int		best = -1, best_rank = 0, r;
@@ -258,8 +258,11 @@ binding_choose(const struct binding_ssl *v, size_t n, const char *sni,
 	size_t		i;
 
 	have_local = local_ip != NULL && addr_parse(local_ip, &local);
+	snprintf(suffix, sizeof(suffix), ":%u", (unsigned)port);
 	for (i = 0; i < n; i++) {
-		if (!split_endpoint(v[i].endpoint, host, sizeof(host), &p) ||
+		/* A cheap test first: this runs on every handshake. */
+		if (!str_has_suffix(v[i].endpoint, suffix) ||
+		    !split_endpoint(v[i].endpoint, host, sizeof(host), &p) ||
 		    p != port)
 			continue;
 		if (v[i].kind == BINDING_HOSTNAMEPORT)
