@@ -63,16 +63,16 @@
 enum certstore_problem {
 	CERTSTORE_P_NO_KEY		= 1u << 0, /* no private key */
 	CERTSTORE_P_KEY_MISMATCH	= 1u << 1, /* key is another cert's */
-	CERTSTORE_P_NOT_SERVER_AUTH	= 1u << 2, /* EKU/KU forbid TLS server */
+	CERTSTORE_P_NOT_SERVER_AUTH	= 1u << 2, /* EKU/KU: not a server */
 	CERTSTORE_P_EXPIRED		= 1u << 3,
 	CERTSTORE_P_NOT_YET_VALID	= 1u << 4,
 	CERTSTORE_P_CHAIN_INCOMPLETE	= 1u << 5, /* an issuer is missing */
 	CERTSTORE_P_KEY_UNREADABLE	= 1u << 6, /* by the service user */
-	CERTSTORE_P_KEY_INSECURE	= 1u << 7, /* key file group/other bits */
+	CERTSTORE_P_KEY_INSECURE	= 1u << 7, /* key mode not 0600 */
 	CERTSTORE_P_KEY_CORRUPT		= 1u << 8, /* key file does not parse */
 	CERTSTORE_P_UNSUPPORTED_KEY	= 1u << 9, /* key type TLS cannot use */
 	CERTSTORE_P_CERT_CORRUPT	= 1u << 10, /* .crt does not parse */
-	CERTSTORE_P_CHAIN_INVALID	= 1u << 11, /* bad signature, expired CA */
+	CERTSTORE_P_CHAIN_INVALID	= 1u << 11, /* bad sig, CA expired */
 };
 #define CERTSTORE_P_ALL		0xfffu
 
@@ -81,7 +81,7 @@ enum certstore_warning {
 	CERTSTORE_W_UNTRUSTED		= 1u << 0, /* chain ends outside Root */
 	CERTSTORE_W_EXPIRES_SOON	= 1u << 1, /* < CERTSTORE_SOON_DAYS */
 	CERTSTORE_W_EXPIRED		= 1u << 2, /* import: it has expired */
-	CERTSTORE_W_KEY_DROPPED		= 1u << 3, /* import: Root/CA keep no key */
+	CERTSTORE_W_KEY_DROPPED		= 1u << 3, /* import: key not kept */
 	CERTSTORE_W_NO_DNS		= 1u << 4, /* no DNS name in SAN */
 };
 #define CERTSTORE_W_ALL		0x1fu
@@ -222,7 +222,7 @@ int	certstore_key_type_parse(const char *, enum certstore_key_type *,
 
 /* What to put in a new certificate or request.  Pointers are borrowed. */
 struct certstore_new {
-	const char *const	*dns;		/* DNS names; dns[0] is the CN */
+	const char *const	*dns;		/* names; dns[0] is the CN */
 	size_t			 n_dns;		/* 1..CERTSTORE_DNS_MAX */
 	const char		*friendly_name;	/* NULL: none */
 	enum certstore_key_type	 key_type;

@@ -113,7 +113,8 @@ check_new(const struct certstore_new *nw, struct rs_err *e)
 	size_t	i;
 
 	if (nw->n_dns == 0)
-		return rs_err_set(e, RS_E_USAGE, "no name given; add --dns NAME");
+		return rs_err_set(e, RS_E_USAGE,
+		    "no name given; add --dns NAME");
 	if (nw->n_dns > CERTSTORE_DNS_MAX)
 		return rs_err_set(e, RS_E_USAGE, "too many names (%zu); the "
 		    "limit is %d", nw->n_dns, CERTSTORE_DNS_MAX);
@@ -210,7 +211,8 @@ set_serial_dates(X509 *x, const struct certstore_new *nw, struct rs_err *e)
 	    (time_t)days * 86400) != NULL;
 	BN_free(bn);
 	if (!ok)
-		return cs_err_ssl(e, RS_E_INTERNAL, "cannot set serial or dates");
+		return cs_err_ssl(e, RS_E_INTERNAL,
+		    "cannot set serial or dates");
 	return 0;
 }
 

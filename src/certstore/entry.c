@@ -287,7 +287,8 @@ cs_key_type_name(EVP_PKEY *key, char out[32])
 			snprintf(out, 32, "ec-%.28s", curve[0] ? curve : "?");
 		return;
 	default:
-		snprintf(out, 32, "%.31s", OBJ_nid2sn(EVP_PKEY_get_base_id(key)));
+		snprintf(out, 32, "%.31s",
+		    OBJ_nid2sn(EVP_PKEY_get_base_id(key)));
 		for (char *c = out; *c != '\0'; c++)
 			if (*c >= 'A' && *c <= 'Z')
 				*c = (char)(*c - 'A' + 'a');

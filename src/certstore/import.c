@@ -135,8 +135,8 @@ key_leaf(struct cs_parsed *in, const char *name, struct plan *pl,
 	}
 	ERR_clear_error();
 	if (sk_X509_num(in->certs) == 0)
-		return rs_err_set(e, RS_E_BADINPUT, "%s holds a private key but "
-		    "no certificate", name);
+		return rs_err_set(e, RS_E_BADINPUT,
+		    "%s holds a private key but no certificate", name);
 	return rs_err_set(e, RS_E_BADINPUT, "the private key in %s does not "
 	    "match its certificate%s", name, sk_X509_num(in->certs) > 1 ?
 	    "s" : "");

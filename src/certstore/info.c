@@ -79,7 +79,9 @@ certstore_warning_text(unsigned bit)
 const char *
 certstore_problem_name(unsigned bit)
 {
-	const char	*s = bit_text(problem_names, nitems(problem_names), bit);
+	const char	*s;
+
+	s = bit_text(problem_names, nitems(problem_names), bit);
 
 	return strcmp(s, "unknown problem") == 0 ? "unknown" : s;
 }
@@ -87,7 +89,9 @@ certstore_problem_name(unsigned bit)
 const char *
 certstore_warning_name(unsigned bit)
 {
-	const char	*s = bit_text(warning_names, nitems(warning_names), bit);
+	const char	*s;
+
+	s = bit_text(warning_names, nitems(warning_names), bit);
 
 	return strcmp(s, "unknown problem") == 0 ? "unknown" : s;
 }
@@ -126,7 +130,8 @@ name_text(const X509_NAME *name)
 
 	if (bio == NULL)
 		return xstrdup("");
-	X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+	X509_NAME_print_ex(bio, name, 0,
+	    XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
 	n = BIO_get_mem_data(bio, &data);
 	out = xstrndup(data, (size_t)n);
 	BIO_free(bio);
@@ -212,7 +217,8 @@ fill_names(X509 *x, struct certstore_info *in)
 	else
 		str_copy(in->key_type, sizeof(in->key_type), "unknown");
 	in->self_signed = cs_self_signed(x);
-	in->server_auth = X509_check_purpose(x, X509_PURPOSE_SSL_SERVER, 0) == 1;
+	in->server_auth =
+	    X509_check_purpose(x, X509_PURPOSE_SSL_SERVER, 0) == 1;
 	in->is_ca = (X509_get_extension_flags(x) & EXFLAG_CA) != 0;
 	if (in->n_dns == 0)
 		in->warnings |= CERTSTORE_W_NO_DNS;

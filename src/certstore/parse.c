@@ -269,9 +269,10 @@ parse_pfx(PKCS12 *p12, const char *name, const char *pw, size_t pwlen,
 		return -1;
 	if (PKCS12_parse(p12, pass, &out->key, &cert, &ca) != 1) {
 		if (prov_legacy == NULL)
-			return cs_err_ssl(e, RS_E_BADINPUT, "cannot read %s (it "
-			    "may use legacy encryption and OpenSSL's legacy "
-			    "provider is not installed)", name);
+			return cs_err_ssl(e, RS_E_BADINPUT,
+			    "cannot read %s (it may use legacy encryption and "
+			    "OpenSSL's legacy provider is not installed)",
+			    name);
 		return cs_err_ssl(e, RS_E_BADINPUT, "cannot read %s", name);
 	}
 	out->pfx = true;

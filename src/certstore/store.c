@@ -75,7 +75,8 @@ certstore_open(const char *root, struct rs_err *e)
 		goto fail;
 	for (i = 0; i <= CS_STORES_N; i++) {
 		if (cs_dir(cs, i < CS_STORES_N ? cs_store_names[i] : CS_REQUEST,
-		    sub, sizeof(sub), e) == -1 || fs_mkdir_p(sub, 0700, e) == -1)
+		    sub, sizeof(sub), e) == -1 ||
+		    fs_mkdir_p(sub, 0700, e) == -1)
 			goto fail;
 	}
 	return cs;
@@ -358,7 +359,7 @@ cs_pem_of_key(EVP_PKEY *key, size_t *len, struct rs_err *e)
 		*len = (size_t)n;
 	} else
 		cs_err_ssl(e, RS_E_INTERNAL, "cannot encode private key");
-	BIO_free(bio);	/* a secmem/mem BIO wipes nothing: cleanse below */
+	BIO_free(bio);	/* BUF_MEM_free wipes the BIO's buffer */
 	return out;
 }
 
@@ -391,7 +392,8 @@ cs_key_read(const char *path, struct rs_err *e)
 	BIO_free(bio);
 	fs_free_secret(pem, len);
 	if (key == NULL)
-		cs_err_ssl(e, RS_E_BADINPUT, "cannot read private key %s", path);
+		cs_err_ssl(e, RS_E_BADINPUT, "cannot read private key %s",
+		    path);
 	return key;
 }
 

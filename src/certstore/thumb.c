@@ -89,8 +89,9 @@ certstore_thumb_normalize(const char *input, char out[65], struct rs_err *e)
 	if (n == 0)
 		return rs_err_set(e, RS_E_USAGE, "no thumbprint given");
 	if (n < CERTSTORE_PREFIX_MIN)
-		return rs_err_set(e, RS_E_USAGE, "thumbprint '%s' is too short: "
-		    "give at least %d hex digits", out, CERTSTORE_PREFIX_MIN);
+		return rs_err_set(e, RS_E_USAGE,
+		    "thumbprint '%s' is too short: give at least %d hex digits",
+		    out, CERTSTORE_PREFIX_MIN);
 	return (int)n;
 }
 

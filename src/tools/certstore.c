@@ -299,7 +299,8 @@ cmd_request(struct certstore *cs, struct opts *o, int argc, char **argv,
 	(void)argc;
 	(void)argv;
 	if (o->out == NULL)
-		return rs_err_set(e, RS_E_USAGE, "request needs --out FILE.csr");
+		return rs_err_set(e, RS_E_USAGE,
+		    "request needs --out FILE.csr");
 	if (fill_new(o, &nw, e) == -1 ||
 	    certstore_request(cs, &nw, &csr, &len, e) == -1)
 		return -1;
@@ -645,7 +646,8 @@ static const struct cmd cmds[] = {
 	    "| --der FILE)", "sxCRpPl", 1,
 	    "export as PFX (with key and chain), PEM or DER" },
 	{ "list", cmd_list, "[--store S] [--json] [--service-user USER]",
-	    "sju", 0, "list a store, and why each certificate cannot serve TLS" },
+	    "sju", 0,
+	    "list a store, and why each certificate cannot serve TLS" },
 	{ "show", cmd_show, "THUMBPRINT [--store S] [--json] "
 	    "[--service-user USER]", "sju", 1, "show one certificate" },
 	{ "verify", cmd_verify, "THUMBPRINT [--store S] [--json] "
@@ -727,9 +729,9 @@ set_opt(struct opts *o, const struct cmd *c, int ch, const char *arg,
 		return 0;
 	}
 	if (ch == '?' || ch == ':' || strchr(c->optstring, ch) == NULL)
-		return rs_err_set(e, RS_E_USAGE, "%s: unknown option or missing "
-		    "value: %s; usage: certstore %s %s", c->name, arg, c->name,
-		    c->args);
+		return rs_err_set(e, RS_E_USAGE,
+		    "%s: unknown option or missing value: %s; usage: "
+		    "certstore %s %s", c->name, arg, c->name, c->args);
 	switch (ch) {
 	case 's': o->store = optarg; break;
 	case 'd':
@@ -774,9 +776,10 @@ parse_args(const struct cmd *c, struct opts *o, int argc, char **argv,
 			return -1;
 	}
 	if (argc - optind != c->npos)
-		return rs_err_set(e, RS_E_USAGE, "%s takes %s; usage: certstore "
-		    "%s %s", c->name, c->npos == 0 ? "no arguments" :
-		    "one argument", c->name, c->args);
+		return rs_err_set(e, RS_E_USAGE,
+		    "%s takes %s; usage: certstore %s %s", c->name,
+		    c->npos == 0 ? "no arguments" : "one argument", c->name,
+		    c->args);
 	return 0;
 }
 

@@ -43,10 +43,12 @@ test_normalize(void **state)
 		    T40, NULL },
 		{ "3F:2A:1B:2C:3D:4E:5F:60:71:82:93:A4:B5:C6:D7:E8:F9:01:23:45",
 		    T40, NULL },
-		{ LRM "3f2a1b2c3d4e5f60718293a4b5c6d7e8f9012345" LRM, T40, NULL },
+		{ LRM "3f2a1b2c3d4e5f60718293a4b5c6d7e8f9012345" LRM, T40,
+		    NULL },
 		{ BOM "3f2a" ZWSP "1b2c3d4e5f60718293a4b5c6d7e8f9012345", T40,
 		    NULL },
-		{ "3f2a" NBSP "1b2c3d4e5f60718293a4b5c6d7e8f9012345", T40, NULL },
+		{ "3f2a" NBSP "1b2c3d4e5f60718293a4b5c6d7e8f9012345", T40,
+		    NULL },
 		{ "SHA1 Fingerprint=3F:2A:1B:2C:3D:4E:5F:60:71:82:93:A4:B5:C6:"
 		    "D7:E8:F9:01:23:45", T40, NULL },
 		{ "\t3f2a1b2c\n", "3F2A1B2C", NULL },
@@ -55,8 +57,8 @@ test_normalize(void **state)
 		{ "3f2a1b2", NULL, "too short: give at least 8 hex digits" },
 		{ "3f2a1b2g", NULL, "'g' is not a hex digit" },
 		{ "3f2a1b2c\xc3\xa9", NULL, "byte 0xc3 is not a hex digit" },
-		{ "0123456789012345678901234567890123456789012345678901234567890"
-		    "12345", NULL, "more than 64 hex digits" },
+		{ "01234567890123456789012345678901234567890123456789"
+		    "012345678901234", NULL, "more than 64 hex digits" },
 	};
 	char		out[65];
 	struct rs_err	e;
@@ -341,9 +343,11 @@ test_bad_import(void **state)
 		{ "hello", RS_E_BADINPUT, "corrupt or truncated" },
 		{ "-----BEGIN CERTIFICATE-----\nMII", RS_E_BADINPUT,
 		    "has no END line" },
-		{ "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n",
+		{ "-----BEGIN CERTIFICATE-----\n!!!!\n"
+		    "-----END CERTIFICATE-----\n",
 		    RS_E_BADINPUT, "corrupt CERTIFICATE block" },
-		{ "-----BEGIN FOO\n", RS_E_BADINPUT, "BEGIN line is malformed" },
+		{ "-----BEGIN FOO\n", RS_E_BADINPUT,
+		    "BEGIN line is malformed" },
 		{ "text without blocks -----BEGIN X509 CRL-----\nAA\n"
 		    "-----END X509 CRL-----\n", RS_E_BADINPUT,
 		    "'X509 CRL' that cannot be imported" },
