@@ -60,19 +60,19 @@ static cmd_fn add_sslcert, update_sslcert, delete_sslcert, show_sslcert;
 static cmd_fn add_urlacl, delete_urlacl, show_urlacl, show_servicestate;
 
 static const struct cmd cmds[] = {
-	{ "add", "sslcert", "ipport hostnameport certhash appid certstorename "
-	    "clientcertnegotiation", "SSL Certificate add failed", add_sslcert,
+	{ "add", "sslcert", "ipport hostnameport ccs scopedccs certhash appid "
+	    "certstorename clientcertnegotiation", "SSL Certificate add failed", add_sslcert,
 	    "add sslcert ipport=IP:PORT|hostnameport=NAME:PORT "
 	    "certhash=THUMBPRINT appid={GUID} [certstorename=My]" },
-	{ "update", "sslcert", "ipport hostnameport certhash appid "
-	    "certstorename clientcertnegotiation", "SSL Certificate update "
+	{ "update", "sslcert", "ipport hostnameport ccs scopedccs certhash "
+	    "appid certstorename clientcertnegotiation", "SSL Certificate update "
 	    "failed", update_sslcert,
 	    "update sslcert ipport=IP:PORT|hostnameport=NAME:PORT "
 	    "certhash=THUMBPRINT appid={GUID} [certstorename=My]" },
-	{ "delete", "sslcert", "ipport hostnameport", "SSL Certificate delete "
+	{ "delete", "sslcert", "ipport hostnameport ccs scopedccs", "SSL Certificate delete "
 	    "failed", delete_sslcert,
 	    "delete sslcert ipport=IP:PORT|hostnameport=NAME:PORT" },
-	{ "show", "sslcert", "ipport hostnameport", "SSL Certificate show "
+	{ "show", "sslcert", "ipport hostnameport ccs scopedccs", "SSL Certificate show "
 	    "failed", show_sslcert,
 	    "show sslcert [ipport=IP:PORT|hostnameport=NAME:PORT] [--json]" },
 	{ "add", "urlacl", "url user listen delegate sddl", "Url reservation "
@@ -174,6 +174,11 @@ endpoint_param(const struct ctx *c, bool optional, enum binding_kind *kind,
 	const char	*ip = param(c, "ipport"), *hn = param(c, "hostnameport");
 
 	out[0] = '\0';
+	if (param(c, "ccs") != NULL || param(c, "scopedccs") != NULL)
+		return rs_err_set(e, RS_E_USAGE, "%s: the Central Certificate "
+		    "Store is not supported here; bind a certificate from the "
+		    "store with ipport= or hostnameport=",
+		    param(c, "ccs") != NULL ? "ccs" : "scopedccs");
 	if (ip != NULL && hn != NULL)
 		return rs_err_set(e, RS_E_USAGE, "ipport, hostnameport: give one "
 		    "of them, not both");

@@ -80,6 +80,8 @@ p87 "client certificates" '^clientcertnegotiation: client certificates are not s
     "${add[@]}" ipport=0.0.0.0:1 "${good[@]}" clientcertnegotiation=enable
 p87 "unknown parameter" "^verifyclientcertrevocation: unknown parameter for 'add sslcert'" \
     "${add[@]}" ipport=0.0.0.0:1 "${good[@]}" verifyclientcertrevocation=enable
+p87 "central certificate store" '^ccs: the Central Certificate Store is not supported' \
+    "${add[@]}" ccs=443 "${good[@]}"
 p87 "parameter twice" '^appid: given twice' "${add[@]}" ipport=0.0.0.0:1 "${good[@]}" appid="$APP2"
 p87 "not key=value" "^parameter 'ipport' is not key=value" "${add[@]}" ipport "${good[@]}"
 p87 "url without port" '^url: the port is missing' add urlacl url=https://+/x/ user=nobody
