@@ -4,6 +4,10 @@
  * report / data source / resource, rename, move, delete, and manage an
  * item's role assignments.  Every form carries a CSRF token; the pages
  * work without JavaScript.
+ *
+ * URLs under the portal's virtual directory:
+ *   /browse/PATH     a folder          /item/PATH      an item
+ *   /security/PATH   role assignments  POST /action    every change
  */
 #ifndef RS_REPORTSERVER_PAGES_H
 #define RS_REPORTSERVER_PAGES_H
@@ -12,5 +16,33 @@
 
 void	rs_pages_handle(struct rs_server *, struct catalog *,
 	    const struct rsuser *, struct rsreq *, struct rsresp *);
+
+/* Shared by pages.c and actions.c. */
+struct page {
+	struct rs_server	*srv;
+	struct catalog		*cat;
+	const struct rsuser	*user;
+	struct rsreq		*req;
+	struct rsresp		*resp;
+	char			 token[65];
+};
+
+void	page_start(struct page *, const char *title);
+void	page_end(struct page *);
+/* Appends the portal URL of a page for path ("/Reports/browse/a%20b"). */
+void	page_url(struct page *, struct buf *, const char *kind,
+	    const char *path);
+/* A 303 redirect to kind/path with a status message. */
+void	page_redirect(struct page *, const char *kind, const char *path,
+	    const char *msg);
+/* An error page in the portal's look, with a link back. */
+void	page_error(struct page *, int status, const char *rscode,
+	    const char *msg, const char *back_path);
+void	page_error_e(struct page *, const struct rs_err *,
+	    const char *back_path);
+/* <input type=hidden> fields every form needs. */
+void	page_form_head(struct page *, const char *op, const char *path);
+
+void	rs_actions_handle(struct page *);
 
 #endif

@@ -1,0 +1,308 @@
+/*
+ * actions.c: the web portal's changes, all POSTed to /Reports/action as
+ * forms: new folder, upload, rename, move, delete, and role assignments
+ * (add or change, remove, break inheritance, revert to the parent).  The
+ * CSRF token is checked first, then the user's tasks, then the catalog
+ * does the change in one transaction.  Success answers 303 to the page
+ * to show next; failure shows what went wrong and changes nothing.
+ */
+#include "reportserver/form.h"
+#include "reportserver/pages.h"
+#include "common/str.h"
+#include "common/xmalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct act {
+	struct page		*p;
+	struct form		 f;
+	struct catalog_item	 it;	/* the item named by "path" */
+	unsigned		 tasks;
+};
+
+static void
+denied(struct act *a)
+{
+	char	msg[400];
+
+	snprintf(msg, sizeof(msg), "The permissions granted to user '%s' are "
+	    "insufficient for performing this operation.", a->p->user->name);
+	page_error(a->p, 403, "rsAccessDenied", msg, a->it.path);
+}
+
+static void
+parent_of(const struct catalog_item *it, char *out)
+{
+	catalog_path_parent(it->path, out, CATALOG_PATH_MAX + 2);
+}
+
+static void
+do_newfolder(struct act *a)
+{
+	struct catalog_new	nw = { .parent = a->it.path,
+	    .type = CATALOG_FOLDER, .name = form_str(&a->f, "name") };
+	struct rs_err		e;
+
+	if (!(a->tasks & CATALOG_T_MANAGE_FOLDERS))
+		return denied(a);
+	if (nw.name == NULL)
+		nw.name = "";
+	if (catalog_item_add(a->p->cat, &nw, a->p->user->name, NULL, &e) == -1)
+		return page_error_e(a->p, &e, a->it.path);
+	page_redirect(a->p, "browse", a->it.path, "Folder created.");
+}
+
+static int
+upload_type(const char *sel, const char *name)
+{
+	if (sel != NULL && !str_ieq(sel, "auto"))
+		return catalog_type_parse(sel);
+	if (str_has_suffix(name, ".rdl") || str_has_suffix(name, ".RDL"))
+		return CATALOG_REPORT;
+	if (str_has_suffix(name, ".rds") || str_has_suffix(name, ".RDS"))
+		return CATALOG_DATASOURCE;
+	if (str_has_suffix(name, ".rsd") || str_has_suffix(name, ".RSD"))
+		return CATALOG_DATASET;
+	return CATALOG_RESOURCE;
+}
+
+/* A report's name is its file name without .rdl, as in the original. */
+static void
+upload_name(const struct form_field *file, const char *given, int type,
+    char *out)
+{
+	const char	*base;
+	size_t		 n;
+
+	if (given != NULL && given[0] != '\0') {
+		str_copy(out, CATALOG_NAME_MAX + 1, given);
+		return;
+	}
+	base = strrchr(file->filename, '/');
+	base = base != NULL ? base + 1 : file->filename;
+	if (strrchr(base, '\\') != NULL)
+		base = strrchr(base, '\\') + 1;
+	n = strlen(base);
+	if (type != CATALOG_RESOURCE && n > 4 && base[n - 4] == '.')
+		n -= 4;
+	snprintf(out, CATALOG_NAME_MAX + 1, "%.*s", (int)n, base);
+}
+
+static void
+do_upload(struct act *a)
+{
+	const struct form_field	*file = form_get(&a->f, "file");
+	char			 name[CATALOG_NAME_MAX + 1];
+	struct catalog_new	 nw = { .parent = a->it.path };
+	struct rs_err		 e;
+
+	if (file == NULL || file->filename == NULL || file->filename[0] ==
+	    '\0')
+		return page_error(a->p, 400, "rsMissingElement", "Choose a "
+		    "file to upload.", a->it.path);
+	nw.type = upload_type(form_str(&a->f, "type"), file->filename);
+	if (nw.type <= 0 || nw.type == CATALOG_FOLDER)
+		return page_error(a->p, 400, "rsInvalidParameter", "Unknown "
+		    "item type.", a->it.path);
+	if (!(a->tasks & rs_manage_task(nw.type)))
+		return denied(a);
+	if (file->len > a->p->srv->conf->max_upload)
+		return page_error(a->p, 413, "rsInvalidParameter", "The file "
+		    "is larger than MaxUploadBytes.", a->it.path);
+	upload_name(file, form_str(&a->f, "name"), nw.type, name);
+	nw.name = name;
+	nw.content = file->value;
+	nw.len = file->len;
+	nw.content_type = nw.type == CATALOG_RESOURCE ? rs_mime_of(name) : "";
+	nw.overwrite = form_str(&a->f, "overwrite") != NULL;
+	if (catalog_item_add(a->p->cat, &nw, a->p->user->name, NULL, &e) == -1)
+		return page_error_e(a->p, &e, a->it.path);
+	page_redirect(a->p, "browse", a->it.path, "Uploaded.");
+}
+
+static void
+do_rename(struct act *a)
+{
+	struct catalog_update	u = { .name = form_str(&a->f, "name") };
+	char			parent[CATALOG_PATH_MAX + 2];
+	struct rs_err		e;
+
+	if (!(a->tasks & rs_manage_task(a->it.type)))
+		return denied(a);
+	if (u.name == NULL)
+		u.name = "";
+	parent_of(&a->it, parent);
+	if (catalog_item_update(a->p->cat, a->it.id, &u, a->p->user->name, &e)
+	    == -1)
+		return page_error_e(a->p, &e, parent);
+	page_redirect(a->p, "browse", parent, "Renamed.");
+}
+
+static void
+do_move(struct act *a)
+{
+	const char		*target = form_str(&a->f, "target");
+	struct catalog_item	 dst;
+	struct rs_err		 e;
+	unsigned		 t;
+
+	if (!(a->tasks & rs_manage_task(a->it.type)))
+		return denied(a);
+	if (target == NULL ||
+	    catalog_item_get(a->p->cat, target, &dst, &e) == -1) {
+		if (target == NULL)
+			rs_err_set(&e, RS_E_BADINPUT, "give a target folder");
+		return page_error_e(a->p, &e, a->it.path);
+	}
+	t = rs_tasks(a->p->cat, dst.id, a->p->user);
+	catalog_item_fini(&dst);
+	if (!(t & rs_manage_task(a->it.type)))
+		return denied(a);
+	if (catalog_item_move(a->p->cat, a->it.id, target, a->p->user->name,
+	    &e) == -1)
+		return page_error_e(a->p, &e, a->it.path);
+	page_redirect(a->p, "browse", target, "Moved.");
+}
+
+static void
+do_delete(struct act *a)
+{
+	char		parent[CATALOG_PATH_MAX + 2];
+	struct rs_err	e;
+
+	if (!(a->tasks & rs_manage_task(a->it.type)))
+		return denied(a);
+	parent_of(&a->it, parent);
+	if (form_str(&a->f, "confirm") == NULL)
+		return page_error(a->p, 400, "rsMissingElement", "Tick \"I am "
+		    "sure\" to delete.", parent);
+	if (catalog_item_del(a->p->cat, a->it.id, &e) == -1)
+		return page_error_e(a->p, &e, parent);
+	page_redirect(a->p, "browse", parent, "Deleted.");
+}
+
+/* Sets the item's own list: the current effective one, changed. */
+static void
+change_policy(struct act *a, const char *who, unsigned roles, const char *ok)
+{
+	struct catalog_policy	*v, *nv;
+	struct rs_err		 e;
+	size_t			 n, k = 0;
+	bool			 inh;
+
+	if (catalog_policy_get(a->p->cat, a->it.id, &inh, &v, &n, &e) == -1)
+		return page_error_e(a->p, &e, a->it.path);
+	nv = xcalloc(n + 1, sizeof(*nv));
+	for (size_t i = 0; i < n; i++)
+		if (who == NULL || strcasecmp(v[i].principal, who) != 0)
+			nv[k++] = v[i];
+	if (who != NULL && roles != 0) {
+		nv[k].principal = (char *)who;
+		nv[k++].roles = roles;
+	}
+	if (catalog_policy_set(a->p->cat, a->it.id, false, nv, k, &e) == -1)
+		page_error_e(a->p, &e, a->it.path);
+	else
+		page_redirect(a->p, "security", a->it.path, ok);
+	free(nv);
+	catalog_policies_free(v, n);
+}
+
+static void
+do_policy_set(struct act *a)
+{
+	const char	*who = form_str(&a->f, "principal");
+	unsigned	 roles = 0;
+
+	for (size_t i = 0; i < a->f.n; i++)
+		if (strcmp(a->f.f[i].name, "role") == 0)
+			roles |= catalog_role_parse(a->f.f[i].value, false);
+	if (who == NULL || who[0] == '\0' || roles == 0)
+		return page_error(a->p, 400, "rsInvalidParameter", "Give a user "
+		    "or group name and at least one role.", a->it.path);
+	change_policy(a, who, roles, "Role assignment saved.");
+}
+
+static void
+do_policy(struct act *a, const char *op)
+{
+	struct rs_err	e;
+
+	if (!(a->tasks & CATALOG_T_SET_SECURITY))
+		return denied(a);
+	if (strcmp(op, "policy_set") == 0)
+		do_policy_set(a);
+	else if (strcmp(op, "policy_remove") == 0)
+		change_policy(a, form_str(&a->f, "principal"), 0,
+		    "Role assignment removed.");
+	else if (strcmp(op, "break") == 0)
+		change_policy(a, NULL, 0, "This item now has its own "
+		    "security.");
+	else if (catalog_policy_set(a->p->cat, a->it.id, true, NULL, 0, &e) ==
+	    -1)
+		page_error_e(a->p, &e, a->it.path);
+	else
+		page_redirect(a->p, "security", a->it.path, "Security is "
+		    "inherited from the parent folder again.");
+}
+
+static const struct {
+	const char	*op;
+	void		(*fn)(struct act *);
+} ops[] = {
+	{ "newfolder", do_newfolder }, { "upload", do_upload },
+	{ "rename", do_rename }, { "move", do_move }, { "delete", do_delete },
+};
+
+static void
+run(struct act *a, const char *op)
+{
+	for (size_t i = 0; i < nitems(ops); i++)
+		if (strcmp(op, ops[i].op) == 0) {
+			ops[i].fn(a);
+			return;
+		}
+	if (strcmp(op, "policy_set") == 0 || strcmp(op, "policy_remove") == 0
+	    || strcmp(op, "break") == 0 || strcmp(op, "inherit") == 0)
+		do_policy(a, op);
+	else
+		page_error(a->p, 400, "rsInvalidParameter", "Unknown action.",
+		    a->it.path);
+}
+
+void
+rs_actions_handle(struct page *p)
+{
+	struct act	 a = { .p = p };
+	struct rs_err	 e;
+	const char	*op, *path;
+
+	if (form_parse(&a.f, rs_req_header(p->req, "Content-Type"),
+	    p->req->body, p->req->body_len, &e) == -1)
+		return page_error_e(p, &e, "/");
+	if (!rs_token_check(p->srv, p->user->name, form_str(&a.f, "csrf"))) {
+		page_error(p, 403, "rsAccessDenied", "The form has expired or "
+		    "did not come from this site; reload the page and try "
+		    "again.", "/");
+		goto out;
+	}
+	op = form_str(&a.f, "op");
+	path = form_str(&a.f, "path");
+	if (op == NULL || path == NULL) {
+		page_error(p, 400, "rsMissingElement", "The form is incomplete.",
+		    "/");
+		goto out;
+	}
+	if (catalog_item_get(p->cat, path, &a.it, &e) == -1) {
+		page_error_e(p, &e, "/");
+		goto out;
+	}
+	a.tasks = rs_tasks(p->cat, a.it.id, p->user);
+	run(&a, op);
+	catalog_item_fini(&a.it);
+out:
+	form_fini(&a.f);
+}
