@@ -3,7 +3,8 @@
  * names the files of an entry, lists a store folder, reads and writes an
  * entry (leaf + chain PEM, PKCS#8 key 0600, .meta sidecar), takes the
  * writers' lock and bumps the generation counter.  Everything written goes
- * through fs_write_atomic; every change is made under cs_lock().
+ * through fs_write_atomic; every change is made under cs_lock(), which
+ * first sweeps away what a writer killed half-way left behind.
  */
 #include "certstore/certstore_int.h"
 #include "common/fsutil.h"
@@ -133,14 +134,70 @@ cs_entry_exists(const struct certstore *cs, const char *store,
 	    fs_exists(p);
 }
 
+/*
+ * Whether name is debris of a writer that died (kill -9, power loss)
+ * half-way: a temporary file of fs_write_atomic, or in My/Root/CA a .key
+ * or .meta whose .crt never arrived.  Only called under the lock, when no
+ * other writer can be half-way.
+ */
+static bool
+is_debris(const char *folder, const char *name, bool entries)
+{
+	char		 crt[RS_PATH_MAX];
+	const char	*dot;
+	size_t		 n;
+
+	if (strstr(name, ".tmp.") != NULL)
+		return true;
+	dot = strrchr(name, '.');
+	if (!entries || dot == NULL ||
+	    (strcmp(dot, ".key") != 0 && strcmp(dot, ".meta") != 0))
+		return false;
+	n = (size_t)(dot - name);
+	if (snprintf(crt, sizeof(crt), "%s/%.*s.crt", folder, (int)n,
+	    name) >= (int)sizeof(crt))
+		return false;
+	return !fs_exists(crt);
+}
+
+static void
+sweep_folder(const char *folder, bool entries)
+{
+	char		 p[RS_PATH_MAX];
+	struct dirent	*d;
+	DIR		*dir = opendir(folder);
+
+	if (dir == NULL)
+		return;
+	while ((d = readdir(dir)) != NULL) {
+		if (d->d_name[0] == '.' || !is_debris(folder, d->d_name,
+		    entries))
+			continue;
+		if (snprintf(p, sizeof(p), "%s/%s", folder, d->d_name) <
+		    (int)sizeof(p))
+			unlink(p);
+	}
+	closedir(dir);
+}
+
 int
 cs_lock(const struct certstore *cs, struct rs_err *e)
 {
 	char	p[RS_PATH_MAX];
+	size_t	i;
+	int	fd;
 
 	if (cs_dir(cs, ".lock", p, sizeof(p), e) == -1)
 		return -1;
-	return fs_lock(p, true, e);
+	fd = fs_lock(p, true, e);
+	if (fd == -1)
+		return -1;
+	for (i = 0; i <= CS_STORES_N; i++)
+		if (cs_dir(cs, i < CS_STORES_N ? cs_store_names[i] : CS_REQUEST,
+		    p, sizeof(p), NULL) == 0)
+			sweep_folder(p, i < CS_STORES_N);
+	sweep_folder(cs->dir, false);
+	return fd;
 }
 
 void
