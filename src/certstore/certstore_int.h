@@ -49,10 +49,13 @@ int	cs_err_ssl(struct rs_err *, enum rs_errcode, const char *, ...)
 /* The names of the three stores, in order. */
 extern const char *const cs_store_names[CS_STORES_N];
 
+/* ROOT/certstore/<sub> into out; RS_E_IO when it does not fit. */
 int	cs_dir(const struct certstore *, const char *sub, char *out,
 	    size_t outsz, struct rs_err *);
+/* ROOT/certstore/<sub>/<name><ext> into out; RS_E_IO when too long. */
 int	cs_file(const struct certstore *, const char *sub, const char *name,
 	    const char *ext, char *out, size_t outsz, struct rs_err *);
+/* Whether store holds thumb (its .crt exists). */
 bool	cs_entry_exists(const struct certstore *, const char *store,
 	    const char *thumb);
 /* Takes the writers' lock; returns the fd for cs_unlock, or -1. */
@@ -66,6 +69,7 @@ int	cs_bump_generation(const struct certstore *, struct rs_err *);
 int	cs_thumbs(const struct certstore *, const char *store,
 	    char (**out)[CERTSTORE_THUMB_LEN + 1], size_t *n, struct rs_err *);
 
+/* Upper-case hex SHA-1 / SHA-256 of the certificate's DER. */
 void	cs_thumb_of(X509 *, char out[CERTSTORE_THUMB_LEN + 1]);
 void	cs_sha256_of(X509 *, char out[CERTSTORE_SHA256_LEN + 1]);
 /* SHA-1 of the DER SubjectPublicKeyInfo: names a pending request. */
@@ -90,7 +94,7 @@ EVP_PKEY	*cs_key_read(const char *path, struct rs_err *);
 int	cs_entry_load(const struct certstore *, const char *store,
 	    const char *thumb, bool want_key, struct cs_entry *,
 	    struct rs_err *);
-void	cs_entry_fini(struct cs_entry *);
+void	cs_entry_fini(struct cs_entry *);	/* frees every field */
 
 /*
  * Writes .crt (leaf + chain), .key (when key), .meta; the caller holds
@@ -111,10 +115,12 @@ char	*cs_meta_text(const char *friendly);
 void	cs_key_type_name(EVP_PKEY *, char out[32]);
 /* Whether TLS here can use the key type; RS_E_BADINPUT naming it. */
 int	cs_key_supported(EVP_PKEY *, struct rs_err *);
+/* Issuer == subject and the signature verifies with its own key. */
 bool	cs_self_signed(X509 *);
 /* Validates a friendly name (printable, bounded).  RS_E_USAGE. */
 int	cs_friendly_check(const char *, struct rs_err *);
 
+/* Loads every Root certificate as an anchor and every CA certificate. */
 int	cs_trust_load(const struct certstore *, struct cs_trust *,
 	    struct rs_err *);
 void	cs_trust_fini(struct cs_trust *);
