@@ -72,6 +72,34 @@ exists_error(struct binding_store *bs, const char *key, const char *text,
 		free(v);
 }
 
+/*
+ * RS_E_EXISTS when a reservation on the same port has the other scheme:
+ * one port is either TLS or plain HTTP.
+ */
+static int
+check_scheme_clash(struct binding_store *bs, const char *url,
+    struct rs_err *e)
+{
+	struct binding_urlacl	*v;
+	struct urlres_prefix	 p, q;
+	size_t			 n, i;
+	int			 rv = 0;
+
+	if (urlres_parse(url, &p, e) == -1 ||
+	    query_acls(bs, NULL, &v, &n, e) == -1)
+		return -1;
+	for (i = 0; i < n && rv == 0; i++) {
+		if (urlres_parse(v[i].url, &q, NULL) == 0 &&
+		    urlres_scheme_clash(&q, 1, &p) == 0)
+			rv = rs_err_set(e, RS_E_EXISTS, "port %u already serves "
+			    "%s (%s is reserved for user %s); http and https "
+			    "cannot share a port: use another port", p.port,
+			    q.scheme, v[i].url, v[i].user);
+	}
+	free(v);
+	return rv;
+}
+
 int
 binding_urlacl_add(struct binding_store *bs, const char *url,
     const char *user, struct rs_err *e)
@@ -84,6 +112,8 @@ binding_urlacl_add(struct binding_store *bs, const char *url,
 		return -1;
 	if (bs_begin(bs, true, e) == -1)
 		return -1;
+	if (check_scheme_clash(bs, text, e) == -1)
+		goto fail;
 	st = bs_prepare(bs, "INSERT INTO urlacl (key, url, user, created) "
 	    "VALUES (?, ?, ?, ?)", e);
 	if (st == NULL)

@@ -383,6 +383,16 @@ urlres_match(const struct urlres_prefix *v, size_t n, const char *scheme,
 	return best;
 }
 
+int
+urlres_scheme_clash(const struct urlres_prefix *v, size_t n,
+    const struct urlres_prefix *p)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].port == p->port && strcmp(v[i].scheme, p->scheme) != 0)
+			return (int)i;
+	return -1;
+}
+
 const char *
 urlres_kind_name(enum urlres_hostkind k)
 {

@@ -104,6 +104,13 @@ int	urlres_match(const struct urlres_prefix *prefixes, size_t n,
  */
 bool	urlres_path_under(const char *prefix_path, const char *path);
 
+/*
+ * HTTP.sys serves http and https on different ports only.  Returns the
+ * index of a prefix on p's port with the other scheme, or -1.
+ */
+int	urlres_scheme_clash(const struct urlres_prefix *prefixes, size_t n,
+	    const struct urlres_prefix *p);
+
 /* The category's name: "strong wildcard", "host", "IP-bound", "weak wildcard". */
 const char	*urlres_kind_name(enum urlres_hostkind);
 

@@ -328,6 +328,16 @@ test_urlacl(void **state)
 	assert_int_equal(binding_win32_code(&e), 87);
 	assert_int_equal(binding_urlacl_add(bs, "https://+/x/", "u", &e), -1);
 	assert_int_equal(binding_win32_code(&e), 87);
+	/* http and https cannot share a port */
+	assert_int_equal(binding_urlacl_add(bs, "http://+:8443/plain/", "u",
+	    &e), -1);
+	assert_int_equal(e.code, RS_E_EXISTS);
+	assert_non_null(strstr(e.msg, "cannot share a port"));
+	assert_int_equal(binding_urlacl_add(bs, "http://+:8080/plain/", "u",
+	    &e), 0);
+	assert_int_equal(binding_urlacl_add(bs, "https://a.test:8080/", "u",
+	    &e), -1);
+	assert_int_equal(binding_urlacl_del(bs, "http://+:8080/plain/", &e), 0);
 	assert_int_equal(binding_urlacl_list(bs, &v, &n, &e), 0);
 	assert_int_equal(n, 2);
 	free(v);

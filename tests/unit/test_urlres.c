@@ -265,6 +265,13 @@ test_precedence_pairs(void **state)
 			    "10.1.1.1", 80, "/appx"), -1);
 		}
 	assert_string_equal(urlres_kind_name(URLRES_IP), "IP-bound");
+	urlres_parse("https://+:80/", &p[0], NULL);
+	urlres_parse("http://a.test:80/x/", &p[1], NULL);
+	assert_int_equal(urlres_scheme_clash(p, 1, &p[1]), 0);
+	urlres_parse("https://a.test:80/x/", &p[1], NULL);
+	assert_int_equal(urlres_scheme_clash(p, 1, &p[1]), -1);
+	urlres_parse("http://a.test:81/x/", &p[1], NULL);
+	assert_int_equal(urlres_scheme_clash(p, 1, &p[1]), -1);
 }
 
 /* A tiny deterministic generator (tests must be repeatable). */

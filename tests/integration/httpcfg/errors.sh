@@ -23,6 +23,9 @@ expect_fail "183: sentence names the endpoint" 183 \
 expect_fail "183: reservation exists (path case ignored)" 183 \
     'https://\+:8443/ReportServer/ is already reserved for user nobody' \
     httpcfg add urlacl url=HTTPS://+:8443/reportserver user=root
+expect_fail "183: http on a port that serves https" 183 \
+    'port 8443 already serves https \(https://\+:8443/ReportServer/ is reserved for user nobody\); http and https cannot share a port' \
+    httpcfg add urlacl url=http://+:8443/plain/ user=root
 
 # 2 not found
 expect_fail "2: delete a binding that is not there" 2 \
