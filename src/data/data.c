@@ -1,0 +1,56 @@
+/*
+ * data.c: the front of data/: parses data-source specifications and sends
+ * a query to its backend.
+ */
+#include <string.h>
+
+#include "common/str.h"
+#include "data/data_int.h"
+
+int
+data_source_parse(const char *spec, struct data_source *src,
+    struct rs_err *e)
+{
+	static const struct {
+		const char	*prefix;
+		enum data_kind	 kind;
+	} kinds[] = {
+		{ "sqlite:", DATA_SQLITE }, { "postgres:", DATA_POSTGRES },
+		{ "postgresql:", DATA_POSTGRES }, { "enterdata:", DATA_ENTERDATA },
+	};
+	size_t		 i;
+
+	memset(src, 0, sizeof(*src));
+	for (i = 0; i < nitems(kinds); i++) {
+		if (!str_has_iprefix(spec, kinds[i].prefix))
+			continue;
+		src->kind = kinds[i].kind;
+		if (str_copy(src->conn, sizeof(src->conn),
+		    spec + strlen(kinds[i].prefix)) == -1)
+			return rs_err_set(e, RS_E_USAGE, "data source "
+			    "specification is longer than %zu bytes",
+			    sizeof(src->conn) - 1);
+		if (src->kind == DATA_SQLITE && src->conn[0] == '\0')
+			return rs_err_set(e, RS_E_USAGE, "sqlite: needs a path, "
+			    "e.g. sqlite:/var/lib/sales.db");
+		return 0;
+	}
+	return rs_err_set(e, RS_E_USAGE, "unknown data source \"%.40s\"; use "
+	    "sqlite:PATH, postgres:CONNINFO or enterdata:", spec);
+}
+
+int
+data_exec(const struct data_source *src, const struct data_query *q,
+    data_row_fn fn, void *arg, size_t *rows, struct rs_err *e)
+{
+	*rows = 0;
+	switch (src->kind) {
+	case DATA_SQLITE:
+		return data_sqlite_exec(src, q, fn, arg, rows, e);
+	case DATA_POSTGRES:
+		return data_pg_exec(src, q, fn, arg, rows, e);
+	case DATA_ENTERDATA:
+		return data_enterdata_exec(q, fn, arg, rows, e);
+	}
+	return rs_err_set(e, RS_E_INTERNAL, "bad data source kind");
+}

@@ -1,0 +1,94 @@
+/*
+ * data.h: running a dataset's query and handing its rows, one at a time,
+ * to a callback (so a caller can stream a million rows in bounded memory
+ * or keep them).  Backends: SQLite, PostgreSQL (libpq) and ENTERDATA (rows
+ * embedded in the definition as XML).  Query parameters are always bound,
+ * never pasted into SQL: SQL Server style "@Name" placeholders become
+ * "?N" (SQLite) or "$N" (PostgreSQL), and a multi-value parameter expands
+ * to a list of placeholders.  A light T-SQL layer lets a report written
+ * for SQL Server run unchanged: [name] quoting, SELECT TOP n, '+' between
+ * strings, YEAR()/MONTH()/DAY()/GETDATE()/ISNULL()/LEN(), and schema
+ * names such as Sales.Customer (SQLite: the same file attached under each
+ * schema name it needs).
+ *
+ * Not here: which data source a report means (the caller resolves names
+ * and shared references into a struct data_source) or parameter prompts.
+ */
+#ifndef RS_DATA_DATA_H
+#define RS_DATA_DATA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/err.h"
+#include "expr/expr.h"
+
+#define DATA_SQL_MAX		(1u << 20)	/* longest query text */
+#define DATA_PARAMS_MAX		1000		/* bound values per query */
+#define DATA_COLUMNS_MAX	1000
+#define DATA_TIMEOUT_MS		300000		/* DatabaseQueryTimeout */
+
+enum data_kind { DATA_SQLITE, DATA_POSTGRES, DATA_ENTERDATA };
+
+/* A resolved data source. */
+struct data_source {
+	enum data_kind	 kind;
+	char		 conn[1024];	/* SQLite path or libpq conninfo */
+};
+
+/*
+ * Parses "sqlite:PATH", "postgres:CONNINFO" (also "postgresql:") or
+ * "enterdata:".  Returns 0, or -1 with RS_E_USAGE naming the forms.
+ */
+int	data_source_parse(const char *spec, struct data_source *,
+	    struct rs_err *);
+
+/* One query parameter: "@Year" and its values (several: multi-value). */
+struct data_param {
+	const char		*name;
+	const struct expr_value	*values;
+	size_t			 nvalues;
+};
+
+struct data_query {
+	const char		*text;		/* CommandText */
+	const struct data_param	*params;
+	size_t			 nparams;
+	const char *const	*columns;	/* DataField names wanted */
+	const enum expr_type	*hints;		/* per column, or NULL type */
+	size_t			 ncolumns;
+	int			 timeout_ms;	/* 0: DATA_TIMEOUT_MS */
+};
+
+/*
+ * Called once per row with ncolumns values in the order of q->columns
+ * (strings borrowed: valid during the call only).  Returning -1 stops the
+ * query; the error it set is passed up.
+ */
+typedef int (*data_row_fn)(void *arg, const struct expr_value *row,
+    size_t ncolumns, struct rs_err *);
+
+/*
+ * Runs q against src and calls fn for each row.  *rows gets the number of
+ * rows read.  Returns 0, or -1: RS_E_BADINPUT for a query or column
+ * error (the message names the column and lists the query's columns),
+ * RS_E_IO when the database cannot be opened or reached, or the callback's
+ * error.
+ */
+int	data_exec(const struct data_source *src, const struct data_query *q,
+	    data_row_fn fn, void *arg, size_t *rows, struct rs_err *);
+
+/*
+ * The query text rewritten for a backend: placeholders numbered from 1
+ * (multi-value parameters expanded) and the T-SQL forms translated.
+ * order[i] is the index into q->params (and value) of placeholder i+1.
+ * Exposed for tests.  Returns a new string or NULL with RS_E_BADINPUT.
+ */
+struct data_bind {
+	size_t	param;
+	size_t	value;
+};
+char	*data_sql_rewrite(const struct data_query *q, enum data_kind,
+	    struct data_bind **order, size_t *norder, struct rs_err *);
+
+#endif

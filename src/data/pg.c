@@ -1,0 +1,205 @@
+/*
+ * pg.c: the PostgreSQL backend over libpq.  Parameters go as text with
+ * type "unknown" so the server infers each from its context, exactly as
+ * it would for a literal; rows arrive in single-row mode so a large result
+ * streams through the callback instead of being held by libpq.  A
+ * statement_timeout bounds the query.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libpq-fe.h>
+
+#include "common/buf.h"
+#include "common/xmalloc.h"
+#include "data/data_int.h"
+
+/* Type OIDs from pg_type.h (stable across releases). */
+#define OID_BOOL	16
+#define OID_INT8	20
+#define OID_INT2	21
+#define OID_INT4	23
+#define OID_FLOAT4	700
+#define OID_FLOAT8	701
+#define OID_NUMERIC	1700
+#define OID_DATE	1082
+#define OID_TIMESTAMP	1114
+#define OID_TIMESTAMPTZ	1184
+
+static char *
+param_text(const struct expr_value *v)
+{
+	struct buf	 b;
+
+	if (v->type == EXPR_T_NULL)
+		return NULL;
+	buf_init(&b, 0);
+	if (v->type == EXPR_T_DATETIME)
+		expr_format(v, "yyyy-MM-dd HH:mm:ss.fff", &b, NULL);
+	else if (v->type == EXPR_T_BOOL)
+		buf_puts(&b, v->u.b ? "true" : "false", NULL);
+	else
+		expr_value_xsd(v, &b, NULL);
+	if (b.data == NULL)
+		buf_puts(&b, "", NULL);
+	return buf_take(&b, NULL);
+}
+
+static void
+pg_value(PGresult *res, int col, Oid type, struct expr_value *v)
+{
+	char		*t, *end;
+
+	v->borrowed = true;
+	if (PQgetisnull(res, 0, col)) {
+		v->type = EXPR_T_NULL;
+		return;
+	}
+	t = PQgetvalue(res, 0, col);
+	switch (type) {
+	case OID_BOOL:
+		v->type = EXPR_T_BOOL;
+		v->u.b = t[0] == 't';
+		return;
+	case OID_INT2: case OID_INT4: case OID_INT8:
+		v->type = EXPR_T_INT;
+		v->u.i = strtoll(t, &end, 10);
+		return;
+	case OID_FLOAT4: case OID_FLOAT8: case OID_NUMERIC:
+		v->type = EXPR_T_FLOAT;
+		v->u.f = strtod(t, &end);
+		return;
+	case OID_DATE: case OID_TIMESTAMP: case OID_TIMESTAMPTZ:
+		if (expr_dt_parse(t, &v->u.dt)) {
+			v->type = EXPR_T_DATETIME;
+			return;
+		}
+		/* timestamptz carries an offset: keep the local part. */
+		if (strlen(t) > 19) {
+			char tmp[32];
+			snprintf(tmp, sizeof(tmp), "%.19s", t);
+			if (expr_dt_parse(tmp, &v->u.dt)) {
+				v->type = EXPR_T_DATETIME;
+				return;
+			}
+		}
+		break;
+	default:
+		break;
+	}
+	v->type = EXPR_T_STRING;
+	v->u.s = t;
+}
+
+static int
+map_columns(PGresult *res, const struct data_query *q, int *map,
+    struct rs_err *e)
+{
+	int		 n = PQnfields(res), i;
+	struct buf	 names;
+
+	for (size_t c = 0; c < q->ncolumns; c++) {
+		map[c] = -1;
+		for (i = 0; i < n; i++)
+			if (strcasecmp(PQfname(res, i), q->columns[c]) == 0)
+				map[c] = i;
+		if (map[c] >= 0)
+			continue;
+		buf_init(&names, 4096);
+		for (i = 0; i < n; i++)
+			buf_printf(&names, NULL, "%s%s", i ? ", " : "",
+			    PQfname(res, i));
+		rs_err_set(e, RS_E_BADINPUT, "field %s is not a column of the "
+		    "query result (columns: %s)", q->columns[c],
+		    names.data ? names.data : "none");
+		buf_fini(&names);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+fetch(PGconn *conn, const struct data_query *q, data_row_fn fn, void *arg,
+    size_t *rows, struct rs_err *e)
+{
+	PGresult	*res;
+	int		 map[DATA_COLUMNS_MAX], rv = 0;
+	bool		 mapped = false;
+	struct expr_value vals[DATA_COLUMNS_MAX];
+
+	while ((res = PQgetResult(conn)) != NULL) {
+		ExecStatusType st = PQresultStatus(res);
+
+		if (rv == 0 && st == PGRES_SINGLE_TUPLE) {
+			if (!mapped && map_columns(res, q, map, e) == -1)
+				rv = -1;
+			mapped = true;
+			for (size_t c = 0; rv == 0 && c < q->ncolumns; c++)
+				pg_value(res, map[c], PQftype(res, map[c]),
+				    &vals[c]);
+			if (rv == 0) {
+				(*rows)++;
+				rv = fn(arg, vals, q->ncolumns, e);
+			}
+		} else if (rv == 0 && st == PGRES_TUPLES_OK && !mapped) {
+			rv = map_columns(res, q, map, e);
+		} else if (rv == 0 && st != PGRES_TUPLES_OK &&
+		    st != PGRES_COMMAND_OK && st != PGRES_SINGLE_TUPLE) {
+			rv = rs_err_set(e, RS_E_BADINPUT, "the query failed: %s",
+			    PQresultErrorMessage(res));
+		}
+		PQclear(res);
+		if (rv == -1)
+			PQrequestCancel(conn);
+	}
+	return rv;
+}
+
+int
+data_pg_exec(const struct data_source *src, const struct data_query *q,
+    data_row_fn fn, void *arg, size_t *rows, struct rs_err *e)
+{
+	PGconn		*conn;
+	struct data_bind *order = NULL;
+	size_t		 norder = 0, i;
+	char		*sql = NULL, **vals = NULL, tmo[64];
+	int		 rv = -1;
+
+	if (q->ncolumns > DATA_COLUMNS_MAX)
+		return rs_err_set(e, RS_E_LIMIT, "more than %d fields",
+		    DATA_COLUMNS_MAX);
+	conn = PQconnectdb(src->conn);
+	if (PQstatus(conn) != CONNECTION_OK) {
+		rs_err_set(e, RS_E_IO, "cannot connect to PostgreSQL: %s",
+		    PQerrorMessage(conn));
+		goto out;
+	}
+	snprintf(tmo, sizeof(tmo), "SET statement_timeout = %d",
+	    q->timeout_ms > 0 ? q->timeout_ms : DATA_TIMEOUT_MS);
+	PQclear(PQexec(conn, tmo));
+	sql = data_sql_rewrite(q, DATA_POSTGRES, &order, &norder, e);
+	if (sql == NULL)
+		goto out;
+	vals = xcalloc(norder + 1, sizeof(char *));
+	for (i = 0; i < norder; i++)
+		vals[i] = param_text(&q->params[order[i].param].values[
+		    order[i].value]);
+	if (!PQsendQueryParams(conn, sql, (int)norder, NULL,
+	    (const char *const *)vals, NULL, NULL, 0) ||
+	    !PQsetSingleRowMode(conn)) {
+		rs_err_set(e, RS_E_BADINPUT, "cannot send the query: %s",
+		    PQerrorMessage(conn));
+		goto out;
+	}
+	rv = fetch(conn, q, fn, arg, rows, e);
+out:
+	for (i = 0; vals != NULL && i < norder; i++)
+		free(vals[i]);
+	free(vals);
+	free(order);
+	free(sql);
+	PQfinish(conn);
+	return rv;
+}

@@ -1,0 +1,364 @@
+/*
+ * sqlite.c: the SQLite backend.  The database is opened read-only; the
+ * T-SQL helpers YEAR, MONTH, DAY, GETDATE, ISNULL and LEN are registered
+ * as functions; a schema-qualified table (Sales.Customer) that SQLite
+ * reports missing is found by attaching the same file, read-only, under
+ * that schema name and preparing again.  Values are bound with
+ * sqlite3_bind_*: a String parameter that is a canonical integer ("2013")
+ * is bound as an integer, as SQL Server's implicit conversion would compare
+ * it with an int column.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "common/buf.h"
+#include "common/xmalloc.h"
+#include "data/data_int.h"
+
+#define ATTACH_MAX	8	/* schema names attached per query */
+
+static void
+fn_datepart(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char	*which = sqlite3_user_data(ctx);
+	const unsigned char *t;
+	int64_t		 dt;
+	int		 p[7];
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	t = sqlite3_value_text(argv[0]);
+	if (t == NULL || !expr_dt_parse((const char *)t, &dt)) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	expr_dt_split(dt, &p[0], &p[1], &p[2], &p[3], &p[4], &p[5], &p[6]);
+	sqlite3_result_int(ctx, p[which[0] == 'Y' ? 0 : which[0] == 'M' ? 1 :
+	    2]);
+}
+
+static void
+fn_getdate(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct expr_value v = { .type = EXPR_T_DATETIME };
+	struct buf	 b;
+
+	(void)argc;
+	(void)argv;
+	v.u.dt = expr_dt_now();
+	buf_init(&b, 0);
+	expr_format(&v, "yyyy-MM-dd HH:mm:ss", &b, NULL);
+	sqlite3_result_text(ctx, b.data, -1, SQLITE_TRANSIENT);
+	buf_fini(&b);
+}
+
+static void
+fn_isnull(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sqlite3_result_value(ctx, sqlite3_value_type(argv[0]) == SQLITE_NULL ?
+	    argv[1] : argv[0]);
+}
+
+static void
+fn_len(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *t = sqlite3_value_text(argv[0]);
+	size_t		 n;
+
+	(void)argc;
+	if (t == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	/* T-SQL's LEN ignores trailing blanks. */
+	n = strlen((const char *)t);
+	while (n > 0 && t[n - 1] == ' ')
+		n--;
+	sqlite3_result_int64(ctx, (sqlite3_int64)n);
+}
+
+static int
+register_functions(sqlite3 *db)
+{
+	int		 f = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+
+	if (sqlite3_create_function(db, "YEAR", 1, f, (void *)"Y", fn_datepart,
+	    NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(db, "MONTH", 1, f, (void *)"M", fn_datepart,
+	    NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(db, "DAY", 1, f, (void *)"D", fn_datepart,
+	    NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(db, "ISNULL", 2, f, NULL, fn_isnull, NULL,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_create_function(db, "LEN", 1, f, NULL, fn_len, NULL,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_create_function(db, "GETDATE", 0, SQLITE_UTF8, NULL,
+	    fn_getdate, NULL, NULL) != SQLITE_OK)
+		return -1;
+	return 0;
+}
+
+/* "no such table: Sales.Customer" -> attach the file as "Sales". */
+static bool
+attach_schema(sqlite3 *db, const char *path, const char *msg)
+{
+	const char	*p = strstr(msg, "no such table: ");
+	char		 schema[128], uri[1200];
+	sqlite3_stmt	*st = NULL;
+	size_t		 n;
+	bool		 ok;
+
+	if (p == NULL)
+		return false;
+	p += strlen("no such table: ");
+	n = strcspn(p, ".");
+	if (p[n] != '.' || n == 0 || n >= sizeof(schema))
+		return false;
+	memcpy(schema, p, n);
+	schema[n] = '\0';
+	snprintf(uri, sizeof(uri), "file:%s?mode=ro", path);
+	if (sqlite3_prepare_v2(db, "ATTACH DATABASE ?1 AS ?2", -1, &st,
+	    NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, uri, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, schema, -1, SQLITE_TRANSIENT);
+	ok = sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_finalize(st);
+	return ok;
+}
+
+static bool
+canonical_int(const char *s, sqlite3_int64 *out)
+{
+	char		*end;
+	long long	 v;
+
+	if (*s == '\0' || (s[0] == '0' && s[1] != '\0') || *s == '+' ||
+	    (s[0] == '-' && (s[1] == '0' || s[1] == '\0')))
+		return false;
+	for (const char *p = s[0] == '-' ? s + 1 : s; *p != '\0'; p++)
+		if (!isdigit((unsigned char)*p))
+			return false;
+	v = strtoll(s, &end, 10);
+	if (*end != '\0' || strlen(s) > 18)
+		return false;
+	*out = v;
+	return true;
+}
+
+static int
+bind_value(sqlite3_stmt *st, int i, const struct expr_value *v)
+{
+	struct buf	 b;
+	sqlite3_int64	 n;
+	int		 rc;
+
+	switch (v->type) {
+	case EXPR_T_NULL:
+		return sqlite3_bind_null(st, i);
+	case EXPR_T_BOOL:
+		return sqlite3_bind_int(st, i, v->u.b);
+	case EXPR_T_INT:
+		return sqlite3_bind_int64(st, i, v->u.i);
+	case EXPR_T_FLOAT:
+		return sqlite3_bind_double(st, i, v->u.f);
+	case EXPR_T_STRING:
+		if (canonical_int(v->u.s, &n))
+			return sqlite3_bind_int64(st, i, n);
+		return sqlite3_bind_text(st, i, v->u.s, -1, SQLITE_TRANSIENT);
+	case EXPR_T_DATETIME:
+		buf_init(&b, 0);
+		expr_format(v, "yyyy-MM-dd HH:mm:ss", &b, NULL);
+		rc = sqlite3_bind_text(st, i, b.data, -1, SQLITE_TRANSIENT);
+		buf_fini(&b);
+		return rc;
+	}
+	return SQLITE_MISUSE;
+}
+
+static int
+find_columns(sqlite3_stmt *st, const struct data_query *q, int *map,
+    struct rs_err *e)
+{
+	int		 n = sqlite3_column_count(st), i;
+	size_t		 c;
+	struct buf	 names;
+
+	for (c = 0; c < q->ncolumns; c++) {
+		map[c] = -1;
+		for (i = 0; i < n; i++)
+			if (strcasecmp(sqlite3_column_name(st, i),
+			    q->columns[c]) == 0) {
+				map[c] = i;
+				break;
+			}
+		if (map[c] >= 0)
+			continue;
+		buf_init(&names, 4096);
+		for (i = 0; i < n; i++)
+			buf_printf(&names, NULL, "%s%s", i ? ", " : "",
+			    sqlite3_column_name(st, i));
+		rs_err_set(e, RS_E_BADINPUT, "field %s is not a column of the "
+		    "query result (columns: %s)", q->columns[c],
+		    names.data ? names.data : "none");
+		buf_fini(&names);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+column_value(sqlite3_stmt *st, int i, enum expr_type hint,
+    struct expr_value *v)
+{
+	const char	*decl;
+
+	v->borrowed = true;
+	switch (sqlite3_column_type(st, i)) {
+	case SQLITE_NULL:
+		v->type = EXPR_T_NULL;
+		return;
+	case SQLITE_INTEGER:
+		v->type = EXPR_T_INT;
+		v->u.i = sqlite3_column_int64(st, i);
+		if (hint == EXPR_T_FLOAT) {
+			v->type = EXPR_T_FLOAT;
+			v->u.f = (double)v->u.i;
+		} else if (hint == EXPR_T_BOOL) {
+			v->type = EXPR_T_BOOL;
+			v->u.b = v->u.i != 0;
+		}
+		return;
+	case SQLITE_FLOAT:
+		v->type = EXPR_T_FLOAT;
+		v->u.f = sqlite3_column_double(st, i);
+		return;
+	default:
+		v->type = EXPR_T_STRING;
+		v->u.s = (char *)sqlite3_column_text(st, i);
+		decl = sqlite3_column_decltype(st, i);
+		if ((hint == EXPR_T_DATETIME || (decl != NULL &&
+		    (strcasestr(decl, "DATE") != NULL ||
+		    strcasestr(decl, "TIME") != NULL))) &&
+		    expr_dt_parse(v->u.s, &v->u.dt))
+			v->type = EXPR_T_DATETIME;
+		return;
+	}
+}
+
+static int
+progress(void *arg)
+{
+	struct timespec	 now;
+	const struct timespec *deadline = arg;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > deadline->tv_sec ||
+	    (now.tv_sec == deadline->tv_sec && now.tv_nsec > deadline->tv_nsec);
+}
+
+static sqlite3_stmt *
+prepare(sqlite3 *db, const char *path, const char *sql, struct rs_err *e)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 tries;
+
+	for (tries = 0; tries <= ATTACH_MAX; tries++) {
+		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK)
+			return st;
+		if (!attach_schema(db, path, sqlite3_errmsg(db)))
+			break;
+	}
+	rs_err_set(e, RS_E_BADINPUT, "cannot prepare the query: %s",
+	    sqlite3_errmsg(db));
+	return NULL;
+}
+
+static int
+run(sqlite3 *db, const struct data_source *src, const struct data_query *q,
+    data_row_fn fn, void *arg, size_t *rows, struct rs_err *e)
+{
+	struct data_bind *order = NULL;
+	size_t		 norder = 0, i;
+	sqlite3_stmt	*st = NULL;
+	char		*sql;
+	int		 map[DATA_COLUMNS_MAX], rc, rv = -1;
+	struct expr_value vals[DATA_COLUMNS_MAX];
+
+	if (q->ncolumns > DATA_COLUMNS_MAX)
+		return rs_err_set(e, RS_E_LIMIT, "more than %d fields",
+		    DATA_COLUMNS_MAX);
+	sql = data_sql_rewrite(q, DATA_SQLITE, &order, &norder, e);
+	if (sql == NULL)
+		return -1;
+	st = prepare(db, src->conn, sql, e);
+	if (st == NULL || find_columns(st, q, map, e) == -1)
+		goto out;
+	for (i = 0; i < norder; i++)
+		if (bind_value(st, (int)i + 1, &q->params[order[i].param].values[
+		    order[i].value]) != SQLITE_OK) {
+			rs_err_set(e, RS_E_BADINPUT, "cannot bind %s: %s",
+			    q->params[order[i].param].name, sqlite3_errmsg(db));
+			goto out;
+		}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < q->ncolumns; i++)
+			column_value(st, map[i], q->hints ? q->hints[i] :
+			    EXPR_T_NULL, &vals[i]);
+		(*rows)++;
+		if (fn(arg, vals, q->ncolumns, e) == -1)
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		rs_err_set(e, rc == SQLITE_INTERRUPT ? RS_E_LIMIT : RS_E_BADINPUT,
+		    "the query failed: %s", rc == SQLITE_INTERRUPT ?
+		    "timed out" : sqlite3_errmsg(db));
+		goto out;
+	}
+	rv = 0;
+out:
+	sqlite3_finalize(st);
+	free(sql);
+	free(order);
+	return rv;
+}
+
+int
+data_sqlite_exec(const struct data_source *src, const struct data_query *q,
+    data_row_fn fn, void *arg, size_t *rows, struct rs_err *e)
+{
+	sqlite3		*db = NULL;
+	struct timespec	 deadline;
+	int		 rv = -1, ms = q->timeout_ms > 0 ? q->timeout_ms :
+	    DATA_TIMEOUT_MS;
+
+	if (sqlite3_open_v2(src->conn, &db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rs_err_set(e, RS_E_IO, "cannot open SQLite database %s: %s",
+		    src->conn, db ? sqlite3_errmsg(db) : "out of memory");
+		goto out;
+	}
+	sqlite3_busy_timeout(db, 5000);
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += ms / 1000;
+	sqlite3_progress_handler(db, 10000, progress, &deadline);
+	if (register_functions(db) == -1) {
+		rs_err_set(e, RS_E_INTERNAL, "cannot register SQL functions: %s",
+		    sqlite3_errmsg(db));
+		goto out;
+	}
+	rv = run(db, src, q, fn, arg, rows, e);
+out:
+	sqlite3_close(db);
+	return rv;
+}

@@ -1,0 +1,403 @@
+/*
+ * value.c: typed values of the expression language: ownership, VB-style
+ * conversions (a string "12.5" converts to a number, Nothing to 0), the
+ * compare used for sorting and grouping, the default ToString() text in
+ * en-US, and the calendar arithmetic behind DateTime (days from the civil
+ * date, no time zone, so no dependence on the process's TZ).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "common/xmalloc.h"
+#include "expr/expr.h"
+
+void
+expr_value_fini(struct expr_value *v)
+{
+	if (v->type == EXPR_T_STRING && !v->borrowed)
+		free(v->u.s);
+	v->type = EXPR_T_NULL;
+	v->borrowed = false;
+}
+
+void
+expr_value_copy(struct expr_value *dst, const struct expr_value *src)
+{
+	*dst = *src;
+	if (src->type == EXPR_T_STRING) {
+		dst->u.s = xstrdup(src->u.s);
+		dst->borrowed = false;
+	}
+}
+
+void
+expr_value_str(struct expr_value *v, const char *s)
+{
+	v->type = EXPR_T_STRING;
+	v->borrowed = false;
+	v->u.s = xstrdup(s);
+}
+
+void
+expr_value_take_str(struct expr_value *v, char *s)
+{
+	v->type = EXPR_T_STRING;
+	v->borrowed = false;
+	v->u.s = s;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t		 era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void
+civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	int64_t		 era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+int64_t
+expr_dt_make(int y, int mo, int d, int h, int mi, int s, int ms)
+{
+	int64_t		 days;
+
+	/* Normalise the month so DateAdd("m", ...) can overflow freely. */
+	while (mo > 12) {
+		mo -= 12;
+		y++;
+	}
+	while (mo < 1) {
+		mo += 12;
+		y--;
+	}
+	days = days_from_civil(y, mo, 1) + d - 1;
+	return ((days * 24 + h) * 60 + mi) * 60000LL + s * 1000LL + ms;
+}
+
+void
+expr_dt_split(int64_t dt, int *y, int *mo, int *d, int *h, int *mi, int *s,
+    int *ms)
+{
+	int64_t		 days = dt / 86400000LL, rem = dt % 86400000LL;
+
+	if (rem < 0) {
+		rem += 86400000LL;
+		days--;
+	}
+	civil_from_days(days, y, mo, d);
+	*h = (int)(rem / 3600000);
+	*mi = (int)(rem / 60000 % 60);
+	*s = (int)(rem / 1000 % 60);
+	*ms = (int)(rem % 1000);
+}
+
+static bool
+valid_civil(int y, int mo, int d, int h, int mi, int s)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	return y >= 1 && y <= 9999 && mo >= 1 && mo <= 12 && d >= 1 &&
+	    d <= mdays[mo - 1] && h >= 0 && h < 24 && mi >= 0 && mi < 60 &&
+	    s >= 0 && s < 60;
+}
+
+/* Parses "h:mm[:ss[.fff]] [AM|PM]" at p; returns chars used or -1. */
+static int
+parse_time(const char *p, int *h, int *mi, int *s, int *ms)
+{
+	int		 n = 0, frac = 0, digits = 0;
+	const char	*q;
+
+	*s = *ms = 0;
+	if (sscanf(p, "%2d:%2d%n", h, mi, &n) != 2)
+		return -1;
+	q = p + n;
+	if (*q == ':' && isdigit((unsigned char)q[1])) {
+		if (sscanf(q, ":%2d%n", s, &n) != 1)
+			return -1;
+		q += n;
+		if (*q == '.') {
+			for (q++; isdigit((unsigned char)*q); q++, digits++)
+				if (digits < 3)
+					frac = frac * 10 + (*q - '0');
+			while (digits > 0 && digits < 3) {
+				frac *= 10;
+				digits++;
+			}
+			*ms = frac;
+		}
+	}
+	while (*q == ' ')
+		q++;
+	if (strncasecmp(q, "PM", 2) == 0 || strncasecmp(q, "AM", 2) == 0) {
+		if (*h < 1 || *h > 12)
+			return -1;
+		*h = (*h % 12) + (toupper((unsigned char)*q) == 'P' ? 12 : 0);
+		q += 2;
+	}
+	return (int)(q - p);
+}
+
+bool
+expr_dt_parse(const char *str, int64_t *dt)
+{
+	int		 y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, ms = 0, n = 0;
+	int		 t;
+	const char	*p;
+
+	while (*str == ' ')
+		str++;
+	if (sscanf(str, "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3 && n == 10) {
+		;
+	} else if (sscanf(str, "%2d/%2d/%4d%n", &mo, &d, &y, &n) == 3) {
+		;
+	} else
+		return false;
+	p = str + n;
+	if (*p == 'T' || *p == ' ') {
+		while (*p == ' ' || *p == 'T')
+			p++;
+		if (*p != '\0') {
+			t = parse_time(p, &h, &mi, &s, &ms);
+			if (t < 0)
+				return false;
+			p += t;
+		}
+	}
+	if (*p == 'Z')
+		p++;
+	while (*p == ' ')
+		p++;
+	if (*p != '\0' || !valid_civil(y, mo, d, h, mi, s))
+		return false;
+	*dt = expr_dt_make(y, mo, d, h, mi, s, ms);
+	return true;
+}
+
+int64_t
+expr_dt_now(void)
+{
+	struct timespec	 ts;
+	struct tm	 tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	return expr_dt_make(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+	    tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ts.tv_nsec / 1000000));
+}
+
+static int
+str_to_double(const char *s, double *out)
+{
+	char		*end;
+	char		 tmp[128];
+	size_t		 j = 0;
+
+	/* VB accepts grouping commas and a leading '$' in CDbl("$1,234.5"). */
+	for (; *s != '\0' && j + 1 < sizeof(tmp); s++)
+		if (*s != ',' && *s != '$')
+			tmp[j++] = *s;
+	tmp[j] = '\0';
+	errno = 0;
+	*out = strtod(tmp, &end);
+	while (*end == ' ')
+		end++;
+	if (end == tmp || *end != '\0' || errno == ERANGE)
+		return -1;
+	return 0;
+}
+
+int
+expr_to_double(const struct expr_value *v, double *out, struct rs_err *e)
+{
+	switch (v->type) {
+	case EXPR_T_NULL:
+		*out = 0;
+		return 0;
+	case EXPR_T_BOOL:
+		*out = v->u.b ? -1 : 0;	/* VB: True is -1 */
+		return 0;
+	case EXPR_T_INT:
+		*out = (double)v->u.i;
+		return 0;
+	case EXPR_T_FLOAT:
+		*out = v->u.f;
+		return 0;
+	case EXPR_T_STRING:
+		if (str_to_double(v->u.s, out) == 0)
+			return 0;
+		return rs_err_set(e, RS_E_BADINPUT,
+		    "cannot convert string \"%.40s\" to a number", v->u.s);
+	case EXPR_T_DATETIME:
+		break;
+	}
+	return rs_err_set(e, RS_E_BADINPUT,
+	    "cannot convert a date to a number");
+}
+
+int
+expr_to_int(const struct expr_value *v, int64_t *out, struct rs_err *e)
+{
+	double		 d;
+
+	if (v->type == EXPR_T_INT) {
+		*out = v->u.i;
+		return 0;
+	}
+	if (expr_to_double(v, &d, e) == -1)
+		return -1;
+	if (!(d > -9.2e18 && d < 9.2e18))
+		return rs_err_set(e, RS_E_BADINPUT, "number out of range");
+	*out = (int64_t)nearbyint(d);	/* banker's rounding, as CInt */
+	return 0;
+}
+
+int
+expr_to_datetime(const struct expr_value *v, int64_t *out, struct rs_err *e)
+{
+	if (v->type == EXPR_T_DATETIME) {
+		*out = v->u.dt;
+		return 0;
+	}
+	if (v->type == EXPR_T_STRING && expr_dt_parse(v->u.s, out))
+		return 0;
+	if (v->type == EXPR_T_NULL) {
+		*out = expr_dt_make(1, 1, 1, 0, 0, 0, 0);
+		return 0;
+	}
+	return rs_err_set(e, RS_E_BADINPUT, "cannot convert %s to a date",
+	    v->type == EXPR_T_STRING ? "this string" : "a number");
+}
+
+bool
+expr_value_truthy(const struct expr_value *v)
+{
+	switch (v->type) {
+	case EXPR_T_BOOL:
+		return v->u.b;
+	case EXPR_T_INT:
+		return v->u.i != 0;
+	case EXPR_T_FLOAT:
+		return v->u.f != 0;
+	case EXPR_T_STRING:
+		return strcasecmp(v->u.s, "true") == 0 ||
+		    (strcmp(v->u.s, "0") != 0 && strcasecmp(v->u.s, "false") != 0 &&
+		    v->u.s[0] != '\0');
+	default:
+		return false;
+	}
+}
+
+static bool
+is_number(const struct expr_value *v)
+{
+	return v->type == EXPR_T_INT || v->type == EXPR_T_FLOAT ||
+	    v->type == EXPR_T_BOOL;
+}
+
+int
+expr_value_cmp(const struct expr_value *a, const struct expr_value *b)
+{
+	double		 x, y;
+
+	if (a->type == EXPR_T_NULL || b->type == EXPR_T_NULL)
+		return (a->type != EXPR_T_NULL) - (b->type != EXPR_T_NULL);
+	if (a->type == EXPR_T_INT && b->type == EXPR_T_INT)
+		return (a->u.i > b->u.i) - (a->u.i < b->u.i);
+	if (is_number(a) && is_number(b)) {
+		expr_to_double(a, &x, NULL);
+		expr_to_double(b, &y, NULL);
+		return (x > y) - (x < y);
+	}
+	if (a->type == EXPR_T_STRING && b->type == EXPR_T_STRING) {
+		int c = strcasecmp(a->u.s, b->u.s);
+		return c != 0 ? c : strcmp(a->u.s, b->u.s);
+	}
+	if (a->type == EXPR_T_DATETIME && b->type == EXPR_T_DATETIME)
+		return (a->u.dt > b->u.dt) - (a->u.dt < b->u.dt);
+	return (int)a->type - (int)b->type;
+}
+
+/* .NET Framework's Double.ToString(): 15 significant digits, no zeros. */
+static int
+double_text(double d, struct buf *b, struct rs_err *e)
+{
+	char		 tmp[64];
+
+	if (isnan(d))
+		return buf_puts(b, "NaN", e);
+	if (isinf(d))
+		return buf_puts(b, d < 0 ? "-Infinity" : "Infinity", e);
+	snprintf(tmp, sizeof(tmp), "%.15G", d);
+	if (strcmp(tmp, "-0") == 0)
+		return buf_puts(b, "0", e);
+	return buf_puts(b, tmp, e);
+}
+
+int
+expr_value_text(const struct expr_value *v, struct buf *b, struct rs_err *e)
+{
+	switch (v->type) {
+	case EXPR_T_NULL:
+		return 0;
+	case EXPR_T_BOOL:
+		return buf_puts(b, v->u.b ? "True" : "False", e);
+	case EXPR_T_INT:
+		return buf_printf(b, e, "%lld", (long long)v->u.i);
+	case EXPR_T_FLOAT:
+		return double_text(v->u.f, b, e);
+	case EXPR_T_STRING:
+		return buf_puts(b, v->u.s, e);
+	case EXPR_T_DATETIME:
+		return expr_format(v, "G", b, e);
+	}
+	return 0;
+}
+
+int
+expr_value_xsd(const struct expr_value *v, struct buf *b, struct rs_err *e)
+{
+	char		 tmp[64];
+
+	switch (v->type) {
+	case EXPR_T_BOOL:
+		return buf_puts(b, v->u.b ? "true" : "false", e);
+	case EXPR_T_FLOAT:
+		if (isfinite(v->u.f)) {
+			snprintf(tmp, sizeof(tmp), "%.15g", v->u.f);
+			return buf_puts(b, tmp, e);
+		}
+		return double_text(v->u.f, b, e);
+	case EXPR_T_DATETIME:
+		return expr_format(v, "yyyy-MM-ddTHH:mm:ss", b, e);
+	default:
+		return expr_value_text(v, b, e);
+	}
+}

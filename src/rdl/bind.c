@@ -1,0 +1,338 @@
+/*
+ * bind.c: the second pass over a parsed report.  Each Fields!X reference
+ * is bound to its dataset (the data region's, or the dataset an
+ * aggregate's scope names) and gets its field index, so evaluation never
+ * looks names up; a field that does not exist, a Parameters!P that is not
+ * declared, an aggregate scope that names nothing, or a field used
+ * outside any dataset is refused here with its line.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmalloc.h"
+#include "rdl/rdl_int.h"
+
+struct bctx {
+	struct rdl_report	*r;
+	int			 ds;	/* current dataset, -1: none */
+	int			 line;
+	const char		*where;
+	struct rs_err		*e;
+};
+
+static bool
+scope_known(struct rdl_report *r, const char *scope);
+
+static int	bind_node(struct bctx *, struct expr_node *);
+
+static int
+bind_field(struct bctx *b, struct expr_node *n)
+{
+	struct rdl_dataset *d;
+
+	if (b->ds < 0) {
+		if (b->r->ndatasets == 1)
+			b->ds = 0;	/* the only dataset is the default */
+		else
+			return rs_err_set(b->e, RS_E_BADINPUT, "line %d: %s: "
+			    "Fields!%s is used outside a data region; use an "
+			    "aggregate with a dataset scope, e.g. "
+			    "First(Fields!%s.Value, \"DataSet1\")", b->line,
+			    b->where, n->name, n->name);
+	}
+	d = &b->r->datasets[b->ds];
+	n->field_index = rdl_field_find(d, n->name);
+	if (n->field_index < 0 && n->member != EXPR_M_ISMISSING)
+		return rs_err_set(b->e, RS_E_BADINPUT, "line %d: %s: field %s is "
+		    "not in dataset %s", b->line, b->where, n->name, d->name);
+	return 0;
+}
+
+static int
+bind_agg(struct bctx *b, struct expr_node *n)
+{
+	struct bctx	 sub = *b;
+	int		 ds;
+	size_t		 i;
+
+	if (n->scope != NULL && n->scope[0] != '\0') {
+		if (!scope_known(b->r, n->scope))
+			return rs_err_set(b->e, RS_E_BADINPUT, "line %d: %s: "
+			    "%s names scope \"%s\", which is not a dataset, "
+			    "data region or group", b->line, b->where, n->name,
+			    n->scope);
+		ds = rdl_dataset_find(b->r, n->scope);
+		if (ds >= 0)
+			sub.ds = ds;
+	}
+	for (i = 0; i < n->nargs; i++)
+		if (bind_node(&sub, n->args[i]) == -1)
+			return -1;
+	return 0;
+}
+
+static int
+bind_node(struct bctx *b, struct expr_node *n)
+{
+	size_t		 i;
+	bool		 found = false;
+
+	switch (n->kind) {
+	case EXPR_FIELD:
+		return bind_field(b, n);
+	case EXPR_AGG:
+		return bind_agg(b, n);
+	case EXPR_PARAM:
+		for (i = 0; i < b->r->nparams; i++)
+			if (strcmp(b->r->params[i].name, n->name) == 0)
+				found = true;
+		if (!found)
+			return rs_err_set(b->e, RS_E_BADINPUT, "line %d: %s: "
+			    "parameter %s is not declared in ReportParameters",
+			    b->line, b->where, n->name);
+		return 0;
+	default:
+		for (i = 0; i < n->nargs; i++)
+			if (bind_node(b, n->args[i]) == -1)
+				return -1;
+		return 0;
+	}
+}
+
+static int
+bind_prop(struct bctx *b, struct rdl_expr *p, const char *where)
+{
+	struct bctx	 sub = *b;
+
+	if (p == NULL || !p->is_expr)
+		return 0;
+	sub.line = p->line;
+	sub.where = where;
+	return bind_node(&sub, p->ast);
+}
+
+static int
+bind_style(struct bctx *b, struct rdl_style *s)
+{
+	struct rdl_expr	*props[] = { s->font_family, s->font_size,
+	    s->font_weight, s->font_style, s->color, s->background_color,
+	    s->format, s->text_align, s->vertical_align, s->text_decoration,
+	    s->padding[0], s->padding[1], s->padding[2], s->padding[3] };
+	size_t		 i;
+
+	for (i = 0; i < sizeof(props) / sizeof(props[0]); i++)
+		if (bind_prop(b, props[i], "Style") == -1)
+			return -1;
+	for (i = 0; i < RDL_SIDE__N; i++)
+		if (bind_prop(b, s->border[i].style, "Border") == -1 ||
+		    bind_prop(b, s->border[i].color, "Border") == -1 ||
+		    bind_prop(b, s->border[i].width, "Border") == -1)
+			return -1;
+	return 0;
+}
+
+static int	bind_item(struct bctx *, struct rdl_item *);
+
+static int
+bind_filters(struct bctx *b, struct rdl_filter *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (bind_prop(b, f[i].expr, "FilterExpression") == -1)
+			return -1;
+		for (size_t j = 0; j < f[i].nvalues; j++)
+			if (bind_prop(b, f[i].values[j], "FilterValue") == -1)
+				return -1;
+	}
+	return 0;
+}
+
+static int
+bind_sorts(struct bctx *b, struct rdl_sort *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (bind_prop(b, s[i].value, "SortExpression") == -1)
+			return -1;
+	return 0;
+}
+
+static int
+bind_members(struct bctx *b, struct rdl_member *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (m[i].group != NULL) {
+			for (size_t j = 0; j < m[i].group->nexprs; j++)
+				if (bind_prop(b, m[i].group->exprs[j],
+				    "GroupExpression") == -1)
+					return -1;
+			if (bind_filters(b, m[i].group->filters,
+			    m[i].group->nfilters) == -1)
+				return -1;
+		}
+		if (bind_sorts(b, m[i].sorts, m[i].nsorts) == -1 ||
+		    bind_prop(b, m[i].hidden, "Hidden") == -1 ||
+		    (m[i].header != NULL && bind_item(b, m[i].header) == -1) ||
+		    bind_members(b, m[i].children, m[i].nchildren) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+bind_tablix(struct bctx *b, struct rdl_tablix *t)
+{
+	struct bctx	 sub = *b;
+	size_t		 i, j;
+
+	sub.ds = t->dataset;
+	for (i = 0; i < t->nrows; i++)
+		for (j = 0; j < t->ncols; j++)
+			if (t->rows[i].cells[j].item != NULL &&
+			    bind_item(&sub, t->rows[i].cells[j].item) == -1)
+				return -1;
+	if (bind_members(&sub, t->members, t->nmembers) == -1 ||
+	    bind_sorts(&sub, t->sorts, t->nsorts) == -1 ||
+	    bind_filters(&sub, t->filters, t->nfilters) == -1)
+		return -1;
+	return bind_prop(b, t->no_rows_message, "NoRowsMessage");
+}
+
+static int
+bind_item(struct bctx *b, struct rdl_item *it)
+{
+	size_t		 i, j;
+
+	if (bind_style(b, &it->style) == -1 ||
+	    bind_prop(b, it->hidden, "Hidden") == -1)
+		return -1;
+	for (i = 0; i < it->nparas; i++) {
+		if (bind_style(b, &it->paras[i].style) == -1)
+			return -1;
+		for (j = 0; j < it->paras[i].nruns; j++)
+			if (bind_prop(b, it->paras[i].runs[j].value,
+			    "Value") == -1 ||
+			    bind_style(b, &it->paras[i].runs[j].style) == -1)
+				return -1;
+	}
+	for (i = 0; i < it->nitems; i++)
+		if (bind_item(b, it->items[i]) == -1)
+			return -1;
+	if (it->hide_duplicates != NULL && it->hide_duplicates[0] != '\0' &&
+	    !scope_known(b->r, it->hide_duplicates))
+		return rs_err_set(b->e, RS_E_BADINPUT, "line %d: HideDuplicates "
+		    "names scope \"%s\", which is not a dataset or group",
+		    it->line, it->hide_duplicates);
+	return it->tablix != NULL ? bind_tablix(b, it->tablix) : 0;
+}
+
+/* Every scope name the report defines: datasets, data regions, groups. */
+static bool
+scope_in_items(struct rdl_item **items, size_t n, const char *scope);
+
+static bool
+scope_in_members(const struct rdl_member *m, size_t n, const char *scope)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (m[i].group != NULL && strcmp(m[i].group->name, scope) == 0)
+			return true;
+		if (m[i].header != NULL && scope_in_items((struct rdl_item **)
+		    &m[i].header, 1, scope))
+			return true;
+		if (scope_in_members(m[i].children, m[i].nchildren, scope))
+			return true;
+	}
+	return false;
+}
+
+static bool
+scope_in_items(struct rdl_item **items, size_t n, const char *scope)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct rdl_item *it = items[i];
+
+		if (it->kind == RDL_TABLIX) {
+			struct rdl_tablix *t = it->tablix;
+			if (strcmp(it->name, scope) == 0 ||
+			    scope_in_members(t->members, t->nmembers, scope))
+				return true;
+			for (size_t r = 0; r < t->nrows; r++)
+				for (size_t c = 0; c < t->ncols; c++)
+					if (t->rows[r].cells[c].item != NULL &&
+					    scope_in_items(&t->rows[r].cells[c].item,
+					    1, scope))
+						return true;
+		}
+		if (scope_in_items(it->items, it->nitems, scope))
+			return true;
+	}
+	return false;
+}
+
+static bool
+scope_known(struct rdl_report *r, const char *scope)
+{
+	return rdl_dataset_find(r, scope) >= 0 ||
+	    scope_in_items(r->body, r->nbody, scope);
+}
+
+static int
+bind_params(struct bctx *b)
+{
+	struct rdl_report *r = b->r;
+
+	for (size_t i = 0; i < r->nparams; i++) {
+		for (size_t j = 0; j < r->params[i].ndefaults; j++)
+			if (bind_prop(b, r->params[i].defaults[j],
+			    "DefaultValue") == -1)
+				return -1;
+		for (size_t j = 0; j < r->params[i].nvalid; j++)
+			if (bind_prop(b, r->params[i].valid[j].value,
+			    "ParameterValue") == -1 ||
+			    bind_prop(b, r->params[i].valid[j].label,
+			    "ParameterValue") == -1)
+				return -1;
+	}
+	return 0;
+}
+
+static int
+bind_datasets(struct bctx *b)
+{
+	struct rdl_report *r = b->r;
+	struct bctx	 sub = *b;
+
+	for (size_t i = 0; i < r->ndatasets; i++) {
+		sub.ds = (int)i;
+		for (size_t j = 0; j < r->datasets[i].nfields; j++)
+			if (bind_prop(&sub, r->datasets[i].fields[j].value,
+			    "Field") == -1)
+				return -1;
+		if (bind_filters(&sub, r->datasets[i].filters,
+		    r->datasets[i].nfilters) == -1)
+			return -1;
+		for (size_t j = 0; j < r->datasets[i].nqparams; j++)
+			if (bind_prop(b, r->datasets[i].qparams[j].value,
+			    "QueryParameter") == -1)
+				return -1;
+	}
+	return 0;
+}
+
+int
+bind_report(struct rdl_report *r, struct rs_err *e)
+{
+	struct bctx	 b = { .r = r, .ds = -1, .e = e };
+	struct rdl_band	*bands[] = { r->page.header, r->page.footer };
+	size_t		 i, j;
+
+	if (bind_datasets(&b) == -1 || bind_params(&b) == -1)
+		return -1;
+	for (i = 0; i < r->nbody; i++)
+		if (bind_item(&b, r->body[i]) == -1)
+			return -1;
+	for (i = 0; i < 2; i++)
+		for (j = 0; bands[i] != NULL && j < bands[i]->nitems; j++)
+			if (bind_item(&b, bands[i]->items[j]) == -1)
+				return -1;
+	return 0;
+}

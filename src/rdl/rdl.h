@@ -1,0 +1,279 @@
+/*
+ * rdl.h: report definitions (RDL 2008/01, 2010/01 and 2016/01) parsed with
+ * libxml2 into a report model that the renderer walks.  Parsing also
+ * validates: every expression is parsed, every field reference is bound
+ * to its dataset, and anything outside the supported subset (a Chart, a
+ * Subreport, a matrix column group, Lookup(), custom Code ...) is refused
+ * with the element or function, its line and what is supported, so a
+ * report is never rendered wrongly in silence.
+ *
+ * Not here: running queries (data/), evaluating properties (render/) or
+ * resolving shared data sources (the caller: the catalog, or rsrender's
+ * --datasource option).  All sizes in the model are in points.
+ */
+#ifndef RS_RDL_RDL_H
+#define RS_RDL_RDL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/err.h"
+#include "expr/expr.h"
+
+#define RDL_MAX_BYTES	(64u << 20)	/* largest definition accepted */
+#define RDL_MAX_NODES	200000		/* report items, cells, members */
+#define RDL_MAX_DEPTH	32		/* nesting of rectangles and groups */
+
+/* A property: a constant or an expression (text starting with '='). */
+struct rdl_expr {
+	char			*text;	/* as written */
+	struct expr_node	*ast;	/* a literal node for a constant */
+	bool			 is_expr;
+	int			 line;
+};
+
+enum rdl_side { RDL_SIDE_DEFAULT, RDL_SIDE_TOP, RDL_SIDE_BOTTOM,
+	RDL_SIDE_LEFT, RDL_SIDE_RIGHT, RDL_SIDE__N };
+
+struct rdl_border {
+	struct rdl_expr	*style, *color, *width;
+};
+
+/* Style properties that show; any may be NULL (not set). */
+struct rdl_style {
+	struct rdl_expr	*font_family, *font_size, *font_weight, *font_style;
+	struct rdl_expr	*color, *background_color, *format, *text_align;
+	struct rdl_expr	*vertical_align, *text_decoration;
+	struct rdl_expr	*padding[4];	/* left, right, top, bottom */
+	struct rdl_border border[RDL_SIDE__N];
+};
+
+enum rdl_item_kind { RDL_TEXTBOX, RDL_RECTANGLE, RDL_LINE, RDL_IMAGE,
+	RDL_TABLIX };
+
+/* DataElementOutput: which items become data in CSV and XML. */
+enum rdl_deo { RDL_DEO_AUTO, RDL_DEO_OUTPUT, RDL_DEO_NOOUTPUT,
+	RDL_DEO_CONTENTSONLY };
+
+struct rdl_run {
+	struct rdl_expr		*value;
+	struct rdl_style	 style;
+};
+
+struct rdl_paragraph {
+	struct rdl_run		*runs;
+	size_t			 nruns;
+	struct rdl_style	 style;
+};
+
+struct rdl_tablix;
+
+struct rdl_item {
+	enum rdl_item_kind	 kind;
+	char			*name;
+	int			 line;
+	double			 top, left, height, width;
+	int			 zindex;
+	struct rdl_style	 style;
+	struct rdl_expr		*hidden;	/* Visibility/Hidden */
+	char			*data_element_name;	/* default: name */
+	enum rdl_deo		 deo;
+	/* Textbox */
+	struct rdl_paragraph	*paras;
+	size_t			 nparas;
+	char			*hide_duplicates;	/* scope name or NULL */
+	bool			 constant;	/* all runs constant */
+	/* Rectangle */
+	struct rdl_item		**items;
+	size_t			 nitems;
+	/* Image (embedded only) */
+	int			 image;		/* index in embedded images */
+	/* Tablix */
+	struct rdl_tablix	*tablix;
+};
+
+enum rdl_filter_op { RDL_F_EQUAL, RDL_F_NOTEQUAL, RDL_F_GREATER,
+	RDL_F_GREATEREQ, RDL_F_LESS, RDL_F_LESSEQ, RDL_F_LIKE, RDL_F_IN,
+	RDL_F_BETWEEN };
+
+struct rdl_filter {
+	struct rdl_expr		*expr;
+	enum rdl_filter_op	 op;
+	struct rdl_expr		**values;
+	size_t			 nvalues;
+};
+
+struct rdl_sort {
+	struct rdl_expr		*value;
+	bool			 descending;
+};
+
+enum rdl_break { RDL_BREAK_NONE, RDL_BREAK_START, RDL_BREAK_END,
+	RDL_BREAK_STARTEND, RDL_BREAK_BETWEEN };
+
+struct rdl_group {
+	char			*name;
+	struct rdl_expr		**exprs;	/* none: the details group */
+	size_t			 nexprs;
+	struct rdl_filter	*filters;
+	size_t			 nfilters;
+	enum rdl_break		 page_break;
+	char			*data_element_name;	/* default: name */
+};
+
+/* A member of the row hierarchy; a leaf is one TablixRow. */
+struct rdl_member {
+	struct rdl_group	*group;		/* NULL: static */
+	struct rdl_sort		*sorts;
+	size_t			 nsorts;
+	struct rdl_item		*header;	/* TablixHeader cell, or NULL */
+	struct rdl_member	*children;
+	size_t			 nchildren;
+	bool			 repeat_on_new_page;
+	char			*data_element_name;	/* collection name */
+	enum rdl_deo		 deo;
+	struct rdl_expr		*hidden;
+	int			 row;		/* leaf: TablixRows index, or -1 */
+	int			 line;
+};
+
+struct rdl_cell {
+	struct rdl_item		*item;	/* NULL for a cell covered by a span */
+	int			 colspan;
+};
+
+struct rdl_row {
+	double			 height;
+	struct rdl_cell		*cells;		/* ncols of them */
+};
+
+struct rdl_tablix {
+	int			 dataset;	/* index in report datasets */
+	double			*col_widths;
+	size_t			 ncols;
+	struct rdl_row		*rows;
+	size_t			 nrows;
+	struct rdl_member	*members;	/* row hierarchy, top level */
+	size_t			 nmembers;
+	int			 header_cols;	/* row-header columns */
+	struct rdl_sort		*sorts;
+	size_t			 nsorts;
+	struct rdl_filter	*filters;
+	size_t			 nfilters;
+	struct rdl_expr		*no_rows_message;
+	enum rdl_break		 page_break;
+};
+
+struct rdl_field {
+	char			*name;
+	char			*data_field;	/* NULL: calculated */
+	struct rdl_expr		*value;		/* calculated field */
+	enum expr_type		 type_hint;	/* from rd:TypeName */
+};
+
+struct rdl_query_param {
+	char			*name;		/* "@Year", as written */
+	struct rdl_expr		*value;
+};
+
+struct rdl_dataset {
+	char			*name;
+	int			 line;
+	int			 datasource;	/* index */
+	char			*command_text;
+	struct rdl_query_param	*qparams;
+	size_t			 nqparams;
+	struct rdl_field	*fields;
+	size_t			 nfields;
+	struct rdl_filter	*filters;
+	size_t			 nfilters;
+};
+
+struct rdl_datasource {
+	char			*name;
+	int			 line;
+	char			*provider;	/* DataProvider: SQL, ENTERDATA... */
+	char			*connect_string;
+	char			*reference;	/* DataSourceReference, or NULL */
+};
+
+struct rdl_valid_value {
+	struct rdl_expr		*value, *label;
+};
+
+struct rdl_parameter {
+	char			*name;
+	int			 line;
+	enum expr_type		 type;	/* BOOL, INT, FLOAT, STRING, DATETIME */
+	bool			 nullable, allow_blank, multi, hidden;
+	char			*prompt;	/* NULL: not prompted */
+	struct rdl_expr		**defaults;
+	size_t			 ndefaults;
+	int			 default_dataset;	/* -1: none */
+	char			*default_field;
+	struct rdl_valid_value	*valid;
+	size_t			 nvalid;
+	int			 valid_dataset;		/* -1: none */
+	char			*valid_value_field, *valid_label_field;
+};
+
+struct rdl_band {
+	double			 height;
+	bool			 print_on_first, print_on_last;
+	struct rdl_item		**items;
+	size_t			 nitems;
+	struct rdl_style	 style;
+};
+
+struct rdl_page {
+	double			 height, width;		/* default 11in x 8.5in */
+	double			 margin[4];		/* left, right, top, bottom */
+	double			 interactive_height;
+	struct rdl_band		*header, *footer;
+	struct rdl_style	 style;
+};
+
+struct rdl_image {
+	char			*name, *mime;
+	unsigned char		*data;
+	size_t			 len;
+};
+
+struct rdl_report {
+	int			 version;	/* 2008, 2010 or 2016 */
+	char			*name;		/* the catalog name */
+	char			*description, *author, *language;
+	char			*data_element_name;	/* XML root */
+	struct rdl_datasource	*datasources;
+	size_t			 ndatasources;
+	struct rdl_dataset	*datasets;
+	size_t			 ndatasets;
+	struct rdl_parameter	*params;
+	size_t			 nparams;
+	struct rdl_item		**body;
+	size_t			 nbody;
+	double			 body_height, width;
+	struct rdl_style	 body_style;
+	struct rdl_page		 page;
+	struct rdl_image	*images;
+	size_t			 nimages;
+};
+
+/*
+ * Parses and validates a definition of len bytes.  name is the report's
+ * name (Globals!ReportName, the XML root); it is copied.  Returns a new
+ * report owned by the caller (rdl_free), or NULL with RS_E_BADINPUT
+ * ("line N: <Element>: what is wrong; supported: ...") or RS_E_LIMIT.
+ */
+struct rdl_report *rdl_parse(const char *xml, size_t len, const char *name,
+    struct rs_err *);
+void	rdl_free(struct rdl_report *);
+
+/* Index of a dataset or datasource by name, or -1. */
+int	rdl_dataset_find(const struct rdl_report *, const char *name);
+int	rdl_field_find(const struct rdl_dataset *, const char *name);
+
+/* Parses an RDL size ("1.5in", "2cm", "10pt") into points; -1 if bad. */
+double	rdl_size(const char *);
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * rdl_int.h: shared by the files of rdl/ only: the parse context and the
+ * small libxml2 helpers every element parser uses.
+ */
+#ifndef RS_RDL_INT_H
+#define RS_RDL_INT_H
+
+#include <libxml/tree.h>
+
+#include "rdl/rdl.h"
+
+struct pctx {
+	struct rdl_report	*r;
+	const xmlChar		*ns;	/* the report's RDL namespace */
+	size_t			 nodes;	/* items, cells, members so far */
+	int			 depth;
+	struct rs_err		*e;
+};
+
+/* True when n is an element in the RDL namespace called name. */
+bool	 is_el(struct pctx *, xmlNode *n, const char *name);
+/* First RDL child element called name, or NULL. */
+xmlNode	*child(struct pctx *, xmlNode *n, const char *name);
+/* Text of the child called name (new string), or NULL when absent. */
+char	*child_text(struct pctx *, xmlNode *n, const char *name);
+char	*node_text(xmlNode *n);
+bool	 child_bool(struct pctx *, xmlNode *n, const char *name, bool dflt);
+/* A size child in points; dflt when absent; -1 with an error when bad. */
+int	 child_size(struct pctx *, xmlNode *n, const char *name, double dflt,
+	    double *out);
+/* Parses a property (constant or "=expression"). NULL with an error. */
+struct rdl_expr *prop_new(struct pctx *, xmlNode *n);
+struct rdl_expr *child_prop(struct pctx *, xmlNode *n, const char *name,
+	    bool *failed);
+void	 prop_free(struct rdl_expr *);
+
+int	 fail(struct pctx *, xmlNode *n, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+int	 count_node(struct pctx *, xmlNode *n);
+
+/* items.c */
+struct rdl_item *item_parse(struct pctx *, xmlNode *n);
+int	 items_parse(struct pctx *, xmlNode *ritems, struct rdl_item ***out,
+	    size_t *nout);
+void	 item_free(struct rdl_item *);
+int	 style_parse(struct pctx *, xmlNode *style, struct rdl_style *);
+void	 style_fini(struct rdl_style *);
+int	 filters_parse(struct pctx *, xmlNode *n, struct rdl_filter **out,
+	    size_t *nout);
+void	 filters_free(struct rdl_filter *, size_t);
+int	 sorts_parse(struct pctx *, xmlNode *n, struct rdl_sort **out,
+	    size_t *nout);
+void	 sorts_free(struct rdl_sort *, size_t);
+enum rdl_deo deo_parse(struct pctx *, xmlNode *n);
+
+/* tablix.c */
+struct rdl_tablix *tablix_parse(struct pctx *, xmlNode *n);
+void	 tablix_free(struct rdl_tablix *);
+
+/* bind.c: binds field references to datasets, checks scopes. */
+int	 bind_report(struct rdl_report *, struct rs_err *);
+
+#endif

@@ -1,0 +1,302 @@
+/*
+ * csv.c: the CSV rendering extension.  One record per innermost instance
+ * (a detail row, or a group instance with no groups inside), holding the
+ * data textboxes of every enclosing level, outermost first, so a group's
+ * or the table's totals repeat on each record, as SSRS does.  Column names
+ * are the textboxes' DataElementName (default: Name).  Standalone body
+ * textboxes form a first block; each data region is a block with its own
+ * header, blocks separated by an empty record.  Device information:
+ * FieldDelimiter, RecordDelimiter, Qualifier, NoHeader, Encoding (UTF-8
+ * with a BOM, or ASCII), ExcelMode / UseFormattedValues,
+ * SuppressLineBreaks.  Memory is bounded by the nesting depth, so a
+ * streamed table of any length renders in constant memory.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/str.h"
+#include "common/xmalloc.h"
+#include "render/render_int.h"
+
+struct lvl {
+	char	**names;
+	char	**texts;
+	size_t	  n;
+};
+
+struct csv {
+	const char	*delim, *qual, *rec;
+	bool		 noheader, formatted, ascii, suppress;
+	struct lvl	 stack[SCOPE_DEPTH_MAX * 2];
+	size_t		 depth;
+	struct lvl	 body;
+	bool		 body_done, header_done;
+	int		 blocks;
+	struct buf	 line;
+};
+
+static void
+lvl_fini(struct lvl *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->names[i]);
+		free(l->texts[i]);
+	}
+	free(l->names);
+	free(l->texts);
+	memset(l, 0, sizeof(*l));
+}
+
+static char *
+cell_text(struct csv *s, const struct rcell *cell)
+{
+	struct buf	 b;
+
+	if (s->formatted)
+		return xstrdup(cell->text);
+	buf_init(&b, 0);
+	expr_value_xsd(&cell->value, &b, NULL);
+	return b.data != NULL ? buf_take(&b, NULL) : xstrdup("");
+}
+
+static void
+lvl_add(struct csv *s, struct lvl *l, const struct rcell *cell)
+{
+	const struct rdl_item *it = cell->item;
+
+	l->names = xreallocarray(l->names, l->n + 1, sizeof(char *));
+	l->texts = xreallocarray(l->texts, l->n + 1, sizeof(char *));
+	l->names[l->n] = xstrdup(it->data_element_name ? it->data_element_name :
+	    it->name);
+	l->texts[l->n] = cell_text(s, cell);
+	l->n++;
+}
+
+static void
+field(struct csv *s, const char *v, bool first)
+{
+	bool		 quote = strstr(v, s->delim) != NULL ||
+	    strstr(v, s->qual) != NULL || strpbrk(v, "\r\n") != NULL;
+	size_t		 ql = strlen(s->qual);
+
+	if (!first)
+		buf_puts(&s->line, s->delim, NULL);
+	if (quote)
+		buf_puts(&s->line, s->qual, NULL);
+	for (const char *p = v; *p != '\0'; p++) {
+		if (ql > 0 && strncmp(p, s->qual, ql) == 0) {
+			buf_puts(&s->line, s->qual, NULL);
+			buf_puts(&s->line, s->qual, NULL);
+			p += ql - 1;
+		} else if (s->suppress && (*p == '\r' || *p == '\n')) {
+			if (*p == '\n')
+				buf_puts(&s->line, " ", NULL);
+		} else if (s->ascii && (unsigned char)*p >= 0x80) {
+			if (((unsigned char)*p & 0xC0) != 0x80)
+				buf_puts(&s->line, "?", NULL);
+		} else
+			buf_append(&s->line, p, 1, NULL);
+	}
+	if (quote)
+		buf_puts(&s->line, s->qual, NULL);
+}
+
+static int
+flush_line(struct rctx *c, struct csv *s)
+{
+	int		 rv;
+
+	buf_puts(&s->line, s->rec, NULL);
+	rv = rctx_write(c, s->line.data, s->line.len);
+	buf_reset(&s->line);
+	return rv;
+}
+
+/* Writes the header (once per block) and one record from the levels. */
+static int
+record(struct rctx *c, struct csv *s, const struct lvl *lv, size_t n)
+{
+	bool		 first = true;
+
+	if (!s->header_done && !s->noheader) {
+		for (size_t d = 0; d < n; d++)
+			for (size_t i = 0; i < lv[d].n; i++, first = false)
+				field(s, lv[d].names[i], first);
+		if (flush_line(c, s) == -1)
+			return -1;
+	}
+	s->header_done = true;
+	first = true;
+	for (size_t d = 0; d < n; d++)
+		for (size_t i = 0; i < lv[d].n; i++, first = false)
+			field(s, lv[d].texts[i], first);
+	return flush_line(c, s);
+}
+
+static int
+new_block(struct rctx *c, struct csv *s)
+{
+	s->header_done = false;
+	if (s->blocks++ > 0)
+		return rctx_puts(c, s->rec);
+	return 0;
+}
+
+static int
+flush_body(struct rctx *c, struct csv *s)
+{
+	if (s->body_done || s->body.n == 0)
+		return 0;
+	s->body_done = true;
+	if (new_block(c, s) == -1)
+		return -1;
+	return record(c, s, &s->body, 1);
+}
+
+static int
+csv_begin(struct rctx *c)
+{
+	struct csv	*s = xcalloc(1, sizeof(*s));
+	const char	*enc = devinfo(c, "Encoding", "UTF-8");
+	bool		 excel = devinfo_bool(c, "ExcelMode", true);
+
+	c->fmt = s;
+	buf_init(&s->line, 0);
+	s->delim = devinfo(c, "FieldDelimiter", ",");
+	s->qual = devinfo(c, "Qualifier", "\"");
+	s->rec = devinfo(c, "RecordDelimiter", "\r\n");
+	s->noheader = devinfo_bool(c, "NoHeader", false);
+	s->formatted = devinfo_bool(c, "UseFormattedValues", excel);
+	s->suppress = devinfo_bool(c, "SuppressLineBreaks", false);
+	if (s->delim[0] == '\0' || strcmp(s->delim, s->qual) == 0 ||
+	    strcmp(s->rec, s->qual) == 0)
+		return rs_err_set(c->e, RS_E_USAGE, "rc:FieldDelimiter, "
+		    "rc:RecordDelimiter and rc:Qualifier must be non-empty and "
+		    "differ");
+	if (strcasecmp(enc, "ASCII") == 0 || strcasecmp(enc, "US-ASCII") == 0)
+		s->ascii = true;
+	else if (strcasecmp(enc, "UTF-8") != 0)
+		return rs_err_set(c->e, RS_E_USAGE, "rc:Encoding %s is not "
+		    "supported; supported: UTF-8, ASCII", enc);
+	return s->ascii ? 0 : rctx_write(c, "\xEF\xBB\xBF", 3);
+}
+
+static int
+csv_body_item(struct rctx *c, const struct rdl_item *it, struct rcell *cell,
+    double y)
+{
+	struct csv	*s = c->fmt;
+
+	(void)it;
+	(void)y;
+	if (cell != NULL && cell->is_data && !s->body_done)
+		lvl_add(s, &s->body, cell);
+	return 0;
+}
+
+static int
+csv_tablix_begin(struct rctx *c, const struct rdl_item *it, double y)
+{
+	struct csv	*s = c->fmt;
+
+	(void)it;
+	(void)y;
+	if (flush_body(c, s) == -1)
+		return -1;
+	return new_block(c, s);
+}
+
+static void
+add_flat(struct csv *s, struct lvl *l, const struct rcell *cell)
+{
+	lvl_add(s, l, cell);
+}
+
+static int
+csv_scope_begin(struct rctx *c, const struct scope_info *si)
+{
+	struct csv	*s = c->fmt;
+	struct lvl	*l;
+
+	if (s->depth >= nitems(s->stack))
+		return rs_err_set(c->e, RS_E_LIMIT, "groups nested too deeply");
+	l = &s->stack[s->depth++];
+	memset(l, 0, sizeof(*l));
+	for (size_t i = 0; i < si->ndata; i++)
+		add_flat(s, l, si->data[i]);
+	return 0;
+}
+
+static int
+csv_scope_end(struct rctx *c, const struct scope_info *si)
+{
+	struct csv	*s = c->fmt;
+	int		 rv = 0;
+
+	if (si->leaf && si->kind != SCOPE_COLLECTION)
+		rv = record(c, s, s->stack, s->depth);
+	lvl_fini(&s->stack[--s->depth]);
+	return rv;
+}
+
+static int
+csv_row(struct rctx *c, const struct rrow *r)
+{
+	(void)c;
+	(void)r;
+	return 0;
+}
+
+static int
+csv_page_break(struct rctx *c)
+{
+	(void)c;
+	return 0;
+}
+
+static int
+csv_tablix_end(struct rctx *c, const struct rdl_item *it, double *h)
+{
+	(void)c;
+	(void)it;
+	(void)h;
+	return 0;
+}
+
+static int
+csv_end(struct rctx *c)
+{
+	return flush_body(c, c->fmt);
+}
+
+static void
+csv_free(struct rctx *c)
+{
+	struct csv	*s = c->fmt;
+
+	if (s == NULL)
+		return;
+	while (s->depth > 0)
+		lvl_fini(&s->stack[--s->depth]);
+	lvl_fini(&s->body);
+	buf_fini(&s->line);
+	free(s);
+	c->fmt = NULL;
+}
+
+const struct rops rops_csv = {
+	.name = "CSV",
+	.styles = false,
+	.items_first = true,
+	.begin = csv_begin,
+	.body_item = csv_body_item,
+	.tablix_begin = csv_tablix_begin,
+	.scope_begin = csv_scope_begin,
+	.row = csv_row,
+	.scope_end = csv_scope_end,
+	.page_break = csv_page_break,
+	.tablix_end = csv_tablix_end,
+	.end = csv_end,
+	.free = csv_free,
+};

@@ -1,0 +1,168 @@
+/*
+ * render_int.h: shared by the files of render/ only.  Processing
+ * (process.c) walks the report and calls a renderer's operations
+ * (struct rops) with evaluated cells and rows; each format implements
+ * them.  Kept datasets are arrays of rows, each row one allocation.
+ */
+#ifndef RS_RENDER_INT_H
+#define RS_RENDER_INT_H
+
+#include "common/buf.h"
+#include "render/render.h"
+
+/* A dataset's rows after calculated fields and filters. */
+struct rowset {
+	struct expr_value	**rows;	/* each row: nfields values, one block */
+	size_t			 nrows, cap;
+	size_t			 bytes;
+	bool			 done;	/* the query ran */
+};
+
+/* Resolved style of a cell (what the layout renderers draw). */
+struct rstyle {
+	char	 font_family[64];
+	double	 font_size;		/* pt */
+	bool	 bold, italic, underline;
+	char	 color[32];		/* "" : default black */
+	char	 background[32];	/* "" : none */
+	char	 align[8];		/* Left, Center, Right, General */
+	char	 valign[8];		/* Top, Middle, Bottom */
+	double	 padding[4];		/* left, right, top, bottom */
+	struct {
+		char	 style[12];	/* None, Solid, Dotted, Dashed, Double */
+		char	 color[32];
+		double	 width;
+	} border[4];			/* top, bottom, left, right */
+	char	 format[64];
+};
+
+struct rcell {
+	const struct rdl_item	*item;	/* NULL: empty cell */
+	struct expr_value	 value;	/* owned */
+	char			*text;	/* formatted, owned ("" if none) */
+	int			 colspan;
+	double			 width;
+	struct rstyle		 st;
+	bool			 hidden;	/* HideDuplicates or Hidden */
+	bool			 is_data;	/* becomes CSV/XML data */
+	struct rcell		*sub;	/* a rectangle's textboxes */
+	size_t			 nsub;
+};
+
+enum rrow_kind { RROW_STATIC, RROW_DETAIL, RROW_MESSAGE };
+
+struct rrow {
+	const struct rdl_item	*tablix;
+	enum rrow_kind		 kind;
+	bool			 repeat;	/* RepeatOnNewPage header row */
+	double			 height;
+	struct rcell		*cells;
+	size_t			 ncells;
+};
+
+enum scope_kind { SCOPE_TABLIX, SCOPE_COLLECTION, SCOPE_INSTANCE };
+
+struct scope_info {
+	enum scope_kind		 kind;
+	const char		*name;		/* element name */
+	struct rcell		**data;		/* data cells at this level */
+	size_t			 ndata;
+	bool			 leaf;		/* an instance with no groups in */
+};
+
+struct rctx;
+
+struct rops {
+	const char	*name;
+	bool		 styles;	/* evaluate styles */
+	bool		 items_first;	/* body textboxes before data regions */
+	int	(*begin)(struct rctx *);
+	int	(*body_item)(struct rctx *, const struct rdl_item *,
+		    struct rcell *, double y);
+	int	(*tablix_begin)(struct rctx *, const struct rdl_item *,
+		    double y);
+	int	(*scope_begin)(struct rctx *, const struct scope_info *);
+	int	(*row)(struct rctx *, const struct rrow *);
+	int	(*scope_end)(struct rctx *, const struct scope_info *);
+	int	(*page_break)(struct rctx *);
+	/* Returns the height the data region took, for the flow layout. */
+	int	(*tablix_end)(struct rctx *, const struct rdl_item *,
+		    double *height);
+	int	(*end)(struct rctx *);
+	void	(*free)(struct rctx *);
+};
+
+struct scope_frame {
+	const char		*name;	/* group, tablix or dataset name */
+	struct expr_value	**rows;
+	size_t			 nrows;
+	int64_t			 pos;	/* detail rows emitted so far */
+};
+
+#define SCOPE_DEPTH_MAX	(RDL_MAX_DEPTH + 4)
+
+struct rctx {
+	const struct render_request *req;
+	const struct rdl_report	*r;
+	const struct rops	*ops;
+	void			*fmt;		/* the format's state */
+	struct render_log	*log;
+	struct rs_err		*e;
+	struct data_source	*sources;	/* per report data source */
+	struct rowset		*sets;		/* per dataset */
+	struct expr_param	*params;
+	size_t			 nparams;
+	struct expr_globals	 globals;
+	struct expr_env		 env;
+	struct scope_frame	 stack[SCOPE_DEPTH_MAX];
+	size_t			 depth;
+	/* HideDuplicates: last text per item, reset per scope instance. */
+	const struct rdl_item	**dup_items;
+	char			**dup_text;
+	size_t			 ndup;
+	uint64_t		 bytes;
+	int64_t			 t_render_ns;	/* time inside the sink path */
+	int64_t			 t_data_ns;
+	bool			 streaming;
+	struct rcell		*pending_hdr;	/* row headers not yet shown */
+	int			 npending;
+};
+
+/* render.c */
+int	rctx_write(struct rctx *, const void *, size_t);
+int	rctx_puts(struct rctx *, const char *);
+int	rctx_printf(struct rctx *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+const char *devinfo(const struct rctx *, const char *name, const char *dflt);
+bool	devinfo_bool(const struct rctx *, const char *name, bool dflt);
+int64_t	mono_ns(void);
+
+/* dataset.c */
+typedef int (*row_fn)(struct rctx *, struct expr_value *row, void *arg);
+int	dataset_run(struct rctx *, int ds, row_fn fn, void *arg);
+int	dataset_keep(struct rctx *, int ds);
+/* Evaluates filters against the environment's current row. */
+int	filters_pass(struct rctx *, const struct rdl_filter *, size_t, bool *);
+void	rowsets_free(struct rctx *);
+
+/* params.c */
+int	params_resolve(struct rctx *);
+void	params_free(struct rctx *);
+
+/* process.c */
+int	process_report(struct rctx *);
+int	eval_prop(struct rctx *, const struct rdl_expr *, struct expr_value *);
+int	eval_text(struct rctx *, const struct rdl_item *, struct rcell *);
+void	rcell_fini(struct rcell *);
+/* Evaluates a page header or footer item (textboxes) for a page. */
+int	eval_band_item(struct rctx *, const struct rdl_item *, struct rcell *);
+
+/* style.c */
+int	style_resolve(struct rctx *, const struct rdl_item *, struct rstyle *);
+/* #RRGGBB or a named colour to 0xRRGGBB; false when unknown. */
+bool	color_rgb(const char *, unsigned *rgb);
+
+/* The formats. */
+extern const struct rops rops_csv, rops_xml, rops_html, rops_pdf, rops_xlsx;
+
+#endif
