@@ -270,6 +270,10 @@ cs_key_type_name(EVP_PKEY *key, char out[32])
 	char	curve[64] = "";
 	size_t	n = 0;
 
+	if (key == NULL) {	/* a certificate whose key does not decode */
+		snprintf(out, 32, "unknown");
+		return;
+	}
 	switch (EVP_PKEY_get_base_id(key)) {
 	case EVP_PKEY_RSA:
 		snprintf(out, 32, "rsa-%d", EVP_PKEY_get_bits(key));
@@ -301,6 +305,9 @@ cs_key_supported(EVP_PKEY *key, struct rs_err *e)
 	char	name[32];
 	int	bits;
 
+	if (key == NULL)
+		return rs_err_set(e, RS_E_BADINPUT, "the certificate's public "
+		    "key cannot be read (corrupt or of an unknown type)");
 	cs_key_type_name(key, name);
 	bits = EVP_PKEY_get_bits(key);
 	if (EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA && bits >= 2048 &&

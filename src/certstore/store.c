@@ -327,7 +327,7 @@ cs_keyid_of(EVP_PKEY *key, char out[CERTSTORE_THUMB_LEN + 1],
 	unsigned int	 mdlen = 0;
 	int		 n;
 
-	n = i2d_PUBKEY(key, &der);
+	n = key != NULL ? i2d_PUBKEY(key, &der) : 0;
 	if (n <= 0)
 		return cs_err_ssl(e, RS_E_BADINPUT, "cannot encode public key");
 	EVP_Digest(der, (size_t)n, md, &mdlen, EVP_sha1(), NULL);

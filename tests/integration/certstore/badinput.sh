@@ -104,6 +104,24 @@ fails "unknown key type for new-self-signed" 64 \
     "unknown key type 'dsa-1024'; use ecdsa-p256, rsa-2048 or rsa-3072" \
     certstore new-self-signed --dns x.test --key dsa-1024
 
+# A certificate whose public key does not decode (a point off the curve):
+# it parses, but nothing can use its key.  (Found by mutation testing: it
+# used to crash.)
+python3 - <<'PY'
+import base64, re
+pem = open("a.crt").read()
+der = bytearray(base64.b64decode("".join(pem.splitlines()[1:-1])))
+i = der.find(bytes([0x03, 0x42, 0x00, 0x04]))
+der[i + 5] ^= 0xff			# the point's X coordinate
+b64 = base64.b64encode(bytes(der)).decode()
+open("offcurve.pem", "w").write("-----BEGIN CERTIFICATE-----\n" +
+    "\n".join(b64[j:j + 64] for j in range(0, len(b64), 64)) +
+    "\n-----END CERTIFICATE-----\n")
+PY
+fails "a public key that does not decode" 65 \
+    "cannot import offcurve.pem: the certificate's public key cannot be read" \
+    certstore import offcurve.pem
+
 # A CA answer nobody asked for.
 openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt \
     -subj "/CN=Answer CA" -days 5 2>/dev/null
