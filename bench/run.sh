@@ -124,6 +124,10 @@ for u in "$URL_SVC" "$URL_NGX"; do
 done
 say "certificate $thumb (ECDSA P-256); httpsvc :$P_SVC (pid $SVC_PID, $WORKERS threads); nginx :$P_NGX (pid $NGINX_PID, $WORKERS workers); backend staticsite pid $SITE_PID"
 say "$(nproc) CPUs; $(uname -r); $(openssl version); $(nginx -v 2>&1)"
+LOAD=$(cut -d' ' -f1 /proc/loadavg)
+if awk -v l="$LOAD" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
+	say "WARNING: load average $LOAD on $(nproc) CPUs before the run: other work is running, figures will be noisy"
+fi
 
 # ---- the measurements
 # Memory first, on fresh servers: after the handshake bursts below, both
@@ -162,5 +166,5 @@ summary() {
 	}' "$OUT"
 }
 echo
-echo "httpsvc vs nginx ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, reps $REPS, ${DURATION}s runs; ratio = httpsvc/nginx)"
+echo "httpsvc vs nginx ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $LOAD before, reps $REPS, ${DURATION}s runs; ratio = httpsvc/nginx)"
 summary
