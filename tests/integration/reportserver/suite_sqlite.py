@@ -1,0 +1,658 @@
+#!/usr/bin/env python3
+"""tests/integration/reportserver/suite_sqlite.py: the report server end to end.
+
+The real bin/reportserver behind the real bin/httpsvc over TLS (certificate
+from `certstore new-self-signed`, binding and URL ACLs from `httpcfg`),
+driven with curl and Python's http.client:
+
+  - before the database exists every request gets the 503
+    rsReportServerDatabaseUnavailable page naming the command that fixes it;
+    `rsconfig database create` fixes it without a restart;
+  - plain HTTP is refused with rsSecureConnectionRequired (level 1), pointing
+    to the HTTPS URL;
+  - sign-in with HTTP Basic: the built-in administrator and a PAM account
+    made for the test (useradd + chpasswd, removed at the end);
+  - /ReportServer folder listing, GetResourceContents, the Render hook;
+  - REST round trips with OData options; bad input (malformed JSON, path
+    traversal, reserved characters, oversized content) changes nothing;
+  - roles: a Browser cannot upload; inheritance and breaking it;
+  - the portal: pages, CSRF-checked forms, upload through a form;
+  - a locked database answers rsServerBusy and loses nothing;
+  - repeated sign-in failures are slowed down, then locked out, and logged.
+
+suite_postgres.py runs the same suite against a PostgreSQL server it starts.
+"""
+import base64
+import http.client
+import json
+import os
+import random
+import re
+import sqlite3
+import ssl
+import string
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import lib  # noqa: E402
+
+APPID = "{7c3a9d52-5b8e-4f0e-9a41-000000000005}"
+ADMIN_PW = "Adm1n pass: ünïcode & spaces"
+MAX_UPLOAD = 1024 * 1024
+
+
+def sh(*args, input=None):
+    return subprocess.run(args, input=input, capture_output=True, text=True,
+                          errors="replace", timeout=60)
+
+
+class Env:
+    """One state root with httpsvc and reportserver running on it."""
+
+    def __init__(self, backend, dsn):
+        self.backend = backend      # "SQLite" or "PostgreSQL"
+        self.dsn = dsn
+        self.root = lib.ROOT
+        self.port = lib.free_port()
+        self.http_port = lib.free_port()
+        self.rs = None
+        self.users = []
+        self.cafile = os.path.join(lib.TMP, "ca.pem")
+        self.ctx = ssl.create_default_context(cafile=self.cafile) \
+            if os.path.exists(self.cafile) else None
+
+    # ---- set-up -------------------------------------------------------
+
+    def config_text(self):
+        res = ""
+        for name, vdir in (("ReportServerWebService", "ReportServer"),
+                           ("ReportServerWebApp", "Reports")):
+            res += ("<Application><Name>%s</Name><VirtualDirectory>%s"
+                    "</VirtualDirectory><URLs>"
+                    "<URL><UrlString>https://+:%d</UrlString><AccountSid>"
+                    "S-1-22-1-0</AccountSid><AccountName>root</AccountName>"
+                    "</URL><URL><UrlString>http://+:%d</UrlString>"
+                    "<AccountSid>S-1-22-1-0</AccountSid></URL></URLs>"
+                    "</Application>" % (name, vdir, self.port,
+                                         self.http_port))
+        dsn = self.dsn.replace("&", "&amp;")
+        return """<?xml version="1.0" encoding="utf-8"?>
+<Configuration>
+  <Dsn>%s</Dsn>
+  <DatabaseType>%s</DatabaseType>
+  <Add Key="SecureConnectionLevel" Value="1"/>
+  <Add Key="MaxUploadBytes" Value="%d"/>
+  <URLReservations>%s</URLReservations>
+  <Authentication>
+    <AuthenticationTypes><RSWindowsBasic><LogonMethod>3</LogonMethod>
+      <Realm>ReportServer</Realm></RSWindowsBasic></AuthenticationTypes>
+    <AccountSources>BuiltIn PAM</AccountSources>
+    <SlowdownAfter>3</SlowdownAfter>
+    <LockoutThreshold>5</LockoutThreshold>
+    <LockoutMinutes>1</LockoutMinutes>
+  </Authentication>
+</Configuration>
+""" % (dsn, self.backend, MAX_UPLOAD, res)
+
+    def setup(self):
+        r = lib.run("certstore", "new-self-signed", "--dns", "localhost")
+        thumb = r.stdout.strip().splitlines()[-1].split()[-1]
+        lib.check("certstore makes a test certificate",
+                  re.fullmatch(r"[0-9A-Fa-f]{40}", thumb), r.stdout, r.stderr)
+        lib.run("certstore", "export", thumb, "--cert", self.cafile)
+        self.ctx = ssl.create_default_context(cafile=self.cafile)
+        r = lib.run("httpcfg", "add", "sslcert",
+                    "ipport=0.0.0.0:%d" % self.port, "certhash=" + thumb,
+                    "appid=" + APPID)
+        lib.check("httpcfg binds the certificate", r.returncode == 0,
+                  r.stderr)
+        for scheme, port in (("https", self.port), ("http", self.http_port)):
+            for vdir in ("ReportServer", "Reports"):
+                lib.run("httpcfg", "add", "urlacl",
+                        "url=%s://+:%d/%s/" % (scheme, port, vdir),
+                        "user=root")
+        os.makedirs(os.path.join(self.root, "reportserver"), exist_ok=True)
+        with open(self.config_path(), "w") as f:
+            f.write(self.config_text())
+        self.svc_log = os.path.join(lib.TMP, "httpsvc.log")
+        lib.start_bg("httpsvc", log=self.svc_log)
+        lib.check("httpsvc starts", lib.wait_for(
+            lambda: "ready: listening" in open(self.svc_log).read(), 30))
+
+    def config_path(self):
+        return os.path.join(self.root, "reportserver",
+                            "rsreportserver.config")
+
+    def start_rs(self):
+        self.rs_log = os.path.join(lib.TMP, "reportserver.log")
+        self.rs = lib.start_bg("reportserver", log=self.rs_log)
+        ok = lib.wait_for(lambda: self.get("/ReportServer/")[0] != 503 or
+                          "rsReportServerDatabaseUnavailable" in
+                          self.get("/ReportServer/")[2], 30)
+        lib.check("reportserver registers its URLs with httpsvc", ok,
+                  open(self.rs_log).read())
+
+    def stop_rs(self):
+        self.rs.terminate()
+        self.rs.wait(timeout=30)
+
+    def add_pam_user(self, role):
+        name = "rs%s%s" % (role[:4], "".join(
+            random.choice(string.ascii_lowercase) for _ in range(6)))
+        pw = "Pw-" + "".join(random.choice(string.ascii_letters)
+                             for _ in range(12))
+        r = sh("useradd", "-M", "-s", "/usr/sbin/nologin", name)
+        if r.returncode != 0:
+            lib.not_ok("useradd " + name, r.stderr)
+            return name, pw
+        self.users.append(name)
+        sh("chpasswd", input="%s:%s\n" % (name, pw))
+        return name, pw
+
+    def cleanup(self):
+        for u in self.users:
+            sh("userdel", "-f", u)
+
+    # ---- requests -----------------------------------------------------
+
+    def request(self, method, path, body=None, user=None, pw=None,
+                headers=None, https=True):
+        if https:
+            c = http.client.HTTPSConnection("localhost", self.port,
+                                            context=self.ctx, timeout=60)
+        else:
+            c = http.client.HTTPConnection("127.0.0.1", self.http_port,
+                                           timeout=60)
+        h = dict(headers or {})
+        if user is not None:
+            tok = base64.b64encode(("%s:%s" % (user, pw)).encode()).decode()
+            h["Authorization"] = "Basic " + tok
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body)
+            h.setdefault("Content-Type", "application/json")
+        path = urllib.parse.quote(path, safe="/?&=%$'(),:;+*@!~#")
+        c.request(method, path, body=body, headers=h)
+        r = c.getresponse()
+        data = r.read()
+        c.close()
+        return r.status, dict((k.lower(), v) for k, v in r.getheaders()), \
+            data.decode("utf-8", "replace"), data
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def admin(self, method, path, body=None, **kw):
+        return self.request(method, path, body, user="admin", pw=ADMIN_PW,
+                            **kw)
+
+    def api(self, method, path, body=None, user="admin", pw=ADMIN_PW, **kw):
+        st, h, text, raw = self.request(method, "/Reports/api/v2.0" + path,
+                                        body, user=user, pw=pw, **kw)
+        try:
+            j = json.loads(text) if text else None
+        except ValueError:
+            j = None
+        return st, j, text
+
+    def curl(self, *args):
+        return sh("curl", "-s", "--cacert", self.cafile, "--max-time", "30",
+                  *args)
+
+
+def b64(data):
+    return base64.b64encode(data).decode()
+
+
+def t_database_missing(env):
+    st, h, text, _ = env.get("/ReportServer/")
+    lib.expect_eq("no database: 503", st, 503)
+    lib.check("503 page names rsReportServerDatabaseUnavailable",
+              "rsReportServerDatabaseUnavailable" in text, text)
+    lib.check("503 page gives the command that creates the database",
+              "rsconfig database create" in text, text)
+    st, _, text = env.api("GET", "/CatalogItems")
+    lib.check("REST answers the same error as JSON",
+              st == 503 and '"code":"rsReportServerDatabaseUnavailable"'
+              in text, st, text)
+    r = lib.run("rsconfig", "--json", "database", "create", "--admin-user",
+                "admin", "--admin-password-stdin", input=ADMIN_PW + "\n")
+    lib.check("rsconfig database create succeeds", r.returncode == 0,
+              r.stdout, r.stderr)
+    info = json.loads(r.stdout or "{}")
+    lib.expect_eq("the database is on %s" % env.backend,
+                  info.get("DatabaseType"), env.backend)
+    lib.check("the PostgreSQL password is not shown",
+              "secret" not in r.stdout, r.stdout)
+    r = lib.run("rsconfig", "database", "create", "--admin-user", "admin",
+                "--admin-password-stdin", input="x\n")
+    lib.check("creating it twice is refused and names the reason",
+              r.returncode != 0 and "already exists" in r.stderr, r.stderr)
+    ok = lib.wait_for(lambda: env.admin("GET", "/ReportServer/")[0] == 200,
+                      10)
+    lib.check("the running server picks up the new database", ok)
+
+
+def t_secure(env):
+    st, h, text, _ = env.get("/ReportServer/", https=False)
+    lib.expect_eq("plain HTTP at SecureConnectionLevel 1: 403", st, 403)
+    lib.check("... names rsSecureConnectionRequired",
+              "rsSecureConnectionRequired" in text, text)
+    lib.check("... points to the HTTPS URL",
+              "https://127.0.0.1:%d/ReportServer/" % env.port in text, text)
+    st, h, text, _ = env.admin("GET", "/ReportServer/", https=False)
+    lib.expect_eq("credentials over plain HTTP are refused too", st, 403)
+
+
+def t_signin(env):
+    st, h, text, _ = env.get("/ReportServer/")
+    lib.expect_eq("no credentials: 401", st, 401)
+    lib.check("401 carries the Basic challenge a browser shows",
+              h.get("www-authenticate", "").startswith(
+                  'Basic realm="ReportServer"'), h)
+    st, _, _, _ = env.request("GET", "/ReportServer/", user="admin",
+                              pw="wrong")
+    lib.expect_eq("wrong password: 401", st, 401)
+    r = env.curl("-u", "admin:" + ADMIN_PW, "-o", "/dev/null", "-w",
+                 "%{http_code}", "https://localhost:%d/ReportServer/"
+                 % env.port)
+    lib.expect_eq("curl signs in with the built-in administrator", r.stdout,
+                  "200")
+
+
+def t_rest(env):
+    st, j, text = env.api("POST", "/Folders", {"Name": "Sales",
+                                                "Path": "/Sales"})
+    lib.expect_eq("POST /Folders creates a folder: 201", st, 201)
+    lib.expect_eq("... with the original's property names",
+                  (j or {}).get("Type"), "Folder")
+    folder_id = (j or {}).get("Id", "")
+    st, j, text = env.api("POST", "/Folders", {"Name": "Sales",
+                                                "Path": "/Sales"})
+    lib.check("creating it again: 409 rsItemAlreadyExists",
+              st == 409 and j["error"]["code"] == "rsItemAlreadyExists", text)
+    blob = bytes(random.getrandbits(8) for _ in range(100000))
+    st, j, text = env.api("POST", "/CatalogItems", {
+        "@odata.type": "#Model.Resource", "Path": "/Sales/logo.png",
+        "Content": b64(blob), "ContentType": ""})
+    lib.expect_eq("upload a 100 kB resource as base64: 201", st, 201)
+    res_id = (j or {}).get("Id", "")
+    lib.expect_eq("its size is right", (j or {}).get("Size"), len(blob))
+    for i, name in enumerate(["Q1 Sales", "Q2 Sales", "Annual",
+                              "Überblick (alt)"]):
+        st, j, _ = env.api("POST", "/Reports", {
+            "Name": name, "Path": "/Sales/" + name,
+            "Content": b64(b"<Report>%d</Report>" % i),
+            "Description": "report %d" % i})
+        lib.expect_eq("upload report '%s'" % name, st, 201)
+    st, j, _ = env.api("POST", "/DataSources", {
+        "Name": "Warehouse", "Path": "/Sales/Warehouse",
+        "ConnectionString": "host=db dbname=dw", "DataSourceType": "POSTGRESQL",
+        "IsEnabled": True})
+    lib.check("create a shared data source by its properties",
+              st == 201 and j["ConnectionString"] == "host=db dbname=dw",
+              st, j)
+
+    st, hdr, _, raw = env.admin(
+        "GET", "/Reports/api/v2.0/CatalogItems(%s)/Content/$value" % res_id)
+    lib.check("Content/$value returns the exact bytes",
+              st == 200 and raw == blob, st, len(raw))
+    lib.expect_eq("... with the MIME type of its name",
+                  hdr.get("content-type"), "image/png")
+
+    q = "/CatalogItems?" + urllib.parse.urlencode({
+        "$filter": "Type eq 'Report' and (contains(Name,'sales') or "
+                   "startswith(Name,'Ann'))",
+        "$orderby": "Name desc", "$select": "Name,Path", "$count": "true"})
+    st, j, text = env.api("GET", q)
+    names = [v["Name"] for v in (j or {}).get("value", [])]
+    lib.expect_eq("$filter with eq, contains, startswith, and, or; $orderby "
+                  "desc", names, ["Q2 Sales", "Q1 Sales", "Annual"])
+    lib.expect_eq("@odata.count", (j or {}).get("@odata.count"), 3)
+    lib.expect_eq("$select keeps only the named properties",
+                  sorted(k for k in (j or {"value": [{}]})["value"][0]
+                         if not k.startswith("@")), ["Name", "Path"])
+    st, j, _ = env.api("GET", "/Folders(%s)/CatalogItems?%s" % (
+        folder_id, urllib.parse.urlencode({"$orderby": "Name",
+                                           "$top": "2", "$skip": "1"})))
+    lib.expect_eq("Folders(id)/CatalogItems with $top and $skip",
+                  [v["Name"] for v in (j or {}).get("value", [])],
+                  ["logo.png", "Q1 Sales"])
+    st, j, _ = env.api("GET", "/CatalogItems?" + urllib.parse.urlencode(
+        {"$filter": "Type ne 'Report' and Size gt 50000"}))
+    lib.expect_eq("$filter with ne and a number",
+                  [v["Name"] for v in (j or {}).get("value", [])],
+                  ["logo.png"])
+    st, j, text = env.api("GET", "/CatalogItems?%24filter=Bogus%20eq%201")
+    lib.check("an unknown property in $filter: 400 with a clear message",
+              st == 400 and "unknown property" in text, text)
+
+    st, j, _ = env.api("PATCH", "/CatalogItems(Path='/Sales/Annual')",
+                       {"Name": "Annual 2026", "Description": "renamed"})
+    lib.expect_eq("PATCH renames: 204", st, 204)
+    st, j, _ = env.api("GET", "/Reports(Path='/Sales/Annual 2026')")
+    lib.check("... and the new path answers", st == 200 and
+              j["Description"] == "renamed", st, j)
+    st, j, text = env.api("POST", "/CatalogItems/Model.MoveItems", {
+        "CatalogItemPaths": ["/Sales/Annual 2026"], "TargetPath": "/"})
+    lib.check("Model.MoveItems moves an item", st == 200 and
+              j["HasErrors"] is False, text)
+    st, _, _ = env.api("DELETE", "/CatalogItems(Path='/Annual 2026')")
+    lib.expect_eq("DELETE: 200", st, 200)
+    st, j, _ = env.api("GET", "/CatalogItems(Path='/Annual 2026')")
+    lib.check("... and it is gone: 404 rsItemNotFound",
+              st == 404 and j["error"]["code"] == "rsItemNotFound", st, j)
+    st, j, _ = env.api("GET", "/Me")
+    lib.expect_eq("/Me names the user", (j or {}).get("Username"), "admin")
+    st, j, _ = env.api("GET", "/System")
+    lib.expect_eq("/System gives the web service URL",
+                  (j or {}).get("ReportServerRelativeUrl"), "/ReportServer")
+
+
+def count_items(env):
+    st, j, _ = env.api("GET", "/CatalogItems?$count=true&$top=0")
+    return (j or {}).get("@odata.count")
+
+
+def t_bad_input(env):
+    before = count_items(env)
+    cases = [
+        ("malformed JSON", "POST", "/CatalogItems", '{"Name": "x",',
+         400, "rsInvalidParameter"),
+        ("a JSON array body", "POST", "/CatalogItems", "[1,2]", 400,
+         "rsInvalidParameter"),
+        ("path traversal", "POST", "/Folders",
+         {"Path": "/Sales/../../etc"}, 400, "rsInvalidItemPath"),
+        ("reserved character in a name", "POST", "/Folders",
+         {"Name": "a;b"}, 400, "rsInvalidItemName"),
+        ("a name with a slash", "PATCH",
+         "/CatalogItems(Path='/Sales/logo.png')", {"Name": "x/y"}, 400,
+         "rsInvalidItemName"),
+        ("bad base64", "POST", "/Resources",
+         {"Path": "/Sales/x.bin", "Content": "***"}, 400,
+         "rsInvalidParameter"),
+        ("content over MaxUploadBytes", "POST", "/Resources",
+         {"Path": "/Sales/big.bin", "Content": b64(b"x" * (MAX_UPLOAD + 1))},
+         413, "rsInvalidParameter"),
+        ("a deep unbalanced JSON", "POST", "/CatalogItems", "[" * 5000,
+         400, "rsInvalidParameter"),
+        ("an unknown item type", "POST", "/CatalogItems",
+         {"@odata.type": "#Model.Kpi", "Path": "/k"}, 400,
+         "rsInvalidParameter"),
+        ("a missing parent folder", "POST", "/Folders",
+         {"Path": "/Nowhere/x"}, 404, "rsItemNotFound"),
+    ]
+    for desc, m, path, body, want, code in cases:
+        if isinstance(body, str):
+            st, j, text = env.api(m, path, body,
+                                  headers={"Content-Type": "application/json"})
+        else:
+            st, j, text = env.api(m, path, body)
+        lib.check("%s: %d %s" % (desc, want, code), st == want and j and
+                  j.get("error", {}).get("code") == code, st, text[:300])
+    st, j, text = env.api("POST", "/Folders", "{}",
+                          headers={"Content-Type": "text/plain"})
+    lib.expect_eq("a body that is not JSON: 415", st, 415)
+    lib.expect_eq("bad requests changed nothing", count_items(env), before)
+    st, h, text, _ = env.admin("GET", "/ReportServer/?%2f..%2f..%2fetc"
+                               "&rs:Command=ListChildren")
+    lib.check("/ReportServer with a traversal path: 400 rsInvalidItemPath",
+              st == 400 and "rsInvalidItemPath" in text, st, text[:300])
+    odd = "Ωmega & Co. (v2) #1 'quoted' 100%"
+    st, j, text = env.api("POST", "/Folders", {"Path": "/" + odd.replace(
+        "&", "and")})
+    lib.check("odd but valid characters in a name work", st == 201, text)
+    st, j, _ = env.api("GET", "/CatalogItems(Path='/%s')" % urllib.parse.quote(
+        odd.replace("&", "and").replace("'", "''")))
+    lib.expect_eq("... and can be found by path (quote doubled)", st, 200)
+
+
+def t_listing(env):
+    r = env.curl("-u", "admin:" + ADMIN_PW,
+                 "https://localhost:%d/ReportServer?%%2fSales&rs:Command="
+                 "ListChildren" % env.port)
+    page = r.stdout
+    lib.check("ListChildren page has the original's title",
+              "<title>localhost:%d/ReportServer - /Sales</title>" % env.port
+              in page, page[:400])
+    lib.check("... a [To Parent Directory] line", "[To Parent Directory]"
+              in page, page[:800])
+    lib.check("... data sources tagged <ds>", re.search(
+        r"&lt;ds&gt; <A HREF=\"\?%2fSales%2fWarehouse&amp;rs:Command="
+        r"GetDataSourceContents\">Warehouse</A>", page), page)
+    lib.check("... reports link to Render", "?%2fSales%2fQ1+Sales&amp;"
+              "rs:Command=Render\">Q1 Sales</A>" in page, page)
+    lib.check("... the version footer tools parse", re.search(
+        r"Microsoft SQL Server Reporting Services Version (\d+\.\d+)", page),
+        page[-300:])
+    lines = [ln for ln in page.splitlines() if "<A HREF" in ln]
+    lib.check("... modified date in US long format", re.search(
+        r"\w+day, \w+ \d{1,2}, \d{4} \d{1,2}:\d\d [AP]M", lines[-1] if lines
+        else ""), lines)
+    r = env.curl("-u", "admin:" + ADMIN_PW, "-D", "-", "-o", "/dev/null",
+                 "https://localhost:%d/ReportServer?/Sales/logo.png&"
+                 "rs:Command=GetResourceContents" % env.port)
+    lib.check("GetResourceContents serves the resource with its type",
+              "content-type: image/png" in r.stdout.lower(), r.stdout[:300])
+    st, h, text, _ = env.admin("GET", "/ReportServer?/Sales/Q1%20Sales&"
+                               "rs:Command=Render&rs:Format=CSV")
+    lib.check("Render without a renderer says so clearly",
+              st == 501 and "not available yet" in text, st, text[:300])
+    st, h, text, _ = env.admin("GET", "/ReportServer?/Sales/logo.png&"
+                               "rs:Command=ListChildren")
+    lib.check("ListChildren on a resource: rsWrongItemType",
+              st == 400 and "rsWrongItemType" in text, st)
+
+
+def t_roles(env):
+    browser, bpw = env.add_pam_user("browser")
+    pub, ppw = env.add_pam_user("publisher")
+    st, j, _ = env.api("GET", "/Me", user=browser, pw=bpw)
+    lib.check("a PAM account made for the test signs in",
+              st == 200 and j["Username"] == browser, st, j)
+    st, j, _ = env.api("POST", "/Folders", {"Path": "/Team"})
+    st, j, _ = env.api("POST", "/Folders", {"Path": "/Team/Sub"})
+    st, j, _ = env.api("POST", "/Folders", {"Path": "/Team/Sub/Deep"})
+    st, j, text = env.api("PUT", "/CatalogItems(Path='/Team')/Policies", {
+        "InheritParentPolicy": False, "Policies": [
+            {"GroupUserName": "admin", "Roles": [{"Name": "Content Manager"}]},
+            {"GroupUserName": browser, "Roles": [{"Name": "Browser"}]},
+            {"GroupUserName": pub, "Roles": [{"Name": "Publisher"},
+                                             {"Name": "Browser"}]}]})
+    lib.expect_eq("break inheritance on /Team with PUT Policies", st, 200)
+    st, j, _ = env.api("GET", "/CatalogItems(Path='/Team/Sub/Deep')/Policies")
+    lib.check("/Team/Sub/Deep inherits /Team's assignments",
+              j and j["InheritParentPolicy"] is True and
+              sorted(p["GroupUserName"] for p in j["Policies"]) ==
+              sorted(["admin", browser, pub]), j)
+    st, j, _ = env.api("GET", "/Folders(Path='/Team/Sub')/CatalogItems",
+                       user=browser, pw=bpw)
+    lib.expect_eq("a Browser can list an inherited folder", st, 200)
+    st, j, _ = env.api("POST", "/Resources", {
+        "Path": "/Team/Sub/x.txt", "Content": b64(b"hi")},
+        user=browser, pw=bpw)
+    lib.check("a Browser cannot upload: 403 rsAccessDenied",
+              st == 403 and j["error"]["code"] == "rsAccessDenied", st, j)
+    st, j, _ = env.api("POST", "/Resources", {
+        "Path": "/Team/Sub/x.txt", "Content": b64(b"hi")}, user=pub, pw=ppw)
+    lib.expect_eq("a Publisher can upload", st, 201)
+    st, j, _ = env.api("PUT", "/CatalogItems(Path='/Team')/Policies", {
+        "InheritParentPolicy": True}, user=browser, pw=bpw)
+    lib.expect_eq("a Browser cannot change security", st, 403)
+    st, j, _ = env.api("GET", "/CatalogItems", user=browser, pw=bpw)
+    paths = sorted(v["Path"] for v in (j or {}).get("value", []))
+    lib.check("listings show a Browser only what it may see",
+              paths and all(p.startswith("/Team") for p in paths), paths)
+    st, h, text, _ = env.request("GET", "/ReportServer/", user=browser,
+                                 pw=bpw)
+    lib.check("a Browser without a role on Home is denied it",
+              st == 403 and "rsAccessDenied" in text, st)
+    st, j, _ = env.api("PUT", "/CatalogItems(Path='/Team/Sub')/Policies", {
+        "InheritParentPolicy": False, "Policies": [
+            {"GroupUserName": "admin",
+             "Roles": [{"Name": "Content Manager"}]}]})
+    st, j, _ = env.api("GET", "/Folders(Path='/Team/Sub/Deep')/CatalogItems",
+                       user=browser, pw=bpw)
+    lib.expect_eq("breaking inheritance on /Team/Sub takes the Browser "
+                  "off its subtree", st, 403)
+    st, j, _ = env.api("PUT", "/CatalogItems(Path='/Team/Sub')/Policies", {
+        "InheritParentPolicy": True})
+    st, j, _ = env.api("GET", "/Folders(Path='/Team/Sub/Deep')/CatalogItems",
+                       user=browser, pw=bpw)
+    lib.expect_eq("reverting to the parent gives it back", st, 200)
+
+
+def csrf_of(page):
+    m = re.search(r'name="csrf" value="([0-9a-f]{64})"', page)
+    return m.group(1) if m else ""
+
+
+def t_portal(env):
+    st, h, _, _ = env.admin("GET", "/Reports/")
+    lib.check("/Reports redirects to the home folder",
+              st == 302 and h.get("location") == "/Reports/browse/", st, h)
+    st, h, page, _ = env.admin("GET", "/Reports/browse/Sales")
+    lib.expect_eq("the folder page loads", st, 200)
+    lib.check("it has breadcrumbs", 'aria-label="Breadcrumb"' in page and
+              'aria-current="page"' in page, page[:500])
+    lib.check("every form carries a CSRF token",
+              page.count("<form") > 0 and
+              page.count("<form") == page.count('name="csrf"'), page)
+    lib.check("every input has a label", all(
+        ('id="%s"' % i) in page for i in re.findall(r'label for="(\w+)"',
+                                                     page)), page)
+    tok = csrf_of(page)
+    boundary = "----rstest%d" % random.randint(0, 1 << 30)
+    body = ("--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s"
+            "\r\n--%s\r\nContent-Disposition: form-data; name=\"op\"\r\n\r\n"
+            "upload\r\n--%s\r\nContent-Disposition: form-data; name=\"path\""
+            "\r\n\r\n/Sales\r\n--%s\r\nContent-Disposition: form-data; "
+            "name=\"type\"\r\n\r\nauto\r\n--%s\r\nContent-Disposition: "
+            "form-data; name=\"file\"; filename=\"Budget.rdl\"\r\n"
+            "Content-Type: application/octet-stream\r\n\r\n<Report>budget"
+            "</Report>\r\n--%s--\r\n") % ((boundary, tok) + (boundary,) * 5)
+    st, h, _, _ = env.admin("POST", "/Reports/action", body=body, headers={
+        "Content-Type": "multipart/form-data; boundary=" + boundary})
+    lib.check("uploading a .rdl through the portal form works (303)",
+              st == 303 and "/Reports/browse/Sales" in h.get("location", ""),
+              st, h)
+    st, j, _ = env.api("GET", "/Reports(Path='/Sales/Budget')")
+    lib.check("... and makes a report named without .rdl",
+              st == 200 and j["Size"] == len("<Report>budget</Report>"), st)
+    form = urllib.parse.urlencode({"csrf": "0" * 64, "op": "newfolder",
+                                   "path": "/Sales", "name": "Forged"})
+    st, h, text, _ = env.admin("POST", "/Reports/action", body=form, headers={
+        "Content-Type": "application/x-www-form-urlencoded"})
+    lib.check("a form without the right CSRF token is refused",
+              st == 403 and "expired" in text, st)
+    st, _, _ = env.api("GET", "/CatalogItems(Path='/Sales/Forged')")
+    lib.expect_eq("... and changed nothing", st, 404)
+    form = urllib.parse.urlencode({"csrf": tok, "op": "newfolder",
+                                   "path": "/Sales", "name": "Made Here"})
+    st, h, _, _ = env.admin("POST", "/Reports/action", body=form, headers={
+        "Content-Type": "application/x-www-form-urlencoded"})
+    lib.expect_eq("a new folder through the portal form", st, 303)
+    st, h, page, _ = env.admin("GET", "/Reports/security/Sales")
+    lib.check("the security page lists the inherited assignment",
+              st == 200 and "Customize security" in page and
+              "Content Manager" in page, st)
+
+
+def t_locked_db(env):
+    if env.backend != "SQLite":
+        return
+    path = env.dsn
+    before = count_items(env)
+    holder = sqlite3.connect(path, timeout=1, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    t0 = time.time()
+    st, j, text = env.api("POST", "/Folders", {"Path": "/WhileLocked"})
+    took = time.time() - t0
+    holder.execute("ROLLBACK")
+    holder.close()
+    lib.check("a write to a locked database: 503 rsServerBusy",
+              st == 503 and j and j["error"]["code"] == "rsServerBusy",
+              st, text)
+    lib.check("... after waiting for the lock (busy timeout)", took >= 4,
+              took)
+    lib.expect_eq("nothing was lost or half written", count_items(env),
+                  before)
+    st, j, _ = env.api("POST", "/Folders", {"Path": "/WhileLocked"})
+    lib.expect_eq("the same write works once the lock is gone", st, 201)
+
+
+def t_lockout(env):
+    victim = "nobody-%d" % random.randint(0, 99999)
+    times = []
+    codes = []
+    for i in range(5):
+        t0 = time.time()
+        st, _, _, _ = env.request("GET", "/ReportServer/", user=victim,
+                                  pw="bad")
+        times.append(time.time() - t0)
+        codes.append(st)
+    lib.expect_eq("failed sign-ins: 401 four times, then locked out (429)",
+                  codes, [401, 401, 401, 401, 429])
+    lib.check("failures after SlowdownAfter are slowed down",
+              times[3] >= 0.9 and times[0] < 0.9, times)
+    st, h, text, _ = env.admin("GET", "/ReportServer/")
+    lib.check("while locked out even good credentials get 429 with "
+              "Retry-After", st == 429 and "retry-after" in h, st, h)
+    log = open(env.rs_log).read()
+    lib.check("failures and the lockout are logged without the password",
+              "locked out" in log and victim in log and "bad" not in
+              log.replace("bad credentials", ""), log[-600:])
+
+
+def t_config_errors(env):
+    bad = os.path.join(lib.TMP, "bad-root")
+    os.makedirs(os.path.join(bad, "reportserver"))
+    with open(os.path.join(bad, "reportserver", "rsreportserver.config"),
+              "w") as f:
+        f.write('<Configuration>\n  <Add Key="SecureConnectionLevel" '
+                'Value="9"/>\n</Configuration>\n')
+    r = lib.run("reportserver", "--root", bad, "-t")
+    lib.check("a bad config stops the start with file:line:column",
+              r.returncode != 0 and re.search(
+                  r"rsreportserver\.config:2:3: SecureConnectionLevel",
+                  r.stderr), r.stderr)
+
+
+def run_suite(env):
+    try:
+        env.setup()
+        env.start_rs()
+        t_database_missing(env)
+        t_secure(env)
+        t_signin(env)
+        t_rest(env)
+        t_bad_input(env)
+        t_listing(env)
+        t_roles(env)
+        t_portal(env)
+        t_locked_db(env)
+        t_config_errors(env)
+        t_lockout(env)
+        r = lib.run("rsconfig", "--json", "database", "show")
+        info = json.loads(r.stdout or "{}")
+        lib.check("rsconfig database show reports a ready database",
+                  info.get("Exists") is True and
+                  info.get("SchemaVersion") == info.get(
+                      "ExpectedSchemaVersion"), r.stdout, r.stderr)
+        env.stop_rs()
+        log = open(env.rs_log).read()
+        lib.check("reportserver stops cleanly (no sanitizer report)",
+                  env.rs.returncode == 0 and "ERROR: AddressSanitizer"
+                  not in log and "runtime error" not in log,
+                  env.rs.returncode, log[-2000:])
+    finally:
+        env.cleanup()
+
+
+if __name__ == "__main__":
+    db = os.path.join(lib.ROOT, "reportserver", "ReportServer.db")
+    run_suite(Env("SQLite", db))
+    lib.done_testing()
