@@ -480,6 +480,7 @@ parse_fields(struct pctx *c, xmlNode *list, struct rdl_dataset *d)
 			    f->name);
 		tn = designer_child(k, "TypeName");
 		f->type_hint = type_from_name(tn);
+		f->decimal = tn != NULL && strstr(tn, "Decimal") != NULL;
 		free(tn);
 	}
 	return 0;

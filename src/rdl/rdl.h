@@ -169,6 +169,7 @@ struct rdl_field {
 	char			*data_field;	/* NULL: calculated */
 	struct rdl_expr		*value;		/* calculated field */
 	enum expr_type		 type_hint;	/* from rd:TypeName */
+	bool			 decimal;	/* System.Decimal: 6 places */
 };
 
 struct rdl_query_param {

@@ -6,6 +6,7 @@
  * grouping and sorting, bounded by RENDER_ROWS_MAX and RENDER_MEM_MAX.
  */
 #include <fnmatch.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -114,6 +115,14 @@ on_row(void *arg, const struct expr_value *cols, size_t ncols,
 			row[i] = cols[rn->colmap[i]];
 		else
 			row[i].type = EXPR_T_NULL;
+		/*
+		 * A Decimal column summed in SQLite arrives as a double with
+		 * binary noise (977247.5599999983); SQL Server would return
+		 * the exact decimal, so keep six places as numeric(38,6) does.
+		 */
+		if (d->fields[i].decimal && row[i].type == EXPR_T_FLOAT &&
+		    fabs(row[i].u.f) < 1e12)
+			row[i].u.f = round(row[i].u.f * 1e6) / 1e6;
 	}
 	c->env.row = row;
 	c->env.nfields = d->nfields;

@@ -1,0 +1,218 @@
+/*
+ * test_rdl.c: unit tests of rdl/: a minimal report parses into the model
+ * (namespaces of 2008, 2010 and 2016); each unsupported feature and each
+ * malformed definition is refused with the element or function, its line
+ * and what is supported.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/str.h"
+#include "rdl/rdl.h"
+
+#define NS16 "http://schemas.microsoft.com/sqlserver/reporting/2016/01/" \
+    "reportdefinition"
+
+/* A report with one dataset and one table; %s slots: root attributes,
+ * extra report children, a textbox value, extra body items, extra
+ * tablix members XML (column hierarchy), a filter operator. */
+#define RDL_TMPL \
+	"<?xml version=\"1.0\"?>\n" \
+	"<Report xmlns=\"" NS16 "\" %s>\n" \
+	"<DataSources><DataSource Name=\"D\"><ConnectionProperties>" \
+	"<DataProvider>SQLITE</DataProvider><ConnectString>x.db" \
+	"</ConnectString></ConnectionProperties></DataSource></DataSources>\n" \
+	"<DataSets><DataSet Name=\"S\"><Query><DataSourceName>D" \
+	"</DataSourceName><CommandText>SELECT a FROM t</CommandText></Query>\n" \
+	"<Fields><Field Name=\"A\"><DataField>a</DataField></Field></Fields>\n" \
+	"<Filters><Filter><FilterExpression>=Fields!A.Value" \
+	"</FilterExpression><Operator>%s</Operator><FilterValues>" \
+	"<FilterValue>1</FilterValue></FilterValues></Filter></Filters>" \
+	"</DataSet></DataSets>\n%s" \
+	"<ReportSections><ReportSection><Body><ReportItems>\n" \
+	"<Tablix Name=\"T\"><TablixBody><TablixColumns><TablixColumn>" \
+	"<Width>1in</Width></TablixColumn></TablixColumns><TablixRows>" \
+	"<TablixRow><Height>0.25in</Height><TablixCells><TablixCell>" \
+	"<CellContents><Textbox Name=\"X\"><Paragraphs><Paragraph>" \
+	"<TextRuns><TextRun>\n<Value>%s</Value>\n</TextRun></TextRuns>" \
+	"</Paragraph></Paragraphs></Textbox></CellContents></TablixCell>" \
+	"</TablixCells></TablixRow></TablixRows></TablixBody>" \
+	"<TablixColumnHierarchy><TablixMembers>%s</TablixMembers>" \
+	"</TablixColumnHierarchy><TablixRowHierarchy><TablixMembers>" \
+	"<TablixMember><Group Name=\"Details\"/></TablixMember>" \
+	"</TablixMembers></TablixRowHierarchy><DataSetName>S</DataSetName>" \
+	"</Tablix>%s\n" \
+	"</ReportItems><Height>1in</Height></Body><Width>1in</Width>" \
+	"<Page/></ReportSection></ReportSections></Report>\n"
+
+static char *
+make(const char *rootattr, const char *extra, const char *value,
+    const char *items, const char *colmembers, const char *op)
+{
+	size_t		 n = strlen(RDL_TMPL) + strlen(rootattr) + strlen(extra) +
+	    strlen(value) + strlen(items) + strlen(colmembers) + strlen(op) + 1;
+	char		*s = malloc(n);
+
+	snprintf(s, n, RDL_TMPL, rootattr, op, extra, value, colmembers, items);
+	return s;
+}
+
+static struct rdl_report *
+parse(const char *xml, struct rs_err *e)
+{
+	rs_err_clear(e);
+	return rdl_parse(xml, strlen(xml), "Test", e);
+}
+
+static void
+test_minimal(void **state)
+{
+	struct rs_err	 e;
+	char		*x = make("", "", "=Fields!A.Value", "",
+	    "<TablixMember/>", "Equal");
+	struct rdl_report *r = parse(x, &e);
+	struct rdl_item	*t;
+
+	(void)state;
+	if (r == NULL)
+		fail_msg("%s", e.msg);
+	assert_int_equal(r->version, 2016);
+	assert_int_equal(r->ndatasets, 1);
+	assert_int_equal(r->datasets[0].nfields, 1);
+	assert_int_equal(r->nbody, 1);
+	t = r->body[0];
+	assert_int_equal(t->kind, RDL_TABLIX);
+	assert_int_equal(t->tablix->ncols, 1);
+	assert_int_equal(t->tablix->nrows, 1);
+	assert_true(t->tablix->rows[0].cells[0].item->paras[0].runs[0].value->
+	    is_expr);
+	assert_int_equal(t->tablix->rows[0].cells[0].item->paras[0].runs[0].
+	    value->ast->field_index, 0);
+	assert_true(r->page.width == 8.5 * 72);
+	rdl_free(r);
+	free(x);
+}
+
+static void
+test_refusals(void **state)
+{
+	static const struct {
+		const char	*what;
+		const char	*rootattr, *extra, *value, *items, *cols, *op;
+		const char	*msg;
+	} cases[] = {
+		{ "chart", "", "", "x", "<Chart Name=\"C\"/>", "<TablixMember/>",
+		    "Equal", "report item Chart is not supported; supported "
+		    "report items: Tablix" },
+		{ "subreport", "", "", "x", "<Subreport Name=\"S\"/>",
+		    "<TablixMember/>", "Equal", "Subreport is not supported" },
+		{ "custom code", "", "<Code>Function F() : End Function</Code>",
+		    "x", "", "<TablixMember/>", "Equal", "custom code" },
+		{ "unknown element", "", "<Frobnicate/>", "x", "",
+		    "<TablixMember/>", "Equal", "<Frobnicate>: element is not "
+		    "in the supported subset" },
+		{ "lookup", "", "", "=Lookup(1, 2, 3, \"S\")", "",
+		    "<TablixMember/>", "Equal", "unsupported function Lookup" },
+		{ "missing field", "", "", "=Fields!Nope.Value", "",
+		    "<TablixMember/>", "Equal", "field Nope is not in dataset S" },
+		{ "undeclared parameter", "", "", "=Parameters!P.Value", "",
+		    "<TablixMember/>", "Equal", "parameter P is not declared" },
+		{ "matrix", "", "", "x", "", "<TablixMember><Group Name=\"G\"/>"
+		    "</TablixMember>", "Equal", "column groups" },
+		{ "TopN", "", "", "x", "", "<TablixMember/>", "TopN",
+		    "filter operator TopN is not supported; supported: Equal" },
+		{ "MustUnderstand", "MustUnderstand=\"zz\" xmlns:zz=\"urn:zz\"",
+		    "", "x", "", "<TablixMember/>", "Equal",
+		    "MustUnderstand names extension \"zz\"" },
+		{ "bad scope", "", "", "=Sum(Fields!A.Value, \"Nowhere\")", "",
+		    "<TablixMember/>", "Equal", "scope \"Nowhere\"" },
+		{ "variables", "", "<Variables/>", "x", "", "<TablixMember/>",
+		    "Equal", "variables are not supported" },
+	};
+	struct rs_err	 e;
+	struct rdl_report *r;
+	char		*x;
+
+	(void)state;
+	for (size_t i = 0; i < nitems(cases); i++) {
+		x = make(cases[i].rootattr, cases[i].extra, cases[i].value,
+		    cases[i].items, cases[i].cols, cases[i].op);
+		r = parse(x, &e);
+		free(x);
+		if (r != NULL)
+			fail_msg("%s: parsed, want a refusal", cases[i].what);
+		if (strstr(e.msg, cases[i].msg) == NULL)
+			fail_msg("%s: \"%s\" lacks \"%s\"", cases[i].what, e.msg,
+			    cases[i].msg);
+		if (strncmp(e.msg, "line ", 5) != 0)
+			fail_msg("%s: \"%s\" does not start with its line",
+			    cases[i].what, e.msg);
+		assert_int_equal(e.code, RS_E_BADINPUT);
+	}
+}
+
+static void
+test_malformed(void **state)
+{
+	static const struct {
+		const char	*xml, *msg;
+	} cases[] = {
+		{ "<Report", "not well-formed XML" },
+		{ "", "not well-formed XML" },
+		{ "<Report xmlns=\"http://schemas.microsoft.com/sqlserver/"
+		    "reporting/2005/01/reportdefinition\"/>",
+		    "namespace http://schemas.microsoft.com/sqlserver/reporting/"
+		    "2005/01/reportdefinition is not supported" },
+		{ "<Foo xmlns=\"" NS16 "\"/>", "root element must be <Report>" },
+		{ "<Report xmlns=\"" NS16 "\"><ReportSections/></Report>",
+		    "exactly one ReportSection" },
+		{ "<!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+		    "<Report xmlns=\"" NS16 "\"><Description>&x;</Description>"
+		    "</Report>", "" },
+	};
+	struct rs_err	 e;
+	struct rdl_report *r;
+
+	(void)state;
+	for (size_t i = 0; i < nitems(cases); i++) {
+		r = parse(cases[i].xml, &e);
+		if (r != NULL)
+			fail_msg("case %zu parsed", i);
+		if (strstr(e.msg, cases[i].msg) == NULL)
+			fail_msg("case %zu: \"%s\" lacks \"%s\"", i, e.msg,
+			    cases[i].msg);
+	}
+}
+
+static void
+test_sizes(void **state)
+{
+	(void)state;
+	assert_true(rdl_size("1in") == 72);
+	assert_true(rdl_size("2.54cm") > 71.99 && rdl_size("2.54cm") < 72.01);
+	assert_true(rdl_size("10pt") == 10);
+	assert_true(rdl_size("1pc") == 12);
+	assert_true(rdl_size("12") < 0);
+	assert_true(rdl_size("200in") < 0);
+	assert_true(rdl_size("-1in") < 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_minimal),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_sizes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
