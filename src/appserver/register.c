@@ -5,7 +5,7 @@
  * "ERR <win32-code> <message>".  httpsvc keeps a registration exactly as
  * long as this connection, so the connection stays open for the life of
  * the application.  When httpsvc is not running yet, or goes away, the
- * connection is tried again with a growing delay (250 ms up to 5 s) and
+ * connection is tried again with a growing delay (250 ms growing to 1 s) and
  * every prefix is registered again; each outcome goes to the application's
  * callback and to appserver_reg_status.
  */
@@ -23,7 +23,7 @@
 #include "common/str.h"
 
 #define TICK_MS		250
-#define BACKOFF_MAX_MS	5000
+#define BACKOFF_MAX_MS	1000
 #define ANSWER_MAX	2048
 
 void
@@ -190,9 +190,13 @@ try_connect(struct appserver *as)
 
 	fd = ctl_connect(reg->ctl_path);
 	if (fd == -1) {
-		if (reg->failures++ == 0)
+		if (errno == EACCES && reg->failures++ == 0)
+			log_error("httpsvc control socket %s: %s; this user must "
+			    "be able to reach it (folder permissions); retrying",
+			    reg->ctl_path, strerror(errno));
+		else if (reg->failures++ == 0)
 			log_warn("httpsvc control socket %s: %s; will register "
-			    "when httpsvc is up (retrying every %d s at most)",
+			    "when httpsvc is up (retrying every %d s)",
 			    reg->ctl_path, strerror(errno),
 			    BACKOFF_MAX_MS / 1000);
 		else

@@ -267,19 +267,21 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: staticsite --url PREFIX [--url PREFIX ...] --dir FOLDER\n"
-	    "                  [--root DIR] [--name NAME] [--workers N] [-v]\n"
+	    "                  [--root DIR] [--name NAME | --socket PATH]\n"
+	    "                  [--workers N] [-v]\n"
 	    "  --url PREFIX   URL prefix reserved for this user, e.g. "
 	    "https://+:8443/site/\n"
 	    "  --dir FOLDER   folder served below the prefix\n"
 	    "  --root DIR     state root (else $RS_ROOT, else %s)\n"
-	    "  --name NAME    socket name: ROOT/run/apps/NAME.sock\n",
+	    "  --name NAME    socket name: ROOT/run/apps/NAME.sock\n"
+	    "  --socket PATH  listen on this socket path instead\n",
 	    RS_ROOT_DEFAULT);
 }
 
 struct opts {
 	const char	*urls[SITE_URLS_MAX];
 	size_t		 nurls;
-	const char	*dir, *root, *name;
+	const char	*dir, *root, *name, *socket;
 	unsigned	 workers;
 };
 
@@ -291,6 +293,7 @@ parse_args(int argc, char **argv, struct opts *o, struct rs_err *e)
 		{ "dir", required_argument, NULL, 'd' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "name", required_argument, NULL, 'n' },
+		{ "socket", required_argument, NULL, 's' },
 		{ "workers", required_argument, NULL, 'w' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -310,6 +313,7 @@ parse_args(int argc, char **argv, struct opts *o, struct rs_err *e)
 		case 'd': o->dir = optarg; break;
 		case 'r': o->root = optarg; break;
 		case 'n': o->name = optarg; break;
+		case 's': o->socket = optarg; break;
 		case 'w':
 			if (str_parse_uint(optarg, 1, APPSERVER_WORKERS_MAX, &n,
 			    "--workers", e) == -1)
@@ -348,6 +352,7 @@ run(struct opts *o, struct site *site, struct rs_err *e)
 	default_name(o->urls[0], name, sizeof(name));
 	cfg.root = root;
 	cfg.name = o->name != NULL ? o->name : name;
+	cfg.socket_path = o->socket;
 	cfg.on_reg = on_reg;
 	cfg.on_reg_arg = site;
 	site->as = appserver_new(&cfg, e);
