@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # staticsite behind the real httpsvc, end to end over TLS: curl and Python
-# http.client get the files through https://127.0.0.1:PORT/site/; a URL
+# http.client get the files through https://127.0.0.1:PORT/site/ (and a
+# second prefix registered by the same process); a URL
 # outside the prefix is 404; after staticsite exits the reserved prefix is
 # 503 at once; a staticsite started before httpsvc registers when httpsvc
 # comes up, and again after httpsvc restarts; a user who does not hold the
@@ -19,12 +20,14 @@ check "binding added" httpcfg add sslcert "ipport=0.0.0.0:$port" \
     "certhash=$thumb" "appid=$APPID"
 check "reservation added" httpcfg add urlacl "url=https://+:$port/site/" \
     user=root
-check "a second reservation, for root" httpcfg add urlacl \
+check "a second prefix for staticsite" httpcfg add urlacl \
+    "url=https://+:$port/two/" user=root
+check "a reservation for root only" httpcfg add urlacl \
     "url=https://+:$port/rootonly/" user=root
 
 # staticsite first: it must wait for httpsvc
 start_bg "$TMP/site.log" staticsite --url "https://+:$port/site/" \
-    --dir "$www" --name site
+    --url "https://+:$port/two/" --dir "$www" --name site
 site_pid=$BG_PID
 wait_for "retry line" 10 grep -q "will register when httpsvc is up" \
     "$TMP/site.log"
@@ -39,6 +42,10 @@ curl_k() { curl -sk --max-time 10 "$@"; }
 expect_eq "curl through httpsvc: index.html" "$(curl_k "$url/site/")" \
     "hello over tls"
 expect_eq "curl: a file in a folder" "$(curl_k "$url/site/d/f.txt")" "inner"
+expect_eq "the second prefix serves the same folder" \
+    "$(curl_k "$url/two/d/f.txt")" "inner"
+expect_match "httpsvc logs one registration per prefix" \
+    "$(grep -c "registered https://+:$port/\(site\|two\)/" "$TMP/svc.log")" "^2$"
 expect_eq "404 inside the prefix comes from staticsite" \
     "$(curl_k -o /dev/null -w '%{http_code}' "$url/site/missing")" 404
 out=$(curl_k --path-as-is -w ' %{http_code}' "$url/site/%2e%2e/%2e%2e/etc/passwd")
