@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""tests/integration/reportserver/suite_postgres.py: the same suite on PostgreSQL.
+
+Starts its own PostgreSQL server from Debian's packages (initdb + pg_ctl
+as the `postgres` user, in a temporary folder, on a free 127.0.0.1 port,
+password authentication over TCP), creates a role and a database for the
+report server, runs suite_sqlite's whole suite with the report server
+database there, runs the catalog unit tests against it too, and stops the
+server at the end.
+"""
+import glob
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import lib  # noqa: E402
+import suite_sqlite as suite  # noqa: E402
+
+PW = "s3cret-pg-pass"
+
+
+def pg_bin():
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return os.path.dirname(found[-1]) if found else None
+
+
+def as_postgres(*args, input=None):
+    return subprocess.run(("runuser", "-u", "postgres", "--") + args,
+                          input=input, capture_output=True, text=True,
+                          timeout=120)
+
+
+class Pg:
+    def __init__(self):
+        self.bin = pg_bin()
+        self.dir = tempfile.mkdtemp(prefix="rs-pg.")
+        self.port = lib.free_port()
+        self.data = os.path.join(self.dir, "data")
+        shutil.chown(self.dir, "postgres")
+        os.chmod(self.dir, 0o700)
+
+    def start(self):
+        pwfile = os.path.join(self.dir, "pw")
+        with open(pwfile, "w") as f:
+            f.write(PW + "\n")
+        shutil.chown(pwfile, "postgres")
+        r = as_postgres(os.path.join(self.bin, "initdb"), "-D", self.data,
+                        "-U", "postgres", "--auth-local=trust",
+                        "--auth-host=scram-sha-256", "--pwfile", pwfile)
+        if r.returncode != 0:
+            return r.stderr
+        r = as_postgres(os.path.join(self.bin, "pg_ctl"), "-D", self.data,
+                        "-l", os.path.join(self.dir, "log"), "-w", "-t", "60",
+                        "-o", "-p %d -k %s -c listen_addresses=127.0.0.1 "
+                        "-c fsync=off" % (self.port, self.dir), "start")
+        if r.returncode != 0:
+            return r.stderr + open(os.path.join(self.dir, "log")).read()
+        r = as_postgres(os.path.join(self.bin, "psql"), "-h", self.dir,
+                        "-p", str(self.port), "-U", "postgres", "-v",
+                        "ON_ERROR_STOP=1", "-c",
+                        "CREATE ROLE rs LOGIN PASSWORD '%s'" % PW, "-c",
+                        "CREATE DATABASE reportserver OWNER rs", "-c",
+                        "CREATE DATABASE unittest OWNER rs")
+        return None if r.returncode == 0 else r.stderr
+
+    def dsn(self, db):
+        return "host=127.0.0.1 port=%d dbname=%s user=rs password=%s " \
+            "connect_timeout=10" % (self.port, db, PW)
+
+    def stop(self):
+        as_postgres(os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-m",
+                    "fast", "-w", "stop")
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def unit_on_pg(pg):
+    build = os.environ.get("RS_TEST_BUILD") or os.path.dirname(lib.BIN)
+    prog = os.path.join(build, "tests", "test_catalog")
+    if not os.path.exists(prog):
+        lib.not_ok("test_catalog is built", prog)
+        return
+    env = dict(os.environ, RS_TEST_PG=pg.dsn("unittest"))
+    r = subprocess.run([prog], env=env, capture_output=True, text=True,
+                       timeout=300)
+    out = r.stderr[-1500:] + r.stdout
+    lib.check("the catalog unit tests pass on PostgreSQL",
+              r.returncode == 0 and ("catalog_postgresql" in out or
+                                     "Running 5 test" in out), out[-2500:])
+
+
+def main():
+    pg = Pg()
+    if pg.bin is None:
+        lib.not_ok("PostgreSQL server binaries are installed "
+                   "(apt-get install postgresql)")
+        lib.done_testing()
+    err = pg.start()
+    try:
+        lib.check("a private PostgreSQL server starts", err is None, err)
+        if err is None:
+            unit_on_pg(pg)
+            suite.run_suite(suite.Env("PostgreSQL", pg.dsn("reportserver")))
+    finally:
+        pg.stop()
+    lib.done_testing()
+
+
+if __name__ == "__main__":
+    main()
