@@ -443,7 +443,7 @@ setup_h2o(struct appserver *as)
 	h2o_config_init(&as->gconf);
 	as->gconf.max_request_entity_size = as->body_max;
 	as->gconf.http1.req_timeout = APPSERVER_IDLE_TIMEOUT_MS;
-	as->gconf.server_name = h2o_iovec_init(H2O_STRLIT("rs-appserver"));
+	as->gconf.server_name = h2o_iovec_init("", 0);	/* httpsvc names itself */
 	host = h2o_config_register_host(&as->gconf,
 	    h2o_iovec_init(H2O_STRLIT("default")), 65535);
 	path = h2o_config_register_path(host, "/", 0);
