@@ -37,6 +37,8 @@ rs_server_fini(struct rs_server *s)
 	pthread_mutex_destroy(&s->auth_mu);
 	pthread_mutex_destroy(&s->pam_mu);
 	explicit_bzero(s->tokens, sizeof(s->tokens));
+	explicit_bzero(s->creds, sizeof(s->creds));
+	explicit_bzero(s->cred_salt, sizeof(s->cred_salt));
 }
 
 struct catalog *

@@ -36,6 +36,8 @@
 #define RS_AUTH_SOURCES_MAX	256
 #define RS_TOKENS_MAX		1024
 #define RS_GROUPS_MAX		64
+#define RS_CREDS_MAX		256
+#define RS_CRED_TTL_S		300
 
 /* One request, borrowed from the caller for the call's duration. */
 struct rsreq {
@@ -98,6 +100,18 @@ struct rs_failure {
 	time_t	 locked_until;
 };
 
+/*
+ * A recent successful sign-in: a cheap keyed hash (sha256crypt with a
+ * per-process random salt) of the password, so the next requests of a
+ * keep-alive client do not each pay for a yescrypt or PAM check.
+ */
+struct rs_cred {
+	char	user[CATALOG_NAME_MAX + 1];
+	char	check[128];
+	bool	builtin;
+	time_t	expires;
+};
+
 struct rs_token {
 	char	user[CATALOG_NAME_MAX + 1];
 	char	token[65];
@@ -113,6 +127,8 @@ struct rs_server {
 	pthread_mutex_t		 auth_mu;
 	struct rs_failure	 failures[RS_AUTH_SOURCES_MAX];
 	struct rs_token		 tokens[RS_TOKENS_MAX];
+	struct rs_cred		 creds[RS_CREDS_MAX];
+	char			 cred_salt[40];
 	size_t			 ntokens;
 	pthread_mutex_t		 pam_mu;
 	rs_render_fn		*render;	/* NULL: not available yet */
