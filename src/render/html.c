@@ -1,15 +1,604 @@
 /*
- * html.c: the HTML rendering extension (being written).
+ * html.c: the HTML5 rendering extension, also the portal's viewer.  A full
+ * page (or, with rc:HTMLFragment=true, the report's markup only) with a
+ * toolbar that works without JavaScript: a GET form with the parameters
+ * (drop-downs for valid values, a NULL box for nullable ones), page links
+ * (rc:Section) and export links (rs:Format=...).  The report flows top to
+ * bottom: textboxes as blocks, data regions as tables with their styles
+ * inline.  Soft pages break at the page's InteractiveHeight; only the
+ * section asked for is written (rc:Section, 1 by default, 0 for all), but
+ * every row is processed, so the row count and page count are right.
+ * Streams: nothing is kept but the current row.
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/str.h"
+#include "common/xmalloc.h"
 #include "render/render_int.h"
 
-static int
-not_yet(struct rctx *c)
+struct html {
+	bool		 fragment, toolbar;
+	int		 section;	/* 0: all pages */
+	int		 page;		/* current page, 1-based */
+	double		 page_h;	/* usable height per page, pt */
+	double		 used;		/* height used on this page */
+	bool		 in_table;
+	const struct rdl_item *table;	/* open data region */
+	struct buf	 out;
+	struct buf	 query;		/* "&P=v..." of this render */
+	struct rrow	*repeat;	/* RepeatOnNewPage header rows */
+	size_t		 nrepeat;
+};
+
+static bool
+visible(struct html *h)
 {
-	return rs_err_set(c->e, RS_E_USAGE, "format HTML is not available yet");
+	return h->section == 0 || h->section == h->page;
+}
+
+static void
+esc(struct buf *b, const char *s)
+{
+	buf_html(b, s, NULL);
+}
+
+/* Percent-encodes s for a URL query. */
+static void
+urlenc(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s != '\0'; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || strchr("-_.~/:", ch) != NULL)
+			buf_append(b, s, 1, NULL);
+		else
+			buf_printf(b, NULL, "%%%c%c", hex[ch >> 4], hex[ch & 15]);
+	}
+}
+
+static int
+flush(struct rctx *c, struct html *h)
+{
+	int		 rv = rctx_write(c, h->out.data, h->out.len);
+
+	buf_reset(&h->out);
+	return rv;
+}
+
+static void
+css_color(struct buf *b, const char *prop, const char *v)
+{
+	if (v[0] == '\0' || strcasecmp(v, "Transparent") == 0)
+		return;
+	buf_printf(b, NULL, "%s:", prop);
+	esc(b, v);
+	buf_puts(b, ";", NULL);
+}
+
+static void
+css_style(struct buf *b, const struct rstyle *st, const struct rcell *cell)
+{
+	static const char *sides[] = { "top", "bottom", "left", "right" };
+	const char	*align = st->align;
+
+	buf_puts(b, " style=\"", NULL);
+	buf_puts(b, "font-family:", NULL);
+	esc(b, st->font_family);
+	buf_printf(b, NULL, ";font-size:%.4gpt;", st->font_size);
+	if (st->bold)
+		buf_puts(b, "font-weight:bold;", NULL);
+	if (st->italic)
+		buf_puts(b, "font-style:italic;", NULL);
+	if (st->underline)
+		buf_puts(b, "text-decoration:underline;", NULL);
+	css_color(b, "color", st->color);
+	css_color(b, "background-color", st->background);
+	/* General: numbers and dates to the right, text to the left. */
+	if (align[0] == '\0' || strcasecmp(align, "General") == 0)
+		align = cell != NULL && (cell->value.type == EXPR_T_INT ||
+		    cell->value.type == EXPR_T_FLOAT ||
+		    cell->value.type == EXPR_T_DATETIME) ? "right" : "left";
+	buf_puts(b, "text-align:", NULL);
+	esc(b, align);
+	buf_puts(b, ";vertical-align:", NULL);
+	esc(b, st->valign[0] ? st->valign : "top");
+	buf_printf(b, NULL, ";padding:%.4gpt %.4gpt %.4gpt %.4gpt;",
+	    st->padding[2], st->padding[1], st->padding[3], st->padding[0]);
+	for (int i = 0; i < 4; i++) {
+		const char *bs = st->border[i].style;
+		if (bs[0] == '\0' || strcasecmp(bs, "None") == 0)
+			continue;
+		buf_printf(b, NULL, "border-%s:%.3gpt ", sides[i],
+		    st->border[i].width > 0 ? st->border[i].width : 1);
+		esc(b, strcasecmp(bs, "Solid") == 0 ? "solid" : bs);
+		buf_puts(b, " ", NULL);
+		esc(b, st->border[i].color[0] ? st->border[i].color : "black");
+		buf_puts(b, ";", NULL);
+	}
+	buf_puts(b, "\"", NULL);
+}
+
+static void
+text_html(struct buf *b, const char *s)
+{
+	for (const char *p = s; *p != '\0'; p++) {
+		if (*p == '\n')
+			buf_puts(b, "<br>", NULL);
+		else if (*p != '\r') {
+			char one[2] = { *p, '\0' };
+			esc(b, one);
+		}
+	}
+}
+
+static void
+build_query(struct rctx *c, struct html *h)
+{
+	for (size_t i = 0; i < c->nparams; i++) {
+		const struct expr_param *p = &c->params[i];
+
+		for (size_t j = 0; j < p->nvalues; j++) {
+			struct buf v;
+
+			buf_puts(&h->query, "&", NULL);
+			urlenc(&h->query, p->name);
+			if (p->values[j].type == EXPR_T_NULL) {
+				buf_puts(&h->query, ":isnull=true", NULL);
+				continue;
+			}
+			buf_init(&v, 0);
+			expr_value_xsd(&p->values[j], &v, NULL);
+			buf_puts(&h->query, "=", NULL);
+			urlenc(&h->query, v.data ? v.data : "");
+			buf_fini(&v);
+		}
+	}
+}
+
+/* One parameter's input: a drop-down for valid values, else a box. */
+static int
+param_input(struct rctx *c, struct html *h, const struct rdl_parameter *p,
+    const struct expr_param *cur)
+{
+	struct expr_param vv;
+	struct buf	 t;
+	bool		 list = p->nvalid > 0 || p->valid_dataset >= 0 ||
+	    p->type == EXPR_T_BOOL;
+
+	buf_puts(&h->out, "<label>", NULL);
+	esc(&h->out, p->prompt);
+	buf_puts(&h->out, " ", NULL);
+	buf_init(&t, 0);
+	if (cur->nvalues > 0)
+		expr_value_xsd(&cur->values[0], &t, NULL);
+	if (!list) {
+		buf_printf(&h->out, NULL, "<input type=\"%s\" name=\"",
+		    p->type == EXPR_T_DATETIME ? "date" : "text");
+		esc(&h->out, p->name);
+		buf_puts(&h->out, "\" value=\"", NULL);
+		esc(&h->out, t.data ? t.data : "");
+		buf_puts(&h->out, "\">", NULL);
+	} else {
+		buf_puts(&h->out, "<select name=\"", NULL);
+		esc(&h->out, p->name);
+		buf_printf(&h->out, NULL, "\"%s>", p->multi ? " multiple" : "");
+		if (p->type == EXPR_T_BOOL && p->nvalid == 0) {
+			buf_printf(&h->out, NULL, "<option value=\"true\"%s>True"
+			    "</option><option value=\"false\"%s>False</option>",
+			    t.data && strcmp(t.data, "true") == 0 ? " selected" : "",
+			    t.data && strcmp(t.data, "false") == 0 ? " selected" :
+			    "");
+		} else {
+			if (params_valid_list(c, p, &vv) == -1) {
+				buf_fini(&t);
+				return -1;
+			}
+			for (size_t i = 0; i < vv.nvalues; i++) {
+				struct buf v;
+				bool sel = false;
+
+				buf_init(&v, 0);
+				expr_value_xsd(&vv.values[i], &v, NULL);
+				for (size_t j = 0; j < cur->nvalues; j++)
+					sel |= expr_value_cmp(&cur->values[j],
+					    &vv.values[i]) == 0;
+				buf_puts(&h->out, "<option value=\"", NULL);
+				esc(&h->out, v.data ? v.data : "");
+				buf_printf(&h->out, NULL, "\"%s>", sel ?
+				    " selected" : "");
+				esc(&h->out, vv.labels[i] ? vv.labels[i] :
+				    v.data ? v.data : "");
+				buf_puts(&h->out, "</option>", NULL);
+				buf_fini(&v);
+			}
+			params_list_free(&vv);
+		}
+		buf_puts(&h->out, "</select>", NULL);
+	}
+	if (p->nullable) {
+		buf_puts(&h->out, " <input type=\"checkbox\" name=\"", NULL);
+		esc(&h->out, p->name);
+		buf_printf(&h->out, NULL, ":isnull\" value=\"true\"%s>NULL",
+		    cur->nvalues > 0 && cur->values[0].type == EXPR_T_NULL ?
+		    " checked" : "");
+	}
+	buf_puts(&h->out, "</label>\n", NULL);
+	buf_fini(&t);
+	return 0;
+}
+
+/* The URL of this report with the parameters and extra settings. */
+static void
+link(struct rctx *c, struct html *h, const char *extra)
+{
+	buf_puts(&h->out, "<a href=\"", NULL);
+	esc(&h->out, c->req->url_base);
+	esc(&h->out, h->query.data ? h->query.data : "");
+	esc(&h->out, extra);
+	buf_puts(&h->out, "\">", NULL);
+}
+
+static int
+toolbar(struct rctx *c, struct html *h)
+{
+	const char	*base = c->req->url_base, *q;
+	static const char *exports[] = { "PDF", "EXCELOPENXML", "CSV", "XML" };
+	char		 tmp[64];
+
+	if (base == NULL || !h->toolbar)
+		return 0;
+	q = strchr(base, '?');
+	buf_puts(&h->out, "<form class=\"rs-toolbar\" method=\"get\" action=\"",
+	    NULL);
+	if (q != NULL)
+		buf_append(&h->out, base, (size_t)(q - base), NULL);
+	else
+		esc(&h->out, base);
+	/* The item path comes first: a hidden field named by the path. */
+	buf_puts(&h->out, "\">\n<input type=\"hidden\" name=\"", NULL);
+	esc(&h->out, q != NULL ? q + 1 : "");
+	buf_puts(&h->out, "\" value=\"\"><input type=\"hidden\" "
+	    "name=\"rs:Command\" value=\"Render\">\n", NULL);
+	for (size_t i = 0; i < c->r->nparams; i++)
+		if (!c->r->params[i].hidden && c->r->params[i].prompt != NULL &&
+		    param_input(c, h, &c->r->params[i], &c->params[i]) == -1)
+			return -1;
+	buf_puts(&h->out, "<button type=\"submit\">View Report</button>\n"
+	    "<span class=\"rs-pages\">", NULL);
+	if (h->section > 1) {
+		snprintf(tmp, sizeof(tmp), "&rc:Section=%d", h->section - 1);
+		link(c, h, tmp);
+		buf_puts(&h->out, "&lt; Previous</a> ", NULL);
+	}
+	buf_printf(&h->out, NULL, "Page %d ", h->section > 0 ? h->section : 1);
+	snprintf(tmp, sizeof(tmp), "&rc:Section=%d", h->section + 1);
+	link(c, h, tmp);
+	buf_puts(&h->out, "Next &gt;</a> ", NULL);
+	link(c, h, "&rc:Section=0");
+	buf_puts(&h->out, "All pages</a></span>\n<span class=\"rs-export\">"
+	    "Export:", NULL);
+	for (size_t i = 0; i < nitems(exports); i++) {
+		snprintf(tmp, sizeof(tmp), "&rs:Format=%s", exports[i]);
+		buf_puts(&h->out, " ", NULL);
+		link(c, h, tmp);
+		esc(&h->out, exports[i]);
+		buf_puts(&h->out, "</a>", NULL);
+	}
+	buf_puts(&h->out, "</span>\n</form>\n", NULL);
+	return 0;
+}
+
+static int
+band(struct rctx *c, struct html *h, const struct rdl_band *b,
+    const char *cls)
+{
+	struct rcell	 cell;
+
+	if (b == NULL || !visible(h))
+		return 0;
+	c->globals.page_number = h->page;
+	if (c->globals.total_pages < h->page)
+		c->globals.total_pages = h->page;
+	buf_printf(&h->out, NULL, "<div class=\"%s\">", cls);
+	for (size_t i = 0; i < b->nitems; i++) {
+		if (b->items[i]->kind != RDL_TEXTBOX)
+			continue;
+		if (eval_band_item(c, b->items[i], &cell) == -1)
+			return -1;
+		buf_puts(&h->out, "<div", NULL);
+		css_style(&h->out, &cell.st, &cell);
+		buf_puts(&h->out, ">", NULL);
+		text_html(&h->out, cell.hidden ? "" : cell.text);
+		buf_puts(&h->out, "</div>", NULL);
+		rcell_fini(&cell);
+	}
+	buf_puts(&h->out, "</div>\n", NULL);
+	return 0;
+}
+
+static int
+html_begin(struct rctx *c)
+{
+	struct html	*h = xcalloc(1, sizeof(*h));
+	const struct rdl_page *pg = &c->r->page;
+	uint64_t	 sec = 1;
+	const char	*s;
+
+	c->fmt = h;
+	buf_init(&h->out, 0);
+	buf_init(&h->query, 0);
+	h->fragment = devinfo_bool(c, "HTMLFragment", false);
+	h->toolbar = devinfo_bool(c, "Toolbar", true) && !h->fragment;
+	s = devinfo(c, "Section", "1");
+	if (str_parse_uint(s, 0, 1000000, &sec, "rc:Section", c->e) == -1)
+		return -1;
+	h->section = (int)sec;
+	h->page = 1;
+	h->page_h = pg->interactive_height - pg->margin[2] - pg->margin[3] -
+	    (pg->header ? pg->header->height : 0) -
+	    (pg->footer ? pg->footer->height : 0);
+	if (h->page_h < 72)
+		h->page_h = 72;
+	build_query(c, h);
+	if (!h->fragment) {
+		buf_puts(&h->out, "<!DOCTYPE html>\n<html><head><meta "
+		    "charset=\"utf-8\"><meta name=\"viewport\" content=\"width="
+		    "device-width\">\n<title>", NULL);
+		esc(&h->out, c->r->name);
+		buf_puts(&h->out, "</title>\n<style>body{font-family:Arial,"
+		    "sans-serif;margin:8px}.rs-toolbar{background:#eee;padding:6px;"
+		    "margin-bottom:10px;font-size:10pt}.rs-toolbar label{margin-"
+		    "right:12px}.rs-toolbar span{margin-left:12px}table.rs-tablix"
+		    "{border-collapse:collapse;margin:6px 0}table.rs-tablix td"
+		    "{overflow:hidden}.rs-page{margin-bottom:12px}hr.rs-break"
+		    "{border:0;border-top:1px dashed #999}</style>\n"
+		    "</head><body>\n", NULL);
+	}
+	if (toolbar(c, h) == -1)
+		return -1;
+	buf_puts(&h->out, "<div class=\"rs-report\">\n", NULL);
+	if (visible(h))
+		buf_puts(&h->out, "<div class=\"rs-page\">\n", NULL);
+	if (band(c, h, pg->header, "rs-header") == -1)
+		return -1;
+	return flush(c, h);
+}
+
+static int	new_page(struct rctx *, struct html *);
+
+static int
+html_body_item(struct rctx *c, const struct rdl_item *it, struct rcell *cell,
+    double y)
+{
+	struct html	*h = c->fmt;
+
+	(void)y;
+	if (cell == NULL || it->kind != RDL_TEXTBOX)
+		return 0;
+	if (h->used + it->height > h->page_h && h->used > 0 &&
+	    new_page(c, h) == -1)
+		return -1;
+	h->used += it->height;
+	if (!visible(h) || cell->hidden)
+		return 0;
+	buf_printf(&h->out, NULL, "<div class=\"rs-textbox\" id=\"");
+	esc(&h->out, it->name);
+	buf_printf(&h->out, NULL, "\" data-top=\"%.4g\"", y);
+	css_style(&h->out, &cell->st, cell);
+	buf_puts(&h->out, ">", NULL);
+	text_html(&h->out, cell->text);
+	buf_puts(&h->out, "</div>\n", NULL);
+	return flush(c, h);
+}
+
+static void
+table_open(struct html *h, const struct rdl_item *it)
+{
+	const struct rdl_tablix *t = it->tablix;
+
+	buf_puts(&h->out, "<table class=\"rs-tablix\" id=\"", NULL);
+	esc(&h->out, it->name);
+	buf_puts(&h->out, "\"><colgroup>", NULL);
+	for (int i = 0; i < t->header_cols; i++)
+		buf_puts(&h->out, "<col>", NULL);
+	for (size_t i = 0; i < t->ncols; i++)
+		buf_printf(&h->out, NULL, "<col style=\"width:%.4gpt\">",
+		    t->col_widths[i]);
+	buf_puts(&h->out, "</colgroup>\n", NULL);
+	h->in_table = true;
+}
+
+static int
+html_tablix_begin(struct rctx *c, const struct rdl_item *it, double y)
+{
+	struct html	*h = c->fmt;
+
+	(void)y;
+	h->table = it;
+	if (visible(h))
+		table_open(h, it);
+	return 0;
+}
+
+static void
+row_html(struct html *h, const struct rrow *r)
+{
+	buf_printf(&h->out, NULL, "<tr style=\"height:%.4gpt\">", r->height);
+	for (size_t i = 0; i < r->ncells; i++) {
+		const struct rcell *cell = &r->cells[i];
+
+		if (cell->colspan == 0)
+			continue;
+		buf_puts(&h->out, "<td", NULL);
+		if (cell->colspan > 1)
+			buf_printf(&h->out, NULL, " colspan=\"%d\"", cell->colspan);
+		if (cell->item != NULL)
+			css_style(&h->out, &cell->st, cell);
+		buf_puts(&h->out, ">", NULL);
+		text_html(&h->out, cell->hidden ? "" : cell->text);
+		buf_puts(&h->out, "</td>", NULL);
+	}
+	buf_puts(&h->out, "</tr>\n", NULL);
+}
+
+static void
+keep_repeat(struct html *h, const struct rrow *r)
+{
+	struct rrow	*k;
+
+	h->repeat = xreallocarray(h->repeat, h->nrepeat + 1, sizeof(*k));
+	k = &h->repeat[h->nrepeat++];
+	*k = *r;
+	k->cells = xcalloc(r->ncells, sizeof(*k->cells));
+	for (size_t i = 0; i < r->ncells; i++) {
+		k->cells[i].item = r->cells[i].item;
+		k->cells[i].text = xstrdup(r->cells[i].text ? r->cells[i].text :
+		    "");
+		k->cells[i].colspan = r->cells[i].colspan;
+		k->cells[i].st = r->cells[i].st;
+		k->cells[i].hidden = r->cells[i].hidden;
+		expr_value_copy(&k->cells[i].value, &r->cells[i].value);
+	}
+}
+
+static int
+new_page(struct rctx *c, struct html *h)
+{
+	bool		 was = visible(h);
+
+	if (was && h->in_table) {
+		buf_puts(&h->out, "</table>\n", NULL);
+		h->in_table = false;
+	}
+	if (band(c, h, c->r->page.footer, "rs-footer") == -1)
+		return -1;
+	if (was)
+		buf_puts(&h->out, "</div>\n", NULL);
+	h->page++;
+	h->used = 0;
+	if (visible(h)) {
+		if (h->section == 0)
+			buf_puts(&h->out, "<hr class=\"rs-break\">\n", NULL);
+		buf_puts(&h->out, "<div class=\"rs-page\">\n", NULL);
+	}
+	if (band(c, h, c->r->page.header, "rs-header") == -1)
+		return -1;
+	if (h->table != NULL && visible(h)) {
+		table_open(h, h->table);
+		for (size_t i = 0; i < h->nrepeat; i++) {
+			row_html(h, &h->repeat[i]);
+			h->used += h->repeat[i].height;
+		}
+	}
+	return flush(c, h);
+}
+
+static int
+html_row(struct rctx *c, const struct rrow *r)
+{
+	struct html	*h = c->fmt;
+
+	if (h->used + r->height > h->page_h && h->used > 0 &&
+	    new_page(c, h) == -1)
+		return -1;
+	if (r->repeat)
+		keep_repeat(h, r);
+	h->used += r->height;
+	if (visible(h))
+		row_html(h, r);
+	return h->out.len > 65536 ? flush(c, h) : 0;
+}
+
+static int
+html_scope(struct rctx *c, const struct scope_info *si)
+{
+	(void)c;
+	(void)si;
+	return 0;
+}
+
+static int
+html_page_break(struct rctx *c)
+{
+	return new_page(c, c->fmt);
+}
+
+static void
+repeat_free(struct html *h)
+{
+	for (size_t i = 0; i < h->nrepeat; i++) {
+		for (size_t j = 0; j < h->repeat[i].ncells; j++)
+			rcell_fini(&h->repeat[i].cells[j]);
+		free(h->repeat[i].cells);
+	}
+	free(h->repeat);
+	h->repeat = NULL;
+	h->nrepeat = 0;
+}
+
+static int
+html_tablix_end(struct rctx *c, const struct rdl_item *it, double *height)
+{
+	struct html	*h = c->fmt;
+
+	(void)it;
+	(void)height;
+	if (h->in_table)
+		buf_puts(&h->out, "</table>\n", NULL);
+	h->in_table = false;
+	h->table = NULL;
+	repeat_free(h);
+	return flush(c, h);
+}
+
+static int
+html_end(struct rctx *c)
+{
+	struct html	*h = c->fmt;
+
+	c->globals.total_pages = h->page;
+	if (band(c, h, c->r->page.footer, "rs-footer") == -1)
+		return -1;
+	if (visible(h))
+		buf_puts(&h->out, "</div>\n", NULL);
+	buf_printf(&h->out, NULL, "</div>\n<p class=\"rs-pagecount\">"
+	    "%d page%s</p>\n", h->page, h->page == 1 ? "" : "s");
+	if (!h->fragment)
+		buf_puts(&h->out, "</body></html>\n", NULL);
+	return flush(c, h);
+}
+
+static void
+html_free(struct rctx *c)
+{
+	struct html	*h = c->fmt;
+
+	if (h == NULL)
+		return;
+	repeat_free(h);
+	buf_fini(&h->out);
+	buf_fini(&h->query);
+	free(h);
+	c->fmt = NULL;
 }
 
 const struct rops rops_html = {
-	.name = "HTML",
-	.begin = not_yet,
+	.name = "HTML5",
+	.styles = true,
+	.items_first = false,
+	.begin = html_begin,
+	.body_item = html_body_item,
+	.tablix_begin = html_tablix_begin,
+	.scope_begin = html_scope,
+	.row = html_row,
+	.scope_end = html_scope,
+	.page_break = html_page_break,
+	.tablix_end = html_tablix_end,
+	.end = html_end,
+	.free = html_free,
 };

@@ -178,36 +178,60 @@ defaults(struct rctx *c, const struct rdl_parameter *p, struct expr_param *ep)
 	return 0;
 }
 
+int
+params_valid_list(struct rctx *c, const struct rdl_parameter *p,
+    struct expr_param *vv)
+{
+	struct expr_value v, lv;
+	struct buf	 lb;
+
+	memset(vv, 0, sizeof(*vv));
+	vv->name = p->name;
+	if (p->valid_dataset >= 0)
+		return from_dataset(c, p->valid_dataset, p->valid_value_field,
+		    p->valid_label_field, vv, true);
+	for (size_t i = 0; i < p->nvalid; i++) {
+		if (eval_prop(c, p->valid[i].value, &v) == -1)
+			return -1;
+		if (eval_prop(c, p->valid[i].label, &lv) == -1) {
+			expr_value_fini(&v);
+			return -1;
+		}
+		buf_init(&lb, 0);
+		if (p->valid[i].label != NULL)
+			expr_value_text(&lv, &lb, NULL);
+		expr_value_fini(&lv);
+		if (v.type == EXPR_T_STRING && v.borrowed)
+			expr_value_str(&v, v.u.s);
+		add_value(vv, &v, lb.data);
+		buf_fini(&lb);
+	}
+	return 0;
+}
+
+void
+params_list_free(struct expr_param *vv)
+{
+	for (size_t i = 0; i < vv->nvalues; i++) {
+		expr_value_fini(&vv->values[i]);
+		free(vv->labels[i]);
+	}
+	free(vv->values);
+	free(vv->labels);
+	memset(vv, 0, sizeof(*vv));
+}
+
 /* Valid values: every value must be one of them; labels come from them. */
 static int
 check_valid(struct rctx *c, const struct rdl_parameter *p,
     struct expr_param *ep)
 {
-	struct expr_param vv = { .name = p->name };
-	struct expr_value v;
-	struct buf	 lb;
+	struct expr_param vv;
 	size_t		 i, j;
 	int		 rv = -1;
 
-	if (p->valid_dataset >= 0) {
-		if (from_dataset(c, p->valid_dataset, p->valid_value_field,
-		    p->valid_label_field, &vv, true) == -1)
-			goto out;
-	} else {
-		for (i = 0; i < p->nvalid; i++) {
-			if (expr_eval(p->valid[i].value->ast, &c->env, &v,
-			    c->e) == -1)
-				goto out;
-			buf_init(&lb, 0);
-			if (p->valid[i].label != NULL)
-				expr_value_text(&p->valid[i].label->ast->lit, &lb,
-				    NULL);
-			if (v.type == EXPR_T_STRING && v.borrowed)
-				expr_value_str(&v, v.u.s);
-			add_value(&vv, &v, lb.data);
-			buf_fini(&lb);
-		}
-	}
+	if (params_valid_list(c, p, &vv) == -1)
+		goto out;
 	for (i = 0; i < ep->nvalues; i++) {
 		for (j = 0; j < vv.nvalues; j++) {
 			struct buf a, b2;
@@ -241,12 +265,7 @@ check_valid(struct rctx *c, const struct rdl_parameter *p,
 	}
 	rv = 0;
 out:
-	for (i = 0; i < vv.nvalues; i++) {
-		expr_value_fini(&vv.values[i]);
-		free(vv.labels[i]);
-	}
-	free(vv.values);
-	free(vv.labels);
+	params_list_free(&vv);
 	return rv;
 }
 

@@ -148,6 +148,10 @@ void	rowsets_free(struct rctx *);
 /* params.c */
 int	params_resolve(struct rctx *);
 void	params_free(struct rctx *);
+/* The valid values (and labels) of a parameter; free with the next. */
+int	params_valid_list(struct rctx *, const struct rdl_parameter *,
+	    struct expr_param *);
+void	params_list_free(struct expr_param *);
 
 /* process.c */
 int	process_report(struct rctx *);

@@ -5,6 +5,7 @@
  *       [--param NAME=VALUE ...] [--param NAME:isnull=true]
  *       [--datasource NAME=sqlite:PATH|postgres:CONNINFO|enterdata:]
  *       [--devinfo NAME=VALUE ...] [--user NAME] [--log]
+ *       [--url /ReportServer?/Folder/Report]   (HTML5: the viewer's links)
  *   rsrender --check REPORT.rdl
  *
  * A thin front over rdl_parse() and render_report(): argument parsing and
@@ -37,7 +38,7 @@ struct dsmap {
 };
 
 struct opts {
-	const char		*rdl, *format, *out, *user;
+	const char		*rdl, *format, *out, *user, *url;
 	bool			 check, log;
 	struct render_param_in	 params[ARGS_MAX];
 	size_t			 nparams;
@@ -56,6 +57,7 @@ usage(void)
 	    "           [--datasource NAME=sqlite:PATH|postgres:CONNINFO|"
 	    "enterdata:]\n"
 	    "           [--devinfo NAME=VALUE ...] [--user NAME] [--log]\n"
+	    "           [--url /ReportServer?/Folder/Report]\n"
 	    "       rsrender --check REPORT.rdl\n");
 	exit(64);
 }
@@ -134,6 +136,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		{ "datasource", required_argument, NULL, 'd' },
 		{ "devinfo", required_argument, NULL, 'i' },
 		{ "user", required_argument, NULL, 'u' },
+		{ "url", required_argument, NULL, 'U' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "log", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
@@ -154,6 +157,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		case 'f': o->format = optarg; break;
 		case 'o': o->out = optarg; break;
 		case 'u': o->user = optarg; break;
+		case 'U': o->url = optarg; break;
 		case 'c': o->check = true; break;
 		case 'l': o->log = true; break;
 		case 'p': add_param(o, optarg); break;
@@ -216,7 +220,7 @@ render(struct opts *o, struct rdl_report *r, struct rs_err *e)
 		.report = r, .format = o->format, .params = o->params,
 		.nparams = o->nparams, .devinfo = o->devinfo,
 		.ndevinfo = o->ndevinfo, .resolve = resolve, .resolve_arg = o,
-		.write = write_fd, .user_id = o->user,
+		.write = write_fd, .user_id = o->user, .url_base = o->url,
 	};
 	struct render_log log;
 	int		 fd = 1, rv;
