@@ -18,6 +18,7 @@
 #include "common/str.h"
 #include "reportserver/passwd.h"
 #include "rsmgmt/rsmgmt.h"
+#include "rsconfig/cmd.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -275,6 +276,8 @@ main(int argc, char **argv)
 	int		 nw = 0;
 
 	log_init("rsconfig");
+	if (rsconfig_pages_handles(argc, argv))	/* the other pages: cmd_*.c */
+		return rsconfig_pages_main(argc, argv);
 	for (int i = 1; i < argc;) {
 		int	n = 1;
 

@@ -1,2 +1,3 @@
-# rsconfig/: the rsconfig tool (main.c only), a thin front over rsmgmt.
-DEPS_rsconfig := rsmgmt reportserver rsconf catalog common
+# rsconfig/: the rsconfig tool, a thin front over rsmgmt: main.c (database
+# pages) and cmd_*.c (the other pages, issue 5; verify uses tlsprobe/).
+DEPS_rsconfig := rsconfig rsmgmt tlsprobe reportserver rsconf catalog binding urlres certstore common

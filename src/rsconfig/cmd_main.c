@@ -1,0 +1,265 @@
+/*
+ * cmd_main.c: the table of the issue-5 pages of rsconfig, their option
+ * parser (one table of options, so the usage text comes from it) and the
+ * output every page shares: the Results pane (one line per step, with
+ * ok / planned / FAILED / undone) and the HRESULT line, in text or JSON.
+ */
+#include "rsconfig/cmd.h"
+#include "common/buf.h"
+#include "common/log.h"
+#include "common/root.h"
+#include "common/str.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const struct page {
+	const char	*name;
+	pcmd_fn		*fn;
+	const char	*usage;
+} pages[] = {
+	{ "status", cmd_status, "" },
+	{ "start", cmd_start, "" },
+	{ "stop", cmd_stop, "" },
+	{ "web-service-url", cmd_web_service_url, "[--vdir NAME] [--ip all|"
+	  "ADDRESS] [--port N] [--https-cert THUMBPRINT] [--https-port N] "
+	  "[--no-https] [--follow] [--apply | --dry-run]" },
+	{ "web-portal-url", cmd_web_portal_url, "[--vdir NAME] [--apply | "
+	  "--dry-run] | add-identity|remove-identity (--http | --https "
+	  "--cert THUMBPRINT) [--ip all|ADDRESS] --port N [--host NAME | "
+	  "--all-names] [--follow] [--dry-run]" },
+	{ "certificates", cmd_certificates, "[--all]" },
+	{ "urls", cmd_urls, "" },
+	{ "bindings", cmd_bindings, "" },
+	{ "verify", cmd_verify, "URL [--user NAME (--password-file F | "
+	  "--password-stdin)] [--cafile F] [--connect-to ADDRESS]" },
+	{ "repair", cmd_repair, "[--all] [--dry-run]" },
+	{ "renew", cmd_renew, "[--dry-run]" },
+	{ "secure-connection-level", cmd_secure_level, "[0|1|2|3] [--dry-run]" },
+	{ "wmi", cmd_wmi, "METHOD [Name=Value ...]" },
+};
+
+static const struct opt {
+	const char	*name;
+	size_t		 off;
+	bool		 flag;
+} opts[] = {
+	{ "--root", offsetof(struct popts, root_opt), false },
+	{ "--vdir", offsetof(struct popts, vdir), false },
+	{ "--ip", offsetof(struct popts, ip), false },
+	{ "--port", offsetof(struct popts, port), false },
+	{ "--https-cert", offsetof(struct popts, https_cert), false },
+	{ "--https-port", offsetof(struct popts, https_port), false },
+	{ "--cert", offsetof(struct popts, cert), false },
+	{ "--host", offsetof(struct popts, host), false },
+	{ "--user", offsetof(struct popts, user), false },
+	{ "--password-file", offsetof(struct popts, pw_file), false },
+	{ "--cafile", offsetof(struct popts, cafile), false },
+	{ "--connect-to", offsetof(struct popts, connect_to), false },
+	{ "--account", offsetof(struct popts, account), false },
+	{ "--json", offsetof(struct popts, json), true },
+	{ "--dry-run", offsetof(struct popts, dry_run), true },
+	{ "--apply", offsetof(struct popts, apply), true },
+	{ "--no-https", offsetof(struct popts, no_https), true },
+	{ "--follow", offsetof(struct popts, follow), true },
+	{ "--all", offsetof(struct popts, all), true },
+	{ "--all-names", offsetof(struct popts, all_names), true },
+	{ "--http", offsetof(struct popts, http), true },
+	{ "--https", offsetof(struct popts, https), true },
+	{ "--password-stdin", offsetof(struct popts, pw_stdin), true },
+};
+
+static const struct page *
+find_page(const char *w)
+{
+	for (size_t i = 0; w != NULL && i < nitems(pages); i++)
+		if (strcmp(pages[i].name, w) == 0)
+			return &pages[i];
+	return NULL;
+}
+
+static const struct opt *
+find_opt(const char *a)
+{
+	for (size_t i = 0; i < nitems(opts); i++)
+		if (strcmp(opts[i].name, a) == 0)
+			return &opts[i];
+	return NULL;
+}
+
+bool
+rsconfig_pages_handles(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const struct opt *o = find_opt(argv[i]);
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return true;
+		if (argv[i][0] == '-') {
+			if (o == NULL)
+				return false;
+			i += o->flag ? 0 : 1;
+			continue;
+		}
+		return find_page(argv[i]) != NULL;
+	}
+	return true;	/* no page: the overview */
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: rsconfig [--root DIR] [--json]   (every page at a "
+	    "glance)\n");
+	for (size_t i = 0; i < nitems(pages); i++)
+		fprintf(f, "       rsconfig %s %s\n", pages[i].name,
+		    pages[i].usage);
+	fprintf(f, "       rsconfig database create [--sqlite PATH | --postgres "
+	    "CONNINFO] --admin-user NAME\n"
+	    "           (--admin-password-file F | --admin-password-stdin)\n"
+	    "       rsconfig database show|upgrade\n");
+}
+
+static int
+parse(int argc, char **argv, struct popts *p)
+{
+	for (int i = 1; i < argc; i++) {
+		const struct opt *o = find_opt(argv[i]);
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			return 1;
+		}
+		if (argv[i][0] != '-' || strcmp(argv[i], "-") == 0) {
+			if (p->nwords == (int)nitems(p->words)) {
+				fprintf(stderr, "rsconfig: too many words\n");
+				return -1;
+			}
+			p->words[p->nwords++] = argv[i];
+		} else if (o == NULL) {
+			fprintf(stderr, "rsconfig: unknown option %s\n",
+			    argv[i]);
+			return -1;
+		} else if (o->flag)
+			*(bool *)((char *)p + o->off) = true;
+		else if (i + 1 >= argc) {
+			fprintf(stderr, "rsconfig: %s needs a value\n",
+			    argv[i]);
+			return -1;
+		} else
+			*(const char **)((char *)p + o->off) = argv[++i];
+	}
+	return 0;
+}
+
+int
+rsconfig_pages_main(int argc, char **argv)
+{
+	struct popts		*p = calloc(1, sizeof(*p));
+	const struct page	*pg;
+	struct rs_err		 e;
+	int			 rc;
+
+	if (p == NULL)
+		return 71;
+	rc = parse(argc, argv, p);
+	if (rc != 0) {
+		if (rc == -1)
+			usage(stderr);
+		free(p);
+		return rc == 1 ? 0 : 64;
+	}
+	if (rs_root_resolve(p->root_opt, p->root, sizeof(p->root), &e) == -1) {
+		fprintf(stderr, "rsconfig: %s\n", e.msg);
+		free(p);
+		return rs_err_exit_status(e.code);
+	}
+	pg = p->nwords > 0 ? find_page(p->words[0]) : NULL;
+	rc = pg != NULL ? pg->fn(p) : cmd_overview(p);
+	free(p);
+	return rc;
+}
+
+struct rsmgmt *
+pages_open(const struct popts *p, int *status)
+{
+	struct rsmgmt_result	 r;
+	struct rsmgmt		*m;
+
+	m = rsmgmt_open(p->root, &r);
+	if (m == NULL)
+		*status = pout_fail(p, &r);
+	return m;
+}
+
+int
+pout_fail(const struct popts *p, const struct rsmgmt_result *r)
+{
+	struct buf	b;
+
+	if (p->json) {
+		buf_init(&b, 0);
+		(void)buf_printf(&b, NULL, "{\"HRESULT\":%d,\"Error\":\"%s\","
+		    "\"Message\":", (int32_t)r->hresult,
+		    rsmgmt_code_name(r->hresult));
+		(void)buf_json_str(&b, r->message, NULL);
+		printf("%s}\n", b.data);
+		buf_fini(&b);
+	} else
+		fprintf(stderr, "rsconfig: %s (HRESULT 0x%08X %s)\n",
+		    r->message, r->hresult, rsmgmt_code_name(r->hresult));
+	return r->exit_status != 0 ? r->exit_status : 1;
+}
+
+void
+pout_time(time_t t, char *out, size_t sz)
+{
+	struct tm	tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, sz, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void
+results_json(const struct rsmgmt_results *res, const struct rsmgmt_result *r)
+{
+	struct buf	b;
+
+	buf_init(&b, 0);
+	(void)buf_printf(&b, NULL, "{\"HRESULT\":%d,\"Error\":\"%s\","
+	    "\"Message\":", (int32_t)r->hresult, rsmgmt_code_name(r->hresult));
+	(void)buf_json_str(&b, r->message, NULL);
+	(void)buf_printf(&b, NULL, ",\"DryRun\":%s,\"RolledBack\":%s,"
+	    "\"Results\":[", res->dry_run ? "true" : "false",
+	    res->rolled_back ? "true" : "false");
+	for (size_t i = 0; i < res->n; i++) {
+		(void)buf_printf(&b, NULL, "%s{\"State\":\"%s\",\"Step\":%zu,"
+		    "\"Text\":", i ? "," : "",
+		    rsmgmt_step_state_name(res->steps[i].state), i + 1);
+		(void)buf_json_str(&b, res->steps[i].text, NULL);
+		(void)buf_puts(&b, "}", NULL);
+	}
+	printf("%s]}\n", b.data);
+	buf_fini(&b);
+}
+
+void
+pout_results(const struct popts *p, const struct rsmgmt_results *res,
+    const struct rsmgmt_result *r)
+{
+	if (p->json) {
+		results_json(res, r);
+		return;
+	}
+	printf("Results%s:\n", res->dry_run ? " (dry run: nothing was "
+	    "changed)" : "");
+	for (size_t i = 0; i < res->n; i++)
+		printf("  %-8s %s\n", rsmgmt_step_state_name(
+		    res->steps[i].state), res->steps[i].text);
+	if (r->hresult == 0)
+		printf("%s%s\n", res->dry_run ? "Would succeed: " : "Done: ",
+		    r->message);
+	else
+		fprintf(stderr, "rsconfig: %s (HRESULT 0x%08X %s)\n",
+		    r->message, r->hresult, rsmgmt_code_name(r->hresult));
+}

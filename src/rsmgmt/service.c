@@ -1,0 +1,400 @@
+/*
+ * service.c: the Report Server Status page: status, start, stop and
+ * SetServiceState.  Under systemd (the report server's unit installed and
+ * the default state root) they drive the unit with systemctl; elsewhere
+ * start runs bin/reportserver in the background with its pid in
+ * ROOT/run/reportserver.pid and its output in ROOT/log/reportserver.log,
+ * and returns once httpsvc shows every URL of URLReservations registered
+ * by that process (or with the reason it is not); stop sends SIGTERM and
+ * waits for the process to finish its requests and exit.
+ */
+#include "rsmgmt/wmi_int.h"
+#include "common/fsutil.h"
+#include "common/str.h"
+#include "common/xmalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define UNIT		"reportserver.service"
+#define POLL_MS		100
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec	ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+static bool
+use_systemd(const struct rsmgmt *m)
+{
+	return strcmp(m->root, RS_ROOT_DEFAULT) == 0 &&
+	    fs_exists("/run/systemd/system") &&
+	    (fs_exists("/etc/systemd/system/" UNIT) ||
+	    fs_exists("/lib/systemd/system/" UNIT) ||
+	    fs_exists("/usr/lib/systemd/system/" UNIT));
+}
+
+/* Runs argv and returns its exit status (-1 when it could not run). */
+static int
+run(char *const argv[])
+{
+	pid_t	pid;
+	int	st;
+
+	pid = fork();
+	if (pid == -1)
+		return -1;
+	if (pid == 0) {
+		int fd = open("/dev/null", O_RDWR);
+		if (fd != -1) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* True when pid is a live (not zombie) report server process. */
+static bool
+alive(int pid)
+{
+	char	path[64], comm[64] = "", *stat = NULL;
+	size_t	len;
+	bool	ok;
+
+	if (pid <= 0 || kill(pid, 0) == -1)
+		return false;
+	(void)waitpid(pid, NULL, WNOHANG);	/* reap our own child */
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	stat = fs_read_file(path, 4096, &len, NULL);
+	if (stat == NULL)
+		return false;
+	ok = sscanf(stat, "%*d (%63[^)]) %*c", comm) == 1;
+	ok = ok && strncmp(comm, "reportserver", 12) == 0 &&
+	    strstr(stat, ") Z ") == NULL;
+	free(stat);
+	return ok;
+}
+
+int
+mgmt_rs_running(struct rsmgmt *m, int *pid)
+{
+	char		 path[RS_PATH_MAX], *text;
+	size_t		 len;
+	uint64_t	 v;
+
+	*pid = 0;
+	if (rs_root_path(m->root, RSMGMT_PIDFILE, path, sizeof(path),
+	    NULL) == -1)
+		return 0;
+	text = fs_read_file(path, 64, &len, NULL);
+	if (text == NULL)
+		return 0;
+	if (str_parse_uint(str_trim(text), 1, 4194304, &v, "pid", NULL) == 0)
+		*pid = (int)v;
+	free(text);
+	return alive(*pid) ? 1 : 0;
+}
+
+/* How many of the model's prefixes httpsvc shows registered by pid. */
+static int
+registered(struct rsmgmt *m, int pid, size_t *expected, size_t *done)
+{
+	struct rs_err	 e;
+	char		*ans = NULL, needle[MGMT_PREFIX_MAX + 64], tail[48];
+
+	*expected = *done = 0;
+	if (binding_ctl_call(m->root, "STATE", &ans, &e) == -1)
+		return -1;
+	snprintf(tail, sizeof(tail), "\"registered\":true,\"pid\":%d,", pid);
+	for (size_t i = 0; i < m->model.napps; i++)
+		for (size_t j = 0; j < m->model.apps[i].n; j++) {
+			char pfx[MGMT_PREFIX_MAX];
+			const char *at, *end;
+			if (mgmt_prefix(m->model.apps[i].urls[j],
+			    m->model.apps[i].vdir, pfx, sizeof(pfx), &e) == -1)
+				continue;
+			(*expected)++;
+			snprintf(needle, sizeof(needle), "{\"url\":\"%s\"", pfx);
+			at = strcasestr(ans, needle);
+			end = at != NULL ? strchr(at, '}') : NULL;
+			if (at != NULL && end != NULL &&
+			    memmem(at, (size_t)(end - at) + 1, tail,
+			    strlen(tail)) != NULL)
+				(*done)++;
+		}
+	free(ans);
+	return 0;
+}
+
+/* The last lines of the log that say why (at most ~400 bytes). */
+static void
+log_tail(struct rsmgmt *m, char *out, size_t sz)
+{
+	char	 path[RS_PATH_MAX], *text;
+	size_t	 len;
+
+	out[0] = '\0';
+	if (rs_root_path(m->root, RSMGMT_LOGFILE, path, sizeof(path),
+	    NULL) == -1 || (text = fs_read_file(path, 16 * 1024 * 1024, &len,
+	    NULL)) == NULL)
+		return;
+	while (len > 0 && text[len - 1] == '\n')
+		text[--len] = '\0';
+	{
+		const char *nl = strrchr(text, '\n');
+		str_copy(out, sz, nl != NULL ? nl + 1 : text);
+	}
+	free(text);
+}
+
+static void
+server_bin(char *out, size_t sz)
+{
+	const char	*env = getenv("RS_REPORTSERVER_BIN");
+	char		 self[RS_PATH_MAX];
+	ssize_t		 n;
+	char		*slash;
+
+	if (env != NULL && env[0] != '\0') {
+		str_copy(out, sz, env);
+		return;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0) {
+		str_copy(out, sz, "reportserver");
+		return;
+	}
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	mgmt_fmt(out, sz, "%s/reportserver", self);
+}
+
+/* Forks bin/reportserver with its output in the log; returns its pid. */
+static int
+spawn(struct rsmgmt *m, struct rsmgmt_result *r)
+{
+	char		 bin[RS_PATH_MAX], logp[RS_PATH_MAX], dir[RS_PATH_MAX];
+	struct rs_err	 e;
+	pid_t		 pid;
+	int		 fd;
+
+	server_bin(bin, sizeof(bin));
+	if (rs_root_path(m->root, "log", dir, sizeof(dir), &e) == -1 ||
+	    fs_mkdir_p(dir, 0755, &e) == -1 ||
+	    rs_root_path(m->root, "run", dir, sizeof(dir), &e) == -1 ||
+	    fs_mkdir_p(dir, 0755, &e) == -1 ||
+	    rs_root_path(m->root, RSMGMT_LOGFILE, logp, sizeof(logp), &e) == -1)
+		return (int)rsmgmt_fail(r, &e), -1;
+	fd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	if (fd == -1)
+		return rsmgmt_err(r, RSMGMT_UnknownError, "cannot open %s: %s",
+		    logp, strerror(errno)), -1;
+	pid = fork();
+	if (pid == 0) {
+		int nul = open("/dev/null", O_RDONLY);
+		setsid();
+		if (nul != -1)
+			dup2(nul, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execl(bin, "reportserver", "--root", m->root, (char *)NULL);
+		dprintf(2, "rsconfig: cannot run %s: %s\n", bin,
+		    strerror(errno));
+		_exit(127);
+	}
+	close(fd);
+	if (pid == -1)
+		return rsmgmt_err(r, RSMGMT_UnknownError, "cannot start the "
+		    "report server: fork failed"), -1;
+	return pid;
+}
+
+static int
+write_pid(struct rsmgmt *m, int pid, struct rsmgmt_result *r)
+{
+	char		path[RS_PATH_MAX], text[32];
+	struct rs_err	e;
+	int		n = snprintf(text, sizeof(text), "%d\n", pid);
+
+	if (rs_root_path(m->root, RSMGMT_PIDFILE, path, sizeof(path),
+	    &e) == -1 || fs_write_atomic(path, text, (size_t)n, 0644, &e) == -1)
+		return (int)rsmgmt_fail(r, &e), -1;
+	return 0;
+}
+
+/* Waits until every URL is registered by pid, the process dies, or time. */
+static uint32_t
+wait_registered(struct rsmgmt *m, int pid, struct rsmgmt_result *r)
+{
+	size_t	exp = 0, done = 0;
+	char	why[400];
+	int	svc = 0;
+
+	for (long t = 0; t < RSMGMT_START_TIMEOUT_MS; t += POLL_MS) {
+		if (!alive(pid)) {
+			log_tail(m, why, sizeof(why));
+			return rsmgmt_err(r, RSMGMT_ServiceDisabled, "the report "
+			    "server exited at start: %s (see %s under the "
+			    "state root)", why, RSMGMT_LOGFILE);
+		}
+		svc = registered(m, pid, &exp, &done);
+		if (svc == 0 && done == exp) {
+			rsmgmt_ok(r, "report server started (pid %d); %zu "
+			    "URLs registered with httpsvc", pid, done);
+			return 0;
+		}
+		if (svc == -1 && t >= 1000) {
+			rsmgmt_ok(r, "report server started (pid %d); httpsvc "
+			    "is not running, so its %zu URLs register when "
+			    "httpsvc starts", pid, exp);
+			return 0;
+		}
+		sleep_ms(POLL_MS);
+	}
+	log_tail(m, why, sizeof(why));
+	return rsmgmt_err(r, RSMGMT_RPCServerNotListening, "the report server "
+	    "(pid %d) registered %zu of its %zu URLs within %d s: %s", pid,
+	    done, exp, RSMGMT_START_TIMEOUT_MS / 1000, why);
+}
+
+uint32_t
+rsmgmt_service_start(struct rsmgmt *m, struct rsmgmt_result *r)
+{
+	struct rsmgmt_result	rr;
+	struct rs_err		e;
+	int			pid;
+
+	if (use_systemd(m)) {
+		char *argv[] = { "systemctl", "start", UNIT, NULL };
+		if (run(argv) != 0)
+			return rsmgmt_err(r, RSMGMT_ServiceDisabled, "systemctl "
+			    "start %s failed; see journalctl -u %s", UNIT, UNIT);
+		rsmgmt_ok(r, "report server started (systemd unit %s)", UNIT);
+		return 0;
+	}
+	if (mgmt_rs_running(m, &pid) == 1) {
+		rsmgmt_ok(r, "report server already running (pid %d)", pid);
+		return 0;
+	}
+	if (mgmt_reload(m, &e) == -1)
+		return rsmgmt_fail(r, &e);
+	pid = spawn(m, r);
+	if (pid == -1)
+		return r->hresult;
+	if (write_pid(m, pid, r) == -1) {
+		kill(pid, SIGTERM);
+		return r->hresult;
+	}
+	if (wait_registered(m, pid, r) != 0) {
+		uint32_t code = r->hresult;
+		char msg[sizeof(r->message)];
+		str_copy(msg, sizeof(msg), r->message);
+		(void)rsmgmt_service_stop(m, &rr);
+		return rsmgmt_err(r, code, "%s", msg);
+	}
+	return 0;
+}
+
+uint32_t
+rsmgmt_service_stop(struct rsmgmt *m, struct rsmgmt_result *r)
+{
+	char	path[RS_PATH_MAX];
+	int	pid;
+
+	if (use_systemd(m)) {
+		char *argv[] = { "systemctl", "stop", UNIT, NULL };
+		if (run(argv) != 0)
+			return rsmgmt_err(r, RSMGMT_UnknownError, "systemctl "
+			    "stop %s failed", UNIT);
+		rsmgmt_ok(r, "report server stopped (systemd unit %s)", UNIT);
+		return 0;
+	}
+	if (mgmt_rs_running(m, &pid) != 1) {
+		rsmgmt_ok(r, "report server is not running");
+		return 0;
+	}
+	kill(pid, SIGTERM);
+	for (long t = 0; alive(pid); t += POLL_MS) {
+		if (t >= RSMGMT_STOP_TIMEOUT_MS) {
+			kill(pid, SIGKILL);
+			sleep_ms(POLL_MS);
+			break;
+		}
+		sleep_ms(POLL_MS);
+	}
+	if (rs_root_path(m->root, RSMGMT_PIDFILE, path, sizeof(path),
+	    NULL) == 0)
+		(void)fs_unlink_durable(path, NULL);
+	rsmgmt_ok(r, "report server stopped (pid %d); its URLs answer 503 "
+	    "from httpsvc until it starts again", pid);
+	return 0;
+}
+
+uint32_t
+mgmt_rs_restart(struct rsmgmt *m, struct rsmgmt_result *r)
+{
+	if (rsmgmt_service_stop(m, r) != 0)
+		return r->hresult;
+	return rsmgmt_service_start(m, r);
+}
+
+uint32_t
+rsmgmt_set_service_state(struct rsmgmt *m, bool windows_service,
+    bool web_service, bool report_manager, struct rsmgmt_result *r)
+{
+	(void)windows_service;
+	(void)report_manager;
+	return web_service ? rsmgmt_service_start(m, r) :
+	    rsmgmt_service_stop(m, r);
+}
+
+uint32_t
+rsmgmt_service_status(struct rsmgmt *m, struct rsmgmt_status *st,
+    struct rsmgmt_result *r)
+{
+	struct rsmgmt_problem	*p = NULL;
+	struct rs_err		 e;
+	size_t			 n = 0;
+
+	memset(st, 0, sizeof(*st));
+	st->systemd = use_systemd(m);
+	if (st->systemd) {
+		char *argv[] = { "systemctl", "is-active", "--quiet", UNIT,
+		    NULL };
+		st->running = run(argv) == 0;
+	} else
+		st->running = mgmt_rs_running(m, &st->pid) == 1;
+	st->httpsvc_running = registered(m, st->pid, &st->expected,
+	    &st->registered) == 0;
+	(void)rs_root_path(m->root, RSMGMT_LOGFILE, st->log, sizeof(st->log),
+	    &e);
+	if (rsmgmt_find_problems(m, &p, &n, r) == 0)
+		for (size_t i = 0; i < n; i++) {
+			if (st->drift[0] != '\0')
+				str_append(st->drift, sizeof(st->drift), "; ");
+			str_append(st->drift, sizeof(st->drift), p[i].what);
+		}
+	free(p);
+	rsmgmt_ok(r, "report server %s", st->running ? "started" : "stopped");
+	return 0;
+}
