@@ -204,9 +204,15 @@ param_input(struct rctx *c, struct html *h, const struct rdl_parameter *p,
 
 				buf_init(&v, 0);
 				expr_value_xsd(&vv.values[i], &v, NULL);
-				for (size_t j = 0; j < cur->nvalues; j++)
-					sel |= expr_value_cmp(&cur->values[j],
-					    &vv.values[i]) == 0;
+				for (size_t j = 0; j < cur->nvalues; j++) {
+					struct buf cv;
+
+					buf_init(&cv, 0);
+					expr_value_xsd(&cur->values[j], &cv, NULL);
+					sel |= strcmp(cv.data ? cv.data : "",
+					    v.data ? v.data : "") == 0;
+					buf_fini(&cv);
+				}
 				buf_puts(&h->out, "<option value=\"", NULL);
 				esc(&h->out, v.data ? v.data : "");
 				buf_printf(&h->out, NULL, "\"%s>", sel ?

@@ -1,15 +1,509 @@
 /*
- * xlsx.c: the XLSX rendering extension (being written).
+ * xlsx.c: the EXCELOPENXML rendering extension, with libxlsxwriter in
+ * constant-memory mode (rows are written in order and not kept).  One
+ * worksheet; the columns are the first data region's columns (row-header
+ * columns first), sized from their widths (1in = 13.71 characters, as
+ * SSRS does); a body textbox takes a row of its own, merged across the
+ * columns it covers; each data region row is a worksheet row.  Cells keep
+ * their values, not their text: numbers and dates are numbers with the
+ * textbox's Format turned into an Excel number format, so a spreadsheet
+ * can add them up; a hidden duplicate (HideDuplicates) is an empty cell,
+ * so a group value appears once.  Fonts, colours, fills, borders and
+ * alignment carry over.  libxlsxwriter writes a temporary file, which is
+ * streamed to the sink and removed.
  */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
+
+#include "common/str.h"
+#include "common/xmalloc.h"
 #include "render/render_int.h"
 
-static int
-not_yet(struct rctx *c)
+#define XLSX_ROWS_MAX	1048576
+#define XLSX_FORMATS_MAX 4000
+
+struct fmtcache {
+	char		*key;
+	lxw_format	*fmt;
+};
+
+struct xlsx {
+	char		 path[64];
+	lxw_workbook	*wb;
+	lxw_worksheet	*ws;
+	uint32_t	 row;
+	int		 ncols;
+	double		*colx;		/* left edge of each column, pt */
+	double		 last_top;	/* top of the last body textbox row */
+	bool		 have_body_row;
+	struct fmtcache	*fmts;
+	size_t		 nfmts;
+};
+
+/* .NET format to an Excel number format. */
+static void
+excel_numfmt(const char *f, const struct expr_value *v, char *out, size_t n)
 {
-	return rs_err_set(c->e, RS_E_USAGE, "format XLSX is not available yet");
+	struct buf	 b;
+	char		 spec;
+	long		 prec = -1;
+	char		*end;
+	bool		 date = v->type == EXPR_T_DATETIME;
+
+	out[0] = '\0';
+	if (f == NULL || f[0] == '\0') {
+		if (date)
+			snprintf(out, n, "m/d/yyyy h:mm:ss AM/PM");
+		return;
+	}
+	spec = f[0];
+	if (f[1] != '\0') {
+		prec = strtol(f + 1, &end, 10);
+		if (*end != '\0' || !isdigit((unsigned char)f[1]))
+			prec = -2;	/* custom */
+	}
+	if (!date && prec >= -1 && prec <= 30 && strchr("NnFfCcPpDd", spec)) {
+		int p = prec < 0 ? (toupper((unsigned char)spec) == 'D' ? 0 : 2) :
+		    (int)prec;
+		char dec[40] = "";
+		if (p > 0) {
+			dec[0] = '.';
+			memset(dec + 1, '0', (size_t)p);
+			dec[p + 1] = '\0';
+		}
+		switch (toupper((unsigned char)spec)) {
+		case 'N': snprintf(out, n, "#,##0%s", dec); return;
+		case 'F': snprintf(out, n, "0%s", dec); return;
+		case 'P': snprintf(out, n, "0%s %%", dec); return;
+		case 'C': snprintf(out, n, "\"$\"#,##0%s;(\"$\"#,##0%s)", dec,
+		    dec); return;
+		default: snprintf(out, n, "%0*d", p > 0 ? p : 1, 0); return;
+		}
+	}
+	if (date && f[1] == '\0') {
+		static const struct { char c; const char *x; } std[] = {
+			{ 'd', "m/d/yyyy" }, { 'D', "dddd, mmmm d, yyyy" },
+			{ 'g', "m/d/yyyy h:mm AM/PM" }, { 'G', "m/d/yyyy h:mm:ss AM/PM" },
+			{ 't', "h:mm AM/PM" }, { 'T', "h:mm:ss AM/PM" },
+			{ 's', "yyyy-mm-dd\\Thh:mm:ss" }, { 'M', "mmmm d" },
+			{ 'y', "mmmm yyyy" }, { 'f', "dddd, mmmm d, yyyy h:mm AM/PM" },
+		};
+		for (size_t i = 0; i < nitems(std); i++)
+			if (std[i].c == spec) {
+				snprintf(out, n, "%s", std[i].x);
+				return;
+			}
+	}
+	/* Custom: 'literal' becomes "literal"; date letters to Excel's. */
+	buf_init(&b, 0);
+	for (const char *p = f; *p != '\0'; p++) {
+		if (*p == '\'') {
+			buf_puts(&b, "\"", NULL);
+			for (p++; *p != '\0' && *p != '\''; p++)
+				buf_append(&b, p, 1, NULL);
+			buf_puts(&b, "\"", NULL);
+			if (*p == '\0')
+				break;
+		} else if (date && *p == 'M')
+			buf_puts(&b, "m", NULL);
+		else if (date && *p == 'H')
+			buf_puts(&b, "h", NULL);
+		else if (date && *p == 't') {
+			buf_puts(&b, "AM/PM", NULL);
+			while (p[1] == 't')
+				p++;
+		} else if (date && *p == 'f')
+			buf_puts(&b, "0", NULL);
+		else
+			buf_append(&b, p, 1, NULL);
+	}
+	snprintf(out, n, "%s", b.data ? b.data : "");
+	buf_fini(&b);
+}
+
+static lxw_color_t
+xl_color(const char *s, lxw_color_t dflt)
+{
+	unsigned	 v;
+
+	return color_rgb(s, &v) ? (lxw_color_t)v : dflt;
+}
+
+static uint8_t
+xl_border(const struct rstyle *st, int side)
+{
+	const char	*bs = st->border[side].style;
+
+	if (bs[0] == '\0' || strcasecmp(bs, "None") == 0)
+		return LXW_BORDER_NONE;
+	if (strcasecmp(bs, "Dotted") == 0)
+		return LXW_BORDER_DOTTED;
+	if (strcasecmp(bs, "Dashed") == 0)
+		return LXW_BORDER_DASHED;
+	if (strcasecmp(bs, "Double") == 0)
+		return LXW_BORDER_DOUBLE;
+	return st->border[side].width >= 2 ? LXW_BORDER_MEDIUM :
+	    LXW_BORDER_THIN;
+}
+
+static lxw_format *
+make_format(struct rctx *c, struct xlsx *x, const struct rcell *cell)
+{
+	const struct rstyle *st = &cell->st;
+	char		 numfmt[128], key[1024];
+	lxw_format	*f;
+	const char	*al = st->align;
+
+	excel_numfmt(st->format, &cell->value, numfmt, sizeof(numfmt));
+	snprintf(key, sizeof(key), "%s|%g|%d%d%d|%s|%s|%s|%s|%s|%s%s%s%s|"
+	    "%s%s%s%s|%d", st->font_family, st->font_size, st->bold, st->italic,
+	    st->underline, st->color, st->background, st->align, st->valign,
+	    numfmt, st->border[0].style, st->border[1].style,
+	    st->border[2].style, st->border[3].style, st->border[0].color,
+	    st->border[1].color, st->border[2].color, st->border[3].color,
+	    (int)cell->value.type);
+	for (size_t i = 0; i < x->nfmts; i++)
+		if (strcmp(x->fmts[i].key, key) == 0)
+			return x->fmts[i].fmt;
+	if (x->nfmts >= XLSX_FORMATS_MAX)
+		return x->fmts[0].fmt;	/* pathological: reuse the first */
+	f = workbook_add_format(x->wb);
+	format_set_font_name(f, st->font_family);
+	format_set_font_size(f, st->font_size > 0 ? st->font_size : 10);
+	if (st->bold)
+		format_set_bold(f);
+	if (st->italic)
+		format_set_italic(f);
+	if (st->underline)
+		format_set_underline(f, LXW_UNDERLINE_SINGLE);
+	if (st->color[0] != '\0')
+		format_set_font_color(f, xl_color(st->color, LXW_COLOR_BLACK));
+	if (st->background[0] != '\0' &&
+	    strcasecmp(st->background, "Transparent") != 0) {
+		format_set_pattern(f, LXW_PATTERN_SOLID);
+		format_set_bg_color(f, xl_color(st->background, LXW_COLOR_WHITE));
+	}
+	if (strcasecmp(al, "Right") == 0)
+		format_set_align(f, LXW_ALIGN_RIGHT);
+	else if (strcasecmp(al, "Center") == 0)
+		format_set_align(f, LXW_ALIGN_CENTER);
+	else if (strcasecmp(al, "Left") == 0)
+		format_set_align(f, LXW_ALIGN_LEFT);
+	format_set_align(f, strcasecmp(st->valign, "Middle") == 0 ?
+	    LXW_ALIGN_VERTICAL_CENTER : strcasecmp(st->valign, "Bottom") == 0 ?
+	    LXW_ALIGN_VERTICAL_BOTTOM : LXW_ALIGN_VERTICAL_TOP);
+	format_set_text_wrap(f);
+	format_set_top(f, xl_border(st, 0));
+	format_set_bottom(f, xl_border(st, 1));
+	format_set_left(f, xl_border(st, 2));
+	format_set_right(f, xl_border(st, 3));
+	format_set_top_color(f, xl_color(st->border[0].color, LXW_COLOR_BLACK));
+	format_set_bottom_color(f, xl_color(st->border[1].color,
+	    LXW_COLOR_BLACK));
+	format_set_left_color(f, xl_color(st->border[2].color, LXW_COLOR_BLACK));
+	format_set_right_color(f, xl_color(st->border[3].color,
+	    LXW_COLOR_BLACK));
+	if (numfmt[0] != '\0')
+		format_set_num_format(f, numfmt);
+	(void)c;
+	x->fmts = xreallocarray(x->fmts, x->nfmts + 1, sizeof(*x->fmts));
+	x->fmts[x->nfmts].key = xstrdup(key);
+	x->fmts[x->nfmts].fmt = f;
+	x->nfmts++;
+	return f;
+}
+
+static int
+xl_check(struct rctx *c, lxw_error err)
+{
+	if (err == LXW_NO_ERROR)
+		return 0;
+	return rs_err_set(c->e, RS_E_INTERNAL, "cannot write the workbook: %s",
+	    lxw_strerror(err));
+}
+
+static int
+write_cell(struct rctx *c, struct xlsx *x, uint32_t row, int col,
+    const struct rcell *cell)
+{
+	lxw_format	*f = cell->item != NULL ? make_format(c, x, cell) : NULL;
+	lxw_datetime	 dt;
+	int		 y, mo, d, h, mi, s, ms;
+	const struct expr_value *v = &cell->value;
+
+	if (cell->hidden || cell->item == NULL || (v->type == EXPR_T_STRING &&
+	    cell->text[0] == '\0') || v->type == EXPR_T_NULL)
+		return f != NULL ? xl_check(c, worksheet_write_blank(x->ws, row,
+		    (lxw_col_t)col, f)) : 0;
+	switch (v->type) {
+	case EXPR_T_INT:
+		return xl_check(c, worksheet_write_number(x->ws, row,
+		    (lxw_col_t)col, (double)v->u.i, f));
+	case EXPR_T_FLOAT:
+		return xl_check(c, worksheet_write_number(x->ws, row,
+		    (lxw_col_t)col, v->u.f, f));
+	case EXPR_T_BOOL:
+		return xl_check(c, worksheet_write_boolean(x->ws, row,
+		    (lxw_col_t)col, v->u.b, f));
+	case EXPR_T_DATETIME:
+		expr_dt_split(v->u.dt, &y, &mo, &d, &h, &mi, &s, &ms);
+		if (y >= 1900) {
+			dt = (lxw_datetime){ y, mo, d, h, mi, s + ms / 1000.0 };
+			return xl_check(c, worksheet_write_datetime(x->ws, row,
+			    (lxw_col_t)col, &dt, f));
+		}
+		break;
+	default:
+		break;
+	}
+	return xl_check(c, worksheet_write_string(x->ws, row, (lxw_col_t)col,
+	    cell->text, f));
+}
+
+static const struct rdl_item *
+first_tablix(struct rdl_item *const *items, size_t n)
+{
+	const struct rdl_item *t;
+
+	for (size_t i = 0; i < n; i++) {
+		if (items[i]->kind == RDL_TABLIX)
+			return items[i];
+		if ((t = first_tablix(items[i]->items, items[i]->nitems)) != NULL)
+			return t;
+	}
+	return NULL;
+}
+
+static void
+sheet_name(const char *s, char *out, size_t n)
+{
+	size_t		 i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < n && i < 31; i++)
+		out[i] = strchr("[]:*?/\\", s[i]) != NULL ? '_' : s[i];
+	out[i] = '\0';
+	if (i == 0)
+		snprintf(out, n, "Sheet1");
+}
+
+static void
+set_columns(struct xlsx *x, const struct rdl_item *t, double width)
+{
+	int		 hc = t != NULL ? t->tablix->header_cols : 0;
+	size_t		 nc = t != NULL ? t->tablix->ncols : 1;
+	double		 left = t != NULL ? t->left : 0, w;
+
+	x->ncols = hc + (int)nc;
+	x->colx = xcalloc((size_t)x->ncols + 1, sizeof(double));
+	for (int i = 0; i < x->ncols; i++) {
+		w = i < hc ? 72 : t != NULL ? t->tablix->col_widths[i - hc] : width;
+		x->colx[i] = left;
+		left += w;
+		worksheet_set_column(x->ws, (lxw_col_t)i, (lxw_col_t)i,
+		    w / 5.25, NULL);
+	}
+	x->colx[x->ncols] = left;
+}
+
+static int
+xlsx_begin(struct rctx *c)
+{
+	struct xlsx	*x = xcalloc(1, sizeof(*x));
+	lxw_workbook_options opt = { .constant_memory = LXW_TRUE };
+	lxw_doc_properties props = { 0 };
+	char		 name[40];
+	const char	*tmp = getenv("TMPDIR");
+	int		 fd;
+
+	c->fmt = x;
+	snprintf(x->path, sizeof(x->path), "%s/rsxlsx.XXXXXX",
+	    tmp != NULL && strlen(tmp) < 40 ? tmp : "/tmp");
+	fd = mkstemp(x->path);
+	if (fd == -1) {
+		x->path[0] = '\0';
+		return rs_err_sys(c->e, RS_E_IO, "cannot create a temporary file "
+		    "for the workbook");
+	}
+	close(fd);
+	opt.tmpdir = tmp != NULL ? (char *)tmp : "/tmp";
+	x->wb = workbook_new_opt(x->path, &opt);
+	if (x->wb == NULL)
+		return rs_err_set(c->e, RS_E_IO, "cannot start the workbook");
+	sheet_name(c->r->name, name, sizeof(name));
+	x->ws = workbook_add_worksheet(x->wb, name);
+	if (x->ws == NULL)
+		return rs_err_set(c->e, RS_E_INTERNAL, "cannot add a worksheet");
+	worksheet_gridlines(x->ws, LXW_HIDE_ALL_GRIDLINES);
+	props.title = c->r->name;
+	props.author = c->r->author;
+	props.comments = c->r->description;
+	workbook_set_properties(x->wb, &props);
+	set_columns(x, first_tablix(c->r->body, c->r->nbody), c->r->width);
+	x->last_top = -1;
+	return 0;
+}
+
+static int
+col_of(struct xlsx *x, double left)
+{
+	for (int i = x->ncols - 1; i > 0; i--)
+		if (left >= x->colx[i] - 1)
+			return i;
+	return 0;
+}
+
+static int
+xlsx_body_item(struct rctx *c, const struct rdl_item *it, struct rcell *cell,
+    double y)
+{
+	struct xlsx	*x = c->fmt;
+	int		 c0, c1;
+
+	(void)y;
+	if (cell == NULL || it->kind != RDL_TEXTBOX || cell->hidden)
+		return 0;
+	if (!x->have_body_row || it->top != x->last_top) {
+		if (x->have_body_row)
+			x->row++;
+		worksheet_set_row(x->ws, x->row, it->height, NULL);
+	}
+	if (x->row >= XLSX_ROWS_MAX)
+		return rs_err_set(c->e, RS_E_LIMIT, "more than %d rows for Excel",
+		    XLSX_ROWS_MAX);
+	x->have_body_row = true;
+	x->last_top = it->top;
+	c0 = col_of(x, it->left);
+	c1 = col_of(x, it->left + it->width - 2);
+	if (c1 > c0 && cell->value.type == EXPR_T_STRING)
+		return xl_check(c, worksheet_merge_range(x->ws, x->row,
+		    (lxw_col_t)c0, x->row, (lxw_col_t)c1, cell->text,
+		    make_format(c, x, cell)));
+	return write_cell(c, x, x->row, c0, cell);
+}
+
+static int
+xlsx_tablix_begin(struct rctx *c, const struct rdl_item *it, double y)
+{
+	struct xlsx	*x = c->fmt;
+
+	(void)it;
+	(void)y;
+	if (x->have_body_row)
+		x->row++;
+	x->have_body_row = false;
+	x->last_top = -1;
+	return 0;
+}
+
+static int
+xlsx_row(struct rctx *c, const struct rrow *r)
+{
+	struct xlsx	*x = c->fmt;
+	int		 col = 0;
+
+	if (x->row >= XLSX_ROWS_MAX)
+		return rs_err_set(c->e, RS_E_LIMIT, "more than %d rows for Excel",
+		    XLSX_ROWS_MAX);
+	worksheet_set_row(x->ws, x->row, r->height, NULL);
+	for (size_t i = 0; i < r->ncells && col < 16384; i++) {
+		const struct rcell *cell = &r->cells[i];
+
+		if (cell->colspan == 0)
+			continue;
+		if (write_cell(c, x, x->row, col, cell) == -1)
+			return -1;
+		col += cell->colspan > 0 ? cell->colspan : 1;
+	}
+	x->row++;
+	return 0;
+}
+
+static int
+xlsx_scope(struct rctx *c, const struct scope_info *si)
+{
+	(void)c;
+	(void)si;
+	return 0;
+}
+
+static int
+xlsx_page_break(struct rctx *c)
+{
+	(void)c;
+	return 0;
+}
+
+static int
+xlsx_tablix_end(struct rctx *c, const struct rdl_item *it, double *h)
+{
+	(void)c;
+	(void)it;
+	(void)h;
+	return 0;
+}
+
+static int
+xlsx_end(struct rctx *c)
+{
+	struct xlsx	*x = c->fmt;
+	char		 chunk[65536];
+	size_t		 n;
+	FILE		*f;
+	lxw_error	 err;
+	int		 rv = 0;
+
+	err = workbook_close(x->wb);
+	x->wb = NULL;
+	if (xl_check(c, err) == -1)
+		return -1;
+	f = fopen(x->path, "rb");
+	if (f == NULL)
+		return rs_err_sys(c->e, RS_E_IO, "cannot read the workbook");
+	while (rv == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		rv = rctx_write(c, chunk, n);
+	if (rv == 0 && ferror(f))
+		rv = rs_err_sys(c->e, RS_E_IO, "cannot read the workbook");
+	fclose(f);
+	return rv;
+}
+
+static void
+xlsx_free(struct rctx *c)
+{
+	struct xlsx	*x = c->fmt;
+
+	if (x == NULL)
+		return;
+	if (x->wb != NULL)
+		workbook_close(x->wb);
+	if (x->path[0] != '\0')
+		unlink(x->path);
+	for (size_t i = 0; i < x->nfmts; i++)
+		free(x->fmts[i].key);
+	free(x->fmts);
+	free(x->colx);
+	free(x);
+	c->fmt = NULL;
 }
 
 const struct rops rops_xlsx = {
-	.name = "XLSX",
-	.begin = not_yet,
+	.name = "EXCELOPENXML",
+	.styles = true,
+	.items_first = false,
+	.begin = xlsx_begin,
+	.body_item = xlsx_body_item,
+	.tablix_begin = xlsx_tablix_begin,
+	.scope_begin = xlsx_scope,
+	.row = xlsx_row,
+	.scope_end = xlsx_scope,
+	.page_break = xlsx_page_break,
+	.tablix_end = xlsx_tablix_end,
+	.end = xlsx_end,
+	.free = xlsx_free,
 };
