@@ -37,7 +37,8 @@ static const char css[] =
 	"border:1px solid var(--line)}"
 	"th,td{text-align:left;padding:.5em .7em;border-bottom:1px solid "
 	"var(--line);vertical-align:middle}"
-	"th{background:#eef0f3;font-weight:600}"
+	"thead th{background:#eef0f3;font-weight:600}"
+	"tbody th{font-weight:600}"
 	".type{display:inline-block;min-width:6.5em;font-size:.8em;"
 	"padding:.1em .5em;border-radius:1em;background:#e3ecf7;"
 	"color:#0b3d73}"
@@ -45,7 +46,7 @@ static const char css[] =
 	".muted{color:var(--muted)}"
 	".cards{display:grid;grid-template-columns:repeat(auto-fit,"
 	"minmax(18em,1fr));gap:1em;margin-top:1em}"
-	"form.card{background:#fff;border:1px solid var(--line);"
+	"form.card,div.card{background:#fff;border:1px solid var(--line);"
 	"border-radius:.5em;padding:1em}"
 	"label{display:block;font-weight:600;margin:.4em 0 .2em}"
 	"input[type=text],select,input[type=file]{width:100%;padding:.45em;"
@@ -273,9 +274,8 @@ folder_forms(struct page *p, const struct catalog_item *dir, unsigned t)
 		    "</fieldset><button>Upload</button></form>", NULL);
 	}
 	if (t & CATALOG_T_SET_SECURITY) {
-		(void)buf_puts(b, "<div class=\"card\" style=\"background:#fff;"
-		    "border:1px solid var(--line);border-radius:.5em;padding:"
-		    "1em\"><h2>Security</h2><p><a href=\"", NULL);
+		(void)buf_puts(b, "<div class=\"card\"><h2>Security</h2><p>"
+		    "<a href=\"", NULL);
 		page_url(p, b, "security", dir->path);
 		(void)buf_puts(b, "\">Manage role assignments of this folder"
 		    "</a></p></div>", NULL);

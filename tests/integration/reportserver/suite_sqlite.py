@@ -105,11 +105,12 @@ class Env:
                   re.fullmatch(r"[0-9A-Fa-f]{40}", thumb), r.stdout, r.stderr)
         lib.run("certstore", "export", thumb, "--cert", self.cafile)
         self.ctx = ssl.create_default_context(cafile=self.cafile)
-        r = lib.run("httpcfg", "add", "sslcert",
-                    "ipport=0.0.0.0:%d" % self.port, "certhash=" + thumb,
-                    "appid=" + APPID)
-        lib.check("httpcfg binds the certificate", r.returncode == 0,
-                  r.stderr)
+        for ip in ("0.0.0.0", "[::]"):
+            r = lib.run("httpcfg", "add", "sslcert",
+                        "ipport=%s:%d" % (ip, self.port), "certhash=" + thumb,
+                        "appid=" + APPID)
+            lib.check("httpcfg binds the certificate to %s" % ip,
+                      r.returncode == 0, r.stderr)
         for scheme, port in (("https", self.port), ("http", self.http_port)):
             for vdir in ("ReportServer", "Reports"):
                 lib.run("httpcfg", "add", "urlacl",
