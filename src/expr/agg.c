@@ -5,6 +5,7 @@
  * CountDistinct skip Nothing, First and Last keep Nothing as they find it.
  * CountDistinct keeps a set of the values' text in an open hash table.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,6 +71,24 @@ seen_add(struct expr_agg *a, char *key, struct rs_err *e)
 	return 0;
 }
 
+/*
+ * Values with at most six decimal places (money, numeric(38,6)) are also
+ * summed exactly in millionths, so a total of decimals has no binary
+ * noise, as SQL Server's decimal sum has none.
+ */
+static void
+add_decimal(struct expr_agg *a, double d)
+{
+	double		 s = d * 1e6, r;
+
+	if (a->dec_lost)
+		return;
+	r = nearbyint(s);
+	if (fabs(r) > 9e15 || fabs(s - r) > 1e-7 * fmax(1, fabs(s)) ||
+	    __builtin_add_overflow(a->dsum, (int64_t)r, &a->dsum))
+		a->dec_lost = true;
+}
+
 static int
 add_number(struct expr_agg *a, const struct expr_value *v, struct rs_err *e)
 {
@@ -88,8 +107,10 @@ add_number(struct expr_agg *a, const struct expr_value *v, struct rs_err *e)
 	if (!a->is_float) {
 		a->fsum = (double)a->isum;
 		a->is_float = true;
+		a->dec_lost = __builtin_mul_overflow(a->isum, 1000000, &a->dsum);
 	}
 	a->fsum += d;
+	add_decimal(a, d);
 	return 0;
 }
 
@@ -153,7 +174,7 @@ expr_agg_result(struct expr_agg *a, struct expr_value *out, struct rs_err *e)
 			return 0;	/* Sum over no rows is Nothing */
 		if (a->is_float) {
 			out->type = EXPR_T_FLOAT;
-			out->u.f = a->fsum;
+			out->u.f = a->dec_lost ? a->fsum : (double)a->dsum / 1e6;
 		} else {
 			out->type = EXPR_T_INT;
 			out->u.i = a->isum;
@@ -163,8 +184,8 @@ expr_agg_result(struct expr_agg *a, struct expr_value *out, struct rs_err *e)
 		if (a->count == 0)
 			return 0;
 		out->type = EXPR_T_FLOAT;
-		out->u.f = (a->is_float ? a->fsum : (double)a->isum) /
-		    (double)a->count;
+		out->u.f = (a->is_float ? (a->dec_lost ? a->fsum :
+		    (double)a->dsum / 1e6) : (double)a->isum) / (double)a->count;
 		return 0;
 	case EXPR_AGG_COUNT:
 	case EXPR_AGG_COUNTROWS:

@@ -208,6 +208,8 @@ struct expr_agg {
 	int64_t			 isum;
 	double			 fsum;
 	bool			 is_float;
+	int64_t			 dsum;	/* sum in millionths while exact */
+	bool			 dec_lost;	/* a value had more places */
 	struct expr_value	 best;	/* min, max, first or last */
 	char			**seen;	/* CountDistinct: open hash of keys */
 	size_t			 nseen, capseen;

@@ -145,7 +145,7 @@ std_number(const struct expr_value *v, double f, char spec, int prec,
 {
 	struct dec	 x;
 	bool		 neg;
-	char		 tmp[64];
+	char		 tmp[128];
 
 	dec_from_value(v, f, &x);
 	switch (toupper((unsigned char)spec)) {
@@ -194,10 +194,8 @@ std_number(const struct expr_value *v, double f, char spec, int prec,
 			    ex < 0 ? '-' : '+', abs(ex));
 		}
 	default:	/* G, R */
-		if (prec > 0 && v->type != EXPR_T_INT) {
-			snprintf(tmp, sizeof(tmp), "%.*G", prec, f);
-			return buf_puts(b, tmp, e);
-		}
+		if (prec > 0 && v->type != EXPR_T_INT)
+			return buf_printf(b, e, "%.*G", prec > 17 ? 17 : prec, f);
 		return expr_value_text(v, b, e);
 	}
 }
