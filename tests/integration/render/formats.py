@@ -1,0 +1,209 @@
+"""PDF, Excel and HTML renders of the sample reports, checked with real
+readers: pdfinfo and pdftotext (poppler) for page count, page numbers,
+header and footer text, repeated column headers and pages across; the
+.xlsx unzipped and its XML parsed for cell values and types; the HTML
+parsed for the viewer's parameter form, page links and export links.
+"""
+import html.parser
+import os
+import re
+import subprocess
+import sys
+import zipfile
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from lib import *  # noqa: E402,F403
+
+M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+DB = os.path.join(TMP, "sales.db")
+subprocess.run([os.path.join(SRC, "samples", "make-db.sh"), DB], check=True)
+
+
+def render(name, fmt, out, *extra):
+    r = run("rsrender", os.path.join(SRC, "samples", "reports", name + ".rdl"),
+            "--format", fmt, "--out", out, "--datasource", "Sales=sqlite:" + DB,
+            *extra)
+    check("%s renders to %s" % (name, fmt), r.returncode == 0, r.stderr)
+    return r
+
+
+def pdfinfo(path):
+    out = subprocess.run(["pdfinfo", path], capture_output=True,
+                         text=True).stdout
+    return dict(l.split(":", 1)[0].strip() and
+                (l.split(":", 1)[0].strip(), l.split(":", 1)[1].strip())
+                for l in out.splitlines() if ":" in l)
+
+
+def pdftext(path, page):
+    return subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l",
+                           str(page), path, "-"], capture_output=True,
+                          text=True).stdout
+
+
+def test_pdf():
+    out = os.path.join(TMP, "summary.pdf")
+    render("SalesSummary", "PDF", out)
+    info = pdfinfo(out)
+    pages = int(info.get("Pages", "0"))
+    # 120 rows of 18pt under a 0.5in header and a 0.4in footer on letter.
+    expect_eq("SalesSummary PDF has 4 pages", pages, 4)
+    expect_eq("PDF title is the report name", info.get("Title"),
+              "SalesSummary")
+    check("PDF page size is letter", "612 x 792" in info.get("Page size", ""),
+          info)
+    for p in range(1, pages + 1):
+        t = pdftext(out, p)
+        check("page %d has the page header" % p,
+              "Monthly Sales Summary" in t, t[:300])
+        check("page %d footer says Page %d of %d" % (p, p, pages),
+              "Page %d of %d" % (p, pages) in t, t[-300:])
+        check("page %d repeats the column headers" % p,
+              re.search(r"Month\s+Region\s+Sales Lines\s+Amount", t), t[:400])
+    t = pdftext(out, 1)
+    check("first data row on page 1", re.search(
+        r"2024-01\s+Central\s+849\s+977,247\.56", t), t[:600])
+    t = pdftext(out, pages)
+    check("last data row on the last page", re.search(
+        r"2025-12\s+West\s+\d+\s+[\d,]+\.\d\d", t), t[-600:])
+
+    out = os.path.join(TMP, "wide.pdf")
+    render("SalesWide", "PDF", out)
+    expect_eq("the wide report pages across: 2 pages", pdfinfo(out)
+              .get("Pages"), "2")
+    t1, t2 = pdftext(out, 1), pdftext(out, 2)
+    check("page 1 has Product..Jun", "Product" in t1 and "Jun" in t1 and
+          "Total" not in t1, t1[:500])
+    check("page 2 has Jul..Total", "Jul" in t2 and "Total" in t2 and
+          "Jan" not in t2, t2[:500])
+
+
+def sheet(path):
+    with zipfile.ZipFile(path) as z:
+        root = ET.fromstring(z.read("xl/worksheets/sheet1.xml"))
+        styles = ET.fromstring(z.read("xl/styles.xml"))
+        wb = ET.fromstring(z.read("xl/workbook.xml"))
+    fmts = {n.get("numFmtId"): n.get("formatCode")
+            for n in styles.iter(M + "numFmt")}
+    xfs = [x.get("numFmtId") for x in styles.find(M + "cellXfs")
+           .findall(M + "xf")]
+    rows = []
+    for r in root.iter(M + "row"):
+        cells = {}
+        for c in r.findall(M + "c"):
+            col = "".join(ch for ch in c.get("r") if ch.isalpha())
+            t = c.get("t")
+            fmt = fmts.get(xfs[int(c.get("s", "0"))], "")
+            if t == "inlineStr":
+                cells[col] = ("s", "".join(x.text or "" for x in
+                                           c.iter(M + "t")), fmt)
+            elif c.find(M + "v") is not None:
+                cells[col] = ("n", float(c.find(M + "v").text), fmt)
+        rows.append(cells)
+    names = [s.get("name") for s in wb.iter(M + "sheet")]
+    return rows, names
+
+
+def test_xlsx():
+    out = os.path.join(TMP, "region.xlsx")
+    render("SalesByRegion", "EXCELOPENXML", out)
+    rows, names = sheet(out)
+    expect_eq("one worksheet named after the report", names,
+              ["SalesByRegion"])
+    expect_eq("title in A1", rows[0].get("A", ("", ""))[:2],
+              ("s", "Bike Sales by Region"))
+    expect_eq("header row", [rows[1][c][1] for c in "ABCDE"],
+              ["Region", "Category", "Product", "Quantity", "Amount"])
+    first = rows[2]
+    expect_eq("detail: text cells are strings", first["A"][:2],
+              ("s", "Central"))
+    expect_eq("detail: Quantity is a number with format #,##0",
+              (first["D"][0], first["D"][2]), ("n", "#,##0"))
+    expect_eq("detail: Amount is a number with format #,##0.00",
+              (first["E"][0], first["E"][2]), ("n", "#,##0.00"))
+    totals = [r for r in rows if r.get("A", ("", ""))[1] == "Total Central"]
+    check("group subtotal row is there", len(totals) == 1, rows[:10])
+    det = [r for r in rows[2:] if r.get("A", ("", ""))[1] == "Central"]
+    check("subtotal equals the sum of its detail rows",
+          abs(totals[0]["E"][1] - sum(r["E"][1] for r in det)) < 0.01,
+          totals, det)
+    grand = rows[-1]
+    expect_eq("grand total label", grand["A"][1], "Grand Total")
+    allsum = sum(r["E"][1] for r in rows[2:] if "E" in r and
+                 r.get("A", ("", ""))[1] in ("Central", "East", "North",
+                                             "South", "West"))
+    check("grand total equals the sum of all detail rows",
+          abs(grand["E"][1] - allsum) < 0.01, grand, allsum)
+
+    out = os.path.join(TMP, "month.xlsx")
+    render("SalesByMonth", "EXCELOPENXML", out, "--param", "Region=East",
+           "--param", "Year=2024")
+    rows, _ = sheet(out)
+    expect_eq("currency cells carry an Excel currency format",
+              rows[3]["C"][2], '"$"#,##0.00;("$"#,##0.00)')
+
+
+class Parser(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_html():
+    out = os.path.join(TMP, "month.html")
+    url = "/ReportServer?/Samples/SalesByMonth"
+    render("SalesByMonth", "HTML5", out, "--url", url, "--param",
+           "Region=South")
+    page = open(out, encoding="utf-8").read()
+    p = Parser()
+    p.feed(page)
+    forms = [a for t, a in p.tags if t == "form"]
+    expect_eq("the viewer's parameter form submits by GET to the web service",
+              [(f.get("method"), f.get("action")) for f in forms],
+              [("get", "/ReportServer")])
+    hidden = [a.get("name") for t, a in p.tags
+              if t == "input" and a.get("type") == "hidden"]
+    expect_eq("the item path is the form's first field", hidden[:2],
+              ["/Samples/SalesByMonth", "rs:Command"])
+    selects = [a.get("name") for t, a in p.tags if t == "select"]
+    expect_eq("drop-downs for both parameters", selects, ["Region", "Year"])
+    check("the Region drop-down comes from the Regions dataset, South chosen",
+          '<option value="South" selected>South</option>' in page and
+          '<option value="Central">Central</option>' in page, page[:2000])
+    links = [a.get("href") for t, a in p.tags if t == "a"]
+    check("export links keep the parameters",
+          url + "&Region=South&Year=2025&rs:Format=PDF" in links, links)
+    check("page links use rc:Section",
+          url + "&Region=South&Year=2025&rc:Section=2" in links, links)
+    check("no script in the viewer", "<script" not in page)
+    check("the table is there with 12 months and a total",
+          page.count("<tr") == 14 and "December" in page, page[-1500:])
+
+    out = os.path.join(TMP, "summary.html")
+    render("SalesSummary", "HTML5", out, "--devinfo", "Section=2")
+    page = open(out, encoding="utf-8").read()
+    check("rc:Section=2 shows the second soft page only",
+          "2024-01" not in page and "Page 2 of" in page, page[-800:])
+    out = os.path.join(TMP, "all.html")
+    render("SalesSummary", "HTML5", out, "--devinfo", "Section=0",
+           "--devinfo", "Toolbar=false")
+    page = open(out, encoding="utf-8").read()
+    check("rc:Section=0 shows every row; rc:Toolbar=false drops the toolbar",
+          page.count("<tr") == 120 + 4 and 'class="rs-toolbar"' not in page,
+          page.count("<tr"))
+    out = os.path.join(TMP, "frag.html")
+    render("ProductList", "HTML5", out, "--devinfo", "HTMLFragment=true")
+    page = open(out, encoding="utf-8").read()
+    check("rc:HTMLFragment=true gives no <html> or <body>",
+          "<html" not in page and "<body" not in page and "<table" in page,
+          page[:300])
+
+
+test_pdf()
+test_xlsx()
+test_html()
+done_testing()
