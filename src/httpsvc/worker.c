@@ -58,6 +58,32 @@ on_conn_close(void *data)
 }
 
 static void
+on_refused_written(h2o_socket_t *sock, const char *err)
+{
+	(void)err;
+	h2o_socket_close(sock);
+}
+
+/*
+ * Over max_connections: a plain connection gets a canned 503 (it costs
+ * nothing to parse), a TLS one is closed (a 503 would need a handshake).
+ */
+static void
+refuse(h2o_socket_t *sock, bool tls)
+{
+	static const char	msg[] = "HTTP/1.1 503 Service Unavailable\r\n"
+	    "Connection: close\r\nContent-Type: text/plain\r\n"
+	    "Content-Length: 55\r\n\r\n"
+	    "503 Service Unavailable: too many connections to httpsvc\n";
+	h2o_iovec_t		buf = h2o_iovec_init(msg, sizeof(msg) - 1);
+
+	if (tls)
+		h2o_socket_close(sock);
+	else
+		h2o_socket_write(sock, &buf, 1, on_refused_written);
+}
+
+static void
 on_accept(h2o_socket_t *listener, const char *err)
 {
 	struct wlistener	*wl = listener->data;
@@ -74,7 +100,7 @@ on_accept(h2o_socket_t *listener, const char *err)
 		    svc->lim.max_connections) {
 			atomic_fetch_sub(&svc->conns, 1);
 			atomic_fetch_add(&svc->refused, 1);
-			h2o_socket_close(sock);
+			refuse(sock, wl->tls);
 			continue;
 		}
 		sock->on_close.cb = on_conn_close;
