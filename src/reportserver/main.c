@@ -169,9 +169,12 @@ serve(const char *root, const struct opts *o, const struct rsconf *conf,
 	for (size_t i = 0; i < conf->napps; i++)
 		if (add_app(as, &srv, &conf->apps[i], &ctx[i], e) == -1)
 			goto out;
-	if (conf->napps == 0)
-		log_warn("no URLs are reserved in rsreportserver.config; "
-		    "reserve them with 'rsconfig web-service-url'");
+	if (conf->napps == 0) {
+		rs_err_set(e, RS_E_CONFIG, "cannot start: no URLs are reserved "
+		    "in rsreportserver.config; reserve them with 'rsconfig "
+		    "web-service-url'");
+		goto out;
+	}
 	log_info("listening on %s", appserver_socket_path(as));
 	rc = appserver_run(as, e);
 out:
