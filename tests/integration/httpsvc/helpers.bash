@@ -1,7 +1,7 @@
 # tests/integration/httpsvc/helpers.bash: sourced by the httpsvc tests
 # after lib.sh.  Starts httpsvc and the test application, makes
 # certificates and asks TLS questions with openssl s_client.
-APP="$RS_SRC/tests/integration/httpsvc/app.py"
+APP="$RS_SRC/tests/integration/httpsvc/testapp"
 APPID='{6f1d2a3b-0000-4000-8000-00000000a001}'
 
 # start_svc: starts httpsvc on $ROOT and waits for its ready line.
@@ -11,7 +11,7 @@ start_svc() {
 	wait_for "httpsvc ready" 30 grep -q "ready: listening" "$TMP/svc.log"
 }
 
-# start_app NAME URL...: starts app.py registering each URL; waits.
+# start_app NAME URL...: starts testapp registering each URL; waits.
 start_app() {
 	local name=$1 args=() u
 	shift

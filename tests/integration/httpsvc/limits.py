@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from lib import (ROOT, TMP, check, done_testing, expect_eq, free_port, run,
                  start_bg, wait_for)
 
-APP = os.path.join(os.path.dirname(__file__), "app.py")
+APP = os.path.join(os.path.dirname(__file__), "testapp")
 CONF = """# limits for the test
 request_line_max 2048
 header_bytes_max 8192

@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from lib import (ROOT, TMP, check, done_testing, expect_eq, free_port, run,
                  start_bg, wait_for)
 
-APP = os.path.join(os.path.dirname(__file__), "app.py")
+APP = os.path.join(os.path.dirname(__file__), "testapp")
 APPID = "{6f1d2a3b-0000-4000-8000-00000000a002}"
 
 
