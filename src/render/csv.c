@@ -20,7 +20,7 @@
 #include "render/render_int.h"
 
 struct lvl {
-	char	**names;
+	const char **names;	/* borrowed from the report's items */
 	char	**texts;
 	size_t	  n;
 };
@@ -39,10 +39,8 @@ struct csv {
 static void
 lvl_fini(struct lvl *l)
 {
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->names[i]);
+	for (size_t i = 0; i < l->n; i++)
 		free(l->texts[i]);
-	}
 	free(l->names);
 	free(l->texts);
 	memset(l, 0, sizeof(*l));
@@ -67,10 +65,19 @@ lvl_add(struct csv *s, struct lvl *l, const struct rcell *cell)
 
 	l->names = xreallocarray(l->names, l->n + 1, sizeof(char *));
 	l->texts = xreallocarray(l->texts, l->n + 1, sizeof(char *));
-	l->names[l->n] = xstrdup(it->data_element_name ? it->data_element_name :
-	    it->name);
+	l->names[l->n] = it->data_element_name ? it->data_element_name :
+	    it->name;
 	l->texts[l->n] = cell_text(s, cell);
 	l->n++;
+}
+
+static int
+flush_out(struct rctx *c, struct csv *s)
+{
+	int		 rv = rctx_write(c, s->line.data, s->line.len);
+
+	buf_reset(&s->line);
+	return rv;
 }
 
 static void
@@ -82,6 +89,10 @@ field(struct csv *s, const char *v, bool first)
 
 	if (!first)
 		buf_puts(&s->line, s->delim, NULL);
+	if (!quote && !s->ascii) {
+		buf_puts(&s->line, v, NULL);
+		return;
+	}
 	if (quote)
 		buf_puts(&s->line, s->qual, NULL);
 	for (const char *p = v; *p != '\0'; p++) {
@@ -102,15 +113,12 @@ field(struct csv *s, const char *v, bool first)
 		buf_puts(&s->line, s->qual, NULL);
 }
 
+/* Ends a record; the output goes to the sink in blocks of 64 KB. */
 static int
 flush_line(struct rctx *c, struct csv *s)
 {
-	int		 rv;
-
 	buf_puts(&s->line, s->rec, NULL);
-	rv = rctx_write(c, s->line.data, s->line.len);
-	buf_reset(&s->line);
-	return rv;
+	return s->line.len >= 65536 ? flush_out(c, s) : 0;
 }
 
 /* Writes the header (once per block) and one record from the levels. */
@@ -138,8 +146,9 @@ static int
 new_block(struct rctx *c, struct csv *s)
 {
 	s->header_done = false;
+	(void)c;
 	if (s->blocks++ > 0)
-		return rctx_puts(c, s->rec);
+		buf_puts(&s->line, s->rec, NULL);
 	return 0;
 }
 
@@ -267,7 +276,9 @@ csv_tablix_end(struct rctx *c, const struct rdl_item *it, double *h)
 static int
 csv_end(struct rctx *c)
 {
-	return flush_body(c, c->fmt);
+	if (flush_body(c, c->fmt) == -1)
+		return -1;
+	return flush_out(c, c->fmt);
 }
 
 static void
