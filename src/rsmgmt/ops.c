@@ -277,6 +277,61 @@ op_bind(struct txn *t, const char *endpoint, enum binding_kind kind,
 	return rc;
 }
 
+/* Is prefix one of the report server's own reservations (the model)? */
+static bool
+rs_prefix(const struct mmodel *mm, const struct urlres_prefix *p)
+{
+	struct urlres_prefix	q;
+	struct rs_err		e;
+	char			pfx[MGMT_PREFIX_MAX];
+
+	for (size_t i = 0; i < mm->napps; i++)
+		for (size_t j = 0; j < mm->apps[i].n; j++)
+			if (mgmt_prefix(mm->apps[i].urls[j], mm->apps[i].vdir,
+			    pfx, sizeof(pfx), &e) == 0 &&
+			    urlres_parse(pfx, &q, &e) == 0 && urlres_same(p, &q))
+				return true;
+	return false;
+}
+
+/*
+ * Another application's https reservation that this binding serves (the
+ * other application shares it without having recorded itself as an
+ * owner, e.g. its 'httpcfg add sslcert' met 183): the binding must stay.
+ * Writes that reservation into who.
+ */
+static bool
+needed_by_others(struct txn *t, const struct binding_ssl *b, char *who,
+    size_t whosz)
+{
+	struct binding_urlacl	*v = NULL;
+	struct urlres_prefix	 p;
+	struct rs_err		 e;
+	const char		*colon = strrchr(b->endpoint, ':');
+	size_t			 n = 0;
+	bool			 found = false;
+
+	if (colon == NULL || binding_urlacl_list(t->m->bs, &v, &n, &e) == -1)
+		return false;
+	for (size_t i = 0; i < n && !found; i++) {
+		char port[8];
+		if (urlres_parse(v[i].url, &p, &e) == -1 ||
+		    strcmp(p.scheme, "https") != 0 || rs_prefix(&t->m->model, &p))
+			continue;
+		snprintf(port, sizeof(port), "%u", p.port);
+		if (strcmp(colon + 1, port) != 0)
+			continue;
+		if (b->kind == BINDING_HOSTNAMEPORT && !(p.kind == URLRES_HOST &&
+		    strncasecmp(b->endpoint, p.host, strlen(p.host)) == 0 &&
+		    b->endpoint + strlen(p.host) == colon))
+			continue;
+		mgmt_fmt(who, whosz, "%s (user %s)", v[i].url, v[i].user);
+		found = true;
+	}
+	free(v);
+	return found;
+}
+
 int
 op_unbind(struct txn *t, const char *endpoint)
 {
@@ -298,6 +353,14 @@ op_unbind(struct txn *t, const char *endpoint)
 	if (!rs_owns(&b)) {
 		txn_log(t, "SSL binding %s belongs to %s, not to the report "
 		    "server (left alone)", endpoint, others);
+		binding_ssl_fini(&b);
+		return 0;
+	}
+	if (others[0] == '\0' && needed_by_others(t, &b, others,
+	    sizeof(others))) {
+		txn_log(t, "SSL binding %s kept: %s still serves HTTPS over it; "
+		    "its application should record itself as an owner",
+		    endpoint, others);
 		binding_ssl_fini(&b);
 		return 0;
 	}

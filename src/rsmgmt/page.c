@@ -283,7 +283,8 @@ move_urls(struct txn *t, const char *app, const struct plan *pl,
 		if (mgmt_prefix(old[i], pl->old_vdir, prefix, sizeof(prefix),
 		    &e) == -1 || op_acl_del(t, prefix) == -1)
 			return -1;
-		model_url_del(a, old[i]);
+		if (!moved)	/* moved: the model holds only the new URLs */
+			model_url_del(a, old[i]);
 	}
 	return do_gc_bindings(t);
 }
@@ -411,6 +412,7 @@ rsmgmt_identity_add(struct rsmgmt *m, const struct rsmgmt_identity *id,
 	struct txn		 t;
 	struct mapp		*a;
 	char			 urls[RSCONF_URLS_MAX][MGMT_URL_MAX], h[41] = "";
+	char			 vdir[RSMGMT_VDIR_MAX];
 	size_t			 n = 0;
 
 	if (!mgmt_valid_app(id->app))
@@ -426,9 +428,10 @@ rsmgmt_identity_add(struct rsmgmt *m, const struct rsmgmt_identity *id,
 		txn_fail(&t, r->hresult, "%s", r->message);
 		goto out;
 	}
+	str_copy(vdir, sizeof(vdir), rsmgmt_vdir(m, id->app));
 	a = model_app(&m->model, id->app, true);
 	if (a->vdir[0] == '\0')
-		str_copy(a->vdir, sizeof(a->vdir), rsmgmt_vdir(m, id->app));
+		str_copy(a->vdir, sizeof(a->vdir), vdir);
 	for (size_t i = 0; i < n; i++)
 		if (add_identity_url(&t, id, urls[i], h, &ci) == -1)
 			goto out;

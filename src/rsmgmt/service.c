@@ -144,25 +144,45 @@ registered(struct rsmgmt *m, int pid, size_t *expected, size_t *done)
 	return 0;
 }
 
-/* The last lines of the log that say why (at most ~400 bytes). */
+/*
+ * Why the report server stopped, from what it wrote to the log after
+ * offset from: its last error line ("<3>..."), else its last line.
+ */
 static void
-log_tail(struct rsmgmt *m, char *out, size_t sz)
+log_tail(struct rsmgmt *m, size_t from, char *out, size_t sz)
 {
-	char	 path[RS_PATH_MAX], *text;
-	size_t	 len;
+	char		 path[RS_PATH_MAX], *text, *p, *line = NULL;
+	size_t		 len;
 
-	out[0] = '\0';
+	str_copy(out, sz, "no message");
 	if (rs_root_path(m->root, RSMGMT_LOGFILE, path, sizeof(path),
 	    NULL) == -1 || (text = fs_read_file(path, 16 * 1024 * 1024, &len,
 	    NULL)) == NULL)
 		return;
-	while (len > 0 && text[len - 1] == '\n')
-		text[--len] = '\0';
-	{
-		const char *nl = strrchr(text, '\n');
-		str_copy(out, sz, nl != NULL ? nl + 1 : text);
+	for (p = text + (from < len ? from : len); *p != '\0';) {
+		size_t n = strcspn(p, "\n");
+		if (n > 0 && (line == NULL || strncmp(p, "<3>", 3) == 0 ||
+		    strncmp(line, "<3>", 3) != 0))
+			line = p;
+		p += n;
+		if (*p == '\n')
+			*p++ = '\0';
 	}
+	if (line != NULL)
+		str_copy(out, sz, line);
 	free(text);
+}
+
+static size_t
+log_size(struct rsmgmt *m)
+{
+	char		path[RS_PATH_MAX];
+	struct stat	st;
+
+	if (rs_root_path(m->root, RSMGMT_LOGFILE, path, sizeof(path),
+	    NULL) == -1 || stat(path, &st) == -1)
+		return 0;
+	return (size_t)st.st_size;
 }
 
 static void
@@ -242,17 +262,27 @@ write_pid(struct rsmgmt *m, int pid, struct rsmgmt_result *r)
 	return 0;
 }
 
+/* Our own child still runs (it may not have exec'd yet: no comm check). */
+static bool
+child_alive(int pid)
+{
+	int	st;
+
+	return waitpid(pid, &st, WNOHANG) == 0;
+}
+
 /* Waits until every URL is registered by pid, the process dies, or time. */
 static uint32_t
-wait_registered(struct rsmgmt *m, int pid, struct rsmgmt_result *r)
+wait_registered(struct rsmgmt *m, int pid, size_t from,
+    struct rsmgmt_result *r)
 {
 	size_t	exp = 0, done = 0;
 	char	why[400];
 	int	svc = 0;
 
 	for (long t = 0; t < RSMGMT_START_TIMEOUT_MS; t += POLL_MS) {
-		if (!alive(pid)) {
-			log_tail(m, why, sizeof(why));
+		if (!child_alive(pid)) {
+			log_tail(m, from, why, sizeof(why));
 			return rsmgmt_err(r, RSMGMT_ServiceDisabled, "the report "
 			    "server exited at start: %s (see %s under the "
 			    "state root)", why, RSMGMT_LOGFILE);
@@ -271,7 +301,7 @@ wait_registered(struct rsmgmt *m, int pid, struct rsmgmt_result *r)
 		}
 		sleep_ms(POLL_MS);
 	}
-	log_tail(m, why, sizeof(why));
+	log_tail(m, from, why, sizeof(why));
 	return rsmgmt_err(r, RSMGMT_RPCServerNotListening, "the report server "
 	    "(pid %d) registered %zu of its %zu URLs within %d s: %s", pid,
 	    done, exp, RSMGMT_START_TIMEOUT_MS / 1000, why);
@@ -282,6 +312,7 @@ rsmgmt_service_start(struct rsmgmt *m, struct rsmgmt_result *r)
 {
 	struct rsmgmt_result	rr;
 	struct rs_err		e;
+	size_t			from;
 	int			pid;
 
 	if (use_systemd(m)) {
@@ -298,6 +329,7 @@ rsmgmt_service_start(struct rsmgmt *m, struct rsmgmt_result *r)
 	}
 	if (mgmt_reload(m, &e) == -1)
 		return rsmgmt_fail(r, &e);
+	from = log_size(m);
 	pid = spawn(m, r);
 	if (pid == -1)
 		return r->hresult;
@@ -305,7 +337,7 @@ rsmgmt_service_start(struct rsmgmt *m, struct rsmgmt_result *r)
 		kill(pid, SIGTERM);
 		return r->hresult;
 	}
-	if (wait_registered(m, pid, r) != 0) {
+	if (wait_registered(m, pid, from, r) != 0) {
 		uint32_t code = r->hresult;
 		char msg[sizeof(r->message)];
 		str_copy(msg, sizeof(msg), r->message);
