@@ -46,12 +46,16 @@ do_newfolder(struct act *a)
 	    .type = CATALOG_FOLDER, .name = form_str(&a->f, "name") };
 	struct rs_err		e;
 
-	if (!(a->tasks & CATALOG_T_MANAGE_FOLDERS))
-		return denied(a);
+	if (!(a->tasks & CATALOG_T_MANAGE_FOLDERS)) {
+		denied(a);
+		return;
+	}
 	if (nw.name == NULL)
 		nw.name = "";
-	if (catalog_item_add(a->p->cat, &nw, a->p->user->name, NULL, &e) == -1)
-		return page_error_e(a->p, &e, a->it.path);
+	if (catalog_item_add(a->p->cat, &nw, a->p->user->name, NULL, &e) == -1) {
+		page_error_e(a->p, &e, a->it.path);
+		return;
+	}
 	page_redirect(a->p, "browse", a->it.path, "Folder created.");
 }
 
@@ -100,26 +104,36 @@ do_upload(struct act *a)
 	struct rs_err		 e;
 
 	if (file == NULL || file->filename == NULL || file->filename[0] ==
-	    '\0')
-		return page_error(a->p, 400, "rsMissingElement", "Choose a "
+	    '\0') {
+		page_error(a->p, 400, "rsMissingElement", "Choose a "
 		    "file to upload.", a->it.path);
+		return;
+	}
 	nw.type = upload_type(form_str(&a->f, "type"), file->filename);
-	if (nw.type <= 0 || nw.type == CATALOG_FOLDER)
-		return page_error(a->p, 400, "rsInvalidParameter", "Unknown "
+	if (nw.type <= 0 || nw.type == CATALOG_FOLDER) {
+		page_error(a->p, 400, "rsInvalidParameter", "Unknown "
 		    "item type.", a->it.path);
-	if (!(a->tasks & rs_manage_task(nw.type)))
-		return denied(a);
-	if (file->len > a->p->srv->conf->max_upload)
-		return page_error(a->p, 413, "rsInvalidParameter", "The file "
+		return;
+	}
+	if (!(a->tasks & rs_manage_task(nw.type))) {
+		denied(a);
+		return;
+	}
+	if (file->len > a->p->srv->conf->max_upload) {
+		page_error(a->p, 413, "rsInvalidParameter", "The file "
 		    "is larger than MaxUploadBytes.", a->it.path);
+		return;
+	}
 	upload_name(file, form_str(&a->f, "name"), nw.type, name);
 	nw.name = name;
 	nw.content = file->value;
 	nw.len = file->len;
 	nw.content_type = nw.type == CATALOG_RESOURCE ? rs_mime_of(name) : "";
 	nw.overwrite = form_str(&a->f, "overwrite") != NULL;
-	if (catalog_item_add(a->p->cat, &nw, a->p->user->name, NULL, &e) == -1)
-		return page_error_e(a->p, &e, a->it.path);
+	if (catalog_item_add(a->p->cat, &nw, a->p->user->name, NULL, &e) == -1) {
+		page_error_e(a->p, &e, a->it.path);
+		return;
+	}
 	page_redirect(a->p, "browse", a->it.path, "Uploaded.");
 }
 
@@ -130,14 +144,18 @@ do_rename(struct act *a)
 	char			parent[CATALOG_PATH_MAX + 2];
 	struct rs_err		e;
 
-	if (!(a->tasks & rs_manage_task(a->it.type)))
-		return denied(a);
+	if (!(a->tasks & rs_manage_task(a->it.type))) {
+		denied(a);
+		return;
+	}
 	if (u.name == NULL)
 		u.name = "";
 	parent_of(&a->it, parent);
 	if (catalog_item_update(a->p->cat, a->it.id, &u, a->p->user->name, &e)
-	    == -1)
-		return page_error_e(a->p, &e, parent);
+	    == -1) {
+		page_error_e(a->p, &e, parent);
+		return;
+	}
 	page_redirect(a->p, "browse", parent, "Renamed.");
 }
 
@@ -149,21 +167,28 @@ do_move(struct act *a)
 	struct rs_err		 e;
 	unsigned		 t;
 
-	if (!(a->tasks & rs_manage_task(a->it.type)))
-		return denied(a);
+	if (!(a->tasks & rs_manage_task(a->it.type))) {
+		denied(a);
+		return;
+	}
 	if (target == NULL ||
 	    catalog_item_get(a->p->cat, target, &dst, &e) == -1) {
 		if (target == NULL)
 			rs_err_set(&e, RS_E_BADINPUT, "give a target folder");
-		return page_error_e(a->p, &e, a->it.path);
+		page_error_e(a->p, &e, a->it.path);
+		return;
 	}
 	t = rs_tasks(a->p->cat, dst.id, a->p->user);
 	catalog_item_fini(&dst);
-	if (!(t & rs_manage_task(a->it.type)))
-		return denied(a);
+	if (!(t & rs_manage_task(a->it.type))) {
+		denied(a);
+		return;
+	}
 	if (catalog_item_move(a->p->cat, a->it.id, target, a->p->user->name,
-	    &e) == -1)
-		return page_error_e(a->p, &e, a->it.path);
+	    &e) == -1) {
+		page_error_e(a->p, &e, a->it.path);
+		return;
+	}
 	page_redirect(a->p, "browse", target, "Moved.");
 }
 
@@ -173,14 +198,20 @@ do_delete(struct act *a)
 	char		parent[CATALOG_PATH_MAX + 2];
 	struct rs_err	e;
 
-	if (!(a->tasks & rs_manage_task(a->it.type)))
-		return denied(a);
+	if (!(a->tasks & rs_manage_task(a->it.type))) {
+		denied(a);
+		return;
+	}
 	parent_of(&a->it, parent);
-	if (form_str(&a->f, "confirm") == NULL)
-		return page_error(a->p, 400, "rsMissingElement", "Tick \"I am "
+	if (form_str(&a->f, "confirm") == NULL) {
+		page_error(a->p, 400, "rsMissingElement", "Tick \"I am "
 		    "sure\" to delete.", parent);
-	if (catalog_item_del(a->p->cat, a->it.id, &e) == -1)
-		return page_error_e(a->p, &e, parent);
+		return;
+	}
+	if (catalog_item_del(a->p->cat, a->it.id, &e) == -1) {
+		page_error_e(a->p, &e, parent);
+		return;
+	}
 	page_redirect(a->p, "browse", parent, "Deleted.");
 }
 
@@ -193,8 +224,10 @@ change_policy(struct act *a, const char *who, unsigned roles, const char *ok)
 	size_t			 n, k = 0;
 	bool			 inh;
 
-	if (catalog_policy_get(a->p->cat, a->it.id, &inh, &v, &n, &e) == -1)
-		return page_error_e(a->p, &e, a->it.path);
+	if (catalog_policy_get(a->p->cat, a->it.id, &inh, &v, &n, &e) == -1) {
+		page_error_e(a->p, &e, a->it.path);
+		return;
+	}
 	nv = xcalloc(n + 1, sizeof(*nv));
 	for (size_t i = 0; i < n; i++)
 		if (who == NULL || strcasecmp(v[i].principal, who) != 0)
@@ -220,9 +253,11 @@ do_policy_set(struct act *a)
 	for (size_t i = 0; i < a->f.n; i++)
 		if (strcmp(a->f.f[i].name, "role") == 0)
 			roles |= catalog_role_parse(a->f.f[i].value, false);
-	if (who == NULL || who[0] == '\0' || roles == 0)
-		return page_error(a->p, 400, "rsInvalidParameter", "Give a user "
+	if (who == NULL || who[0] == '\0' || roles == 0) {
+		page_error(a->p, 400, "rsInvalidParameter", "Give a user "
 		    "or group name and at least one role.", a->it.path);
+		return;
+	}
 	change_policy(a, who, roles, "Role assignment saved.");
 }
 
@@ -231,8 +266,10 @@ do_policy(struct act *a, const char *op)
 {
 	struct rs_err	e;
 
-	if (!(a->tasks & CATALOG_T_SET_SECURITY))
-		return denied(a);
+	if (!(a->tasks & CATALOG_T_SET_SECURITY)) {
+		denied(a);
+		return;
+	}
 	if (strcmp(op, "policy_set") == 0)
 		do_policy_set(a);
 	else if (strcmp(op, "policy_remove") == 0)
@@ -281,8 +318,10 @@ rs_actions_handle(struct page *p)
 	const char	*op, *path;
 
 	if (form_parse(&a.f, rs_req_header(p->req, "Content-Type"),
-	    p->req->body, p->req->body_len, &e) == -1)
-		return page_error_e(p, &e, "/");
+	    p->req->body, p->req->body_len, &e) == -1) {
+		page_error_e(p, &e, "/");
+		return;
+	}
 	if (!rs_token_check(p->srv, p->user->name, form_str(&a.f, "csrf"))) {
 		page_error(p, 403, "rsAccessDenied", "The form has expired or "
 		    "did not come from this site; reload the page and try "

@@ -75,7 +75,7 @@ word_len(const struct fp *p)
 static bool
 take_word(struct fp *p, const char *w)
 {
-	size_t	n = word_len(p);
+	size_t	n;
 
 	ws(p);
 	n = word_len(p);
@@ -165,8 +165,10 @@ literal_word(struct fp *p, struct operand *o, const char *w, size_t n)
 			o->lit.t = ODATA_NUM;
 		else if (isdigit((unsigned char)w[0]))
 			o->lit.s = o->str;	/* a date-time literal */
-		else
-			return fail(p, "unknown value") == NULL ? -1 : -1;
+		else {
+			fail(p, "unknown value");
+			return -1;
+		}
 	}
 	p->pos += n;
 	return 0;
