@@ -108,8 +108,9 @@ agg_cb(void *arg, const struct expr_node *n, struct expr_env *env,
 		return rs_err_set(e, RS_E_BADINPUT, "%s: scope \"%s\" is not in "
 		    "effect here", n->name, n->scope ? n->scope : "");
 	if (n->aggfn == EXPR_AGG_ROWNUMBER) {
+		/* Outside a detail row (a header or total): the whole count. */
 		out->type = EXPR_T_INT;
-		out->u.i = f->pos;
+		out->u.i = c->in_detail ? f->pos : (int64_t)f->nrows;
 		return 0;
 	}
 	return agg_over(c, n, f->rows, f->nrows, out);
@@ -316,15 +317,19 @@ eval_row(struct rctx *c, struct twalk *w, int ri, enum rrow_kind kind,
 	out->cells = xcalloc(out->ncells, sizeof(*out->cells));
 	for (j = 0; j < hc; j++)
 		eval_text(c, NULL, &out->cells[j]);
+	c->in_detail = kind == RROW_DETAIL;
 	for (j = 0; j < t->ncols; j++) {
 		cell = &out->cells[hc + j];
-		if (eval_text(c, row->cells[j].item, cell) == -1)
+		if (eval_text(c, row->cells[j].item, cell) == -1) {
+			c->in_detail = false;
 			return -1;
+		}
 		cell->colspan = row->cells[j].colspan;
 		cell->width = 0;
 		for (k = j; k < j + (size_t)cell->colspan && k < t->ncols; k++)
 			cell->width += t->col_widths[k];
 	}
+	c->in_detail = false;
 	/* Cells covered by a ColSpan to their left take no room. */
 	for (j = 0; j < t->ncols; j++)
 		for (k = 1; k < (size_t)row->cells[j].colspan; k++)

@@ -124,6 +124,7 @@ struct rctx {
 	int64_t			 t_render_ns;	/* time inside the sink path */
 	int64_t			 t_data_ns;
 	bool			 streaming;
+	bool			 in_detail;	/* evaluating a detail row */
 	struct rcell		*pending_hdr;	/* row headers not yet shown */
 	int			 npending;
 };
