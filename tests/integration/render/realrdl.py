@@ -246,4 +246,5 @@ def main():
     done_testing()
 
 
-main()
+if __name__ == "__main__":
+    main()
