@@ -133,6 +133,7 @@ struct svc {
 	char			 ctl_path[RS_PATH_MAX];
 	struct svc_limits	 lim;
 	bool			 verbose;
+	const char		*user;		/* to run as when root */
 	struct binding_store	*bs;
 	struct certstore	*cs;
 	struct tls_front	*front;

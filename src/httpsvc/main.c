@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <linux/securebits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -36,11 +37,12 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: httpsvc [-t] [-v] [--root DIR]\n"
-	    "  -t          check the state root's configuration and exit\n"
-	    "  -v          debug logging\n"
-	    "  --root DIR  state root (default $RS_ROOT or %s)\n",
-	    RS_ROOT_DEFAULT);
+	fprintf(stderr, "usage: httpsvc [-t] [-v] [--root DIR] [--user NAME]\n"
+	    "  -t           check the state root's configuration and exit\n"
+	    "  -v           debug logging\n"
+	    "  --root DIR   state root (default $RS_ROOT or %s)\n"
+	    "  --user NAME  user to run as when started as root (default %s)\n",
+	    RS_ROOT_DEFAULT, SERVICE_USER);
 	exit(rs_err_exit_status(RS_E_USAGE));
 }
 
@@ -96,28 +98,31 @@ keep_caps(void)
 }
 
 static int
-drop_root(void)
+drop_root(const char *user)
 {
 	struct passwd	*pw;
 
 	if (geteuid() != 0)
 		return 0;
-	pw = getpwnam(SERVICE_USER);
+	pw = getpwnam(user);
 	if (pw == NULL) {
 		log_warn("running as root: user %s does not exist; create it "
 		    "with 'useradd --system --no-create-home --shell "
-		    "/usr/sbin/nologin %s'", SERVICE_USER, SERVICE_USER);
+		    "/usr/sbin/nologin %s'", user, user);
 		return 0;
 	}
-	if (prctl(PR_SET_KEEPCAPS, 1) == -1 ||
+	/*
+	 * NO_SETUID_FIXUP: setuid keeps the capabilities (trimmed right
+	 * after) and access(2), which the stores use, honours them too.
+	 */
+	if (prctl(PR_SET_SECUREBITS, SECBIT_NO_SETUID_FIXUP) == -1 ||
 	    setgroups(0, NULL) == -1 || setgid(pw->pw_gid) == -1 ||
 	    setuid(pw->pw_uid) == -1 || keep_caps() == -1) {
-		log_error("cannot become user %s: %s", SERVICE_USER,
-		    strerror(errno));
+		log_error("cannot become user %s: %s", user, strerror(errno));
 		return -1;
 	}
 	log_info("running as user %s (keeping CAP_NET_BIND_SERVICE, "
-	    "CAP_DAC_OVERRIDE)", SERVICE_USER);
+	    "CAP_DAC_OVERRIDE)", user);
 	return 0;
 }
 
@@ -177,10 +182,10 @@ start(struct svc *svc, struct rs_err *e)
 	svc_control_init(svc);
 	pthread_mutex_init(&svc->lis_lock, NULL);
 	svc_listen_inherit(svc);
-	if (svc_reload(svc, "start", e) == -1 ||
-	    svc_control_open(svc, e) == -1)
+	if (svc_control_open(svc, e) == -1 ||
+	    svc_reload(svc, "start", e) == -1)
 		return -1;
-	if (drop_root() == -1)
+	if (drop_root(svc->user) == -1)
 		return rs_err_set(e, RS_E_PERM, "cannot drop root");
 	return svc_workers_start(svc, e);
 }
@@ -216,10 +221,14 @@ main(int argc, char **argv)
 			svc.verbose = true;
 		else if (strcmp(argv[i], "--root") == 0 && i + 1 < argc)
 			root_opt = argv[++i];
+		else if (strcmp(argv[i], "--user") == 0 && i + 1 < argc)
+			svc.user = argv[++i];
 		else
 			usage();
 	}
 	log_set_verbose(svc.verbose);
+	if (svc.user == NULL)
+		svc.user = SERVICE_USER;
 	if (rs_root_resolve(root_opt, svc.root, sizeof(svc.root), &e) == -1) {
 		log_error("%s", e.msg);
 		return rs_err_exit_status(e.code);

@@ -204,10 +204,30 @@ find_listener(struct listener *v, size_t n, const char *addr, uint16_t port)
 	return NULL;
 }
 
+static bool
+port_tls(const struct needs *nd, uint16_t port)
+{
+	for (size_t i = 0; i < nd->n; i++)
+		if (nd->v[i].port == port && nd->v[i].tls)
+			return true;
+	return false;
+}
+
+static bool
+inherited_port(const struct svc *svc, uint16_t port)
+{
+	for (size_t i = 0; i < svc->n_lis; i++)
+		if (svc->lis[i].inherited && svc->lis[i].port == port)
+			return true;
+	return false;
+}
+
 /*
- * Builds the new listener list in nl: existing sockets kept, new ones
- * opened.  An IPv6 wildcard that cannot open (no IPv6 here) is skipped
- * with a warning.  On failure closes what it opened.
+ * Builds the new listener list in nl.  Sockets from systemd are always
+ * kept and serve every need on their port (systemd decides the
+ * addresses then); other existing sockets are kept when still needed;
+ * new ones are opened.  An IPv6 wildcard that cannot open (no IPv6 here)
+ * is skipped with a warning.  On failure closes what it opened.
  */
 static int
 open_listeners(struct svc *svc, const struct needs *nd, struct listener *nl,
@@ -217,9 +237,16 @@ open_listeners(struct svc *svc, const struct needs *nd, struct listener *nl,
 	int		 fd;
 
 	*nn = 0;
+	for (size_t i = 0; i < svc->n_lis; i++)
+		if (svc->lis[i].inherited) {
+			nl[*nn] = svc->lis[i];
+			nl[(*nn)++].tls = port_tls(nd, svc->lis[i].port);
+		}
 	for (size_t i = 0; i < nd->n; i++) {
 		const struct need *w = &nd->v[i];
 		struct listener *l = &nl[*nn];
+		if (inherited_port(svc, w->port))
+			continue;
 		old = find_listener(svc->lis, svc->n_lis, w->addr, w->port);
 		if (old != NULL) {
 			*l = *old;
