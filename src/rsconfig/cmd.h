@@ -27,6 +27,7 @@ struct popts {
 	const char	*vdir, *ip, *port, *https_cert, *https_port;
 	const char	*cert, *host, *user, *pw_file, *cafile, *connect_to;
 	const char	*account;
+	const char	*client_cert;	/* refused: not supported */
 	const char	*words[16];
 	int		 nwords;
 };

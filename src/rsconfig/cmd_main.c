@@ -59,6 +59,7 @@ static const struct opt {
 	{ "--cafile", offsetof(struct popts, cafile), false },
 	{ "--connect-to", offsetof(struct popts, connect_to), false },
 	{ "--account", offsetof(struct popts, account), false },
+	{ "--client-certificate", offsetof(struct popts, client_cert), false },
 	{ "--json", offsetof(struct popts, json), true },
 	{ "--dry-run", offsetof(struct popts, dry_run), true },
 	{ "--apply", offsetof(struct popts, apply), true },
@@ -173,6 +174,14 @@ rsconfig_pages_main(int argc, char **argv)
 		fprintf(stderr, "rsconfig: %s\n", e.msg);
 		free(p);
 		return rs_err_exit_status(e.code);
+	}
+	if (p->client_cert != NULL) {
+		fprintf(stderr, "rsconfig: client certificates are not "
+		    "supported: httpsvc never asks a client for a certificate "
+		    "(as in the original, which does not support them); "
+		    "remove --client-certificate\n");
+		free(p);
+		return 64;
 	}
 	pg = p->nwords > 0 ? find_page(p->words[0]) : NULL;
 	rc = pg != NULL ? pg->fn(p) : cmd_overview(p);

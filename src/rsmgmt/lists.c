@@ -174,6 +174,10 @@ add_missing(struct rsmgmt *m, struct rsmgmt_binding *v, size_t *n,
 				struct rsmgmt_binding *o;
 				if (listed(v, *n, eps[x]))
 					continue;
+				/* 0.0.0.0 alone serves "+" (IPv4 clients), as
+				 * the WMI's CreateSSLCertificateBinding makes */
+				if (x == 1 && listed(v, *n, eps[0]))
+					continue;
 				o = &v[(*n)++];
 				str_copy(o->endpoint, sizeof(o->endpoint),
 				    eps[x]);

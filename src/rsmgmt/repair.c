@@ -7,18 +7,20 @@
  * reserves for another user), an https URL without an SSL binding, or a
  * binding the report server owns that no URL needs is drift; a binding
  * whose certificate left My is an orphan (the seeds' "remove the
- * certificate first" trap).  Repair clears orphans and re-makes the
- * reservations the representation lists.
+ * certificate first" trap).  Repair clears orphans, releases bindings no
+ * URL needs, and makes the representation follow the store (the store is
+ * the truth: a hand edit of URLReservations does nothing).
  *
  * Renewal by name: a binding whose follow_names is set moves to the
  * newest certificate in My that serves every one of those names and can
  * serve TLS, once that certificate is newer (a later notAfter) than the
  * bound one.  The old certificate stays in the store until someone
- * removes it.  rsconfig runs this on every status and on 'rsconfig
- * renew'; httpsvc can call the same check on its certificate-store poll
- * (see docs/rsconfig.md).
+ * removes it.  The choice is renew_pick() (renew/); rsconfig runs this
+ * on every status and on 'rsconfig renew', and httpsvc can call
+ * renew_apply() on its certificate-store poll (see docs/rsconfig.md).
  */
 #include "rsmgmt/wmi_int.h"
+#include "renew/renew.h"
 #include "common/log.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
@@ -63,8 +65,9 @@ url_problems(struct rsmgmt *m, struct rsmgmt_problem *v, size_t *n)
 			mgmt_fmt(p->what, sizeof(p->what), "%s is reserved "
 			    "for %s, not for the report server's account %s",
 			    u[i].prefix, u[i].store_user, m->account);
-		mgmt_fmt(p->fix, sizeof(p->fix), "rsconfig repair re-reserves "
-		    "it for %s", m->account);
+		mgmt_fmt(p->fix, sizeof(p->fix), "rsconfig repair drops it from "
+		    "the representation (the binding store is the truth); "
+		    "reserve it with rsconfig if it is wanted");
 	}
 	free(u);
 }
@@ -180,27 +183,32 @@ drop_orphan(struct txn *t, const char *endpoint)
 	return 0;
 }
 
-/* Re-reserves every URL of the representation missing in the store. */
+/*
+ * The binding store is the truth: a URL the representation lists that the
+ * store does not reserve (a hand edit, or a reservation deleted with
+ * httpcfg) leaves the representation.  Hand edits do nothing.
+ */
 static int
-rereserve(struct txn *t)
+follow_store(struct txn *t)
 {
 	struct rs_err	e;
 
 	for (size_t i = 0; i < t->m->model.napps; i++) {
-		const struct mapp *a = &t->m->model.apps[i];
-		for (size_t j = 0; j < a->n; j++) {
+		struct mapp *a = &t->m->model.apps[i];
+		for (size_t j = 0; j < a->n;) {
 			struct binding_urlacl acl;
 			char pfx[MGMT_PREFIX_MAX];
 			if (mgmt_prefix(a->urls[j], a->vdir, pfx, sizeof(pfx),
-			    &e) == -1)
+			    &e) == -1 || binding_urlacl_get(t->m->bs, pfx,
+			    &acl, &e) == 0) {
+				j++;
 				continue;
-			if (binding_urlacl_get(t->m->bs, pfx, &acl, &e) == 0 &&
-			    strcmp(acl.user, t->m->account) == 0)
-				continue;
-			if (e.code == RS_E_OK && op_acl_del(t, pfx) == -1)
+			}
+			if (txn_step(t) == -1)
 				return -1;
-			if (op_acl_add(t, pfx, t->m->account) == -1)
-				return -1;
+			txn_log(t, "%s removed from the representation: it is "
+			    "not reserved in the binding store", pfx);
+			model_url_del(a, a->urls[j]);
 		}
 	}
 	return 0;
@@ -222,9 +230,9 @@ rsmgmt_repair(struct rsmgmt *m, bool all, struct rsmgmt_results *res,
 				goto out;
 			fixed++;
 		}
-	if (rereserve(&t) == -1 || do_gc_bindings(&t) == -1)
+	if (follow_store(&t) == -1 || do_gc_bindings(&t) == -1)
 		goto out;
-	if (t.nundo > 0 || t.dry)
+	if (t.nundo > 0 || memcmp(&m->model, &t.before, sizeof(m->model)) != 0)
 		(void)do_commit(&t);
 out:
 	free(p);
@@ -232,55 +240,15 @@ out:
 	    n, fixed);
 }
 
-/* Does the certificate serve every name of the space-separated list? */
-static bool
-covers_all(const struct certstore_info *ci, const char *names)
-{
-	char	 copy[BINDING_FOLLOW_MAX], *save = NULL, *tok;
-
-	str_copy(copy, sizeof(copy), names);
-	for (tok = strtok_r(copy, " ,", &save); tok != NULL;
-	    tok = strtok_r(NULL, " ,", &save)) {
-		bool found = false;
-		for (size_t i = 0; i < ci->n_dns && !found; i++)
-			found = strcasecmp(ci->dns_names[i], tok) == 0;
-		if (!found)
-			return false;
-	}
-	return true;
-}
-
-/* The newest usable certificate in My covering names, later than after. */
-static const struct certstore_info *
-newest_for(const struct certstore_info *v, size_t n, const char *names,
-    time_t after)
-{
-	const struct certstore_info	*best = NULL;
-
-	for (size_t i = 0; i < n; i++) {
-		if (v[i].problems != 0 || !v[i].server_auth ||
-		    v[i].not_after <= after || !covers_all(&v[i], names))
-			continue;
-		if (best == NULL || v[i].not_after > best->not_after)
-			best = &v[i];
-	}
-	return best;
-}
-
 static int
 follow_one(struct txn *t, const struct binding_ssl *b,
     const struct certstore_info *v, size_t nv, size_t *moved)
 {
-	const struct certstore_info	*cur = NULL, *best;
+	const struct certstore_info	*best = renew_pick(b, v, nv);
 	struct binding_ssl		 nb;
 	struct undo			*u;
 	struct rs_err			 e;
 
-	for (size_t i = 0; i < nv; i++)
-		if (strcasecmp(v[i].thumbprint, b->certhash) == 0)
-			cur = &v[i];
-	best = newest_for(v, nv, b->follow_names, cur != NULL ?
-	    cur->not_after : 0);
 	if (best == NULL)
 		return 0;
 	if (txn_step(t) == -1)

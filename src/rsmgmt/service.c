@@ -107,6 +107,10 @@ mgmt_rs_running(struct rsmgmt *m, int *pid)
 	text = fs_read_file(path, 64, &len, NULL);
 	if (text == NULL)
 		return 0;
+	if (len == 0) {
+		free(text);
+		return 0;
+	}
 	if (str_parse_uint(str_trim(text), 1, 4194304, &v, "pid", NULL) == 0)
 		*pid = (int)v;
 	free(text);
@@ -159,7 +163,11 @@ log_tail(struct rsmgmt *m, size_t from, char *out, size_t sz)
 	    NULL) == -1 || (text = fs_read_file(path, 16 * 1024 * 1024, &len,
 	    NULL)) == NULL)
 		return;
-	for (p = text + (from < len ? from : len); *p != '\0';) {
+	if (len == 0 || from >= len) {	/* an empty read is not terminated */
+		free(text);
+		return;
+	}
+	for (p = text + from; *p != '\0';) {
 		size_t n = strcspn(p, "\n");
 		if (n > 0 && (line == NULL || strncmp(p, "<3>", 3) == 0 ||
 		    strncmp(line, "<3>", 3) != 0))

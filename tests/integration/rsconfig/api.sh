@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# The management API through 'rsconfig wmi': the provider's methods with
+# their parameter names and HRESULT codes; the representation and drift
+# (a hand edit of URLReservations does nothing and is reported); renewal
+# by name; client certificates refused; bad input changes nothing.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/helpers.bash"
+trap 'rs_cleanup; _cleanup' EXIT
+
+P=$(free_port)
+SP=$(free_port)
+make_db
+start_httpsvc
+T=$(newcert localhost)
+WS=Application=ReportServerWebService
+hr() { printf '%s' "$1" | sed -n 's/.*"HRESULT":\(-\?[0-9]*\).*/\1/p'; }
+
+out=$(rsconfig wmi SetVirtualDirectory $WS VirtualDirectory=RS1)
+expect_eq "SetVirtualDirectory: 0" "$(hr "$out")" 0
+out=$(rsconfig wmi SetVirtualDirectory $WS VirtualDirectory='a/b')
+expect_eq "SetVirtualDirectory a/b: VirtualDirectoryInvalid" "$(hr "$out")" \
+    -2147220979
+out=$(rsconfig wmi ReserveURL $WS UrlString=http://+:$P)
+expect_eq "ReserveURL: 0" "$(hr "$out")" 0
+out=$(rsconfig wmi ReserveURL $WS UrlString=http://+:$P)
+expect_eq "ReserveURL again: RsURLAlreadyReserved (-2147220932)" "$(hr "$out")" \
+    -2147220932
+out=$(rsconfig wmi SetVirtualDirectory $WS VirtualDirectory=RS2)
+expect_eq "SetVirtualDirectory with URLs: RsURLMustNotExist (-2147220930)" \
+    "$(hr "$out")" -2147220930
+out=$(rsconfig wmi ReserveURL Application=ReportServerWebApp UrlString=http://+:$P)
+expect_eq "ReserveURL before the vdir: RsMustDefineApplicationFirst" \
+    "$(hr "$out")" -2147220938
+out=$(rsconfig wmi ReserveURL $WS UrlString=http://+:$P/ReportServer)
+expect_eq "ReserveURL with a path: InvalidUrlParameterSet" "$(hr "$out")" \
+    -2147220965
+out=$(rsconfig wmi ReserveURL Application=Bogus UrlString=http://+:$P)
+expect_eq "an unknown application: RsInvalidApplication" "$(hr "$out")" \
+    -2147220933
+out=$(rsconfig wmi ReserveURL $WS UrlString=https://+:$SP)
+expect_eq "ReserveURL https: 0" "$(hr "$out")" 0
+out=$(rsconfig wmi CreateSSLCertificateBinding $WS CertificateHash=0123456789abcdef \
+    IPAddress=0.0.0.0 Port=$SP)
+expect_eq "CreateSSLCertificateBinding, unknown certificate: SslCertificateNotFound" \
+    "$(hr "$out")" -2147220968
+out=$(rsconfig wmi CreateSSLCertificateBinding $WS CertificateHash=$T \
+    IPAddress=192.0.2.55 Port=$SP)
+expect_eq "an address not of this machine: RsIpAddressNotFound" "$(hr "$out")" \
+    -2147220937
+out=$(rsconfig wmi CreateSSLCertificateBinding $WS CertificateHash=$T \
+    IPAddress=0.0.0.0 Port=$P)
+expect_eq "a port without an https URL: RsSSLCertificateNotRegistered" \
+    "$(hr "$out")" -2147220934
+out=$(rsconfig wmi CreateSSLCertificateBinding $WS CertificateHash="${T,,}" \
+    IPAddress=0.0.0.0 Port=$SP)
+expect_eq "CreateSSLCertificateBinding (thumbprint lower-cased): 0" \
+    "$(hr "$out")" 0
+expect_eq "httpsvc serves it" "$(served $SP localhost)" "$T"
+out=$(rsconfig wmi ListSSLCertificateBindings)
+expect_match "ListSSLCertificateBindings: parallel arrays" "$out" \
+    "\"CertificateHash\":\[\"$T\"\],\"IPAddress\":\[\"0.0.0.0\"\],\"Port\":\[$SP\],\"Errors\":\[\"\"\]"
+out=$(rsconfig wmi ListReservedUrls)
+expect_match "ListReservedUrls" "$out" \
+    "\"UrlString\":\[\"http://\+:$P\",\"https://\+:$SP\"\].*\"Length\":2"
+out=$(rsconfig wmi ListSSLCertificates)
+expect_match "ListSSLCertificates" "$out" "\"CertificateHash\":\[\"$T\"\]"
+out=$(rsconfig wmi ListIPAddresses)
+expect_match "ListIPAddresses" "$out" '"IPAddress":\["127.0.0.1".*"IPVersion":\["V4"'
+out=$(rsconfig wmi RemoveSSLCertificateBindings $WS CertificateHash=$T \
+    IPAddress=0.0.0.0 Port=$SP)
+expect_eq "RemoveSSLCertificateBindings: 0" "$(hr "$out")" 0
+expect_eq "nothing served any more" "$(served $SP localhost)" none
+out=$(rsconfig wmi RemoveURL $WS UrlString=https://+:$SP)
+expect_eq "RemoveURL: 0" "$(hr "$out")" 0
+out=$(rsconfig wmi RemoveURL $WS UrlString=https://+:$SP)
+expect_eq "RemoveURL again: RsURLNotReserved" "$(hr "$out")" -2147220931
+out=$(rsconfig wmi SetSecureConnectionLevel Level=1)
+expect_eq "SetSecureConnectionLevel 1" "$(hr "$out")" 0
+expect_match "written as an Add key" "$(cat "$ROOT/reportserver/rsreportserver.config")" \
+    'Key="SecureConnectionLevel" Value="1"'
+out=$(rsconfig secure-connection-level 7 2>&1)
+expect_match "a level outside 0..3 is refused" "$out" "use 0 to 3"
+
+# Bad input changes nothing.
+before=$(stores_digest)
+check_fails "an unknown certificate" rsconfig web-service-url \
+    --https-cert FFFFFFFFFFFF --https-port "$SP" --apply
+check_fails "a port out of range" rsconfig web-service-url --port 70000 --apply
+check_fails "the same port for http and https" rsconfig web-service-url \
+    --https-cert "$T" --https-port "$P" --port "$P" --apply
+check_fails "an IP address not of this machine" rsconfig web-service-url \
+    --ip 192.0.2.55 --apply
+check_fails "a bad virtual directory" rsconfig web-service-url --vdir '../x' --apply
+out=$(rsconfig web-service-url --https-cert "$T" --https-port "$SP" \
+    --client-certificate require --apply 2>&1)
+expect_match "client certificates are refused clearly" "$out" \
+    "client certificates are not supported"
+out=$(rsconfig web-service-url --https-cert "$T" --https-port "$SP")
+expect_match "options without --apply only show the plan" "$out" \
+    "Nothing was changed: add --apply"
+expect_eq "none of that changed the stores" "$(stores_digest)" "$before"
+
+# A hand edit of URLReservations does nothing and shows as drift.
+python3 - "$ROOT/reportserver/rsreportserver.config" <<'PY2'
+import sys
+p = sys.argv[1]
+s = open(p).read().replace("</URLs>", "<URL><UrlString>http://+:1</UrlString>"
+    "<AccountSid>S-1-22-1-0</AccountSid></URL></URLs>", 1)
+open(p, "w").write(s)
+PY2
+out=$(rsconfig status)
+expect_match "status reports the drift" "$out" \
+    "http://\+:1/RS1/ is in rsreportserver.config but not reserved"
+expect_eq "the hand edit reserved nothing" \
+    "$(httpcfg show urlacl url=http://+:1/RS1/ 2>&1 | grep -c 'Reserved URL')" 0
+out=$(rsconfig repair)
+expect_match "repair makes the representation follow the store" "$out" \
+    "http://\+:1/RS1/ removed from the representation"
+expect_match "no drift after repair" "$(rsconfig status)" "Drift and orphans: +none"
+
+# Renewal by name: the binding follows its certificate's names.
+out=$(rsconfig web-service-url --vdir ReportServer --https-cert "$T" \
+    --https-port "$SP" --follow --apply)
+expect_match "--follow records the names" "$out" \
+    "SSL binding 0\.0\.0\.0:$SP follows the names localhost"
+T3=$(certstore new-self-signed --dns localhost --days 800 2>/dev/null | tail -n 1)
+out=$(rsconfig renew --dry-run)
+expect_match "renew --dry-run shows the move" "$out" \
+    "planned +SSL binding 0\.0\.0\.0:$SP renewed by name \(localhost\): certificate $T -> $T3"
+expect_eq "dry run moved nothing" "$(served $SP localhost)" "$T"
+out=$(rsconfig renew)
+expect_match "renew moves the binding to the newer certificate" "$out" \
+    "ok +SSL binding \[::\]:$SP renewed by name"
+expect_eq "httpsvc serves the renewed certificate" "$(served $SP localhost)" "$T3"
+check "the old certificate stays in My" certstore show "$T"
+T4=$(certstore new-self-signed --dns other.test --days 900 2>/dev/null | tail -n 1)
+out=$(rsconfig renew)
+expect_match "a certificate for other names is not taken" "$out" \
+    "Done: 0 bindings renewed"
+
+# start reports why the report server could not start.
+out=$(RS_REPORTSERVER_BIN=/bin/false rsconfig start 2>&1)
+expect_match "a report server that exits at start: start says so" "$out" \
+    "exited at start.*ServiceDisabled"
+done_testing
