@@ -112,6 +112,7 @@ fill_store_binding(struct rsmgmt *m, const struct binding_ssl *b,
 {
 	struct certstore_info	ci;
 	struct rs_err		e;
+	char			who[300];
 
 	o->in_store = true;
 	str_copy(o->endpoint, sizeof(o->endpoint), b->endpoint);
@@ -138,7 +139,8 @@ fill_store_binding(struct rsmgmt *m, const struct binding_ssl *b,
 		char why[200];
 		problems_text(ci.problems, why, sizeof(why));
 		mgmt_fmt(o->error, sizeof(o->error), "certificate: %s", why);
-	} else if (o->application[0] == '\0')
+	} else if (o->application[0] == '\0' &&
+	    !mgmt_needed_by_others(m, b, who, sizeof(who)))
 		mgmt_fmt(o->error, sizeof(o->error), "no URL of the report "
 		    "server needs it");
 	certstore_info_fini(&ci);

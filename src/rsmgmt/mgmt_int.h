@@ -116,6 +116,13 @@ int	op_notify(struct txn *);
 int	op_cert_check(struct txn *, const char *input, char hash[41],
 	    struct certstore_info *);
 
+/*
+ * ops.c: true when another application's https reservation is served
+ * only by binding b (which the report server alone owns); who gets it.
+ */
+bool	mgmt_needed_by_others(struct rsmgmt *, const struct binding_ssl *b,
+	    char *who, size_t whosz);
+
 /* mgmt.c: the model. */
 struct mapp	*model_app(struct mmodel *, const char *name, bool create);
 const struct mapp *model_app_c(const struct mmodel *, const char *name);

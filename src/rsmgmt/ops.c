@@ -294,15 +294,40 @@ rs_prefix(const struct mmodel *mm, const struct urlres_prefix *p)
 	return false;
 }
 
-/*
- * Another application's https reservation that this binding serves (the
- * other application shares it without having recorded itself as an
- * owner, e.g. its 'httpcfg add sslcert' met 183): the binding must stay.
- * Writes that reservation into who.
- */
+/* Does another application own a binding on the same port as b? */
 static bool
-needed_by_others(struct txn *t, const struct binding_ssl *b, char *who,
-    size_t whosz)
+others_bound_port(struct binding_store *bs, const struct binding_ssl *b)
+{
+	struct binding_ssl	*v = NULL;
+	struct rs_err		 e;
+	const char		*colon = strrchr(b->endpoint, ':');
+	size_t			 n = 0;
+	bool			 found = false;
+
+	if (binding_ssl_list(bs, &v, &n, &e) == -1)
+		return true;	/* cannot tell: do not keep on a guess */
+	for (size_t i = 0; i < n && !found; i++) {
+		const char *c = strrchr(v[i].endpoint, ':');
+		if (strcmp(v[i].endpoint, b->endpoint) == 0 || c == NULL ||
+		    strcmp(c, colon) != 0)
+			continue;
+		for (size_t k = 0; k < v[i].n_owners; k++)
+			found |= strcasecmp(v[i].owners[k], RSMGMT_APPID) != 0;
+	}
+	binding_ssl_list_free(v, n);
+	return found;
+}
+
+/*
+ * Another application's https reservation that only this binding serves
+ * (the other application shares it without having recorded itself as an
+ * owner, e.g. its 'httpcfg add sslcert' met 183, and has no binding of
+ * its own on that port): the binding must stay.  Writes that reservation
+ * into who.
+ */
+bool
+mgmt_needed_by_others(struct rsmgmt *m, const struct binding_ssl *b,
+    char *who, size_t whosz)
 {
 	struct binding_urlacl	*v = NULL;
 	struct urlres_prefix	 p;
@@ -311,12 +336,13 @@ needed_by_others(struct txn *t, const struct binding_ssl *b, char *who,
 	size_t			 n = 0;
 	bool			 found = false;
 
-	if (colon == NULL || binding_urlacl_list(t->m->bs, &v, &n, &e) == -1)
+	if (colon == NULL || others_bound_port(m->bs, b) ||
+	    binding_urlacl_list(m->bs, &v, &n, &e) == -1)
 		return false;
 	for (size_t i = 0; i < n && !found; i++) {
 		char port[8];
 		if (urlres_parse(v[i].url, &p, &e) == -1 ||
-		    strcmp(p.scheme, "https") != 0 || rs_prefix(&t->m->model, &p))
+		    strcmp(p.scheme, "https") != 0 || rs_prefix(&m->model, &p))
 			continue;
 		snprintf(port, sizeof(port), "%u", p.port);
 		if (strcmp(colon + 1, port) != 0)
@@ -356,7 +382,7 @@ op_unbind(struct txn *t, const char *endpoint)
 		binding_ssl_fini(&b);
 		return 0;
 	}
-	if (others[0] == '\0' && needed_by_others(t, &b, others,
+	if (others[0] == '\0' && mgmt_needed_by_others(t->m, &b, others,
 	    sizeof(others))) {
 		txn_log(t, "SSL binding %s kept: %s still serves HTTPS over it; "
 		    "its application should record itself as an owner",

@@ -65,6 +65,8 @@ expect_eq "and so does the other application" "$(site_get $P)" \
 out=$(rsconfig web-service-url --no-https --apply)
 expect_match "removing the report server's HTTPS releases its use" "$out" \
     "ok +SSL binding 0\.0\.0\.0:$P released; it stays for $OTHER"
+expect_match "the [::] binding only the report server made goes" "$out" \
+    "ok +SSL binding \[::\]:$P removed"
 out=$(httpcfg show sslcert ipport=0.0.0.0:$P --json)
 expect_match "the other application's binding stays, one owner" "$out" \
     "\"owners\":\[\"$OTHER\"\]"
