@@ -7,6 +7,7 @@ parsed for the viewer's parameter form, page links and export links.
 import html.parser
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -203,7 +204,79 @@ def test_html():
           page[:300])
 
 
+def png_pixels(path):
+    """(width, height, rows of (r, g, b)) of an 8-bit RGB/RGBA PNG."""
+    import struct
+    import zlib
+    data = open(path, "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat = 8, b""
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    bpp = 4 if ctype == 6 else 3
+    raw, stride, rows, prev = zlib.decompress(idat), w * bpp, [], None
+    for y in range(h):
+        f = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b = prev[i] if prev else 0
+            c = prev[i - bpp] if prev and i >= bpp else 0
+            if f == 1:
+                line[i] = (line[i] + a) & 255
+            elif f == 2:
+                line[i] = (line[i] + b) & 255
+            elif f == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                pr = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+                line[i] = (line[i] + pr) & 255
+        prev = line
+        rows.append([tuple(line[x * bpp:x * bpp + 3]) for x in range(w)])
+    return w, h, rows
+
+
+def test_chromium():
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        ok("skipped: no headless Chromium installed")
+        return
+    out = os.path.join(TMP, "region.html")
+    render("SalesByRegion", "HTML5", out, "--url",
+           "/ReportServer?/Samples/SalesByRegion")
+    shot = os.path.join(TMP, "region.png")
+    r = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--hide-scrollbars", "--screenshot=" + shot,
+                        "--window-size=800,1000", "file://" + out],
+                       capture_output=True, text=True, timeout=60)
+    check("headless Chromium takes a screenshot of the HTML5 render",
+          os.path.exists(shot), r.stderr[-500:])
+    if not os.path.exists(shot):
+        return
+    w, h, px = png_pixels(shot)
+    expect_eq("screenshot size", (w, h), (800, 1000))
+    steel = sum(1 for row in px for p in row if p == (0x46, 0x82, 0xB4))
+    total = sum(1 for row in px for p in row if p == (0xB0, 0xC4, 0xDE))
+    check("the SteelBlue header and grand-total cells are painted "
+          "(%d pixels)" % steel, steel > 5000, steel)
+    check("the LightSteelBlue subtotal rows are painted (%d pixels)" % total,
+          total > 5000, total)
+    dom = subprocess.run([browser, "--headless", "--no-sandbox",
+                          "--disable-gpu", "--dump-dom", "file://" + out],
+                         capture_output=True, text=True, timeout=60).stdout
+    expect_eq("the browser's DOM has the 32 table rows", dom.count("<tr"), 32)
+
+
 test_pdf()
 test_xlsx()
 test_html()
+test_chromium()
 done_testing()
