@@ -112,7 +112,9 @@ int	op_bind(struct txn *, const char *endpoint, enum binding_kind,
 	    const char *hash, const char *follow);
 int	op_unbind(struct txn *, const char *endpoint);
 int	op_config_write(struct txn *);
+/* Tells httpsvc (op_reload), then restarts a running report server. */
 int	op_notify(struct txn *);
+int	op_reload(struct txn *);
 int	op_cert_check(struct txn *, const char *input, char hash[41],
 	    struct certstore_info *);
 

@@ -467,7 +467,7 @@ restart_rs(struct txn *t)
 }
 
 int
-op_notify(struct txn *t)
+op_reload(struct txn *t)
 {
 	struct rs_err	e;
 	int		rc;
@@ -476,7 +476,7 @@ op_notify(struct txn *t)
 		return -1;
 	if (t->dry) {
 		txn_log(t, "httpsvc would be told to reload the binding store");
-		return restart_rs(t);
+		return 0;
 	}
 	rc = binding_notify_reload(t->m->root, &e);
 	if (rc == -1)
@@ -488,5 +488,13 @@ op_notify(struct txn *t)
 	else
 		txn_log(t, "httpsvc reloaded: the change serves the next "
 		    "connection");
+	return 0;
+}
+
+int
+op_notify(struct txn *t)
+{
+	if (op_reload(t) == -1)
+		return -1;
 	return restart_rs(t);
 }

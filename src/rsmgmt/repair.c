@@ -297,7 +297,7 @@ rsmgmt_follow_renewals(struct rsmgmt *m, size_t *moved,
 		    follow_one(&t, &b[i], v, nv, moved) == -1)
 			break;
 	if (!t.failed && *moved > 0)
-		(void)op_notify(&t);
+		(void)op_reload(&t);
 	certstore_list_free(v, nv);
 	binding_ssl_list_free(b, nb);
 	return txn_end(&t, "%zu bindings renewed by name", *moved);

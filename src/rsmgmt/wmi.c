@@ -277,7 +277,7 @@ rsmgmt_create_ssl_binding(struct rsmgmt *m, const char *app,
 		goto out;
 	}
 	if (op_bind(&t, ep, kind, h, NULL) == 0)
-		(void)op_notify(&t);
+		(void)op_reload(&t);
 out:
 	certstore_info_fini(&ci);
 	return txn_end(&t, "certificate %s bound to %s for %s", h, ep, app);
@@ -339,7 +339,7 @@ rsmgmt_remove_ssl_bindings(struct rsmgmt *m, const char *app,
 			txn_log(&t, "SSL binding %s kept: %s still serves HTTPS "
 			    "there", ep, other);
 	} else if (op_unbind(&t, ep) == 0)
-		(void)op_notify(&t);
+		(void)op_reload(&t);
 	return txn_end(&t, "the report server's use of the binding %s is "
 	    "removed", ep);
 }
