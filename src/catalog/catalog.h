@@ -268,6 +268,32 @@ int	catalog_user_set_hash(struct catalog *, const char *name,
 int	catalog_user_hash(struct catalog *, const char *name, char *out,
 	    size_t outsz, struct rs_err *);
 
+/* One execution log row (ExecutionLog3's columns; times in ms UTC). */
+struct catalog_exec {
+	const char	*instance;	/* InstanceName */
+	const char	*item_path;
+	const char	*user;
+	const char	*request_type;	/* "Interactive" */
+	const char	*format;
+	const char	*parameters;	/* "A=1&B=2" */
+	const char	*item_action;	/* "Render" */
+	int64_t		 time_start;
+	int64_t		 time_end;
+	int64_t		 time_data;
+	int64_t		 time_processing;
+	int64_t		 time_rendering;
+	const char	*source;	/* "Live" */
+	const char	*status;	/* "rsSuccess" or an rs code */
+	int64_t		 bytes;
+	int64_t		 rows;
+};
+
+/* Appends a row to the execution log. */
+int	catalog_exec_log_add(struct catalog *, const struct catalog_exec *,
+	    struct rs_err *);
+/* Rows in the execution log (for tests and status pages). */
+int	catalog_exec_log_count(struct catalog *, int64_t *, struct rs_err *);
+
 /* Makes a random (version 4) GUID, lower case, 36 characters. */
 void	catalog_guid(char out[CATALOG_ID_LEN + 1]);
 

@@ -60,6 +60,24 @@ rsresp_get_header(const struct rsresp *r, const char *name)
 	return NULL;
 }
 
+int
+rs_stream(const struct rsreq *r, struct rsresp *resp, const void *p,
+    size_t len, size_t max, struct rs_err *e)
+{
+	if (r->stream != NULL) {
+		int	rc = r->stream(r->sctx, resp, p, len);
+
+		resp->streamed = true;	/* the head went with the first piece */
+		if (rc == -1)
+			return rs_err_set(e, RS_E_IO, "the client went away");
+		return 0;
+	}
+	if (resp->body.len + len > max)
+		return rs_err_set(e, RS_E_LIMIT, "the response is larger than "
+		    "%zu bytes", max);
+	return buf_append(&resp->body, p, len, e);
+}
+
 void
 rsuser_fini(struct rsuser *u)
 {

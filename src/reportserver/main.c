@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "common/root.h"
 #include "common/str.h"
+#include "reportserver/render_hook.h"
 #include "reportserver/server.h"
 #include "rsconf/rsconf.h"
 
@@ -42,7 +43,7 @@ get_header(void *ctx, const char *name)
 }
 
 static void
-send_resp(struct appserver_req *q, struct rsresp *r)
+send_head(struct appserver_req *q, struct rsresp *r)
 {
 	struct rs_err	e;
 
@@ -53,6 +54,25 @@ send_resp(struct appserver_req *q, struct rsresp *r)
 			log_warn("response header %s: %s", r->headers[i].name,
 			    e.msg);
 	(void)appserver_resp_header(q, "Cache-Control", "no-store", &e);
+}
+
+/* rsreq.stream: the head with the first piece, then pieces. */
+static int
+stream(void *ctx, struct rsresp *r, const void *p, size_t len)
+{
+	struct appserver_req	*q = ctx;
+
+	if (!r->streamed)
+		send_head(q, r);
+	return appserver_resp_write(q, p, len);
+}
+
+static void
+send_resp(struct appserver_req *q, struct rsresp *r)
+{
+	if (r->streamed)
+		return;	/* sent as it was made */
+	send_head(q, r);
 	if (r->body.len > 0)
 		appserver_resp_body(q, r->body.data, r->body.len);
 }
@@ -71,6 +91,8 @@ handle(struct appserver_req *q, void *arg)
 	r.header = get_header;
 	r.hctx = q;
 	r.body = appserver_req_body(q, &r.body_len);
+	r.stream = stream;
+	r.sctx = q;
 	rsresp_init(&resp);
 	if (a->portal)
 		rs_portal_handle(a->srv, &r, &resp);
@@ -157,6 +179,7 @@ serve(const char *root, const struct opts *o, const struct rsconf *conf,
 	int			 rc = -1;
 
 	rs_server_init(&srv, conf);
+	srv.render = rs_render_report;
 	ac.root = root;
 	ac.name = "reportserver";
 	ac.workers = conf->workers;

@@ -139,13 +139,6 @@ rest_find(struct rest_ctx *c, const struct rest_route *r,
 	return rc;
 }
 
-/* A data source's definition, read from its stored XML. */
-struct ds_info {
-	char	*ext;
-	char	*conn;
-	bool	 enabled;
-};
-
 static char *
 xml_text(xmlNode *root, const char *name)
 {
@@ -170,8 +163,8 @@ xml_text(xmlNode *root, const char *name)
 	return NULL;
 }
 
-static void
-ds_read(struct catalog *cat, const char *id, struct ds_info *d)
+void
+rs_ds_read(struct catalog *cat, const char *id, struct ds_info *d)
 {
 	struct rs_err	 e;
 	void		*data;
@@ -262,14 +255,21 @@ ent_init(struct ent *en, struct catalog *cat, const struct catalog_item *it)
 	rs_time_iso(it->modified, en->mod, sizeof(en->mod));
 	rs_time_iso(it->created, en->cre, sizeof(en->cre));
 	if (it->type == CATALOG_DATASOURCE && cat != NULL)
-		ds_read(cat, it->id, &en->ds);
+		rs_ds_read(cat, it->id, &en->ds);
 }
 
 static void
 ent_fini(struct ent *en)
 {
-	free(en->ds.ext);
-	free(en->ds.conn);
+	rs_ds_fini(&en->ds);
+}
+
+void
+rs_ds_fini(struct ds_info *d)
+{
+	free(d->ext);
+	free(d->conn);
+	d->ext = d->conn = NULL;
 }
 
 static void

@@ -78,6 +78,20 @@ void	rs_token_get(struct rs_server *, const char *user, char out[65]);
 bool	rs_token_check(struct rs_server *, const char *user,
 	    const char *token);
 
+/*
+ * A shared data source's definition, read from its stored XML (the
+ * DataSourceDefinition of the REST API or an uploaded .rds file).
+ * Strings are owned; rs_ds_fini frees them.
+ */
+struct ds_info {
+	char	*ext;		/* Extension: SQLITE, POSTGRESQL, ... */
+	char	*conn;		/* ConnectString */
+	bool	 enabled;
+};
+
+void	rs_ds_read(struct catalog *, const char *id, struct ds_info *);
+void	rs_ds_fini(struct ds_info *);
+
 /* MIME type from a file name's extension ("application/octet-stream"). */
 const char	*rs_mime_of(const char *name);
 

@@ -39,6 +39,8 @@
 #define RS_CREDS_MAX		256
 #define RS_CRED_TTL_S		300
 
+struct rsresp;
+
 /* One request, borrowed from the caller for the call's duration. */
 struct rsreq {
 	const char	*method;
@@ -49,6 +51,14 @@ struct rsreq {
 	void		*hctx;
 	const void	*body;
 	size_t		 body_len;
+	/*
+	 * Streaming, when the caller supports it (NULL in unit tests): the
+	 * first call sends resp's status and headers, then each call sends
+	 * len bytes.  Returns 0, or -1 when the client went away.
+	 */
+	int		(*stream)(void *sctx, struct rsresp *, const void *,
+			    size_t);
+	void		*sctx;
 	/* Filled by the handler from the headers. */
 	bool		 https;
 	char		 host[256];	/* X-Forwarded-Host or Host */
@@ -63,6 +73,7 @@ struct rsresp_header {
 /* The response; rsresp_fini frees it. */
 struct rsresp {
 	int			status;
+	bool			streamed;	/* head already sent */
 	struct rsresp_header	headers[RS_RESP_HEADERS_MAX];
 	size_t			nheaders;
 	struct buf		body;
@@ -73,6 +84,13 @@ void	rsresp_fini(struct rsresp *);
 /* Adds a header (copied; replaces one of the same name). */
 void	rsresp_header(struct rsresp *, const char *name, const char *value);
 const char *rsresp_get_header(const struct rsresp *, const char *name);
+/*
+ * Sends len bytes of the body: streamed when the request allows it (the
+ * head goes first), else appended to resp's buffer up to max bytes
+ * (RS_E_LIMIT beyond).  Returns 0 or -1.
+ */
+int	rs_stream(const struct rsreq *, struct rsresp *, const void *,
+	    size_t len, size_t max, struct rs_err *);
 
 /* The signed-in user. */
 struct rsuser {
@@ -83,15 +101,18 @@ struct rsuser {
 
 void	rsuser_fini(struct rsuser *);
 
+struct rsuser;
+
 /*
- * Renders a report (installed by the rendering module).  The hook gets the
- * item, its definition, the request's query parameters (raw query) and
- * writes the whole response.  Returns 0, or -1 with e (turned into an
- * error page).
+ * Renders a report (rs:Command=Render).  The hook gets the catalog, the
+ * signed-in user, the item and its definition, and the request (its raw
+ * query holds rs:Format, rc: settings and report parameters); it writes
+ * the response into resp, or streams it with rs_stream().  Returns 0, or
+ * -1 with e before anything was sent (turned into an error page).
  */
-typedef int rs_render_fn(void *arg, const struct catalog_item *,
-    const void *rdl, size_t len, const struct rsreq *, struct rsresp *,
-    struct rs_err *);
+typedef int rs_render_fn(void *arg, struct catalog *, const struct rsuser *,
+    const struct catalog_item *, const void *rdl, size_t len,
+    const struct rsreq *, struct rsresp *, struct rs_err *);
 
 struct rs_failure {
 	char	 source[64];

@@ -150,8 +150,23 @@ wrong_type(struct rsresp *resp, const struct catalog_item *it,
 	rs_error_html(resp, 400, "rsWrongItemType", msg, NULL);
 }
 
+static const char *
+render_rscode(const struct rs_err *e)
+{
+	switch (e->code) {
+	case RS_E_USAGE:
+		return "rsInvalidParameter";
+	case RS_E_IO:
+		return "rsErrorOpeningConnection";
+	case RS_E_NOTFOUND:
+		return "rsDataSourceNotFound";
+	default:
+		return "rsProcessingError";
+	}
+}
+
 static void
-render(struct rs_server *s, struct catalog *cat,
+render(struct rs_server *s, struct catalog *cat, const struct rsuser *u,
     const struct catalog_item *it, const struct rsreq *r,
     struct rsresp *resp)
 {
@@ -170,9 +185,11 @@ render(struct rs_server *s, struct catalog *cat,
 		rs_error(resp, false, &e);
 		return;
 	}
-	if (s->render(s->render_arg, it, rdl, len, r, resp, &e) == -1)
-		rs_error_html(resp, rs_err_status(&e), "rsProcessingError",
-		    e.msg, NULL);
+	if (s->render(s->render_arg, cat, u, it, rdl, len, r, resp, &e) == -1
+	    && !resp->streamed)
+		rs_error_html(resp, e.code == RS_E_USAGE ? 400 : e.code ==
+		    RS_E_NOTFOUND ? 404 : e.code == RS_E_LIMIT ? 413 : 500,
+		    render_rscode(&e), e.msg, NULL);
 	free(rdl);
 }
 
@@ -212,7 +229,7 @@ dispatch(struct rs_server *s, struct catalog *cat, const struct rsuser *u,
 		if (it->type != CATALOG_REPORT)
 			wrong_type(resp, it, cmd);
 		else
-			render(s, cat, it, r, resp);
+			render(s, cat, u, it, r, resp);
 	} else {
 		snprintf(msg, sizeof(msg), "The value '%.64s' of rs:Command is "
 		    "not valid.", cmd);

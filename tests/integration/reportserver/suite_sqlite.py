@@ -440,8 +440,8 @@ def t_listing(env):
               "content-type: image/png" in r.stdout.lower(), r.stdout[:300])
     st, h, text, _ = env.admin("GET", "/ReportServer?/Sales/Q1%20Sales&"
                                "rs:Command=Render&rs:Format=CSV")
-    lib.check("Render without a renderer says so clearly",
-              st == 501 and "not available yet" in text, st, text[:300])
+    lib.check("Render of a report that is not RDL says what is wrong",
+              st == 500 and "rsProcessingError" in text, st, text[:300])
     st, h, text, _ = env.admin("GET", "/ReportServer?/Sales/logo.png&"
                                "rs:Command=ListChildren")
     lib.check("ListChildren on a resource: rsWrongItemType",
@@ -562,6 +562,65 @@ def t_portal(env):
               "Content Manager" in page, st)
 
 
+def t_render(env):
+    db = os.path.join(lib.TMP, "sales.db")
+    r = sh(os.path.join(lib.SRC, "samples", "make-db.sh"), db)
+    lib.check("the sample sales database is made", r.returncode == 0,
+              r.stderr)
+    env.api("POST", "/Folders", {"Path": "/Samples"})
+    st, j, _ = env.api("POST", "/DataSources", {
+        "Path": "/Samples/Sales", "ConnectionString": db,
+        "DataSourceType": "SQLITE"})
+    lib.expect_eq("a shared SQLite data source for the samples", st, 201)
+    for name in ("SalesSummary", "ProductList"):
+        with open(os.path.join(lib.SRC, "samples", "reports",
+                               name + ".rdl"), "rb") as f:
+            st, j, _ = env.api("POST", "/Reports", {
+                "Path": "/Samples/" + name, "Content": b64(f.read())})
+        lib.expect_eq("upload sample report " + name, st, 201)
+    st, h, text, raw = env.admin(
+        "GET", "/ReportServer?/Samples/SalesSummary&rs:Format=CSV")
+    with open(os.path.join(lib.SRC, "tests", "golden", "SalesSummary.csv"),
+              "rb") as f:
+        golden = f.read()
+    lib.check("rs:Format=CSV renders the report through the shared data "
+              "source, as the golden file", st == 200 and raw == golden, st,
+              text[:300])
+    lib.check("... as an attachment named after the report",
+              "SalesSummary.csv" in h.get("content-disposition", ""), h)
+    st, h, text, _ = env.admin("GET", "/ReportServer?/Samples/ProductList")
+    lib.check("without rs:Format a report renders as HTML",
+              st == 200 and h.get("content-type", "").startswith(
+                  "text/html") and "<table" in text, st, text[:300])
+    st, h, _, raw = env.admin("GET", "/ReportServer?/Samples/SalesSummary&"
+                              "rs:Command=Render&rs:Format=PDF")
+    lib.check("rs:Format=PDF gives a PDF", st == 200 and
+              raw.startswith(b"%PDF"), st, raw[-300:])
+    st, h, text, _ = env.admin("GET", "/ReportServer?/Samples/SalesSummary&"
+                               "rs:Format=WORDOPENXML")
+    lib.check("an unknown format: 400 naming the formats there are",
+              st == 400 and "EXCELOPENXML" in text, st, text[:300])
+    codes = []
+    for i in range(8):	# on every worker thread: a failure, then a render
+        codes.append(env.admin("GET", "/ReportServer?/Sales/Q1%20Sales&"
+                               "rs:Format=CSV")[0])
+        codes.append(env.admin("GET", "/ReportServer?/Samples/SalesSummary"
+                               "&rs:Format=CSV")[0])
+    lib.expect_eq("a failed render leaves nothing behind for the next",
+                  codes, [500, 200] * 8)
+    env.api("DELETE", "/DataSources(Path='/Samples/Sales')")
+    st, h, text, _ = env.admin("GET", "/ReportServer?/Samples/SalesSummary&"
+                               "rs:Format=CSV")
+    lib.check("a missing shared data source: rsDataSourceNotFound",
+              st == 404 and "rsDataSourceNotFound" in text, st, text[:300])
+    if env.backend == "SQLite":
+        n = sqlite3.connect(env.dsn).execute(
+            "SELECT count(*), sum(status = 'rsSuccess') FROM execution_log "
+            "WHERE item_path LIKE '/Samples/%'").fetchone()
+        lib.check("each render is in the execution log", n[0] >= 4 and
+                  n[1] >= 3, n)
+
+
 def t_locked_db(env):
     if env.backend != "SQLite":
         return
@@ -634,6 +693,7 @@ def run_suite(env):
         t_listing(env)
         t_roles(env)
         t_portal(env)
+        t_render(env)
         t_locked_db(env)
         t_config_errors(env)
         t_lockout(env)
