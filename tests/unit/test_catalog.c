@@ -346,6 +346,24 @@ test_users(void **state)
 }
 
 static void
+test_exec_log(void **state)
+{
+	struct fx		*f = *state;
+	struct catalog_exec	 x = { .item_path = "/r", .user = "u",
+	    .format = "CSV", .status = "rsSuccess", .time_start = 1,
+	    .time_end = 2, .bytes = 10, .rows = 3 };
+	struct rs_err		 e;
+	int64_t			 n;
+
+	assert_int_equal(catalog_exec_log_count(f->c, &n, &e), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(catalog_exec_log_add(f->c, &x, &e), 0);
+	assert_int_equal(catalog_exec_log_add(f->c, &x, &e), 0);
+	assert_int_equal(catalog_exec_log_count(f->c, &n, &e), 0);
+	assert_int_equal(n, 2);
+}
+
+static void
 test_create_twice(void **state)
 {
 	struct fx		*f = *state;
@@ -456,6 +474,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_locked, setup_sqlite,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_exec_log, setup_sqlite,
+		    teardown),
 	};
 	const struct CMUnitTest pg_tests[] = {
 		cmocka_unit_test(test_upgrade_pg),
@@ -466,6 +486,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_policies, setup_pg,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_users, setup_pg,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_exec_log, setup_pg,
 		    teardown),
 	};
 	int	rc;

@@ -89,7 +89,7 @@ def unit_on_pg(pg):
     out = r.stderr[-1500:] + r.stdout
     lib.check("the catalog unit tests pass on PostgreSQL",
               r.returncode == 0 and ("catalog_postgresql" in out or
-                                     "Running 5 test" in out), out[-2500:])
+                                     "Running 6 test" in out), out[-2500:])
 
 
 def main():
