@@ -11,6 +11,7 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/log.h"
 
@@ -112,8 +113,14 @@ svc_check(const char *root, bool verbose)
 	svc_limits_default(&lim);
 	if (rs_root_path(root, "http/httpsvc.conf", conf, sizeof(conf),
 	    &e) == -1 || svc_config_load(conf, &lim, &e) == -1) {
-		log_error("%s", e.msg);
-		problems++;
+		/* One line per bad directive. */
+		for (char *l = e.msg, *nl; l != NULL; l = nl) {
+			nl = strchr(l, '\n');
+			if (nl != NULL)
+				*nl++ = '\0';
+			log_error("%s", l);
+			problems++;
+		}
 	}
 	check_store(root, &problems);
 	if (problems > 0) {

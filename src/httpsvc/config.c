@@ -63,7 +63,7 @@ note(struct rs_err *e, int *nerr, const char *path, int line,
 {
 	char	one[sizeof(e->msg) + 64];
 
-	snprintf(one, sizeof(one), "%s%.200s:%d: %.300s", *nerr ? "; " : "", path,
+	snprintf(one, sizeof(one), "%s%.200s:%d: %.300s", *nerr ? "\n" : "", path,
 	    line, msg);
 	str_append(e->msg, sizeof(e->msg), one);
 	(*nerr)++;

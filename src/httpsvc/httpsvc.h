@@ -165,7 +165,11 @@ struct svc {
 
 /* config.c */
 void	svc_limits_default(struct svc_limits *);
-/* Reads path (missing is fine) into *lim; all errors or nothing. */
+/*
+ * Reads path (missing is fine) into *lim; all errors or nothing.  On
+ * failure e->msg holds one "file:line: message" per bad line, joined by
+ * newlines (RS_E_CONFIG).
+ */
 int	svc_config_load(const char *path, struct svc_limits *, struct rs_err *);
 
 /* snapshot.c */

@@ -237,7 +237,12 @@ main(int argc, char **argv)
 		return svc_check(svc.root, svc.verbose);
 	svc_limits_default(&svc.lim);
 	if (start(&svc, &e) == -1) {
-		log_error("cannot start: %s", e.msg);
+		for (char *l = e.msg, *nl; l != NULL; l = nl) {
+			nl = strchr(l, '\n');
+			if (nl != NULL)
+				*nl++ = '\0';
+			log_error("cannot start: %s", l);
+		}
 		return rs_err_exit_status(e.code);
 	}
 	say_ready(&svc);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 
@@ -438,12 +439,31 @@ log_safe(char *out, size_t outsz, const char *s, size_t len)
 	out[o] = '\0';
 }
 
+/* The request's number on its connection (HTTP/1) or its stream id (h2). */
+static const char *
+request_id(h2o_req_t *req, char *out, size_t outsz)
+{
+	const h2o_conn_callbacks_t	*cb = req->conn->callbacks;
+	h2o_iovec_t			 v = { NULL, 0 };
+
+	if (req->version < 0x200 && cb->log_.http1.request_index != NULL)
+		v = cb->log_.http1.request_index(req);
+	else if (req->version >= 0x200 && cb->log_.http2.stream_id != NULL)
+		v = cb->log_.http2.stream_id(req);
+	if (v.base == NULL || v.len >= outsz)
+		return "-";
+	memcpy(out, v.base, v.len);
+	out[v.len] = '\0';
+	return out;
+}
+
 static void
 log_access(h2o_logger_t *self, h2o_req_t *req)
 {
 	struct svc	*svc = ((struct svc_logger *)self)->svc;
 	char		 path[512], method[32], client[INET6_ADDRSTRLEN] = "-";
-	char		 sni[128] = "-", ts[32];
+	char		 sni[128] = "-", ts[32], rid[24];
+	struct timeval	 now;
 	const char	*ver = "-", *s;
 	h2o_socket_t	*sock = NULL;
 	struct sockaddr_storage ss;
@@ -474,12 +494,14 @@ log_access(h2o_logger_t *self, h2o_req_t *req)
 	    req->input.method.len);
 	gmtime_r(&req->timestamps.request_begin_at.tv_sec, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (!h2o_timeval_is_null(&req->timestamps.response_end_at))
+	gettimeofday(&now, NULL);
+	if (!h2o_timeval_is_null(&req->timestamps.request_begin_at))
 		ms = h2o_timeval_subtract(&req->timestamps.request_begin_at,
-		    &req->timestamps.response_end_at) / 1000.0;
-	log_info("access: %s c=%llu %s sni=%s %s %s %s %d %zu %.1fms", ts,
-	    (unsigned long long)req->conn->id, client, sni, ver ? ver : "-",
-	    method, path, req->res.status, req->bytes_sent, ms);
+		    &now) / 1000.0;
+	log_info("access: %s c=%llu r=%s %s sni=%s %s %s %s %d %zu %.1fms", ts,
+	    (unsigned long long)req->conn->id, request_id(req, rid,
+	    sizeof(rid)), client, sni, ver ? ver : "-", method, path,
+	    req->res.status, req->bytes_sent, ms);
 }
 
 void
