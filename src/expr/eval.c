@@ -318,13 +318,62 @@ like(const char *s, const char *p)
 }
 
 static int
+like_op(const struct expr_value *a, const struct expr_value *b,
+    struct expr_value *out)
+{
+	struct buf	 sa, sb;
+
+	buf_init(&sa, 0);
+	buf_init(&sb, 0);
+	expr_value_text(a, &sa, NULL);
+	expr_value_text(b, &sb, NULL);
+	out->u.b = like(sa.data ? sa.data : "", sb.data ? sb.data : "");
+	buf_fini(&sa);
+	buf_fini(&sb);
+	return 0;
+}
+
+/* A string compared with a number or date converts to that type. */
+static int
+coerce(const struct expr_value *v, const struct expr_value *other,
+    struct expr_value *tmp, struct rs_err *e)
+{
+	if (v->type != EXPR_T_STRING || other->type == EXPR_T_STRING ||
+	    other->type == EXPR_T_NULL)
+		return 1;
+	if (other->type == EXPR_T_DATETIME) {
+		tmp->type = EXPR_T_DATETIME;
+		return expr_to_datetime(v, &tmp->u.dt, e);
+	}
+	tmp->type = EXPR_T_FLOAT;
+	return expr_to_double(v, &tmp->u.f, e);
+}
+
+/* Nothing compares as the default of the other side's type. */
+static const struct expr_value *
+null_as(const struct expr_value *v, const struct expr_value *other,
+    struct expr_value *tmp)
+{
+	if (v->type != EXPR_T_NULL || other->type == EXPR_T_NULL)
+		return v;
+	tmp->borrowed = true;
+	if (other->type == EXPR_T_STRING) {
+		tmp->type = EXPR_T_STRING;
+		tmp->u.s = (char *)"";
+	} else {
+		tmp->type = EXPR_T_INT;
+		tmp->u.i = 0;
+	}
+	return tmp;
+}
+
+static int
 compare(int op, struct expr_value *a, struct expr_value *b,
     struct expr_value *out, struct rs_err *e)
 {
 	struct expr_value ca = { .type = EXPR_T_NULL }, cb = ca;
-	int		 c;
-	double		 x, y;
-	int64_t		 t;
+	const struct expr_value *x = a, *y = b;
+	int		 c, r;
 
 	out->type = EXPR_T_BOOL;
 	if (op == TK_IS || op == TK_ISNOT) {
@@ -333,68 +382,20 @@ compare(int op, struct expr_value *a, struct expr_value *b,
 		out->u.b = op == TK_IS ? c : !c;
 		return 0;
 	}
-	if (op == TK_LIKE) {
-		struct buf sa, sb;
-
-		buf_init(&sa, 0);
-		buf_init(&sb, 0);
-		expr_value_text(a, &sa, NULL);
-		expr_value_text(b, &sb, NULL);
-		out->u.b = like(sa.data ? sa.data : "", sb.data ? sb.data : "");
-		buf_fini(&sa);
-		buf_fini(&sb);
-		return 0;
-	}
-	if (a->type == EXPR_T_STRING && b->type != EXPR_T_STRING &&
-	    b->type != EXPR_T_NULL) {
-		if (b->type == EXPR_T_DATETIME) {
-			if (expr_to_datetime(a, &t, e) == -1)
-				return -1;
-			ca.type = EXPR_T_DATETIME;
-			ca.u.dt = t;
-		} else {
-			if (expr_to_double(a, &x, e) == -1)
-				return -1;
-			ca.type = EXPR_T_FLOAT;
-			ca.u.f = x;
-		}
-		a = &ca;
-	}
-	if (b->type == EXPR_T_STRING && a->type != EXPR_T_STRING &&
-	    a->type != EXPR_T_NULL) {
-		if (a->type == EXPR_T_DATETIME) {
-			if (expr_to_datetime(b, &t, e) == -1)
-				return -1;
-			cb.type = EXPR_T_DATETIME;
-			cb.u.dt = t;
-		} else {
-			if (expr_to_double(b, &y, e) == -1)
-				return -1;
-			cb.type = EXPR_T_FLOAT;
-			cb.u.f = y;
-		}
-		b = &cb;
-	}
-	if (a->type == EXPR_T_NULL && b->type != EXPR_T_NULL) {
-		/* Nothing compares as the default of the other side's type. */
-		ca.type = b->type == EXPR_T_STRING ? EXPR_T_STRING : EXPR_T_INT;
-		ca.u.s = (char *)"";
-		if (ca.type == EXPR_T_INT)
-			ca.u.i = 0;
-		ca.borrowed = true;
-		a = &ca;
-	} else if (b->type == EXPR_T_NULL && a->type != EXPR_T_NULL) {
-		cb.type = a->type == EXPR_T_STRING ? EXPR_T_STRING : EXPR_T_INT;
-		cb.u.s = (char *)"";
-		if (cb.type == EXPR_T_INT)
-			cb.u.i = 0;
-		cb.borrowed = true;
-		b = &cb;
-	}
-	if (a->type == EXPR_T_STRING && b->type == EXPR_T_STRING)
-		c = strcmp(a->u.s, b->u.s);	/* Option Compare Binary */
+	if (op == TK_LIKE)
+		return like_op(a, b, out);
+	if ((r = coerce(a, b, &ca, e)) == -1)
+		return -1;
+	x = r == 0 ? &ca : a;
+	if ((r = coerce(b, a, &cb, e)) == -1)
+		return -1;
+	y = r == 0 ? &cb : b;
+	x = null_as(x, y, &ca);
+	y = null_as(y, x, &cb);
+	if (x->type == EXPR_T_STRING && y->type == EXPR_T_STRING)
+		c = strcmp(x->u.s, y->u.s);	/* Option Compare Binary */
 	else
-		c = expr_value_cmp(a, b);
+		c = expr_value_cmp(x, y);
 	switch (op) {
 	case TK_EQ: out->u.b = c == 0; break;
 	case TK_NE: out->u.b = c != 0; break;

@@ -160,71 +160,81 @@ build_query(struct rctx *c, struct html *h)
 	}
 }
 
+static bool
+is_current(const struct expr_param *cur, const char *v)
+{
+	struct buf	 cv;
+	bool		 sel = false;
+
+	for (size_t j = 0; j < cur->nvalues; j++) {
+		buf_init(&cv, 0);
+		expr_value_xsd(&cur->values[j], &cv, NULL);
+		sel |= strcmp(cv.data ? cv.data : "", v) == 0;
+		buf_fini(&cv);
+	}
+	return sel;
+}
+
+/* The options of a drop-down: the valid values, the current selected. */
+static int
+options(struct rctx *c, struct html *h, const struct rdl_parameter *p,
+    const struct expr_param *cur)
+{
+	struct expr_param vv;
+	struct buf	 v;
+
+	if (p->type == EXPR_T_BOOL && p->nvalid == 0) {
+		buf_printf(&h->out, NULL, "<option value=\"true\"%s>True</option>"
+		    "<option value=\"false\"%s>False</option>",
+		    is_current(cur, "true") ? " selected" : "",
+		    is_current(cur, "false") ? " selected" : "");
+		return 0;
+	}
+	if (params_valid_list(c, p, &vv) == -1)
+		return -1;
+	for (size_t i = 0; i < vv.nvalues; i++) {
+		buf_init(&v, 0);
+		expr_value_xsd(&vv.values[i], &v, NULL);
+		buf_puts(&h->out, "<option value=\"", NULL);
+		esc(&h->out, v.data ? v.data : "");
+		buf_printf(&h->out, NULL, "\"%s>", is_current(cur, v.data ?
+		    v.data : "") ? " selected" : "");
+		esc(&h->out, vv.labels[i] ? vv.labels[i] : v.data ? v.data : "");
+		buf_puts(&h->out, "</option>", NULL);
+		buf_fini(&v);
+	}
+	params_list_free(&vv);
+	return 0;
+}
+
 /* One parameter's input: a drop-down for valid values, else a box. */
 static int
 param_input(struct rctx *c, struct html *h, const struct rdl_parameter *p,
     const struct expr_param *cur)
 {
-	struct expr_param vv;
 	struct buf	 t;
-	bool		 list = p->nvalid > 0 || p->valid_dataset >= 0 ||
-	    p->type == EXPR_T_BOOL;
 
 	buf_puts(&h->out, "<label>", NULL);
 	esc(&h->out, p->prompt);
 	buf_puts(&h->out, " ", NULL);
-	buf_init(&t, 0);
-	if (cur->nvalues > 0)
-		expr_value_xsd(&cur->values[0], &t, NULL);
-	if (!list) {
+	if (p->nvalid > 0 || p->valid_dataset >= 0 || p->type == EXPR_T_BOOL) {
+		buf_puts(&h->out, "<select name=\"", NULL);
+		esc(&h->out, p->name);
+		buf_printf(&h->out, NULL, "\"%s>", p->multi ? " multiple" : "");
+		if (options(c, h, p, cur) == -1)
+			return -1;
+		buf_puts(&h->out, "</select>", NULL);
+	} else {
+		buf_init(&t, 0);
+		if (cur->nvalues > 0)
+			expr_value_xsd(&cur->values[0], &t, NULL);
 		buf_printf(&h->out, NULL, "<input type=\"%s\" name=\"",
 		    p->type == EXPR_T_DATETIME ? "date" : "text");
 		esc(&h->out, p->name);
 		buf_puts(&h->out, "\" value=\"", NULL);
 		esc(&h->out, t.data ? t.data : "");
 		buf_puts(&h->out, "\">", NULL);
-	} else {
-		buf_puts(&h->out, "<select name=\"", NULL);
-		esc(&h->out, p->name);
-		buf_printf(&h->out, NULL, "\"%s>", p->multi ? " multiple" : "");
-		if (p->type == EXPR_T_BOOL && p->nvalid == 0) {
-			buf_printf(&h->out, NULL, "<option value=\"true\"%s>True"
-			    "</option><option value=\"false\"%s>False</option>",
-			    t.data && strcmp(t.data, "true") == 0 ? " selected" : "",
-			    t.data && strcmp(t.data, "false") == 0 ? " selected" :
-			    "");
-		} else {
-			if (params_valid_list(c, p, &vv) == -1) {
-				buf_fini(&t);
-				return -1;
-			}
-			for (size_t i = 0; i < vv.nvalues; i++) {
-				struct buf v;
-				bool sel = false;
-
-				buf_init(&v, 0);
-				expr_value_xsd(&vv.values[i], &v, NULL);
-				for (size_t j = 0; j < cur->nvalues; j++) {
-					struct buf cv;
-
-					buf_init(&cv, 0);
-					expr_value_xsd(&cur->values[j], &cv, NULL);
-					sel |= strcmp(cv.data ? cv.data : "",
-					    v.data ? v.data : "") == 0;
-					buf_fini(&cv);
-				}
-				buf_puts(&h->out, "<option value=\"", NULL);
-				esc(&h->out, v.data ? v.data : "");
-				buf_printf(&h->out, NULL, "\"%s>", sel ?
-				    " selected" : "");
-				esc(&h->out, vv.labels[i] ? vv.labels[i] :
-				    v.data ? v.data : "");
-				buf_puts(&h->out, "</option>", NULL);
-				buf_fini(&v);
-			}
-			params_list_free(&vv);
-		}
-		buf_puts(&h->out, "</select>", NULL);
+		buf_fini(&t);
 	}
 	if (p->nullable) {
 		buf_puts(&h->out, " <input type=\"checkbox\" name=\"", NULL);
@@ -234,7 +244,6 @@ param_input(struct rctx *c, struct html *h, const struct rdl_parameter *p,
 		    " checked" : "");
 	}
 	buf_puts(&h->out, "</label>\n", NULL);
-	buf_fini(&t);
 	return 0;
 }
 

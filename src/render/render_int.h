@@ -162,6 +162,12 @@ void	rcell_fini(struct rcell *);
 /* Evaluates a page header or footer item (textboxes) for a page. */
 int	eval_band_item(struct rctx *, const struct rdl_item *, struct rcell *);
 
+/* stream.c */
+/* Does an item (or anything in it) use aggregates (or also fields)? */
+bool	item_uses(const struct rdl_item *, bool fields);
+/* Can this data region stream (see stream.c)? */
+bool	can_stream(struct rctx *, const struct rdl_item *);
+
 /* style.c */
 int	style_resolve(struct rctx *, const struct rdl_item *, struct rstyle *);
 /* #RRGGBB or a named colour to 0xRRGGBB; false when unknown. */

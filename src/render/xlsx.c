@@ -46,61 +46,64 @@ struct xlsx {
 	size_t		 nfmts;
 };
 
-/* .NET format to an Excel number format. */
-static void
-excel_numfmt(const char *f, const struct expr_value *v, char *out, size_t n)
+/* N2, C, P1, F0, D3: the standard numeric formats; false if not one. */
+static bool
+std_numeric(const char *f, char *out, size_t n)
 {
-	struct buf	 b;
-	char		 spec;
+	char		 dec[40] = "", *end;
 	long		 prec = -1;
-	char		*end;
-	bool		 date = v->type == EXPR_T_DATETIME;
+	int		 p;
 
-	out[0] = '\0';
-	if (f == NULL || f[0] == '\0') {
-		if (date)
-			snprintf(out, n, "m/d/yyyy h:mm:ss AM/PM");
-		return;
-	}
-	spec = f[0];
+	if (f[0] == '\0' || strchr("NnFfCcPpDd", f[0]) == NULL)
+		return false;
 	if (f[1] != '\0') {
 		prec = strtol(f + 1, &end, 10);
-		if (*end != '\0' || !isdigit((unsigned char)f[1]))
-			prec = -2;	/* custom */
+		if (*end != '\0' || !isdigit((unsigned char)f[1]) || prec > 30)
+			return false;
 	}
-	if (!date && prec >= -1 && prec <= 30 && strchr("NnFfCcPpDd", spec)) {
-		int p = prec < 0 ? (toupper((unsigned char)spec) == 'D' ? 0 : 2) :
-		    (int)prec;
-		char dec[40] = "";
-		if (p > 0) {
-			dec[0] = '.';
-			memset(dec + 1, '0', (size_t)p);
-			dec[p + 1] = '\0';
+	p = prec < 0 ? (toupper((unsigned char)f[0]) == 'D' ? 0 : 2) :
+	    (int)prec;
+	if (p > 0) {
+		dec[0] = '.';
+		memset(dec + 1, '0', (size_t)p);
+		dec[p + 1] = '\0';
+	}
+	switch (toupper((unsigned char)f[0])) {
+	case 'N': snprintf(out, n, "#,##0%s", dec); break;
+	case 'F': snprintf(out, n, "0%s", dec); break;
+	case 'P': snprintf(out, n, "0%s %%", dec); break;
+	case 'C': snprintf(out, n, "\"$\"#,##0%s;(\"$\"#,##0%s)", dec, dec);
+		break;
+	default: snprintf(out, n, "%0*d", p > 0 ? p : 1, 0); break;
+	}
+	return true;
+}
+
+static bool
+std_date(char spec, char *out, size_t n)
+{
+	static const struct { char c; const char *x; } std[] = {
+		{ 'd', "m/d/yyyy" }, { 'D', "dddd, mmmm d, yyyy" },
+		{ 'g', "m/d/yyyy h:mm AM/PM" }, { 'G', "m/d/yyyy h:mm:ss AM/PM" },
+		{ 't', "h:mm AM/PM" }, { 'T', "h:mm:ss AM/PM" },
+		{ 's', "yyyy-mm-dd\\Thh:mm:ss" }, { 'M', "mmmm d" },
+		{ 'y', "mmmm yyyy" }, { 'f', "dddd, mmmm d, yyyy h:mm AM/PM" },
+	};
+
+	for (size_t i = 0; i < nitems(std); i++)
+		if (std[i].c == spec) {
+			snprintf(out, n, "%s", std[i].x);
+			return true;
 		}
-		switch (toupper((unsigned char)spec)) {
-		case 'N': snprintf(out, n, "#,##0%s", dec); return;
-		case 'F': snprintf(out, n, "0%s", dec); return;
-		case 'P': snprintf(out, n, "0%s %%", dec); return;
-		case 'C': snprintf(out, n, "\"$\"#,##0%s;(\"$\"#,##0%s)", dec,
-		    dec); return;
-		default: snprintf(out, n, "%0*d", p > 0 ? p : 1, 0); return;
-		}
-	}
-	if (date && f[1] == '\0') {
-		static const struct { char c; const char *x; } std[] = {
-			{ 'd', "m/d/yyyy" }, { 'D', "dddd, mmmm d, yyyy" },
-			{ 'g', "m/d/yyyy h:mm AM/PM" }, { 'G', "m/d/yyyy h:mm:ss AM/PM" },
-			{ 't', "h:mm AM/PM" }, { 'T', "h:mm:ss AM/PM" },
-			{ 's', "yyyy-mm-dd\\Thh:mm:ss" }, { 'M', "mmmm d" },
-			{ 'y', "mmmm yyyy" }, { 'f', "dddd, mmmm d, yyyy h:mm AM/PM" },
-		};
-		for (size_t i = 0; i < nitems(std); i++)
-			if (std[i].c == spec) {
-				snprintf(out, n, "%s", std[i].x);
-				return;
-			}
-	}
-	/* Custom: 'literal' becomes "literal"; date letters to Excel's. */
+	return false;
+}
+
+/* Custom: 'literal' becomes "literal"; .NET date letters become Excel's. */
+static void
+custom(const char *f, bool date, char *out, size_t n)
+{
+	struct buf	 b;
+
 	buf_init(&b, 0);
 	for (const char *p = f; *p != '\0'; p++) {
 		if (*p == '\'') {
@@ -125,6 +128,25 @@ excel_numfmt(const char *f, const struct expr_value *v, char *out, size_t n)
 	}
 	snprintf(out, n, "%s", b.data ? b.data : "");
 	buf_fini(&b);
+}
+
+/* .NET format to an Excel number format ("" for General). */
+static void
+excel_numfmt(const char *f, const struct expr_value *v, char *out, size_t n)
+{
+	bool		 date = v->type == EXPR_T_DATETIME;
+
+	out[0] = '\0';
+	if (f == NULL || f[0] == '\0') {
+		if (date)
+			snprintf(out, n, "m/d/yyyy h:mm:ss AM/PM");
+		return;
+	}
+	if (!date && std_numeric(f, out, n))
+		return;
+	if (date && f[1] == '\0' && std_date(f[0], out, n))
+		return;
+	custom(f, date, out, n);
 }
 
 static lxw_color_t
