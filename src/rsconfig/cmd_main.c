@@ -114,8 +114,8 @@ usage(FILE *f)
 	fprintf(f, "usage: rsconfig [--root DIR] [--json]   (every page at a "
 	    "glance)\n");
 	for (size_t i = 0; i < nitems(pages); i++)
-		fprintf(f, "       rsconfig %s %s\n", pages[i].name,
-		    pages[i].usage);
+		fprintf(f, "       rsconfig %s%s%s\n", pages[i].name,
+		    pages[i].usage[0] ? " " : "", pages[i].usage);
 	fprintf(f, "       rsconfig database create [--sqlite PATH | --postgres "
 	    "CONNINFO] --admin-user NAME\n"
 	    "           (--admin-password-file F | --admin-password-stdin)\n"

@@ -101,11 +101,16 @@ show_page(struct popts *p, struct rsmgmt *m, const char *app,
 		printf("  Virtual Directory:   %s\n", v.vdir);
 		printf("  IP Address:          %s\n", strcmp(v.ip, "all") == 0 ?
 		    "All Assigned (+)" : v.ip);
-		printf("  TCP Port:            %s%u\n", v.port ? "" : "(none) ",
-		    v.port);
+		if (v.port != 0)
+			printf("  TCP Port:            %u\n", v.port);
+		else
+			printf("  TCP Port:            (none)\n");
 		printf("  HTTPS Certificate:   %s\n", v.https_cert[0] ?
 		    v.https_cert : "(Not Selected)");
-		printf("  HTTPS Port:          %u\n", v.https_port);
+		if (v.https_port != 0)
+			printf("  HTTPS Port:          %u\n", v.https_port);
+		else
+			printf("  HTTPS Port:          (none)\n");
 		printf("  URLs:\n");
 		for (size_t i = 0; i < v.n_urls; i++) {
 			display_url(&v.urls[i], shown, sizeof(shown));
