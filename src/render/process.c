@@ -337,10 +337,28 @@ eval_row(struct rctx *c, struct twalk *w, int ri, enum rrow_kind kind,
 	return 0;
 }
 
+/* Visibility/Hidden of a member or item, in the current scope. */
+static int
+is_hidden(struct rctx *c, const struct rdl_expr *hidden, bool *out)
+{
+	struct expr_value v;
+
+	*out = false;
+	if (hidden == NULL)
+		return 0;
+	if (eval_prop(c, hidden, &v) == -1)
+		return -1;
+	*out = expr_value_truthy(&v);
+	expr_value_fini(&v);
+	return 0;
+}
+
 /* Row headers are shown on the first row emitted after they were set. */
 static int
 emit_row(struct rctx *c, struct rrow *r)
 {
+	if (c->hide_depth > 0)
+		return 0;	/* a hidden member's rows take no room */
 	for (int h = 0; h < c->npending && h < (int)r->ncells; h++) {
 		if (c->pending_hdr[h].text == NULL)
 			continue;
@@ -415,7 +433,8 @@ static int
 emit_members(struct rctx *c, struct twalk *w, const struct rdl_member *m,
     size_t n, int hlevel, struct rrow *statics, size_t *k, bool top)
 {
-	bool		 before_dynamic = top;
+	bool		 before_dynamic = top, hidden;
+	int		 rv;
 
 	for (size_t i = 0; i < n; i++) {
 		if (m[i].group != NULL) {
@@ -424,17 +443,20 @@ emit_members(struct rctx *c, struct twalk *w, const struct rdl_member *m,
 				return -1;
 			continue;
 		}
-		if (set_header(c, m[i].header, hlevel) == -1)
+		if (set_header(c, m[i].header, hlevel) == -1 ||
+		    is_hidden(c, m[i].hidden, &hidden) == -1)
 			return -1;
-		if (m[i].nchildren > 0) {
-			if (emit_members(c, w, m[i].children, m[i].nchildren,
-			    hlevel + (m[i].header != NULL), statics, k,
-			    false) == -1)
-				return -1;
-			continue;
+		c->hide_depth += hidden;
+		if (m[i].nchildren > 0)
+			rv = emit_members(c, w, m[i].children, m[i].nchildren,
+			    hlevel + (m[i].header != NULL), statics, k, false);
+		else {
+			statics[*k].repeat = before_dynamic &&
+			    m[i].repeat_on_new_page;
+			rv = emit_row(c, &statics[(*k)++]);
 		}
-		statics[*k].repeat = before_dynamic && m[i].repeat_on_new_page;
-		if (emit_row(c, &statics[(*k)++]) == -1)
+		c->hide_depth -= hidden;
+		if (rv == -1)
 			return -1;
 	}
 	return 0;
@@ -512,7 +534,7 @@ enter_instance(struct rctx *c, struct twalk *w, const struct rdl_member *m,
     struct expr_value **rows, size_t n, int hlevel)
 {
 	const struct rdl_group *g = m->group;
-	bool		 pass = true;
+	bool		 pass = true, hidden;
 	int		 rv;
 
 	if (push_frame(c, g->name, rows, n) == NULL)
@@ -534,7 +556,13 @@ enter_instance(struct rctx *c, struct twalk *w, const struct rdl_member *m,
 		return -1;
 	}
 	dup_reset(c, g->name);
+	if (is_hidden(c, m->hidden, &hidden) == -1) {
+		pop_frame(c);
+		return -1;
+	}
+	c->hide_depth += hidden;
 	rv = instance(c, w, m, hlevel);
+	c->hide_depth -= hidden;
 	pop_frame(c);
 	return rv;
 }
@@ -914,6 +942,7 @@ process_items(struct rctx *c, struct rdl_item *const *items, size_t n,
     double dy, int pass)
 {
 	double		 shift = 0, h, y;
+	bool		 hidden;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct rdl_item *it = items[i];
@@ -927,6 +956,12 @@ process_items(struct rctx *c, struct rdl_item *const *items, size_t n,
 		case RDL_TABLIX:
 			if (pass == 1)
 				break;
+			if (is_hidden(c, it->hidden, &hidden) == -1)
+				return -1;
+			if (hidden) {
+				shift -= it->height;	/* takes no room */
+				break;
+			}
 			if (process_tablix(c, it, y, &h) == -1)
 				return -1;
 			shift += h - it->height;

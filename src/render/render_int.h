@@ -125,6 +125,7 @@ struct rctx {
 	int64_t			 t_data_ns;
 	bool			 streaming;
 	bool			 in_detail;	/* evaluating a detail row */
+	int			 hide_depth;	/* inside hidden members */
 	struct rcell		*pending_hdr;	/* row headers not yet shown */
 	int			 npending;
 };

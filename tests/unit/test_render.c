@@ -100,6 +100,8 @@ sink_write(void *arg, const void *p, size_t n, struct rs_err *e)
 	return buf_append(&s->b, p, n, e);
 }
 
+static const char *report_text = NULL;	/* NULL: report_xml */
+
 static int
 do_render(const char *fmt, const struct render_param_in *pv, size_t np,
     const struct render_opt *di, size_t nd, struct sink *s,
@@ -111,7 +113,9 @@ do_render(const char *fmt, const struct render_param_in *pv, size_t np,
 	int		 rv;
 
 	rs_err_clear(e);
-	r = rdl_parse(report_xml, strlen(report_xml), "Unit", e);
+	if (report_text == NULL)
+		report_text = report_xml;
+	r = rdl_parse(report_text, strlen(report_text), "Unit", e);
 	if (r == NULL)
 		fail_msg("parse: %s", e->msg);
 	q.report = r;
@@ -211,6 +215,40 @@ test_sink_error(void **state)
 	assert_string_equal(e.msg, "client went away");
 	assert_string_equal(log.status, "rsErrorOpeningConnection");
 	buf_fini(&s.b);
+}
+
+/* Visibility/Hidden on a row member: its rows take no room. */
+static void
+test_hidden(void **state)
+{
+	const char	*from = "<TablixMember/></TablixMembers></TablixRow";
+	const char	*to = "<TablixMember><Visibility><Hidden>=Parameters!"
+	    "Min.Value &gt; 2</Hidden></Visibility></TablixMember>"
+	    "</TablixMembers></TablixRow";
+	struct render_param_in p[] = { { "Min", "3", false } };
+	struct sink	 s = { 0 };
+	struct render_log log;
+	struct rs_err	 e;
+	const char	*at = strstr(report_xml, from);
+	char		*x;
+	size_t		 n;
+
+	(void)state;
+	assert_non_null(at);
+	n = strlen(report_xml) + strlen(to);
+	x = malloc(n);
+	snprintf(x, n, "%.*s%s%s", (int)(at - report_xml), report_xml, to,
+	    at + strlen(from));
+	report_text = x;
+	assert_int_equal(do_render("HTML5", NULL, 0, NULL, 0, &s, &log, &e), 0);
+	assert_non_null(strstr(s.b.data, ">Total<"));
+	buf_fini(&s.b);
+	assert_int_equal(do_render("HTML5", p, 1, NULL, 0, &s, &log, &e), 0);
+	assert_null(strstr(s.b.data, ">Total<"));
+	assert_non_null(strstr(s.b.data, ">d<"));
+	buf_fini(&s.b);
+	report_text = NULL;
+	free(x);
 }
 
 static void
@@ -322,6 +360,7 @@ main(void)
 		cmocka_unit_test(test_params),
 		cmocka_unit_test(test_xml),
 		cmocka_unit_test(test_sink_error),
+		cmocka_unit_test(test_hidden),
 		cmocka_unit_test(test_rewrite),
 		cmocka_unit_test(test_bound),
 	};
