@@ -347,7 +347,13 @@ mgmt_ip_is_local(const char *ip)
 	struct rsmgmt_ip	 ips[RSMGMT_IPS_MAX];
 	struct rsmgmt_result	 r;
 	size_t			 n = 0;
+	char			 bare[64];
 
+	if (ip[0] == '[') {	/* "[::1]": the address inside */
+		mgmt_fmt(bare, sizeof(bare), "%s", ip + 1);
+		bare[strcspn(bare, "]")] = '\0';
+		ip = bare;
+	}
 	if (strcmp(ip, "0.0.0.0") == 0 || strcmp(ip, "::") == 0)
 		return true;
 	if (rsmgmt_list_ip_addresses(ips, nitems(ips), &n, &r) != 0)

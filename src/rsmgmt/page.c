@@ -181,8 +181,7 @@ plan_page(struct rsmgmt *m, const struct rsmgmt_url_page *pg,
 	else
 		url_host(pl->old_http[0] ? pl->old_http : pl->old_https, host,
 		    sizeof(host));
-	if (host[0] != '+' && !mgmt_ip_is_local(host[0] == '[' ? "::" :
-	    host)) {
+	if (host[0] != '+' && !mgmt_ip_is_local(host)) {
 		rsmgmt_err(r, RSMGMT_RsIpAddressNotFound, "%s is not an address "
 		    "of this machine", pg->ip);
 		return -1;

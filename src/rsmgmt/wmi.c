@@ -263,8 +263,7 @@ rsmgmt_create_ssl_binding(struct rsmgmt *m, const char *app,
 		return rsmgmt_err(r, port == 0 || port > 65535 ?
 		    RSMGMT_InvalidPortNumber : RSMGMT_InvalidParameter, "%s",
 		    e.msg);
-	if (kind == BINDING_IPPORT && !mgmt_ip_is_local(ip[0] == '[' ?
-	    "::" : ip))
+	if (kind == BINDING_IPPORT && !mgmt_ip_is_local(ip))
 		return rsmgmt_err(r, RSMGMT_RsIpAddressNotFound, "%s is not "
 		    "an address of this machine", ip);
 	txn_begin(&t, m, res, r);

@@ -138,6 +138,21 @@ out=$(rsconfig renew)
 expect_match "a certificate for other names is not taken" "$out" \
     "Done: 0 bindings renewed"
 
+# An IP-bound URL gets an IP-bound binding; IPv6 in brackets.
+IP=$(free_port)
+out=$(rsconfig web-portal-url add-identity --https --cert "$T3" --ip 127.0.0.1 \
+    --port "$IP")
+expect_match "an IP identity reserves the IP-bound URL" "$out" \
+    "ok +URL https://127\.0\.0\.1:$IP/Reports/ reserved"
+expect_match "and binds that address only" "$out" \
+    "ok +SSL binding 127\.0\.0\.1:$IP created"
+expect_eq "served on 127.0.0.1" "$(served $IP localhost)" "$T3"
+out=$(rsconfig web-portal-url add-identity --http --ip ::1 --port "$(free_port)")
+expect_match "an IPv6 identity" "$out" "ok +URL http://\[::1\]:[0-9]+/Reports/ reserved"
+out=$(rsconfig verify http://127.0.0.1:$P/ReportServer)
+expect_match "verify over plain HTTP: 503 while the report server is stopped" \
+    "$out" "HTTP status: +503"
+
 # start reports why the report server could not start.
 out=$(RS_REPORTSERVER_BIN=/bin/false rsconfig start 2>&1)
 expect_match "a report server that exits at start: start says so" "$out" \
