@@ -386,6 +386,27 @@ html_begin(struct rctx *c)
 
 static int	new_page(struct rctx *, struct html *);
 
+/* An embedded image inline, as a data: URL sized as designed. */
+static void
+image_html(struct rctx *c, struct html *h, const struct rdl_item *it)
+{
+	const struct rdl_image *im;
+	char		*b64;
+
+	if (it->image < 0 || (size_t)it->image >= c->r->nimages)
+		return;
+	im = &c->r->images[it->image];
+	b64 = xmalloc(str_base64_len(im->len));
+	str_base64_encode(im->data, im->len, b64);
+	buf_puts(&h->out, "<img alt=\"", NULL);
+	esc(&h->out, it->name);
+	buf_puts(&h->out, "\" src=\"data:", NULL);
+	esc(&h->out, im->mime ? im->mime : "image/png");
+	buf_printf(&h->out, NULL, ";base64,%s\" style=\"width:%.4gpt;"
+	    "height:%.4gpt\">", b64, it->width, it->height);
+	free(b64);
+}
+
 static int
 html_body_item(struct rctx *c, const struct rdl_item *it, struct rcell *cell,
     double y)
@@ -393,6 +414,13 @@ html_body_item(struct rctx *c, const struct rdl_item *it, struct rcell *cell,
 	struct html	*h = c->fmt;
 
 	(void)y;
+	if (it->kind == RDL_IMAGE && visible(h)) {
+		buf_printf(&h->out, NULL, "<div class=\"rs-image\" "
+		    "style=\"margin-left:%.4gpt\">", it->left);
+		image_html(c, h, it);
+		buf_puts(&h->out, "</div>\n", NULL);
+		return flush(c, h);
+	}
 	if (cell == NULL || it->kind != RDL_TEXTBOX)
 		return 0;
 	if (h->used + it->height > h->page_h && h->used > 0 &&
@@ -441,7 +469,7 @@ html_tablix_begin(struct rctx *c, const struct rdl_item *it, double y)
 }
 
 static void
-row_html(struct html *h, const struct rrow *r)
+row_html(struct rctx *c, struct html *h, const struct rrow *r)
 {
 	buf_printf(&h->out, NULL, "<tr style=\"height:%.4gpt\">", r->height);
 	for (size_t i = 0; i < r->ncells; i++) {
@@ -455,7 +483,11 @@ row_html(struct html *h, const struct rrow *r)
 		if (cell->item != NULL)
 			css_style(&h->out, &cell->st, cell);
 		buf_puts(&h->out, ">", NULL);
-		text_html(&h->out, cell->hidden ? "" : cell->text);
+		if (cell->item != NULL && cell->item->kind == RDL_IMAGE &&
+		    !cell->hidden)
+			image_html(c, h, cell->item);
+		else
+			text_html(&h->out, cell->hidden ? "" : cell->text);
 		buf_puts(&h->out, "</td>", NULL);
 	}
 	buf_puts(&h->out, "</tr>\n", NULL);
@@ -506,7 +538,7 @@ new_page(struct rctx *c, struct html *h)
 	if (h->table != NULL && visible(h)) {
 		table_open(h, h->table);
 		for (size_t i = 0; i < h->nrepeat; i++) {
-			row_html(h, &h->repeat[i]);
+			row_html(c, h, &h->repeat[i]);
 			h->used += h->repeat[i].height;
 		}
 	}
@@ -525,7 +557,7 @@ html_row(struct rctx *c, const struct rrow *r)
 		keep_repeat(h, r);
 	h->used += r->height;
 	if (visible(h))
-		row_html(h, r);
+		row_html(c, h, r);
 	return h->out.len > 65536 ? flush(c, h) : 0;
 }
 

@@ -50,6 +50,7 @@ struct pdf {
 	size_t		 nrows;
 	double		 ty, tx;	/* the region's virtual y and x */
 	const struct rdl_item *table;
+	HPDF_Image	*images;	/* loaded embedded images, by index */
 };
 
 static void
@@ -302,6 +303,46 @@ numeric(const struct rcell *cell)
 	    cell->value.type == EXPR_T_DATETIME;
 }
 
+static HPDF_Image
+load_image(struct rctx *c, struct pdf *p, int idx)
+{
+	const struct rdl_image *im;
+
+	if (idx < 0 || (size_t)idx >= c->r->nimages)
+		return NULL;
+	if (p->images == NULL)
+		p->images = xcalloc(c->r->nimages, sizeof(*p->images));
+	if (p->images[idx] != NULL)
+		return p->images[idx];
+	im = &c->r->images[idx];
+	if (im->mime != NULL && strcasestr(im->mime, "jpeg") != NULL)
+		p->images[idx] = HPDF_LoadJpegImageFromMem(p->doc, im->data,
+		    (HPDF_UINT)im->len);
+	else
+		p->images[idx] = HPDF_LoadPngImageFromMem(p->doc, im->data,
+		    (HPDF_UINT)im->len);
+	return p->images[idx];
+}
+
+static int
+draw_image(struct rctx *c, struct pdf *p, const struct rdl_item *it,
+    double y)
+{
+	HPDF_Image	 img = load_image(c, p, it->image);
+	double		 local;
+	HPDF_Page	 pg;
+
+	if (img == NULL) {
+		p->err = 0;	/* an image libharu cannot read is left out */
+		return 0;
+	}
+	pg = page_at(p, place(p, y, it->height, &local));
+	HPDF_Page_DrawImage(pg, img, (HPDF_REAL)(p->x0 + it->left),
+	    (HPDF_REAL)(p->ph - p->top - local - it->height),
+	    (HPDF_REAL)it->width, (HPDF_REAL)it->height);
+	return check(c, p);
+}
+
 static int
 pdf_body_item(struct rctx *c, const struct rdl_item *it, struct rcell *cell,
     double y)
@@ -311,7 +352,9 @@ pdf_body_item(struct rctx *c, const struct rdl_item *it, struct rcell *cell,
 	HPDF_Page	 pg;
 	char		*t;
 
-	if (it->kind == RDL_RECTANGLE || it->kind == RDL_IMAGE)
+	if (it->kind == RDL_IMAGE)
+		return draw_image(c, p, it, y);
+	if (it->kind == RDL_RECTANGLE)
 		return 0;
 	pg = page_at(p, place(p, y, it->height, &local));
 	if (it->kind == RDL_LINE) {
@@ -564,6 +607,7 @@ pdf_free(struct rctx *c)
 	}
 	free(p->rows);
 	free(p->pages);
+	free(p->images);
 	if (p->doc != NULL)
 		HPDF_Free(p->doc);
 	free(p);

@@ -388,6 +388,17 @@ xlsx_body_item(struct rctx *c, const struct rdl_item *it, struct rcell *cell,
 	int		 c0, c1;
 
 	(void)y;
+	if (it->kind == RDL_IMAGE && it->image >= 0 &&
+	    (size_t)it->image < c->r->nimages) {
+		const struct rdl_image *im = &c->r->images[it->image];
+		if (x->have_body_row)
+			x->row++;
+		x->have_body_row = true;
+		x->last_top = -1;
+		worksheet_set_row(x->ws, x->row, it->height, NULL);
+		return xl_check(c, worksheet_insert_image_buffer(x->ws, x->row,
+		    (lxw_col_t)col_of(x, it->left), im->data, im->len));
+	}
 	if (cell == NULL || it->kind != RDL_TEXTBOX || cell->hidden)
 		return 0;
 	if (!x->have_body_row || it->top != x->last_top) {

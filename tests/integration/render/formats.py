@@ -244,6 +244,24 @@ def png_pixels(path):
     return w, h, rows
 
 
+def test_images():
+    base = os.path.join(TMP, "plist")
+    render("ProductList", "PDF", base + ".pdf")
+    out = subprocess.run(["pdfimages", "-list", base + ".pdf"],
+                         capture_output=True, text=True).stdout
+    check("the embedded logo is an image in the PDF (pdfimages)",
+          re.search(r"\n\s+1\s+0\s+image\s+32\s+32\s+rgb", out), out)
+    render("ProductList", "HTML5", base + ".html")
+    page = open(base + ".html", encoding="utf-8").read()
+    check("the embedded logo is a data: URL in the HTML",
+          '<img alt="LogoImage" src="data:image/png;base64,iVBORw0KGgo'
+          in page, page[:1500])
+    render("ProductList", "EXCELOPENXML", base + ".xlsx")
+    with zipfile.ZipFile(base + ".xlsx") as z:
+        check("the embedded logo is a picture in the workbook",
+              "xl/media/image1.png" in z.namelist(), z.namelist())
+
+
 def test_chromium():
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
@@ -278,5 +296,6 @@ def test_chromium():
 test_pdf()
 test_xlsx()
 test_html()
+test_images()
 test_chromium()
 done_testing()
