@@ -128,6 +128,12 @@ struct snapshot {
 struct worker;
 struct control;
 
+/* What httpsvc keeps per client connection (the socket's on_close.data). */
+struct conn_tag {
+	struct svc	*svc;
+	int		 fd;
+};
+
 struct svc {
 	char			 root[RS_PATH_MAX];
 	char			 ctl_path[RS_PATH_MAX];

@@ -58,6 +58,25 @@ local_addr(void *bio_data, char *ip, size_t ipsz, uint16_t *port)
 	return 0;
 }
 
+/*
+ * The refusal alert for a handshake with no certificate binding: one TLS
+ * record (fatal, the given description) written to the connection's
+ * descriptor, which the accept loop keeps in the socket's close data.
+ */
+static void
+send_alert(void *bio_data, unsigned char alert)
+{
+	h2o_socket_t		*sock = bio_data;
+	struct conn_tag		*tag;
+	const unsigned char	 rec[7] = { 0x15, 0x03, 0x03, 0x00, 0x02, 0x02,
+	    alert };
+
+	if (sock == NULL || sock->on_close.data == NULL)
+		return;
+	tag = sock->on_close.data;
+	(void)!send(tag->fd, rec, sizeof(rec), MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
 static void
 setup_h2o(struct svc *svc)
 {
@@ -160,7 +179,7 @@ open_stores(struct svc *svc, struct rs_err *e)
 	svc->cs = certstore_open(svc->root, e);
 	if (svc->cs == NULL)
 		return -1;
-	svc->front = tls_front_new(local_addr, e);
+	svc->front = tls_front_new(local_addr, send_alert, e);
 	return svc->front == NULL ? -1 : 0;
 }
 

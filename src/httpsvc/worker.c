@@ -10,6 +10,9 @@
 #include "httpsvc/httpsvc.h"
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -30,6 +33,7 @@ struct wmsg {
 
 struct wlistener {
 	uint64_t	 id;
+	int		 fd;	/* this loop's dup of the listening socket */
 	bool		 tls;
 	h2o_socket_t	*sock;
 	struct worker	*w;
@@ -52,59 +56,66 @@ struct worker {
 static void
 on_conn_close(void *data)
 {
-	struct svc	*svc = data;
+	struct conn_tag	*tag = data;
 
-	atomic_fetch_sub(&svc->conns, 1);
-}
-
-static void
-on_refused_written(h2o_socket_t *sock, const char *err)
-{
-	(void)err;
-	h2o_socket_close(sock);
+	atomic_fetch_sub(&tag->svc->conns, 1);
+	free(tag);
 }
 
 /*
- * Over max_connections: a plain connection gets a canned 503 (it costs
- * nothing to parse), a TLS one is closed (a 503 would need a handshake).
+ * Over max_connections: a plain connection gets a canned 503 (one
+ * non-blocking send, nothing to parse), a TLS one is closed (a 503 would
+ * need a handshake).
  */
 static void
-refuse(h2o_socket_t *sock, bool tls)
+refuse(int fd, bool tls)
 {
 	static const char	msg[] = "HTTP/1.1 503 Service Unavailable\r\n"
 	    "Connection: close\r\nContent-Type: text/plain\r\n"
 	    "Content-Length: 55\r\n\r\n"
 	    "503 Service Unavailable: too many connections to httpsvc\n";
-	h2o_iovec_t		buf = h2o_iovec_init(msg, sizeof(msg) - 1);
 
-	if (tls)
-		h2o_socket_close(sock);
-	else
-		h2o_socket_write(sock, &buf, 1, on_refused_written);
+	if (!tls)
+		(void)!send(fd, msg, sizeof(msg) - 1, MSG_DONTWAIT |
+		    MSG_NOSIGNAL);
+	close(fd);
 }
 
+/*
+ * Accepts up to ACCEPT_BATCH connections.  httpsvc accepts itself (not
+ * h2o_evloop_socket_accept) so each connection's descriptor is known:
+ * the TLS layer writes its refusal alert there (h2o 2.2 drops the alert
+ * OpenSSL queues when a handshake fails).
+ */
 static void
 on_accept(h2o_socket_t *listener, const char *err)
 {
 	struct wlistener	*wl = listener->data;
 	struct svc		*svc = wl->w->svc;
+	struct conn_tag		*tag;
 	h2o_socket_t		*sock;
+	int			 fd, on = 1;
 
 	if (err != NULL)
 		return;
 	for (int i = 0; i < ACCEPT_BATCH; i++) {
-		sock = h2o_evloop_socket_accept(listener);
-		if (sock == NULL)
+		fd = accept4(wl->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd == -1)
 			break;
 		if (atomic_fetch_add(&svc->conns, 1) >=
 		    svc->lim.max_connections) {
 			atomic_fetch_sub(&svc->conns, 1);
 			atomic_fetch_add(&svc->refused, 1);
-			refuse(sock, wl->tls);
+			refuse(fd, wl->tls);
 			continue;
 		}
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+		sock = h2o_evloop_socket_create(wl->w->loop, fd, 0);
+		tag = xmalloc(sizeof(*tag));
+		tag->svc = svc;
+		tag->fd = fd;
 		sock->on_close.cb = on_conn_close;
-		sock->on_close.data = svc;
+		sock->on_close.data = tag;
 		h2o_accept(wl->tls ? &wl->w->tls : &wl->w->plain, sock);
 	}
 }
@@ -131,6 +142,7 @@ wl_open(struct worker *w, const struct listener *l)
 	}
 	wl = xcalloc(1, sizeof(*wl));
 	wl->id = l->id;
+	wl->fd = fd;
 	wl->tls = l->tls;
 	wl->w = w;
 	wl->sock = h2o_evloop_socket_create(w->loop, fd,

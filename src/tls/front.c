@@ -24,6 +24,7 @@
 struct tls_front {
 	SSL_CTX			*ctx;
 	tls_local_addr_fn	*addr_fn;
+	tls_alert_fn		*alert_fn;
 	pthread_rwlock_t	 lock;	/* guards set */
 	struct tls_set		*set;
 };
@@ -120,6 +121,7 @@ hello_cb(SSL *s, int *al, void *arg)
 		log_warn("tls: malformed server_name in a ClientHello; "
 		    "handshake refused");
 		*al = SSL_AD_DECODE_ERROR;
+		f->alert_fn(BIO_get_data(SSL_get_rbio(s)), SSL_AD_DECODE_ERROR);
 		return SSL_CLIENT_HELLO_ERROR;
 	}
 	bio_data = BIO_get_data(SSL_get_rbio(s));
@@ -130,10 +132,12 @@ hello_cb(SSL *s, int *al, void *arg)
 		return SSL_CLIENT_HELLO_ERROR;
 	}
 	if (choose(f, s, sni, ip, port) < 0) {
-		log_warn("tls %s:%u: no certificate binding for SNI name "
-		    "\"%s\", %s:%u or the port's wildcard; handshake refused",
-		    ip, port, sni, ip, port);
+		bool v6 = strchr(ip, ':') != NULL;
+		log_warn("tls %s%s%s:%u: no certificate binding for SNI name "
+		    "\"%s\", this address or the port's wildcard; handshake "
+		    "refused", v6 ? "[" : "", ip, v6 ? "]" : "", port, sni);
 		*al = SSL_AD_UNRECOGNIZED_NAME;
+		f->alert_fn(bio_data, SSL_AD_UNRECOGNIZED_NAME);
 		return SSL_CLIENT_HELLO_ERROR;
 	}
 	return SSL_CLIENT_HELLO_SUCCESS;
@@ -159,12 +163,14 @@ front_policy(SSL_CTX *ctx, struct rs_err *e)
 }
 
 struct tls_front *
-tls_front_new(tls_local_addr_fn *addr_fn, struct rs_err *e)
+tls_front_new(tls_local_addr_fn *addr_fn, tls_alert_fn *alert_fn,
+    struct rs_err *e)
 {
 	struct tls_front	*f;
 
 	f = xcalloc(1, sizeof(*f));
 	f->addr_fn = addr_fn;
+	f->alert_fn = alert_fn;
 	pthread_rwlock_init(&f->lock, NULL);
 	f->set = xcalloc(1, sizeof(*f->set));	/* empty: refuses all */
 	f->ctx = SSL_CTX_new(TLS_server_method());

@@ -58,12 +58,21 @@ typedef int tls_local_addr_fn(void *bio_data, char *ip, size_t ipsz,
     uint16_t *port);
 
 /*
+ * Sends a fatal TLS alert record (alert is the AlertDescription) straight
+ * to the connection whose BIO data pointer is bio_data, before the
+ * handshake is failed.  Needed because the HTTP engine drops the alert
+ * OpenSSL queues when a handshake fails.  Best effort.
+ */
+typedef void tls_alert_fn(void *bio_data, unsigned char alert);
+
+/*
  * Makes the front context.  addr_fn tells the ClientHello callback where a
- * connection arrived.  Returns NULL with RS_E_TLS on an OpenSSL failure.
- * Free with tls_front_free() after every connection has ended.
+ * connection arrived, alert_fn sends its refusal.  Returns NULL with
+ * RS_E_TLS on an OpenSSL failure.  Free with tls_front_free() after every
+ * connection has ended.
  */
 struct tls_front	*tls_front_new(tls_local_addr_fn *addr_fn,
-			    struct rs_err *);
+			    tls_alert_fn *alert_fn, struct rs_err *);
 void			 tls_front_free(struct tls_front *);
 /* The SSL_CTX for the HTTP engine's accept context (borrowed). */
 struct ssl_ctx_st	*tls_front_ctx(struct tls_front *);

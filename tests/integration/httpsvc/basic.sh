@@ -13,10 +13,12 @@ A=$(newcert a.test)
 B=$(newcert b.test)
 C=$(newcert ip.test)
 D=$(newcert other-port.test)
+E=$(newcert v6.test)
 httpcfg add sslcert hostnameport=a.test:$P1 certhash=$A appid=$APPID >/dev/null
 httpcfg add sslcert hostnameport=b.test:$P1 certhash=$B appid=$APPID >/dev/null
 httpcfg add sslcert ipport=127.0.0.1:$P1 certhash=$C appid=$APPID >/dev/null
 httpcfg add sslcert ipport=0.0.0.0:$P2 certhash=$D appid=$APPID >/dev/null
+httpcfg add sslcert "ipport=[::]:$P2" certhash=$E appid=$APPID >/dev/null
 httpcfg add urlacl url=https://+:$P1/site/ user=root >/dev/null
 httpcfg add urlacl url=https://+:$P2/ user=root >/dev/null
 httpcfg add urlacl url=http://+:$P3/plain/ user=root >/dev/null
@@ -38,6 +40,14 @@ expect_eq "unknown SNI falls back to the ip:port binding" \
 expect_eq "no SNI gets the ip:port binding" "$(served_cn $P1)" ip.test
 expect_eq "another port gets its 0.0.0.0 binding" "$(served_cn $P2 a.test)" \
     other-port.test
+out=$(echo | timeout 10 openssl s_client -connect "[::1]:$P2" 2>&1 |
+    openssl x509 -noout -subject 2>&1)
+expect_match "IPv6 gets the [::]:port binding" "$out" "CN *= *v6.test"
+out=$(echo | timeout 10 openssl s_client -connect "[::1]:$P1" -msg 2>&1)
+expect_match "no binding for [::1]:P1: unrecognized_name alert" "$out" \
+    "Alert.*fatal unrecognized_name"
+expect_match "and one log line says why" "$(cat "$TMP/svc.log")" \
+    "tls \[::1\]:$P1: no certificate binding .*handshake refused"
 out=$(echo | timeout 10 openssl s_client -connect 127.0.0.1:$P1 -tls1_1 2>&1)
 expect_match "TLS 1.1 is refused" "$out" "Cipher is \(NONE\)"
 out=$(echo | timeout 10 openssl s_client -connect 127.0.0.1:$P1 \
@@ -107,6 +117,31 @@ expect_match "plain HTTP port routes too" "$out" "app=plain .*xfp=http "
 out=$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' \
     http://127.0.0.1:$P3/other)
 expect_eq "plain HTTP 404" "$out" 404
+
+mkdir -p "$TMP/www"
+echo "static hello" >"$TMP/www/index.html"
+httpcfg add urlacl url=https://+:$P1/static/ user=root >/dev/null
+wait_log "reload \(.*: 5 bindings, 4 URL"
+start_bg "$TMP/static.log" staticsite --url "https://+:$P1/static/" \
+    --dir "$TMP/www"
+wait_for staticsite 20 grep -q "registered https://+:$P1/static/" \
+    "$TMP/static.log"
+out=$(curl_k https://a.test:$P1/static/index.html)
+expect_eq "staticsite serves through httpsvc" "$out" "static hello"
+out=$(python3 - "$P1" <<'PY'
+import http.client, ssl, sys
+c = ssl.create_default_context()
+c.check_hostname = False
+c.verify_mode = ssl.CERT_NONE
+h = http.client.HTTPSConnection("127.0.0.1", int(sys.argv[1]), context=c)
+for i in range(3):
+    h.request("GET", "/static/index.html")
+    r = h.getresponse()
+    print(r.status, r.read().decode().strip(), h.sock.version())
+PY
+)
+expect_eq "Python http.client: three requests on one TLS connection" \
+    "$(echo "$out" | sort -u)" "200 static hello TLSv1.3"
 
 grep -q "access: .* GET /site/hello 200 " "$TMP/svc.log"
 check "access log line for a forwarded request" test $? = 0
