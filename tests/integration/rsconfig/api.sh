@@ -153,6 +153,15 @@ out=$(rsconfig verify http://127.0.0.1:$P/ReportServer)
 expect_match "verify over plain HTTP: 503 while the report server is stopped" \
     "$out" "HTTP status: +503"
 
+# SetServiceState drives the report server.
+out=$(rsconfig wmi SetServiceState EnableWindowsService=true EnableWebService=true \
+    EnableReportManager=true)
+expect_eq "SetServiceState on: 0" "$(hr "$out")" 0
+expect_match "and it runs" "$(rsconfig status --json)" '"ReportServiceStatus":"Started"'
+out=$(rsconfig wmi SetServiceState EnableWebService=false)
+expect_eq "SetServiceState off: 0" "$(hr "$out")" 0
+expect_match "and it stops" "$(rsconfig status --json)" '"ReportServiceStatus":"Stopped"'
+
 # start reports why the report server could not start.
 out=$(RS_REPORTSERVER_BIN=/bin/false rsconfig start 2>&1)
 expect_match "a report server that exits at start: start says so" "$out" \

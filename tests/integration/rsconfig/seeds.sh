@@ -102,6 +102,35 @@ rc=$?
 expect_match "verify without credentials: 401 named" "$out" \
     "asks for credentials \(Basic"
 expect_eq "and exits non-zero" "$rc" 1
+out=$(python3 - "$SP" "$PW" <<'PY2'
+# A terminal: verify meets 401 and asks for the user name and password.
+import os, pty, sys, time
+port, pw = sys.argv[1], sys.argv[2]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp("rsconfig", ["rsconfig", "verify",
+        "https://localhost:%s/ReportServer" % port])
+out, sent = b"", 0
+deadline = time.time() + 20
+while time.time() < deadline:
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+    if sent == 0 and b"User name:" in out:
+        os.write(fd, b"admin\n"); sent = 1
+    if sent == 1 and b"Password:" in out:
+        os.write(fd, pw.encode() + b"\n"); sent = 2
+os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace"))
+PY2
+)
+expect_match "in a terminal, 401 asks for the user name" "$out" "User name:"
+expect_match "and the password, then verifies" "$out" "HTTP status: +200"
+expect_no_match "the password is not echoed" "$out" "$PW"
 out=$(rsconfig verify https://127.0.0.1:$SP/ReportServer --user admin \
     --password-file "$TMP/pw")
 expect_match "verify by IP: the name mismatch is said" "$out" \
