@@ -214,18 +214,51 @@ overview_db(struct popts *p)
 	    "ready" : "needs upgrade (rsconfig database upgrade)");
 }
 
+/*
+ * --json: one object whose members are the pages' own JSON answers (each
+ * a complete object; the newline after each is JSON whitespace).
+ */
+static int
+overview_json(struct popts *p)
+{
+	struct rsmgmt_db_info	info;
+	struct rsmgmt_result	r;
+	struct popts		q = *p;
+	struct buf		b;
+
+	q.nwords = 0;
+	printf("{\"Status\":");
+	(void)cmd_status(&q);
+	printf(",\"WebServiceURL\":");
+	(void)cmd_web_service_url(&q);
+	printf(",\"WebPortalURL\":");
+	(void)cmd_web_portal_url(&q);
+	printf(",\"Certificates\":");
+	(void)cmd_certificates(&q);
+	printf(",\"Bindings\":");
+	(void)cmd_bindings(&q);
+	rsmgmt_database_show(p->root, &info, &r);
+	buf_init(&b, 0);
+	(void)buf_printf(&b, NULL, ",\"Database\":{\"HRESULT\":%d,"
+	    "\"DatabaseType\":\"%s\",\"Database\":", (int32_t)r.hresult,
+	    info.postgres ? "PostgreSQL" : "SQLite");
+	(void)buf_json_str(&b, r.hresult == 0 ? info.dsn : "", NULL);
+	(void)buf_printf(&b, NULL, ",\"Exists\":%s,\"SchemaVersion\":%d}}",
+	    r.hresult == 0 && info.exists ? "true" : "false",
+	    r.hresult == 0 ? info.version : 0);
+	printf("%s\n", b.data);
+	buf_fini(&b);
+	return 0;
+}
+
 int
 cmd_overview(struct popts *p)
 {
 	struct popts	q = *p;
 	int		rc;
 
-	if (p->json) {
-		fprintf(stderr, "rsconfig: --json with no page: use status, "
-		    "web-service-url, web-portal-url, certificates, urls or "
-		    "bindings with --json\n");
-		return 64;
-	}
+	if (p->json)
+		return overview_json(p);
 	printf("Report Server Configuration (state root %s)\n\n", p->root);
 	rc = cmd_status(&q);
 	if (rc != 0)

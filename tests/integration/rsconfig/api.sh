@@ -153,6 +153,11 @@ out=$(rsconfig verify http://127.0.0.1:$P/ReportServer)
 expect_match "verify over plain HTTP: 503 while the report server is stopped" \
     "$out" "HTTP status: +503"
 
+out=$(rsconfig --json | python3 -c 'import json, sys; d = json.load(sys.stdin)
+print(sorted(d), d["WebServiceURL"]["VirtualDirectory"], d["Database"]["Exists"])')
+expect_eq "rsconfig --json: every page in one JSON document" "$out" \
+    "['Bindings', 'Certificates', 'Database', 'Status', 'WebPortalURL', 'WebServiceURL'] ReportServer True"
+
 # SetServiceState drives the report server.
 out=$(rsconfig wmi SetServiceState EnableWindowsService=true EnableWebService=true \
     EnableReportManager=true)
