@@ -83,6 +83,7 @@ struct rdl_item {
 	size_t			 nparas;
 	char			*hide_duplicates;	/* scope name or NULL */
 	bool			 constant;	/* all runs constant */
+	bool			 can_grow;	/* CanGrow: the row grows */
 	/* Rectangle */
 	struct rdl_item		**items;
 	size_t			 nitems;

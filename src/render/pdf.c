@@ -24,6 +24,7 @@
 
 struct pcell {
 	char		*text;		/* WinAnsi */
+	bool		 can_grow;
 	struct rstyle	 st;
 	int		 colspan;
 	double		 width;
@@ -175,6 +176,56 @@ draw_borders(HPDF_Page pg, const struct rstyle *st, double x, double y,
 	}
 }
 
+/*
+ * Bytes of the next line of text that fit in width: up to a newline, cut
+ * at a word boundary when it can be (at least one character).
+ */
+static size_t
+line_fit(HPDF_Font f, const char *s, double fs, double width, size_t *skip)
+{
+	size_t		 n = strcspn(s, "\n"), fit;
+	HPDF_REAL	 rw;
+
+	*skip = s[n] == '\n' ? 1 : 0;
+	if (n == 0 || width <= 0)
+		return n;
+	fit = HPDF_Font_MeasureText(f, (const HPDF_BYTE *)s, (HPDF_UINT)n,
+	    (HPDF_REAL)width, (HPDF_REAL)fs, 0, 0, HPDF_TRUE, &rw);
+	if (fit == 0)
+		fit = HPDF_Font_MeasureText(f, (const HPDF_BYTE *)s, (HPDF_UINT)n,
+		    (HPDF_REAL)width, (HPDF_REAL)fs, 0, 0, HPDF_FALSE, &rw);
+	if (fit == 0)
+		fit = 1;
+	if (fit < n) {
+		*skip = 0;
+		while (s[fit] == ' ') {
+			fit++;
+			(*skip)++;
+		}
+		fit -= *skip;
+	}
+	return fit;
+}
+
+/* Lines the text takes in a box of this width (wrapped at words). */
+static int
+count_lines(struct pdf *p, const char *text, const struct rstyle *st,
+    double w)
+{
+	HPDF_Font	 f = font(p, st);
+	double		 fs = st->font_size > 0 ? st->font_size : 10;
+	double		 avail = w - st->padding[0] - st->padding[1];
+	size_t		 n, skip;
+	int		 lines = 0;
+
+	while (*text != '\0' && lines < 1000) {
+		n = line_fit(f, text, fs, avail, &skip);
+		text += n + skip;
+		lines++;
+	}
+	return lines;
+}
+
 /* Draws text in a box whose top-left is (x, ytop) in PDF coordinates. */
 static void
 draw_text(struct pdf *p, HPDF_Page pg, const char *text,
@@ -184,27 +235,23 @@ draw_text(struct pdf *p, HPDF_Page pg, const char *text,
 	double		 fs = st->font_size > 0 ? st->font_size : 10;
 	double		 avail = w - st->padding[0] - st->padding[1], tw, lx;
 	double		 ly = ytop - st->padding[2] - fs * 0.85;
-	const char	*align = st->align, *line = text, *nl;
+	const char	*align = st->align, *line = text;
+	HPDF_Font	 f = font(p, st);
 	char		 buf[1024];
 	float		 r, g, b;
-	size_t		 n;
+	size_t		 n, skip;
 
 	if (text[0] == '\0')
 		return;
-	HPDF_Page_SetFontAndSize(pg, font(p, st), (HPDF_REAL)fs);
+	HPDF_Page_SetFontAndSize(pg, f, (HPDF_REAL)fs);
 	rgb(st->color, 0, &r, &g, &b);
 	HPDF_Page_SetRGBFill(pg, r, g, b);
 	if (align[0] == '\0' || strcasecmp(align, "General") == 0)
 		align = numeric ? "Right" : "Left";
-	for (; line != NULL && ly > ytop - h - fs * 0.2; ly -= fs * 1.2) {
-		nl = strchr(line, '\n');
-		n = nl != NULL ? (size_t)(nl - line) : strlen(line);
-		if (n >= sizeof(buf))
-			n = sizeof(buf) - 1;
-		memcpy(buf, line, n);
-		buf[n] = '\0';
-		while (n > 0 && (tw = HPDF_Page_TextWidth(pg, buf)) > avail)
-			buf[--n] = '\0';
+	while (*line != '\0' && ly > ytop - h - fs * 0.2) {
+		n = line_fit(f, line, fs, avail, &skip);
+		snprintf(buf, sizeof(buf), "%.*s", (int)n, line);
+		line += n + skip;
 		tw = HPDF_Page_TextWidth(pg, buf);
 		lx = x + st->padding[0];
 		if (strcasecmp(align, "Right") == 0)
@@ -214,7 +261,7 @@ draw_text(struct pdf *p, HPDF_Page pg, const char *text,
 		HPDF_Page_BeginText(pg);
 		HPDF_Page_TextOut(pg, (HPDF_REAL)lx, (HPDF_REAL)ly, buf);
 		HPDF_Page_EndText(pg);
-		line = nl != NULL ? nl + 1 : NULL;
+		ly -= fs * 1.2;
 	}
 }
 
@@ -386,6 +433,23 @@ pdf_tablix_begin(struct rctx *c, const struct rdl_item *it, double y)
 	return 0;
 }
 
+/* CanGrow: the row takes the height its longest wrapped text needs. */
+static void
+grow(struct pdf *p, struct prow *k)
+{
+	for (size_t i = 0; i < k->ncells; i++) {
+		const struct pcell *cl = &k->cells[i];
+		double fs = cl->st.font_size > 0 ? cl->st.font_size : 10, need;
+
+		if (!cl->can_grow || cl->colspan == 0 || cl->text[0] == '\0')
+			continue;
+		need = count_lines(p, cl->text, &cl->st, cl->width) * fs * 1.2 +
+		    cl->st.padding[2] + cl->st.padding[3] + fs * 0.25;
+		if (need > k->height && need < p->H)
+			k->height = need;
+	}
+}
+
 static int
 pdf_row(struct rctx *c, const struct rrow *r)
 {
@@ -409,7 +473,10 @@ pdf_row(struct rctx *c, const struct rrow *r)
 		k->cells[i].width = r->cells[i].width > 0 ? r->cells[i].width :
 		    72;
 		k->cells[i].numeric = numeric(&r->cells[i]);
+		k->cells[i].can_grow = r->cells[i].item != NULL &&
+		    r->cells[i].item->can_grow;
 	}
+	grow(p, k);
 	return 0;
 }
 

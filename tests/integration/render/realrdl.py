@@ -6,7 +6,9 @@ Excel file real SSRS rendered for it, and our Excel output is compared with
 SSRS's cell by cell: texts, values and types in the same order.
 """
 import os
+import re
 import sqlite3
+import subprocess
 import sys
 import zipfile
 import xml.etree.ElementTree as ET
@@ -230,6 +232,29 @@ def main():
               [("A", "s", "Sales Order")])
     expect_eq("grand total row", nonblank(mine[-1][1]),
               nonblank(ssrs_rows[-1][1]))
+
+    # PDF: the title, grouped rows and long names wrapped (CanGrow).
+    pdf = os.path.join(TMP, "sog.pdf")
+    r = render("SalesOrderGrouping.rdl", "PDF", pdf, "--datasource",
+               "AdventureWorks=" + src)
+    check("SalesOrderGrouping renders to PDF", r.returncode == 0, r.stderr)
+    t = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", pdf,
+                        "-"], capture_output=True, text=True).stdout
+    lines = t.splitlines()
+    check("PDF page 1: title, header, first group and order",
+          "Sales Order" in t and "Line Total" in t and
+          "May 31, 2011 SO43659" in " ".join(t.split()), t[:800])
+    check("PDF: a long product name wraps inside its column (CanGrow)",
+          any(l.strip().startswith("Logo Jersey,") for l in lines), t[:1500])
+    info = subprocess.run(["pdfinfo", pdf], capture_output=True,
+                          text=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    t = subprocess.run(["pdftotext", "-f", str(pages), "-l", str(pages),
+                        "-layout", pdf, "-"], capture_output=True,
+                       text=True).stdout
+    check("PDF: the grand total is on the last page (%d pages)" % pages,
+          pages > 100 and re.search(r"Grand Total\s+64569\s+\$1780769\.91",
+                                    t), t[-600:])
 
     # CSV and XML of the same report: the group value repeats per record.
     out = os.path.join(TMP, "sog.csv")
