@@ -167,6 +167,18 @@ out=$(rsconfig wmi SetServiceState EnableWebService=false)
 expect_eq "SetServiceState off: 0" "$(hr "$out")" 0
 expect_match "and it stops" "$(rsconfig status --json)" '"ReportServiceStatus":"Stopped"'
 
+# Started while httpsvc is down: the URLs register when httpsvc comes.
+kill "$SVC_PID"
+wait "$SVC_PID" 2>/dev/null
+out=$(rsconfig start)
+expect_match "start without httpsvc says the URLs will register later" "$out" \
+    "httpsvc is not running, so its [0-9]+ URLs register when httpsvc starts"
+start_httpsvc
+wait_for "the report server registers once httpsvc runs" 20 sh -c \
+    'rsconfig status --json | grep -q "\"HttpsvcRunning\":true,\"URLsRegistered\":\([1-9]\)[0-9]*,\"URLsReserved\":\1,"'
+check "the report server registers once httpsvc runs" test $? = 0
+check "stop" rsconfig stop
+
 # start reports why the report server could not start.
 out=$(RS_REPORTSERVER_BIN=/bin/false rsconfig start 2>&1)
 expect_match "a report server that exits at start: start says so" "$out" \
