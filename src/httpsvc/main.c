@@ -84,7 +84,8 @@ setup_h2o(struct svc *svc)
 	h2o_pathconf_t	*path;
 
 	h2o_config_init(&svc->gconf);
-	svc->gconf.server_name = h2o_iovec_init(H2O_STRLIT("httpsvc"));
+	/* No Server header of our own: the application's passes through. */
+	svc->gconf.server_name = h2o_iovec_init("", 0);
 	svc->gconf.max_request_entity_size = svc->lim.body_max;
 	svc->gconf.handshake_timeout = svc->lim.handshake_timeout_ms;
 	/* h2o 2.2 uses one timer for header reads and keep-alive idle. */

@@ -273,6 +273,14 @@ app_ref_dispose(void *p)
 	svc_app_unref(ref->app);
 }
 
+/* h2o fills a missing Host with the host configuration's own name. */
+static bool
+no_host(const h2o_req_t *req)
+{
+	return req->hostconf != NULL &&
+	    req->input.authority.base == req->hostconf->authority.hostport.base;
+}
+
 static void
 set_forwarded(h2o_req_t *req, const char *client, const struct app *a)
 {
@@ -287,9 +295,10 @@ set_forwarded(h2o_req_t *req, const char *client, const struct app *a)
 	    NULL, client, strlen(client));
 	h2o_add_header_by_str(&req->pool, &req->headers,
 	    H2O_STRLIT("x-forwarded-proto"), 0, NULL, scheme.base, scheme.len);
-	h2o_add_header_by_str(&req->pool, &req->headers,
-	    H2O_STRLIT("x-forwarded-host"), 0, NULL, req->input.authority.base,
-	    req->input.authority.len);
+	if (!no_host(req))
+		h2o_add_header_by_str(&req->pool, &req->headers,
+		    H2O_STRLIT("x-forwarded-host"), 0, NULL,
+		    req->input.authority.base, req->input.authority.len);
 	h2o_add_header_by_str(&req->pool, &req->headers,
 	    H2O_STRLIT("x-url-reservation"), 0, NULL, a->prefix_text,
 	    strlen(a->prefix_text));
@@ -327,13 +336,18 @@ where(h2o_req_t *req, struct req_where *w)
 	uint16_t		cport;
 	h2o_iovec_t		p = req->path_normalized;
 
-	if (authority_host(req->input.authority, w->host,
-	    sizeof(w->host)) == -1)
-		return -1;
 	if (req->conn->callbacks->get_sockname(req->conn, (void *)&ss) == 0)
 		return -1;
 	svc_addr_text((void *)&ss, w->local_ip, sizeof(w->local_ip),
 	    &w->port);
+	if (no_host(req)) {
+		/* HTTP/1.0 without Host: route with no host name and tell
+		 * the application the address it came in on. */
+		w->host[0] = '\0';
+		req->authority = h2o_strdup(&req->pool, w->local_ip, SIZE_MAX);
+	} else if (authority_host(req->input.authority, w->host,
+	    sizeof(w->host)) == -1)
+		return -1;
 	w->client[0] = '\0';
 	if (req->conn->callbacks->get_peername(req->conn, (void *)&ss) != 0)
 		svc_addr_text((void *)&ss, w->client, sizeof(w->client),

@@ -23,8 +23,9 @@ start_app weak "http://*:$P/"
 
 # route ADDR HOST PATH: the app that answered, or the status.
 route() {
-	local o
-	o=$(curl -s --max-time 10 -H "Host: $2" -w ' %{http_code}' \
+	local o h=(-H "Host: $2")
+	[ "$2" = - ] && h=(--http1.0 -H "Host:")	# no Host header at all
+	o=$(curl -s --max-time 10 "${h[@]}" -w ' %{http_code}' \
 	    "http://$1:$P$3")
 	case "$o" in
 	app=*) printf '%s' "$o" | sed -n 's/^app=\([a-z]*\) .*/\1/p' ;;
@@ -49,7 +50,12 @@ done <<EOF
 127.0.0.2 www.x.test /h/page host explicit_host_on_any_address
 127.0.0.1 www.x.test /gap/x 503 reserved_but_not_running_stops_the_search
 127.0.0.2 other.test /gap 503 prefix_without_its_slash_is_still_under_it
+127.0.0.1 - /h/page ip HTTP/1.0_without_Host:_no_host_class
+127.0.0.1 - /s/x strong HTTP/1.0_without_Host:_strong_wildcard
 EOF
+out=$(curl -s --max-time 10 --http1.0 -H "Host:" "http://127.0.0.1:$P/h/x")
+expect_match "without Host the application sees the local address" "$out" \
+    "xfh=None rsv=http://127.0.0.1:$P/ host=127.0.0.1$"
 
 # Precedence is per class: stop the host app and the host class still
 # claims the request (503), it does not fall through to IP-bound.
