@@ -800,8 +800,14 @@ parse_expr(struct parser *ps)
 struct expr_node *
 expr_parse(const char *text, struct rs_err *e)
 {
-	struct parser	 ps = { .src = text, .p = text, .tstart = text, .e = e };
+	struct parser	 ps = { .src = text, .p = text, .tstart = text };
 	struct expr_node *n = NULL;
+	struct rs_err	 local;
+
+	if (e == NULL)
+		e = &local;
+	rs_err_clear(e);
+	ps.e = e;
 
 	if (strlen(text) > EXPR_TEXT_MAX) {
 		rs_err_set(e, RS_E_LIMIT, "expression longer than %d bytes",

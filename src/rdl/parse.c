@@ -845,9 +845,17 @@ parse_report(struct pctx *c, xmlNode *root)
 struct rdl_report *
 rdl_parse(const char *xml, size_t len, const char *name, struct rs_err *e)
 {
-	struct pctx	 c = { .e = e };
+	struct pctx	 c;
+	struct rs_err	 local;
 	xmlDoc		*doc = NULL;
 	const xmlError	*xe;
+
+	/* The parsers test e->code to tell "not an item" from a failure. */
+	if (e == NULL)
+		e = &local;
+	rs_err_clear(e);
+	memset(&c, 0, sizeof(c));
+	c.e = e;
 
 	if (len > RDL_MAX_BYTES) {
 		rs_err_set(e, RS_E_LIMIT, "the definition is larger than %u "

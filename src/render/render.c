@@ -250,9 +250,13 @@ render_report(const struct render_request *q, struct render_log *log,
     struct rs_err *e)
 {
 	struct rctx	 c;
+	struct rs_err	 local;
 	int		 fi = format_index(q->format), rv = -1;
 	int64_t		 t0 = mono_ns();
 
+	if (e == NULL)
+		e = &local;
+	rs_err_clear(e);
 	memset(log, 0, sizeof(*log));
 	log->time_start = wall_ms();
 	snprintf(log->format, sizeof(log->format), "%s",
