@@ -113,6 +113,21 @@ mgmt_reload(struct rsmgmt *m, struct rs_err *e)
 	return 0;
 }
 
+/*
+ * Serialises rsconfig processes: each holds the lock from open to close,
+ * so two applies never interleave their steps or their config writes.
+ */
+static int
+take_lock(struct rsmgmt *m, struct rs_err *e)
+{
+	char	path[RS_PATH_MAX];
+
+	if (rs_root_path(m->root, MGMT_LOCK, path, sizeof(path), e) == -1)
+		return -1;
+	m->lockfd = fs_lock(path, true, e);
+	return m->lockfd == -1 ? -1 : 0;
+}
+
 struct rsmgmt *
 rsmgmt_open(const char *root, struct rsmgmt_result *r)
 {
@@ -120,9 +135,12 @@ rsmgmt_open(const char *root, struct rsmgmt_result *r)
 	struct rs_err	 e;
 
 	m = xcalloc(1, sizeof(*m));
+	m->lockfd = -1;
 	str_copy(m->root, sizeof(m->root), root);
 	if (rsmgmt_config_path(root, m->cfg_path, sizeof(m->cfg_path),
 	    &e) == -1)
+		goto fail;
+	if (fs_exists(m->cfg_path) && take_lock(m, &e) == -1)
 		goto fail;
 	if (mgmt_reload(m, &e) == -1) {
 		if (e.code == RS_E_NOTFOUND) {
@@ -158,6 +176,8 @@ rsmgmt_close(struct rsmgmt *m)
 	binding_store_close(m->bs);
 	certstore_close(m->cs);
 	rsconf_free(m->conf);
+	if (m->lockfd != -1)
+		fs_unlock(m->lockfd);
 	free(m);
 }
 

@@ -43,7 +43,11 @@ struct rsmgmt {
 	struct mmodel		 model;
 	char			 account[BINDING_USER_MAX];
 	uid_t			 account_uid;
+	int			 lockfd;	/* MGMT_LOCK, held while open */
 };
+
+/* One rsconfig at a time changes the stores (held from open to close). */
+#define MGMT_LOCK	"reportserver/.rsmgmt.lock"
 
 /* Undo records (txn.c). */
 enum undo_kind {

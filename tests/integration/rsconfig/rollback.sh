@@ -88,5 +88,20 @@ expect_eq "the old port no longer does" "$(served $SP2 localhost)" none
 inject "portal identities for every name" 8 exact rsconfig web-portal-url \
     add-identity --https --cert "$T2" --port "$SP2" --all-names
 inject "remove the HTTPS URL" 6 loose rsconfig web-service-url --no-https --apply
+# Two applies at once: one waits for the other; neither change is lost.
+A=$(free_port)
+B=$(free_port)
+rsconfig web-portal-url add-identity --http --port "$A" >"$TMP/c1" 2>&1 &
+c1=$!
+rsconfig web-service-url --https-cert "$T" --https-port "$B" --apply \
+    >"$TMP/c2" 2>&1 &
+c2=$!
+wait $c1; r1=$?
+wait $c2; r2=$?
+expect_eq "two concurrent applies both succeed" "$r1 $r2" "0 0"
+out=$(rsconfig urls)
+expect_match "the first one's URL is there" "$out" "http://\+:$A/Reports/"
+expect_match "and the second one's" "$out" "https://\+:$B/ReportServer/"
+expect_match "no drift" "$(rsconfig status)" "Drift and orphans: +none"
 check "stop" rsconfig stop
 done_testing
