@@ -42,7 +42,8 @@
 #define HTTPSVC_IDLE_TIMEOUT_MS		120000	/* HTTP.sys IdleConnection */
 #define HTTPSVC_HANDSHAKE_TIMEOUT_MS	10000
 #define HTTPSVC_UPSTREAM_TIMEOUT_MS	120000	/* -> 504 */
-#define HTTPSVC_MAX_CONNECTIONS		20000	/* beyond: closed at accept */
+#define HTTPSVC_MAX_CONNECTIONS		20000	/* beyond: 503 / closed */
+#define HTTPSVC_FD_RESERVE		256	/* descriptors kept for the rest */
 #define HTTPSVC_DRAIN_TIMEOUT_MS	30000	/* SIGTERM grace */
 #define HTTPSVC_POLL_MS			1000	/* store generation poll */
 #define HTTPSVC_THREADS_MAX		64

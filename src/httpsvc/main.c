@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
@@ -166,6 +167,33 @@ say_ready(struct svc *svc)
 	    svc->n_lis, (int)getpid());
 }
 
+/*
+ * Raises the descriptor limit to its hard maximum and keeps
+ * max_connections below it (each connection may also hold an upstream
+ * socket), so accept never fails with EMFILE and spins the loop.
+ */
+static void
+fit_fd_limit(struct svc *svc)
+{
+	struct rlimit	rl;
+	uint64_t	fit;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+	getrlimit(RLIMIT_NOFILE, &rl);
+	fit = rl.rlim_cur > 2 * HTTPSVC_FD_RESERVE ?
+	    (rl.rlim_cur - HTTPSVC_FD_RESERVE) / 2 : 16;
+	if (svc->lim.max_connections > fit) {
+		log_info("max_connections lowered from %llu to %llu: the open "
+		    "file limit is %llu (raise LimitNOFILE)",
+		    (unsigned long long)svc->lim.max_connections,
+		    (unsigned long long)fit, (unsigned long long)rl.rlim_cur);
+		svc->lim.max_connections = fit;
+	}
+}
+
 static int
 open_stores(struct svc *svc, struct rs_err *e)
 {
@@ -174,6 +202,7 @@ open_stores(struct svc *svc, struct rs_err *e)
 	if (rs_root_path(svc->root, "http/httpsvc.conf", conf, sizeof(conf),
 	    e) == -1 || svc_config_load(conf, &svc->lim, e) == -1)
 		return -1;
+	fit_fd_limit(svc);
 	svc->bs = binding_store_open(svc->root, e);
 	if (svc->bs == NULL)
 		return -1;

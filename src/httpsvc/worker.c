@@ -9,6 +9,7 @@
  */
 #include "httpsvc/httpsvc.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -22,6 +23,7 @@
 #include "common/xmalloc.h"
 
 #define ACCEPT_BATCH	16
+#define ACCEPT_PAUSE_MS	100
 
 enum wmsg_kind { WMSG_SYNC, WMSG_DRAIN, WMSG_DISPOSE, WMSG_EXIT };
 
@@ -32,11 +34,12 @@ struct wmsg {
 };
 
 struct wlistener {
-	uint64_t	 id;
-	int		 fd;	/* this loop's dup of the listening socket */
-	bool		 tls;
-	h2o_socket_t	*sock;
-	struct worker	*w;
+	uint64_t		 id;
+	int			 fd;	/* this loop's dup of the socket */
+	bool			 tls;
+	h2o_socket_t		*sock;
+	struct worker		*w;
+	h2o_timeout_entry_t	 pause;	/* accept paused: out of fds */
 };
 
 struct worker {
@@ -47,6 +50,7 @@ struct worker {
 	h2o_accept_ctx_t		 plain, tls;
 	h2o_multithread_queue_t		*queue;
 	h2o_multithread_receiver_t	 rx;
+	h2o_timeout_t			 pause_timeout;
 	struct wlistener		*lis[HTTPSVC_LISTENERS_MAX];
 	size_t				 n_lis;
 	bool				 stop;
@@ -81,6 +85,32 @@ refuse(int fd, bool tls)
 	close(fd);
 }
 
+static void	on_accept(h2o_socket_t *, const char *);
+
+static void
+on_pause_end(h2o_timeout_entry_t *entry)
+{
+	struct wlistener *wl = H2O_STRUCT_FROM_MEMBER(struct wlistener, pause,
+	    entry);
+
+	h2o_socket_read_start(wl->sock, on_accept);
+}
+
+/*
+ * Out of descriptors: stop polling this listener for ACCEPT_PAUSE_MS
+ * instead of spinning on a socket that stays readable.
+ */
+static void
+pause_accept(struct wlistener *wl)
+{
+	log_warn("out of file descriptors; not accepting for %d ms",
+	    ACCEPT_PAUSE_MS);
+	h2o_socket_read_stop(wl->sock);
+	if (!h2o_timeout_is_linked(&wl->pause))
+		h2o_timeout_link(wl->w->loop, &wl->w->pause_timeout,
+		    &wl->pause);
+}
+
 /*
  * Accepts up to ACCEPT_BATCH connections.  httpsvc accepts itself (not
  * h2o_evloop_socket_accept) so each connection's descriptor is known:
@@ -100,8 +130,11 @@ on_accept(h2o_socket_t *listener, const char *err)
 		return;
 	for (int i = 0; i < ACCEPT_BATCH; i++) {
 		fd = accept4(wl->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd == -1)
+		if (fd == -1) {
+			if (errno == EMFILE || errno == ENFILE)
+				pause_accept(wl);
 			break;
+		}
 		if (atomic_fetch_add(&svc->conns, 1) >=
 		    svc->lim.max_connections) {
 			atomic_fetch_sub(&svc->conns, 1);
@@ -123,6 +156,8 @@ on_accept(h2o_socket_t *listener, const char *err)
 static void
 wl_close(struct wlistener *wl)
 {
+	if (h2o_timeout_is_linked(&wl->pause))
+		h2o_timeout_unlink(&wl->pause);
 	h2o_socket_read_stop(wl->sock);
 	h2o_socket_close(wl->sock);
 	free(wl);
@@ -148,6 +183,7 @@ wl_open(struct worker *w, const struct listener *l)
 	wl->sock = h2o_evloop_socket_create(w->loop, fd,
 	    H2O_SOCKET_FLAG_DONT_READ);
 	wl->sock->data = wl;
+	wl->pause.cb = on_pause_end;
 	h2o_socket_read_start(wl->sock, on_accept);
 	return wl;
 }
@@ -264,6 +300,7 @@ worker_main(void *arg)
 	w->plain.hosts = w->svc->gconf.hosts;
 	w->tls = w->plain;
 	w->tls.ssl_ctx = tls_front_ctx(w->svc->front);
+	h2o_timeout_init(w->loop, &w->pause_timeout, ACCEPT_PAUSE_MS);
 	w->queue = h2o_multithread_create_queue(w->loop);
 	h2o_multithread_register_receiver(w->queue, &w->rx, on_message);
 	sync_listeners(w);
