@@ -162,7 +162,11 @@ prop_new(struct pctx *c, xmlNode *n)
 		rs_err_clear(&pe);
 		p->ast = expr_parse(s + 1, &pe);
 		if (p->ast == NULL) {
-			fail(c, n, "expression %.60s: %s", s, pe.msg);
+			/* The list of supported functions needs the room. */
+			if (strstr(pe.msg, "; supported: ") != NULL)
+				fail(c, n, "%s", pe.msg);
+			else
+				fail(c, n, "expression %.60s: %s", s, pe.msg);
 			c->e->code = pe.code;
 			prop_free(p);
 			return NULL;

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# rsrender refuses definitions outside the subset and malformed files with
+# the file, the line, the element or function and what is supported, exits
+# 65 (malformed input), and writes no output file.
+. "$(dirname "$0")/../lib.sh"
+ns=http://schemas.microsoft.com/sqlserver/reporting/2016/01/reportdefinition
+write() {	# FILE BODY-ITEMS [EXTRA]
+	cat >"$1" <<XML
+<?xml version="1.0"?>
+<Report xmlns="$ns">
+  <DataSources><DataSource Name="D"><ConnectionProperties>
+    <DataProvider>SQLITE</DataProvider><ConnectString>x.db</ConnectString>
+  </ConnectionProperties></DataSource></DataSources>
+  <DataSets><DataSet Name="S"><Query><DataSourceName>D</DataSourceName>
+    <CommandText>SELECT 1 AS a</CommandText></Query>
+    <Fields><Field Name="A"><DataField>a</DataField></Field></Fields>
+  </DataSet></DataSets>${3:-}
+  <ReportSections><ReportSection><Body><ReportItems>
+$2
+  </ReportItems><Height>1in</Height></Body><Width>1in</Width><Page/>
+  </ReportSection></ReportSections>
+</Report>
+XML
+}
+refused() {	# DESC FILE REGEX
+	local out rc
+	out=$(rsrender "$2" --format CSV --out "$TMP/out.csv" 2>&1)
+	rc=$?
+	if [ "$rc" = 65 ] && printf '%s' "$out" | grep -Eq -- "$3" &&
+	    [ ! -e "$TMP/out.csv" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "exit $rc" "$out"
+	fi
+}
+write "$TMP/chart.rdl" '    <Chart Name="C"/>'
+refused "a Chart is refused with its line and the supported items" \
+    "$TMP/chart.rdl" \
+    'chart\.rdl: line 11: <Chart>: report item Chart is not supported; supported report items: Tablix'
+write "$TMP/lookup.rdl" '    <Textbox Name="T"><Paragraphs><Paragraph><TextRuns><TextRun>
+      <Value>=Lookup(Fields!A.Value, 1, 2, "S")</Value></TextRun></TextRuns>
+    </Paragraph></Paragraphs></Textbox>'
+refused "Lookup() is refused with its line and the supported functions" \
+    "$TMP/lookup.rdl" \
+    'line 12: <Value>: unsupported function Lookup at column 1; supported: Sum, Count.*, Round, Int$'
+write "$TMP/code.rdl" '' '
+  <Code>Public Function F() As String : Return "x" : End Function</Code>'
+refused "custom code is refused" "$TMP/code.rdl" \
+    'line 1[0-9]: <Code>: custom code \(Code!\) is not supported'
+write "$TMP/field.rdl" '    <Textbox Name="T"><Paragraphs><Paragraph><TextRuns><TextRun>
+      <Value>=First(Fields!Missing.Value, "S")</Value></TextRun></TextRuns>
+    </Paragraph></Paragraphs></Textbox>'
+refused "a field that is not in the dataset is refused" "$TMP/field.rdl" \
+    'line 12: Value: field Missing is not in dataset S'
+printf '<Report xmlns="%s"><DataSets>' "$ns" >"$TMP/cut.rdl"
+refused "a truncated file is refused as malformed XML" "$TMP/cut.rdl" \
+    'line 1: the definition is not well-formed XML'
+printf '<Report xmlns="http://schemas.microsoft.com/sqlserver/reporting/2005/01/reportdefinition"/>' \
+    >"$TMP/old.rdl"
+refused "an RDL 2005 definition is refused with the supported versions" \
+    "$TMP/old.rdl" 'supported: RDL 2008/01, 2010/01 and 2016/01'
+out=$(rsrender "$TMP/nope.rdl" --check 2>&1)
+expect_eq "a missing file exits 66" "$?" 66
+out=$(rsrender "$RS_SRC/samples/reports/ProductList.rdl" --format DOCX \
+    --out "$TMP/x" 2>&1)
+rc=$?
+expect_match "an unknown format is refused (exit $rc) with the list" "$out" \
+    'format DOCX is not supported; supported: HTML5, CSV, XML, PDF, EXCELOPENXML'
+done_testing
