@@ -23,6 +23,8 @@ struct pdb {
 	int		 changes;
 };
 
+static void	quiet(void *, const char *);
+
 struct pstmt {
 	struct db_stmt	 hdr;
 	char		*sql;
@@ -121,6 +123,23 @@ p_bind_blob(struct db_stmt *x, int i, const void *p, size_t n)
 	return set_param((struct pstmt *)x, i, v, (int)n, 1);
 }
 
+/*
+ * A connection the server dropped (restart, failover) is made again
+ * before the next statement; the statement that saw it fail has already
+ * reported the error, so nothing is retried behind the caller's back.
+ */
+static void
+reconnect(struct pdb *p)
+{
+	if (PQstatus(p->conn) == CONNECTION_OK)
+		return;
+	PQreset(p->conn);
+	if (PQstatus(p->conn) == CONNECTION_OK) {
+		PQsetNoticeProcessor(p->conn, quiet, NULL);
+		PQclear(PQexec(p->conn, "SET client_min_messages = warning"));
+	}
+}
+
 static int
 run(struct pstmt *st, struct rs_err *e)
 {
@@ -128,6 +147,7 @@ run(struct pstmt *st, struct rs_err *e)
 	ExecStatusType	 s;
 	const char	*t;
 
+	reconnect(p);
 	st->res = PQexecParams(p->conn, st->sql, st->nparams, NULL,
 	    (const char *const *)st->vals, st->lens, st->fmts, 0);
 	s = PQresultStatus(st->res);
@@ -204,6 +224,7 @@ p_exec(struct db *db, const char *sql, struct rs_err *e)
 	PGresult	*r;
 	int		 rc = 0;
 
+	reconnect(p);
 	r = PQexec(p->conn, sql);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK &&
 	    PQresultStatus(r) != PGRES_TUPLES_OK)

@@ -55,8 +55,7 @@ class Pg:
             return r.stderr
         r = as_postgres(os.path.join(self.bin, "pg_ctl"), "-D", self.data,
                         "-l", os.path.join(self.dir, "log"), "-w", "-t", "60",
-                        "-o", "-p %d -k %s -c listen_addresses=127.0.0.1 "
-                        "-c fsync=off" % (self.port, self.dir), "start")
+                        "-o", self.opts(), "start")
         if r.returncode != 0:
             return r.stderr + open(os.path.join(self.dir, "log")).read()
         r = as_postgres(os.path.join(self.bin, "psql"), "-h", self.dir,
@@ -70,6 +69,15 @@ class Pg:
     def dsn(self, db):
         return "host=127.0.0.1 port=%d dbname=%s user=rs password=%s " \
             "connect_timeout=10" % (self.port, db, PW)
+
+    def restart(self):
+        as_postgres(os.path.join(self.bin, "pg_ctl"), "-D", self.data,
+                    "-l", os.path.join(self.dir, "log"), "-m", "fast", "-w",
+                    "-t", "60", "-o", self.opts(), "restart")
+
+    def opts(self):
+        return "-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off" % (
+            self.port, self.dir)
 
     def stop(self):
         as_postgres(os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-m",
@@ -103,7 +111,9 @@ def main():
         lib.check("a private PostgreSQL server starts", err is None, err)
         if err is None:
             unit_on_pg(pg)
-            suite.run_suite(suite.Env("PostgreSQL", pg.dsn("reportserver")))
+            env = suite.Env("PostgreSQL", pg.dsn("reportserver"))
+            env.restart_db = pg.restart
+            suite.run_suite(env)
     finally:
         pg.stop()
     lib.done_testing()

@@ -61,6 +61,7 @@ class Env:
         self.http_port = lib.free_port()
         self.rs = None
         self.users = []
+        self.restart_db = None      # set by suite_postgres
         self.cafile = os.path.join(lib.TMP, "ca.pem")
         self.ctx = ssl.create_default_context(cafile=self.cafile) \
             if os.path.exists(self.cafile) else None
@@ -621,6 +622,16 @@ def t_render(env):
                   n[1] >= 3, n)
 
 
+def t_db_restart(env):
+    if env.restart_db is None:
+        return
+    before = count_items(env)
+    env.restart_db()
+    ok = lib.wait_for(lambda: count_items(env) == before, 15)
+    lib.check("after the database server restarts the report server "
+              "reconnects, with nothing lost", ok)
+
+
 def t_locked_db(env):
     if env.backend != "SQLite":
         return
@@ -694,6 +705,7 @@ def run_suite(env):
         t_roles(env)
         t_portal(env)
         t_render(env)
+        t_db_restart(env)
         t_locked_db(env)
         t_config_errors(env)
         t_lockout(env)
