@@ -10,6 +10,7 @@
  * every row is processed, so the row count and page count are right.
  * Streams: nothing is kept but the current row.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,6 +259,31 @@ link(struct rctx *c, struct html *h, const char *extra)
 	buf_puts(&h->out, "\">", NULL);
 }
 
+/* The item path of the URL (up to '&'), percent-decoded, escaped. */
+static void
+item_path(struct html *h, const char *s)
+{
+	struct buf	 d;
+	char		 hex[3] = "";
+
+	buf_init(&d, 0);
+	for (; *s != '\0' && *s != '&'; s++) {
+		if (*s == '%' && isxdigit((unsigned char)s[1]) &&
+		    isxdigit((unsigned char)s[2])) {
+			hex[0] = s[1];
+			hex[1] = s[2];
+			char ch = (char)strtol(hex, NULL, 16);
+			buf_append(&d, &ch, 1, NULL);
+			s += 2;
+		} else if (*s == '+')
+			buf_puts(&d, " ", NULL);
+		else
+			buf_append(&d, s, 1, NULL);
+	}
+	esc(&h->out, d.data ? d.data : "");
+	buf_fini(&d);
+}
+
 static int
 toolbar(struct rctx *c, struct html *h)
 {
@@ -276,7 +302,7 @@ toolbar(struct rctx *c, struct html *h)
 		esc(&h->out, base);
 	/* The item path comes first: a hidden field named by the path. */
 	buf_puts(&h->out, "\">\n<input type=\"hidden\" name=\"", NULL);
-	esc(&h->out, q != NULL ? q + 1 : "");
+	item_path(h, q != NULL ? q + 1 : "");
 	buf_puts(&h->out, "\" value=\"\"><input type=\"hidden\" "
 	    "name=\"rs:Command\" value=\"Render\">\n", NULL);
 	for (size_t i = 0; i < c->r->nparams; i++)

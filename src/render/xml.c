@@ -7,7 +7,8 @@
  * <Group_Collection> of <Group> elements whose attributes are the group's
  * header, footer and detail textboxes.  Values are the unformatted values
  * in XML Schema form (rc:UseFormattedValues=true gives formatted text).
- * rc:Indented=true adds line breaks.  Streams in bounded memory.
+ * rc:Indented=true adds line breaks; rc:OmitNamespace=true drops xmlns.
+ * Streams in bounded memory.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@
 struct xml {
 	struct buf	 root_attrs;
 	bool		 root_open;	/* start tag written */
-	bool		 indent, formatted;
+	bool		 indent, formatted, omit_ns;
 	int		 level;
 	struct buf	 out;
 	/* Per open element: whether it got children (then needs </x>). */
@@ -125,8 +126,11 @@ root_open(struct rctx *c, struct xml *x)
 	name = xml_name(c->r->data_element_name ? c->r->data_element_name :
 	    c->r->name);
 	ns = xml_name(c->r->name);
-	buf_printf(&x->out, NULL, "<%s xmlns:xsi=\"http://www.w3.org/2001/"
-	    "XMLSchema-instance\" xmlns=\"%s\" Name=\"", name, ns);
+	if (x->omit_ns)
+		buf_printf(&x->out, NULL, "<%s Name=\"", name);
+	else
+		buf_printf(&x->out, NULL, "<%s xmlns:xsi=\"http://www.w3.org/2001/"
+		    "XMLSchema-instance\" xmlns=\"%s\" Name=\"", name, ns);
 	attr_value(&x->out, c->r->name);
 	buf_puts(&x->out, "\"", NULL);
 	buf_append(&x->out, x->root_attrs.data ? x->root_attrs.data : "",
@@ -148,6 +152,7 @@ xml_begin(struct rctx *c)
 	buf_init(&x->out, 0);
 	x->indent = devinfo_bool(c, "Indented", false);
 	x->formatted = devinfo_bool(c, "UseFormattedValues", false);
+	x->omit_ns = devinfo_bool(c, "OmitNamespace", false);
 	return rctx_puts(c, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
 }
 

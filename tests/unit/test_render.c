@@ -200,6 +200,11 @@ test_xml(void **state)
 	    "<Details N=\"c\" Q=\"6\" /><Details N=\"d\" Q=\"10\" />"
 	    "</Details_Collection></T></Unit>");
 	buf_fini(&s.b);
+	di[0].name = "OmitNamespace";
+	di[0].value = "true";
+	assert_int_equal(do_render("XML", NULL, 0, di, 1, &s, &log, &e), 0);
+	assert_non_null(strstr(s.b.data, "?><Unit Name=\"Unit\" Info=\"x\">"));
+	buf_fini(&s.b);
 }
 
 static void

@@ -184,6 +184,13 @@ def test_html():
     check("the table is there with 12 months and a total",
           page.count("<tr") == 14 and "December" in page, page[-1500:])
 
+    render("SalesByMonth", "HTML5", out, "--url",
+           "/ReportServer?%2FSamples%2FSales+By+Month")
+    page = open(out, encoding="utf-8").read()
+    check("a percent-encoded item path becomes the form's first field",
+          '<input type="hidden" name="/Samples/Sales By Month" value="">'
+          in page, page[:1500])
+
     out = os.path.join(TMP, "summary.html")
     render("SalesSummary", "HTML5", out, "--devinfo", "Section=2")
     page = open(out, encoding="utf-8").read()
