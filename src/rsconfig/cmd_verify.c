@@ -160,8 +160,10 @@ verify_json(const struct tlsprobe_result *r, int nproblems, const char *err)
 	    "\"DaysLeft\":%ld,\"Trusted\":%s,\"TrustReason\":", r->thumbprint,
 	    when, r->days_left, r->trusted ? "true" : "false");
 	(void)buf_json_str(&b, r->trust_reason, NULL);
-	(void)buf_printf(&b, NULL, ",\"NameMatches\":%s,\"Status\":%d,"
-	    "\"WWWAuthenticate\":", r->name_ok ? "true" : "false", r->status);
+	(void)buf_printf(&b, NULL, ",\"NameMatches\":%s,"
+	    "\"ClientCertificateRequested\":%s,\"Status\":%d,"
+	    "\"WWWAuthenticate\":", r->name_ok ? "true" : "false",
+	    r->client_cert_requested ? "true" : "false", r->status);
 	(void)buf_json_str(&b, r->www_authenticate, NULL);
 	printf("%s}\n", b.data);
 	buf_fini(&b);
@@ -232,6 +234,10 @@ cmd_verify(struct popts *p)
 	if (r.https && r.thumbprint[0] != '\0')
 		show_tls(&r);
 	if (rc == -1) {
+		if (r.client_cert_requested)
+			printf("  problem: the server asked for a client "
+			    "certificate; client certificates are not "
+			    "supported\n");
 		printf("  problem: %s\n", e.msg);
 		printf("Result: FAILED\n");
 		return 1;

@@ -158,6 +158,22 @@ print(sorted(d), d["WebServiceURL"]["VirtualDirectory"], d["Database"]["Exists"]
 expect_eq "rsconfig --json: every page in one JSON document" "$out" \
     "['Bindings', 'Certificates', 'Database', 'Status', 'WebPortalURL', 'WebServiceURL'] ReportServer True"
 
+# verify against real peers: a server asking for a client certificate,
+# a port that does not speak TLS, a port nobody listens on.
+CP=$(free_port)
+start_bg "$TMP/s_server.log" openssl s_server -accept "$CP" -www -Verify 1 \
+    -cert "$ROOT/certstore/My/$T3.crt" -key "$ROOT/certstore/My/$T3.key"
+wait_for "s_server" 10 sh -c "echo | openssl s_client -connect 127.0.0.1:$CP 2>/dev/null | grep -q CONNECTED"
+out=$(rsconfig verify https://localhost:$CP/ --cafile "$ROOT/certstore/My/$T3.crt")
+expect_match "verify names a server that asks for a client certificate" "$out" \
+    "asked for a client certificate; client certificates are not supported"
+out=$(rsconfig verify https://localhost:$P/ReportServer)
+expect_match "verify of https on a plain HTTP port: the handshake failure" \
+    "$out" "problem: TLS handshake with localhost failed"
+out=$(rsconfig verify https://localhost:$(free_port)/)
+expect_match "verify of a closed port: connection refused" "$out" \
+    "cannot connect to localhost port [0-9]+: Connection refused"
+
 # SetServiceState drives the report server.
 out=$(rsconfig wmi SetServiceState EnableWindowsService=true EnableWebService=true \
     EnableReportManager=true)
