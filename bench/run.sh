@@ -155,13 +155,13 @@ summary() {
 		    "full_hs_per_s full_hs_server_cpu_us resumed_hs_per_s " \
 		    "resumed_hs_server_cpu_us idle_mem_kb_per_1000", m, " ")
 		split("higher lower lower higher lower higher lower lower", better, " ")
-		printf "| %-26s | %12s | %12s | %8s | %-7s |\n", "figure", "nginx", "httpsvc", "ratio", "better"
-		printf "|%s|%s|%s|%s|%s|\n", "----------------------------", "--------------", "--------------", "----------", "---------"
+		printf "| %-34s | %12s | %12s | %8s | %-7s |\n", "figure", "nginx", "httpsvc", "ratio", "better"
+		printf "|%s|%s|%s|%s|%s|\n", "------------------------------------", "--------------", "--------------", "----------", "---------"
 		for (i = 1; i <= n; i++) {
 			a = v["nginx." m[i]]; b = v["httpsvc." m[i]]
 			if (a == "" && b == "") continue
 			r = (a + 0 != 0 && b != "") ? sprintf("%.2fx", b / a) : "-"
-			printf "| %-26s | %12s | %12s | %8s | %-7s |\n", m[i] " (" u["nginx." m[i]] ")", a, b, r, better[i]
+			printf "| %-34s | %12s | %12s | %8s | %-7s |\n", m[i] " (" u["nginx." m[i]] ")", a, b, r, better[i]
 		}
 	}' "$OUT"
 }
