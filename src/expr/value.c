@@ -361,6 +361,22 @@ double_text(double d, struct buf *b, struct rs_err *e)
 	return buf_puts(b, tmp, e);
 }
 
+/* Integers are the commonest cells: no printf for them. */
+static int
+int_text(int64_t i, struct buf *b, struct rs_err *e)
+{
+	char		 tmp[24], *p = tmp + sizeof(tmp);
+	uint64_t	 u = i < 0 ? -(uint64_t)i : (uint64_t)i;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (i < 0)
+		*--p = '-';
+	return buf_append(b, p, (size_t)(tmp + sizeof(tmp) - p), e);
+}
+
 int
 expr_value_text(const struct expr_value *v, struct buf *b, struct rs_err *e)
 {
@@ -370,7 +386,7 @@ expr_value_text(const struct expr_value *v, struct buf *b, struct rs_err *e)
 	case EXPR_T_BOOL:
 		return buf_puts(b, v->u.b ? "True" : "False", e);
 	case EXPR_T_INT:
-		return buf_printf(b, e, "%lld", (long long)v->u.i);
+		return int_text(v->u.i, b, e);
 	case EXPR_T_FLOAT:
 		return double_text(v->u.f, b, e);
 	case EXPR_T_STRING:

@@ -106,7 +106,7 @@ on_row(void *arg, const struct expr_value *cols, size_t ncols,
 	size_t		 saved_n = c->env.nfields, i;
 	bool		 pass = true;
 	int		 rv = -1;
-	int64_t		 t0 = mono_ns();
+	int64_t		 t0 = coarse_ns();
 
 	(void)ncols;
 	(void)e;
@@ -142,7 +142,7 @@ out:
 			expr_value_fini(&row[i]);
 	c->env.row = saved;
 	c->env.nfields = saved_n;
-	rn->cb_ns += mono_ns() - t0;
+	rn->cb_ns += coarse_ns() - t0;
 	return rv;
 }
 
@@ -212,10 +212,10 @@ dataset_run(struct rctx *c, int ds, row_fn fn, void *arg)
 	q.columns = cols;
 	q.hints = hints;
 	q.ncolumns = nc;
-	t0 = mono_ns();
+	t0 = coarse_ns();
 	rv = data_exec(&c->sources[d->datasource], &q, on_row, &rn, &rows,
 	    c->e);
-	c->t_data_ns += mono_ns() - t0 - rn.cb_ns;
+	c->t_data_ns += coarse_ns() - t0 - rn.cb_ns;
 	c->log->rows += rows;
 	if (rv == -1)
 		rs_err_prefix(c->e, "dataset %s", d->name);

@@ -12,6 +12,7 @@
  * A plain detail table (no groups, sorts or aggregates, and a dataset no
  * other item uses) streams: each row is rendered as the query returns it.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,7 +138,7 @@ rcell_fini(struct rcell *cell)
 	free(cell->sub);
 	expr_value_fini(&cell->value);
 	free(cell->text);
-	memset(cell, 0, sizeof(*cell));
+	memset(cell, 0, offsetof(struct rcell, st));
 }
 
 /* The text of one run: its value formatted with its Format. */
@@ -233,7 +234,9 @@ eval_text(struct rctx *c, const struct rdl_item *it, struct rcell *cell)
 {
 	struct expr_value h;
 
-	memset(cell, 0, sizeof(*cell));
+	/* The style part is large and only the layout formats use it. */
+	memset(cell, 0, c->ops->styles ? sizeof(*cell) :
+	    offsetof(struct rcell, st));
 	cell->item = it;
 	cell->colspan = 1;
 	if (it == NULL) {

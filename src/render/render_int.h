@@ -42,11 +42,12 @@ struct rcell {
 	char			*text;	/* formatted, owned ("" if none) */
 	int			 colspan;
 	double			 width;
-	struct rstyle		 st;
 	bool			 hidden;	/* HideDuplicates or Hidden */
 	bool			 is_data;	/* becomes CSV/XML data */
 	struct rcell		*sub;	/* a rectangle's textboxes */
 	size_t			 nsub;
+	/* Last, and only filled for the layout formats (ops->styles). */
+	struct rstyle		 st;
 };
 
 enum rrow_kind { RROW_STATIC, RROW_DETAIL, RROW_MESSAGE };
@@ -138,6 +139,7 @@ int	rctx_printf(struct rctx *, const char *, ...)
 const char *devinfo(const struct rctx *, const char *name, const char *dflt);
 bool	devinfo_bool(const struct rctx *, const char *name, bool dflt);
 int64_t	mono_ns(void);
+int64_t	coarse_ns(void);	/* cheap, ~4 ms resolution */
 
 /* dataset.c */
 typedef int (*row_fn)(struct rctx *, struct expr_value *row, void *arg);
