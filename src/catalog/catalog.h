@@ -264,6 +264,12 @@ int	catalog_user_add(struct catalog *, const char *name, const char *hash,
 	    struct rs_err *);
 int	catalog_user_set_hash(struct catalog *, const char *name,
 	    const char *hash, struct rs_err *);
+/* The names of the built-in accounts, sorted; free with the function. */
+int	catalog_user_list(struct catalog *, char ***names, size_t *n,
+	    struct rs_err *);
+void	catalog_user_list_free(char **, size_t);
+/* Removes a built-in account (its role assignments stay). */
+int	catalog_user_del(struct catalog *, const char *name, struct rs_err *);
 /* Copies the hash of a built-in account; RS_E_NOTFOUND when none. */
 int	catalog_user_hash(struct catalog *, const char *name, char *out,
 	    size_t outsz, struct rs_err *);

@@ -330,6 +330,8 @@ rs_actions_handle(struct page *p)
 	}
 	op = form_str(&a.f, "op");
 	path = form_str(&a.f, "path");
+	if (op != NULL && rs_admin_action(p, &a.f, op))
+		goto out;
 	if (op == NULL || path == NULL) {
 		page_error(p, 400, "rsMissingElement", "The form is incomplete.",
 		    "/");

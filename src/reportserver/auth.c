@@ -469,3 +469,13 @@ rs_token_check(struct rs_server *s, const char *user, const char *token)
 		diff |= (unsigned char)(want[i] ^ token[i]);
 	return diff == 0;
 }
+
+void
+rs_auth_forget(struct rs_server *s, const char *user)
+{
+	pthread_mutex_lock(&s->auth_mu);
+	for (size_t i = 0; i < RS_CREDS_MAX; i++)
+		if (strcasecmp(s->creds[i].user, user) == 0)
+			explicit_bzero(&s->creds[i], sizeof(s->creds[i]));
+	pthread_mutex_unlock(&s->auth_mu);
+}

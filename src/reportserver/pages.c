@@ -27,6 +27,8 @@ static const char css[] =
 	"header{background:#1f2937;color:#fff;padding:.7em 1.5em;display:flex;"
 	"justify-content:space-between;align-items:center}"
 	"header a{color:#fff;text-decoration:none;font-weight:600}"
+	"input[type=password]{width:100%;padding:.45em;border:1px solid "
+	"#8a8a8a;border-radius:.3em;font:inherit}"
 	"main{max-width:70em;margin:0 auto;padding:1em 1.5em}"
 	"nav.crumbs ol{list-style:none;padding:0;margin:.5em 0;display:flex;"
 	"flex-wrap:wrap}nav.crumbs li+li:before{content:'/';padding:0 .5em;"
@@ -89,8 +91,12 @@ page_start(struct page *p, const char *title)
 	(void)buf_html(b, title, NULL);
 	(void)buf_printf(b, NULL, " - %s</title><style>%s</style></head><body>"
 	    "<a class=\"skip\" href=\"#main\">Skip to content</a><header>"
-	    "<a href=\"%s/browse/\">%s</a><span>Signed in as <strong>",
-	    RS_PRODUCT, css, p->req->vdir, RS_PRODUCT);
+	    "<a href=\"%s/browse/\">%s</a><span>", RS_PRODUCT, css,
+	    p->req->vdir, RS_PRODUCT);
+	if (page_is_admin(p))
+		(void)buf_printf(b, NULL, "<a href=\"%s/admin\">Site settings"
+		    "</a> &middot; ", p->req->vdir);
+	(void)buf_puts(b, "Signed in as <strong>", NULL);
 	(void)buf_html(b, p->user->name, NULL);
 	(void)buf_puts(b, "</strong></span></header><main id=\"main\">", NULL);
 }
@@ -195,8 +201,8 @@ crumbs(struct page *p, const char *path)
 	(void)buf_puts(b, "</ol></nav>", NULL);
 }
 
-static void
-status_msg(struct page *p)
+void
+page_status(struct page *p)
 {
 	struct rsquery	q;
 	struct rs_err	e;
@@ -306,7 +312,7 @@ browse(struct page *p, const struct catalog_item *dir)
 	(void)buf_puts(b, "<h1>", NULL);
 	(void)buf_html(b, dir->parent_id[0] ? dir->name : "Home", NULL);
 	(void)buf_puts(b, "</h1>", NULL);
-	status_msg(p);
+	page_status(p);
 	(void)buf_puts(b, "<table><caption class=\"skip\">Contents</caption>"
 	    "<thead><tr><th scope=\"col\">Type</th><th scope=\"col\">Name</th>"
 	    "<th scope=\"col\">Description</th><th scope=\"col\">Modified"
@@ -396,7 +402,7 @@ item_page(struct page *p, const struct catalog_item *it)
 	(void)buf_puts(b, "<h1>", NULL);
 	(void)buf_html(b, it->name, NULL);
 	(void)buf_puts(b, "</h1>", NULL);
-	status_msg(p);
+	page_status(p);
 	rs_time_iso(it->modified, when, sizeof(when));
 	(void)buf_printf(b, NULL, "<table><tbody><tr><th scope=\"row\">Type"
 	    "</th><td>%s</td></tr><tr><th scope=\"row\">Size</th><td>%lld "
@@ -503,7 +509,7 @@ security_page(struct page *p, const struct catalog_item *it)
 	(void)buf_puts(b, "<h1>Security of ", NULL);
 	(void)buf_html(b, it->parent_id[0] ? it->path : "Home", NULL);
 	(void)buf_puts(b, "</h1>", NULL);
-	status_msg(p);
+	page_status(p);
 	(void)buf_puts(b, "<table><caption class=\"skip\">Role assignments"
 	    "</caption><thead><tr><th scope=\"col\">User or group</th><th "
 	    "scope=\"col\">Roles</th><th scope=\"col\"><span class=\"skip\">"
@@ -568,6 +574,8 @@ rs_pages_handle(struct rs_server *s, struct catalog *cat,
 	    strcmp(r->method, "HEAD") != 0)
 		page_error(&p, 405, "rsInvalidRequest", "This page only "
 		    "answers GET.", NULL);
+	else if (strcmp(r->path, "/admin") == 0)
+		page_admin(&p);
 	else if (strcmp(r->path, "/") == 0 || r->path[0] == '\0') {
 		struct buf	loc;
 

@@ -8,6 +8,7 @@
  * URLs under the portal's virtual directory:
  *   /browse/PATH     a folder          /item/PATH      an item
  *   /security/PATH   role assignments  POST /action    every change
+ *   /admin           Site settings (system roles, built-in accounts)
  */
 #ifndef RS_REPORTSERVER_PAGES_H
 #define RS_REPORTSERVER_PAGES_H
@@ -44,5 +45,14 @@ void	page_error_e(struct page *, const struct rs_err *,
 void	page_form_head(struct page *, const char *op, const char *path);
 
 void	rs_actions_handle(struct page *);
+/* The "?msg=" status line of a page. */
+void	page_status(struct page *);
+
+/* admin.c: Site settings (System Administrators). */
+struct form;
+bool	page_is_admin(struct page *);
+void	page_admin(struct page *);
+/* Handles op when it is a Site settings action; false otherwise. */
+bool	rs_admin_action(struct page *, const struct form *, const char *op);
 
 #endif

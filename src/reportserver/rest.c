@@ -680,6 +680,16 @@ rs_rest_handle(struct rs_server *s, struct catalog *cat,
 		sys_info(&c);
 		return;
 	}
+	if (str_ieq(r.set, "System") && !r.has_key &&
+	    str_ieq(r.rest, "Policies")) {
+		if (is(req, "GET"))
+			rest_sys_policies_get(&c);
+		else if (is(req, "PUT"))
+			with_body(&c, &r, rest_sys_policies_put);
+		else
+			no_method(&c, "GET, PUT");
+		return;
+	}
 	for (size_t i = 0; i < nitems(sets); i++)
 		if (str_ieq(r.set, sets[i].set)) {
 			c.type = sets[i].type;

@@ -55,5 +55,9 @@ void	rest_delete_items(struct rest_ctx *, const struct json *);
 void	rest_policies_get(struct rest_ctx *, const struct rest_route *);
 void	rest_policies_put(struct rest_ctx *, const struct rest_route *,
 	    const struct json *);
+/* /System/Policies: the system role assignments (System Administrator). */
+void	rest_sys_policies_get(struct rest_ctx *);
+void	rest_sys_policies_put(struct rest_ctx *, const struct rest_route *,
+	    const struct json *);
 
 #endif

@@ -395,17 +395,17 @@ policy_item(struct rest_ctx *c, const struct rest_route *r,
 }
 
 static void
-roles_json(struct buf *b, unsigned roles)
+roles_json(struct buf *b, unsigned roles, bool sys)
 {
 	bool	first = true;
 
 	(void)buf_puts(b, "[", NULL);
 	for (unsigned bit = 1; bit <= CATALOG_ROLE_REPORT_BUILDER; bit <<= 1) {
-		if ((roles & bit) == 0)
+		if ((roles & bit) == 0 || catalog_role_tasks(bit, sys) == 0)
 			continue;
 		(void)buf_printf(b, NULL, "%s{\"Name\":\"%s\",\"Description\":",
-		    first ? "" : ",", catalog_role_name(bit, false));
-		(void)buf_json_str(b, catalog_role_description(bit, false),
+		    first ? "" : ",", catalog_role_name(bit, sys));
+		(void)buf_json_str(b, catalog_role_description(bit, sys),
 		    NULL);
 		(void)buf_puts(b, "}", NULL);
 		first = false;
@@ -438,7 +438,7 @@ rest_policies_get(struct rest_ctx *c, const struct rest_route *r)
 		    "{\"GroupUserName\":", NULL);
 		(void)buf_json_str(b, v[i].principal, NULL);
 		(void)buf_puts(b, ",\"Roles\":", NULL);
-		roles_json(b, v[i].roles);
+		roles_json(b, v[i].roles, false);
 		(void)buf_puts(b, "}", NULL);
 	}
 	(void)buf_puts(b, "]}", NULL);
@@ -451,7 +451,7 @@ rest_policies_get(struct rest_ctx *c, const struct rest_route *r)
 /* Reads [{GroupUserName, Roles:[{Name}]}]; -1 with the answer set. */
 static int
 read_policies(struct rest_ctx *c, const struct json *list,
-    struct catalog_policy *v, size_t *n)
+    struct catalog_policy *v, size_t *n, bool sys)
 {
 	*n = 0;
 	if (list == NULL || list->type != JSON_ARR || list->n > 256) {
@@ -474,8 +474,8 @@ read_policies(struct rest_ctx *c, const struct json *list,
 		for (size_t k = 0; k < roles->n; k++) {
 			const char	*rn = json_get_str(&roles->kids[k],
 			    "Name");
-			unsigned	 bit = rn ? catalog_role_parse(rn, false)
-			    : 0;
+			unsigned	 bit = rn ? catalog_role_parse(rn, sys) :
+			    0;
 
 			if (bit == 0) {
 				rs_error_json(c->resp, 400, "rsInvalidParameter",
@@ -503,7 +503,8 @@ rest_policies_put(struct rest_ctx *c, const struct rest_route *r,
 	if (policy_item(c, r, &it) == -1)
 		return;
 	inherit = inh != NULL && inh->type == JSON_BOOL && inh->b;
-	if (!inherit && read_policies(c, json_get(j, "Policies"), v, &n) == -1)
+	if (!inherit && read_policies(c, json_get(j, "Policies"), v, &n,
+	    false) == -1)
 		goto out;
 	if (catalog_policy_set(c->cat, it.id, inherit, v, n, &e) == -1)
 		rest_fail(c, &e, NULL);
@@ -511,4 +512,62 @@ rest_policies_put(struct rest_ctx *c, const struct rest_route *r,
 		c->resp->status = 200;
 out:
 	catalog_item_fini(&it);
+}
+
+static bool
+sys_admin(struct rest_ctx *c)
+{
+	if (rs_sys_tasks(c->cat, c->user) & CATALOG_S_MANAGE_SECURITY)
+		return true;
+	rest_denied(c);
+	return false;
+}
+
+void
+rest_sys_policies_get(struct rest_ctx *c)
+{
+	struct catalog_policy	*v;
+	struct rs_err		 e;
+	struct buf		*b = &c->resp->body;
+	size_t			 n;
+
+	if (!sys_admin(c))
+		return;
+	if (catalog_system_policy_get(c->cat, &v, &n, &e) == -1) {
+		rest_fail(c, &e, NULL);
+		return;
+	}
+	(void)buf_printf(b, NULL, "{\"@odata.context\":\"%s/api/v2.0/"
+	    "$metadata#Model.SystemPolicy\",\"Id\":null,\"Policies\":[",
+	    c->req->vdir);
+	for (size_t i = 0; i < n; i++) {
+		(void)buf_puts(b, i ? ",{\"GroupUserName\":" :
+		    "{\"GroupUserName\":", NULL);
+		(void)buf_json_str(b, v[i].principal, NULL);
+		(void)buf_puts(b, ",\"Roles\":", NULL);
+		roles_json(b, v[i].roles, true);
+		(void)buf_puts(b, "}", NULL);
+	}
+	(void)buf_puts(b, "]}", NULL);
+	rsresp_header(c->resp, "Content-Type", "application/json; "
+	    "charset=utf-8");
+	catalog_policies_free(v, n);
+}
+
+void
+rest_sys_policies_put(struct rest_ctx *c, const struct rest_route *r,
+    const struct json *j)
+{
+	struct catalog_policy	v[256];
+	struct rs_err		e;
+	size_t			n = 0;
+
+	(void)r;
+	if (!sys_admin(c) ||
+	    read_policies(c, json_get(j, "Policies"), v, &n, true) == -1)
+		return;
+	if (catalog_system_policy_set(c->cat, v, n, &e) == -1)
+		rest_fail(c, &e, NULL);
+	else
+		c->resp->status = 200;
 }

@@ -73,6 +73,9 @@ bool		rs_can_view(int type, unsigned tasks);
 /* The task that manages items of a type. */
 unsigned	rs_manage_task(int type);
 
+/* Drops the remembered sign-ins of a user (password changed, removed). */
+void	rs_auth_forget(struct rs_server *, const char *user);
+
 /* Form tokens (CSRF): one random token per user. */
 void	rs_token_get(struct rs_server *, const char *user, char out[65]);
 bool	rs_token_check(struct rs_server *, const char *user,

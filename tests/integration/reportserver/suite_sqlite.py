@@ -632,6 +632,67 @@ def t_db_restart(env):
               "reconnects, with nothing lost", ok)
 
 
+def post_form(env, fields, user="admin", pw=ADMIN_PW):
+    return env.request("POST", "/Reports/action", body=urllib.parse.urlencode(
+        fields), user=user, pw=pw, headers={
+            "Content-Type": "application/x-www-form-urlencoded"})
+
+
+def t_admin(env):
+    st, h, page, _ = env.admin("GET", "/Reports/admin")
+    lib.check("Site settings list the system roles and built-in accounts",
+              st == 200 and "System Administrator" in page and
+              "Built-in accounts" in page, st)
+    tok = csrf_of(page)
+    st, h, text, _ = post_form(env, {"csrf": tok, "op": "user_set",
+                                     "path": "/", "name": "carol",
+                                     "password": "a", "password2": "b"})
+    lib.check("two different passwords are refused", st == 400, st)
+    st, h, text, _ = post_form(env, {"csrf": tok, "op": "user_set",
+                                     "path": "/", "name": "carol",
+                                     "password": "Carol pw 1",
+                                     "password2": "Carol pw 1"})
+    lib.expect_eq("a System Administrator adds a built-in account", st, 303)
+    st, j, _ = env.api("GET", "/Me", user="carol", pw="Carol pw 1")
+    lib.check("the new built-in account signs in",
+              st == 200 and j["Username"] == "carol", st, j)
+    st, j, _ = env.api("GET", "/System/Policies", user="carol",
+                       pw="Carol pw 1")
+    lib.expect_eq("a user without system roles cannot read them", st, 403)
+    st, h, _, _ = env.request("GET", "/Reports/admin", user="carol",
+                              pw="Carol pw 1")
+    lib.expect_eq("... nor open Site settings", st, 403)
+    st, j, text = env.api("PUT", "/System/Policies", {"Policies": [
+        {"GroupUserName": "admin", "Roles": [{"Name": "System "
+                                              "Administrator"}]},
+        {"GroupUserName": "carol", "Roles": [{"Name": "System User"}]}]})
+    lib.expect_eq("PUT /System/Policies", st, 200)
+    st, j, _ = env.api("GET", "/System/Policies")
+    lib.check("GET /System/Policies shows the change", j and sorted(
+        (p["GroupUserName"], p["Roles"][0]["Name"]) for p in j["Policies"])
+        == [("admin", "System Administrator"), ("carol", "System User")], j)
+    st, j, text = env.api("PUT", "/System/Policies", {"Policies": [
+        {"GroupUserName": "carol", "Roles": [{"Name": "System User"}]}]})
+    lib.check("the last System Administrator cannot be removed",
+              st == 400 and "System Administrator" in text, st, text)
+    st, h, text, _ = post_form(env, {"csrf": tok, "op": "user_set",
+                                     "path": "/", "name": "carol",
+                                     "password": "Carol pw 2",
+                                     "password2": "Carol pw 2"})
+    st, j, _ = env.api("GET", "/Me", user="carol", pw="Carol pw 1")
+    lib.expect_eq("after a password change the old one no longer works "
+                  "(the sign-in cache forgot it)", st, 401)
+    st, h, text, _ = post_form(env, {"csrf": tok, "op": "user_del",
+                                     "path": "/", "name": "admin"})
+    lib.check("an administrator cannot remove their own account",
+              st == 400 and "your own account" in text, st)
+    st, h, text, _ = post_form(env, {"csrf": tok, "op": "user_del",
+                                     "path": "/", "name": "carol"})
+    lib.expect_eq("remove a built-in account", st, 303)
+    st, j, _ = env.api("GET", "/Me", user="carol", pw="Carol pw 2")
+    lib.expect_eq("... and it can no longer sign in", st, 401)
+
+
 def t_locked_db(env):
     if env.backend != "SQLite":
         return
@@ -704,6 +765,7 @@ def run_suite(env):
         t_listing(env)
         t_roles(env)
         t_portal(env)
+        t_admin(env)
         t_render(env)
         t_db_restart(env)
         t_locked_db(env)
