@@ -327,8 +327,12 @@ set_columns(struct xlsx *x, const struct rdl_item *t, double width)
 		w = i < hc ? 72 : t != NULL ? t->tablix->col_widths[i - hc] : width;
 		x->colx[i] = left;
 		left += w;
+		/*
+		 * SSRS gives 13.71 characters to an inch, padding included;
+		 * libxlsxwriter adds the padding (5 px of 7) itself.
+		 */
 		worksheet_set_column(x->ws, (lxw_col_t)i, (lxw_col_t)i,
-		    w / 5.25, NULL);
+		    w / 5.25 > 1 ? w / 5.25 - 5.0 / 7 : w / 5.25, NULL);
 	}
 	x->colx[x->ncols] = left;
 }

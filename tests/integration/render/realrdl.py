@@ -227,6 +227,15 @@ def main():
             diffs.append("row %d: ssrs %r ours %r" % (rn, ea, eb))
     check("every cell's text or value and type equals SSRS's (%d rows)"
           % len(ssrs_rows), not diffs, *diffs[:10])
+    # Column widths as SSRS computes them from the RDL's (1in = 13.71).
+    def widths(path):
+        with zipfile.ZipFile(path) as z:
+            root = ET.fromstring(z.read("xl/worksheets/sheet1.xml"))
+        return [round(float(c.get("width")), 2) for c in root.iter(M + "col")]
+    wo, ws = widths(ours)[:5], widths(ssrs)[:5]
+    check("column widths equal SSRS's within 0.02 characters",
+          len(wo) == 5 and all(abs(a - b) <= 0.02 for a, b in zip(wo, ws)),
+          wo, ws)
     # The parts a reader checks first: title, header, first group, totals.
     expect_eq("title row", nonblank(mine[0][1]),
               [("A", "s", "Sales Order")])
