@@ -26,7 +26,6 @@ struct popts {
 	bool		 http, https, pw_stdin;
 	const char	*vdir, *ip, *port, *https_cert, *https_port;
 	const char	*cert, *host, *user, *pw_file, *cafile, *connect_to;
-	const char	*account;
 	const char	*client_cert;	/* refused: not supported */
 	const char	*words[16];
 	int		 nwords;
@@ -56,6 +55,7 @@ int	cmd_verify(struct popts *);
 int	cmd_repair(struct popts *);
 int	cmd_renew(struct popts *);
 int	cmd_secure_level(struct popts *);
+int	cmd_service_account(struct popts *);
 int	cmd_wmi(struct popts *);
 
 #endif

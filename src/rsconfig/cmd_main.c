@@ -38,6 +38,7 @@ static const struct page {
 	{ "repair", cmd_repair, "[--all] [--dry-run]" },
 	{ "renew", cmd_renew, "[--dry-run]" },
 	{ "secure-connection-level", cmd_secure_level, "[0|1|2|3] [--dry-run]" },
+	{ "service-account", cmd_service_account, "[USER] [--dry-run]" },
 	{ "wmi", cmd_wmi, "METHOD [Name=Value ...]" },
 };
 
@@ -58,7 +59,6 @@ static const struct opt {
 	{ "--password-file", offsetof(struct popts, pw_file), false },
 	{ "--cafile", offsetof(struct popts, cafile), false },
 	{ "--connect-to", offsetof(struct popts, connect_to), false },
-	{ "--account", offsetof(struct popts, account), false },
 	{ "--client-certificate", offsetof(struct popts, client_cert), false },
 	{ "--json", offsetof(struct popts, json), true },
 	{ "--dry-run", offsetof(struct popts, dry_run), true },

@@ -147,10 +147,6 @@ apply_page(struct popts *p, const char *app)
 		rsmgmt_close(m);
 		return rc;
 	}
-	if (p->account != NULL && rsmgmt_set_account(m, p->account, &r) != 0) {
-		rsmgmt_close(m);
-		return pout_fail(p, &r);
-	}
 	pg.vdir = p->vdir;
 	pg.ip = p->ip;
 	pg.https_cert = p->https_cert;
@@ -446,4 +442,36 @@ cmd_secure_level(struct popts *p)
 	pout_results(p, &res, &r);
 	rsmgmt_close(m);
 	return r.hresult == 0 ? 0 : 1;
+}
+
+int
+cmd_service_account(struct popts *p)
+{
+	struct rsmgmt_results	*res = calloc(1, sizeof(*res));
+	struct rsmgmt_result	 r;
+	struct rsmgmt		*m;
+	int			 rc = 0;
+
+	if (res == NULL)
+		return 71;
+	if ((m = pages_open(p, &rc)) == NULL) {
+		free(res);
+		return rc;
+	}
+	if (p->nwords < 2) {
+		if (p->json)
+			printf("{\"HRESULT\":0,\"Account\":\"%s\"}\n",
+			    rsmgmt_account(m));
+		else
+			printf("Service account: %s (the URL reservations are "
+			    "granted to it)\n", rsmgmt_account(m));
+	} else {
+		res->dry_run = p->dry_run;
+		rsmgmt_set_service_identity(m, p->words[1], res, &r);
+		pout_results(p, res, &r);
+		rc = r.hresult == 0 ? 0 : 1;
+	}
+	rsmgmt_close(m);
+	free(res);
+	return rc;
 }

@@ -166,6 +166,9 @@ change(struct popts *p, struct rsmgmt *m, const char *name,
 	else if (strcasecmp(name, "SetSecureConnectionLevel") == 0)
 		rsmgmt_set_secure_connection_level(m, (int)uparam(p, "Level"),
 		    res, r);
+	else if (strcasecmp(name, "SetWindowsServiceIdentity") == 0)
+		rsmgmt_set_service_identity(m, param(p, "Account") != NULL ?
+		    param(p, "Account") : "", res, r);
 	else if (strcasecmp(name, "SetServiceState") == 0)
 		rsmgmt_set_service_state(m, bparam(p, "EnableWindowsService"),
 		    bparam(p, "EnableWebService"), bparam(p,

@@ -336,6 +336,15 @@ struct rsmgmt_ip {
 uint32_t	rsmgmt_list_ip_addresses(struct rsmgmt_ip *out, size_t max,
 		    size_t *n, struct rsmgmt_result *);
 
+/*
+ * SetWindowsServiceIdentity: the account the report server's URLs are
+ * reserved for.  Every reservation is made again for the new account (as
+ * the original's Service Account page does), then the representation is
+ * written.  InvalidUser when there is no such Unix user.
+ */
+uint32_t	rsmgmt_set_service_identity(struct rsmgmt *, const char *user,
+		    struct rsmgmt_results *, struct rsmgmt_result *);
+
 /* SecureConnectionLevel (0..3) read and SetSecureConnectionLevel. */
 int		rsmgmt_secure_connection_level(const struct rsmgmt *);
 uint32_t	rsmgmt_set_secure_connection_level(struct rsmgmt *, int level,

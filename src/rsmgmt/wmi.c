@@ -400,3 +400,36 @@ rsmgmt_list_reserved_urls(struct rsmgmt *m, struct rsmgmt_url **out,
 	rsmgmt_ok(r, "%zu URLs", *n);
 	return 0;
 }
+
+uint32_t
+rsmgmt_set_service_identity(struct rsmgmt *m, const char *user,
+    struct rsmgmt_results *res, struct rsmgmt_result *r)
+{
+	struct rsmgmt_result	 rr;
+	struct txn		 t;
+	struct rs_err		 e;
+	char			 old[BINDING_USER_MAX];
+	uid_t			 old_uid = m->account_uid;
+
+	str_copy(old, sizeof(old), m->account);
+	if (rsmgmt_set_account(m, user, &rr) != 0)
+		return rsmgmt_err(r, rr.hresult, "%s", rr.message);
+	txn_begin(&t, m, res, r);
+	for (size_t i = 0; i < m->model.napps && !t.failed; i++)
+		for (size_t j = 0; j < m->model.apps[i].n && !t.failed; j++) {
+			char pfx[MGMT_PREFIX_MAX];
+			if (mgmt_prefix(m->model.apps[i].urls[j],
+			    m->model.apps[i].vdir, pfx, sizeof(pfx), &e) == -1)
+				continue;
+			if (op_acl_del(&t, pfx) == 0)
+				(void)op_acl_add(&t, pfx, m->account);
+		}
+	if (!t.failed)
+		(void)do_commit(&t);
+	if (t.failed || t.dry) {
+		str_copy(m->account, sizeof(m->account), old);
+		m->account_uid = old_uid;
+	}
+	return txn_end(&t, "the report server's URLs are reserved for %s",
+	    user);
+}

@@ -81,6 +81,32 @@ expect_match "written as an Add key" "$(cat "$ROOT/reportserver/rsreportserver.c
 out=$(rsconfig secure-connection-level 7 2>&1)
 expect_match "a level outside 0..3 is refused" "$out" "use 0 to 3"
 
+check "another user's reservation" httpcfg add urlacl url=http://+:$P/RS1x/ \
+    user=nobody
+out=$(rsconfig wmi SetVirtualDirectory Application=ReportServerWebApp \
+    VirtualDirectory=RS1x)
+out=$(rsconfig wmi ReserveURL Application=ReportServerWebApp UrlString=http://+:$P)
+expect_eq "ReserveURL of a prefix reserved for another user: RsUrlAlreadyReservedDifferentName" \
+    "$(hr "$out")" -2147220939
+expect_match "naming that user" "$out" "it is reserved for user nobody"
+check "the portal's vdir back to Reports" rsconfig wmi SetVirtualDirectory \
+    Application=ReportServerWebApp VirtualDirectory=Reports
+
+# The Service Account page: every reservation is made again for it.
+out=$(rsconfig service-account nobody)
+expect_match "service-account re-reserves each URL for the account" "$out" \
+    "ok +URL http://\+:$P/RS1/ reserved for nobody"
+expect_match "representation carries it" "$(cat "$ROOT/reportserver/rsreportserver.config")" \
+    "<AccountName>nobody</AccountName>"
+expect_match "and it is remembered" "$(rsconfig service-account)" \
+    "Service account: nobody"
+out=$(rsconfig service-account no-such-user-h7 2>&1)
+expect_match "an unknown user: InvalidUser" "$out" "InvalidUser"
+out=$(RS_FAULT_STEP=3 rsconfig service-account root 2>&1)
+expect_match "a failure half way rolls back" "$out" "undone"
+expect_match "still nobody after the rollback" "$(httpcfg show urlacl url=http://+:$P/RS1/)" \
+    "User: nobody"
+check "back to root" rsconfig service-account root
 # Bad input changes nothing.
 before=$(stores_digest)
 check_fails "an unknown certificate" rsconfig web-service-url \
