@@ -88,6 +88,23 @@ expect_eq "the old port no longer does" "$(served $SP2 localhost)" none
 inject "portal identities for every name" 8 exact rsconfig web-portal-url \
     add-identity --https --cert "$T2" --port "$SP2" --all-names
 inject "remove the HTTPS URL" 6 loose rsconfig web-service-url --no-https --apply
+# A real refusal: another process holds the HTTPS port, httpsvc cannot
+# listen and refuses the reload; every step is undone.
+BUSY=$(free_port)
+start_bg "$TMP/busy.log" python3 -c "import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('0.0.0.0', $BUSY)); s.listen(1); print('ready', flush=True); time.sleep(600)"
+BUSY_PID=$BG_PID
+wait_for "port holder" 10 grep -q ready "$TMP/busy.log"
+before=$(stores_digest)
+out=$(rsconfig web-service-url --https-cert "$T" --https-port "$BUSY" --apply 2>&1)
+expect_match "httpsvc refuses a port it cannot listen on" "$out" \
+    "FAILED +httpsvc refused the change: .*$BUSY"
+expect_match "the earlier steps are undone" "$out" \
+    "undone +SSL binding 0\.0\.0\.0:$BUSY created"
+expect_eq "and the stores are as they were" "$(stores_digest)" "$before"
+kill "$BUSY_PID"
+
 # Two applies at once: one waits for the other; neither change is lost.
 A=$(free_port)
 B=$(free_port)
