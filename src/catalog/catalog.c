@@ -347,3 +347,11 @@ out:
 	cat_unlock(c);
 	return rc;
 }
+
+void
+catalog_busy_timeout(struct catalog *c, int ms)
+{
+	cat_lock(c);
+	c->db->ops->busy(c->db, ms);
+	cat_unlock(c);
+}

@@ -126,6 +126,8 @@ struct catalog	*catalog_open(const struct catalog_dsn *, struct rs_err *);
 void		 catalog_close(struct catalog *);
 int		 catalog_info(struct catalog *, struct catalog_info *,
 		    struct rs_err *);
+/* How long a write waits for another writer's lock (SQLite; 5 s). */
+void		 catalog_busy_timeout(struct catalog *, int ms);
 
 /*
  * Creates the database at schema version `version` (0 means the newest;

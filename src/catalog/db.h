@@ -41,6 +41,7 @@ struct db_ops {
 	int	(*get_version)(struct db *, int *, struct rs_err *);
 	int	(*set_version)(struct db *, int, struct rs_err *);
 	int	(*changes)(struct db *);
+	void	(*busy)(struct db *, int ms);	/* wait for a locked db */
 	void	(*close)(struct db *);
 };
 

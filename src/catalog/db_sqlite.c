@@ -173,6 +173,12 @@ s_changes(struct db *db)
 }
 
 static void
+s_busy(struct db *db, int ms)
+{
+	sqlite3_busy_timeout(((struct sdb *)db)->h, ms);
+}
+
+static void
 s_close(struct db *db)
 {
 	struct sdb	*s = (struct sdb *)db;
@@ -184,7 +190,7 @@ s_close(struct db *db)
 static const struct db_ops sqlite_ops = {
 	"SQLite", s_prepare, s_bind_text, s_bind_int, s_bind_blob, s_step,
 	s_col_text, s_col_int, s_col_blob, s_finalize, s_exec,
-	s_get_version, s_set_version, s_changes, s_close,
+	s_get_version, s_set_version, s_changes, s_busy, s_close,
 };
 
 /*

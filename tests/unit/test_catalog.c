@@ -448,6 +448,7 @@ test_locked(void **state)
 	    .type = CATALOG_FOLDER };
 	struct rs_err		 e;
 
+	catalog_busy_timeout(f->c, 200);
 	assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(h, "BEGIN EXCLUSIVE", 0, 0, 0), 0);
 	assert_int_equal(catalog_item_add(f->c, &nw, "admin", NULL, &e), -1);
