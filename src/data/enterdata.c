@@ -8,6 +8,7 @@
  * Nothing.  Parsed with libxml2, without network or entity expansion.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -163,6 +164,14 @@ first_el(xmlNode *n, const char *name)
 	return NULL;
 }
 
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+static void
+xml_init(void)
+{
+	xmlInitParser();
+}
+
 int
 data_enterdata_exec(const struct data_query *q, data_row_fn fn, void *arg,
     size_t *rows, struct rs_err *e)
@@ -177,6 +186,7 @@ data_enterdata_exec(const struct data_query *q, data_row_fn fn, void *arg,
 	if (q->ncolumns > ENTERDATA_COLS_MAX)
 		return rs_err_set(e, RS_E_LIMIT, "ENTERDATA: more than %d "
 		    "columns", ENTERDATA_COLS_MAX);
+	pthread_once(&xml_once, xml_init);
 	doc = xmlReadMemory(q->text, (int)strlen(q->text), "enterdata.xml",
 	    NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (doc == NULL)

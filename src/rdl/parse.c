@@ -5,6 +5,7 @@
  * builds the model: data sources, datasets, parameters, page, body.  Also
  * the small XML helpers the other files share.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -846,6 +847,15 @@ parse_report(struct pctx *c, xmlNode *root)
 	return parse_section(c, sec);
 }
 
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+/* libxml2 must be initialised once before threads parse concurrently. */
+static void
+xml_init(void)
+{
+	xmlInitParser();
+}
+
 struct rdl_report *
 rdl_parse(const char *xml, size_t len, const char *name, struct rs_err *e)
 {
@@ -858,6 +868,7 @@ rdl_parse(const char *xml, size_t len, const char *name, struct rs_err *e)
 	if (e == NULL)
 		e = &local;
 	rs_err_clear(e);
+	pthread_once(&xml_once, xml_init);
 	memset(&c, 0, sizeof(c));
 	c.e = e;
 

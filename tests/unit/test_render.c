@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -256,6 +257,67 @@ test_hidden(void **state)
 	free(x);
 }
 
+struct thread_arg {
+	const struct rdl_report	*r;
+	const char		*fmt;
+	char			*first;	/* output of the first render */
+	int			 mismatches;
+};
+
+static void *
+render_loop(void *p)
+{
+	struct thread_arg *a = p;
+
+	for (int i = 0; i < 30; i++) {
+		struct sink s = { 0 };
+		struct render_log log;
+		struct rs_err e;
+		/* A fixed execution time: the PDF's CreationDate. */
+		struct render_request q = { .report = a->r, .format = a->fmt,
+		    .write = sink_write, .write_arg = &s,
+		    .execution_time = expr_dt_make(2024, 1, 2, 3, 4, 5, 0) };
+
+		buf_init(&s.b, 0);
+		if (render_report(&q, &log, &e) == -1)
+			a->mismatches++;
+		else if (a->first == NULL)
+			a->first = buf_take(&s.b, NULL);
+		else if (strcmp(a->first, s.b.data) != 0)
+			a->mismatches++;
+		buf_fini(&s.b);
+	}
+	return NULL;
+}
+
+/* One parsed report rendered by several threads at once, as the server
+ * does: every output is the same and nothing is shared by accident. */
+static void
+test_threads(void **state)
+{
+	static const char *fmts[] = { "CSV", "XML", "HTML5", "PDF" };
+	struct thread_arg args[4];
+	pthread_t	 t[4];
+	struct rs_err	 e;
+	struct rdl_report *r = rdl_parse(report_xml, strlen(report_xml), "Unit",
+	    &e);
+
+	(void)state;
+	assert_non_null(r);
+	for (int i = 0; i < 4; i++) {
+		args[i] = (struct thread_arg){ r, fmts[i], NULL, 0 };
+		assert_int_equal(pthread_create(&t[i], NULL, render_loop,
+		    &args[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(args[i].mismatches, 0);
+		assert_non_null(args[i].first);
+		free(args[i].first);
+	}
+	rdl_free(r);
+}
+
 static void
 test_rewrite(void **state)
 {
@@ -366,6 +428,7 @@ main(void)
 		cmocka_unit_test(test_xml),
 		cmocka_unit_test(test_sink_error),
 		cmocka_unit_test(test_hidden),
+		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_rewrite),
 		cmocka_unit_test(test_bound),
 	};
