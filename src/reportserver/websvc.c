@@ -139,6 +139,32 @@ send_content(struct catalog *cat, const struct catalog_item *it,
 	free(data);
 }
 
+/*
+ * GetDataSourceContents: the definition as the original returns it,
+ * whether it was stored from REST properties or uploaded as an .rds file.
+ */
+static void
+send_ds(struct catalog *cat, const struct catalog_item *it,
+    struct rsresp *resp)
+{
+	struct ds_info	 d;
+	struct buf	*b = &resp->body;
+
+	rs_ds_read(cat, it->id, &d);
+	rsresp_header(resp, "Content-Type", "text/xml; charset=utf-8");
+	(void)buf_puts(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+	    "<DataSourceDefinition xmlns=\"http://schemas.microsoft.com/"
+	    "sqlserver/reporting/2006/03/reportdatasource\"><Extension>", NULL);
+	(void)buf_html(b, d.ext != NULL ? d.ext : "", NULL);
+	(void)buf_puts(b, "</Extension><ConnectString>", NULL);
+	(void)buf_html(b, d.conn != NULL ? d.conn : "", NULL);
+	(void)buf_printf(b, NULL, "</ConnectString><CredentialRetrieval>None"
+	    "</CredentialRetrieval><WindowsCredentials>False</WindowsCredentials>"
+	    "<ImpersonateUser>False</ImpersonateUser><Prompt/><Enabled>%s"
+	    "</Enabled></DataSourceDefinition>", d.enabled ? "True" : "False");
+	rs_ds_fini(&d);
+}
+
 static void
 wrong_type(struct rsresp *resp, const struct catalog_item *it,
     const char *cmd)
@@ -223,6 +249,8 @@ dispatch(struct rs_server *s, struct catalog *cat, const struct rsuser *u,
 		if (it->type != (str_ieq(cmd, "GetDataSourceContents") ?
 		    CATALOG_DATASOURCE : CATALOG_DATASET))
 			wrong_type(resp, it, cmd);
+		else if (it->type == CATALOG_DATASOURCE)
+			send_ds(cat, it, resp);
 		else
 			send_content(cat, it, "text/xml; charset=utf-8", resp);
 	} else if (str_ieq(cmd, "Render")) {

@@ -443,6 +443,26 @@ def t_listing(env):
                                "rs:Command=Render&rs:Format=CSV")
     lib.check("Render of a report that is not RDL says what is wrong",
               st == 500 and "rsProcessingError" in text, st, text[:300])
+    st, h, text, _ = env.admin("GET", "/ReportServer?/Sales/Warehouse")
+    lib.check("a data source's URL gives its DataSourceDefinition",
+              st == 200 and "<Extension>POSTGRESQL</Extension><ConnectString>"
+              "host=db dbname=dw</ConnectString>" in text and
+              "<Enabled>True</Enabled>" in text, st, text)
+    rds = (b'<?xml version="1.0" encoding="utf-8"?><RptDataSource Name="Old">'
+           b'<ConnectionProperties><Extension>SQLITE</Extension>'
+           b'<ConnectString>/x.db</ConnectString></ConnectionProperties>'
+           b'<DataSourceID>8d3a</DataSourceID></RptDataSource>')
+    env.api("POST", "/CatalogItems", {"@odata.type": "#Model.DataSource",
+                                      "Path": "/Sales/Old", "Content": b64(rds)})
+    st, h, text, _ = env.admin("GET", "/ReportServer?/Sales/Old&rs:Command="
+                               "GetDataSourceContents")
+    lib.check("... also for an uploaded .rds file",
+              "<Extension>SQLITE</Extension><ConnectString>/x.db"
+              "</ConnectString>" in text, st, text)
+    st, j, _ = env.api("GET", "/DataSources(Path='/Sales/Old')")
+    lib.check("REST reads the .rds file's connection too",
+              j and j.get("ConnectionString") == "/x.db" and
+              j.get("DataSourceType") == "SQLITE", j)
     st, h, text, _ = env.admin("GET", "/ReportServer?/Sales/logo.png&"
                                "rs:Command=ListChildren")
     lib.check("ListChildren on a resource: rsWrongItemType",
