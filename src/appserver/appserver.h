@@ -85,6 +85,8 @@ struct appserver_config {
 	unsigned	 workers;	/* 0 -> APPSERVER_WORKERS_DEFAULT */
 	size_t		 body_max;	/* 0 -> APPSERVER_BODY_MAX_DEFAULT */
 	size_t		 queue_max;	/* 0 -> APPSERVER_QUEUE_MAX_DEFAULT */
+	unsigned	 drain_ms;	/* 0 -> 30000: at a stop, how long
+					 * requests may still run */
 	bool		 no_register;	/* serve the socket only (tests) */
 	bool		 no_signals;	/* do not handle SIGTERM/SIGINT */
 	appserver_reg_fn *on_reg;	/* may be NULL */
@@ -127,6 +129,9 @@ int	appserver_add_inline(struct appserver *, const char *prefix,
  * Runs the event loop on the calling thread until SIGTERM/SIGINT or
  * appserver_stop, then drains in-flight requests and returns 0, or -1 with
  * e when the loop could not start.  The socket file is removed on return.
+ * Requests still running drain_ms after the stop are told their client is
+ * gone (appserver_resp_write fails) and get 2 s more; a handler blocked
+ * elsewhere is waited for.
  */
 int	appserver_run(struct appserver *, struct rs_err *e);
 

@@ -12,6 +12,8 @@
 #ifndef RS_APPSERVER_INT_H
 #define RS_APPSERVER_INT_H
 
+#define APPSERVER_DRAIN_MS_DEFAULT	30000	/* stop: wait for requests */
+
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -66,6 +68,7 @@ struct param {
 struct job {
 	h2o_generator_t		 gen;	/* first: h2o passes &gen back */
 	h2o_multithread_message_t msg;
+	h2o_linklist_t		 live;	/* appserver.jobs (loop thread) */
 	struct appserver	*as;
 	struct job		*next_work;	/* work queue link */
 	const struct prefix	*pfx;
@@ -112,6 +115,7 @@ struct appserver {
 	mode_t			 sock_mode;
 	unsigned		 nworkers;
 	size_t			 body_max, queue_max;
+	uint64_t		 drain_ms;
 	bool			 no_register, no_signals;
 	appserver_reg_fn	*on_reg;
 	void			*on_reg_arg;
@@ -134,6 +138,7 @@ struct appserver {
 	h2o_multithread_receiver_t receiver;
 	size_t			 nconns;	/* open HTTP connections */
 	size_t			 njobs;	/* jobs not yet freed */
+	h2o_linklist_t		 jobs;	/* of struct job, by live */
 	bool			 stopping;
 	struct regconn		 reg;
 
@@ -149,6 +154,8 @@ struct appserver {
 /* job.c */
 struct job	*job_new(struct appserver *, h2o_req_t *, const struct prefix *);
 void		 job_queue(struct job *);
+/* Tells every running handler its client is gone (stop deadline). */
+void		 job_abandon_all(struct appserver *);
 /* Runs an inline handler on the loop thread, or queues it if deferred. */
 void		 job_run_inline(struct job *);
 void		 job_on_message(h2o_multithread_receiver_t *, h2o_linklist_t *);

@@ -98,6 +98,7 @@ job_free(struct job *job)
 	struct arena_chunk *c, *next;
 
 	job->as->njobs--;
+	h2o_linklist_unlink(&job->live);
 	for (c = job->arena; c != NULL; c = next) {
 		next = c->next;
 		free(c);
@@ -171,6 +172,7 @@ job_new(struct appserver *as, h2o_req_t *req, const struct prefix *pfx)
 	buf_init(&job->pending, 0);
 	buf_init(&job->inflight, 0);
 	as->njobs++;
+	h2o_linklist_insert(&as->jobs, &job->live);
 	job->raw_path = job_strndup(job, req->path.base, plen);
 	job->path = job_decode(job, req->path.base, plen, false);
 	if (job->path == NULL || job->path[0] != '/') {
@@ -192,6 +194,21 @@ job_new(struct appserver *as, h2o_req_t *req, const struct prefix *pfx)
 	slot = h2o_mem_alloc_shared(&req->pool, sizeof(*slot), on_req_dispose);
 	*slot = job;
 	return job;
+}
+
+void
+job_abandon_all(struct appserver *as)
+{
+	h2o_linklist_t *l;
+
+	for (l = as->jobs.next; l != &as->jobs; l = l->next) {
+		struct job *job = H2O_STRUCT_FROM_MEMBER(struct job, live, l);
+
+		pthread_mutex_lock(&job->mu);
+		job->gone = true;
+		pthread_cond_broadcast(&job->cv);
+		pthread_mutex_unlock(&job->mu);
+	}
 }
 
 void

@@ -169,6 +169,8 @@ appserver_new(const struct appserver_config *cfg, struct rs_err *e)
 	    APPSERVER_BODY_MAX_DEFAULT;
 	as->queue_max = cfg->queue_max != 0 ? cfg->queue_max :
 	    APPSERVER_QUEUE_MAX_DEFAULT;
+	as->drain_ms = cfg->drain_ms != 0 ? cfg->drain_ms :
+	    APPSERVER_DRAIN_MS_DEFAULT;
 	as->no_register = cfg->no_register;
 	as->no_signals = cfg->no_signals;
 	as->on_reg = cfg->on_reg;
@@ -440,6 +442,7 @@ setup_h2o(struct appserver *as)
 	h2o_pathconf_t *path;
 	struct handler *h;
 
+	h2o_linklist_init_anchor(&as->jobs);
 	h2o_config_init(&as->gconf);
 	as->gconf.max_request_entity_size = as->body_max;
 	as->gconf.http1.req_timeout = APPSERVER_IDLE_TIMEOUT_MS;
@@ -497,22 +500,42 @@ teardown_h2o(struct appserver *as)
 	as->loop = NULL;
 }
 
+/*
+ * Runs until stopped and drained: no job left, then idle connections
+ * closed (or DRAIN_CONN_WAIT_MS more).  Requests still running after
+ * drain_ms are told their client is gone (a streaming
+ * handler's write fails) and no longer waited for.
+ */
 static void
 run_loop(struct appserver *as)
 {
-	uint64_t idle_since = 0;
+	uint64_t idle_since = 0, abandon_at = 0, give_up_at = 0, now;
 
 	for (;;) {
 		h2o_evloop_run(as->loop, as->stopping ? 100 : INT32_MAX);
-		if (!as->stopping || as->njobs != 0) {
+		if (!as->stopping)
+			continue;
+		now = h2o_now(as->loop);
+		if (abandon_at == 0)
+			abandon_at = now + as->drain_ms;
+		if (as->njobs != 0) {
 			idle_since = 0;
+			if (give_up_at == 0 && now >= abandon_at) {
+				log_warn("%s: %zu request(s) still running after "
+				    "%llu ms; abandoning them", as->sock_path,
+				    as->njobs, (unsigned long long)as->drain_ms);
+				job_abandon_all(as);
+				give_up_at = now + DRAIN_CONN_WAIT_MS;
+			} else if (give_up_at != 0 && now >= give_up_at) {
+				break;
+			}
 			continue;
 		}
 		if (as->nconns == 0)
 			break;
 		if (idle_since == 0)
-			idle_since = h2o_now(as->loop);
-		else if (h2o_now(as->loop) - idle_since > DRAIN_CONN_WAIT_MS)
+			idle_since = now;
+		else if (now - idle_since > DRAIN_CONN_WAIT_MS)
 			break;
 	}
 }
@@ -538,6 +561,7 @@ appserver_run(struct appserver *as, struct rs_err *e)
 		reg_start(as);
 	run_loop(as);
 	pool_stop(as);
+	h2o_evloop_run(as->loop, 0);	/* results of abandoned requests */
 	teardown_h2o(as);
 	if (!as->no_signals)
 		pthread_sigmask(SIG_SETMASK, &old, NULL);

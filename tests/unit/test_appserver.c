@@ -3,7 +3,7 @@
  * handling, what a handler sees of a request (method, decoded path and
  * subpath, query parameters, headers, body), dispatch by
  * X-Url-Reservation and by path, 400/404/413 answers, blocking handlers
- * running in parallel, streaming with backpressure (bounded memory while
+ * running in parallel, a stop deadline, streaming with backpressure (bounded memory while
  * the client does not read), a client that goes away mid-stream, and a
  * graceful stop that finishes the request in flight.  The appserver runs on
  * a thread of the test (inline handlers and their deferral included) and is driven over its Unix socket with plain
@@ -513,6 +513,54 @@ test_inline(void **state)
 	free(r);
 }
 
+static void *
+stop_thread(void *arg)
+{
+	(void)arg;
+	stop();
+	return NULL;
+}
+
+/*
+ * A client that stops reading cannot hold a stop beyond drain_ms: the
+ * streaming handler is told its client is gone while the client is still
+ * connected; once the client closes, the stop completes.
+ */
+static void
+test_drain_deadline(void **state)
+{
+	struct appserver_config cfg = {
+		.name = "t", .no_register = true, .no_signals = true,
+		.drain_ms = 300,
+	};
+	const char *req = "GET /endless/ HTTP/1.1\r\nHost: h\r\n\r\n";
+	struct rs_err e;
+	pthread_t t;
+	double t0;
+	int fd;
+
+	(void)state;
+	make_root();
+	cfg.root = root;
+	as = appserver_new(&cfg, &e);
+	assert_non_null(as);
+	assert_int_equal(appserver_add(as, "https://+:1/endless/", h_stream,
+	    "y", &e), 0);
+	write_failed = 0;
+	start();
+	fd = dial();
+	assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+	usleep(200 * 1000);	/* the handler now waits for room */
+	t0 = now();
+	pthread_create(&t, NULL, stop_thread, NULL);
+	usleep(900 * 1000);
+	assert_int_equal(write_failed, 1);	/* abandoned, client still here */
+	close(fd);
+	pthread_join(t, NULL);
+	assert_true(now() - t0 < 4.0);
+	rm_root();
+}
+
 static void
 h_headers(struct appserver_req *r, void *arg)
 {
@@ -563,6 +611,7 @@ main(void)
 		cmocka_unit_test(test_add_errors),
 		cmocka_unit_test(test_stale_socket),
 		cmocka_unit_test(test_resp_header_rules),
+		cmocka_unit_test(test_drain_deadline),
 		cmocka_unit_test_setup_teardown(test_request_fields, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_dispatch, setup, teardown),
