@@ -149,8 +149,10 @@ buf_take(struct buf *b, size_t *lenp)
 {
 	char	*p;
 
-	if (b->data == NULL)
+	if (b->data == NULL) {
 		reserve(b, 0, NULL);
+		b->data[0] = '\0';
+	}
 	p = b->data;
 	if (lenp != NULL)
 		*lenp = b->len;

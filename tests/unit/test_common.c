@@ -179,6 +179,11 @@ test_buf(void **state)
 	assert_int_equal(len, strlen(p));
 	free(p);
 	assert_null(b.data);
+	/* An empty buffer still gives a terminated string. */
+	p = buf_take(&b, &len);
+	assert_int_equal(len, 0);
+	assert_string_equal(p, "");
+	free(p);
 }
 
 static void
