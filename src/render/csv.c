@@ -264,13 +264,92 @@ csv_page_break(struct rctx *c)
 	return 0;
 }
 
+static bool
+static_data(const struct rdl_item *it)
+{
+	return it != NULL && it->kind == RDL_TEXTBOX &&
+	    (it->deo == RDL_DEO_OUTPUT || (it->deo == RDL_DEO_AUTO &&
+	    !it->constant));
+}
+
+static void
+name_of(struct csv *s, struct lvl *l, const struct rdl_item *it)
+{
+	if (it == NULL)
+		return;
+	if (it->kind == RDL_RECTANGLE) {
+		for (size_t i = 0; i < it->nitems; i++)
+			name_of(s, l, it->items[i]);
+		return;
+	}
+	if (!static_data(it))
+		return;
+	l->names = xreallocarray(l->names, l->n + 1, sizeof(char *));
+	l->texts = xreallocarray(l->texts, l->n + 1, sizeof(char *));
+	l->names[l->n] = it->data_element_name ? it->data_element_name :
+	    it->name;
+	l->texts[l->n++] = xstrdup("");
+}
+
+/* The static rows of one level, then the first group inside, in order. */
+static void
+level_names(struct csv *s, struct lvl *l, const struct rdl_tablix *t,
+    const struct rdl_member *m, size_t n, const struct rdl_member **inner)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (m[i].group != NULL) {
+			if (*inner == NULL)
+				*inner = &m[i];
+			continue;
+		}
+		if (m[i].nchildren > 0) {
+			level_names(s, l, t, m[i].children, m[i].nchildren, inner);
+			continue;
+		}
+		for (size_t j = 0; j < t->ncols; j++)
+			name_of(s, l, t->rows[m[i].row].cells[j].item);
+	}
+}
+
+/*
+ * A data region without a single record still gets its header line: the
+ * column names come from the definition, level by level, along the first
+ * group of each level.
+ */
 static int
 csv_tablix_end(struct rctx *c, const struct rdl_item *it, double *h)
 {
-	(void)c;
-	(void)it;
+	struct csv	*s = c->fmt;
+	struct lvl	 l = { 0 };
+	const struct rdl_tablix *t = it->tablix;
+	const struct rdl_member *m = t->members, *inner;
+	size_t		 n = t->nmembers;
+	bool		 first = true;
+	int		 rv;
+
 	(void)h;
-	return 0;
+	if (s->header_done || s->noheader)
+		return 0;
+	for (int depth = 0; m != NULL && depth < RDL_MAX_DEPTH; depth++) {
+		inner = NULL;
+		level_names(s, &l, t, m, n, &inner);
+		if (inner == NULL)
+			break;
+		name_of(s, &l, inner->header);
+		if (inner->nchildren == 0) {
+			for (size_t j = 0; j < t->ncols; j++)
+				name_of(s, &l, t->rows[inner->row].cells[j].item);
+			break;
+		}
+		m = inner->children;
+		n = inner->nchildren;
+	}
+	for (size_t i = 0; i < l.n; i++, first = false)
+		field(s, l.names[i], first);
+	s->header_done = true;
+	rv = l.n > 0 ? flush_line(c, s) : 0;
+	lvl_fini(&l);
+	return rv;
 }
 
 static int

@@ -178,6 +178,11 @@ test_params(void **state)
 	assert_int_equal(do_render("CSV", null, 1, NULL, 0, &s, &log, &e), 0);
 	assert_non_null(strstr(s.b.data, "10/3"));
 	buf_fini(&s.b);
+	/* No rows pass the filter: the header line is still there. */
+	p1[0].value = "100";
+	assert_int_equal(do_render("CSV", p1, 1, NULL, 0, &s, &log, &e), 0);
+	assert_string_equal(s.b.data, "\xEF\xBB\xBFInfo\r\nx\r\n\r\nS,N,Q\r\n");
+	buf_fini(&s.b);
 	assert_int_equal(do_render("DOCX", NULL, 0, NULL, 0, &s, &log, &e), -1);
 	assert_non_null(strstr(e.msg, "supported: HTML5, CSV, XML, PDF, "
 	    "EXCELOPENXML"));
