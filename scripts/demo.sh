@@ -1,11 +1,127 @@
 #!/usr/bin/env bash
-# scripts/demo.sh: the main job behind `make run`.  Creates (or reuses) the
-# demo state root ./demo, a demo certificate, and starts what has been
-# built so far in the foreground; Ctrl-C stops everything it started.
+# scripts/demo.sh: the main job behind `make run`.
+#
+# Creates (or reuses) the demo state root ./demo with the seeds' recipe
+# (a self-signed certificate, exported to PFX and imported into Root), a
+# report server database with an administrator, the report server's URLs
+# bound over HTTPS on port 8443 (RS_DEMO_PORT) with plain HTTP on 8080
+# (RS_DEMO_HTTP_PORT) refusing credentials, and the sample reports; starts
+# httpsvc and the report server, prints the URLs and follows their logs in
+# the foreground.  Ctrl-C stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export RS_ROOT=${RS_ROOT:-$(pwd)/demo}
+top=$(pwd)
+export RS_ROOT=${RS_ROOT:-$top/demo}
+export PATH="$top/bin:$PATH"
+PORT=${RS_DEMO_PORT:-8443}
+HTTP_PORT=${RS_DEMO_HTTP_PORT:-8080}
+
+say() { printf '\n==> %s\n' "$*"; }
+port_free() {
+	python3 - "$1" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET6)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+try:
+    s.bind(("::", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)
+PY
+}
+for p in "$PORT" "$HTTP_PORT"; do
+	if ! port_free "$p"; then
+		echo "make run: port $p is in use; stop what listens there" \
+		    "(ss -ltnp 'sport = :$p') or pick another with" \
+		    "RS_DEMO_PORT=N / RS_DEMO_HTTP_PORT=N" >&2
+		exit 1
+	fi
+done
 mkdir -p "$RS_ROOT"
 chmod 0700 "$RS_ROOT"
+umask 077
 echo "demo state root: $RS_ROOT"
-echo "(the pieces are still landing: this grows into the whole report server)"
+
+# 1. The certificate: the seeds' test-certificate recipe, three commands.
+T=""
+if [ -s "$RS_ROOT/demo.thumbprint" ]; then
+	T=$(cat "$RS_ROOT/demo.thumbprint")
+	certstore show "$T" >/dev/null 2>&1 || T=""
+fi
+if [ -z "$T" ]; then
+	say "making the demo certificate (certstore new-self-signed)"
+	T=$(certstore new-self-signed --dns localhost --dns "$(hostname)" \
+	    --friendly-name "Report Server demo" | tail -n 1)
+	head -c 18 /dev/urandom | base64 >"$RS_ROOT/demo-pfx.password"
+	certstore export "$T" --pfx "$RS_ROOT/demo.pfx" \
+	    --password-file "$RS_ROOT/demo-pfx.password"
+	certstore import "$RS_ROOT/demo.pfx" --store Root \
+	    --password-file "$RS_ROOT/demo-pfx.password"
+	certstore export "$T" --cert "$RS_ROOT/demo-root.crt"
+	chmod 0644 "$RS_ROOT/demo-root.crt"
+	echo "$T" >"$RS_ROOT/demo.thumbprint"
+fi
+
+# 2. The report server database and its first System Administrator.
+if [ ! -s "$RS_ROOT/admin.password" ]; then
+	say "creating the report server database (rsconfig database create)"
+	head -c 12 /dev/urandom | base64 | tr -d '/+=' >"$RS_ROOT/admin.password"
+	rsconfig database create --admin-user admin \
+	    --admin-password-file "$RS_ROOT/admin.password"
+fi
+
+# 3. The URLs, bound over HTTPS (the seeds' "select the certificate, Apply").
+if ! rsconfig urls | grep -q "https://+:$PORT/ReportServer/"; then
+	say "binding the web service URL over HTTPS (rsconfig web-service-url)"
+	rsconfig web-service-url --port "$HTTP_PORT" --https-cert "$T" \
+	    --https-port "$PORT" --apply
+	say "the web portal URL (rsconfig web-portal-url)"
+	rsconfig web-portal-url remove-identity --http --port 80 \
+	    >/dev/null 2>&1 || true
+	rsconfig web-portal-url add-identity --http --port "$HTTP_PORT"
+	rsconfig web-portal-url add-identity --https --cert "$T" --port "$PORT"
+	rsconfig secure-connection-level 1
+fi
+
+# 4. The services, in the foreground.
+pids=()
+stop_all() {
+	trap - INT TERM EXIT
+	echo
+	echo "stopping..."
+	rsconfig stop >/dev/null 2>&1 || true
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	echo "stopped."
+}
+trap stop_all INT TERM EXIT
+mkdir -p "$RS_ROOT/log"
+httpsvc 2>&1 | sed -u 's/^/[httpsvc] /' &
+pids+=($!)
+for _ in $(seq 100); do
+	httpcfg show servicestate >/dev/null 2>&1 && break
+	sleep 0.1
+done
+rsconfig start
+: >>"$RS_ROOT/log/reportserver.log"
+tail -n 0 -F "$RS_ROOT/log/reportserver.log" 2>/dev/null |
+    sed -u 's/^/[reportserver] /' &
+pids+=($!)
+
+# 5. The sample content (idempotent).
+python3 scripts/publish-samples.py --port "$PORT" \
+    --cafile "$RS_ROOT/demo-root.crt" --password-file "$RS_ROOT/admin.password"
+
+cat <<EOF2
+
+  Report Server is running.
+    Web portal:        https://localhost:$PORT/Reports
+    Web service URL:   https://localhost:$PORT/ReportServer
+    Sign in as:        admin / $(cat "$RS_ROOT/admin.password")   (also in $RS_ROOT/admin.password)
+    Certificate:       $T (self-signed; trust $RS_ROOT/demo-root.crt
+                       in your browser, or: curl --cacert $RS_ROOT/demo-root.crt ...)
+    Plain HTTP:        http://localhost:$HTTP_PORT/Reports (refuses credentials: SecureConnectionLevel 1)
+    Configuration:     RS_ROOT=$RS_ROOT bin/rsconfig
+  Ctrl-C stops everything.
+
+EOF2
+wait
