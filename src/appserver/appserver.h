@@ -88,6 +88,9 @@ struct appserver_config {
 	unsigned	 drain_ms;	/* 0 -> 30000: at a stop, how long
 					 * requests may still run */
 	bool		 no_register;	/* serve the socket only (tests) */
+	bool		 any_peer;	/* accept any local user on the socket
+					 * (default: root, this process's
+					 * user, and httpsvc's) */
 	bool		 no_signals;	/* do not handle SIGTERM/SIGINT */
 	appserver_reg_fn *on_reg;	/* may be NULL */
 	void		*on_reg_arg;

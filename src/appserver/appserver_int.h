@@ -116,7 +116,7 @@ struct appserver {
 	unsigned		 nworkers;
 	size_t			 body_max, queue_max;
 	uint64_t		 drain_ms;
-	bool			 no_register, no_signals;
+	bool			 no_register, no_signals, any_peer;
 	appserver_reg_fn	*on_reg;
 	void			*on_reg_arg;
 
@@ -137,6 +137,9 @@ struct appserver {
 	h2o_socket_t		*listener, *stop_sock, *sig_sock;
 	h2o_multithread_receiver_t receiver;
 	size_t			 nconns;	/* open HTTP connections */
+	uid_t			 svc_uid;	/* httpsvc's uid, or (uid_t)-1 */
+	uid_t			 svc_user_uid;	/* user rshttp, or (uid_t)-1 */
+	uid_t			 refused_uid;	/* last refused peer (log once) */
 	size_t			 njobs;	/* jobs not yet freed */
 	h2o_linklist_t		 jobs;	/* of struct job, by live */
 	bool			 stopping;
@@ -165,6 +168,9 @@ void		*job_alloc(struct job *, size_t);
 char		*job_strndup(struct job *, const char *, size_t);
 /* Decodes %XX (and '+' when plus) into a new string; NULL on bad input. */
 char		*job_decode(struct job *, const char *, size_t, bool plus);
+
+/* The user httpsvc drops to when started as root. */
+#define APPSERVER_SVC_USER	"rshttp"
 
 /* register.c */
 void	reg_start(struct appserver *);

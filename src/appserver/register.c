@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -182,6 +183,36 @@ ctl_connect(const char *path)
 	return fd;
 }
 
+/*
+ * httpsvc's current effective uid: SO_PEERCRED names its process, whose
+ * uid may have changed since it listened (root drops to rshttp).
+ */
+static uid_t
+peer_uid(int fd)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+	char path[64], line[256];
+	unsigned r, eff;
+	uid_t uid = (uid_t)-1;
+	FILE *f;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == -1)
+		return uid;
+	uid = cr.uid;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)cr.pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return uid;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "Uid: %u %u", &r, &eff) == 2) {
+			uid = (uid_t)eff;
+			break;
+		}
+	fclose(f);
+	return uid;
+}
+
 static void
 try_connect(struct appserver *as)
 {
@@ -213,6 +244,7 @@ try_connect(struct appserver *as)
 		    "attempt(s)", reg->ctl_path, reg->failures + 1);
 	reg->failures = 0;
 	reg->backoff_ms = TICK_MS;
+	as->svc_uid = peer_uid(fd);
 	reg->sock = h2o_evloop_socket_create(as->loop, fd, 0);
 	reg->sock->data = as;
 	h2o_socket_read_start(reg->sock, on_ctl_read);

@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,6 +173,8 @@ appserver_new(const struct appserver_config *cfg, struct rs_err *e)
 	as->drain_ms = cfg->drain_ms != 0 ? cfg->drain_ms :
 	    APPSERVER_DRAIN_MS_DEFAULT;
 	as->no_register = cfg->no_register;
+	as->any_peer = cfg->any_peer;
+	as->svc_uid = as->svc_user_uid = as->refused_uid = (uid_t)-1;
 	as->no_signals = cfg->no_signals;
 	as->on_reg = cfg->on_reg;
 	as->on_reg_arg = cfg->on_reg_arg;
@@ -348,18 +351,53 @@ on_conn_close(void *data)
 	as->nconns--;
 }
 
+/*
+ * Only httpsvc should talk to the application: a local user connecting to
+ * the socket directly could set X-Forwarded-* as it likes.  Root, this
+ * process's user, httpsvc's user (rshttp) and the uid of the httpsvc we
+ * registered with are let in; others are closed at once (logged once).
+ */
+static bool
+peer_allowed(struct appserver *as, int fd)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	if (as->any_peer)
+		return true;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == -1)
+		return false;
+	if (cr.uid == 0 || cr.uid == geteuid() || cr.uid == as->svc_uid ||
+	    cr.uid == as->svc_user_uid)
+		return true;
+	if (cr.uid != as->refused_uid)
+		log_warn("%s: connection from uid %u (pid %d) refused: only "
+		    "httpsvc talks to the application", as->sock_path,
+		    (unsigned)cr.uid, (int)cr.pid);
+	as->refused_uid = cr.uid;
+	return false;
+}
+
 static void
 on_accept(h2o_socket_t *listener, const char *err)
 {
 	struct appserver *as = listener->data;
 	h2o_socket_t *sock;
+	int fd;
 
 	if (err != NULL)
 		return;
 	for (int i = 0; i < 64; i++) {
-		sock = h2o_evloop_socket_accept(listener);
-		if (sock == NULL)
+		fd = accept4(as->listen_fd, NULL, NULL,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd == -1)
 			return;
+		if (!peer_allowed(as, fd)) {
+			close(fd);
+			continue;
+		}
+		sock = h2o_evloop_socket_create(as->loop, fd,
+		    H2O_SOCKET_FLAG_IS_ACCEPTED_CONNECTION);
 		as->nconns++;
 		sock->on_close.cb = on_conn_close;
 		sock->on_close.data = as;
@@ -551,6 +589,11 @@ appserver_run(struct appserver *as, struct rs_err *e)
 	if (as->loop != NULL)
 		return rs_err_set(e, RS_E_USAGE, "appserver: already ran");
 	signal(SIGPIPE, SIG_IGN);
+	if (!as->any_peer) {
+		struct passwd *pw = getpwnam(APPSERVER_SVC_USER);
+		if (pw != NULL)
+			as->svc_user_uid = pw->pw_uid;
+	}
 	setup_h2o(as);
 	if (!as->no_signals && setup_signals(as, &old, e) == -1)
 		goto fail;

@@ -3,8 +3,8 @@
 # curl --unix-socket: files and content types, index.html, 404 inside the
 # prefix, path traversal (.., encoded %2e%2e and %2f, a symlink out of the
 # folder), ETag / Last-Modified with 304, HEAD, 405, folder redirect, a large
-# file streamed intact, keep-alive, a stale socket file replaced, and a
-# clean stop on SIGTERM.  Registration is in register.sh.
+# file streamed intact, keep-alive, a stale socket file replaced, another
+# user refused on the socket, and a clean stop on SIGTERM.  Registration is in register.sh.
 . "$(dirname "$0")/../lib.sh"
 
 www=$TMP/www
@@ -88,6 +88,14 @@ expect_eq "a 3 MB file arrives intact" \
 expect_eq "two requests share one keep-alive connection" \
     "$(get -w '%{num_connects}\n' -o /dev/null -o /dev/null \
         http://x/site/ http://x/site/sub/data.csv | tr '\n' ' ')" "1 0 "
+
+chmod o+x "$TMP" "$ROOT" "$ROOT/run" "$ROOT/run/apps"
+out=$(setpriv --reuid nobody --regid nogroup --clear-groups \
+    curl -s --unix-socket "$sock" -o /dev/null -w '%{http_code}' http://x/site/ 2>&1)
+expect_eq "another user on the socket directly: refused (only httpsvc)" "$out" 000
+expect_match "the refusal is logged" "$(cat "$TMP/site.log")" \
+    "connection from uid 65534 .* refused"
+expect_eq "root still gets in" "$(code http://x/site/)" 200
 
 kill -TERM "$site_pid"
 wait "$site_pid"
