@@ -93,6 +93,7 @@ list_children(struct catalog *cat, const struct rsuser *u,
 		return;
 	}
 	rsresp_header(resp, "Content-Type", "text/html; charset=utf-8");
+	rsresp_header(resp, "X-Frame-Options", "DENY");
 	listing_head(b, r, dir->path);
 	if (dir->parent_id[0] != '\0') {
 		char	parent[CATALOG_PATH_MAX + 2];
@@ -126,9 +127,11 @@ send_content(struct catalog *cat, const struct catalog_item *it,
 	}
 	rsresp_header(resp, "Content-Type", type);
 	rsresp_header(resp, "X-Content-Type-Options", "nosniff");
-	/* A resource is shown inline, but never as active HTML of ours. */
-	if (strstr(type, "html") != NULL || strstr(type, "svg") != NULL)
-		rsresp_header(resp, "Content-Security-Policy", "sandbox");
+	/*
+	 * A resource is shown inline but never runs as the server's own
+	 * page: HTML, SVG and XML (XHTML, XSLT) can all carry script.
+	 */
+	rsresp_header(resp, "Content-Security-Policy", "sandbox");
 	str_copy(name, sizeof(name), it->name);
 	for (char *p = name; *p != '\0'; p++)
 		if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20)

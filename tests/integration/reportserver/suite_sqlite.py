@@ -439,6 +439,9 @@ def t_listing(env):
                  "rs:Command=GetResourceContents" % env.port)
     lib.check("GetResourceContents serves the resource with its type",
               "content-type: image/png" in r.stdout.lower(), r.stdout[:300])
+    lib.check("... sandboxed, so an uploaded page never runs as the server's",
+              "content-security-policy: sandbox" in r.stdout.lower(),
+              r.stdout[:400])
     st, h, text, _ = env.admin("GET", "/ReportServer?/Sales/Q1%20Sales&"
                                "rs:Command=Render&rs:Format=CSV")
     lib.check("Render of a report that is not RDL says what is wrong",
