@@ -570,7 +570,8 @@ h_headers(struct appserver_req *r, void *arg)
 	rc[0] = appserver_resp_header(r, "X-Bad", "a\r\nInjected: 1", &e);
 	rc[1] = appserver_resp_header(r, "Content-Length", "5", &e);
 	rc[2] = appserver_resp_header(r, "Bad Name", "v", &e);
-	rc[3] = appserver_resp_header(r, "X-Good", "v", &e);
+	rc[3] = appserver_resp_header(r, "X-Good", "v", &e) |
+	    appserver_resp_header(r, "Content-Security-Policy", "sandbox", &e);
 	appserver_resp_write(r, "a", 1);
 	rc[4] = appserver_resp_header(r, "X-Late", "v", &e);
 }
@@ -599,6 +600,7 @@ test_resp_header_rules(void **state)
 	assert_int_equal(rc[4], -1);
 	assert_null(strstr(r, "Injected"));
 	assert_non_null(strstr(r, "x-good: v"));
+	assert_non_null(strstr(r, "content-security-policy: sandbox"));
 	assert_true(strstr(r, "\r\n\r\na") != NULL ||
 	    strstr(r, "\r\n\r\n1\r\na\r\n0\r\n") != NULL);
 	free(r);
