@@ -522,21 +522,9 @@ row_html(struct rctx *c, struct html *h, const struct rrow *r)
 static void
 keep_repeat(struct html *h, const struct rrow *r)
 {
-	struct rrow	*k;
-
-	h->repeat = xreallocarray(h->repeat, h->nrepeat + 1, sizeof(*k));
-	k = &h->repeat[h->nrepeat++];
-	*k = *r;
-	k->cells = xcalloc(r->ncells, sizeof(*k->cells));
-	for (size_t i = 0; i < r->ncells; i++) {
-		k->cells[i].item = r->cells[i].item;
-		k->cells[i].text = xstrdup(r->cells[i].text ? r->cells[i].text :
-		    "");
-		k->cells[i].colspan = r->cells[i].colspan;
-		k->cells[i].st = r->cells[i].st;
-		k->cells[i].hidden = r->cells[i].hidden;
-		expr_value_copy(&k->cells[i].value, &r->cells[i].value);
-	}
+	h->repeat = xreallocarray(h->repeat, h->nrepeat + 1,
+	    sizeof(*h->repeat));
+	rrow_copy(&h->repeat[h->nrepeat++], r);
 }
 
 static int
@@ -604,11 +592,8 @@ html_page_break(struct rctx *c)
 static void
 repeat_free(struct html *h)
 {
-	for (size_t i = 0; i < h->nrepeat; i++) {
-		for (size_t j = 0; j < h->repeat[i].ncells; j++)
-			rcell_fini(&h->repeat[i].cells[j]);
-		free(h->repeat[i].cells);
-	}
+	for (size_t i = 0; i < h->nrepeat; i++)
+		rrow_fini(&h->repeat[i]);
 	free(h->repeat);
 	h->repeat = NULL;
 	h->nrepeat = 0;

@@ -537,12 +537,56 @@ column_sets(struct pdf *p, const struct prow *r, size_t *starts, size_t max)
 	return n;
 }
 
+/* The header rows (RepeatOnNewPage) at the top of a new page. */
+static double
+repeat_rows(struct pdf *p, size_t pi, size_t upto, size_t from, size_t to)
+{
+	double		 ry = 0;
+
+	for (size_t k = 0; k < upto && p->rows[k].repeat; k++) {
+		draw_row(p, page_at(p, pi), &p->rows[k], from, to, ry);
+		ry += p->rows[k].height;
+	}
+	return ry;
+}
+
+/* Lays out the region's rows for one column set; returns its height. */
+static double
+layout_set(struct pdf *p, size_t from, size_t to)
+{
+	double		 y = p->ty, local, h, rep_h = 0, shift;
+	size_t		 before, pi;
+	bool		 brk = false;
+
+	for (size_t i = 0; i < p->nrows; i++) {
+		h = p->rows[i].height < 0 ? -p->rows[i].height :
+		    p->rows[i].height;
+		before = p->npages;
+		if (brk) {		/* a group's page break */
+			page_at(p, p->npages);
+			p->vbase = y;
+		}
+		pi = place(p, y, h, &local);
+		if ((p->npages != before || brk) && rep_h > 0) {
+			shift = repeat_rows(p, pi, i, from, to);
+			p->vbase -= shift;
+			local += shift;
+		}
+		draw_row(p, page_at(p, pi), &p->rows[i], from, to, local);
+		if (p->rows[i].repeat)
+			rep_h += h;
+		y += h;
+		brk = p->rows[i].height < 0;
+	}
+	return y - p->ty;
+}
+
 static int
 pdf_tablix_end(struct rctx *c, const struct rdl_item *it, double *height)
 {
 	struct pdf	*p = c->fmt;
 	size_t		 starts[64], nsets = 1, set, i;
-	double		 y, local, rep_h, tx0 = it->left, h;
+	double		 tx0 = it->left, h;
 
 	if (p->nrows > 0)
 		nsets = column_sets(p, &p->rows[0], starts, nitems(starts) - 1);
@@ -550,40 +594,13 @@ pdf_tablix_end(struct rctx *c, const struct rdl_item *it, double *height)
 	*height = 0;
 	for (set = 0; set < nsets; set++) {
 		p->tx = set == 0 ? tx0 : 0;
-		y = p->ty;
 		if (set > 0) {
 			page_at(p, p->npages);
-			p->vbase = y;
+			p->vbase = p->ty;
 		}
-		rep_h = 0;
-		for (i = 0; i < p->nrows; i++) {
-			h = p->rows[i].height < 0 ? -p->rows[i].height :
-			    p->rows[i].height;
-			size_t before = p->npages;
-			size_t pi = place(p, y, h, &local);
-			if (p->npages != before && rep_h > 0) {
-				/* The header rows again at the top. */
-				double ry = 0;
-				for (size_t k = 0; k < i && p->rows[k].repeat; k++) {
-					draw_row(p, page_at(p, pi), &p->rows[k],
-					    starts[set], starts[set + 1], ry);
-					ry += p->rows[k].height;
-				}
-				p->vbase -= rep_h;
-				local += rep_h;
-			}
-			draw_row(p, page_at(p, pi), &p->rows[i], starts[set],
-			    starts[set + 1], local);
-			if (p->rows[i].repeat)
-				rep_h += h;
-			y += h;
-			if (p->rows[i].height < 0 && i + 1 < p->nrows) {
-				page_at(p, p->npages);	/* group page break */
-				p->vbase = y;
-			}
-		}
+		h = layout_set(p, starts[set], starts[set + 1]);
 		if (set == 0)
-			*height = y - p->ty;
+			*height = h;
 	}
 	for (i = 0; i < p->nrows; i++) {
 		for (size_t k = 0; k < p->rows[i].ncells; k++)

@@ -293,7 +293,25 @@ static int	walk_level(struct rctx *, struct twalk *,
 		    const struct rdl_member *, size_t, int, enum scope_kind,
 		    const char *, struct rcell *);
 
-static void
+void
+rrow_copy(struct rrow *dst, const struct rrow *r)
+{
+	*dst = *r;
+	dst->cells = xcalloc(r->ncells + 1, sizeof(*dst->cells));
+	for (size_t i = 0; i < r->ncells; i++) {
+		dst->cells[i].item = r->cells[i].item;
+		dst->cells[i].text = xstrdup(r->cells[i].text ? r->cells[i].text :
+		    "");
+		dst->cells[i].colspan = r->cells[i].colspan;
+		dst->cells[i].width = r->cells[i].width;
+		dst->cells[i].st = r->cells[i].st;
+		dst->cells[i].hidden = r->cells[i].hidden;
+		dst->cells[i].is_data = r->cells[i].is_data;
+		expr_value_copy(&dst->cells[i].value, &r->cells[i].value);
+	}
+}
+
+void
 rrow_fini(struct rrow *r)
 {
 	for (size_t i = 0; i < r->ncells; i++)

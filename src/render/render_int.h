@@ -162,6 +162,9 @@ int	process_report(struct rctx *);
 int	eval_prop(struct rctx *, const struct rdl_expr *, struct expr_value *);
 int	eval_text(struct rctx *, const struct rdl_item *, struct rcell *);
 void	rcell_fini(struct rcell *);
+/* A deep copy of a row (without a rectangle's sub-cells); rrow_fini. */
+void	rrow_copy(struct rrow *dst, const struct rrow *src);
+void	rrow_fini(struct rrow *);
 /* Evaluates a page header or footer item (textboxes) for a page. */
 int	eval_band_item(struct rctx *, const struct rdl_item *, struct rcell *);
 

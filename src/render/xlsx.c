@@ -9,8 +9,9 @@
  * textbox's Format turned into an Excel number format, so a spreadsheet
  * can add them up; a hidden duplicate (HideDuplicates) is an empty cell,
  * so a group value appears once.  Fonts, colours, fills, borders and
- * alignment carry over.  libxlsxwriter writes a temporary file, which is
- * streamed to the sink and removed.
+ * alignment carry over.  A page break (a group's PageBreak) starts a new
+ * worksheet with the repeated header rows, as SSRS does.  libxlsxwriter
+ * writes a temporary file, which is streamed to the sink and removed.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -44,6 +45,10 @@ struct xlsx {
 	bool		 have_body_row;
 	struct fmtcache	*fmts;
 	size_t		 nfmts;
+	const struct rdl_item *layout;	/* the region that sets the columns */
+	int		 sheets;
+	struct rrow	*repeat;	/* RepeatOnNewPage rows, for new sheets */
+	size_t		 nrepeat;
 };
 
 /* N2, C, P1, F0, D3: the standard numeric formats; false if not one. */
@@ -370,7 +375,9 @@ xlsx_begin(struct rctx *c)
 	props.author = c->r->author;
 	props.comments = c->r->description;
 	workbook_set_properties(x->wb, &props);
-	set_columns(x, first_tablix(c->r->body, c->r->nbody), c->r->width);
+	x->layout = first_tablix(c->r->body, c->r->nbody);
+	x->sheets = 1;
+	set_columns(x, x->layout, c->r->width);
 	x->last_top = -1;
 	return 0;
 }
@@ -447,6 +454,11 @@ xlsx_row(struct rctx *c, const struct rrow *r)
 	if (x->row >= XLSX_ROWS_MAX)
 		return rs_err_set(c->e, RS_E_LIMIT, "more than %d rows for Excel",
 		    XLSX_ROWS_MAX);
+	if (r->repeat) {
+		x->repeat = xreallocarray(x->repeat, x->nrepeat + 1,
+		    sizeof(*x->repeat));
+		rrow_copy(&x->repeat[x->nrepeat++], r);
+	}
 	worksheet_set_row(x->ws, x->row, r->height, NULL);
 	for (size_t i = 0; i < r->ncells && col < 16384; i++) {
 		const struct rcell *cell = &r->cells[i];
@@ -469,11 +481,38 @@ xlsx_scope(struct rctx *c, const struct scope_info *si)
 	return 0;
 }
 
+/* A page break starts a new worksheet, with the header rows again. */
 static int
 xlsx_page_break(struct rctx *c)
 {
-	(void)c;
-	return 0;
+	struct xlsx	*x = c->fmt;
+	char		 base[32], name[40];
+	size_t		 nrep = x->nrepeat;
+	struct rrow	*old;
+	int		 rv = 0;
+
+	sheet_name(c->r->name, base, 25);
+	snprintf(name, sizeof(name), "%s %d", base, ++x->sheets);
+	x->ws = workbook_add_worksheet(x->wb, name);
+	if (x->ws == NULL)
+		return rs_err_set(c->e, RS_E_LIMIT, "cannot add worksheet %d",
+		    x->sheets);
+	worksheet_gridlines(x->ws, LXW_HIDE_ALL_GRIDLINES);
+	free(x->colx);
+	set_columns(x, x->layout, c->r->width);
+	x->row = 0;
+	x->have_body_row = false;
+	/* Written again, the header rows keep themselves for the next. */
+	old = x->repeat;
+	x->repeat = NULL;
+	x->nrepeat = 0;
+	for (size_t i = 0; i < nrep; i++) {
+		if (rv == 0)
+			rv = xlsx_row(c, &old[i]);
+		rrow_fini(&old[i]);
+	}
+	free(old);
+	return rv;
 }
 
 static int
@@ -521,6 +560,9 @@ xlsx_free(struct rctx *c)
 		workbook_close(x->wb);
 	if (x->path[0] != '\0')
 		unlink(x->path);
+	for (size_t i = 0; i < x->nrepeat; i++)
+		rrow_fini(&x->repeat[i]);
+	free(x->repeat);
 	for (size_t i = 0; i < x->nfmts; i++)
 		free(x->fmts[i].key);
 	free(x->fmts);

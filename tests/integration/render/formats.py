@@ -269,6 +269,59 @@ def test_images():
               "xl/media/image1.png" in z.namelist(), z.namelist())
 
 
+def test_pagebreak():
+    """ENTERDATA, a group page break and a repeated header row."""
+    rdl = os.path.join(SRC, "tests", "integration", "render", "pagebreak.rdl")
+
+    def rr(fmt, out, *extra):
+        r = run("rsrender", rdl, "--format", fmt, "--out", out, *extra)
+        check("pagebreak.rdl (ENTERDATA) renders to " + fmt,
+              r.returncode == 0, r.stderr)
+
+    out = os.path.join(TMP, "pb.pdf")
+    rr("PDF", out)
+    expect_eq("a page per region group", pdfinfo(out).get("Pages"), "3")
+    for page, region, total in ((1, "A", 7), (2, "B", 11), (3, "C", 15)):
+        t = pdftext(out, page)
+        check("PDF page %d: the header row again, region %s only, its "
+              "total, Page %d of 3" % (page, region, page),
+              re.search(r"Region\s+Item\s+Amount", t) and
+              re.search(r"Total %s\s+%d" % (region, total), t) and
+              "Page %d of 3" % page in t and
+              all(("Total " + o) not in t for o in "ABC" if o != region), t)
+    out = os.path.join(TMP, "pb.xlsx")
+    rr("EXCELOPENXML", out)
+    with zipfile.ZipFile(out) as z:
+        sheets = sorted(n for n in z.namelist()
+                        if n.startswith("xl/worksheets/sheet"))
+        wb = ET.fromstring(z.read("xl/workbook.xml"))
+        texts = []
+        for n in sheets:
+            root = ET.fromstring(z.read(n))
+            texts.append(["".join(x.text or "" for x in c.iter(M + "t"))
+                          for c in root.iter(M + "c")])
+    expect_eq("Excel: a worksheet per page break",
+              [s.get("name") for s in wb.iter(M + "sheet")],
+              ["pagebreak", "pagebreak 2", "pagebreak 3"])
+    check("each worksheet starts with the header row and holds its group",
+          all(t[:3] == ["Region", "Item", "Amount"] for t in texts) and
+          "bananas" in texts[1] and "bananas" not in texts[0], texts)
+    out = os.path.join(TMP, "pb.csv")
+    rr("CSV", out)
+    lines = open(out, encoding="utf-8-sig").read().splitlines()
+    expect_eq("CSV ignores page breaks: 6 records", lines,
+              ["TotalLabel,Total,Region,Item,Amount",
+               "Total A,7,A,apples,3", "Total A,7,A,apricots,4",
+               "Total B,11,B,bananas,5", "Total B,11,B,blueberries,6",
+               "Total C,15,C,cherries,7", "Total C,15,C,currants,8"])
+    out = os.path.join(TMP, "pb.html")
+    rr("HTML5", out, "--devinfo", "Section=2")
+    page = open(out, encoding="utf-8").read()
+    check("HTML: rc:Section=2 is the second group's page",
+          ">bananas<" in page and ">apples<" not in page and
+          ">Region<" in page, page[-1500:])
+
+
 def test_chromium():
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
@@ -304,5 +357,6 @@ test_pdf()
 test_xlsx()
 test_html()
 test_images()
+test_pagebreak()
 test_chromium()
 done_testing()
