@@ -160,6 +160,34 @@ do_rename(struct act *a)
 }
 
 static void
+do_props(struct act *a)
+{
+	struct catalog_update	u = { .has_hidden = true };
+	const char		*d = form_str(&a->f, "description");
+	char			 parent[CATALOG_PATH_MAX + 2];
+	struct rs_err		 e;
+
+	if (!(a->tasks & rs_manage_task(a->it.type))) {
+		denied(a);
+		return;
+	}
+	if (d != NULL && strlen(d) > 512) {
+		page_error(a->p, 400, "rsInvalidParameter", "The description "
+		    "is longer than 512 bytes.", a->it.path);
+		return;
+	}
+	u.description = d != NULL ? d : "";
+	u.hidden = form_str(&a->f, "hidden") != NULL;
+	parent_of(&a->it, parent);
+	if (catalog_item_update(a->p->cat, a->it.id, &u, a->p->user->name, &e)
+	    == -1) {
+		page_error_e(a->p, &e, parent);
+		return;
+	}
+	page_redirect(a->p, "item", a->it.path, "Properties saved.");
+}
+
+static void
 do_move(struct act *a)
 {
 	const char		*target = form_str(&a->f, "target");
@@ -292,6 +320,7 @@ static const struct {
 } ops[] = {
 	{ "newfolder", do_newfolder }, { "upload", do_upload },
 	{ "rename", do_rename }, { "move", do_move }, { "delete", do_delete },
+	{ "props", do_props },
 };
 
 static void

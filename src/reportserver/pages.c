@@ -358,6 +358,14 @@ item_forms(struct page *p, const struct catalog_item *it, unsigned t)
 
 	catalog_path_parent(it->path, parent, sizeof(parent));
 	(void)buf_puts(b, "<div class=\"cards\">", NULL);
+	form_open(p, "card", "props", it->path, false);
+	(void)buf_puts(b, "<h2>Properties</h2><label for=\"ds\">Description"
+	    "</label><input type=\"text\" id=\"ds\" name=\"description\" "
+	    "maxlength=\"512\" value=\"", NULL);
+	(void)buf_html(b, it->description, NULL);
+	(void)buf_printf(b, NULL, "\"><label><input type=\"checkbox\" name=\""
+	    "hidden\" value=\"1\"%s> Hide in tile view and listings</label>"
+	    "<button>Apply</button></form>", it->hidden ? " checked" : "");
 	form_open(p, "card", "rename", it->path, false);
 	(void)buf_puts(b, "<h2>Rename</h2><label for=\"rn\">New name</label>"
 	    "<input type=\"text\" id=\"rn\" name=\"name\" required "

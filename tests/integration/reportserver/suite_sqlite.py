@@ -580,6 +580,23 @@ def t_portal(env):
     st, h, _, _ = env.admin("POST", "/Reports/action", body=form, headers={
         "Content-Type": "application/x-www-form-urlencoded"})
     lib.expect_eq("a new folder through the portal form", st, 303)
+    form = urllib.parse.urlencode({"csrf": tok, "op": "props",
+                                   "path": "/Sales/Made Here",
+                                   "description": "<b>made</b> here",
+                                   "hidden": "1"})
+    st, h, _, _ = env.admin("POST", "/Reports/action", body=form, headers={
+        "Content-Type": "application/x-www-form-urlencoded"})
+    st2, j, _ = env.api("GET", "/Folders(Path='/Sales/Made Here')")
+    lib.check("the Properties form sets description and hidden",
+              st == 303 and j and j["Hidden"] is True and
+              j["Description"] == "<b>made</b> here", st, j)
+    st, h, page, _ = env.admin("GET", "/Reports/browse/Sales")
+    lib.check("a hidden item is left out of the folder page",
+              "Made Here" not in page, st)
+    st, h, page, _ = env.admin("GET", "/Reports/item/Sales/Made%20Here")
+    lib.check("its page shows the description escaped",
+              "&lt;b&gt;made&lt;/b&gt; here" in page and "<b>made" not in page,
+              st)
     st, h, page, _ = env.admin("GET", "/Reports/security/Sales")
     lib.check("the security page lists the inherited assignment",
               st == 200 and "Customize security" in page and
