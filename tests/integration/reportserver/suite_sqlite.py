@@ -733,6 +733,31 @@ def t_admin(env):
     lib.expect_eq("... and it can no longer sign in", st, 401)
 
 
+def t_parallel(env):
+    env.api("POST", "/Folders", {"Path": "/Par"})
+    codes = []
+    lock = threading.Lock()
+
+    def worker(k):
+        for i in range(15):
+            st, _, _ = env.api("POST", "/Resources", {
+                "Path": "/Par/f%d-%d.txt" % (k, i),
+                "Content": b64(b"x" * (k * 100 + i))})
+            with lock:
+                codes.append(st)
+    ts = [threading.Thread(target=worker, args=(k,)) for k in range(8)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    lib.expect_eq("8 clients uploading at once: every upload 201",
+                  sorted(set(codes)), [201])
+    st, j, _ = env.api("GET", "/Folders(Path='/Par')/CatalogItems?"
+                       "$count=true&$top=0")
+    lib.expect_eq("... and all 120 items are there", (j or {}).get(
+        "@odata.count"), 120)
+
+
 def t_locked_db(env):
     if env.backend != "SQLite":
         return
@@ -808,6 +833,7 @@ def run_suite(env):
         t_admin(env)
         t_render(env)
         t_db_restart(env)
+        t_parallel(env)
         t_locked_db(env)
         t_config_errors(env)
         t_lockout(env)
