@@ -817,6 +817,18 @@ parse_section(struct pctx *c, xmlNode *sec)
 	return parse_page(c, child(c, sec, "Page"));
 }
 
+/* A child in another namespace (whose URI contains uri_part), as text. */
+static char *
+ns_child(xmlNode *n, const char *uri_part, const char *name)
+{
+	for (xmlNode *k = n->children; k != NULL; k = k->next)
+		if (k->type == XML_ELEMENT_NODE && k->ns != NULL &&
+		    strstr((const char *)k->ns->href, uri_part) != NULL &&
+		    strcmp((const char *)k->name, name) == 0)
+			return node_text(k);
+	return NULL;
+}
+
 static int
 parse_report(struct pctx *c, xmlNode *root)
 {
@@ -827,6 +839,8 @@ parse_report(struct pctx *c, xmlNode *root)
 	c->r->author = child_text(c, root, "Author");
 	c->r->language = child_text(c, root, "Language");
 	c->r->data_element_name = child_text(c, root, "DataElementName");
+	c->r->default_font = ns_child(root, "defaultfontfamily",
+	    "DefaultFontFamily");
 	if (parse_datasources(c, child(c, root, "DataSources")) == -1 ||
 	    parse_datasets(c, child(c, root, "DataSets")) == -1 ||
 	    parse_params(c, child(c, root, "ReportParameters")) == -1 ||
@@ -1010,5 +1024,6 @@ rdl_free(struct rdl_report *r)
 	free(r->author);
 	free(r->language);
 	free(r->data_element_name);
+	free(r->default_font);
 	free(r);
 }

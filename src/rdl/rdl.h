@@ -246,6 +246,7 @@ struct rdl_report {
 	char			*name;		/* the catalog name */
 	char			*description, *author, *language;
 	char			*data_element_name;	/* XML root */
+	char			*default_font;	/* df:DefaultFontFamily, or NULL */
 	struct rdl_datasource	*datasources;
 	size_t			 ndatasources;
 	struct rdl_dataset	*datasets;

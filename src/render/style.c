@@ -3,7 +3,8 @@
  * textbox's own style gives borders, background, padding and vertical
  * alignment; the first paragraph gives the text alignment; the first run
  * gives font, colour and format (each level overriding the one before,
- * as RDL 2008+ defines).  Defaults: Arial 10pt black, 2pt padding.
+ * as RDL 2008+ defines).  Defaults: the report's df:DefaultFontFamily
+ * (else Arial), 10pt, black, no padding.
  * Also named colours for the formats that need RGB (PDF, Excel).
  */
 #include <stdio.h>
@@ -96,7 +97,9 @@ int
 style_resolve(struct rctx *c, const struct rdl_item *it, struct rstyle *o)
 {
 	memset(o, 0, sizeof(*o));
-	snprintf(o->font_family, sizeof(o->font_family), "Arial");
+	snprintf(o->font_family, sizeof(o->font_family), "%s",
+	    c->r->default_font != NULL && c->r->default_font[0] != '\0' ?
+	    c->r->default_font : "Arial");
 	o->font_size = 10;
 	for (int i = 0; i < 4; i++) {
 		o->border[i].width = 1;
