@@ -129,10 +129,25 @@ struct snapshot {
 struct worker;
 struct control;
 
-/* What httpsvc keeps per client connection (the socket's on_close.data). */
+/*
+ * What httpsvc keeps per client connection (the socket's on_close.data):
+ * its descriptor (for the TLS refusal alert and the 408) and the timer
+ * that enforces the header-read and keep-alive idle timeouts, which h2o
+ * 2.2 cannot tell apart.
+ */
 struct conn_tag {
-	struct svc	*svc;
-	int		 fd;
+	struct svc		*svc;
+	struct worker		*w;
+	h2o_socket_t		*sock;
+	int			 fd;
+	bool			 tls;
+	bool			 busy;		/* a request is being served */
+	bool			 h2;		/* HTTP/2: h2o times it */
+	size_t			 seen;		/* input bytes at the last tick */
+	uint64_t		 idle_since;	/* ms, loop clock */
+	uint64_t		 partial_since;	/* 0, or when a request began */
+	uint64_t		 progress_at;	/* when bytes last arrived */
+	h2o_timeout_entry_t	 timer;
 };
 
 struct svc {
@@ -214,6 +229,11 @@ void	svc_workers_join(struct svc *);
 /* The index of the worker that owns ctx, and its loop. */
 size_t	svc_worker_index(struct svc *, h2o_context_t *);
 h2o_loop_t *svc_worker_loop(struct svc *, size_t);
+/* The period of the per-connection timeout tick. */
+uint64_t svc_conn_tick_ms(const struct svc_limits *);
+/* A request started / ended on a client connection (timeouts). */
+void	svc_conn_busy(h2o_req_t *);
+void	svc_conn_idle(h2o_req_t *);
 /* Disposes app's pool i on worker i's thread, then maybe frees app. */
 void	svc_worker_dispose_pool(struct svc *, struct app *, size_t i);
 

@@ -89,8 +89,14 @@ setup_h2o(struct svc *svc)
 	svc->gconf.server_name = h2o_iovec_init("", 0);
 	svc->gconf.max_request_entity_size = svc->lim.body_max;
 	svc->gconf.handshake_timeout = svc->lim.handshake_timeout_ms;
-	/* h2o 2.2 uses one timer for header reads and keep-alive idle. */
-	svc->gconf.http1.req_timeout = svc->lim.header_timeout_ms;
+	/*
+	 * h2o 2.2 has one timer for header reads and keep-alive idle and
+	 * closes without a 408; httpsvc's own per-connection timer
+	 * (worker.c) enforces both, so h2o's only backs it up.
+	 */
+	svc->gconf.http1.req_timeout = (svc->lim.header_timeout_ms >
+	    svc->lim.idle_timeout_ms ? svc->lim.header_timeout_ms :
+	    svc->lim.idle_timeout_ms) + 2 * svc_conn_tick_ms(&svc->lim) + 1000;
 	svc->gconf.http1.upgrade_to_http2 = 0;
 	svc->gconf.http2.idle_timeout = svc->lim.idle_timeout_ms;
 	svc->gconf.proxy.io_timeout = svc->lim.upstream_timeout_ms;

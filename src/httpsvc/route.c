@@ -394,6 +394,7 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
 	int			 i;
 
 	atomic_fetch_add(&svc->requests, 1);
+	svc_conn_busy(req);
 	if (check_limits(svc, req))
 		return 0;
 	if (where(req, &w) == -1) {
@@ -486,6 +487,7 @@ log_access(h2o_logger_t *self, h2o_req_t *req)
 	double		 ms = 0;
 	size_t		 plen;
 
+	svc_conn_idle(req);
 	for (size_t i = 0; i < req->error_logs.size; i++)
 		log_warn("request %s: %.*s", req->error_logs.entries[i].module,
 		    (int)req->error_logs.entries[i].msg.len,

@@ -51,6 +51,8 @@ struct worker {
 	h2o_multithread_queue_t		*queue;
 	h2o_multithread_receiver_t	 rx;
 	h2o_timeout_t			 pause_timeout;
+	h2o_timeout_t			 conn_tick;	/* see conn_timer */
+	uint64_t			 tick_ms;
 	struct wlistener		*lis[HTTPSVC_LISTENERS_MAX];
 	size_t				 n_lis;
 	bool				 stop;
@@ -62,8 +64,116 @@ on_conn_close(void *data)
 {
 	struct conn_tag	*tag = data;
 
+	if (h2o_timeout_is_linked(&tag->timer))
+		h2o_timeout_unlink(&tag->timer);
 	atomic_fetch_sub(&tag->svc->conns, 1);
 	free(tag);
+}
+
+/* Ends a timed-out connection; h2o sees EOF and cleans up. */
+static void
+conn_expire(struct conn_tag *tag, bool partial)
+{
+	static const char	msg[] = "HTTP/1.1 408 Request Timeout\r\n"
+	    "Connection: close\r\nContent-Type: text/plain\r\n"
+	    "Content-Length: 60\r\n\r\n"
+	    "408 Request Timeout: the request headers did not arrive in time\n";
+
+	log_debug("connection %d: %s timeout", tag->fd, partial ? "request" :
+	    "idle");
+	if (partial && !tag->tls)
+		(void)!send(tag->fd, msg, sizeof(msg) - 1, MSG_DONTWAIT |
+		    MSG_NOSIGNAL);
+	shutdown(tag->fd, SHUT_RDWR);
+}
+
+/*
+ * Ticks every tick_ms while a connection waits for a request.  Bytes
+ * read but not yet a request (the socket's input buffer) start the
+ * header-read clock (HTTP.sys
+ * HeaderWait): 408 when the headers are not complete in time.  Once more
+ * bytes arrived than headers may have, it is a body upload (h2o 2.2 reads
+ * bodies before the handler sees the request), and only a stall longer
+ * than the same timeout ends it.  No bytes at all run the idle clock (a
+ * quiet close, HTTP.sys IdleConnectionTimeout).  Precision: one tick.
+ */
+static void
+conn_timer(h2o_timeout_entry_t *entry)
+{
+	struct conn_tag	*tag = H2O_STRUCT_FROM_MEMBER(struct conn_tag, timer,
+	    entry);
+	struct svc	*svc = tag->svc;
+	uint64_t	 now = h2o_now(tag->w->loop), tick = tag->w->tick_ms;
+	/* What h2o has read but not yet turned into a request. */
+	size_t		 got = tag->sock->input != NULL ?
+	    tag->sock->input->size : 0;
+
+	if (got != tag->seen) {
+		tag->seen = got;
+		tag->progress_at = now;
+		if (tag->partial_since == 0)
+			tag->partial_since = now;
+	}
+	if (tag->partial_since != 0) {
+		uint64_t from = got <= svc->lim.request_line_max +
+		    svc->lim.header_bytes_max ? tag->partial_since :
+		    tag->progress_at;
+		if (now - from + tick >= svc->lim.header_timeout_ms) {
+			conn_expire(tag, true);
+			return;
+		}
+	} else if (now - tag->idle_since >= svc->lim.idle_timeout_ms) {
+		conn_expire(tag, false);
+		return;
+	}
+	h2o_timeout_link(tag->w->loop, &tag->w->conn_tick, &tag->timer);
+}
+
+static void
+conn_arm(struct conn_tag *tag)
+{
+	tag->seen = 0;
+	tag->idle_since = h2o_now(tag->w->loop);
+	tag->partial_since = 0;
+	if (!h2o_timeout_is_linked(&tag->timer))
+		h2o_timeout_link(tag->w->loop, &tag->w->conn_tick, &tag->timer);
+}
+
+static struct conn_tag *
+tag_of(h2o_req_t *req)
+{
+	h2o_socket_t	*sock;
+
+	if (req->conn->callbacks->get_socket == NULL)
+		return NULL;
+	sock = req->conn->callbacks->get_socket(req->conn);
+	if (sock == NULL || sock->on_close.cb != on_conn_close)
+		return NULL;
+	return sock->on_close.data;
+}
+
+void
+svc_conn_busy(h2o_req_t *req)
+{
+	struct conn_tag	*tag = tag_of(req);
+
+	if (tag == NULL)
+		return;
+	tag->busy = true;
+	tag->h2 |= req->version >= 0x200;
+	if (h2o_timeout_is_linked(&tag->timer))
+		h2o_timeout_unlink(&tag->timer);
+}
+
+void
+svc_conn_idle(h2o_req_t *req)
+{
+	struct conn_tag	*tag = tag_of(req);
+
+	if (tag == NULL || tag->h2)
+		return;
+	tag->busy = false;
+	conn_arm(tag);
 }
 
 /*
@@ -144,11 +254,16 @@ on_accept(h2o_socket_t *listener, const char *err)
 		}
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 		sock = h2o_evloop_socket_create(wl->w->loop, fd, 0);
-		tag = xmalloc(sizeof(*tag));
+		tag = xcalloc(1, sizeof(*tag));
 		tag->svc = svc;
+		tag->w = wl->w;
+		tag->sock = sock;
 		tag->fd = fd;
+		tag->tls = wl->tls;
+		tag->timer.cb = conn_timer;
 		sock->on_close.cb = on_conn_close;
 		sock->on_close.data = tag;
+		conn_arm(tag);
 		h2o_accept(wl->tls ? &wl->w->tls : &wl->w->plain, sock);
 	}
 }
@@ -259,6 +374,16 @@ on_message(h2o_multithread_receiver_t *rx, h2o_linklist_t *messages)
 	}
 }
 
+uint64_t
+svc_conn_tick_ms(const struct svc_limits *lim)
+{
+	uint64_t	t = lim->header_timeout_ms < lim->idle_timeout_ms ?
+	    lim->header_timeout_ms : lim->idle_timeout_ms;
+
+	t /= 4;
+	return t < 50 ? 50 : t;
+}
+
 static void
 send_msg(struct worker *w, enum wmsg_kind kind, struct app *app)
 {
@@ -301,6 +426,8 @@ worker_main(void *arg)
 	w->tls = w->plain;
 	w->tls.ssl_ctx = tls_front_ctx(w->svc->front);
 	h2o_timeout_init(w->loop, &w->pause_timeout, ACCEPT_PAUSE_MS);
+	w->tick_ms = svc_conn_tick_ms(&w->svc->lim);
+	h2o_timeout_init(w->loop, &w->conn_tick, w->tick_ms);
 	w->queue = h2o_multithread_create_queue(w->loop);
 	h2o_multithread_register_receiver(w->queue, &w->rx, on_message);
 	sync_listeners(w);

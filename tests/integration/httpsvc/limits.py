@@ -22,6 +22,7 @@ request_line_max 2048
 header_bytes_max 8192
 body_max 100000
 header_timeout_ms 1500
+idle_timeout_ms 3000
 upstream_timeout_ms 1500
 max_connections 40
 """
@@ -116,6 +117,23 @@ def slowloris(port, n, seconds):
     return len(ended)
 
 
+def slow_upload(port):
+    """A 30 kB POST: 12 kB at once, then 2 kB every 0.3 s (about 2.7 s,
+    longer than the header timeout)."""
+    body = b"u" * 30000
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.sendall(b"POST /app/up HTTP/1.1\r\nHost: a\r\nContent-Length: %d"
+              b"\r\n\r\n" % len(body) + body[:12000])
+    off = 12000
+    while off < len(body):
+        time.sleep(0.3)
+        s.sendall(body[off:off + 2000])
+        off += 2000
+    out = s.recv(4096)
+    s.close()
+    return status_of(out) == 200 and b"len=30000" in out
+
+
 def main():
     port = free_port()
     os.makedirs(os.path.join(ROOT, "http"), exist_ok=True)
@@ -175,9 +193,31 @@ def main():
     n = slowloris(port, 10, 6)
     expect_eq("slowloris: every slow connection is cut at the header "
               "timeout", n, 10)
+    t = time.time()
     r = raw(port, b"GET /app/x HTTP/1.1\r\nHo", wait=6)
-    check("a stalled request header ends within the timeout",
-          r == b"" or status_of(r) == 408, r[:80])
+    expect_eq("a stalled request header gets 408", status_of(r), 408)
+    check("at the header timeout (1.5 s)", 1.0 < time.time() - t < 2.6,
+          time.time() - t)
+    check("slow upload that keeps moving is not cut", slow_upload(port),
+          "see above")
+    t = time.time()
+    s = socket.create_connection(("127.0.0.1", port), timeout=6)
+    s.sendall(b"GET /app/idle HTTP/1.1\r\nHost: a\r\n\r\n")
+    first = s.recv(4096)
+    rest = b""
+    try:
+        while True:
+            b = s.recv(4096)
+            if not b:
+                break
+            rest += b
+    except socket.timeout:
+        pass
+    s.close()
+    expect_eq("keep-alive connection served", status_of(first), 200)
+    check("then closed quietly after the idle timeout (3 s), not the "
+          "header timeout", rest == b"" and 2.5 < time.time() - t < 4.5,
+          (rest[:60], time.time() - t))
 
     good.stop = True
     gt.join()
