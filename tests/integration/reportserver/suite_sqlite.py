@@ -395,6 +395,23 @@ def t_bad_input(env):
             st, j, text = env.api(m, path, body)
         lib.check("%s: %d %s" % (desc, want, code), st == want and j and
                   j.get("error", {}).get("code") == code, st, text[:300])
+    big = '{"Path":"/Sales/huge.bin","Content":"%s"}' % ("A" * (2 << 20))
+    st, j, text = env.api("POST", "/Resources", big,
+                          headers={"Content-Type": "application/json"})
+    # The report server's app server answers 413 and closes before the body
+    # is read whole; httpsvc passes that on as 502 today (its area: noted).
+    lib.check("a request body far over the limit is refused",
+              st in (413, 502), st, text[:200])
+    sock = os.path.join(env.root, "run", "apps", "reportserver.sock")
+    bigfile = os.path.join(lib.TMP, "big.json")
+    with open(bigfile, "w") as f:
+        f.write(big)
+    r = sh("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+           "--unix-socket", sock, "-u", "admin:" + ADMIN_PW, "-H",
+           "Content-Type: application/json", "--data-binary", "@" + bigfile,
+           "http://localhost/Reports/api/v2.0/Resources")
+    lib.expect_eq("... with 413 from the report server itself", r.stdout,
+                  "413")
     st, j, text = env.api("POST", "/Folders", "{}",
                           headers={"Content-Type": "text/plain"})
     lib.expect_eq("a body that is not JSON: 415", st, 415)
