@@ -839,6 +839,7 @@ parse_report(struct pctx *c, xmlNode *root)
 	c->r->author = child_text(c, root, "Author");
 	c->r->language = child_text(c, root, "Language");
 	c->r->data_element_name = child_text(c, root, "DataElementName");
+	c->r->data_schema = child_text(c, root, "DataSchema");
 	c->r->default_font = ns_child(root, "defaultfontfamily",
 	    "DefaultFontFamily");
 	if (parse_datasources(c, child(c, root, "DataSources")) == -1 ||
@@ -1025,5 +1026,6 @@ rdl_free(struct rdl_report *r)
 	free(r->language);
 	free(r->data_element_name);
 	free(r->default_font);
+	free(r->data_schema);
 	free(r);
 }

@@ -247,6 +247,7 @@ struct rdl_report {
 	char			*description, *author, *language;
 	char			*data_element_name;	/* XML root */
 	char			*default_font;	/* df:DefaultFontFamily, or NULL */
+	char			*data_schema;	/* DataSchema: XML namespace */
 	struct rdl_datasource	*datasources;
 	size_t			 ndatasources;
 	struct rdl_dataset	*datasets;

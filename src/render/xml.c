@@ -125,12 +125,17 @@ root_open(struct rctx *c, struct xml *x)
 	x->root_open = true;
 	name = xml_name(c->r->data_element_name ? c->r->data_element_name :
 	    c->r->name);
+	/* The default namespace is the report's DataSchema, else its name. */
 	ns = xml_name(c->r->name);
 	if (x->omit_ns)
 		buf_printf(&x->out, NULL, "<%s Name=\"", name);
-	else
+	else {
 		buf_printf(&x->out, NULL, "<%s xmlns:xsi=\"http://www.w3.org/2001/"
-		    "XMLSchema-instance\" xmlns=\"%s\" Name=\"", name, ns);
+		    "XMLSchema-instance\" xmlns=\"", name);
+		attr_value(&x->out, c->r->data_schema != NULL ?
+		    c->r->data_schema : ns);
+		buf_puts(&x->out, "\" Name=\"", NULL);
+	}
 	attr_value(&x->out, c->r->name);
 	buf_puts(&x->out, "\"", NULL);
 	buf_append(&x->out, x->root_attrs.data ? x->root_attrs.data : "",
