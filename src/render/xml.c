@@ -1,8 +1,8 @@
 /*
  * xml.c: the XML (data) rendering extension.  The root element is named
  * by the report's DataElementName (default: the report name as an XML
- * name) with xmlns set to the report's name and a Name attribute; body
- * textboxes are its attributes.  Each data region is an element whose
+ * name) with xmlns set to its DataSchema (default: the report's name)
+ * and a Name attribute; body textboxes are its attributes.  Each data region is an element whose
  * attributes are its table-level textboxes; a group becomes a
  * <Group_Collection> of <Group> elements whose attributes are the group's
  * header, footer and detail textboxes.  Values are the unformatted values
