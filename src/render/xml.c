@@ -2,13 +2,13 @@
  * xml.c: the XML (data) rendering extension.  The root element is named
  * by the report's DataElementName (default: the report name as an XML
  * name) with xmlns set to its DataSchema (default: the report's name)
- * and a Name attribute; body textboxes are its attributes.  Each data region is an element whose
- * attributes are its table-level textboxes; a group becomes a
- * <Group_Collection> of <Group> elements whose attributes are the group's
- * header, footer and detail textboxes.  Values are the unformatted values
- * in XML Schema form (rc:UseFormattedValues=true gives formatted text).
- * rc:Indented=true adds line breaks; rc:OmitNamespace=true drops xmlns.
- * Streams in bounded memory.
+ * and a Name attribute; body textboxes are its attributes.  Each data
+ * region is an element whose attributes are its table-level textboxes; a
+ * group becomes a <Group_Collection> of <Group> elements whose attributes
+ * are the group's header, footer and detail textboxes.  Values are the
+ * unformatted values in XML Schema form (rc:UseFormattedValues=true gives
+ * formatted text).  rc:Indented=true adds line breaks;
+ * rc:OmitNamespace=true drops xmlns.  Streams in bounded memory.
  */
 #include <ctype.h>
 #include <stdlib.h>
