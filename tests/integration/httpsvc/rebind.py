@@ -58,10 +58,11 @@ def one_request(port):
     """A new connection (no SNI), one request; returns (status, thumb)."""
     c = http.client.HTTPSConnection("127.0.0.1", port, context=ctx(),
                                     timeout=10)
-    c.request("GET", "/app/loop")
+    c.connect()
+    t = thumb(c.sock)   # before the response: a retired binding's
+    c.request("GET", "/app/loop")   # "Connection: close" drops c.sock
     r = c.getresponse()
     r.read()
-    t = thumb(c.sock)
     c.close()
     return r.status, t
 
