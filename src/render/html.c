@@ -82,12 +82,14 @@ css_color(struct buf *b, const char *prop, const char *v)
 }
 
 static void
-css_style(struct buf *b, const struct rstyle *st, const struct rcell *cell)
+css_style(struct buf *b, const struct rstyle *st, const struct rcell *cell,
+    const char *extra)
 {
 	static const char *sides[] = { "top", "bottom", "left", "right" };
 	const char	*align = st->align;
 
 	buf_puts(b, " style=\"", NULL);
+	buf_puts(b, extra, NULL);
 	buf_puts(b, "font-family:", NULL);
 	esc(b, st->font_family);
 	buf_printf(b, NULL, ";font-size:%.4gpt;", st->font_size);
@@ -352,7 +354,7 @@ band(struct rctx *c, struct html *h, const struct rdl_band *b,
 		if (eval_band_item(c, b->items[i], &cell) == -1)
 			return -1;
 		buf_puts(&h->out, "<div", NULL);
-		css_style(&h->out, &cell.st, &cell);
+		css_style(&h->out, &cell.st, &cell, "");
 		buf_puts(&h->out, ">", NULL);
 		text_html(&h->out, cell.hidden ? "" : cell.text);
 		buf_puts(&h->out, "</div>", NULL);
@@ -458,7 +460,7 @@ html_body_item(struct rctx *c, const struct rdl_item *it, struct rcell *cell,
 	buf_printf(&h->out, NULL, "<div class=\"rs-textbox\" id=\"");
 	esc(&h->out, it->name);
 	buf_printf(&h->out, NULL, "\" data-top=\"%.4g\"", y);
-	css_style(&h->out, &cell->st, cell);
+	css_style(&h->out, &cell->st, cell, "");
 	buf_puts(&h->out, ">", NULL);
 	text_html(&h->out, cell->text);
 	buf_puts(&h->out, "</div>\n", NULL);
@@ -494,6 +496,32 @@ html_tablix_begin(struct rctx *c, const struct rdl_item *it, double y)
 	return 0;
 }
 
+/* A rectangle's textboxes at their places, each with its own style. */
+static void
+subs_html(struct html *h, const struct rcell *cell, double height)
+{
+	char		 extra[160];
+
+	buf_printf(&h->out, NULL, "<div style=\"position:relative;"
+	    "height:%.4gpt\">", height);
+	for (size_t i = 0; i < cell->nsub; i++) {
+		const struct rcell *s = &cell->sub[i];
+		const struct rdl_item *it = s->item;
+
+		if (it == NULL || it->kind != RDL_TEXTBOX)
+			continue;
+		snprintf(extra, sizeof(extra), "position:absolute;"
+		    "box-sizing:border-box;left:%.4gpt;top:%.4gpt;width:%.4gpt;"
+		    "height:%.4gpt;", it->left, it->top, it->width, it->height);
+		buf_puts(&h->out, "<span", NULL);
+		css_style(&h->out, &s->st, s, extra);
+		buf_puts(&h->out, ">", NULL);
+		text_html(&h->out, s->hidden ? "" : s->text);
+		buf_puts(&h->out, "</span>", NULL);
+	}
+	buf_puts(&h->out, "</div>", NULL);
+}
+
 static void
 row_html(struct rctx *c, struct html *h, const struct rrow *r)
 {
@@ -507,11 +535,13 @@ row_html(struct rctx *c, struct html *h, const struct rrow *r)
 		if (cell->colspan > 1)
 			buf_printf(&h->out, NULL, " colspan=\"%d\"", cell->colspan);
 		if (cell->item != NULL)
-			css_style(&h->out, &cell->st, cell);
+			css_style(&h->out, &cell->st, cell, "");
 		buf_puts(&h->out, ">", NULL);
 		if (cell->item != NULL && cell->item->kind == RDL_IMAGE &&
 		    !cell->hidden)
 			image_html(c, h, cell->item);
+		else if (cell->nsub > 0 && !cell->hidden)
+			subs_html(h, cell, r->height);
 		else
 			text_html(&h->out, cell->hidden ? "" : cell->text);
 		buf_puts(&h->out, "</td>", NULL);

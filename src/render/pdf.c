@@ -29,6 +29,9 @@ struct pcell {
 	int		 colspan;
 	double		 width;
 	bool		 numeric;
+	double		 left, top, height;	/* of a rectangle's textbox */
+	struct pcell	*sub;		/* a rectangle's textboxes */
+	size_t		 nsub;
 };
 
 struct prow {
@@ -433,6 +436,38 @@ pdf_tablix_begin(struct rctx *c, const struct rdl_item *it, double y)
 	return 0;
 }
 
+/* A rectangle in a cell: its textboxes, drawn at their places. */
+static void
+keep_subs(struct pcell *k, const struct rcell *cell)
+{
+	if (cell->nsub == 0 || cell->hidden)
+		return;
+	k->sub = xcalloc(cell->nsub, sizeof(*k->sub));
+	for (size_t j = 0; j < cell->nsub; j++) {
+		const struct rcell *s = &cell->sub[j];
+
+		if (s->item == NULL || s->item->kind != RDL_TEXTBOX)
+			continue;
+		k->sub[k->nsub].text = winansi(s->hidden ? "" : s->text);
+		k->sub[k->nsub].st = s->st;
+		k->sub[k->nsub].numeric = numeric(s);
+		k->sub[k->nsub].left = s->item->left;
+		k->sub[k->nsub].top = s->item->top;
+		k->sub[k->nsub].width = s->item->width;
+		k->sub[k->nsub].height = s->item->height;
+		k->nsub++;
+	}
+}
+
+static void
+pcell_fini(struct pcell *k)
+{
+	for (size_t j = 0; j < k->nsub; j++)
+		free(k->sub[j].text);
+	free(k->sub);
+	free(k->text);
+}
+
 /* CanGrow: the row takes the height its longest wrapped text needs. */
 static void
 grow(struct pdf *p, struct prow *k)
@@ -475,6 +510,7 @@ pdf_row(struct rctx *c, const struct rrow *r)
 		k->cells[i].numeric = numeric(&r->cells[i]);
 		k->cells[i].can_grow = r->cells[i].item != NULL &&
 		    r->cells[i].item->can_grow;
+		keep_subs(&k->cells[i], &r->cells[i]);
 	}
 	grow(p, k);
 	return 0;
@@ -511,8 +547,19 @@ draw_row(struct pdf *p, HPDF_Page pg, const struct prow *r, size_t from,
 
 		if (cl->colspan == 0)
 			continue;
-		draw_box(p, pg, cl->text, &cl->st, cl->numeric, x,
-		    p->ph - p->top - local, cl->width, h);
+		if (cl->nsub > 0) {
+			/* The rectangle's fill and borders, then its items. */
+			draw_box(p, pg, "", &cl->st, false, x,
+			    p->ph - p->top - local, cl->width, h);
+			for (size_t j = 0; j < cl->nsub; j++) {
+				const struct pcell *sb = &cl->sub[j];
+				draw_box(p, pg, sb->text, &sb->st, sb->numeric,
+				    x + sb->left, p->ph - p->top - local - sb->top,
+				    sb->width, sb->height);
+			}
+		} else
+			draw_box(p, pg, cl->text, &cl->st, cl->numeric, x,
+			    p->ph - p->top - local, cl->width, h);
 		x += cl->width;
 	}
 }
@@ -604,7 +651,7 @@ pdf_tablix_end(struct rctx *c, const struct rdl_item *it, double *height)
 	}
 	for (i = 0; i < p->nrows; i++) {
 		for (size_t k = 0; k < p->rows[i].ncells; k++)
-			free(p->rows[i].cells[k].text);
+			pcell_fini(&p->rows[i].cells[k]);
 		free(p->rows[i].cells);
 	}
 	free(p->rows);
@@ -686,7 +733,7 @@ pdf_free(struct rctx *c)
 		return;
 	for (size_t i = 0; i < p->nrows; i++) {
 		for (size_t k = 0; k < p->rows[i].ncells; k++)
-			free(p->rows[i].cells[k].text);
+			pcell_fini(&p->rows[i].cells[k]);
 		free(p->rows[i].cells);
 	}
 	free(p->rows);

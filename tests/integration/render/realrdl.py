@@ -131,6 +131,10 @@ def build_aw(db, ssrs_rows):
         cur.execute("INSERT INTO ProductInventory VALUES (?, ?)",
                     (pid, pid * 13))
     cur.execute("INSERT INTO ProductInventory VALUES (999, 900)")
+    # Shortages in each band of the report's Switch() colours.
+    for pid, level in ((1, 1000), (2, 500), (3, 300)):
+        cur.execute("UPDATE Product SET SafetyStockLevel = ? "
+                    "WHERE ProductID = ?", (level, pid))
     for cid in range(1, 8):
         cur.execute("INSERT INTO Customer VALUES (?, ?)", (cid, cid))
         cur.execute("INSERT INTO Person VALUES (?, ?, ?)",
@@ -182,6 +186,16 @@ def main():
     check("ProductsShortage: 7 products, sorted by shortage descending",
           len(shortages) == 7 and shortages == sorted(shortages, reverse=True),
           lines)
+
+    # Switch() in a text colour, on textboxes inside a rectangle in a cell.
+    out = os.path.join(TMP, "ps.html")
+    r = render("ProductsShortage.rdl", "HTML5", out,
+               "--datasource", "ProductShortage=" + src)
+    page = open(out, encoding="utf-8").read()
+    colours = re.findall(r'color:(\w+);[^>]*>([^<]+)</span>', page)
+    expect_eq("Switch() picks each row's colour (RED >= 500, Orange >= 300, "
+              "pink >= 100, else Yellow)", [c for c, t in colours[:8:2]],
+              ["RED", "Orange", "pink", "Yellow"])
 
     # Parameter from a dataset, TOP 10, '+' concatenation and YEAR().
     out = os.path.join(TMP, "top.csv")
