@@ -81,7 +81,8 @@ deps:
 
 # The test build: release binaries (what users run) and an ASan+UBSan
 # build that the whole suite runs against.
-test: deps
+test:
+	@./scripts/deps.sh --test
 	$(MAKE) -j$(NPROC) build
 	$(MAKE) -j$(NPROC) MODE=asan build unit
 	@RS_TEST_BUILD=$(abspath $(BUILDDIR))/asan ./tests/run.sh

@@ -1,9 +1,13 @@
 #!/bin/sh
-# Installs the Debian packages listed in packages.txt that are not installed
-# yet.  Idempotent: when everything is present it only checks and returns.
+# scripts/deps.sh [--test]: installs the Debian packages listed in
+# packages.txt that are not installed yet and, with --test, the test-only
+# npm packages pinned in tests/node/package-lock.json (playwright-core,
+# which drives Debian's chromium in the browser tests).  Idempotent: when
+# everything is present it only checks and returns.
 set -eu
 cd "$(dirname "$0")/.."
 want=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' packages.txt)
+[ "${1:-}" = --test ] && want="$want nodejs npm"
 missing=""
 for p in $want; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
@@ -12,14 +16,25 @@ for p in $want; do
 	*) missing="$missing $p" ;;
 	esac
 done
-[ -z "$missing" ] && exit 0
-if [ "$(id -u)" != 0 ]; then
-	echo "deps: missing Debian packages:$missing" >&2
-	echo "deps: run as root, or: sudo apt-get install$missing" >&2
-	exit 1
+# npm may come from outside Debian's packages; then it need not be installed.
+case "$missing" in *" npm"*)
+	command -v npm >/dev/null 2>&1 &&
+	    missing=$(echo "$missing" | sed 's/ nodejs//; s/ npm//') ;;
+esac
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "deps: missing Debian packages:$missing" >&2
+		echo "deps: run as root, or: sudo apt-get install$missing" >&2
+		exit 1
+	fi
+	echo "deps: installing$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null || apt-get update
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
-echo "deps: installing$missing" >&2
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null || apt-get update
-# shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+if [ "${1:-}" = --test ] &&
+    [ ! -d tests/node/node_modules/playwright-core ]; then
+	echo "deps: installing the test npm packages into tests/node" >&2
+	npm ci --prefix tests/node --no-audit --no-fund >/dev/null
+fi

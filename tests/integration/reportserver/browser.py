@@ -8,9 +8,9 @@ libnss3-tools) in the browser's $HOME, not by ignoring certificate errors;
 signs in with HTTP Basic, uploads a file with the portal's form, finds it
 listed, and saves a screenshot (kept in $RS_TEST_BUILD/artifacts/).
 
-playwright-core is looked up in $RS_NODE_PATH, else
-/opt/rs-test-node/node_modules (npm install --prefix /opt/rs-test-node
-playwright-core).  Without it or chromium the test says SKIP.
+playwright-core is looked up in $RS_NODE_PATH, else tests/node/node_modules,
+where `make test` installs it (scripts/deps.sh --test).  Without it or
+chromium the test says SKIP.
 """
 import json
 import os
@@ -23,7 +23,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import lib  # noqa: E402
 import suite_sqlite as suite  # noqa: E402
 
-NODE_PATH = os.environ.get("RS_NODE_PATH", "/opt/rs-test-node/node_modules")
+NODE_PATH = os.environ.get("RS_NODE_PATH") or os.path.join(
+    lib.SRC, "tests", "node", "node_modules")
 
 
 def skip(why):
