@@ -364,6 +364,29 @@ band(struct rctx *c, struct html *h, const struct rdl_band *b,
 	return 0;
 }
 
+/* The report's body, with its background colour. */
+static int
+body_open(struct rctx *c, struct html *h)
+{
+	struct expr_value v;
+	struct buf	 bg;
+
+	if (eval_prop(c, c->r->body_style.background_color, &v) == -1)
+		return -1;
+	buf_init(&bg, 64);
+	expr_value_text(&v, &bg, NULL);
+	expr_value_fini(&v);
+	buf_puts(&h->out, "<div class=\"rs-report\"", NULL);
+	if (bg.data != NULL && bg.data[0] != '\0') {
+		buf_puts(&h->out, " style=\"background-color:", NULL);
+		esc(&h->out, bg.data);
+		buf_puts(&h->out, "\"", NULL);
+	}
+	buf_puts(&h->out, ">\n", NULL);
+	buf_fini(&bg);
+	return 0;
+}
+
 static int
 html_begin(struct rctx *c)
 {
@@ -404,7 +427,8 @@ html_begin(struct rctx *c)
 	}
 	if (toolbar(c, h) == -1)
 		return -1;
-	buf_puts(&h->out, "<div class=\"rs-report\">\n", NULL);
+	if (body_open(c, h) == -1)
+		return -1;
 	if (visible(h))
 		buf_puts(&h->out, "<div class=\"rs-page\">\n", NULL);
 	if (band(c, h, pg->header, "rs-header") == -1)
