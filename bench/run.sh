@@ -11,8 +11,9 @@
 # p50/p99 latency (wrk), full handshakes/s (h2load, one request per new
 # connection), resumed handshakes/s (h2load, Connection: close), and server
 # CPU per request and per handshake; bench/idle_conns.py measures the
-# server's memory per 1,000 idle TLS connections.  Every figure is printed
-# for both, with the ratio httpsvc/nginx.
+# server's memory per 1,000 idle TLS connections; bench/syscalls.sh counts
+# the servers' system calls per keep-alive request (strace).  Every figure
+# is printed for both, with the ratio httpsvc/nginx.
 #
 # usage: bench/run.sh [--quick] [--reps N] [--duration S] [--workers N]
 #                     [--idle N] [--keep]
@@ -41,7 +42,7 @@ while [ $# -gt 0 ]; do
 	--workers) WORKERS=$2; shift 2 ;;
 	--idle) IDLE=$2; shift 2 ;;
 	--keep) KEEP=1; shift ;;
-	-h | --help) sed -n '2,29p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,27p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -146,6 +147,18 @@ bash "$SHARED/tls-bench.sh" --reps "$REPS" --duration "$DURATION" --warmup 1 \
     --server-pid "nginx=$NGINX_PID" --server-pid "httpsvc=$SVC_PID" \
     "$URL_NGX" nginx "$URL_SVC" httpsvc | tee -a "$OUT"
 
+# system calls per keep-alive request: exact counts, steady on a busy machine
+if command -v strace >/dev/null; then
+	for lab in nginx httpsvc; do
+		if [ $lab = nginx ]; then u=$URL_NGX pid=$NGINX_PID; else u=$URL_SVC pid=$SVC_PID; fi
+		sc=$(bash "$top/bench/syscalls.sh" "$u" "$pid" 2) || continue
+		say "$lab syscalls per request: $(tr '\n' ' ' <<<"$sc")"
+		echo "$lab.syscalls_per_req $(awk '$1 == "total" {print $2}' <<<"$sc") calls" | tee -a "$OUT"
+	done
+else
+	say "strace not installed: no system-call counts"
+fi
+
 # ---- the summary: each figure for both, and httpsvc/nginx
 summary() {
 	awk '
@@ -153,8 +166,8 @@ summary() {
 	END {
 		n = split("keepalive_rps keepalive_p99_ms keepalive_server_cpu_us " \
 		    "full_hs_per_s full_hs_server_cpu_us resumed_hs_per_s " \
-		    "resumed_hs_server_cpu_us idle_mem_kb_per_1000", m, " ")
-		split("higher lower lower higher lower higher lower lower", better, " ")
+		    "resumed_hs_server_cpu_us idle_mem_kb_per_1000 syscalls_per_req", m, " ")
+		split("higher lower lower higher lower higher lower lower lower", better, " ")
 		printf "| %-34s | %12s | %12s | %8s | %-7s |\n", "figure", "nginx", "httpsvc", "ratio", "better"
 		printf "|%s|%s|%s|%s|%s|\n", "------------------------------------", "--------------", "--------------", "----------", "---------"
 		for (i = 1; i <= n; i++) {
