@@ -561,6 +561,38 @@ test_drain_deadline(void **state)
 	rm_root();
 }
 
+/* Without httpsvc the prefix stays PENDING and the socket still serves. */
+static void
+test_register_pending(void **state)
+{
+	struct appserver_config cfg = { .name = "t", .no_signals = true };
+	struct rs_err e;
+	char msg[64] = "x";
+	int code = -1;
+	char *r;
+
+	(void)state;
+	make_root();
+	cfg.root = root;
+	as = appserver_new(&cfg, &e);
+	assert_non_null(as);
+	assert_int_equal(appserver_add(as, "https://+:1/app/", h_echo, "app",
+	    &e), 0);
+	start();
+	r = http("GET /app/x HTTP/1.1\r\nHost: h\r\nConnection: close"
+	    "\r\n\r\n", NULL);
+	assert_non_null(strstr(r, "sub=/x\n"));
+	free(r);
+	assert_int_equal(appserver_reg_status(as, "https://+:1/app/", &code,
+	    msg, sizeof(msg)), APPSERVER_REG_PENDING);
+	assert_int_equal(code, 0);
+	assert_string_equal(msg, "");
+	assert_int_equal(appserver_reg_status(as, "https://+:1/other/", NULL,
+	    NULL, 0), APPSERVER_REG_PENDING);
+	stop();
+	rm_root();
+}
+
 static void
 h_headers(struct appserver_req *r, void *arg)
 {
@@ -614,6 +646,7 @@ main(void)
 		cmocka_unit_test(test_stale_socket),
 		cmocka_unit_test(test_resp_header_rules),
 		cmocka_unit_test(test_drain_deadline),
+		cmocka_unit_test(test_register_pending),
 		cmocka_unit_test_setup_teardown(test_request_fields, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_dispatch, setup, teardown),
