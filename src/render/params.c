@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -334,4 +335,61 @@ params_free(struct rctx *c)
 	}
 	free(c->params);
 	c->params = NULL;
+}
+
+/* One parameter for render_parameters(): errors become its state. */
+static void
+describe_one(struct rctx *c, size_t i, struct render_param_def *d)
+{
+	const struct rdl_parameter *p = &c->r->params[i];
+	struct expr_param *ep = &c->params[i];
+	size_t		 n = 0;
+	int		 rv;
+
+	d->def = p;
+	d->state = "HasValidValue";
+	ep->name = p->name;
+	ep->multi = p->multi;
+	c->nparams = c->env.nparams = i + 1;
+	for (size_t j = 0; j < c->req->nparams; j++)
+		n += strcmp(c->req->params[j].name, p->name) == 0;
+	rv = n > 0 ? from_url(c, p, ep, n) : defaults(c, p, ep);
+	if (rv == 0 && ep->nvalues == 0 && !(p->multi && n > 0))
+		rv = rs_err_set(c->e, RS_E_USAGE, "rsReportParameterValueNotSet: "
+		    "parameter %s needs a value", p->name);
+	if (rv == 0 && (p->nvalid > 0 || p->valid_dataset >= 0)) {
+		if (params_valid_list(c, p, &d->valid) == -1) {
+			d->state = "DynamicValuesUnavailable";
+			snprintf(d->error, sizeof(d->error), "%s", c->e->msg);
+			rs_err_clear(c->e);
+			return;
+		}
+		rv = check_valid(c, p, ep);
+	}
+	if (rv == -1) {
+		d->state = "MissingValidValue";
+		snprintf(d->error, sizeof(d->error), "%s", c->e->msg);
+		rs_err_clear(c->e);
+	}
+}
+
+int
+params_describe(struct rctx *c, struct render_param_def *defs)
+{
+	c->params = xcalloc(c->r->nparams + 1, sizeof(*c->params));
+	c->env.params = c->params;
+	for (size_t i = 0; i < c->r->nparams; i++) {
+		describe_one(c, i, &defs[i]);
+		defs[i].value = c->params[i];
+		defs[i].value.values = NULL;
+		defs[i].value.labels = NULL;
+		defs[i].value.nvalues = 0;
+		for (size_t j = 0; j < c->params[i].nvalues; j++) {
+			struct expr_value v;
+
+			expr_value_copy(&v, &c->params[i].values[j]);
+			add_value(&defs[i].value, &v, c->params[i].labels[j]);
+		}
+	}
+	return 0;
 }

@@ -308,3 +308,45 @@ out:
 	free(c.dup_items);
 	return rv;
 }
+
+int
+render_parameters(const struct render_request *q,
+    struct render_param_def **defs, struct rs_err *e)
+{
+	struct rctx	 c;
+	struct render_log log;
+	int		 rv = -1;
+
+	memset(&c, 0, sizeof(c));
+	memset(&log, 0, sizeof(log));
+	c.req = q;
+	c.r = q->report;
+	c.log = &log;
+	c.e = e;
+	rs_err_clear(e);
+	*defs = xcalloc(c.r->nparams + 1, sizeof(**defs));
+	init_globals(&c, 0);
+	c.sets = xcalloc(c.r->ndatasets + 1, sizeof(*c.sets));
+	if (resolve_sources(&c) == 0 && params_describe(&c, *defs) == 0)
+		rv = 0;
+	params_free(&c);
+	rowsets_free(&c);
+	free(c.sources);
+	if (rv == -1) {
+		render_parameters_free(*defs, c.r->nparams);
+		*defs = NULL;
+	}
+	return rv;
+}
+
+void
+render_parameters_free(struct render_param_def *d, size_t n)
+{
+	if (d == NULL)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		params_list_free(&d[i].value);
+		params_list_free(&d[i].valid);
+	}
+	free(d);
+}

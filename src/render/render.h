@@ -97,6 +97,32 @@ int	render_report(const struct render_request *, struct render_log *,
 	    struct rs_err *);
 
 /*
+ * The report's parameters as the request leaves them, for a parameter pane
+ * or REST's ParameterDefinitions: each one's current values (from the
+ * request, else its defaults), its valid values and labels (static or run
+ * from their dataset), and its state.  Only report->params, params,
+ * resolve and user_id of the request are used; nothing is rendered.
+ */
+struct render_param_def {
+	const struct rdl_parameter *def;	/* borrowed from the report */
+	struct expr_param	 value;		/* current values (owned) */
+	struct expr_param	 valid;		/* valid values; 0 of them: any */
+	const char		*state;		/* HasValidValue, MissingValidValue,
+						   DynamicValuesUnavailable */
+	char			 error[512];	/* why, when not HasValidValue */
+};
+
+/*
+ * Fills *defs with report->nparams entries (free with
+ * render_parameters_free).  A parameter without a usable value is not an
+ * error here: its state says so.  Returns 0, or -1 when a data source
+ * cannot be resolved.
+ */
+int	render_parameters(const struct render_request *,
+	    struct render_param_def **defs, struct rs_err *);
+void	render_parameters_free(struct render_param_def *, size_t n);
+
+/*
  * The default resolver: ENTERDATA, and the providers SQLITE (ConnectString
  * is the path) and POSTGRESQL (ConnectString is a libpq conninfo).  A SQL
  * Server data source or a shared reference fails with a hint.

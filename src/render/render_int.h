@@ -156,6 +156,8 @@ void	params_free(struct rctx *);
 int	params_valid_list(struct rctx *, const struct rdl_parameter *,
 	    struct expr_param *);
 void	params_list_free(struct expr_param *);
+/* render_parameters(): every parameter with its values and state. */
+int	params_describe(struct rctx *, struct render_param_def *);
 
 /* process.c */
 int	process_report(struct rctx *);

@@ -262,6 +262,49 @@ test_hidden(void **state)
 	free(x);
 }
 
+/* Parameter definitions for a parameter pane or REST, without rendering. */
+static void
+test_param_defs(void **state)
+{
+	const char	*from = "<Prompt>Tags</Prompt>";
+	const char	*to = "<Prompt>Tags</Prompt><ValidValues><DataSetReference>"
+	    "<DataSetName>D</DataSetName><ValueField>Name</ValueField>"
+	    "</DataSetReference></ValidValues>";
+	const char	*at = strstr(report_xml, from);
+	struct render_param_in in[] = { { "Min", "abc", false } };
+	struct render_request q = { 0 };
+	struct render_param_def *d;
+	struct rdl_report *r;
+	struct rs_err	 e;
+	size_t		 n = strlen(report_xml) + strlen(to);
+	char		*x = malloc(n);
+
+	(void)state;
+	snprintf(x, n, "%.*s%s%s", (int)(at - report_xml), report_xml, to,
+	    at + strlen(from));
+	r = rdl_parse(x, strlen(x), "Unit", &e);
+	assert_non_null(r);
+	q.report = r;
+	assert_int_equal(render_parameters(&q, &d, &e), 0);
+	assert_string_equal(d[0].def->name, "Min");
+	assert_string_equal(d[0].state, "HasValidValue");
+	assert_int_equal(d[0].value.nvalues, 1);
+	assert_int_equal(d[0].value.values[0].u.i, 0);
+	assert_string_equal(d[1].state, "MissingValidValue");
+	assert_non_null(strstr(d[1].error, "\"x\" is not a valid value"));
+	assert_int_equal(d[1].valid.nvalues, 3);
+	assert_string_equal(d[1].valid.values[1].u.s, "c");
+	render_parameters_free(d, r->nparams);
+	q.params = in;
+	q.nparams = 1;
+	assert_int_equal(render_parameters(&q, &d, &e), 0);
+	assert_string_equal(d[0].state, "MissingValidValue");
+	assert_non_null(strstr(d[0].error, "rsParameterTypeMismatch"));
+	render_parameters_free(d, r->nparams);
+	rdl_free(r);
+	free(x);
+}
+
 struct thread_arg {
 	const struct rdl_report	*r;
 	const char		*fmt;
@@ -434,6 +477,7 @@ main(void)
 		cmocka_unit_test(test_sink_error),
 		cmocka_unit_test(test_hidden),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_param_defs),
 		cmocka_unit_test(test_rewrite),
 		cmocka_unit_test(test_bound),
 	};
