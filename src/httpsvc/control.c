@@ -442,6 +442,17 @@ conn_drop(struct svc *svc, size_t i)
 		svc_routes_rebuild(svc);
 }
 
+static size_t
+conns_of(const struct control *ctl, uid_t uid)
+{
+	size_t	n = 0;
+
+	for (size_t i = 0; i < ctl->n; i++)
+		n += ctl->conns[i]->uid == uid;
+	return n;
+}
+
+/* Accepts a control client; one user cannot take every slot. */
 static void
 conn_accept(struct svc *svc)
 {
@@ -456,7 +467,8 @@ conn_accept(struct svc *svc)
 	if (fd == -1)
 		return;
 	if (ctl->n == CTL_CONNS_MAX ||
-	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
+	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1 ||
+	    (cred.uid != 0 && conns_of(ctl, cred.uid) >= CTL_CONNS_PER_UID)) {
 		(void)!write(fd, "ERR 1359 too many control connections\n", 38);
 		close(fd);
 		return;

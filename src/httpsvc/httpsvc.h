@@ -56,6 +56,7 @@
 /* Control socket. */
 #define CTL_LINE_MAX		4096
 #define CTL_CONNS_MAX		256
+#define CTL_CONNS_PER_UID	32	/* root is not limited */
 #define CTL_REGS_PER_CONN	32
 #define CTL_STATE_MAX		(256 * 1024)
 

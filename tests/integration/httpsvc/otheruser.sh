@@ -60,6 +60,25 @@ uid=$(id -u "$U")
 expect_match "STATE shows the registrant's uid" "$(ctl STATE)" \
     "\"url\":\"http://\+:$P/mine/\",\"user\":\"$U\",\"reserved\":true,\"registered\":true,\"pid\":[0-9]+,\"uid\":$uid"
 
+out=$(as_user /usr/bin/python3 - "$ROOT/run/httpsvc.sock" <<'PY'
+import socket, sys
+socks, refused = [], 0
+for i in range(40):
+    s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+    try:
+        s.sendall(b"PING\n")
+    except OSError:
+        pass        # refused and closed before the request went out
+    if s.makefile().readline().startswith("ERR 1359"):
+        refused += 1
+    socks.append(s)
+print(refused)
+PY
+)
+expect_eq "one user gets at most 32 control connections (its app holds one)" \
+    "$out" 9
+expect_eq "the control socket still answers root meanwhile" "$(ctl PING)" OK
+
 start_app rootapp "http://+:$P/unreserved/"
 expect_match "root may register an unreserved prefix" \
     "$(cat "$TMP/app-rootapp.log")" "REGISTER http://\+:$P/unreserved/: OK"
