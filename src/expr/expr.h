@@ -66,7 +66,9 @@ enum expr_kind {
 enum expr_aggfn {
 	EXPR_AGG_SUM, EXPR_AGG_COUNT, EXPR_AGG_COUNTDISTINCT, EXPR_AGG_AVG,
 	EXPR_AGG_MIN, EXPR_AGG_MAX, EXPR_AGG_FIRST, EXPR_AGG_LAST,
-	EXPR_AGG_COUNTROWS, EXPR_AGG_ROWNUMBER
+	EXPR_AGG_COUNTROWS, EXPR_AGG_ROWNUMBER,
+	EXPR_AGG_RUNNINGVALUE,	/* RunningValue(expr, Sum, scope): op = fn */
+	EXPR_AGG_PREVIOUS	/* Previous(expr[, scope]) */
 };
 
 struct expr_func;
@@ -77,7 +79,8 @@ struct expr_func;
  */
 struct expr_node {
 	enum expr_kind		 kind;
-	int			 op;	/* operator token of UNARY/BINARY */
+	int			 op;	/* operator token of UNARY/BINARY;
+					   RunningValue: its aggregate */
 	struct expr_value	 lit;	/* EXPR_LIT (strings owned by the node) */
 	char			*name;	/* field, parameter, global, function */
 	enum expr_member	 member;

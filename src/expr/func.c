@@ -770,8 +770,9 @@ expr_func_names(struct buf *b)
 {
 	size_t		 i;
 
-	buf_puts(b, "Sum, Count, CountDistinct, CountRows, Avg, Min, Max, "
-	    "First, Last, RowNumber", NULL);
+	/* Spaces, not commas: the whole list must fit one error message. */
+	buf_puts(b, "Sum Count CountDistinct CountRows Avg Min Max First Last "
+	    "RowNumber RunningValue Previous", NULL);
 	for (i = 0; i < nitems(funcs); i++)
-		buf_printf(b, NULL, ", %s", funcs[i].name);
+		buf_printf(b, NULL, " %s", funcs[i].name);
 }

@@ -47,6 +47,8 @@ static const struct {
 	{ "Min", EXPR_AGG_MIN }, { "Max", EXPR_AGG_MAX },
 	{ "First", EXPR_AGG_FIRST }, { "Last", EXPR_AGG_LAST },
 	{ "CountRows", EXPR_AGG_COUNTROWS }, { "RowNumber", EXPR_AGG_ROWNUMBER },
+	{ "RunningValue", EXPR_AGG_RUNNINGVALUE },
+	{ "Previous", EXPR_AGG_PREVIOUS },
 };
 
 static const char *globals[] = {
@@ -489,6 +491,12 @@ finish_agg(struct parser *ps, struct expr_node *n)
 	size_t		 want = n->aggfn == EXPR_AGG_COUNTROWS ||
 	    n->aggfn == EXPR_AGG_ROWNUMBER ? 0 : 1;
 
+	if (n->aggfn == EXPR_AGG_RUNNINGVALUE && n->nargs != 2) {
+		perr(ps, "RunningValue needs an expression, a function and a "
+		    "scope%s", "");
+		goto fail;
+	}
+
 	if (n->nargs < want || n->nargs > want + 1) {
 		perr(ps, "wrong number of arguments to %s", n->name);
 		goto fail;
@@ -517,6 +525,45 @@ fail:
 	return NULL;
 }
 
+/*
+ * RunningValue(expr, Function, scope): the second argument names an
+ * aggregate (Sum, Count, ...) without calling it; the scope is required.
+ */
+static struct expr_node *
+parse_running(struct parser *ps, char *name)
+{
+	struct expr_node *n = node_new(ps, EXPR_AGG), *a;
+	size_t		 i;
+
+	n->aggfn = EXPR_AGG_RUNNINGVALUE;
+	n->name = name;
+	if (next(ps) == -1 || (a = parse_expr(ps)) == NULL)
+		goto fail;
+	add_arg(n, a);
+	if (expect(ps, TK_COMMA, "',' and an aggregate function") == -1)
+		goto fail;
+	for (i = 0; ps->tok == TK_IDENT && i < nitems(aggregates); i++)
+		if (strcasecmp(ps->text, aggregates[i].name) == 0 &&
+		    aggregates[i].fn <= EXPR_AGG_LAST)
+			break;
+	if (ps->tok != TK_IDENT || i == nitems(aggregates)) {
+		perr(ps, "RunningValue needs Sum, Count, CountDistinct, Avg, "
+		    "Min, Max, First or Last as its second argument%s", "");
+		goto fail;
+	}
+	n->op = (int)aggregates[i].fn;
+	if (next(ps) == -1 || expect(ps, TK_COMMA, "',' and a scope") == -1 ||
+	    (a = parse_expr(ps)) == NULL)
+		goto fail;
+	add_arg(n, a);
+	if (expect(ps, TK_RP, "')'") == -1)
+		goto fail;
+	return finish_agg(ps, n);
+fail:
+	expr_free(n);
+	return NULL;
+}
+
 static struct expr_node *
 parse_call(struct parser *ps, char *name)
 {
@@ -527,6 +574,9 @@ parse_call(struct parser *ps, char *name)
 	for (i = 0; i < nitems(aggregates); i++)
 		if (strcasecmp(name, aggregates[i].name) == 0)
 			break;
+	if (i < nitems(aggregates) &&
+	    aggregates[i].fn == EXPR_AGG_RUNNINGVALUE)
+		return parse_running(ps, name);
 	if (i < nitems(aggregates)) {
 		n = node_new(ps, EXPR_AGG);
 		n->aggfn = aggregates[i].fn;

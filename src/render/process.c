@@ -36,6 +36,7 @@ push_frame(struct rctx *c, const char *name, struct expr_value **rows,
 	f->rows = rows;
 	f->nrows = n;
 	f->pos = 0;
+	f->gen = ++c->gens;
 	c->env.row = n > 0 ? rows[0] : NULL;
 	return f;
 }
@@ -76,6 +77,79 @@ agg_over(struct rctx *c, const struct expr_node *n, struct expr_value **rows,
 	return rv;
 }
 
+static struct running *
+running_of(struct rctx *c, const struct expr_node *n)
+{
+	struct running	*r;
+
+	for (size_t i = 0; i < c->nrunning; i++)
+		if (c->running[i].node == n)
+			return &c->running[i];
+	c->running = xreallocarray(c->running, c->nrunning + 1,
+	    sizeof(*c->running));
+	r = &c->running[c->nrunning++];
+	memset(r, 0, sizeof(*r));
+	r->node = n;
+	r->pos = -1;
+	expr_agg_init(&r->acc, (enum expr_aggfn)n->op);
+	return r;
+}
+
+/*
+ * RunningValue adds each detail row's value once, in the order the rows
+ * are shown, and starts again in each instance of its scope; Previous
+ * answers the value of the row shown before.  Outside a detail row both
+ * give what they hold.
+ */
+static int
+running_value(struct rctx *c, const struct expr_node *n,
+    const struct scope_frame *f, struct expr_value *out)
+{
+	struct running	*r = running_of(c, n);
+	struct expr_value v;
+
+	if (r->gen != f->gen && n->aggfn == EXPR_AGG_RUNNINGVALUE) {
+		expr_agg_fini(&r->acc);
+		expr_agg_init(&r->acc, (enum expr_aggfn)n->op);
+		r->gen = f->gen;
+		r->pos = -1;
+	}
+	if (c->in_detail && r->pos != f->pos) {
+		if (expr_eval(n->args[0], &c->env, &v, c->e) == -1)
+			return -1;
+		r->pos = f->pos;
+		if (n->aggfn == EXPR_AGG_RUNNINGVALUE) {
+			int rv = expr_agg_add(&r->acc, &v, c->e);
+			expr_value_fini(&v);
+			if (rv == -1)
+				return -1;
+		} else {
+			expr_value_fini(&r->prev);
+			r->prev = r->cur;
+			expr_value_copy(&r->cur, &v);
+			expr_value_fini(&v);
+		}
+	}
+	if (n->aggfn == EXPR_AGG_PREVIOUS) {
+		expr_value_copy(out, &r->prev);
+		return 0;
+	}
+	return expr_agg_result(&r->acc, out, c->e);
+}
+
+void
+running_free(struct rctx *c)
+{
+	for (size_t i = 0; i < c->nrunning; i++) {
+		expr_agg_fini(&c->running[i].acc);
+		expr_value_fini(&c->running[i].prev);
+		expr_value_fini(&c->running[i].cur);
+	}
+	free(c->running);
+	c->running = NULL;
+	c->nrunning = 0;
+}
+
 static int
 agg_cb(void *arg, const struct expr_node *n, struct expr_env *env,
     struct expr_value *out, struct rs_err *e)
@@ -108,6 +182,9 @@ agg_cb(void *arg, const struct expr_node *n, struct expr_env *env,
 	if (f == NULL)
 		return rs_err_set(e, RS_E_BADINPUT, "%s: scope \"%s\" is not in "
 		    "effect here", n->name, n->scope ? n->scope : "");
+	if (n->aggfn == EXPR_AGG_RUNNINGVALUE || n->aggfn == EXPR_AGG_PREVIOUS)
+		return running_value(c, n, n->scope == NULL &&
+		    n->aggfn == EXPR_AGG_PREVIOUS ? &c->stack[0] : f, out);
 	if (n->aggfn == EXPR_AGG_ROWNUMBER) {
 		/* Outside a detail row (a header or total): the whole count. */
 		out->type = EXPR_T_INT;

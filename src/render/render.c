@@ -301,6 +301,7 @@ out:
 		c.ops->free(&c);
 	params_free(&c);
 	rowsets_free(&c);
+	running_free(&c);
 	free(c.sources);
 	for (size_t i = 0; i < c.ndup; i++)
 		free(c.dup_text[i]);

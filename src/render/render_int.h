@@ -98,6 +98,16 @@ struct scope_frame {
 	struct expr_value	**rows;
 	size_t			 nrows;
 	int64_t			 pos;	/* detail rows emitted so far */
+	uint64_t		 gen;	/* tells instances apart */
+};
+
+/* RunningValue and Previous: one state per expression node. */
+struct running {
+	const struct expr_node	*node;
+	uint64_t		 gen;	/* the scope instance it counts in */
+	int64_t			 pos;	/* the detail row last added */
+	struct expr_agg		 acc;
+	struct expr_value	 prev, cur;
 };
 
 #define SCOPE_DEPTH_MAX	(RDL_MAX_DEPTH + 4)
@@ -117,6 +127,9 @@ struct rctx {
 	struct expr_env		 env;
 	struct scope_frame	 stack[SCOPE_DEPTH_MAX];
 	size_t			 depth;
+	uint64_t		 gens;
+	struct running		*running;
+	size_t			 nrunning;
 	/* HideDuplicates: last text per item, reset per scope instance. */
 	const struct rdl_item	**dup_items;
 	char			**dup_text;
@@ -167,6 +180,7 @@ void	rcell_fini(struct rcell *);
 /* A deep copy of a row (without a rectangle's sub-cells); rrow_fini. */
 void	rrow_copy(struct rrow *dst, const struct rrow *src);
 void	rrow_fini(struct rrow *);
+void	running_free(struct rctx *);
 /* Evaluates a page header or footer item (textboxes) for a page. */
 int	eval_band_item(struct rctx *, const struct rdl_item *, struct rcell *);
 

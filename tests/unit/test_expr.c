@@ -180,6 +180,10 @@ test_refusals(void **state)
 		{ "\"abc", "unterminated string" },
 		{ "Fields!A.Value.ToString()", "member calls" },
 		{ "Globals!Foo", "unsupported global Foo" },
+		{ "RunningValue(Fields!A.Value, Sum)", "expected ',' and a "
+		    "scope" },
+		{ "RunningValue(Fields!A.Value, Left, Nothing)", "RunningValue "
+		    "needs Sum, Count" },
 		{ "Left(1)", "wrong number of arguments to Left" },
 	};
 	struct rs_err	 e;
@@ -198,7 +202,7 @@ test_refusals(void **state)
 	/* The refusal of a function lists what is supported. */
 	n = expr_parse("Lookup(1)", &e);
 	assert_null(n);
-	assert_non_null(strstr(e.msg, "supported: Sum, Count"));
+	assert_non_null(strstr(e.msg, "supported: Sum Count"));
 	assert_non_null(strstr(e.msg, "FormatDateTime"));
 }
 

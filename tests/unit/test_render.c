@@ -262,6 +262,32 @@ test_hidden(void **state)
 	free(x);
 }
 
+/* RunningValue and Previous, in the order the detail rows are shown. */
+static void
+test_running(void **state)
+{
+	const char	*from = "=Fields!Double.Value";
+	const char	*to = "=RunningValue(Fields!Qty.Value, Sum, \"D\") &amp; "
+	    "\"|\" &amp; Previous(Fields!Name.Value)";
+	const char	*at = strstr(report_xml, from);
+	struct sink	 s = { 0 };
+	struct render_log log;
+	struct rs_err	 e;
+	size_t		 n = strlen(report_xml) + strlen(to);
+	char		*x = malloc(n);
+
+	(void)state;
+	snprintf(x, n, "%.*s%s%s", (int)(at - report_xml), report_xml, to,
+	    at + strlen(from));
+	report_text = x;
+	assert_int_equal(do_render("CSV", NULL, 0, NULL, 0, &s, &log, &e), 0);
+	assert_non_null(strstr(s.b.data, "10/3,\"a, \"\"b\"\"\",2|\r\n"
+	    "10/3,c,\"5|a, \"\"b\"\"\"\r\n10/3,d,10|c\r\n"));
+	buf_fini(&s.b);
+	report_text = NULL;
+	free(x);
+}
+
 /* Parameter definitions for a parameter pane or REST, without rendering. */
 static void
 test_param_defs(void **state)
@@ -478,6 +504,7 @@ main(void)
 		cmocka_unit_test(test_hidden),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_param_defs),
+		cmocka_unit_test(test_running),
 		cmocka_unit_test(test_rewrite),
 		cmocka_unit_test(test_bound),
 	};

@@ -42,7 +42,7 @@ write "$TMP/lookup.rdl" '    <Textbox Name="T"><Paragraphs><Paragraph><TextRuns>
     </Paragraph></Paragraphs></Textbox>'
 refused "Lookup() is refused with its line and the supported functions" \
     "$TMP/lookup.rdl" \
-    'line 12: <Value>: unsupported function Lookup at column 1; supported: Sum, Count.*, Round, Int$'
+    'line 12: <Value>: unsupported function Lookup at column 1; supported: Sum Count .* Round Int$'
 write "$TMP/code.rdl" '' '
   <Code>Public Function F() As String : Return "x" : End Function</Code>'
 refused "custom code is refused" "$TMP/code.rdl" \
