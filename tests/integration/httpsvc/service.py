@@ -186,6 +186,50 @@ def expiry_and_check(port):
                 os.path.join(ROOT, "certstore", "My", soon + ".crt"))
 
 
+def non_root():
+    """A user's own state root, started without root on a port >= 1024."""
+    user = "rsh3n%d" % os.getpid()
+    subprocess.run(["useradd", "--system", "--no-create-home", "--shell",
+                    "/usr/sbin/nologin", user], check=True)
+    os.chmod(TMP, 0o755)
+    uroot = os.path.join(TMP, "uroot")
+    os.mkdir(uroot)
+    shutil.chown(uroot, user, user)
+    port = free_port()
+    env = dict(os.environ, RS_ROOT=uroot)
+
+    def as_user(*args, **kw):
+        return subprocess.Popen(["setpriv", "--reuid=" + user,
+                                 "--regid=" + user, "--clear-groups",
+                                 os.path.join(BIN, args[0]), *args[1:]],
+                                env=env, text=True, **kw)
+    p = None
+    try:
+        c = as_user("certstore", "new-self-signed", "--dns", "nonroot.test",
+                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        thumb = c.communicate()[0].strip().splitlines()[-1]
+        for args in (["add", "sslcert", "ipport=0.0.0.0:%d" % port,
+                      "certhash=" + thumb, "appid=" + APPID],
+                     ["add", "urlacl", "url=https://+:%d/" % port,
+                      "user=" + user]):
+            as_user("httpcfg", *args, stdout=subprocess.DEVNULL).wait()
+        log = os.path.join(TMP, "svc5.log")
+        p = as_user("httpsvc", stdout=open(log, "w"),
+                    stderr=subprocess.STDOUT)
+        check("a non-root httpsvc starts on its own root",
+              wait_for(lambda: "ready: listening" in read(log), 30),
+              read(log))
+        expect_eq("and serves TLS on port %d" % port, served_cn(port),
+                  "nonroot.test")
+        p.send_signal(signal.SIGTERM)
+        expect_eq("and stops cleanly", p.wait(timeout=30), 0)
+    finally:
+        if p is not None and p.poll() is None:
+            p.kill()
+            p.wait()
+        subprocess.run(["userdel", user])
+
+
 def bad_config():
     conf = os.path.join(ROOT, "http", "httpsvc.conf")
     with open(conf, "w") as f:
@@ -210,6 +254,7 @@ def main():
     socket_activation(port)
     drop_privileges(port, port3)
     expiry_and_check(port)
+    non_root()
     bad_config()
     done_testing()
 
