@@ -24,6 +24,8 @@ xmlNode	*child(struct pctx *, xmlNode *n, const char *name);
 /* Text of the child called name (new string), or NULL when absent. */
 char	*child_text(struct pctx *, xmlNode *n, const char *name);
 char	*node_text(xmlNode *n);
+/* An attribute as a new string, or NULL. */
+char	*attr(xmlNode *n, const char *name);
 bool	 child_bool(struct pctx *, xmlNode *n, const char *name, bool dflt);
 /* A size child in points; dflt when absent; -1 with an error when bad. */
 int	 child_size(struct pctx *, xmlNode *n, const char *name, double dflt,
@@ -56,6 +58,10 @@ enum rdl_deo deo_parse(struct pctx *, xmlNode *n);
 /* tablix.c */
 struct rdl_tablix *tablix_parse(struct pctx *, xmlNode *n);
 void	 tablix_free(struct rdl_tablix *);
+
+/* datasets.c */
+int	 parse_datasets(struct pctx *, xmlNode *list);
+int	 parse_params(struct pctx *, xmlNode *list);
 
 /* bind.c: binds field references to datasets, checks scopes. */
 int	 bind_report(struct rdl_report *, struct rs_err *);

@@ -181,8 +181,32 @@ void	rcell_fini(struct rcell *);
 void	rrow_copy(struct rrow *dst, const struct rrow *src);
 void	rrow_fini(struct rrow *);
 void	running_free(struct rctx *);
+/* Enters a scope instance (its rows; env.row = the first) and leaves it. */
+struct scope_frame *push_frame(struct rctx *, const char *name,
+	    struct expr_value **rows, size_t n);
+void	pop_frame(struct rctx *);
 /* Evaluates a page header or footer item (textboxes) for a page. */
 int	eval_band_item(struct rctx *, const struct rdl_item *, struct rcell *);
+
+/* Sort keys of one row (or one group instance). */
+struct skey {
+	struct expr_value	*row;	/* first row of the instance */
+	struct expr_value	*keys;
+	size_t			 idx;	/* original position: stability */
+	size_t			 start, n;	/* instance slice */
+};
+
+/* group.c */
+void	skeys_free(struct skey *, size_t n, size_t nkeys);
+/* Orders rows by sort expressions (stable). */
+int	sort_rows(struct rctx *, struct expr_value **rows, size_t n,
+	    const struct rdl_sort *, size_t nsorts);
+/* Splits rows into a group's instances (rows reordered, grouped). */
+struct skey *group_rows(struct rctx *, const struct rdl_member *,
+	    struct expr_value **rows, size_t n, size_t *ninst);
+/* Orders instances by the member's sort expressions. */
+int	sort_instances(struct rctx *, const struct rdl_member *,
+	    struct expr_value **rows, struct skey *inst, size_t ni);
 
 /* stream.c */
 /* Does an item (or anything in it) use aggregates (or also fields)? */
