@@ -20,6 +20,7 @@
 #define RS_HTTPSVC_HTTPSVC_H
 
 #include <h2o.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -142,6 +143,9 @@ struct conn_tag {
 	h2o_socket_t		*sock;
 	int			 fd;
 	bool			 tls;
+	char			 local_ip[INET6_ADDRSTRLEN];	/* at accept */
+	uint16_t		 local_port;
+	char			 peer_ip[INET6_ADDRSTRLEN];
 	bool			 busy;		/* a request is being served */
 	bool			 h2;		/* HTTP/2: h2o times it */
 	size_t			 seen;		/* input bytes at the last tick */
@@ -232,6 +236,8 @@ size_t	svc_worker_index(struct svc *, h2o_context_t *);
 h2o_loop_t *svc_worker_loop(struct svc *, size_t);
 /* The period of the per-connection timeout tick. */
 uint64_t svc_conn_tick_ms(const struct svc_limits *);
+/* The tag of the client connection a request came on, or NULL. */
+struct conn_tag *svc_conn_tag(h2o_req_t *);
 /* A request started / ended on a client connection (timeouts). */
 void	svc_conn_busy(h2o_req_t *);
 void	svc_conn_idle(h2o_req_t *);

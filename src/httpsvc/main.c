@@ -47,15 +47,20 @@ usage(void)
 	exit(rs_err_exit_status(RS_E_USAGE));
 }
 
+/* The local address of a handshake's connection, from its tag. */
 static int
 local_addr(void *bio_data, char *ip, size_t ipsz, uint16_t *port)
 {
-	struct sockaddr_storage	ss;
+	h2o_socket_t	*sock = bio_data;
+	struct conn_tag	*tag;
 
-	if (bio_data == NULL ||
-	    h2o_socket_getsockname(bio_data, (struct sockaddr *)&ss) == 0)
+	if (sock == NULL || sock->on_close.data == NULL)
 		return -1;
-	svc_addr_text((struct sockaddr *)&ss, ip, ipsz, port);
+	tag = sock->on_close.data;
+	if (tag->local_ip[0] == '\0' ||
+	    str_copy(ip, ipsz, tag->local_ip) == -1)
+		return -1;
+	*port = tag->local_port;
 	return 0;
 }
 

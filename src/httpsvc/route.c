@@ -332,14 +332,14 @@ struct req_where {
 static int
 where(h2o_req_t *req, struct req_where *w)
 {
-	struct sockaddr_storage	ss;
-	uint16_t		cport;
-	h2o_iovec_t		p = req->path_normalized;
+	struct conn_tag		*tag = svc_conn_tag(req);
+	h2o_iovec_t		 p = req->path_normalized;
 
-	if (req->conn->callbacks->get_sockname(req->conn, (void *)&ss) == 0)
+	if (tag == NULL || tag->local_ip[0] == '\0')
 		return -1;
-	svc_addr_text((void *)&ss, w->local_ip, sizeof(w->local_ip),
-	    &w->port);
+	memcpy(w->local_ip, tag->local_ip, sizeof(w->local_ip));
+	w->port = tag->local_port;
+	memcpy(w->client, tag->peer_ip, sizeof(w->client));
 	if (no_host(req)) {
 		/* HTTP/1.0 without Host: route with no host name and tell
 		 * the application the address it came in on. */
@@ -348,10 +348,6 @@ where(h2o_req_t *req, struct req_where *w)
 	} else if (authority_host(req->input.authority, w->host,
 	    sizeof(w->host)) == -1)
 		return -1;
-	w->client[0] = '\0';
-	if (req->conn->callbacks->get_peername(req->conn, (void *)&ss) != 0)
-		svc_addr_text((void *)&ss, w->client, sizeof(w->client),
-		    &cport);
 	if (p.len == 0 || p.base[0] != '/' || memchr(p.base, '\0', p.len))
 		return -1;
 	w->path = h2o_mem_alloc_pool(&req->pool, p.len + 1);
@@ -481,8 +477,7 @@ log_access(h2o_logger_t *self, h2o_req_t *req)
 	struct timeval	 now;
 	const char	*ver = "-", *s;
 	h2o_socket_t	*sock = NULL;
-	struct sockaddr_storage ss;
-	uint16_t	 port;
+	struct conn_tag	*tag;
 	struct tm	 tm;
 	double		 ms = 0;
 	size_t		 plen;
@@ -501,8 +496,8 @@ log_access(h2o_logger_t *self, h2o_req_t *req)
 		if ((s = tls_conn_sni(sock->ssl)) != NULL)
 			log_safe(sni, sizeof(sni), s, strlen(s));
 	}
-	if (req->conn->callbacks->get_peername(req->conn, (void *)&ss) != 0)
-		svc_addr_text((void *)&ss, client, sizeof(client), &port);
+	if ((tag = svc_conn_tag(req)) != NULL)
+		str_copy(client, sizeof(client), tag->peer_ip);
 	plen = req->input.query_at != SIZE_MAX ? req->input.query_at :
 	    req->input.path.len;
 	log_safe(path, sizeof(path), req->input.path.base, plen);

@@ -139,8 +139,8 @@ conn_arm(struct conn_tag *tag)
 		h2o_timeout_link(tag->w->loop, &tag->w->conn_tick, &tag->timer);
 }
 
-static struct conn_tag *
-tag_of(h2o_req_t *req)
+struct conn_tag *
+svc_conn_tag(h2o_req_t *req)
 {
 	h2o_socket_t	*sock;
 
@@ -155,7 +155,7 @@ tag_of(h2o_req_t *req)
 void
 svc_conn_busy(h2o_req_t *req)
 {
-	struct conn_tag	*tag = tag_of(req);
+	struct conn_tag	*tag = svc_conn_tag(req);
 
 	if (tag == NULL)
 		return;
@@ -168,7 +168,7 @@ svc_conn_busy(h2o_req_t *req)
 void
 svc_conn_idle(h2o_req_t *req)
 {
-	struct conn_tag	*tag = tag_of(req);
+	struct conn_tag	*tag = svc_conn_tag(req);
 
 	if (tag == NULL || tag->h2)
 		return;
@@ -196,6 +196,21 @@ refuse(int fd, bool tls)
 }
 
 static void	on_accept(h2o_socket_t *, const char *);
+
+/* Both ends of the connection, once, so requests need no syscall. */
+static void
+tag_addrs(struct conn_tag *tag, const struct sockaddr_storage *peer)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		len = sizeof(ss);
+	uint16_t		port;
+
+	svc_addr_text((const struct sockaddr *)peer, tag->peer_ip,
+	    sizeof(tag->peer_ip), &port);
+	if (getsockname(tag->fd, (struct sockaddr *)&ss, &len) == 0)
+		svc_addr_text((struct sockaddr *)&ss, tag->local_ip,
+		    sizeof(tag->local_ip), &tag->local_port);
+}
 
 static void
 on_pause_end(h2o_timeout_entry_t *entry)
@@ -234,12 +249,16 @@ on_accept(h2o_socket_t *listener, const char *err)
 	struct svc		*svc = wl->w->svc;
 	struct conn_tag		*tag;
 	h2o_socket_t		*sock;
+	struct sockaddr_storage	 peer;
+	socklen_t		 plen;
 	int			 fd, on = 1;
 
 	if (err != NULL)
 		return;
 	for (int i = 0; i < ACCEPT_BATCH; i++) {
-		fd = accept4(wl->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		plen = sizeof(peer);
+		fd = accept4(wl->fd, (struct sockaddr *)&peer, &plen,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd == -1) {
 			if (errno == EMFILE || errno == ENFILE)
 				pause_accept(wl);
@@ -260,6 +279,7 @@ on_accept(h2o_socket_t *listener, const char *err)
 		tag->sock = sock;
 		tag->fd = fd;
 		tag->tls = wl->tls;
+		tag_addrs(tag, &peer);
 		tag->timer.cb = conn_timer;
 		sock->on_close.cb = on_conn_close;
 		sock->on_close.data = tag;
