@@ -131,6 +131,7 @@ struct rdl_member {
 	struct rdl_member	*children;
 	size_t			 nchildren;
 	bool			 repeat_on_new_page;
+	bool			 keep_with_next;	/* KeepWithGroup=After */
 	char			*data_element_name;	/* collection name */
 	enum rdl_deo		 deo;
 	struct rdl_expr		*hidden;

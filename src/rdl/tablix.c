@@ -192,6 +192,7 @@ member_parse(struct pctx *c, xmlNode *k, struct rdl_member *m, int *leaf,
 	xmlNode		*h;
 	bool		 failed = false;
 	int		 span;
+	char		*kwg;
 
 	m->row = -1;
 	m->line = (int)xmlGetLineNo(k);
@@ -220,6 +221,9 @@ member_parse(struct pctx *c, xmlNode *k, struct rdl_member *m, int *leaf,
 		}
 	}
 	m->repeat_on_new_page = child_bool(c, k, "RepeatOnNewPage", false);
+	kwg = child_text(c, k, "KeepWithGroup");
+	m->keep_with_next = kwg != NULL && strcmp(str_trim(kwg), "After") == 0;
+	free(kwg);
 	m->data_element_name = child_text(c, k, "DataElementName");
 	m->deo = deo_parse(c, k);
 	m->hidden = child_prop(c, child(c, k, "Visibility"), "Hidden", &failed);

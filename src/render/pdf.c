@@ -37,6 +37,7 @@ struct pcell {
 struct prow {
 	double		 height;
 	bool		 repeat;
+	bool		 keep_next;	/* on the same page as the next row */
 	struct pcell	*cells;
 	size_t		 ncells;
 };
@@ -498,6 +499,7 @@ pdf_row(struct rctx *c, const struct rrow *r)
 	k = &p->rows[p->nrows++];
 	k->height = r->height;
 	k->repeat = r->repeat;
+	k->keep_next = r->keep_next;
 	k->ncells = r->ncells;
 	k->cells = xcalloc(r->ncells + 1, sizeof(*k->cells));
 	for (size_t i = 0; i < r->ncells; i++) {
@@ -597,6 +599,25 @@ repeat_rows(struct pdf *p, size_t pi, size_t upto, size_t from, size_t to)
 	return ry;
 }
 
+/*
+ * False when row i must stay with the rows after it (KeepWithGroup=After)
+ * and they do not fit below it on this page, though they would on a page
+ * of their own.
+ */
+static bool
+keep_fits(struct pdf *p, size_t i, double y)
+{
+	double		 need = 0;
+	size_t		 j;
+
+	if (!p->rows[i].keep_next || p->npages == 0 || y <= p->vbase)
+		return true;
+	for (j = i; j < p->nrows && (j == i || p->rows[j - 1].keep_next); j++)
+		need += p->rows[j].height < 0 ? -p->rows[j].height :
+		    p->rows[j].height;
+	return y + need <= p->vbase + p->H || need > p->H;
+}
+
 /* Lays out the region's rows for one column set; returns its height. */
 static double
 layout_set(struct pdf *p, size_t from, size_t to)
@@ -612,6 +633,11 @@ layout_set(struct pdf *p, size_t from, size_t to)
 		if (brk) {		/* a group's page break */
 			page_at(p, p->npages);
 			p->vbase = y;
+		} else if (keep_fits(p, i, y) == false) {
+			/* A group header left alone at the foot of a page. */
+			page_at(p, p->npages);
+			p->vbase = y;
+			before = p->npages - 1;
 		}
 		pi = place(p, y, h, &local);
 		if ((p->npages != before || brk) && rep_h > 0) {

@@ -551,6 +551,7 @@ emit_members(struct rctx *c, struct twalk *w, const struct rdl_member *m,
 		else {
 			statics[*k].repeat = before_dynamic &&
 			    m[i].repeat_on_new_page;
+			statics[*k].keep_next = m[i].keep_with_next;
 			rv = emit_row(c, &statics[(*k)++]);
 		}
 		c->hide_depth -= hidden;

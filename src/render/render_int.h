@@ -56,6 +56,7 @@ struct rrow {
 	const struct rdl_item	*tablix;
 	enum rrow_kind		 kind;
 	bool			 repeat;	/* RepeatOnNewPage header row */
+	bool			 keep_next;	/* KeepWithGroup=After */
 	double			 height;
 	struct rcell		*cells;
 	size_t			 ncells;
