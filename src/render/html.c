@@ -32,6 +32,12 @@ struct html {
 	struct buf	 query;		/* "&P=v..." of this render */
 	struct rrow	*repeat;	/* RepeatOnNewPage header rows */
 	size_t		 nrepeat;
+	/* Textboxes whose style is constant share a CSS class. */
+	const struct rdl_item **cls_item;
+	int		*cls_of;	/* class number of each */
+	size_t		 ncls_item;
+	char		**cls;		/* the classes' declarations */
+	size_t		 ncls;
 };
 
 static bool
@@ -81,15 +87,31 @@ css_color(struct buf *b, const char *prop, const char *v)
 	buf_puts(b, ";", NULL);
 }
 
+static bool
+general(const char *align)
+{
+	return align[0] == '\0' || strcasecmp(align, "General") == 0;
+}
+
+static bool
+numeric(const struct rcell *cell)
+{
+	return cell != NULL && (cell->value.type == EXPR_T_INT ||
+	    cell->value.type == EXPR_T_FLOAT ||
+	    cell->value.type == EXPR_T_DATETIME);
+}
+
+/*
+ * The CSS declarations of a style.  With no cell (a class), General
+ * alignment is left out: it depends on each value (numbers and dates to
+ * the right, text to the left).
+ */
 static void
-css_style(struct buf *b, const struct rstyle *st, const struct rcell *cell,
-    const char *extra)
+css_decl(struct buf *b, const struct rstyle *st, const struct rcell *cell)
 {
 	static const char *sides[] = { "top", "bottom", "left", "right" };
 	const char	*align = st->align;
 
-	buf_puts(b, " style=\"", NULL);
-	buf_puts(b, extra, NULL);
 	buf_puts(b, "font-family:", NULL);
 	esc(b, st->font_family);
 	buf_printf(b, NULL, ";font-size:%.4gpt;", st->font_size);
@@ -101,14 +123,14 @@ css_style(struct buf *b, const struct rstyle *st, const struct rcell *cell,
 		buf_puts(b, "text-decoration:underline;", NULL);
 	css_color(b, "color", st->color);
 	css_color(b, "background-color", st->background);
-	/* General: numbers and dates to the right, text to the left. */
-	if (align[0] == '\0' || strcasecmp(align, "General") == 0)
-		align = cell != NULL && (cell->value.type == EXPR_T_INT ||
-		    cell->value.type == EXPR_T_FLOAT ||
-		    cell->value.type == EXPR_T_DATETIME) ? "right" : "left";
-	buf_puts(b, "text-align:", NULL);
-	esc(b, align);
-	buf_puts(b, ";vertical-align:", NULL);
+	if (general(align) && cell != NULL)
+		align = numeric(cell) ? "right" : "left";
+	if (!general(align)) {
+		buf_puts(b, "text-align:", NULL);
+		esc(b, align);
+		buf_puts(b, ";", NULL);
+	}
+	buf_puts(b, "vertical-align:", NULL);
 	esc(b, st->valign[0] ? st->valign : "top");
 	buf_printf(b, NULL, ";padding:%.4gpt %.4gpt %.4gpt %.4gpt;",
 	    st->padding[2], st->padding[1], st->padding[3], st->padding[0]);
@@ -123,6 +145,121 @@ css_style(struct buf *b, const struct rstyle *st, const struct rcell *cell,
 		esc(b, st->border[i].color[0] ? st->border[i].color : "black");
 		buf_puts(b, ";", NULL);
 	}
+}
+
+static bool
+style_const(const struct rdl_style *s)
+{
+	const struct rdl_expr *p[] = { s->font_family, s->font_size,
+	    s->font_weight, s->font_style, s->color, s->background_color,
+	    s->format, s->text_align, s->vertical_align, s->text_decoration,
+	    s->padding[0], s->padding[1], s->padding[2], s->padding[3] };
+
+	for (size_t i = 0; i < nitems(p); i++)
+		if (p[i] != NULL && p[i]->is_expr)
+			return false;
+	for (int i = 0; i < RDL_SIDE__N; i++)
+		if ((s->border[i].style && s->border[i].style->is_expr) ||
+		    (s->border[i].color && s->border[i].color->is_expr) ||
+		    (s->border[i].width && s->border[i].width->is_expr))
+			return false;
+	return true;
+}
+
+static void	css_style(struct buf *, const struct rstyle *,
+		    const struct rcell *, const char *);
+
+/* Registers a constant-style textbox's class (shared when equal). */
+static int
+add_class(struct rctx *c, struct html *h, const struct rdl_item *it)
+{
+	struct rstyle	 st;
+	struct buf	 d;
+	size_t		 k;
+
+	if (it->kind != RDL_TEXTBOX || !style_const(&it->style) ||
+	    (it->nparas > 0 && (!style_const(&it->paras[0].style) ||
+	    (it->paras[0].nruns > 0 &&
+	    !style_const(&it->paras[0].runs[0].style)))))
+		return 0;
+	if (style_resolve(c, it, &st) == -1)
+		return -1;
+	buf_init(&d, 0);
+	css_decl(&d, &st, NULL);
+	for (k = 0; k < h->ncls; k++)
+		if (strcmp(h->cls[k], d.data) == 0)
+			break;
+	if (k == h->ncls) {
+		h->cls = xreallocarray(h->cls, h->ncls + 1, sizeof(*h->cls));
+		h->cls[h->ncls++] = buf_take(&d, NULL);
+	}
+	buf_fini(&d);
+	h->cls_item = xreallocarray(h->cls_item, h->ncls_item + 1,
+	    sizeof(*h->cls_item));
+	h->cls_of = xreallocarray(h->cls_of, h->ncls_item + 1,
+	    sizeof(*h->cls_of));
+	h->cls_item[h->ncls_item] = it;
+	h->cls_of[h->ncls_item++] = (int)k;
+	return 0;
+}
+
+static int
+classes_of(struct rctx *c, struct html *h, struct rdl_item *const *items,
+    size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct rdl_item *it = items[i];
+		const struct rdl_tablix *t = it->tablix;
+
+		if (add_class(c, h, it) == -1 ||
+		    classes_of(c, h, it->items, it->nitems) == -1)
+			return -1;
+		for (size_t r = 0; t != NULL && r < t->nrows; r++)
+			for (size_t k = 0; k < t->ncols; k++)
+				if (t->rows[r].cells[k].item != NULL &&
+				    classes_of(c, h, &t->rows[r].cells[k].item,
+				    1) == -1)
+					return -1;
+	}
+	return 0;
+}
+
+static int
+class_of(const struct html *h, const struct rdl_item *it)
+{
+	for (size_t i = 0; i < h->ncls_item; i++)
+		if (h->cls_item[i] == it)
+			return h->cls_of[i];
+	return -1;
+}
+
+/* A cell's style: its class (plus General alignment) or inline. */
+static void
+cell_style(const struct html *h, struct buf *b, const struct rcell *cell,
+    const char *base)
+{
+	int		 k = class_of(h, cell->item);
+
+	if (k < 0) {
+		if (base != NULL)
+			buf_printf(b, NULL, " class=\"%s\"", base);
+		css_style(b, &cell->st, cell, "");
+		return;
+	}
+	buf_printf(b, NULL, " class=\"%s%sc%d\"", base ? base : "",
+	    base ? " " : "", k);
+	if (general(cell->st.align))
+		buf_puts(b, numeric(cell) ? " style=\"text-align:right\"" :
+		    " style=\"text-align:left\"", NULL);
+}
+
+static void
+css_style(struct buf *b, const struct rstyle *st, const struct rcell *cell,
+    const char *extra)
+{
+	buf_puts(b, " style=\"", NULL);
+	buf_puts(b, extra, NULL);
+	css_decl(b, st, cell != NULL ? cell : &(struct rcell){ 0 });
 	buf_puts(b, "\"", NULL);
 }
 
@@ -411,6 +548,9 @@ html_begin(struct rctx *c)
 	if (h->page_h < 72)
 		h->page_h = 72;
 	build_query(c, h);
+	/* A fragment has no head: its styles stay inline. */
+	if (!h->fragment && classes_of(c, h, c->r->body, c->r->nbody) == -1)
+		return -1;
 	if (!h->fragment) {
 		buf_puts(&h->out, "<!DOCTYPE html>\n<html><head><meta "
 		    "charset=\"utf-8\"><meta name=\"viewport\" content=\"width="
@@ -422,8 +562,10 @@ html_begin(struct rctx *c)
 		    "right:12px}.rs-toolbar span{margin-left:12px}table.rs-tablix"
 		    "{border-collapse:collapse;margin:6px 0}table.rs-tablix td"
 		    "{overflow:hidden}.rs-page{margin-bottom:12px}hr.rs-break"
-		    "{border:0;border-top:1px dashed #999}</style>\n"
-		    "</head><body>\n", NULL);
+		    "{border:0;border-top:1px dashed #999}\n", NULL);
+		for (size_t k = 0; k < h->ncls; k++)
+			buf_printf(&h->out, NULL, ".c%zu{%s}\n", k, h->cls[k]);
+		buf_puts(&h->out, "</style>\n</head><body>\n", NULL);
 	}
 	if (toolbar(c, h) == -1)
 		return -1;
@@ -481,10 +623,10 @@ html_body_item(struct rctx *c, const struct rdl_item *it, struct rcell *cell,
 	h->used += it->height;
 	if (!visible(h) || cell->hidden)
 		return 0;
-	buf_printf(&h->out, NULL, "<div class=\"rs-textbox\" id=\"");
+	buf_puts(&h->out, "<div id=\"", NULL);
 	esc(&h->out, it->name);
 	buf_printf(&h->out, NULL, "\" data-top=\"%.4g\"", y);
-	css_style(&h->out, &cell->st, cell, "");
+	cell_style(h, &h->out, cell, "rs-textbox");
 	buf_puts(&h->out, ">", NULL);
 	text_html(&h->out, cell->text);
 	buf_puts(&h->out, "</div>\n", NULL);
@@ -559,7 +701,7 @@ row_html(struct rctx *c, struct html *h, const struct rrow *r)
 		if (cell->colspan > 1)
 			buf_printf(&h->out, NULL, " colspan=\"%d\"", cell->colspan);
 		if (cell->item != NULL)
-			css_style(&h->out, &cell->st, cell, "");
+			cell_style(h, &h->out, cell, NULL);
 		buf_puts(&h->out, ">", NULL);
 		if (cell->item != NULL && cell->item->kind == RDL_IMAGE &&
 		    !cell->hidden)
@@ -693,6 +835,11 @@ html_free(struct rctx *c)
 	if (h == NULL)
 		return;
 	repeat_free(h);
+	for (size_t k = 0; k < h->ncls; k++)
+		free(h->cls[k]);
+	free(h->cls);
+	free(h->cls_item);
+	free(h->cls_of);
 	buf_fini(&h->out);
 	buf_fini(&h->query);
 	free(h);

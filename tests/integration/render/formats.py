@@ -181,6 +181,11 @@ def test_html():
     check("page links use rc:Section",
           url + "&Region=South&Year=2025&rc:Section=2" in links, links)
     check("no script in the viewer", "<script" not in page)
+    m = re.search(r'<div id="Title"[^>]* class="rs-textbox (c\d+)"', page)
+    check("constant styles are CSS classes in the head (the title's: 16pt "
+          "bold)", m and re.search(r"\.%s\{[^}]*font-size:16pt;"
+                                   r"font-weight:bold;" % m.group(1), page),
+          page[:2500])
     check("the table is there with 12 months and a total",
           page.count("<tr") == 14 and "December" in page, page[-1500:])
 
