@@ -119,6 +119,27 @@ needs_finish(struct needs *nd)
 	*nd = out;
 }
 
+/* HTTP.sys does not mix http and https on a port; neither do we. */
+static void
+warn_mixed(const struct snapshot *s, const struct needs *nd)
+{
+	char	text[URLRES_TEXT_MAX];
+
+	for (size_t i = 0; i < s->n_acls; i++) {
+		if (strcmp(s->acls[i].scheme, "http") != 0)
+			continue;
+		for (size_t j = 0; j < nd->n; j++)
+			if (nd->v[j].port == s->acls[i].port && nd->v[j].tls) {
+				urlres_format(&s->acls[i], text, sizeof(text));
+				log_warn("URL reservation %s can never match: "
+				    "port %u is HTTPS (a binding or an https "
+				    "reservation names it)", text,
+				    s->acls[i].port);
+				break;
+			}
+	}
+}
+
 static int
 compute_needs(const struct snapshot *s, struct needs *nd, struct rs_err *e)
 {
@@ -142,6 +163,7 @@ compute_needs(const struct snapshot *s, struct needs *nd, struct rs_err *e)
 		    p->port, strcmp(p->scheme, "https") == 0);
 	}
 	needs_finish(nd);
+	warn_mixed(s, nd);
 	if (nd->overflow)
 		return rs_err_set(e, RS_E_LIMIT, "more than %d listening "
 		    "addresses are needed", HTTPSVC_LISTENERS_MAX);
