@@ -1,11 +1,14 @@
 /*
  * worker.c: one h2o event loop per thread (one per core by default).
  * Each loop polls its own dup of every listening socket (the kernel hands
- * each new connection to one of them), accepts in small batches, counts
- * connections against max_connections and gives the socket to h2o with
- * the plain or the TLS accept context.  The control thread talks to a
- * loop only through its h2o message queue: "the listener list changed",
- * "drain", "exit".
+ * each new connection to one of them), accepts in small batches itself
+ * (so it knows each descriptor and both addresses), counts connections
+ * against max_connections and gives the socket to h2o with the plain or
+ * the TLS accept context.  Each connection carries a struct conn_tag with
+ * the timer that enforces the header-read (408) and keep-alive idle
+ * timeouts.  The control thread talks to a loop only through its h2o
+ * message queue: "the listener list changed", "drain", "dispose an
+ * application's pool", "exit".
  */
 #include "httpsvc/httpsvc.h"
 
