@@ -68,7 +68,8 @@ enum expr_aggfn {
 	EXPR_AGG_MIN, EXPR_AGG_MAX, EXPR_AGG_FIRST, EXPR_AGG_LAST,
 	EXPR_AGG_COUNTROWS, EXPR_AGG_ROWNUMBER,
 	EXPR_AGG_RUNNINGVALUE,	/* RunningValue(expr, Sum, scope): op = fn */
-	EXPR_AGG_PREVIOUS	/* Previous(expr[, scope]) */
+	EXPR_AGG_PREVIOUS,	/* Previous(expr[, scope]) */
+	EXPR_AGG_LOOKUP		/* Lookup(src, dest, result, "DataSet") */
 };
 
 struct expr_func;

@@ -772,7 +772,7 @@ expr_func_names(struct buf *b)
 
 	/* Spaces, not commas: the whole list must fit one error message. */
 	buf_puts(b, "Sum Count CountDistinct CountRows Avg Min Max First Last "
-	    "RowNumber RunningValue Previous", NULL);
+	    "RowNumber RunningValue Previous Lookup", NULL);
 	for (i = 0; i < nitems(funcs); i++)
 		buf_printf(b, NULL, " %s", funcs[i].name);
 }

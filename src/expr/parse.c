@@ -48,7 +48,7 @@ static const struct {
 	{ "First", EXPR_AGG_FIRST }, { "Last", EXPR_AGG_LAST },
 	{ "CountRows", EXPR_AGG_COUNTROWS }, { "RowNumber", EXPR_AGG_ROWNUMBER },
 	{ "RunningValue", EXPR_AGG_RUNNINGVALUE },
-	{ "Previous", EXPR_AGG_PREVIOUS },
+	{ "Previous", EXPR_AGG_PREVIOUS }, { "Lookup", EXPR_AGG_LOOKUP },
 };
 
 static const char *globals[] = {
@@ -491,6 +491,17 @@ finish_agg(struct parser *ps, struct expr_node *n)
 	size_t		 want = n->aggfn == EXPR_AGG_COUNTROWS ||
 	    n->aggfn == EXPR_AGG_ROWNUMBER ? 0 : 1;
 
+	if (n->aggfn == EXPR_AGG_LOOKUP) {
+		/* Lookup(source, destination, result, "DataSet") */
+		if (n->nargs != 4 || n->args[3]->kind != EXPR_LIT ||
+		    n->args[3]->lit.type != EXPR_T_STRING) {
+			perr(ps, "Lookup needs a source, a destination, a result "
+			    "and a dataset name in quotes%s", "");
+			goto fail;
+		}
+		want = 3;
+	}
+
 	if (n->aggfn == EXPR_AGG_RUNNINGVALUE && n->nargs != 2) {
 		perr(ps, "RunningValue needs an expression, a function and a "
 		    "scope%s", "");
@@ -501,7 +512,7 @@ finish_agg(struct parser *ps, struct expr_node *n)
 		perr(ps, "wrong number of arguments to %s", n->name);
 		goto fail;
 	}
-	if (want == 1 && expr_walk(n->args[0], has_agg, NULL)) {
+	if (want >= 1 && expr_walk(n->args[0], has_agg, NULL)) {
 		perr(ps, "aggregates of aggregates are not supported (in %s)",
 		    n->name);
 		goto fail;

@@ -56,6 +56,21 @@ bind_agg(struct bctx *b, struct expr_node *n)
 	int		 ds;
 	size_t		 i;
 
+	if (n->aggfn == EXPR_AGG_LOOKUP) {
+		/* The source in this scope; the rest in the looked-up dataset. */
+		ds = rdl_dataset_find(b->r, n->scope);
+		if (ds < 0)
+			return rs_err_set(b->e, RS_E_BADINPUT, "line %d: %s: "
+			    "Lookup names dataset \"%s\", which is not defined",
+			    b->line, b->where, n->scope);
+		if (bind_node(b, n->args[0]) == -1)
+			return -1;
+		sub.ds = ds;
+		for (i = 1; i < n->nargs; i++)
+			if (bind_node(&sub, n->args[i]) == -1)
+				return -1;
+		return 0;
+	}
 	if (n->scope != NULL && n->scope[0] != '\0') {
 		if (!scope_known(b->r, n->scope))
 			return rs_err_set(b->e, RS_E_BADINPUT, "line %d: %s: "

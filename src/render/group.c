@@ -172,3 +172,124 @@ sort_instances(struct rctx *c, const struct rdl_member *m,
 	return 0;
 }
 
+
+struct lk {
+	struct expr_value	 key;
+	size_t			 row;
+};
+
+static int
+cmp_lk(const void *a, const void *b)
+{
+	const struct lk	*x = a, *y = b;
+	int		 c = expr_value_cmp(&x->key, &y->key);
+
+	return c != 0 ? c : (x->row > y->row) - (x->row < y->row);
+}
+
+/* Evaluates the destination expression on every row of the dataset. */
+static struct lookup *
+lookup_build(struct rctx *c, const struct expr_node *n)
+{
+	int		 ds = rdl_dataset_find(c->r, n->scope);
+	struct rowset	*rs;
+	struct lookup	*l;
+	struct lk	*k;
+	struct expr_value v;
+	const struct expr_value *row = c->env.row;
+	size_t		 nf = c->env.nfields;
+
+	if (ds < 0 || dataset_keep(c, ds) == -1)
+		return NULL;
+	rs = &c->sets[ds];
+	k = xcalloc(rs->nrows + 1, sizeof(*k));
+	c->env.nfields = c->r->datasets[ds].nfields;
+	for (size_t i = 0; i < rs->nrows; i++) {
+		c->env.row = rs->rows[i];
+		if (expr_eval(n->args[1], &c->env, &v, c->e) == -1) {
+			for (size_t j = 0; j < i; j++)
+				expr_value_fini(&k[j].key);
+			free(k);
+			c->env.row = row;
+			c->env.nfields = nf;
+			return NULL;
+		}
+		expr_value_copy(&k[i].key, &v);
+		expr_value_fini(&v);
+		k[i].row = i;
+	}
+	c->env.row = row;
+	c->env.nfields = nf;
+	qsort(k, rs->nrows, sizeof(*k), cmp_lk);
+	c->lookups = xreallocarray(c->lookups, c->nlookups + 1,
+	    sizeof(*c->lookups));
+	l = &c->lookups[c->nlookups++];
+	l->node = n;
+	l->ds = ds;
+	l->n = rs->nrows;
+	l->keys = xcalloc(l->n + 1, sizeof(*l->keys));
+	l->rows = xcalloc(l->n + 1, sizeof(*l->rows));
+	for (size_t i = 0; i < l->n; i++) {
+		l->keys[i] = k[i].key;
+		l->rows[i] = k[i].row;
+	}
+	free(k);
+	return l;
+}
+
+/*
+ * Lookup(source, destination, result, "DataSet"): the result expression
+ * on the first row of the dataset whose destination equals the source,
+ * or Nothing.  The destinations are evaluated once and binary-searched.
+ */
+int
+lookup_eval(struct rctx *c, const struct expr_node *n, struct expr_value *out)
+{
+	struct lookup	*l = NULL;
+	struct expr_value src;
+	size_t		 lo = 0, hi, nf = c->env.nfields;
+	const struct expr_value *row = c->env.row;
+	int		 rv;
+
+	out->type = EXPR_T_NULL;
+	for (size_t i = 0; i < c->nlookups && l == NULL; i++)
+		if (c->lookups[i].node == n)
+			l = &c->lookups[i];
+	if (l == NULL && (l = lookup_build(c, n)) == NULL)
+		return -1;
+	if (expr_eval(n->args[0], &c->env, &src, c->e) == -1)
+		return -1;
+	for (hi = l->n; lo < hi;) {
+		size_t mid = (lo + hi) / 2;
+		if (expr_value_cmp(&l->keys[mid], &src) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	rv = 0;
+	if (lo < l->n && expr_value_cmp(&l->keys[lo], &src) == 0) {
+		c->env.row = c->sets[l->ds].rows[l->rows[lo]];
+		c->env.nfields = c->r->datasets[l->ds].nfields;
+		rv = expr_eval(n->args[2], &c->env, out, c->e);
+		if (rv == 0 && out->type == EXPR_T_STRING && out->borrowed)
+			expr_value_str(out, out->u.s);
+		c->env.row = row;
+		c->env.nfields = nf;
+	}
+	expr_value_fini(&src);
+	return rv;
+}
+
+void
+lookups_free(struct rctx *c)
+{
+	for (size_t i = 0; i < c->nlookups; i++) {
+		for (size_t j = 0; j < c->lookups[i].n; j++)
+			expr_value_fini(&c->lookups[i].keys[j]);
+		free(c->lookups[i].keys);
+		free(c->lookups[i].rows);
+	}
+	free(c->lookups);
+	c->lookups = NULL;
+	c->nlookups = 0;
+}

@@ -159,6 +159,8 @@ agg_cb(void *arg, const struct expr_node *n, struct expr_env *env,
 	int		 ds;
 
 	(void)env;
+	if (n->aggfn == EXPR_AGG_LOOKUP)
+		return lookup_eval(c, n, out);
 	if (n->scope == NULL)
 		f = c->depth > 0 ? &c->stack[c->depth - 1] : NULL;
 	else if (n->scope[0] == '\0')

@@ -302,6 +302,7 @@ out:
 	params_free(&c);
 	rowsets_free(&c);
 	running_free(&c);
+	lookups_free(&c);
 	free(c.sources);
 	for (size_t i = 0; i < c.ndup; i++)
 		free(c.dup_text[i]);
@@ -331,6 +332,7 @@ render_parameters(const struct render_request *q,
 	if (resolve_sources(&c) == 0 && params_describe(&c, *defs) == 0)
 		rv = 0;
 	params_free(&c);
+	lookups_free(&c);
 	rowsets_free(&c);
 	free(c.sources);
 	if (rv == -1) {

@@ -102,6 +102,15 @@ struct scope_frame {
 	uint64_t		 gen;	/* tells instances apart */
 };
 
+/* Lookup: the destination keys of a dataset, sorted, per node. */
+struct lookup {
+	const struct expr_node	*node;
+	int			 ds;
+	struct expr_value	*keys;	/* sorted */
+	size_t			*rows;	/* row index of each key */
+	size_t			 n;
+};
+
 /* RunningValue and Previous: one state per expression node. */
 struct running {
 	const struct expr_node	*node;
@@ -131,6 +140,8 @@ struct rctx {
 	uint64_t		 gens;
 	struct running		*running;
 	size_t			 nrunning;
+	struct lookup		*lookups;
+	size_t			 nlookups;
 	/* HideDuplicates: last text per item, reset per scope instance. */
 	const struct rdl_item	**dup_items;
 	char			**dup_text;
@@ -182,6 +193,9 @@ void	rcell_fini(struct rcell *);
 void	rrow_copy(struct rrow *dst, const struct rrow *src);
 void	rrow_fini(struct rrow *);
 void	running_free(struct rctx *);
+/* Lookup(): the result for the current row, and the caches' end. */
+int	lookup_eval(struct rctx *, const struct expr_node *, struct expr_value *);
+void	lookups_free(struct rctx *);
 /* Enters a scope instance (its rows; env.row = the first) and leaves it. */
 struct scope_frame *push_frame(struct rctx *, const char *name,
 	    struct expr_value **rows, size_t n);

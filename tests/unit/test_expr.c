@@ -170,7 +170,8 @@ test_refusals(void **state)
 	static const struct {
 		const char	*expr, *msg;
 	} cases[] = {
-		{ "Lookup(1, 2, 3, \"x\")", "unsupported function Lookup" },
+		{ "LookupSet(1, 2, 3, \"x\")", "unsupported function LookupSet" },
+		{ "Lookup(1, 2, 3)", "Lookup needs a source, a destination" },
 		{ "Code.Foo()", "unsupported name Code" },
 		{ "ReportItems!Textbox1.Value", "unsupported collection ReportItems" },
 		{ "Variables!V.Value", "unsupported collection Variables" },
@@ -200,7 +201,7 @@ test_refusals(void **state)
 			    e.msg, cases[i].msg);
 	}
 	/* The refusal of a function lists what is supported. */
-	n = expr_parse("Lookup(1)", &e);
+	n = expr_parse("LookupSet(1)", &e);
 	assert_null(n);
 	assert_non_null(strstr(e.msg, "supported: Sum Count"));
 	assert_non_null(strstr(e.msg, "FormatDateTime"));

@@ -118,8 +118,11 @@ test_refusals(void **state)
 		{ "unknown element", "", "<Frobnicate/>", "x", "",
 		    "<TablixMember/>", "Equal", "<Frobnicate>: element is not "
 		    "in the supported subset" },
-		{ "lookup", "", "", "=Lookup(1, 2, 3, \"S\")", "",
-		    "<TablixMember/>", "Equal", "unsupported function Lookup" },
+		{ "lookupset", "", "", "=LookupSet(1, 2, 3, \"S\")", "",
+		    "<TablixMember/>", "Equal", "unsupported function LookupSet" },
+		{ "lookup of a missing dataset", "", "", "=Lookup(1, 2, 3, "
+		    "\"Nope\")", "", "<TablixMember/>", "Equal", "Lookup names "
+		    "dataset \"Nope\", which is not defined" },
 		{ "missing field", "", "", "=Fields!Nope.Value", "",
 		    "<TablixMember/>", "Equal", "field Nope is not in dataset S" },
 		{ "undeclared parameter", "", "", "=Parameters!P.Value", "",

@@ -288,6 +288,32 @@ test_running(void **state)
 	free(x);
 }
 
+/* Lookup(): the first matching row of a dataset, or Nothing. */
+static void
+test_lookup(void **state)
+{
+	const char	*from = "=Fields!Double.Value";
+	const char	*to = "=Lookup(Fields!Name.Value, Fields!Name.Value, "
+	    "Fields!Qty.Value * 10, \"D\") &amp; \"/\" &amp; "
+	    "Lookup(\"zz\", Fields!Name.Value, 1, \"D\")";
+	const char	*at = strstr(report_xml, from);
+	struct sink	 s = { 0 };
+	struct render_log log;
+	struct rs_err	 e;
+	size_t		 n = strlen(report_xml) + strlen(to);
+	char		*x = malloc(n);
+
+	(void)state;
+	snprintf(x, n, "%.*s%s%s", (int)(at - report_xml), report_xml, to,
+	    at + strlen(from));
+	report_text = x;
+	assert_int_equal(do_render("CSV", NULL, 0, NULL, 0, &s, &log, &e), 0);
+	assert_non_null(strstr(s.b.data, "\",20/\r\n10/3,c,30/\r\n10/3,d,50/"));
+	buf_fini(&s.b);
+	report_text = NULL;
+	free(x);
+}
+
 /* Parameter definitions for a parameter pane or REST, without rendering. */
 static void
 test_param_defs(void **state)
@@ -505,6 +531,7 @@ main(void)
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_param_defs),
 		cmocka_unit_test(test_running),
+		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_rewrite),
 		cmocka_unit_test(test_bound),
 	};

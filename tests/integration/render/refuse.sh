@@ -38,11 +38,11 @@ refused "a Chart is refused with its line and the supported items" \
     "$TMP/chart.rdl" \
     'chart\.rdl: line 11: <Chart>: report item Chart is not supported; supported report items: Tablix'
 write "$TMP/lookup.rdl" '    <Textbox Name="T"><Paragraphs><Paragraph><TextRuns><TextRun>
-      <Value>=Lookup(Fields!A.Value, 1, 2, "S")</Value></TextRun></TextRuns>
+      <Value>=LookupSet(Fields!A.Value, 1, 2, "S")</Value></TextRun></TextRuns>
     </Paragraph></Paragraphs></Textbox>'
-refused "Lookup() is refused with its line and the supported functions" \
+refused "LookupSet() is refused with its line and the supported functions" \
     "$TMP/lookup.rdl" \
-    'line 12: <Value>: unsupported function Lookup at column 1; supported: Sum Count .* Round Int$'
+    'line 12: <Value>: unsupported function LookupSet at column 1; supported: Sum Count .* Round Int$'
 write "$TMP/code.rdl" '' '
   <Code>Public Function F() As String : Return "x" : End Function</Code>'
 refused "custom code is refused" "$TMP/code.rdl" \
