@@ -155,6 +155,7 @@ front_policy(SSL_CTX *ctx, struct rs_err *e)
 	    SSL_SESS_CACHE_NO_INTERNAL | SSL_SESS_CACHE_NO_AUTO_CLEAR);
 	SSL_CTX_sess_set_new_cb(ctx, tls_sess_new_cb);
 	SSL_CTX_sess_set_get_cb(ctx, tls_sess_get_cb);
+	SSL_CTX_sess_set_remove_cb(ctx, tls_sess_remove_cb);
 	SSL_CTX_set_timeout(ctx, TLS_SESSION_TIMEOUT_S);
 	SSL_CTX_set_num_tickets(ctx, 1);
 	if (SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, tls_ticket_cb) != 1)

@@ -122,6 +122,47 @@ slot_of(const unsigned char *id, unsigned int len)
 	return h % TLS_SESSION_CACHE_SLOTS;
 }
 
+static int		sess_idx = -1;
+static pthread_once_t	sess_idx_once = PTHREAD_ONCE_INIT;
+
+static void
+sess_idx_init(void)
+{
+	sess_idx = SSL_SESSION_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+}
+
+/*
+ * OpenSSL drops a session it no longer trusts (a connection that ended
+ * without a clean shutdown, a failed resumption): drop it from the cache
+ * of the binding it was stored in.  That binding is alive, because only a
+ * connection on it can present the session.
+ */
+void
+tls_sess_remove_cb(SSL_CTX *ctx, SSL_SESSION *sess)
+{
+	struct tls_binding	*tb;
+	struct sess_slot	*slot;
+	const unsigned char	*id;
+	unsigned int		 len;
+	bool			 found = false;
+
+	(void)ctx;
+	pthread_once(&sess_idx_once, sess_idx_init);
+	tb = SSL_SESSION_get_ex_data(sess, sess_idx);
+	if (tb == NULL)
+		return;
+	id = SSL_SESSION_get_id(sess, &len);
+	slot = &tb->cache[slot_of(id, len)];
+	pthread_mutex_lock(&tb->lock);
+	if (slot->sess == sess) {
+		slot->sess = NULL;
+		found = true;
+	}
+	pthread_mutex_unlock(&tb->lock);
+	if (found)
+		SSL_SESSION_free(sess);
+}
+
 int
 tls_sess_new_cb(SSL *s, SSL_SESSION *sess)
 {
@@ -136,6 +177,8 @@ tls_sess_new_cb(SSL *s, SSL_SESSION *sess)
 	id = SSL_SESSION_get_id(sess, &len);
 	if (len == 0 || len > SSL_MAX_SSL_SESSION_ID_LENGTH)
 		return 0;
+	pthread_once(&sess_idx_once, sess_idx_init);
+	SSL_SESSION_set_ex_data(sess, sess_idx, tb);
 	slot = &tb->cache[slot_of(id, len)];
 	pthread_mutex_lock(&tb->lock);
 	old = slot->sess;

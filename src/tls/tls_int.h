@@ -58,6 +58,7 @@ int	tls_ticket_cb(SSL *, unsigned char *, unsigned char *,
 	    EVP_CIPHER_CTX *, EVP_MAC_CTX *, int);
 int	tls_sess_new_cb(SSL *, SSL_SESSION *);
 SSL_SESSION *tls_sess_get_cb(SSL *, const unsigned char *, int, int *);
+void	tls_sess_remove_cb(SSL_CTX *, SSL_SESSION *);
 int	tls_alpn_cb(SSL *, const unsigned char **, unsigned char *,
 	    const unsigned char *, unsigned int, void *);
 
