@@ -7,6 +7,7 @@ client running at the same time is served normally.
 """
 import http.client
 import os
+import signal
 import socket
 import sys
 import threading
@@ -141,7 +142,7 @@ def main():
         f.write(CONF)
     run("httpcfg", "add", "urlacl", "url=http://+:%d/app/" % port,
         "user=root", check_rc=0)
-    start_bg("httpsvc", log=os.path.join(TMP, "svc.log"))
+    svc = start_bg("httpsvc", log=os.path.join(TMP, "svc.log"))
     check("httpsvc is ready", wait_for(lambda: "ready: listening" in log(), 30),
           log())
     start_bg("/usr/bin/python3", APP, "--root", ROOT, "--sock",
@@ -242,6 +243,23 @@ def main():
     time.sleep(0.5)
     check("once they are gone, requests are served again",
           get(port, "/app/end")[0] == 200)
+
+    # SIGTERM while a request is in flight: it completes, then exit 0.
+    res = []
+    t = threading.Thread(target=lambda: res.append(get(port,
+                                                       "/app/slow?s=1")))
+    t.start()
+    time.sleep(0.4)
+    svc.send_signal(signal.SIGTERM)
+    t.join()
+    expect_eq("SIGTERM: the request in flight completes", res[0][0], 200)
+    expect_eq("then httpsvc exits 0", svc.wait(timeout=30), 0)
+    refused = False
+    try:
+        get(port, "/app/after", timeout=2)
+    except OSError:
+        refused = True
+    check("and no longer accepts", refused)
     done_testing()
 
 
