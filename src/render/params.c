@@ -17,10 +17,47 @@
 #include "common/xmalloc.h"
 #include "render/render_int.h"
 
+/* Cultures that write 3,5 for three and a half. */
+static bool
+decimal_comma(const char *lang)
+{
+	static const char *comma[] = { "de", "fr", "es", "it", "nl", "pt", "ru",
+	    "pl", "sv", "da", "fi", "nb", "nn", "cs", "sk", "tr", "el", "hu",
+	    "ro", "uk", "id", "vi" };
+
+	for (size_t i = 0; lang != NULL && i < sizeof(comma) / sizeof(*comma);
+	    i++)
+		if (strncasecmp(lang, comma[i], 2) == 0 && (lang[2] == '\0' ||
+		    lang[2] == '-'))
+			return true;
+	return false;
+}
+
+/*
+ * Dates in the request's culture (rs:ParameterLanguage): ISO always; M/d/y
+ * for en-US (and no culture given); d/M/y or d.M.y for the others.
+ */
+static bool
+culture_date(const char *lang, const char *s, int64_t *dt)
+{
+	char		 iso[64];
+	int		 d, m, y, n = 0;
+
+	if (lang == NULL || strncasecmp(lang, "en-US", 5) == 0 ||
+	    (s[0] >= '0' && s[0] <= '9' && strlen(s) >= 10 && s[4] == '-'))
+		return expr_dt_parse(s, dt);
+	if (sscanf(s, "%2d%*1[./-]%2d%*1[./-]%4d%n", &d, &m, &y, &n) != 3)
+		return false;
+	snprintf(iso, sizeof(iso), "%04d-%02d-%02d%s", y, m, d, s + n);
+	return expr_dt_parse(iso, dt);
+}
+
 static int
 convert(struct rctx *c, const struct rdl_parameter *p, const char *s,
     struct expr_value *v)
 {
+	const char	*lang = c->req->param_language;
+	char		 num[64];
 	char		*end;
 
 	v->borrowed = false;
@@ -34,6 +71,15 @@ convert(struct rctx *c, const struct rdl_parameter *p, const char *s,
 		break;
 	case EXPR_T_FLOAT:
 		v->type = EXPR_T_FLOAT;
+		if (decimal_comma(lang) && strlen(s) < sizeof(num)) {
+			/* 1.234,5 -> 1234.5 */
+			size_t j = 0;
+			for (const char *q = s; *q != '\0'; q++)
+				if (*q != '.')
+					num[j++] = *q == ',' ? '.' : *q;
+			num[j] = '\0';
+			s = num;
+		}
 		v->u.f = strtod(s, &end);
 		if (end != s && *end == '\0' && isfinite(v->u.f))
 			return 0;
@@ -51,7 +97,7 @@ convert(struct rctx *c, const struct rdl_parameter *p, const char *s,
 		break;
 	case EXPR_T_DATETIME:
 		v->type = EXPR_T_DATETIME;
-		if (expr_dt_parse(s, &v->u.dt))
+		if (culture_date(lang, s, &v->u.dt))
 			return 0;
 		break;
 	default:

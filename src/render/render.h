@@ -68,6 +68,8 @@ struct render_request {
 	const char		*user_id;	/* User!UserID */
 	const char		*report_folder;	/* Globals!ReportFolder */
 	const char		*url_base;	/* HTML links: "/ReportServer?/F/R" */
+	const char		*param_language; /* rs:ParameterLanguage, e.g.
+						    "de-DE"; NULL: en-US */
 	int64_t			 execution_time;	/* ms local; 0: now */
 };
 

@@ -6,6 +6,8 @@
  *       [--datasource NAME=sqlite:PATH|postgres:CONNINFO|enterdata:]
  *       [--devinfo NAME=VALUE ...] [--user NAME] [--log]
  *       [--url /ReportServer?/Folder/Report]   (HTML5: the viewer's links)
+ *       [--language de-DE]   (rs:ParameterLanguage: how dates and numbers in
+ *                             --param are read)
  *   rsrender --check REPORT.rdl
  *
  * A thin front over rdl_parse() and render_report(): argument parsing and
@@ -38,7 +40,7 @@ struct dsmap {
 };
 
 struct opts {
-	const char		*rdl, *format, *out, *user, *url;
+	const char		*rdl, *format, *out, *user, *url, *lang;
 	bool			 check, log;
 	struct render_param_in	 params[ARGS_MAX];
 	size_t			 nparams;
@@ -57,7 +59,7 @@ usage(void)
 	    "           [--datasource NAME=sqlite:PATH|postgres:CONNINFO|"
 	    "enterdata:]\n"
 	    "           [--devinfo NAME=VALUE ...] [--user NAME] [--log]\n"
-	    "           [--url /ReportServer?/Folder/Report]\n"
+	    "           [--url /ReportServer?/Folder/Report] [--language de-DE]\n"
 	    "       rsrender --check REPORT.rdl\n");
 	exit(64);
 }
@@ -137,6 +139,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		{ "devinfo", required_argument, NULL, 'i' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "url", required_argument, NULL, 'U' },
+		{ "language", required_argument, NULL, 'L' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "log", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
@@ -158,6 +161,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		case 'o': o->out = optarg; break;
 		case 'u': o->user = optarg; break;
 		case 'U': o->url = optarg; break;
+		case 'L': o->lang = optarg; break;
 		case 'c': o->check = true; break;
 		case 'l': o->log = true; break;
 		case 'p': add_param(o, optarg); break;
@@ -221,6 +225,7 @@ render(struct opts *o, struct rdl_report *r, struct rs_err *e)
 		.nparams = o->nparams, .devinfo = o->devinfo,
 		.ndevinfo = o->ndevinfo, .resolve = resolve, .resolve_arg = o,
 		.write = write_fd, .user_id = o->user, .url_base = o->url,
+		.param_language = o->lang,
 	};
 	struct render_log log;
 	int		 fd = 1, rv;

@@ -288,6 +288,58 @@ test_running(void **state)
 	free(x);
 }
 
+/* rs:ParameterLanguage: 2,5 and 31.12.2024 in de-DE. */
+static void
+test_language(void **state)
+{
+	const char	*edits[][2] = {
+		{ "<ReportParameter Name=\"Min\"><DataType>Integer",
+		  "<ReportParameter Name=\"Min\"><DataType>Float" },
+		{ "<ReportParameter Name=\"Tags\"><DataType>String",
+		  "<ReportParameter Name=\"Tags\"><DataType>DateTime" },
+	};
+	struct render_param_in in[] = { { "Min", "2,5", false },
+	    { "Tags", "31.12.2024", false } };
+	struct rdl_report *r;
+	struct render_request q = { .params = in, .nparams = 2,
+	    .write = sink_write, .param_language = "de-DE" };
+	struct render_log log;
+	struct sink	 s = { 0 };
+	struct rs_err	 e;
+	char		*x = strdup(report_xml), *y;
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		char *at = strstr(x, edits[i][0]);
+		size_t n = strlen(x) + strlen(edits[i][1]) + 1;
+
+		assert_non_null(at);
+		y = malloc(n);
+		snprintf(y, n, "%.*s%s%s", (int)(at - x), x, edits[i][1],
+		    at + strlen(edits[i][0]));
+		free(x);
+		x = y;
+	}
+	r = rdl_parse(x, strlen(x), "Unit", &e);
+	assert_non_null(r);
+	q.report = r;
+	q.format = "CSV";
+	q.write_arg = &s;
+	buf_init(&s.b, 0);
+	assert_int_equal(render_report(&q, &log, &e), 0);
+	assert_string_equal(s.b.data, "\xEF\xBB\xBFInfo\r\n"
+	    "12/31/2024 12:00:00 AM\r\n\r\nS,N,Q\r\n8/2,c,6.0\r\n"
+	    "8/2,d,10.0\r\n");
+	buf_fini(&s.b);
+	/* The same values in en-US are wrong: 31 is not a month. */
+	q.param_language = NULL;
+	assert_int_equal(render_report(&q, &log, &e), -1);
+	assert_non_null(strstr(e.msg, "rsParameterTypeMismatch"));
+	buf_fini(&s.b);
+	rdl_free(r);
+	free(x);
+}
+
 /* Lookup(): the first matching row of a dataset, or Nothing. */
 static void
 test_lookup(void **state)
@@ -532,6 +584,7 @@ main(void)
 		cmocka_unit_test(test_param_defs),
 		cmocka_unit_test(test_running),
 		cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_language),
 		cmocka_unit_test(test_rewrite),
 		cmocka_unit_test(test_bound),
 	};
