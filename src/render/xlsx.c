@@ -342,6 +342,23 @@ set_columns(struct xlsx *x, const struct rdl_item *t, double width)
 	x->colx[x->ncols] = left;
 }
 
+/* Orientation, paper and margins from the report's Page, as SSRS does. */
+static void
+page_setup(struct rctx *c, lxw_worksheet *ws)
+{
+	const struct rdl_page *pg = &c->r->page;
+
+	if (pg->width > pg->height)
+		worksheet_set_landscape(ws);
+	else
+		worksheet_set_portrait(ws);
+	/* Letter (1) unless the page is A4-sized (9). */
+	worksheet_set_paper(ws, pg->width > 590 && pg->width < 600 &&
+	    pg->height > 838 && pg->height < 845 ? 9 : 1);
+	worksheet_set_margins(ws, pg->margin[0] / 72, pg->margin[1] / 72,
+	    pg->margin[2] / 72, pg->margin[3] / 72);
+}
+
 static int
 xlsx_begin(struct rctx *c)
 {
@@ -371,6 +388,7 @@ xlsx_begin(struct rctx *c)
 	if (x->ws == NULL)
 		return rs_err_set(c->e, RS_E_INTERNAL, "cannot add a worksheet");
 	worksheet_gridlines(x->ws, LXW_HIDE_ALL_GRIDLINES);
+	page_setup(c, x->ws);
 	props.title = c->r->name;
 	props.author = c->r->author;
 	props.comments = c->r->description;
@@ -498,6 +516,7 @@ xlsx_page_break(struct rctx *c)
 		return rs_err_set(c->e, RS_E_LIMIT, "cannot add worksheet %d",
 		    x->sheets);
 	worksheet_gridlines(x->ws, LXW_HIDE_ALL_GRIDLINES);
+	page_setup(c, x->ws);
 	free(x->colx);
 	set_columns(x, x->layout, c->r->width);
 	x->row = 0;

@@ -143,6 +143,12 @@ def test_xlsx():
     rows, _ = sheet(out)
     expect_eq("currency cells carry an Excel currency format",
               rows[3]["C"][2], '"$"#,##0.00;("$"#,##0.00)')
+    with zipfile.ZipFile(out) as z:
+        x = z.read("xl/worksheets/sheet1.xml").decode()
+    check("page setup from the report's Page: letter, portrait, 0.5in "
+          "margins", '<pageSetup paperSize="1" orientation="portrait"/>' in x
+          and '<pageMargins left="0.5" right="0.5" top="0.5" bottom="0.5"'
+          in x, x[-600:])
 
 
 class Parser(html.parser.HTMLParser):
