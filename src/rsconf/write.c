@@ -43,7 +43,7 @@ rsconf_clear(struct rsconf *c)
 	c->dsn = c->instance_id = c->installation_id = c->realm = NULL;
 	c->pam_service = c->hostname = c->url_root = NULL;
 	c->postgres = false;
-	c->secure_level = 0;
+	c->secure_level = 1;
 	c->basic = false;
 }
 
@@ -97,7 +97,7 @@ rsconf_default_text(bool postgres, const char *dsn)
 	    "  <ConnectionType>Default</ConnectionType>\n"
 	    "  <InstanceId>RS_REPORTSERVER</InstanceId>\n"
 	    "  <InstallationID>{%s}</InstallationID>\n"
-	    "  <Add Key=\"SecureConnectionLevel\" Value=\"0\"/>\n"
+	    "  <Add Key=\"SecureConnectionLevel\" Value=\"1\"/>\n"
 	    "  <Add Key=\"CleanupCycleMinutes\" Value=\"10\"/>\n"
 	    "  <Add Key=\"MaxActiveReqForOneUser\" Value=\"20\"/>\n"
 	    "  <Add Key=\"DatabaseQueryTimeout\" Value=\"300\"/>\n"

@@ -37,7 +37,8 @@ test_default(void **state)
 		fail_msg("%s", e.msg);
 	assert_string_equal(c->dsn, "/r/a&b.db");
 	assert_false(c->postgres);
-	assert_int_equal(c->secure_level, 0);
+	/* Secure by default: credentials never cross plain HTTP. */
+	assert_int_equal(c->secure_level, 1);
 	assert_true(c->basic);
 	assert_true(c->src_builtin && c->src_pam);
 	assert_string_equal(c->pam_service, "reportserver");

@@ -41,8 +41,11 @@ expect_match "start returns once its URLs are registered" "$out" \
     "started \(pid [0-9]+\); 1 URLs registered"
 out=$(rsconfig status --json)
 expect_match "status: Started" "$out" '"ReportServiceStatus":"Started"'
-out=$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$HP/ReportServer)
-expect_eq "the HTTP URL answers (sign-in asked)" "$out" 401
+out=$(curl -s -w '\nstatus %{http_code}' http://127.0.0.1:$HP/ReportServer)
+expect_match "the HTTP URL answers 403, before any sign-in" "$out" \
+    "^status 403$"
+expect_match "and names rsSecureConnectionRequired" "$out" \
+    "rsSecureConnectionRequired"
 check "stop" rsconfig stop
 out=$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$HP/ReportServer)
 expect_eq "stopped: httpsvc answers 503 for its URL" "$out" 503
@@ -179,7 +182,7 @@ expect_eq "no binding left" "$(httpcfg show sslcert --json)" '{"sslcert":[]}'
 check "then the certificate goes" certstore remove "$T"
 expect_eq "HTTPS no longer served" "$(served $SP localhost)" none
 out=$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$HP/ReportServer)
-expect_eq "the HTTP URL still works" "$out" 401
+expect_eq "the HTTP URL still works" "$out" 403
 
 # 7. The wrong way round: the certificate first, and the recovery.
 T2=$(newcert localhost)
