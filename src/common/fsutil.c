@@ -227,7 +227,11 @@ fs_unlock(int fd)
 bool
 fs_exists(const char *path)
 {
-	return access(path, F_OK) == 0;
+	/*
+	 * AT_EACCESS checks with the effective ids, so a daemon that dropped
+	 * root but kept a capability to read the stores sees what it can open.
+	 */
+	return faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) == 0;
 }
 
 void
