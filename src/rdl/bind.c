@@ -205,7 +205,12 @@ bind_tablix(struct bctx *b, struct rdl_tablix *t)
 			if (t->rows[i].cells[j].item != NULL &&
 			    bind_item(&sub, t->rows[i].cells[j].item) == -1)
 				return -1;
+	for (i = 0; t->corner != NULL && i < (size_t)(t->header_rows *
+	    t->header_cols); i++)
+		if (t->corner[i] != NULL && bind_item(&sub, t->corner[i]) == -1)
+			return -1;
 	if (bind_members(&sub, t->members, t->nmembers) == -1 ||
+	    bind_members(&sub, t->col_members, t->ncol_members) == -1 ||
 	    bind_sorts(&sub, t->sorts, t->nsorts) == -1 ||
 	    bind_filters(&sub, t->filters, t->nfilters) == -1)
 		return -1;
@@ -268,7 +273,9 @@ scope_in_items(struct rdl_item **items, size_t n, const char *scope)
 		if (it->kind == RDL_TABLIX) {
 			struct rdl_tablix *t = it->tablix;
 			if (strcmp(it->name, scope) == 0 ||
-			    scope_in_members(t->members, t->nmembers, scope))
+			    scope_in_members(t->members, t->nmembers, scope) ||
+			    scope_in_members(t->col_members, t->ncol_members,
+			    scope))
 				return true;
 			for (size_t r = 0; r < t->nrows; r++)
 				for (size_t c = 0; c < t->ncols; c++)

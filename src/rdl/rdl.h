@@ -128,6 +128,7 @@ struct rdl_member {
 	struct rdl_sort		*sorts;
 	size_t			 nsorts;
 	struct rdl_item		*header;	/* TablixHeader cell, or NULL */
+	double			 header_size;	/* its Size */
 	struct rdl_member	*children;
 	size_t			 nchildren;
 	bool			 repeat_on_new_page;
@@ -158,6 +159,12 @@ struct rdl_tablix {
 	struct rdl_member	*members;	/* row hierarchy, top level */
 	size_t			 nmembers;
 	int			 header_cols;	/* row-header columns */
+	/* Column hierarchy: leaves map onto the body columns, in order. */
+	struct rdl_member	*col_members;
+	size_t			 ncol_members;
+	int			 header_rows;	/* column-header rows */
+	bool			 matrix;	/* column groups or headers */
+	struct rdl_item		**corner;	/* header_rows x header_cols */
 	struct rdl_sort		*sorts;
 	size_t			 nsorts;
 	struct rdl_filter	*filters;

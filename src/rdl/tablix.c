@@ -130,28 +130,6 @@ body_parse(struct pctx *c, xmlNode *body, struct rdl_tablix *t)
 	return 0;
 }
 
-static int
-columns_check(struct pctx *c, xmlNode *h, struct rdl_tablix *t)
-{
-	xmlNode		*ms = child(c, h, "TablixMembers"), *k;
-	size_t		 n = 0;
-
-	for (k = ms ? ms->children : NULL; k != NULL; k = k->next) {
-		if (!is_el(c, k, "TablixMember"))
-			continue;
-		if (child(c, k, "Group") != NULL || child(c, k, "TablixMembers")
-		    != NULL || child(c, k, "TablixHeader") != NULL)
-			return fail(c, k, "column groups and column headers (a "
-			    "matrix) are not supported; supported: a table or "
-			    "list with row groups");
-		n++;
-	}
-	if (n != t->ncols)
-		return fail(c, h, "the column hierarchy has %zu members for %zu "
-		    "columns", n, t->ncols);
-	return 0;
-}
-
 static void	member_fini(struct rdl_member *);
 
 static int	members_parse(struct pctx *, xmlNode *, struct rdl_member **,
@@ -208,6 +186,8 @@ member_parse(struct pctx *c, xmlNode *k, struct rdl_member *m, int *leaf,
 	    &m->nsorts) == -1)
 		return -1;
 	h = child(c, k, "TablixHeader");
+	if (h != NULL && child_size(c, h, "Size", 18, &m->header_size) == -1)
+		return -1;
 	if (h != NULL) {
 		m->header = cell_item(c, child(c, h, "CellContents"), &span);
 		if (c->e != NULL && c->e->code != RS_E_OK)
@@ -268,6 +248,74 @@ header_depth(const struct rdl_member *m, size_t n)
 	return best;
 }
 
+static bool
+any_group(const struct rdl_member *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (m[i].group != NULL || any_group(m[i].children, m[i].nchildren))
+			return true;
+	return false;
+}
+
+/* The column hierarchy: its leaves are the body's columns, in order. */
+static int
+columns_parse(struct pctx *c, xmlNode *h, struct rdl_tablix *t)
+{
+	int		 leaves = 0;
+
+	if (h == NULL)
+		return fail(c, NULL, "a Tablix needs a TablixColumnHierarchy");
+	if (members_parse(c, child(c, h, "TablixMembers"), &t->col_members,
+	    &t->ncol_members, &leaves, 0) == -1)
+		return -1;
+	if ((size_t)leaves != t->ncols)
+		return fail(c, h, "the column hierarchy has %d leaf members for "
+		    "%zu columns", leaves, t->ncols);
+	t->header_rows = header_depth(t->col_members, t->ncol_members);
+	t->matrix = t->header_rows > 0 || any_group(t->col_members,
+	    t->ncol_members);
+	if (t->matrix && t->header_rows == 0)
+		return fail(c, h, "column groups need TablixHeader cells");
+	return 0;
+}
+
+/* The corner: header_rows x header_cols cells above the row headers. */
+static int
+corner_parse(struct pctx *c, xmlNode *cn, struct rdl_tablix *t)
+{
+	xmlNode		*r, *k;
+	int		 ri = 0, ci, span;
+
+	if (cn == NULL)
+		return 0;
+	if (t->header_rows == 0 || t->header_cols == 0)
+		return fail(c, cn, "a TablixCorner needs row and column headers");
+	t->corner = xcalloc((size_t)(t->header_rows * t->header_cols),
+	    sizeof(*t->corner));
+	for (r = child(c, cn, "TablixCornerRows"), r = r ? r->children : NULL;
+	    r != NULL; r = r->next) {
+		if (!is_el(c, r, "TablixCornerRow"))
+			continue;
+		if (ri >= t->header_rows)
+			return fail(c, r, "more corner rows than column headers");
+		ci = 0;
+		for (k = r->children; k != NULL; k = k->next) {
+			if (!is_el(c, k, "TablixCornerCell"))
+				continue;
+			if (ci >= t->header_cols)
+				return fail(c, k, "more corner cells than row "
+				    "headers");
+			t->corner[ri * t->header_cols + ci] = cell_item(c,
+			    child(c, k, "CellContents"), &span);
+			if (c->e != NULL && c->e->code != RS_E_OK)
+				return -1;
+			ci++;
+		}
+		ri++;
+	}
+	return 0;
+}
+
 struct rdl_tablix *
 tablix_parse(struct pctx *c, xmlNode *n)
 {
@@ -286,21 +334,19 @@ tablix_parse(struct pctx *c, xmlNode *n)
 	}
 	free(ds);
 	if (body_parse(c, child(c, n, "TablixBody"), t) == -1 ||
-	    columns_check(c, child(c, n, "TablixColumnHierarchy"), t) == -1 ||
 	    members_parse(c, child(c, child(c, n, "TablixRowHierarchy"),
 	    "TablixMembers"), &t->members, &t->nmembers, &leaves, 0) == -1)
 		goto fail;
-	if (child(c, n, "TablixCorner") != NULL) {
-		fail(c, child(c, n, "TablixCorner"), "TablixCorner (a matrix "
-		    "corner) is not supported");
-		goto fail;
-	}
 	if ((size_t)leaves != t->nrows) {
 		fail(c, n, "the row hierarchy has %d leaf members for %zu rows",
 		    leaves, t->nrows);
 		goto fail;
 	}
+	if (columns_parse(c, child(c, n, "TablixColumnHierarchy"), t) == -1)
+		goto fail;
 	t->header_cols = header_depth(t->members, t->nmembers);
+	if (corner_parse(c, child(c, n, "TablixCorner"), t) == -1)
+		goto fail;
 	t->page_break = break_parse(c, n);
 	t->no_rows_message = child_prop(c, n, "NoRowsMessage", &failed);
 	if (failed || sorts_parse(c, child(c, n, "SortExpressions"), &t->sorts,
@@ -353,6 +399,13 @@ tablix_free(struct rdl_tablix *t)
 	for (i = 0; i < t->nmembers; i++)
 		member_fini(&t->members[i]);
 	free(t->members);
+	for (i = 0; i < t->ncol_members; i++)
+		member_fini(&t->col_members[i]);
+	free(t->col_members);
+	for (i = 0; t->corner != NULL && i < (size_t)(t->header_rows *
+	    t->header_cols); i++)
+		item_free(t->corner[i]);
+	free(t->corner);
 	sorts_free(t->sorts, t->nsorts);
 	filters_free(t->filters, t->nfilters);
 	prop_free(t->no_rows_message);

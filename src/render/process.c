@@ -366,6 +366,7 @@ struct twalk {
 	const struct rdl_tablix	*t;
 	int			 ds;
 	size_t			 instances;	/* for page breaks */
+	struct matrix		*m;		/* column groups, or NULL */
 };
 
 static int	walk_level(struct rctx *, struct twalk *,
@@ -413,11 +414,16 @@ eval_row(struct rctx *c, struct twalk *w, int ri, enum rrow_kind kind,
 	out->tablix = w->item;
 	out->kind = kind;
 	out->height = row->height;
-	out->ncells = hc + t->ncols;
-	out->cells = xcalloc(out->ncells, sizeof(*out->cells));
+	out->ncells = hc + (w->m != NULL ? w->m->ncols : t->ncols);
+	out->cells = xcalloc(out->ncells + 1, sizeof(*out->cells));
 	for (j = 0; j < hc; j++)
 		eval_text(c, NULL, &out->cells[j]);
 	c->in_detail = kind == RROW_DETAIL;
+	if (w->m != NULL) {
+		int rv = matrix_cells(c, w->item, w->m, ri, out->cells + hc);
+		c->in_detail = false;
+		return rv;
+	}
 	for (j = 0; j < t->ncols; j++) {
 		cell = &out->cells[hc + j];
 		if (eval_text(c, row->cells[j].item, cell) == -1) {
@@ -455,7 +461,7 @@ is_hidden(struct rctx *c, const struct rdl_expr *hidden, bool *out)
 
 /* Row headers are shown on the first row emitted after they were set. */
 static int
-emit_row(struct rctx *c, struct rrow *r)
+emit_row(struct rctx *c, struct twalk *w, struct rrow *r)
 {
 	if (c->hide_depth > 0)
 		return 0;	/* a hidden member's rows take no room */
@@ -466,7 +472,10 @@ emit_row(struct rctx *c, struct rrow *r)
 		r->cells[h] = c->pending_hdr[h];
 		memset(&c->pending_hdr[h], 0, sizeof(c->pending_hdr[h]));
 	}
-	return c->ops->row(c, r);
+	if (c->ops->row(c, r) == -1)
+		return -1;
+	return w->m != NULL ? matrix_data(c, w->m, r,
+	    (size_t)w->t->header_cols) : 0;
 }
 
 static int
@@ -554,7 +563,7 @@ emit_members(struct rctx *c, struct twalk *w, const struct rdl_member *m,
 			statics[*k].repeat = before_dynamic &&
 			    m[i].repeat_on_new_page;
 			statics[*k].keep_next = m[i].keep_with_next;
-			rv = emit_row(c, &statics[(*k)++]);
+			rv = emit_row(c, w, &statics[(*k)++]);
 		}
 		c->hide_depth -= hidden;
 		if (rv == -1)
@@ -577,10 +586,12 @@ walk_level(struct rctx *c, struct twalk *w, const struct rdl_member *m,
 		add_data(extra, &si.data, &si.ndata);
 	if (collect_statics(c, w, m, n, &statics, &nstatics) == -1)
 		goto out;
+	/* In a matrix the body cells belong to the column instances. */
 	for (i = 0; i < nstatics; i++)
-		for (size_t j = 0; j < statics[i].ncells; j++)
+		for (size_t j = 0; j < (w->m != NULL ? (size_t)w->t->header_cols :
+		    statics[i].ncells); j++)
 			add_data(&statics[i].cells[j], &si.data, &si.ndata);
-	si.leaf = !has_dynamic(m, n);
+	si.leaf = !has_dynamic(m, n) && w->m == NULL;
 	if (c->ops->scope_begin(c, &si) == -1 ||
 	    emit_members(c, w, m, n, hlevel, statics, &k,
 	    kind == SCOPE_TABLIX) == -1 || c->ops->scope_end(c, &si) == -1)
@@ -616,10 +627,11 @@ instance(struct rctx *c, struct twalk *w, const struct rdl_member *m,
 		goto out;
 	if (m->header != NULL)
 		add_data(&c->pending_hdr[hlevel], &si.data, &si.ndata);
-	for (size_t j = 0; j < row.ncells; j++)
+	for (size_t j = 0; j < (w->m != NULL ? (size_t)w->t->header_cols :
+	    row.ncells); j++)
 		add_data(&row.cells[j], &si.data, &si.ndata);
-	si.leaf = true;
-	if (c->ops->scope_begin(c, &si) == -1 || emit_row(c, &row) == -1 ||
+	si.leaf = w->m == NULL;
+	if (c->ops->scope_begin(c, &si) == -1 || emit_row(c, w, &row) == -1 ||
 	    c->ops->scope_end(c, &si) == -1)
 		goto out;
 	rv = 0;
@@ -789,7 +801,19 @@ tablix_rows(struct rctx *c, struct twalk *w, const char *name)
 	}
 	if (n == 0 && t->no_rows_message != NULL)
 		rv = no_rows(c, w);
-	else
+	else if (t->matrix) {
+		struct matrix mx;
+
+		rv = matrix_build(c, w->item, rows, n, &mx);
+		w->m = &mx;
+		if (rv == 0)
+			rv = matrix_headers(c, w->item, &mx);
+		if (rv == 0)
+			rv = walk_level(c, w, t->members, t->nmembers, 0,
+			    SCOPE_TABLIX, name, NULL);
+		w->m = NULL;
+		matrix_free(&mx);
+	} else
 		rv = walk_level(c, w, t->members, t->nmembers, 0, SCOPE_TABLIX,
 		    name, NULL);
 	pop_frame(c);

@@ -223,6 +223,40 @@ struct skey *group_rows(struct rctx *, const struct rdl_member *,
 int	sort_instances(struct rctx *, const struct rdl_member *,
 	    struct expr_value **rows, struct skey *inst, size_t ni);
 
+/* matrix.c: column groups. */
+struct colinst {
+	int			 leaf;		/* body column */
+	struct expr_value	**rows;		/* its rows, by address */
+	size_t			 n;
+	const char		*scope;		/* innermost column group */
+	double			 width;
+	struct rcell		*hdr;		/* header cells on its path */
+	size_t			 nhdr;
+};
+
+struct colhdr {
+	int			 level;
+	size_t			 first, count;	/* columns it spans */
+	struct rcell		 cell;
+	double			 height;
+};
+
+struct matrix {
+	struct colinst		*cols;
+	size_t			 ncols;
+	struct colhdr		*hdrs;
+	size_t			 nhdrs;
+};
+
+int	matrix_build(struct rctx *, const struct rdl_item *,
+	    struct expr_value **rows, size_t n, struct matrix *);
+int	matrix_headers(struct rctx *, const struct rdl_item *, struct matrix *);
+int	matrix_cells(struct rctx *, const struct rdl_item *, struct matrix *,
+	    int row, struct rcell *cells);
+int	matrix_data(struct rctx *, const struct matrix *, const struct rrow *,
+	    size_t hc);
+void	matrix_free(struct matrix *);
+
 /* stream.c */
 /* Does an item (or anything in it) use aggregates (or also fields)? */
 bool	item_uses(const struct rdl_item *, bool fields);

@@ -112,7 +112,8 @@ can_stream(struct rctx *c, const struct rdl_item *item)
 	const struct rdl_band *bands[] = { c->r->page.header, c->r->page.footer };
 	int		 ndetail = 0, regions = 0;
 
-	if (c->sets[t->dataset].done || t->nsorts > 0 || t->nfilters > 0 ||
+	if (c->sets[t->dataset].done || t->matrix || t->nsorts > 0 ||
+	    t->nfilters > 0 ||
 	    !members_stream(t, t->members, t->nmembers, false, &ndetail) ||
 	    ndetail != 1)
 		return false;

@@ -333,6 +333,53 @@ def test_pagebreak():
           ">Region<" in page, page[-1500:])
 
 
+def test_matrix():
+    """Column groups: years across, regions down, totals both ways."""
+    import sqlite3
+    rdl = os.path.join(SRC, "tests", "integration", "render", "matrix.rdl")
+    con = sqlite3.connect(DB)
+    q = dict(((r, y), n) for r, y, n in con.execute(
+        "SELECT r.Name, strftime('%Y', s.SaleDate), SUM(s.Quantity) FROM "
+        "Sales s JOIN Region r ON r.RegionID = s.RegionID GROUP BY 1, 2"))
+    con.close()
+    regions = sorted(set(r for r, _ in q))
+    years = sorted(set(y for _, y in q))
+
+    def rr(fmt, out):
+        r = run("rsrender", rdl, "--format", fmt, "--out", out,
+                "--datasource", "Sales=sqlite:" + DB)
+        check("the matrix renders to " + fmt, r.returncode == 0, r.stderr)
+
+    out = os.path.join(TMP, "mx.pdf")
+    rr("PDF", out)
+    lines = [l.split() for l in pdftext(out, 1).splitlines() if l.strip()]
+    want = [["Region"] + years + ["Total"]]
+    for reg in regions:
+        want.append([reg] + ["{:,}".format(q[reg, y]) for y in years] +
+                    ["{:,}".format(sum(q[reg, y] for y in years))])
+    want.append(["Total"] + ["{:,}".format(sum(q[r, y] for r in regions))
+                             for y in years] +
+                ["{:,}".format(sum(q.values()))])
+    expect_eq("PDF: the corner, a column per year and a total column, a row "
+              "per region and a total row, each cell summed in its row and "
+              "column", lines, want)
+    out = os.path.join(TMP, "mx.csv")
+    rr("CSV", out)
+    lines = open(out, encoding="utf-8-sig").read().splitlines()
+    check("CSV: one record per region and year (columns nest in rows)",
+          lines[0] == "Region,Year,Quantity" and
+          '%s,%s,"%s"' % (regions[0], years[0], "{:,}".format(
+              q[regions[0], years[0]])) in lines, lines[:5])
+    out = os.path.join(TMP, "mx.xml")
+    rr("XML", out)
+    x = open(out, encoding="utf-8").read()
+    check("XML: YearGroup instances inside each RegionGroup",
+          ('<RegionGroup Region="%s"><YearGroup_Collection><YearGroup '
+           'Year="%s" Quantity="%d" />' % (regions[0], years[0],
+                                           q[regions[0], years[0]])) in x,
+          x[:600])
+
+
 def test_chromium():
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
@@ -369,5 +416,6 @@ test_xlsx()
 test_html()
 test_images()
 test_pagebreak()
+test_matrix()
 test_chromium()
 done_testing()
