@@ -640,14 +640,17 @@ table_open(struct html *h, const struct rdl_item *it)
 
 	buf_puts(&h->out, "<table class=\"rs-tablix\" id=\"", NULL);
 	esc(&h->out, it->name);
-	buf_puts(&h->out, "\"><colgroup>", NULL);
+	buf_puts(&h->out, "\">", NULL);
+	h->in_table = true;
+	if (t->matrix)
+		return;		/* its columns are known only from the data */
+	buf_puts(&h->out, "<colgroup>", NULL);
 	for (int i = 0; i < t->header_cols; i++)
 		buf_puts(&h->out, "<col>", NULL);
 	for (size_t i = 0; i < t->ncols; i++)
 		buf_printf(&h->out, NULL, "<col style=\"width:%.4gpt\">",
 		    t->col_widths[i]);
 	buf_puts(&h->out, "</colgroup>\n", NULL);
-	h->in_table = true;
 }
 
 static int
