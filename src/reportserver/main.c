@@ -10,6 +10,7 @@
  * -t checks the configuration and exits ("configuration OK").
  */
 #include "appserver/appserver.h"
+#include "binding/binding.h"
 #include "common/log.h"
 #include "common/root.h"
 #include "common/str.h"
@@ -117,9 +118,38 @@ on_reg(const char *prefix, enum appserver_reg_state st, int code,
 		    prefix);
 }
 
+/*
+ * The binding store is the truth about URL reservations; URLReservations in
+ * rsreportserver.config is only their representation.  A URL that a hand
+ * edit added there, with no URL ACL behind it, is therefore not registered
+ * (root could register it, httpsvc lets root register anything).
+ */
+static bool
+reserved(struct binding_store *bs, const char *prefix)
+{
+	struct binding_urlacl	acl;
+	struct rs_err		e;
+
+	if (bs == NULL)
+		return true;	/* --no-register: nothing goes to httpsvc */
+	if (binding_urlacl_get(bs, prefix, &acl, &e) == 0)
+		return true;
+	if (e.code == RS_E_NOTFOUND)
+		log_warn("%s is in rsreportserver.config but not reserved in "
+		    "the binding store (a hand edit?); not registered; reserve "
+		    "it with 'rsconfig web-service-url' or 'rsconfig "
+		    "web-portal-url', and see 'rsconfig status' for drift",
+		    prefix);
+	else
+		log_warn("%s: cannot check its URL reservation: %s; not "
+		    "registered", prefix, e.msg);
+	return false;
+}
+
 static int
 add_app(struct appserver *as, struct rs_server *srv,
-    const struct rsconf_app *app, struct app_ctx *ctx, struct rs_err *e)
+    const struct rsconf_app *app, struct app_ctx *ctx,
+    struct binding_store *bs, size_t *added, struct rs_err *e)
 {
 	ctx->srv = srv;
 	snprintf(ctx->vdir, sizeof(ctx->vdir), "/%s", app->vdir);
@@ -141,8 +171,11 @@ add_app(struct appserver *as, struct rs_server *srv,
 			n--;
 		snprintf(prefix, sizeof(prefix), "%.*s/%s/", (int)n,
 		    app->urls[i].url, app->vdir);
+		if (!reserved(bs, prefix))
+			continue;
 		if (appserver_add(as, prefix, handle, ctx, e) == -1)
 			return -1;
+		(*added)++;
 	}
 	return 0;
 }
@@ -176,6 +209,8 @@ serve(const char *root, const struct opts *o, const struct rsconf *conf,
 	struct appserver	*as;
 	struct rs_server	 srv;
 	struct app_ctx		 ctx[RSCONF_APPS_MAX];
+	struct binding_store	*bs = NULL;
+	size_t			 added = 0;
 	int			 rc = -1;
 
 	rs_server_init(&srv, conf);
@@ -189,18 +224,28 @@ serve(const char *root, const struct opts *o, const struct rsconf *conf,
 	as = appserver_new(&ac, e);
 	if (as == NULL)
 		goto out;
-	for (size_t i = 0; i < conf->napps; i++)
-		if (add_app(as, &srv, &conf->apps[i], &ctx[i], e) == -1)
+	if (!o->no_register) {
+		bs = binding_store_open(root, e);
+		if (bs == NULL) {
+			rs_err_prefix(e, "cannot read the URL reservations");
 			goto out;
-	if (conf->napps == 0) {
+		}
+	}
+	for (size_t i = 0; i < conf->napps; i++)
+		if (add_app(as, &srv, &conf->apps[i], &ctx[i], bs, &added,
+		    e) == -1)
+			goto out;
+	if (added == 0) {
 		rs_err_set(e, RS_E_CONFIG, "cannot start: no URLs are reserved "
-		    "in rsreportserver.config; reserve them with 'rsconfig "
-		    "web-service-url'");
+		    "for the report server (rsreportserver.config and the "
+		    "binding store); reserve them with 'rsconfig "
+		    "web-service-url --apply'");
 		goto out;
 	}
 	log_info("listening on %s", appserver_socket_path(as));
 	rc = appserver_run(as, e);
 out:
+	binding_store_close(bs);
 	appserver_free(as);
 	rs_server_fini(&srv);
 	return rc;

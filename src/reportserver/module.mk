@@ -1,3 +1,3 @@
 # reportserver/: the report server daemon (web service, portal, REST).
-DEPS_reportserver := reportserver render data rdl expr rsconf catalog appserver common
+DEPS_reportserver := reportserver render data rdl expr rsconf catalog appserver binding urlres common
 DEPS_test_reportserver := reportserver rsconf catalog common

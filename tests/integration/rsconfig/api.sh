@@ -139,6 +139,14 @@ expect_match "status reports the drift" "$out" \
     "http://\+:1/RS1/ is in rsreportserver.config but not reserved"
 expect_eq "the hand edit reserved nothing" \
     "$(httpcfg show urlacl url=http://+:1/RS1/ 2>&1 | grep -c 'Reserved URL')" 0
+rsconfig stop >/dev/null 2>&1
+rsconfig start >/dev/null 2>&1
+st=$(httpcfg show servicestate --json)
+expect_match "the restarted report server registers its reserved URL" \
+    "$st" "http://\\+:$P/RS1/"
+expect_no_match "but not the hand-edited one" "$st" 'http://\+:1/RS1/'
+expect_match "and its log says why" "$(cat "$ROOT/log/reportserver.log")" \
+    "http://\+:1/RS1/ is in rsreportserver.config but not reserved in the binding store"
 out=$(rsconfig repair)
 expect_match "repair makes the representation follow the store" "$out" \
     "http://\+:1/RS1/ removed from the representation"
