@@ -210,13 +210,13 @@ pout_fail(const struct popts *p, const struct rsmgmt_result *r)
 		buf_init(&b, 0);
 		(void)buf_printf(&b, NULL, "{\"HRESULT\":%d,\"Error\":\"%s\","
 		    "\"Message\":", (int32_t)r->hresult,
-		    rsmgmt_code_name(r->hresult));
+		    rsmgmt_hresult_name(r->hresult));
 		(void)buf_json_str(&b, r->message, NULL);
 		printf("%s}\n", b.data);
 		buf_fini(&b);
 	} else
 		fprintf(stderr, "rsconfig: %s (HRESULT 0x%08X %s)\n",
-		    r->message, r->hresult, rsmgmt_code_name(r->hresult));
+		    r->message, r->hresult, rsmgmt_hresult_name(r->hresult));
 	return r->exit_status != 0 ? r->exit_status : 1;
 }
 
@@ -236,7 +236,7 @@ results_json(const struct rsmgmt_results *res, const struct rsmgmt_result *r)
 
 	buf_init(&b, 0);
 	(void)buf_printf(&b, NULL, "{\"HRESULT\":%d,\"Error\":\"%s\","
-	    "\"Message\":", (int32_t)r->hresult, rsmgmt_code_name(r->hresult));
+	    "\"Message\":", (int32_t)r->hresult, rsmgmt_hresult_name(r->hresult));
 	(void)buf_json_str(&b, r->message, NULL);
 	(void)buf_printf(&b, NULL, ",\"DryRun\":%s,\"RolledBack\":%s,"
 	    "\"Results\":[", res->dry_run ? "true" : "false",
@@ -270,5 +270,5 @@ pout_results(const struct popts *p, const struct rsmgmt_results *res,
 		    r->message);
 	else
 		fprintf(stderr, "rsconfig: %s (HRESULT 0x%08X %s)\n",
-		    r->message, r->hresult, rsmgmt_code_name(r->hresult));
+		    r->message, r->hresult, rsmgmt_hresult_name(r->hresult));
 }

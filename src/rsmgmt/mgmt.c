@@ -22,24 +22,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-static const struct {
-	uint32_t	 code;
-	const char	*name;
-} url_names[] = {
-#define X(name, value) { value, #name },
-	RSMGMT_URL_HRESULT_TABLE(X)
-#undef X
-};
-
-const char *
-rsmgmt_code_name(uint32_t code)
-{
-	for (size_t i = 0; i < nitems(url_names); i++)
-		if (url_names[i].code == code)
-			return url_names[i].name;
-	return rsmgmt_hresult_name(code);
-}
-
 uint32_t
 rsmgmt_err(struct rsmgmt_result *r, uint32_t code, const char *fmt, ...)
 {

@@ -19,7 +19,8 @@
 
 #include "common/err.h"
 
-/* The provider's ErrorCodes used here (name, value). */
+/* The provider's ErrorCodes used here (name, value): one table for the
+ * database, URL and TLS operations alike. */
 #define RSMGMT_HRESULT_TABLE(X)						\
 	X(Success,			0x00000000u)			\
 	X(CantConnectCatalog,		0x80040201u)			\
@@ -31,6 +32,25 @@
 	X(BadConfigurationFile,		0x80040226u)			\
 	X(InvalidParameter,		0x8004022Cu)			\
 	X(RsServerConfigurationError,	0x80040234u)			\
+	X(ServiceDisabled,		0x80040203u)			\
+	X(VirtualDirectoryAlreadyExists, 0x8004020Cu)			\
+	X(VirtualDirectoryInvalid,	0x8004020Du)			\
+	X(InvalidUser,			0x80040211u)			\
+	X(SslCertificateNotFound,	0x80040218u)			\
+	X(InvalidPortNumber,		0x8004021Au)			\
+	X(InvalidUrlParameterSet,	0x8004021Bu)			\
+	X(InvalidSecureConnectionLevel,	0x8004021Cu)			\
+	X(RsUrlAlreadyReservedDifferentName, 0x80040235u)		\
+	X(RsMustDefineApplicationFirst,	0x80040236u)			\
+	X(RsIpAddressNotFound,		0x80040237u)			\
+	X(RsSSLBindingConflict,		0x80040238u)			\
+	X(RsSSLCertificateNotRegistered, 0x8004023Au)			\
+	X(RsInvalidApplication,		0x8004023Bu)			\
+	X(RsURLAlreadyReserved,		0x8004023Cu)			\
+	X(RsURLNotReserved,		0x8004023Du)			\
+	X(RsURLMustNotExist,		0x8004023Eu)			\
+	X(RsInvalidSSLCertificate,	0x80040241u)			\
+	X(RPCServerNotListening,	0x800706B3u)			\
 	X(UnknownError,			0xFFFFFFFFu)
 
 enum rsmgmt_hresult {
@@ -100,7 +120,7 @@ void	rsmgmt_mask_dsn(const char *dsn, char *out, size_t outsz);
  *
  * The WMI provider's URL / TLS / service operations.  Each takes a handle
  * from rsmgmt_open() and returns an HRESULT (0 or one of the codes below,
- * whose names rsmgmt_code_name() gives), filling *r with the code and one
+ * whose names rsmgmt_hresult_name() gives), filling *r with the code and one
  * sentence.  Every changing operation is one transaction (struct
  * rsmgmt_txn): each step is logged as a Results line, and when a step
  * fails the earlier ones are undone in reverse order.  A dry run logs the
@@ -131,36 +151,6 @@ void	rsmgmt_mask_dsn(const char *dsn, char *out, size_t outsz);
 #define RSMGMT_START_TIMEOUT_MS	15000
 #define RSMGMT_STOP_TIMEOUT_MS	15000
 
-/* The provider's URL/TLS codes (name, value), beside the table above. */
-#define RSMGMT_URL_HRESULT_TABLE(X)					\
-	X(ServiceDisabled,		0x80040203u)			\
-	X(VirtualDirectoryAlreadyExists, 0x8004020Cu)			\
-	X(VirtualDirectoryInvalid,	0x8004020Du)			\
-	X(InvalidUser,			0x80040211u)			\
-	X(SslCertificateNotFound,	0x80040218u)			\
-	X(InvalidPortNumber,		0x8004021Au)			\
-	X(InvalidUrlParameterSet,	0x8004021Bu)			\
-	X(InvalidSecureConnectionLevel,	0x8004021Cu)			\
-	X(RsUrlAlreadyReservedDifferentName, 0x80040235u)		\
-	X(RsMustDefineApplicationFirst,	0x80040236u)			\
-	X(RsIpAddressNotFound,		0x80040237u)			\
-	X(RsSSLBindingConflict,		0x80040238u)			\
-	X(RsSSLCertificateNotRegistered, 0x8004023Au)			\
-	X(RsInvalidApplication,		0x8004023Bu)			\
-	X(RsURLAlreadyReserved,		0x8004023Cu)			\
-	X(RsURLNotReserved,		0x8004023Du)			\
-	X(RsURLMustNotExist,		0x8004023Eu)			\
-	X(RsInvalidSSLCertificate,	0x80040241u)			\
-	X(RPCServerNotListening,	0x800706B3u)
-
-enum rsmgmt_url_hresult {
-#define X(name, value) RSMGMT_##name = value,
-	RSMGMT_URL_HRESULT_TABLE(X)
-#undef X
-};
-
-/* The name of any code of either table ("RsSSLBindingConflict"). */
-const char	*rsmgmt_code_name(uint32_t);
 /* Sets r to code with a printf message; returns code. */
 uint32_t	 rsmgmt_err(struct rsmgmt_result *r, uint32_t code,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
