@@ -55,41 +55,12 @@ job_strndup(struct job *job, const char *s, size_t len)
 	return p;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 char *
 job_decode(struct job *job, const char *s, size_t len, bool plus)
 {
-	char *out = job_alloc(job, len + 1), *o = out;
-	int hi, lo;
+	char *out = job_alloc(job, len + 1);
 
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '+' && plus) {
-			*o++ = ' ';
-		} else if (s[i] == '%') {
-			if (i + 2 >= len)
-				return NULL;
-			hi = hexval((unsigned char)s[i + 1]);
-			lo = hexval((unsigned char)s[i + 2]);
-			if (hi < 0 || lo < 0 || (hi | lo) == 0)
-				return NULL;
-			*o++ = (char)(hi << 4 | lo);
-			i += 2;
-		} else if (s[i] == '\0') {
-			return NULL;
-		} else {
-			*o++ = s[i];
-		}
-	}
-	*o = '\0';
-	return out;
+	return str_url_decode(s, len, plus, out) == 0 ? out : NULL;
 }
 
 static void

@@ -103,6 +103,30 @@ str_hex_decode(const char *s, uint8_t *out, size_t outsz)
 	return (long)(len / 2);
 }
 
+int
+str_url_decode(const char *s, size_t len, bool plus, char *out)
+{
+	int	hi, lo;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '%') {
+			if (len - i < 3)
+				return -1;
+			hi = hexval((unsigned char)s[i + 1]);
+			lo = hexval((unsigned char)s[i + 2]);
+			if (hi < 0 || lo < 0 || (hi | lo) == 0)
+				return -1;
+			*out++ = (char)(hi << 4 | lo);
+			i += 2;
+		} else if (s[i] == '\0')
+			return -1;
+		else
+			*out++ = s[i] == '+' && plus ? ' ' : s[i];
+	}
+	*out = '\0';
+	return 0;
+}
+
 static const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 

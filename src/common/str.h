@@ -47,6 +47,13 @@ void	str_base64_encode(const uint8_t *, size_t len, char *out);
 long	str_base64_decode(const char *, size_t len, uint8_t *out,
 	    size_t outsz);
 
+/*
+ * Decodes len bytes of URL-encoded text (%XX escapes; '+' as a space when
+ * plus) into out, which needs len + 1 bytes; NUL-terminated.  Returns 0, or
+ * -1 on a short or bad escape or an encoded or raw NUL.
+ */
+int	str_url_decode(const char *s, size_t len, bool plus, char *out);
+
 /* Trims ASCII whitespace at both ends, in place; returns s. */
 char	*str_trim(char *s);
 bool	str_ieq(const char *, const char *);

@@ -86,42 +86,15 @@ rsuser_fini(struct rsuser *u)
 	memset(u, 0, sizeof(*u));
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 char *
 rs_url_decode(const char *s, size_t n, bool plus)
 {
-	char	*out = xmalloc(n + 1), *o = out;
+	char	*out = xmalloc(n + 1);
 
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%') {
-			int	hi, lo;
-
-			if (n - i < 3) {
-				free(out);
-				return NULL;
-			}
-			hi = hexval((unsigned char)s[i + 1]);
-			lo = hexval((unsigned char)s[i + 2]);
-			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
-				free(out);	/* bad escape, or a NUL */
-				return NULL;
-			}
-			*o++ = (char)(hi * 16 + lo);
-			i += 2;
-		} else if (s[i] == '+' && plus)
-			*o++ = ' ';
-		else
-			*o++ = s[i];
+	if (str_url_decode(s, n, plus, out) == -1) {
+		free(out);	/* bad escape, or a NUL */
+		return NULL;
 	}
-	*o = '\0';
 	return out;
 }
 

@@ -152,6 +152,40 @@ test_trim_and_match(void **state)
 }
 
 static void
+test_url_decode(void **state)
+{
+	static const struct {
+		const char	*in, *want;
+		bool		 plus;
+	} cases[] = {
+		{ "a%20b", "a b", false },
+		{ "a+b", "a+b", false },
+		{ "a+b", "a b", true },
+		{ "%2fSamples%2FSales", "/Samples/Sales", false },
+		{ "%e2%82%ac", "\xe2\x82\xac", false },
+		{ "%", NULL, false },
+		{ "%2", NULL, false },
+		{ "%zz", NULL, false },
+		{ "a%00b", NULL, false },
+	};
+	char	out[32];
+
+	(void)state;
+	for (size_t i = 0; i < nitems(cases); i++) {
+		int rv = str_url_decode(cases[i].in, strlen(cases[i].in),
+		    cases[i].plus, out);
+		if (cases[i].want == NULL)
+			assert_int_equal(rv, -1);
+		else {
+			assert_int_equal(rv, 0);
+			assert_string_equal(out, cases[i].want);
+		}
+	}
+	/* A raw NUL inside the length is refused too. */
+	assert_int_equal(str_url_decode("a\0b", 3, false, out), -1);
+}
+
+static void
 test_buf(void **state)
 {
 	struct buf	b;
@@ -261,6 +295,7 @@ main(void)
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_trim_and_match),
+		cmocka_unit_test(test_url_decode),
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_atomic_file),
 		cmocka_unit_test(test_root),
