@@ -12,6 +12,16 @@ for fn in strcpy strcat sprintf vsprintf gets atoi atol strtok system popen \
 	if [ -z "$hits" ]; then ok "no $fn() in src/"; else
 		not_ok "no $fn() in src/" "$hits"; fi
 done
+# Library boundaries (docs/DESIGN.md): only these modules include OpenSSL,
+# SQLite or libpq headers.
+inc_dirs() {
+	grep -rlE "#include <($1)" src --include='*.c' --include='*.h' |
+	    sed 's|^src/||; s|/.*||' | sort -u | tr '\n' ' '
+}
+expect_eq "only certstore, tls and tlsprobe include OpenSSL" \
+    "$(inc_dirs 'openssl/')" "certstore tls tlsprobe "
+expect_eq "only binding, catalog and data include SQLite or libpq" \
+    "$(inc_dirs 'sqlite3\.h|libpq-fe\.h')" "binding catalog data "
 # Source files end with a newline and have no trailing whitespace.
 bad=$(grep -rlnE '[[:space:]]+$' src --include='*.c' --include='*.h' || true)
 expect_eq "no trailing whitespace in src/" "$bad" ""
