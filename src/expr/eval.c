@@ -553,6 +553,12 @@ expr_eval(const struct expr_node *n, struct expr_env *env,
 		return eval_binary(n, env, out, e);
 	case EXPR_CALL:
 		return eval_call(n, env, out, e);
+	case EXPR_RITEM:
+		if (env->ritem == NULL)
+			return rs_err_set(e, RS_E_BADINPUT, "ReportItems!%s is "
+			    "only available in a page header or footer",
+			    n->name);
+		return env->ritem(env->ritem_arg, n->name, out, e);
 	case EXPR_AGG:
 		if (env->agg == NULL)
 			return rs_err_set(e, RS_E_BADINPUT, "aggregate %s is not "

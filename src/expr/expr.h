@@ -59,7 +59,8 @@ enum expr_member {
 
 enum expr_kind {
 	EXPR_LIT, EXPR_FIELD, EXPR_PARAM, EXPR_GLOBAL, EXPR_USER,
-	EXPR_UNARY, EXPR_BINARY, EXPR_CALL, EXPR_AGG
+	EXPR_UNARY, EXPR_BINARY, EXPR_CALL, EXPR_AGG,
+	EXPR_RITEM		/* ReportItems!Name.Value */
 };
 
 /* The aggregate functions; the renderer switches on these. */
@@ -126,6 +127,10 @@ struct expr_env;
 typedef int (*expr_agg_fn)(void *arg, const struct expr_node *agg,
     struct expr_env *env, struct expr_value *out, struct rs_err *);
 
+/* ReportItems!name.Value: the textbox's value where it is allowed. */
+typedef int (*expr_ritem_fn)(void *arg, const char *name,
+    struct expr_value *out, struct rs_err *);
+
 struct expr_env {
 	const struct expr_value	*row;		/* current row, by field index */
 	size_t			 nfields;
@@ -134,6 +139,8 @@ struct expr_env {
 	const struct expr_globals *globals;
 	expr_agg_fn		 agg;		/* NULL: aggregates fail */
 	void			*agg_arg;
+	expr_ritem_fn		 ritem;		/* NULL: ReportItems! fails */
+	void			*ritem_arg;
 };
 
 /*

@@ -345,7 +345,8 @@ parse_member(struct parser *ps, struct expr_node *n, const char *coll)
 			break;
 	if (i == nitems(members) ||
 	    (n->kind == EXPR_FIELD && members[i].m != EXPR_M_VALUE &&
-	    members[i].m != EXPR_M_ISMISSING))
+	    members[i].m != EXPR_M_ISMISSING) ||
+	    (n->kind == EXPR_RITEM && members[i].m != EXPR_M_VALUE))
 		return perr(ps, "unsupported member .%s (supported: .Value, "
 		    ".Label, .Count, .IsMultiValue on Parameters; .Value, "
 		    ".IsMissing on Fields)", ps->text);
@@ -416,9 +417,11 @@ parse_collection(struct parser *ps, char *coll)
 		}
 		n = node_new(ps, EXPR_USER);
 		n->member = EXPR_M_NONE;
+	} else if (strcasecmp(coll, "ReportItems") == 0) {
+		n = node_new(ps, EXPR_RITEM);
 	} else {
 		perr(ps, "unsupported collection %s! (supported: Fields, "
-		    "Parameters, Globals, User)", coll);
+		    "Parameters, Globals, User, ReportItems)", coll);
 		return NULL;
 	}
 	n->name = ps->text;
@@ -434,7 +437,8 @@ parse_collection(struct parser *ps, char *coll)
 		if (next(ps) == -1)
 			goto fail;
 	}
-	if (n->kind == EXPR_FIELD || n->kind == EXPR_PARAM) {
+	if (n->kind == EXPR_FIELD || n->kind == EXPR_PARAM ||
+	    n->kind == EXPR_RITEM) {
 		if (parse_member(ps, n, coll) == -1)
 			goto fail;
 		if (n->kind == EXPR_PARAM && parse_param_index(ps, n) == -1)
@@ -937,6 +941,7 @@ not_constant(struct expr_node *n, void *arg)
 	(void)arg;
 	return n->kind == EXPR_FIELD || n->kind == EXPR_PARAM ||
 	    n->kind == EXPR_AGG || n->kind == EXPR_GLOBAL ||
+	    n->kind == EXPR_RITEM ||
 	    n->kind == EXPR_USER || (n->kind == EXPR_CALL &&
 	    (strcasecmp(n->name, "Now") == 0 ||
 	    strcasecmp(n->name, "Today") == 0));

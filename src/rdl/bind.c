@@ -15,6 +15,7 @@
 
 struct bctx {
 	struct rdl_report	*r;
+	bool			 in_band;	/* a page header or footer */
 	int			 ds;	/* current dataset, -1: none */
 	int			 line;
 	const char		*where;
@@ -23,6 +24,44 @@ struct bctx {
 
 static bool
 scope_known(struct rdl_report *r, const char *scope);
+
+static bool	header_named(const struct rdl_member *, size_t, const char *);
+
+/* Is there a textbox of this name in the items (tables included)? */
+static bool
+textbox_named(struct rdl_item *const *items, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct rdl_item *it = items[i];
+		const struct rdl_tablix *t = it->tablix;
+
+		if (it->kind == RDL_TEXTBOX && strcmp(it->name, name) == 0)
+			return true;
+		if (textbox_named(it->items, it->nitems, name))
+			return true;
+		for (size_t r = 0; t != NULL && r < t->nrows; r++)
+			for (size_t k = 0; k < t->ncols; k++)
+				if (t->rows[r].cells[k].item != NULL &&
+				    textbox_named(&t->rows[r].cells[k].item, 1,
+				    name))
+					return true;
+		if (t != NULL && (header_named(t->members, t->nmembers, name) ||
+		    header_named(t->col_members, t->ncol_members, name)))
+			return true;
+	}
+	return false;
+}
+
+static bool
+header_named(const struct rdl_member *m, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((m[i].header != NULL && textbox_named(
+		    (struct rdl_item *const *)&m[i].header, 1, name)) ||
+		    header_named(m[i].children, m[i].nchildren, name))
+			return true;
+	return false;
+}
 
 static int	bind_node(struct bctx *, struct expr_node *);
 
@@ -98,6 +137,16 @@ bind_node(struct bctx *b, struct expr_node *n)
 		return bind_field(b, n);
 	case EXPR_AGG:
 		return bind_agg(b, n);
+	case EXPR_RITEM:
+		if (!b->in_band)
+			return rs_err_set(b->e, RS_E_BADINPUT, "line %d: %s: "
+			    "ReportItems!%s is supported in page headers and "
+			    "footers only", b->line, b->where, n->name);
+		if (!textbox_named(b->r->body, b->r->nbody, n->name))
+			return rs_err_set(b->e, RS_E_BADINPUT, "line %d: %s: "
+			    "ReportItems!%s names no textbox of the body",
+			    b->line, b->where, n->name);
+		return 0;
 	case EXPR_PARAM:
 		for (i = 0; i < b->r->nparams; i++)
 			if (strcmp(b->r->params[i].name, n->name) == 0)
@@ -352,6 +401,7 @@ bind_report(struct rdl_report *r, struct rs_err *e)
 	for (i = 0; i < r->nbody; i++)
 		if (bind_item(&b, r->body[i]) == -1)
 			return -1;
+	b.in_band = true;
 	for (i = 0; i < 2; i++)
 		for (j = 0; bands[i] != NULL && j < bands[i]->nitems; j++)
 			if (bind_item(&b, bands[i]->items[j]) == -1)

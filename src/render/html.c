@@ -561,7 +561,9 @@ html_begin(struct rctx *c)
 		    "margin-bottom:10px;font-size:10pt}.rs-toolbar label{margin-"
 		    "right:12px}.rs-toolbar span{margin-left:12px}table.rs-tablix"
 		    "{border-collapse:collapse;margin:6px 0}table.rs-tablix td"
-		    "{overflow:hidden}.rs-page{margin-bottom:12px}hr.rs-break"
+		    "{overflow:hidden}.rs-page{margin-bottom:12px;display:flex;"
+		    "flex-direction:column}.rs-page>*{align-self:flex-start}"
+		    ".rs-header{order:-1}hr.rs-break"
 		    "{border:0;border-top:1px dashed #999}\n", NULL);
 		for (size_t k = 0; k < h->ncls; k++)
 			buf_printf(&h->out, NULL, ".c%zu{%s}\n", k, h->cls[k]);
@@ -573,8 +575,6 @@ html_begin(struct rctx *c)
 		return -1;
 	if (visible(h))
 		buf_puts(&h->out, "<div class=\"rs-page\">\n", NULL);
-	if (band(c, h, pg->header, "rs-header") == -1)
-		return -1;
 	return flush(c, h);
 }
 
@@ -621,6 +621,8 @@ html_body_item(struct rctx *c, const struct rdl_item *it, struct rcell *cell,
 	    new_page(c, h) == -1)
 		return -1;
 	h->used += it->height;
+	if (!cell->hidden)
+		page_value(c, h->page, it, cell->text);
 	if (!visible(h) || cell->hidden)
 		return 0;
 	buf_puts(&h->out, "<div id=\"", NULL);
@@ -735,7 +737,12 @@ new_page(struct rctx *c, struct html *h)
 		buf_puts(&h->out, "</table>\n", NULL);
 		h->in_table = false;
 	}
-	if (band(c, h, c->r->page.footer, "rs-footer") == -1)
+	/*
+	 * The header is written when its page is complete, so ReportItems!
+	 * knows the page's textboxes; CSS (order:-1) shows it on top.
+	 */
+	if (band(c, h, c->r->page.header, "rs-header") == -1 ||
+	    band(c, h, c->r->page.footer, "rs-footer") == -1)
 		return -1;
 	if (was)
 		buf_puts(&h->out, "</div>\n", NULL);
@@ -746,8 +753,6 @@ new_page(struct rctx *c, struct html *h)
 			buf_puts(&h->out, "<hr class=\"rs-break\">\n", NULL);
 		buf_puts(&h->out, "<div class=\"rs-page\">\n", NULL);
 	}
-	if (band(c, h, c->r->page.header, "rs-header") == -1)
-		return -1;
 	if (h->table != NULL && visible(h)) {
 		table_open(h, h->table);
 		for (size_t i = 0; i < h->nrepeat; i++) {
@@ -769,6 +774,10 @@ html_row(struct rctx *c, const struct rrow *r)
 	if (r->repeat)
 		keep_repeat(h, r);
 	h->used += r->height;
+	for (size_t i = 0; c->nritems > 0 && i < r->ncells; i++)
+		if (!r->cells[i].hidden)
+			page_value(c, h->page, r->cells[i].item,
+			    r->cells[i].text);
 	if (visible(h))
 		row_html(c, h, r);
 	return h->out.len > 65536 ? flush(c, h) : 0;
@@ -819,7 +828,8 @@ html_end(struct rctx *c)
 	struct html	*h = c->fmt;
 
 	c->globals.total_pages = h->page;
-	if (band(c, h, c->r->page.footer, "rs-footer") == -1)
+	if (band(c, h, c->r->page.header, "rs-header") == -1 ||
+	    band(c, h, c->r->page.footer, "rs-footer") == -1)
 		return -1;
 	if (visible(h))
 		buf_puts(&h->out, "</div>\n", NULL);

@@ -24,6 +24,8 @@
 
 struct pcell {
 	char		*text;		/* WinAnsi */
+	const struct rdl_item *item;
+	char		*orig;		/* UTF-8, when ReportItems! names it */
 	bool		 can_grow;
 	struct rstyle	 st;
 	int		 colspan;
@@ -43,6 +45,7 @@ struct prow {
 };
 
 struct pdf {
+	struct rctx	*c;
 	HPDF_Doc	 doc;
 	HPDF_STATUS	 err;
 	HPDF_Page	*pages;
@@ -288,6 +291,15 @@ draw_box(struct pdf *p, HPDF_Page pg, const char *text,
 	draw_borders(pg, st, x, ytop, w, h);
 }
 
+static size_t
+page_index(const struct pdf *p, HPDF_Page pg)
+{
+	for (size_t i = p->npages; i > 0; i--)
+		if (p->pages[i - 1] == pg)
+			return i - 1;
+	return 0;
+}
+
 /* The page for content at virtual y of height h; starts a new one. */
 static size_t
 place(struct pdf *p, double y, double h, double *local)
@@ -311,6 +323,7 @@ pdf_begin(struct rctx *c)
 	int		 y, mo, dd, h, mi, s, ms;
 
 	c->fmt = p;
+	p->c = c;
 	p->doc = HPDF_New(on_error, p);
 	if (p->doc == NULL)
 		return rs_err_set(c->e, RS_E_INTERNAL, "cannot start a PDF");
@@ -419,6 +432,7 @@ pdf_body_item(struct rctx *c, const struct rdl_item *it, struct rcell *cell,
 	}
 	if (cell == NULL || cell->hidden)
 		return 0;
+	page_value(c, (int)page_index(p, pg) + 1, it, cell->text);
 	t = winansi(cell->text);
 	draw_box(p, pg, t, &cell->st, numeric(cell), p->x0 + it->left,
 	    p->ph - p->top - local, it->width, it->height);
@@ -463,6 +477,7 @@ keep_subs(struct pcell *k, const struct rcell *cell)
 static void
 pcell_fini(struct pcell *k)
 {
+	free(k->orig);
 	for (size_t j = 0; j < k->nsub; j++)
 		free(k->sub[j].text);
 	free(k->sub);
@@ -512,6 +527,9 @@ pdf_row(struct rctx *c, const struct rrow *r)
 		k->cells[i].numeric = numeric(&r->cells[i]);
 		k->cells[i].can_grow = r->cells[i].item != NULL &&
 		    r->cells[i].item->can_grow;
+		k->cells[i].item = r->cells[i].item;
+		if (ritem_wanted(c, r->cells[i].item) && !r->cells[i].hidden)
+			k->cells[i].orig = xstrdup(r->cells[i].text);
 		keep_subs(&k->cells[i], &r->cells[i]);
 	}
 	grow(p, k);
@@ -562,6 +580,9 @@ draw_row(struct pdf *p, HPDF_Page pg, const struct prow *r, size_t from,
 		} else
 			draw_box(p, pg, cl->text, &cl->st, cl->numeric, x,
 			    p->ph - p->top - local, cl->width, h);
+		if (cl->orig != NULL)
+			page_value(p->c, (int)page_index(p, pg) + 1, cl->item,
+			    cl->orig);
 		x += cl->width;
 	}
 }

@@ -288,6 +288,7 @@ render_report(const struct render_request *q, struct render_log *log,
 	}
 	c.ops = formats[fi].ops;
 	init_globals(&c, fi);
+	ritems_collect(&c);
 	c.sets = xcalloc(c.r->ndatasets + 1, sizeof(*c.sets));
 	if (resolve_sources(&c) == -1 || params_resolve(&c) == -1)
 		goto out;
@@ -303,6 +304,7 @@ out:
 	rowsets_free(&c);
 	running_free(&c);
 	lookups_free(&c);
+	pagevals_free(&c);
 	free(c.sources);
 	for (size_t i = 0; i < c.ndup; i++)
 		free(c.dup_text[i]);

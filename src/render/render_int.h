@@ -142,6 +142,15 @@ struct rctx {
 	size_t			 nrunning;
 	struct lookup		*lookups;
 	size_t			 nlookups;
+	/* ReportItems! in page headers and footers: first text per page. */
+	const char		**ritems;	/* names the bands use */
+	size_t			 nritems;
+	struct pageval {
+		int	 page;
+		const char *name;
+		char	*text;
+	}			*pagevals;
+	size_t			 npagevals;
 	/* HideDuplicates: last text per item, reset per scope instance. */
 	const struct rdl_item	**dup_items;
 	char			**dup_text;
@@ -200,6 +209,15 @@ void	lookups_free(struct rctx *);
 struct scope_frame *push_frame(struct rctx *, const char *name,
 	    struct expr_value **rows, size_t n);
 void	pop_frame(struct rctx *);
+/* pagevals.c: ReportItems! for page headers and footers. */
+void	ritems_collect(struct rctx *);
+/* Does a page header or footer name this textbox? */
+bool	ritem_wanted(const struct rctx *, const struct rdl_item *);
+/* A layout format shows a textbox on a page (1-based). */
+void	page_value(struct rctx *, int page, const struct rdl_item *,
+	    const char *text);
+void	pagevals_free(struct rctx *);
+
 /* Evaluates a page header or footer item (textboxes) for a page. */
 int	eval_band_item(struct rctx *, const struct rdl_item *, struct rcell *);
 

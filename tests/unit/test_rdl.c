@@ -138,6 +138,9 @@ test_refusals(void **state)
 		    "<TablixMember/>", "Equal", "scope \"Nowhere\"" },
 		{ "variables", "", "<Variables/>", "x", "", "<TablixMember/>",
 		    "Equal", "variables are not supported" },
+		{ "ReportItems in the body", "", "", "=ReportItems!X.Value", "",
+		    "<TablixMember/>", "Equal", "ReportItems!X is supported in "
+		    "page headers and footers only" },
 	};
 	struct rs_err	 e;
 	struct rdl_report *r;

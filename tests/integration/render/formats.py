@@ -62,6 +62,9 @@ def test_pdf():
               "Page %d of %d" % (p, pages) in t, t[-300:])
         check("page %d repeats the column headers" % p,
               re.search(r"Month\s+Region\s+Sales Lines\s+Amount", t), t[:400])
+        first = re.search(r"^(\d{4}-\d\d)\s", t, re.M)
+        check("page %d header: ReportItems!Month is the page's first month"
+              % p, first and ("From " + first.group(1)) in t, t[:500])
     t = pdftext(out, 1)
     check("first data row on page 1", re.search(
         r"2024-01\s+Central\s+849\s+977,247\.56", t), t[:600])
