@@ -470,6 +470,27 @@ test_threads(void **state)
 	rdl_free(r);
 }
 
+/* An embedded SQLite path outside the allowed folder is refused. */
+static void
+test_sqlite_root(void **state)
+{
+	struct rdl_datasource ds = { .name = "D", .provider = "SQLITE",
+	    .connect_string = "/var/lib/reportserver/catalog.db" };
+	struct data_source out;
+	struct rs_err	 e;
+
+	(void)state;
+	assert_int_equal(render_resolve_default("/srv/data", &ds, &out, &e), -1);
+	assert_int_equal(e.code, RS_E_PERM);
+	ds.connect_string = "/srv/data/../etc/x.db";
+	assert_int_equal(render_resolve_default("/srv/data", &ds, &out, &e), -1);
+	ds.connect_string = "/srv/data/sales.db";
+	assert_int_equal(render_resolve_default("/srv/data", &ds, &out, &e), 0);
+	assert_string_equal(out.conn, "/srv/data/sales.db");
+	ds.connect_string = "/anything.db";
+	assert_int_equal(render_resolve_default(NULL, &ds, &out, &e), 0);
+}
+
 static void
 test_rewrite(void **state)
 {
@@ -585,6 +606,7 @@ main(void)
 		cmocka_unit_test(test_running),
 		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_language),
+		cmocka_unit_test(test_sqlite_root),
 		cmocka_unit_test(test_rewrite),
 		cmocka_unit_test(test_bound),
 	};
