@@ -356,7 +356,9 @@ rsmgmt_set_secure_connection_level(struct rsmgmt *m, int level,
 	txn_begin(&t, m, res, r);
 	if (txn_step(&t) == 0) {
 		m->model.level = level;
-		txn_log(&t, "SecureConnectionLevel set to %d", level);
+		txn_log(&t, "SecureConnectionLevel set to %d%s", level,
+		    level == 0 ? " (plain HTTP now takes sign-ins: passwords "
+		    "would cross the network in clear)" : "");
 		if (op_config_write(&t) == 0)
 			(void)op_notify(&t);
 	}
