@@ -134,7 +134,9 @@ int	appserver_add_inline(struct appserver *, const char *prefix,
  * e when the loop could not start.  The socket file is removed on return.
  * Requests still running drain_ms after the stop are told their client is
  * gone (appserver_resp_write fails) and get 2 s more; a handler blocked
- * elsewhere is waited for.
+ * elsewhere is waited for.  Signals are read with a signalfd, so threads
+ * the application started before must block SIGTERM and SIGINT too (or
+ * set no_signals and call appserver_stop from its own handler).
  */
 int	appserver_run(struct appserver *, struct rs_err *e);
 
