@@ -14,6 +14,7 @@ www=$TMP/www
 mkdir -p "$www/d"
 printf 'hello over tls\n' >"$www/index.html"
 printf 'inner\n' >"$www/d/f.txt"
+head -c 5000000 /dev/urandom >"$www/big.bin"
 thumb=$(certstore new-self-signed --dns localhost --key ecdsa-p256 2>/dev/null |
     grep -Eo '^[0-9A-F]{40}$')
 check "binding added" httpcfg add sslcert "ipport=0.0.0.0:$port" \
@@ -42,6 +43,8 @@ curl_k() { curl -sk --max-time 10 "$@"; }
 expect_eq "curl through httpsvc: index.html" "$(curl_k "$url/site/")" \
     "hello over tls"
 expect_eq "curl: a file in a folder" "$(curl_k "$url/site/d/f.txt")" "inner"
+expect_eq "a 5 MB file streamed through httpsvc arrives intact" \
+    "$(curl_k "$url/site/big.bin" | sha256sum)" "$(sha256sum <"$www/big.bin")"
 expect_eq "the second prefix serves the same folder" \
     "$(curl_k "$url/two/d/f.txt")" "inner"
 expect_match "httpsvc logs one registration per prefix" \
