@@ -47,7 +47,9 @@ def main():
         c.close()
         return r.status, text
 
-    db = os.path.join(root, "samples", "sales.db")
+    # The report server reads SQLite files only under ROOT/data
+    # (DataSourceRoot), so the sample database goes there.
+    db = os.path.join(root, "data", "sales.db")
     if not os.path.exists(db):
         os.makedirs(os.path.dirname(db), exist_ok=True)
         print("building the sample database (100,000 sales rows)...")

@@ -9,6 +9,7 @@
  *   http/                             binding store (httpsvc, httpcfg)
  *   run/                              sockets and pid files
  *   reportserver/                     rsreportserver.config, database
+ *   data/                             SQLite databases reports may read
  *   log/                              log files of background services
  */
 #ifndef RS_COMMON_ROOT_H
@@ -21,6 +22,8 @@
 #define RS_ROOT_DEFAULT	"/var/lib/reportserver"
 #define RS_ROOT_ENV	"RS_ROOT"
 #define RS_PATH_MAX	4096
+/* Under the root: the default folder SQLite data sources are confined to. */
+#define RS_DATA_DIR	"data"
 
 /*
  * Resolves the state root: opt (from --root, may be NULL), else $RS_ROOT,

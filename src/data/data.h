@@ -43,6 +43,18 @@ struct data_source {
 int	data_source_parse(const char *spec, struct data_source *,
 	    struct rs_err *);
 
+/*
+ * Confines a SQLite data source to the folder root: the file must exist and
+ * its real path (symbolic links resolved) must lie under root's real path;
+ * src->conn is replaced by that real path, so the file checked is the file
+ * opened.  Other kinds pass unchanged.  The report server calls this for
+ * every data source a published report uses, so a report cannot open the
+ * server's own databases.  Returns 0, or -1 (RS_E_PERM outside root,
+ * RS_E_NOTFOUND no such file).
+ */
+int	data_source_confine(struct data_source *src, const char *root,
+	    struct rs_err *);
+
 /* One query parameter: "@Year" and its values (several: multi-value). */
 struct data_param {
 	const char		*name;

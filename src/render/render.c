@@ -151,17 +151,6 @@ devinfo_bool(const struct rctx *c, const char *name, bool dflt)
 	return strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0;
 }
 
-/* An absolute path inside root, with no ".." on the way. */
-static bool
-under_root(const char *root, const char *path)
-{
-	size_t		 n = strlen(root);
-
-	return path[0] == '/' && strncmp(path, root, n) == 0 &&
-	    (path[n] == '/' || (n > 0 && root[n - 1] == '/')) &&
-	    strstr(path, "/../") == NULL && !str_has_suffix(path, "/..");
-}
-
 int
 render_resolve_default(void *arg, const struct rdl_datasource *ds,
     struct data_source *out, struct rs_err *e)
@@ -181,17 +170,16 @@ render_resolve_default(void *arg, const struct rdl_datasource *ds,
 		out->kind = DATA_ENTERDATA;
 		return 0;
 	}
-	if (strcasecmp(p, "SQLITE") == 0 && arg != NULL &&
-	    !under_root(arg, cs))
-		return rs_err_set(e, RS_E_PERM, "data source %s: SQLite files "
-		    "of embedded data sources must be under %s",
-		    ds->name, (const char *)arg);
 	if (strcasecmp(p, "SQLITE") == 0 || strcasecmp(p, "POSTGRESQL") == 0) {
 		out->kind = strcasecmp(p, "SQLITE") == 0 ? DATA_SQLITE :
 		    DATA_POSTGRES;
 		if (str_copy(out->conn, sizeof(out->conn), cs) == -1)
 			return rs_err_set(e, RS_E_CONFIG, "data source %s: the "
 			    "connection string is too long", ds->name);
+		if (arg != NULL && data_source_confine(out, arg, e) == -1) {
+			rs_err_prefix(e, "data source %s", ds->name);
+			return -1;
+		}
 		return 0;
 	}
 	return rs_err_set(e, RS_E_CONFIG, "data source %s uses provider %s, "

@@ -128,9 +128,9 @@ void	render_parameters_free(struct render_param_def *, size_t n);
  * The default resolver: ENTERDATA, and the providers SQLITE (ConnectString
  * is the path) and POSTGRESQL (ConnectString is a libpq conninfo).  A SQL
  * Server data source or a shared reference fails with a hint.  arg, when
- * not NULL, is a folder (const char *): an embedded SQLite data source
- * must name a file under it (RS_E_PERM otherwise), so a published report
- * cannot open the server's own files.
+ * not NULL, is a folder (const char *) that an embedded SQLite data source
+ * is confined to (data_source_confine), so a published report cannot open
+ * the server's own databases.
  */
 int	render_resolve_default(void *arg, const struct rdl_datasource *,
 	    struct data_source *out, struct rs_err *);

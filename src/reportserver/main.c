@@ -11,6 +11,7 @@
  */
 #include "appserver/appserver.h"
 #include "binding/binding.h"
+#include "common/fsutil.h"
 #include "common/log.h"
 #include "common/root.h"
 #include "common/str.h"
@@ -206,15 +207,23 @@ serve(const char *root, const struct opts *o, const struct rsconf *conf,
     struct rs_err *e)
 {
 	struct appserver_config	 ac = { 0 };
-	struct appserver	*as;
+	struct appserver	*as = NULL;
 	struct rs_server	 srv;
 	struct app_ctx		 ctx[RSCONF_APPS_MAX];
 	struct binding_store	*bs = NULL;
+	char			 data_root[RS_PATH_MAX];
 	size_t			 added = 0;
 	int			 rc = -1;
 
 	rs_server_init(&srv, conf);
+	if (conf->data_root != NULL)
+		str_copy(data_root, sizeof(data_root), conf->data_root);
+	else if (rs_root_path(root, RS_DATA_DIR, data_root,
+	    sizeof(data_root), e) == -1 ||
+	    fs_mkdir_p(data_root, 0750, e) == -1)
+		goto out;
 	srv.render = rs_render_report;
+	srv.render_arg = data_root;
 	ac.root = root;
 	ac.name = "reportserver";
 	ac.workers = conf->workers;

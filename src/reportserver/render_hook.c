@@ -28,6 +28,7 @@ struct rctx {
 	struct rsresp			*resp;
 	const char			*format;
 	const char			*name;
+	const char			*data_root;	/* SQLite confinement */
 	bool				 started;
 };
 
@@ -43,7 +44,7 @@ resolve(void *arg, const struct rdl_datasource *ds, struct data_source *out,
 	int			 rc = -1;
 
 	if (ds->reference == NULL)
-		return render_resolve_default(NULL, ds, out, e);
+		return render_resolve_default((void *)c->data_root, ds, out, e);
 	if (ds->reference[0] == '/')
 		str_copy(path, sizeof(path), ds->reference);
 	else {
@@ -73,6 +74,8 @@ resolve(void *arg, const struct rdl_datasource *ds, struct data_source *out,
 		    d.conn : "") == -1)
 			rs_err_set(e, RS_E_USAGE, "the connection string of "
 			    "'%s' is too long", path);
+		else if (data_source_confine(out, c->data_root, e) == -1)
+			rs_err_prefix(e, "shared data source '%s'", path);
 		else
 			rc = 0;
 	} else
@@ -219,13 +222,13 @@ rs_render_report(void *arg, struct catalog *cat, const struct rsuser *u,
     const struct catalog_item *it, const void *rdl, size_t len,
     const struct rsreq *r, struct rsresp *resp, struct rs_err *e)
 {
-	struct rctx		 c = { cat, it, r, resp, NULL, it->name, false };
+	struct rctx		 c = { cat, it, r, resp, NULL, it->name, arg,
+				    false };
 	struct rdl_report	*rep;
 	struct args		*a;
 	const char		*fmt;
 	int			 rc = -1;
 
-	(void)arg;
 	rs_err_clear(e);	/* parts of the engine keep the first error */
 	a = xcalloc(1, sizeof(*a));
 	if (rs_query_parse(r->query, &a->q, e) == -1)

@@ -186,6 +186,7 @@ render_rscode(const struct rs_err *e)
 	case RS_E_USAGE:
 		return "rsInvalidParameter";
 	case RS_E_IO:
+	case RS_E_PERM:		/* a data source outside DataSourceRoot */
 		return "rsErrorOpeningConnection";
 	case RS_E_NOTFOUND:
 		return "rsDataSourceNotFound";
@@ -217,8 +218,9 @@ render(struct rs_server *s, struct catalog *cat, const struct rsuser *u,
 	if (s->render(s->render_arg, cat, u, it, rdl, len, r, resp, &e) == -1
 	    && !resp->streamed)
 		rs_error_html(resp, e.code == RS_E_USAGE ? 400 : e.code ==
-		    RS_E_NOTFOUND ? 404 : e.code == RS_E_LIMIT ? 413 : 500,
-		    render_rscode(&e), e.msg, NULL);
+		    RS_E_NOTFOUND ? 404 : e.code == RS_E_LIMIT ? 413 :
+		    e.code == RS_E_PERM ? 403 : 500, render_rscode(&e), e.msg,
+		    NULL);
 	free(rdl);
 }
 

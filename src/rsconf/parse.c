@@ -152,6 +152,14 @@ do_add(struct rsconf *c, const struct pctx *p, xmlNode *n)
 	} else if (strcmp((char *)k, "MaxUploadBytes") == 0) {
 		rc = parse_num(p, n, (char *)v, 1024, 1u << 30, &num);
 		c->max_upload = (size_t)num;
+	} else if (strcmp((char *)k, "DataSourceRoot") == 0) {
+		if (v[0] != '/')
+			rc = rsconf_node_err(p, n, "DataSourceRoot: '%s' is not "
+			    "an absolute folder path", (char *)v);
+		else {
+			free(c->data_root);
+			c->data_root = xstrdup((char *)v);
+		}
 	}
 	xmlFree(k);
 	xmlFree(v);

@@ -69,6 +69,8 @@ struct rsconf {
 	/* Add keys. */
 	int		 secure_level;	/* SecureConnectionLevel 0..3 */
 	size_t		 max_upload;	/* MaxUploadBytes */
+	char		*data_root;	/* DataSourceRoot: the folder SQLite data
+					 * sources must be in; NULL: ROOT/data */
 	/* URLReservations. */
 	bool		 has_urls;
 	struct rsconf_app apps[RSCONF_APPS_MAX];

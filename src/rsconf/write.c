@@ -40,8 +40,9 @@ rsconf_clear(struct rsconf *c)
 	free(c->pam_service);
 	free(c->hostname);
 	free(c->url_root);
+	free(c->data_root);
 	c->dsn = c->instance_id = c->installation_id = c->realm = NULL;
-	c->pam_service = c->hostname = c->url_root = NULL;
+	c->pam_service = c->hostname = c->url_root = c->data_root = NULL;
 	c->postgres = false;
 	c->secure_level = 1;
 	c->basic = false;

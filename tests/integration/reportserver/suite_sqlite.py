@@ -621,7 +621,9 @@ def t_portal(env):
 
 
 def t_render(env):
-    db = os.path.join(lib.TMP, "sales.db")
+    # SQLite data sources must be under ROOT/data (DataSourceRoot).
+    db = os.path.join(lib.ROOT, "data", "sales.db")
+    os.makedirs(os.path.dirname(db), exist_ok=True)
     r = sh(os.path.join(lib.SRC, "samples", "make-db.sh"), db)
     lib.check("the sample sales database is made", r.returncode == 0,
               r.stderr)
@@ -677,6 +679,45 @@ def t_render(env):
             "WHERE item_path LIKE '/Samples/%'").fetchone()
         lib.check("each render is in the execution log", n[0] >= 4 and
                   n[1] >= 3, n)
+
+
+def t_data_confine(env):
+    """A published report cannot open the server's own databases."""
+    outside = os.path.join(lib.TMP, "outside.db")
+    sqlite3.connect(outside).execute("CREATE TABLE t(x)").connection.close()
+    link = os.path.join(lib.ROOT, "data", "catalog-link.db")
+    # The binding store: a server database on either catalog backend.
+    target = os.path.join(lib.ROOT, "http", "bindings.db")
+    os.symlink(target, link)
+    with open(os.path.join(lib.SRC, "samples", "reports",
+                           "ProductList.rdl"), "rb") as f:
+        rdl = f.read()
+    env.api("POST", "/Folders", {"Path": "/Confine"})
+    for name, conn in (("Outside", outside), ("Link", link)):
+        env.api("POST", "/DataSources", {
+            "Path": "/Confine/Sales", "ConnectionString": conn,
+            "DataSourceType": "SQLITE"})
+        env.api("POST", "/Reports", {"Path": "/Confine/R" + name,
+                                     "Content": b64(rdl)})
+        st, h, text, _ = env.admin(
+            "GET", "/ReportServer?/Confine/R%s&rs:Format=CSV" % name)
+        lib.check("a shared SQLite data source %s the data root is refused"
+                  % ("outside" if name == "Outside" else "linked out of"),
+                  st == 403 and "outside" in text and "DataSourceRoot" in
+                  text, st, text[:400])
+        env.api("DELETE", "/DataSources(Path='/Confine/Sales')")
+    embedded = rdl.replace(
+        b"<DataSourceReference>Sales</DataSourceReference>",
+        b"<ConnectionProperties><DataProvider>SQLITE</DataProvider>"
+        b"<ConnectString>" + target.encode() + b"</ConnectString>"
+        b"</ConnectionProperties>")
+    lib.check("(the embedded variant differs)", embedded != rdl)
+    env.api("POST", "/Reports", {"Path": "/Confine/Embedded",
+                                 "Content": b64(embedded)})
+    st, h, text, _ = env.admin(
+        "GET", "/ReportServer?/Confine/Embedded&rs:Format=CSV")
+    lib.check("an embedded data source naming the binding store is refused",
+              st == 403 and "outside" in text, st, text[:400])
 
 
 def t_db_restart(env):
@@ -849,6 +890,7 @@ def run_suite(env):
         t_portal(env)
         t_admin(env)
         t_render(env)
+        t_data_confine(env)
         t_db_restart(env)
         t_parallel(env)
         t_locked_db(env)
