@@ -140,8 +140,15 @@ rs_query_parse(const char *raw, struct rsquery *q, struct rs_err *e)
 		if (amp == p)
 			continue;
 		eq = memchr(p, '=', (size_t)(amp - p));
-		if (eq == NULL && q->item == NULL && q->n == 0) {
-			q->item = rs_url_decode(p, (size_t)(amp - p), true);
+		/*
+		 * The item path comes first: "?/F/R&...", or "?%2FF%2FR=&..."
+		 * as an HTML form (the viewer's) submits it.
+		 */
+		if (q->item == NULL && q->n == 0 && (eq == NULL ||
+		    (eq + 1 == amp && (*p == '/' || str_has_iprefix(p,
+		    "%2f"))))) {
+			q->item = rs_url_decode(p, (size_t)((eq != NULL ? eq :
+			    amp) - p), true);
 			if (q->item == NULL)
 				goto bad;
 			continue;

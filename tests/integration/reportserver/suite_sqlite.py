@@ -648,6 +648,11 @@ def t_render(env):
               text[:300])
     lib.check("... as an attachment named after the report",
               "SalesSummary.csv" in h.get("content-disposition", ""), h)
+    st, h, text, _ = env.admin("GET", "/ReportServer?%2FSamples%2FProductList"
+                               "=&rs:Command=Render&rs:Format=CSV")
+    lib.check("the viewer form's URL (the item path as a first key with "
+              "'=') renders too", st == 200 and "Product" in text, st,
+              text[:300])
     st, h, text, _ = env.admin("GET", "/ReportServer?/Samples/ProductList")
     lib.check("without rs:Format a report renders as HTML",
               st == 200 and h.get("content-type", "").startswith(
