@@ -5,6 +5,7 @@
  * a failure leaves no config pointing at a database that does not exist.
  */
 #include "rsmgmt/rsmgmt.h"
+#include "rsmgmt/mgmt_int.h"
 #include "catalog/catalog.h"
 #include "common/fsutil.h"
 #include "common/root.h"
@@ -202,10 +203,16 @@ rsmgmt_database_create(const char *root, const struct rsmgmt_db_create *a,
     struct rsmgmt_db_info *info, struct rsmgmt_result *r)
 {
 	struct rs_err	e;
+	int		lock, rc;
 
 	memset(info, 0, sizeof(*info));
 	rs_err_clear(&e);
-	if (create(root, a, info, &e) == -1)
+	lock = mgmt_lock(root, &e);	/* no apply writes the config meanwhile */
+	if (lock == -1)
+		return rsmgmt_fail(r, &e);
+	rc = create(root, a, info, &e);
+	fs_unlock(lock);
+	if (rc == -1)
 		return rsmgmt_fail(r, &e);
 	rsmgmt_ok(r, "the report server database was created; '%s' is a "
 	    "System Administrator", a->admin_user);

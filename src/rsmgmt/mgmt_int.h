@@ -47,7 +47,12 @@ struct rsmgmt {
 };
 
 /* One rsconfig at a time changes the stores (held from open to close). */
-#define MGMT_LOCK	"reportserver/.rsmgmt.lock"
+#define MGMT_LOCK	"run/rsmgmt.lock"
+/*
+ * Takes the lock that serialises every change rsconfig makes under root
+ * (creating ROOT/run if needed); returns the fd for fs_unlock.
+ */
+int	mgmt_lock(const char *root, struct rs_err *);
 
 /* Undo records (txn.c). */
 enum undo_kind {
