@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -474,21 +475,49 @@ test_threads(void **state)
 static void
 test_sqlite_root(void **state)
 {
-	struct rdl_datasource ds = { .name = "D", .provider = "SQLITE",
-	    .connect_string = "/var/lib/reportserver/catalog.db" };
+	struct rdl_datasource ds = { .name = "D", .provider = "SQLITE" };
 	struct data_source out;
 	struct rs_err	 e;
+	char		 top[] = "/tmp/rs-confine-XXXXXX", data[64], in[96],
+			 outside[96], link[96], dotdot[128];
+	FILE		*f;
 
 	(void)state;
-	assert_int_equal(render_resolve_default("/srv/data", &ds, &out, &e), -1);
+	assert_non_null(mkdtemp(top));
+	snprintf(data, sizeof(data), "%s/data", top);
+	snprintf(in, sizeof(in), "%s/sales.db", data);
+	snprintf(outside, sizeof(outside), "%s/catalog.db", top);
+	snprintf(link, sizeof(link), "%s/link.db", data);
+	snprintf(dotdot, sizeof(dotdot), "%s/../catalog.db", data);
+	assert_int_equal(mkdir(data, 0700), 0);
+	assert_non_null(f = fopen(in, "w"));
+	fclose(f);
+	assert_non_null(f = fopen(outside, "w"));
+	fclose(f);
+	assert_int_equal(symlink(outside, link), 0);
+
+	ds.connect_string = outside;
+	assert_int_equal(render_resolve_default(data, &ds, &out, &e), -1);
 	assert_int_equal(e.code, RS_E_PERM);
-	ds.connect_string = "/srv/data/../etc/x.db";
-	assert_int_equal(render_resolve_default("/srv/data", &ds, &out, &e), -1);
-	ds.connect_string = "/srv/data/sales.db";
-	assert_int_equal(render_resolve_default("/srv/data", &ds, &out, &e), 0);
-	assert_string_equal(out.conn, "/srv/data/sales.db");
-	ds.connect_string = "/anything.db";
+	ds.connect_string = dotdot;
+	assert_int_equal(render_resolve_default(data, &ds, &out, &e), -1);
+	assert_int_equal(e.code, RS_E_PERM);
+	ds.connect_string = link;	/* a link out of the folder */
+	assert_int_equal(render_resolve_default(data, &ds, &out, &e), -1);
+	assert_int_equal(e.code, RS_E_PERM);
+	ds.connect_string = "/nonexistent/x.db";
+	assert_int_equal(render_resolve_default(data, &ds, &out, &e), -1);
+	assert_int_equal(e.code, RS_E_NOTFOUND);
+	ds.connect_string = in;
+	assert_int_equal(render_resolve_default(data, &ds, &out, &e), 0);
+	assert_string_equal(out.conn, in);
+	ds.connect_string = "/anything.db";	/* rsrender: not confined */
 	assert_int_equal(render_resolve_default(NULL, &ds, &out, &e), 0);
+	unlink(link);
+	unlink(in);
+	unlink(outside);
+	rmdir(data);
+	rmdir(top);
 }
 
 static void
