@@ -124,7 +124,7 @@ struct snapshot {
 	char			(*acl_users)[BINDING_USER_MAX];
 	size_t			 n_acls;
 	uint64_t		 bgen, cgen;	/* generations loaded */
-	char			(*expiring)[400];	/* warnings */
+	char			(*expiring)[640];	/* warnings: orphans, expiry */
 	size_t			 n_expiring;
 };
 

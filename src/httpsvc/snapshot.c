@@ -194,9 +194,13 @@ load_acls(struct svc *svc, struct snapshot *s, struct rs_err *e)
 	return 0;
 }
 
-/* Notes every bound certificate that expires within 30 days. */
+/*
+ * Notes every orphan binding (its certificate left the store: it is kept
+ * so its endpoint refuses handshakes, and the rest of the configuration
+ * loads) and every bound certificate that expires within 30 days.
+ */
 static void
-note_expiry(struct svc *svc, struct snapshot *s)
+note_warnings(struct svc *svc, struct snapshot *s, const struct tls_set *set)
 {
 	struct certstore_info	 ci;
 	struct rs_err		 e;
@@ -205,6 +209,16 @@ note_expiry(struct svc *svc, struct snapshot *s)
 	    sizeof(*s->expiring));
 	for (size_t i = 0; i < s->n_bindings; i++) {
 		const struct binding_ssl *b = &s->bindings[i];
+		if (tls_set_orphan(set, i)) {
+			snprintf(s->expiring[s->n_expiring++],
+			    sizeof(s->expiring[0]), "binding %s: certificate "
+			    "%s is not in the %s store; its handshakes are "
+			    "refused until it is bound to a certificate in "
+			    "the store ('httpcfg update sslcert')",
+			    b->endpoint, b->certhash,
+			    b->store[0] ? b->store : "My");
+			continue;
+		}
 		if (certstore_get(svc->cs, b->store[0] ? b->store : "My",
 		    b->certhash, &ci, &e) == -1)
 			continue;
@@ -385,7 +399,7 @@ svc_reload(struct svc *svc, const char *why, struct rs_err *e)
 			    "serving the previous configuration");
 		return -1;
 	}
-	note_expiry(svc, &ns);
+	note_warnings(svc, &ns, set);
 	for (size_t i = 0; i < ns.n_expiring; i++)
 		log_warn("%s", ns.expiring[i]);
 	svc->tset = set;

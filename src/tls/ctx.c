@@ -280,6 +280,22 @@ same_binding(const struct binding_ssl *a, const struct binding_ssl *b)
 	    strcasecmp(a->store, b->store) == 0;
 }
 
+/*
+ * True when b's certificate is no longer in its store (removed with
+ * "certstore remove --force"): the binding is an orphan.  Checked before
+ * reuse, so a context holding a removed certificate is never carried
+ * into a new set.
+ */
+static bool
+is_orphan(const struct binding_ssl *b, struct certstore *cs)
+{
+	struct rs_err	e;
+
+	return certstore_paths(cs, b->store[0] ? b->store : CERTSTORE_MY,
+	    b->certhash, NULL, 0, NULL, 0, &e) == -1 &&
+	    e.code == RS_E_NOTFOUND;
+}
+
 /* The context of prev that serves b unchanged, with a new reference. */
 static SSL_CTX *
 reuse_ctx(const struct tls_set *prev, const struct binding_ssl *b)
@@ -287,7 +303,7 @@ reuse_ctx(const struct tls_set *prev, const struct binding_ssl *b)
 	if (prev == NULL)
 		return NULL;
 	for (size_t i = 0; i < prev->n; i++)
-		if (same_binding(&prev->b[i], b)) {
+		if (prev->ctx[i] != NULL && same_binding(&prev->b[i], b)) {
 			SSL_CTX_up_ref(prev->ctx[i]);
 			return prev->ctx[i];
 		}
@@ -308,6 +324,9 @@ tls_set_new(const struct binding_ssl *b, size_t n, struct certstore *cs,
 		set->b[i].owners = NULL;
 		set->b[i].n_owners = 0;
 		set->b[i].follow_names = NULL;
+		set->n = i + 1;
+		if (is_orphan(&b[i], cs))
+			continue;	/* ctx NULL: its handshakes are refused */
 		set->ctx[i] = reuse_ctx(prev, &b[i]);
 		if (set->ctx[i] == NULL)
 			set->ctx[i] = binding_ctx_new(&b[i], cs, e);
@@ -317,9 +336,14 @@ tls_set_new(const struct binding_ssl *b, size_t n, struct certstore *cs,
 			tls_set_free(set);
 			return NULL;
 		}
-		set->n = i + 1;
 	}
 	return set;
+}
+
+bool
+tls_set_orphan(const struct tls_set *set, size_t i)
+{
+	return i < set->n && set->ctx[i] == NULL;
 }
 
 void

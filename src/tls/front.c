@@ -13,6 +13,7 @@
 #include "tls/tls_int.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,19 +92,38 @@ check_engine_layout(SSL *s, void *bio_data)
 		    "timeout instead of after their request");
 }
 
+/*
+ * Switches s to the context of the binding chosen for it.  Returns the
+ * index, -1 when no binding applies, -2 when the chosen binding is an
+ * orphan (its certificate left the store; endpoint and thumbprint are
+ * copied into orphan, 400 bytes, for the log line).
+ */
 static int
 choose(struct tls_front *f, SSL *s, const char *sni, const char *ip,
-    uint16_t port)
+    uint16_t port, char *orphan, size_t orphansz)
 {
 	int	i;
 
 	pthread_rwlock_rdlock(&f->lock);
 	i = binding_choose(f->set->b, f->set->n, sni[0] ? sni : NULL, ip,
 	    port);
-	if (i >= 0)
+	if (i >= 0 && f->set->ctx[i] == NULL) {
+		snprintf(orphan, orphansz, "binding %s: certificate %s is "
+		    "not in the store", f->set->b[i].endpoint,
+		    f->set->b[i].certhash);
+		i = -2;
+	} else if (i >= 0)
 		SSL_set_SSL_CTX(s, f->set->ctx[i]);	/* takes a reference */
 	pthread_rwlock_unlock(&f->lock);
 	return i;
+}
+
+static int
+refuse(struct tls_front *f, void *bio_data, int *al)
+{
+	*al = SSL_AD_UNRECOGNIZED_NAME;
+	f->alert_fn(bio_data, SSL_AD_UNRECOGNIZED_NAME);
+	return SSL_CLIENT_HELLO_ERROR;
 }
 
 static int
@@ -113,8 +133,10 @@ hello_cb(SSL *s, int *al, void *arg)
 	const unsigned char	*ext;
 	size_t			 extlen;
 	char			 sni[SNI_MAX + 1] = "", ip[INET6_ADDRSTRLEN] = "";
+	char			 orphan[400];
 	uint16_t		 port = 0;
 	void			*bio_data;
+	bool			 v6;
 
 	if (SSL_client_hello_get0_ext(s, TLSEXT_TYPE_server_name, &ext,
 	    &extlen) == 1 && parse_sni(ext, extlen, sni, sizeof(sni)) == -1) {
@@ -131,16 +153,20 @@ hello_cb(SSL *s, int *al, void *arg)
 		*al = SSL_AD_INTERNAL_ERROR;
 		return SSL_CLIENT_HELLO_ERROR;
 	}
-	if (choose(f, s, sni, ip, port) < 0) {
-		bool v6 = strchr(ip, ':') != NULL;
+	v6 = strchr(ip, ':') != NULL;
+	switch (choose(f, s, sni, ip, port, orphan, sizeof(orphan))) {
+	case -1:
 		log_warn("tls %s%s%s:%u: no certificate binding for SNI name "
 		    "\"%s\", this address or the port's wildcard; handshake "
 		    "refused", v6 ? "[" : "", ip, v6 ? "]" : "", port, sni);
-		*al = SSL_AD_UNRECOGNIZED_NAME;
-		f->alert_fn(bio_data, SSL_AD_UNRECOGNIZED_NAME);
-		return SSL_CLIENT_HELLO_ERROR;
+		return refuse(f, bio_data, al);
+	case -2:
+		log_warn("tls %s%s%s:%u: %s; handshake refused", v6 ? "[" : "",
+		    ip, v6 ? "]" : "", port, orphan);
+		return refuse(f, bio_data, al);
+	default:
+		return SSL_CLIENT_HELLO_SUCCESS;
 	}
-	return SSL_CLIENT_HELLO_SUCCESS;
 }
 
 static int
@@ -225,7 +251,7 @@ tls_front_swap(struct tls_front *f, struct tls_set *set)
 	f->set = set;
 	pthread_rwlock_unlock(&f->lock);
 	for (size_t i = 0; i < old->n; i++) {
-		if (set_has_ctx(set, old->ctx[i]))
+		if (old->ctx[i] == NULL || set_has_ctx(set, old->ctx[i]))
 			continue;
 		tb = SSL_CTX_get_ex_data(old->ctx[i], tls_binding_index());
 		if (tb != NULL)

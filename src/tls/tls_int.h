@@ -42,7 +42,7 @@ struct tls_binding {
 
 struct tls_set {
 	struct binding_ssl	 *b;	/* copies for binding_choose */
-	SSL_CTX			**ctx;	/* one reference each */
+	SSL_CTX			**ctx;	/* one reference each; NULL: orphan */
 	size_t			  n;
 };
 

@@ -91,14 +91,22 @@ struct tls_set	*tls_front_swap(struct tls_front *, struct tls_set *);
  * certificate chain and key with certstore_paths().  A key file must be a
  * regular file owned by root or by this process's user with no group or
  * other permission bits (mode 0600 or 0400); anything looser is refused
- * with the mode it expects.  All or nothing: on any failure returns NULL
- * (RS_E_TLS, RS_E_PERM, RS_E_NOTFOUND, RS_E_CONFIG) naming the binding.
+ * with the mode it expects.  A binding whose certificate is no longer in
+ * its store (an orphan: "certstore remove --force") does not fail the
+ * set: it stays in it without a context (tls_set_orphan), so
+ * binding_choose still picks it for its endpoint and the handshake is
+ * refused with unrecognized_name; a previous context with the removed
+ * certificate is never reused.  Otherwise all or nothing: on any failure
+ * returns NULL (RS_E_TLS, RS_E_PERM, RS_E_NOTFOUND, RS_E_CONFIG) naming
+ * the binding.
  */
 struct tls_set	*tls_set_new(const struct binding_ssl *b, size_t n,
 		    struct certstore *cs, const struct tls_set *prev,
 		    struct rs_err *);
 void		 tls_set_free(struct tls_set *);
 size_t		 tls_set_count(const struct tls_set *);
+/* True when the i-th binding of the set is an orphan (no certificate). */
+bool		 tls_set_orphan(const struct tls_set *, size_t i);
 /* The i-th binding of the set (borrowed). */
 const struct binding_ssl *tls_set_binding(const struct tls_set *, size_t i);
 
