@@ -5,7 +5,9 @@
  * of that succeeded does it swap the TLS set, the reservations, the
  * routing table and the listener list in; on any failure it closes what
  * it opened, keeps the old state and says why.  Requests in flight keep
- * the references they hold, so a reload never fails one.
+ * the references they hold, so a reload never fails one.  Each reload
+ * first moves the bindings that follow their names to a renewed
+ * certificate (renew/), so a renewal serves without anyone rebinding.
  */
 #include "httpsvc/httpsvc.h"
 
@@ -19,6 +21,7 @@
 #include "common/log.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
+#include "renew/renew.h"
 
 struct need {
 	char		addr[64];
@@ -338,6 +341,31 @@ commit_listeners(struct svc *svc, struct listener *nl, size_t nn)
 	svc_workers_notify(svc);
 }
 
+static void
+log_move(void *arg, const char *endpoint, const char *from, const char *to)
+{
+	(void)arg;
+	log_info("binding %s renewed by name: %s -> %s", endpoint, from, to);
+}
+
+/*
+ * Renewal by name (issue 5): bindings that follow their certificate's
+ * names move to a newer valid certificate for those names as soon as it
+ * is in My, without anyone running rsconfig.  Each move is one update in
+ * the binding store, made before the generations are read, so this
+ * reload serves it.  A failure is logged and the bindings stay.
+ */
+static void
+renew(struct svc *svc)
+{
+	struct rs_err	e;
+	size_t		moved = 0;
+
+	if (renew_apply(svc->bs, svc->cs, log_move, NULL, &moved, &e) == -1)
+		log_warn("renewal by name: %s; the bindings stay on their "
+		    "certificates", e.msg);
+}
+
 static int
 build(struct svc *svc, struct snapshot *ns, struct tls_set **set,
     struct listener *nl, size_t *nn, struct rs_err *e)
@@ -345,6 +373,7 @@ build(struct svc *svc, struct snapshot *ns, struct tls_set **set,
 	struct needs	*nd;
 	int		 rv = -1;
 
+	renew(svc);
 	ns->bgen = binding_store_generation(svc->bs, e);
 	if (ns->bgen == 0)
 		return -1;
