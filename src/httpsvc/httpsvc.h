@@ -13,7 +13,8 @@
  * Files: main.c (start, privileges, shutdown), config.c (limits file),
  * snapshot.c (bindings, reservations, listeners -> a new state; reload),
  * listen.c (sockets, systemd activation), worker.c (loops, accept),
- * route.c (request handling, forwarding, access log), control.c (the
+ * route.c (request handling, forwarding, access log), upwrite.c (an
+ * application's answer before it read the body), control.c (the
  * control socket), check.c (httpsvc -t).
  */
 #ifndef RS_HTTPSVC_HTTPSVC_H
@@ -243,6 +244,14 @@ void	svc_conn_busy(h2o_req_t *);
 void	svc_conn_idle(h2o_req_t *);
 /* Disposes app's pool i on worker i's thread, then maybe frees app. */
 void	svc_worker_dispose_pool(struct svc *, struct app *, size_t i);
+
+/* upwrite.c */
+/*
+ * Marks the calling thread as a worker: a write to an application's Unix
+ * socket that fails because the application closed it counts as written,
+ * so the engine reads the answer the application sent before closing.
+ */
+void	svc_upwrite_thread(void);
 
 /* route.c */
 void	svc_routes_init(struct svc *);

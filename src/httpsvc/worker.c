@@ -442,6 +442,7 @@ worker_main(void *arg)
 {
 	struct worker	*w = arg;
 
+	svc_upwrite_thread();
 	w->loop = h2o_evloop_create();
 	h2o_context_init(&w->ctx, w->loop, &w->svc->gconf);
 	w->plain.ctx = &w->ctx;
