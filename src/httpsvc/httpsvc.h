@@ -13,7 +13,8 @@
  * Files: main.c (start, privileges, shutdown), config.c (limits file),
  * snapshot.c (bindings, reservations, listeners -> a new state; reload),
  * listen.c (sockets, systemd activation), worker.c (loops, accept),
- * route.c (request handling, forwarding, access log), upwrite.c (an
+ * route.c (request handling, forwarding, access log), uppool.c (idle
+ * upstream connections kept on their loop), upwrite.c (an
  * application's answer before it read the body), control.c (the
  * control socket), check.c (httpsvc -t).
  */
@@ -80,11 +81,23 @@ struct svc_limits {
 /*
  * One worker's keep-alive pool of HTTP/1.1 connections to an application.
  * Made and disposed on that worker's thread only (h2o's pool timer lives
- * on the worker's loop).
+ * on the worker's loop).  Idle connections stay on the loop, parked in
+ * idle[] (uppool.c); pool must stay the first member.
  */
+#define APP_POOL_MAGIC	0x61707031u	/* "app1": an inited app_pool */
+
 struct app_pool {
-	h2o_socketpool_t	pool;
-	bool			inited;
+	h2o_socketpool_t	 pool;		/* first: h2o passes &pool */
+	bool			 inited;
+	uint32_t		 magic;
+	h2o_loop_t		*loop;
+	struct {
+		h2o_socket_t	*sock;
+		uint64_t	 since;		/* loop ms */
+	}			*idle;		/* LIFO, oldest first */
+	size_t			 n_idle;
+	h2o_timeout_t		 idle_timeout;
+	h2o_timeout_entry_t	 idle_entry;
 };
 
 /* A registered application: where a reserved prefix is forwarded. */
@@ -252,6 +265,11 @@ void	svc_worker_dispose_pool(struct svc *, struct app *, size_t i);
  * so the engine reads the answer the application sent before closing.
  */
 void	svc_upwrite_thread(void);
+
+/* uppool.c */
+/* Starts / ends the parking of idle connections of a worker's app pool. */
+void	svc_uppool_init(struct app_pool *, h2o_loop_t *);
+void	svc_uppool_dispose(struct app_pool *);
 
 /* route.c */
 void	svc_routes_init(struct svc *);

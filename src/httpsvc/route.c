@@ -119,6 +119,7 @@ app_pool(struct app *a, h2o_context_t *ctx)
 		    HTTPSVC_UPSTREAM_POOL);
 		h2o_socketpool_set_timeout(&ap->pool, ctx->loop,
 		    HTTPSVC_UPSTREAM_IDLE_MS);
+		svc_uppool_init(ap, ctx->loop);
 		ap->inited = true;
 	}
 	return &ap->pool;

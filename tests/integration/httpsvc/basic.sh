@@ -6,9 +6,12 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 
+# Three different ports (two free_port calls can give the same one).
 P1=$(free_port)
 P2=$(free_port)
+while [ "$P2" = "$P1" ]; do P2=$(free_port); done
 P3=$(free_port)
+while [ "$P3" = "$P1" ] || [ "$P3" = "$P2" ]; do P3=$(free_port); done
 A=$(newcert a.test)
 B=$(newcert b.test)
 C=$(newcert ip.test)
