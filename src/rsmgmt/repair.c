@@ -15,9 +15,9 @@
  * newest certificate in My that serves every one of those names and can
  * serve TLS, once that certificate is newer (a later notAfter) than the
  * bound one.  The old certificate stays in the store until someone
- * removes it.  The choice is renew_pick() (renew/); rsconfig runs this
- * on every status and on 'rsconfig renew', and httpsvc can call
- * renew_apply() on its certificate-store poll (see docs/rsconfig.md).
+ * removes it.  The choice is renew_pick() (renew/); httpsvc runs
+ * renew_apply() at the start of every reload, and rsconfig runs it on
+ * every status and on 'rsconfig renew' for when httpsvc is not running.
  */
 #include "rsmgmt/wmi_int.h"
 #include "renew/renew.h"
