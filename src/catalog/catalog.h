@@ -302,6 +302,39 @@ int	catalog_exec_log_add(struct catalog *, const struct catalog_exec *,
 /* Rows in the execution log (for tests and status pages). */
 int	catalog_exec_log_count(struct catalog *, int64_t *, struct rs_err *);
 
+/* The most rows catalog_exec_log_list reads at once. */
+#define CATALOG_EXEC_LIST_MAX	10000
+
+/* One execution log row read back.  Strings are owned (never NULL). */
+struct catalog_exec_row {
+	int64_t	 id;		/* ascending in insertion order */
+	char	*instance;
+	char	*item_path;
+	char	*user;
+	char	*request_type;
+	char	*format;
+	char	*parameters;
+	char	*item_action;
+	char	*source;
+	char	*status;
+	int64_t	 time_start;	/* ms since the epoch, UTC */
+	int64_t	 time_end;
+	int64_t	 time_data;	/* ms */
+	int64_t	 time_processing;
+	int64_t	 time_rendering;
+	int64_t	 bytes;
+	int64_t	 rows;
+};
+
+/*
+ * The newest rows of the execution log, newest first (by TimeStart, then
+ * by id), at most limit of them (0 or more than CATALOG_EXEC_LIST_MAX
+ * reads CATALOG_EXEC_LIST_MAX).  Free *out with catalog_exec_rows_free.
+ */
+int	catalog_exec_log_list(struct catalog *, size_t limit,
+	    struct catalog_exec_row **out, size_t *n, struct rs_err *);
+void	catalog_exec_rows_free(struct catalog_exec_row *, size_t n);
+
 /* Makes a random (version 4) GUID, lower case, 36 characters. */
 void	catalog_guid(char out[CATALOG_ID_LEN + 1]);
 

@@ -364,6 +364,52 @@ test_exec_log(void **state)
 }
 
 static void
+test_exec_log_list(void **state)
+{
+	struct fx		*f = *state;
+	struct catalog_exec	 x = { .item_path = "/a", .user = "u",
+	    .format = "CSV", .parameters = "P=1&Q=it's", .status = "rsSuccess",
+	    .time_start = 5000, .time_end = 5100, .time_data = 7, .bytes = 10,
+	    .rows = 3 };
+	struct catalog_exec_row	*v;
+	struct rs_err		 e;
+	size_t			 n;
+
+	assert_int_equal(catalog_exec_log_list(f->c, 10, &v, &n, &e), 0);
+	assert_int_equal(n, 0);
+	catalog_exec_rows_free(v, n);
+	assert_int_equal(catalog_exec_log_add(f->c, &x, &e), 0);
+	x.item_path = "/b";
+	x.format = "PDF";
+	x.time_start = 9000;
+	assert_int_equal(catalog_exec_log_add(f->c, &x, &e), 0);
+	x.item_path = "/c";
+	x.time_start = 1000;
+	x.status = "rsProcessingAborted";
+	assert_int_equal(catalog_exec_log_add(f->c, &x, &e), 0);
+	assert_int_equal(catalog_exec_log_list(f->c, 0, &v, &n, &e), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(v[0].item_path, "/b");	/* newest first */
+	assert_string_equal(v[1].item_path, "/a");
+	assert_string_equal(v[2].item_path, "/c");
+	assert_string_equal(v[1].parameters, "P=1&Q=it's");
+	assert_string_equal(v[1].request_type, "Interactive");
+	assert_string_equal(v[1].item_action, "Render");
+	assert_string_equal(v[1].source, "Live");
+	assert_string_equal(v[1].instance, "");
+	assert_string_equal(v[2].status, "rsProcessingAborted");
+	assert_true(v[1].time_start == 5000 && v[1].time_end == 5100 &&
+	    v[1].time_data == 7 && v[1].bytes == 10 && v[1].rows == 3);
+	assert_true(v[0].id > v[1].id && v[2].id > v[0].id);
+	catalog_exec_rows_free(v, n);
+	assert_int_equal(catalog_exec_log_list(f->c, 2, &v, &n, &e), 0);
+	assert_int_equal(n, 2);	/* the limit holds */
+	assert_string_equal(v[1].item_path, "/a");
+	catalog_exec_rows_free(v, n);
+	catalog_exec_rows_free(NULL, 0);
+}
+
+static void
 test_create_twice(void **state)
 {
 	struct fx		*f = *state;
@@ -477,6 +523,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_exec_log, setup_sqlite,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_exec_log_list,
+		    setup_sqlite, teardown),
 	};
 	const struct CMUnitTest pg_tests[] = {
 		cmocka_unit_test(test_upgrade_pg),
@@ -489,6 +537,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_users, setup_pg,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_exec_log, setup_pg,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_exec_log_list, setup_pg,
 		    teardown),
 	};
 	int	rc;
