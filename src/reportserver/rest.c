@@ -538,6 +538,220 @@ sys_info(struct rest_ctx *c)
 	json_reply(c->resp, 200);
 }
 
+/*
+ * ExecutionLogs: the execution log (ExecutionLog3's columns) for System
+ * Administrators.  An extension: the original exposes the log only as a
+ * view in its database.  Rows come newest first; $filter and $orderby
+ * work on the newest CATALOG_EXEC_LIST_MAX rows, and one answer holds at
+ * most EXEC_TOP_MAX of them (EXEC_TOP_DEFAULT without $top).
+ */
+#define EXEC_TOP_DEFAULT	100
+#define EXEC_TOP_MAX		1000
+
+static const char *const exec_props[] = {
+	"Id", "InstanceName", "ItemPath", "UserName", "RequestType", "Format",
+	"Parameters", "ItemAction", "TimeStart", "TimeEnd",
+	"TimeDataRetrieval", "TimeProcessing", "TimeRendering", "Source",
+	"Status", "ByteCount", "RowCount", NULL,
+};
+
+struct xent {
+	const struct catalog_exec_row	*r;
+	char				 start[32], end[32];
+};
+
+static const char *
+xent_str(const struct xent *x, const char *name)
+{
+	const struct catalog_exec_row	*r = x->r;
+	const struct {
+		const char	*name;
+		const char	*v;
+	} strs[] = {
+		{ "InstanceName", r->instance }, { "ItemPath", r->item_path },
+		{ "UserName", r->user }, { "RequestType", r->request_type },
+		{ "Format", r->format }, { "Parameters", r->parameters },
+		{ "ItemAction", r->item_action }, { "TimeStart", x->start },
+		{ "TimeEnd", x->end }, { "Source", r->source },
+		{ "Status", r->status },
+	};
+
+	for (size_t i = 0; i < nitems(strs); i++)
+		if (str_ieq(name, strs[i].name))
+			return strs[i].v;
+	return NULL;
+}
+
+static bool
+xent_num(const struct catalog_exec_row *r, const char *name, int64_t *v)
+{
+	const struct {
+		const char	*name;
+		int64_t		 v;
+	} nums[] = {
+		{ "Id", r->id }, { "TimeDataRetrieval", r->time_data },
+		{ "TimeProcessing", r->time_processing },
+		{ "TimeRendering", r->time_rendering },
+		{ "ByteCount", r->bytes }, { "RowCount", r->rows },
+	};
+
+	for (size_t i = 0; i < nitems(nums); i++)
+		if (str_ieq(name, nums[i].name)) {
+			*v = nums[i].v;
+			return true;
+		}
+	return false;
+}
+
+static bool
+xent_prop(const void *p, const char *name, struct odata_val *v)
+{
+	const struct xent	*x = p;
+	int64_t			 n;
+
+	v->s = xent_str(x, name);
+	v->t = ODATA_STR;
+	if (v->s != NULL)
+		return true;
+	if (!xent_num(x->r, name, &n))
+		return false;
+	v->t = ODATA_NUM;
+	v->n = (double)n;
+	return true;
+}
+
+static void
+exec_json(struct buf *b, const struct xent *x, const struct odata_query *q)
+{
+	bool	first = true;
+	char	num[32];
+	int64_t	n;
+
+	(void)buf_puts(b, "{", NULL);
+	for (size_t i = 0; exec_props[i] != NULL; i++) {
+		const char	*s = xent_str(x, exec_props[i]);
+
+		if (s != NULL)
+			put_str(b, q, exec_props[i], s, &first);
+		else if (xent_num(x->r, exec_props[i], &n)) {
+			snprintf(num, sizeof(num), "%lld", (long long)n);
+			put_raw(b, q, exec_props[i], num, &first);
+		}
+	}
+	(void)buf_puts(b, "}", NULL);
+}
+
+/* Reads the options; $top defaults to and is capped at the limits. */
+static int
+exec_query(struct rest_ctx *c, struct odata_query *oq)
+{
+	struct rsquery	q;
+	struct rs_err	e;
+	int		rc;
+
+	if (rs_query_parse(c->req->query, &q, &e) == -1) {
+		rest_fail(c, &e, "rsInvalidParameter");
+		return -1;
+	}
+	rc = odata_parse(oq, rs_query_get(&q, "$top"), rs_query_get(&q,
+	    "$skip"), rs_query_get(&q, "$count"), rs_query_get(&q, "$filter"),
+	    rs_query_get(&q, "$orderby"), rs_query_get(&q, "$select"),
+	    exec_props, &e);
+	rs_query_fini(&q);
+	if (rc == 0 && oq->top > EXEC_TOP_MAX) {
+		odata_fini(oq);
+		rc = rs_err_set(&e, RS_E_BADINPUT, "$top %ld: at most %d rows "
+		    "at a time; page with $skip", oq->top, EXEC_TOP_MAX);
+	}
+	if (rc == -1)
+		rest_fail(c, &e, "rsInvalidParameter");
+	else if (oq->top < 0)
+		oq->top = EXEC_TOP_DEFAULT;
+	return rc;
+}
+
+/* Reads the rows the query needs: just the page when nothing filters. */
+static int
+exec_rows(struct rest_ctx *c, const struct odata_query *q,
+    struct catalog_exec_row **v, size_t *n, int64_t *total)
+{
+	struct rs_err	e;
+	size_t		want = CATALOG_EXEC_LIST_MAX;
+	bool		plain = q->filter == NULL && q->norder == 0;
+
+	if (plain && (size_t)q->skip < CATALOG_EXEC_LIST_MAX)
+		want = (size_t)q->skip + (size_t)q->top;
+	if (catalog_exec_log_list(c->cat, want, v, n, &e) == -1 ||
+	    (plain && q->count && catalog_exec_log_count(c->cat, total, &e) ==
+	    -1)) {
+		rest_fail(c, &e, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+exec_page(struct rest_ctx *c, const struct odata_query *q,
+    const void **sel, size_t ns, int64_t total)
+{
+	struct buf	*b = &c->resp->body;
+	size_t		 out = 0;
+
+	buf_reset(b);
+	(void)buf_printf(b, NULL, "{\"@odata.context\":\"%s/api/v2.0/"
+	    "$metadata#ExecutionLogs\"", c->req->vdir);
+	if (q->count)
+		(void)buf_printf(b, NULL, ",\"@odata.count\":%lld",
+		    (long long)(total >= 0 ? total : (int64_t)ns));
+	(void)buf_puts(b, ",\"value\":[", NULL);
+	for (size_t i = (size_t)q->skip; i < ns && out < (size_t)q->top;
+	    i++, out++) {
+		if (out > 0)
+			(void)buf_puts(b, ",", NULL);
+		exec_json(b, sel[i], q);
+	}
+	(void)buf_puts(b, "]}", NULL);
+	json_reply(c->resp, 200);
+}
+
+static void
+exec_logs(struct rest_ctx *c)
+{
+	struct odata_query	 q;
+	struct catalog_exec_row	*v;
+	struct xent		*xs;
+	const void		**sel;
+	size_t			 n, ns = 0;
+	int64_t			 total = -1;
+
+	if ((rs_sys_tasks(c->cat, c->user) & CATALOG_S_MANAGE_SECURITY) == 0) {
+		rest_denied(c);
+		return;
+	}
+	if (exec_query(c, &q) == -1)
+		return;
+	if (exec_rows(c, &q, &v, &n, &total) == -1) {
+		odata_fini(&q);
+		return;
+	}
+	xs = xcalloc(n + 1, sizeof(*xs));
+	sel = xcalloc(n + 1, sizeof(*sel));
+	for (size_t i = 0; i < n; i++) {
+		xs[i].r = &v[i];
+		rs_time_iso(v[i].time_start / 1000, xs[i].start,
+		    sizeof(xs[i].start));
+		rs_time_iso(v[i].time_end / 1000, xs[i].end, sizeof(xs[i].end));
+		if (q.filter == NULL || odata_eval(q.filter, xent_prop, &xs[i]))
+			sel[ns++] = &xs[i];
+	}
+	odata_sort(&q, xent_prop, sel, ns);
+	exec_page(c, &q, sel, ns, total);
+	free(sel);
+	free(xs);
+	catalog_exec_rows_free(v, n);
+	odata_fini(&q);
+}
+
 static void
 get_one(struct rest_ctx *c, const struct rest_route *r)
 {
@@ -688,6 +902,14 @@ rs_rest_handle(struct rs_server *s, struct catalog *cat,
 			with_body(&c, &r, rest_sys_policies_put);
 		else
 			no_method(&c, "GET, PUT");
+		return;
+	}
+	if (str_ieq(r.set, "ExecutionLogs") && !r.has_key &&
+	    r.rest[0] == '\0') {
+		if (is(req, "GET"))
+			exec_logs(&c);
+		else
+			no_method(&c, "GET");
 		return;
 	}
 	for (size_t i = 0; i < nitems(sets); i++)

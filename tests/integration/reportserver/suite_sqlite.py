@@ -686,6 +686,67 @@ def t_render(env):
                   n[1] >= 3, n)
 
 
+def t_exec_log(env):
+    """GET /ExecutionLogs: the execution log, for System Administrators."""
+    db = os.path.join(lib.ROOT, "data", "sales.db")
+    st, j, _ = env.api("POST", "/DataSources", {
+        "Path": "/Samples/Sales", "ConnectionString": db,
+        "DataSourceType": "SQLITE"})
+    lib.expect_eq("the samples' data source again", st, 201)
+    for fmt in ("CSV", "PDF"):
+        st = env.admin("GET", "/ReportServer?/Samples/ProductList&"
+                       "rs:Format=" + fmt)[0]
+        lib.expect_eq("render /Samples/ProductList as " + fmt, st, 200)
+    st, j, text = env.api("GET", "/ExecutionLogs")
+    rows = (j or {}).get("value", [])
+    lib.check("GET /ExecutionLogs lists the log as a System Administrator",
+              st == 200 and "$metadata#ExecutionLogs" in
+              j.get("@odata.context", "") and len(rows) >= 2, st, text[:500])
+    top = rows[:2]
+    lib.check("... newest first: the two renders, with ExecutionLog3's "
+              "columns", [r.get("Format") for r in top] == ["PDF", "CSV"] and
+              all(r["ItemPath"] == "/Samples/ProductList" and
+                  r["Status"] == "rsSuccess" and r["RowCount"] > 0 and
+                  r["ByteCount"] > 0 and r["UserName"] == "admin" and
+                  r["RequestType"] == "Interactive" and
+                  r["ItemAction"] == "Render" and r["Source"] == "Live" and
+                  re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ",
+                               r["TimeStart"]) and
+                  r["TimeEnd"] >= r["TimeStart"] and
+                  isinstance(r["TimeRendering"], int) for r in top) and
+              top[0]["Id"] != top[1]["Id"], top)
+    st, j, text = env.api("GET", "/ExecutionLogs?$top=1")
+    lib.check("$top=1 returns one row, the newest",
+              st == 200 and len(j["value"]) == 1 and
+              j["value"][0]["Id"] == top[0]["Id"], st, text[:300])
+    st, j, text = env.api("GET", "/ExecutionLogs?$filter=Format eq 'CSV' "
+                          "and startswith(ItemPath,'/Samples/')&$count=true")
+    vals = (j or {}).get("value", [])
+    lib.check("$filter=Format eq 'CSV' keeps only CSV renders (with "
+              "@odata.count)", st == 200 and vals and
+              all(v["Format"] == "CSV" for v in vals) and
+              j["@odata.count"] == len(vals) and
+              top[1]["Id"] in [v["Id"] for v in vals], st, text[:300])
+    st, j, text = env.api("GET", "/ExecutionLogs?$select=ItemPath,Status&"
+                          "$orderby=Id asc&$top=2")
+    lib.check("$select and $orderby", st == 200 and
+              all(sorted(v) == ["ItemPath", "Status"] for v in j["value"])
+              and len(j["value"]) == 2, st, text[:300])
+    st, j, text = env.api("GET", "/ExecutionLogs?$top=1001")
+    lib.check("$top over 1000: 400 rsInvalidParameter",
+              st == 400 and j["error"]["code"] == "rsInvalidParameter",
+              st, text[:300])
+    st, j, _ = env.api("GET", "/ExecutionLogs?$filter=Nope eq 1")
+    lib.expect_eq("an unknown property in $filter: 400", st, 400)
+    browser, bpw = env.add_pam_user("browser")
+    st, j, text = env.api("GET", "/ExecutionLogs", user=browser, pw=bpw)
+    lib.check("a Browser may not read the log: 403 rsAccessDenied",
+              st == 403 and j["error"]["code"] == "rsAccessDenied" and
+              "ItemPath" not in text, st, text[:300])
+    st, j, _ = env.api("DELETE", "/ExecutionLogs")
+    lib.expect_eq("the log is read-only: DELETE is 405", st, 405)
+
+
 def t_data_confine(env):
     """A published report cannot open the server's own databases."""
     outside = os.path.join(lib.TMP, "outside.db")
@@ -895,6 +956,7 @@ def run_suite(env):
         t_portal(env)
         t_admin(env)
         t_render(env)
+        t_exec_log(env)
         t_data_confine(env)
         t_db_restart(env)
         t_parallel(env)
