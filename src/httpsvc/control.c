@@ -272,6 +272,16 @@ check_app_socket(struct ctl_conn *c, const char *path)
 		    "socket", path);
 		return -1;
 	}
+	/*
+	 * Otherwise a user could route its own reservation to another
+	 * application's socket, which trusts what httpsvc forwards.
+	 */
+	if (c->uid != 0 && st.st_uid != c->uid) {
+		reply(c, "ERR 5 access denied: the application socket %s "
+		    "belongs to uid %u, not to the registering uid %u", path,
+		    (unsigned)st.st_uid, (unsigned)c->uid);
+		return -1;
+	}
 	return 0;
 }
 

@@ -36,6 +36,9 @@ expect_match "an unreserved prefix: ERR 5 with the fix" "$out" \
     "^ERR 5 access denied: no URL reservation covers .*httpcfg add urlacl"
 out=$(uctl "REGISTER http://127.0.0.1:$P/mine/ $TMP/u/x.sock")
 expect_match "same path, other host class: not covered" "$out" "^ERR 5 "
+out=$(uctl "REGISTER http://+:$P/mine/ $ROOT/run/httpsvc.sock")
+expect_match "its own reservation routed to a socket it does not own: ERR 5" \
+    "$out" "^ERR 5 access denied: the application socket .* belongs to uid 0"
 expect_match "RELOAD as another user: ERR 5" "$(uctl RELOAD)" "^ERR 5 "
 expect_eq "PING works for anyone" "$(uctl PING)" OK
 
