@@ -1,6 +1,7 @@
 /*
  * rest.c: the REST API v2.0 (see rest.h): routing, reading items and
- * collections with OData options, Content/$value, Me and System.  Writes
+ * collections with OData options, Content/$value, Me, System and the
+ * execution log (ExecutionLogs, System Administrators only).  Writes
  * live in rest_write.c.  Every answer is JSON; errors use the original's
  * {"error":{"code":"rs...","message":...}} shape.
  */
