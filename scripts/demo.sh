@@ -36,6 +36,12 @@ for p in "$PORT" "$HTTP_PORT"; do
 		exit 1
 	fi
 done
+# httpsvc binds its ports as root and then runs as rshttp (what a package's
+# install step would create); without that user it would stay root.
+if [ "$(id -u)" = 0 ] && ! id rshttp >/dev/null 2>&1; then
+	echo "creating the system user rshttp (httpsvc runs as it after binding)"
+	useradd --system --no-create-home --shell /usr/sbin/nologin rshttp
+fi
 mkdir -p "$RS_ROOT"
 chmod 0700 "$RS_ROOT"
 umask 077
