@@ -4,7 +4,8 @@
  * Resources, DataSets (GET/POST/PATCH/DELETE, Content as base64 and
  * Content/$value, Policies, Folders(...)/CatalogItems, Model.MoveItems,
  * Model.DeleteItems), Me and System, with OData query options and the
- * original's property names and JSON error shape.
+ * original's property names and JSON error shape; plus ExecutionLogs
+ * (ExecutionLog3's rows, System Administrators only), an extension.
  */
 #ifndef RS_REPORTSERVER_REST_H
 #define RS_REPORTSERVER_REST_H
