@@ -36,6 +36,7 @@ static const struct directive directives[] = {
 	D("drain_timeout_ms", 0, 3600000, drain_timeout_ms),
 	D("threads", 0, HTTPSVC_THREADS_MAX, threads),
 	D("access_log", 0, 1, access_log),
+	D("upstream_buffer_max", 16 * 1024, 1ull << 30, upstream_buffer_max),
 };
 #undef D
 
@@ -54,6 +55,7 @@ svc_limits_default(struct svc_limits *l)
 	l->drain_timeout_ms = HTTPSVC_DRAIN_TIMEOUT_MS;
 	l->threads = 0;
 	l->access_log = 1;
+	l->upstream_buffer_max = HTTPSVC_UPSTREAM_BUFFER_MAX;
 }
 
 /* Appends "path:line: msg" to the collected errors in e. */

@@ -52,6 +52,7 @@
 #define HTTPSVC_THREADS_MAX		64
 #define HTTPSVC_UPSTREAM_POOL		256	/* per app and worker */
 #define HTTPSVC_UPSTREAM_IDLE_MS	30000	/* < the app's own idle timeout */
+#define HTTPSVC_UPSTREAM_BUFFER_MAX	(1024 * 1024)	/* unsent, per request */
 #define HTTPSVC_LISTENERS_MAX		256
 #define HTTPSVC_CONFIG_MAX		(64 * 1024)	/* config file bytes */
 #define HTTPSVC_EXPIRY_WARN_DAYS	30
@@ -76,6 +77,7 @@ struct svc_limits {
 	uint64_t	drain_timeout_ms;
 	uint64_t	threads;	/* 0: one per core */
 	uint64_t	access_log;	/* 0 or 1 */
+	uint64_t	upstream_buffer_max;
 };
 
 /*
@@ -98,6 +100,25 @@ struct app_pool {
 	size_t			 n_idle;
 	h2o_timeout_t		 idle_timeout;
 	h2o_timeout_entry_t	 idle_entry;
+};
+
+/*
+ * One forwarded request (req->overrides points at ov): the upstream socket
+ * whose reading flow.c stops while the client lags behind.
+ */
+#define SVC_FWD_MAGIC	0x66776431u	/* "fwd1" */
+
+struct svc_fwd {
+	h2o_req_overrides_t	 ov;		/* first: req->overrides */
+	uint32_t		 magic;
+	bool			 paused;	/* upstream reading stopped */
+	uint64_t		 limit;		/* lim.upstream_buffer_max */
+	h2o_socket_t		*sock;		/* NULL: none or gone */
+	void			(*close_cb)(void *);	/* chained on_close */
+	void			*close_data;
+	h2o_socket_cb		 orig_read;	/* the engine's reader */
+	h2o_socketpool_connect_cb real_cb;	/* while connecting */
+	void			*real_data;
 };
 
 /* A registered application: where a reserved prefix is forwarded. */
@@ -265,6 +286,14 @@ void	svc_worker_dispose_pool(struct svc *, struct app *, size_t i);
  * so the engine reads the answer the application sent before closing.
  */
 void	svc_upwrite_thread(void);
+
+/* flow.c */
+/* Set by forward() around the proxy's start: the request connecting. */
+extern _Thread_local struct svc_fwd *svc_fwd_connecting;
+void	svc_flow_attach(struct svc_fwd *, h2o_socket_t *);
+void	svc_flow_detach(h2o_socket_t *);
+void	svc_flow_dispose(void *);
+void	svc_flow_on_read(h2o_socket_t *, const char *);
 
 /* uppool.c */
 /* Starts / ends the parking of idle connections of a worker's app pool. */

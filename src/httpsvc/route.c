@@ -309,17 +309,21 @@ static void
 forward(h2o_req_t *req, struct app *a, const char *client)
 {
 	struct app_ref		*ref;
-	h2o_req_overrides_t	*ov;
+	struct svc_fwd		*f;
 
 	/* The pool frees ref (and drops the app) when the request ends. */
 	ref = h2o_mem_alloc_shared(&req->pool, sizeof(*ref), app_ref_dispose);
 	ref->app = a;
 	set_forwarded(req, client, a);
-	ov = h2o_mem_alloc_pool(&req->pool, sizeof(*ov));
-	memset(ov, 0, sizeof(*ov));
-	ov->socketpool = app_pool(a, req->conn->ctx);
-	req->overrides = ov;
+	f = h2o_mem_alloc_shared(&req->pool, sizeof(*f), svc_flow_dispose);
+	memset(f, 0, sizeof(*f));
+	f->magic = SVC_FWD_MAGIC;
+	f->limit = a->svc->lim.upstream_buffer_max;
+	f->ov.socketpool = app_pool(a, req->conn->ctx);
+	req->overrides = &f->ov;
+	svc_fwd_connecting = f;
 	h2o__proxy_process_request(req);
+	svc_fwd_connecting = NULL;
 }
 
 struct req_where {

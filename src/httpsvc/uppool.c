@@ -132,6 +132,7 @@ h2o_socketpool_return(h2o_socketpool_t *pool, h2o_socket_t *sock)
 		h2o_socket_close(sock);
 		return -1;
 	}
+	svc_flow_detach(sock);
 	/* on_close stays h2o's: closing it later counts it out of pool. */
 	sock->data = ap;
 	h2o_socket_read_start(sock, on_idle_read);
@@ -156,6 +157,17 @@ alive(h2o_socket_t *sock)
 	return n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
+/* A new upstream connection of a forwarded request (flow.c). */
+static void
+on_connected(h2o_socket_t *sock, const char *err, void *data)
+{
+	struct svc_fwd	*f = data;
+
+	if (sock != NULL)
+		svc_flow_attach(f, sock);
+	f->real_cb(sock, err, f->real_data);
+}
+
 void
 h2o_socketpool_connect(h2o_socketpool_connect_request_t **req,
     h2o_socketpool_t *pool, h2o_loop_t *loop,
@@ -164,8 +176,12 @@ h2o_socketpool_connect(h2o_socketpool_connect_request_t **req,
 {
 	static connect_fn	*real;
 	struct app_pool		*ap = ours(pool);
+	struct svc_fwd		*f = svc_fwd_connecting;
 	h2o_socket_t		*sock;
 
+	svc_fwd_connecting = NULL;
+	if (ap == NULL || f == NULL || f->ov.socketpool != pool)
+		f = NULL;
 	while (ap != NULL && ap->n_idle > 0) {
 		sock = take(ap, ap->n_idle - 1);
 		if (!alive(sock)) {
@@ -177,10 +193,17 @@ h2o_socketpool_connect(h2o_socketpool_connect_request_t **req,
 		sock->data = NULL;
 		if (req != NULL)
 			*req = NULL;
+		svc_flow_attach(f, sock);
 		cb(sock, NULL, data);
 		return;
 	}
 	if (real == NULL)
 		real = (connect_fn *)dlsym(RTLD_NEXT, "h2o_socketpool_connect");
-	real(req, pool, loop, getaddr_receiver, cb, data);
+	if (f == NULL) {
+		real(req, pool, loop, getaddr_receiver, cb, data);
+		return;
+	}
+	f->real_cb = cb;
+	f->real_data = data;
+	real(req, pool, loop, getaddr_receiver, on_connected, f);
 }
