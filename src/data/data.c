@@ -6,7 +6,9 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "common/buf.h"
 #include "common/str.h"
 #include "data/data_int.h"
 
@@ -67,6 +69,34 @@ data_source_confine(struct data_source *src, const char *root,
 	if (str_copy(src->conn, sizeof(src->conn), real) == -1)
 		return rs_err_set(e, RS_E_PERM, "SQLite path too long: %s",
 		    real);
+	return 0;
+}
+
+int
+data_map_columns(const struct data_query *q,
+    const char *(*name)(void *, int), void *ctx, int n, int *map,
+    struct rs_err *e)
+{
+	struct buf	names;
+	int		i;
+
+	for (size_t c = 0; c < q->ncolumns; c++) {
+		map[c] = -1;
+		for (i = 0; i < n && map[c] < 0; i++)
+			if (strcasecmp(name(ctx, i), q->columns[c]) == 0)
+				map[c] = i;
+		if (map[c] >= 0)
+			continue;
+		buf_init(&names, 4096);
+		for (i = 0; i < n; i++)
+			buf_printf(&names, NULL, "%s%s", i ? ", " : "",
+			    name(ctx, i));
+		rs_err_set(e, RS_E_BADINPUT, "field %s is not a column of the "
+		    "query result (columns: %s)", q->columns[c],
+		    names.data ? names.data : "none");
+		buf_fini(&names);
+		return -1;
+	}
 	return 0;
 }
 

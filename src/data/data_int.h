@@ -10,6 +10,15 @@ int	data_sqlite_exec(const struct data_source *, const struct data_query *,
 	    data_row_fn, void *, size_t *, struct rs_err *);
 int	data_pg_exec(const struct data_source *, const struct data_query *,
 	    data_row_fn, void *, size_t *, struct rs_err *);
+/*
+ * Maps each field of q (q->columns) to the index of the result column of
+ * the same name (case-insensitive; the first such column) among n columns,
+ * whose names name(ctx, i) gives.  Returns 0, or -1 (RS_E_BADINPUT naming
+ * the field and the columns there are).
+ */
+int	data_map_columns(const struct data_query *q,
+	    const char *(*name)(void *ctx, int i), void *ctx, int n, int *map,
+	    struct rs_err *);
 int	data_enterdata_exec(const struct data_query *, data_row_fn, void *,
 	    size_t *, struct rs_err *);
 

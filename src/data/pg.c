@@ -93,31 +93,17 @@ pg_value(PGresult *res, int col, Oid type, struct expr_value *v)
 	v->u.s = t;
 }
 
+static const char *
+field_name(void *res, int i)
+{
+	return PQfname(res, i);
+}
+
 static int
 map_columns(PGresult *res, const struct data_query *q, int *map,
     struct rs_err *e)
 {
-	int		 n = PQnfields(res), i;
-	struct buf	 names;
-
-	for (size_t c = 0; c < q->ncolumns; c++) {
-		map[c] = -1;
-		for (i = 0; i < n; i++)
-			if (strcasecmp(PQfname(res, i), q->columns[c]) == 0)
-				map[c] = i;
-		if (map[c] >= 0)
-			continue;
-		buf_init(&names, 4096);
-		for (i = 0; i < n; i++)
-			buf_printf(&names, NULL, "%s%s", i ? ", " : "",
-			    PQfname(res, i));
-		rs_err_set(e, RS_E_BADINPUT, "field %s is not a column of the "
-		    "query result (columns: %s)", q->columns[c],
-		    names.data ? names.data : "none");
-		buf_fini(&names);
-		return -1;
-	}
-	return 0;
+	return data_map_columns(q, field_name, res, PQnfields(res), map, e);
 }
 
 static int

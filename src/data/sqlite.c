@@ -186,35 +186,18 @@ bind_value(sqlite3_stmt *st, int i, const struct expr_value *v)
 	return SQLITE_MISUSE;
 }
 
+static const char *
+column_name(void *st, int i)
+{
+	return sqlite3_column_name(st, i);
+}
+
 static int
 find_columns(sqlite3_stmt *st, const struct data_query *q, int *map,
     struct rs_err *e)
 {
-	int		 n = sqlite3_column_count(st), i;
-	size_t		 c;
-	struct buf	 names;
-
-	for (c = 0; c < q->ncolumns; c++) {
-		map[c] = -1;
-		for (i = 0; i < n; i++)
-			if (strcasecmp(sqlite3_column_name(st, i),
-			    q->columns[c]) == 0) {
-				map[c] = i;
-				break;
-			}
-		if (map[c] >= 0)
-			continue;
-		buf_init(&names, 4096);
-		for (i = 0; i < n; i++)
-			buf_printf(&names, NULL, "%s%s", i ? ", " : "",
-			    sqlite3_column_name(st, i));
-		rs_err_set(e, RS_E_BADINPUT, "field %s is not a column of the "
-		    "query result (columns: %s)", q->columns[c],
-		    names.data ? names.data : "none");
-		buf_fini(&names);
-		return -1;
-	}
-	return 0;
+	return data_map_columns(q, column_name, st,
+	    sqlite3_column_count(st), map, e);
 }
 
 static void
