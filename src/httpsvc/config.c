@@ -37,6 +37,7 @@ static const struct directive directives[] = {
 	D("threads", 0, HTTPSVC_THREADS_MAX, threads),
 	D("access_log", 0, 1, access_log),
 	D("upstream_buffer_max", 16 * 1024, 1ull << 30, upstream_buffer_max),
+	D("buffer_memory_max", 64 * 1024, 1ull << 30, buffer_memory_max),
 };
 #undef D
 
@@ -56,6 +57,7 @@ svc_limits_default(struct svc_limits *l)
 	l->threads = 0;
 	l->access_log = 1;
 	l->upstream_buffer_max = HTTPSVC_UPSTREAM_BUFFER_MAX;
+	l->buffer_memory_max = HTTPSVC_BUFFER_MEMORY_MAX;
 }
 
 /* Appends "path:line: msg" to the collected errors in e. */

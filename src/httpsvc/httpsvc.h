@@ -13,10 +13,10 @@
  * Files: main.c (start, privileges, shutdown), config.c (limits file),
  * snapshot.c (bindings, reservations, listeners -> a new state; reload),
  * listen.c (sockets, systemd activation), worker.c (loops, accept),
- * route.c (request handling, forwarding, access log), uppool.c (idle
- * upstream connections kept on their loop), upwrite.c (an
- * application's answer before it read the body), control.c (the
- * control socket), check.c (httpsvc -t).
+ * route.c (request handling, access log), forward.c (a request to its
+ * application and the answer back), upstream.c (keep-alive connections
+ * to the applications), control.c (the control socket), check.c
+ * (httpsvc -t).
  */
 #ifndef RS_HTTPSVC_HTTPSVC_H
 #define RS_HTTPSVC_HTTPSVC_H
@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <sys/un.h>
 
 #include "binding/binding.h"
 #include "certstore/certstore.h"
@@ -53,6 +54,7 @@
 #define HTTPSVC_UPSTREAM_POOL		256	/* per app and worker */
 #define HTTPSVC_UPSTREAM_IDLE_MS	30000	/* < the app's own idle timeout */
 #define HTTPSVC_UPSTREAM_BUFFER_MAX	(1024 * 1024)	/* unsent, per request */
+#define HTTPSVC_BUFFER_MEMORY_MAX	(4 * 1024 * 1024)	/* then run/spool */
 #define HTTPSVC_LISTENERS_MAX		256
 #define HTTPSVC_CONFIG_MAX		(64 * 1024)	/* config file bytes */
 #define HTTPSVC_EXPIRY_WARN_DAYS	30
@@ -78,21 +80,17 @@ struct svc_limits {
 	uint64_t	threads;	/* 0: one per core */
 	uint64_t	access_log;	/* 0 or 1 */
 	uint64_t	upstream_buffer_max;
+	uint64_t	buffer_memory_max;	/* per buffer, then a file */
 };
 
 /*
- * One worker's keep-alive pool of HTTP/1.1 connections to an application.
- * Made and disposed on that worker's thread only (h2o's pool timer lives
- * on the worker's loop).  Idle connections stay on the loop, parked in
- * idle[] (uppool.c); pool must stay the first member.
+ * One worker's keep-alive connections to one application (upstream.c).
+ * Made, used and disposed on that worker's thread only.
  */
-#define APP_POOL_MAGIC	0x61707031u	/* "app1": an inited app_pool */
-
 struct app_pool {
-	h2o_socketpool_t	 pool;		/* first: h2o passes &pool */
 	bool			 inited;
-	uint32_t		 magic;
 	h2o_loop_t		*loop;
+	struct sockaddr_un	 addr;
 	struct {
 		h2o_socket_t	*sock;
 		uint64_t	 since;		/* loop ms */
@@ -100,25 +98,7 @@ struct app_pool {
 	size_t			 n_idle;
 	h2o_timeout_t		 idle_timeout;
 	h2o_timeout_entry_t	 idle_entry;
-};
-
-/*
- * One forwarded request (req->overrides points at ov): the upstream socket
- * whose reading flow.c stops while the client lags behind.
- */
-#define SVC_FWD_MAGIC	0x66776431u	/* "fwd1" */
-
-struct svc_fwd {
-	h2o_req_overrides_t	 ov;		/* first: req->overrides */
-	uint32_t		 magic;
-	bool			 paused;	/* upstream reading stopped */
-	uint64_t		 limit;		/* lim.upstream_buffer_max */
-	h2o_socket_t		*sock;		/* NULL: none or gone */
-	void			(*close_cb)(void *);	/* chained on_close */
-	void			*close_data;
-	h2o_socket_cb		 orig_read;	/* the engine's reader */
-	h2o_socketpool_connect_cb real_cb;	/* while connecting */
-	void			*real_data;
+	h2o_timeout_t		 io_timeout;	/* lim.upstream_timeout_ms */
 };
 
 /* A registered application: where a reserved prefix is forwarded. */
@@ -279,26 +259,28 @@ void	svc_conn_idle(h2o_req_t *);
 /* Disposes app's pool i on worker i's thread, then maybe frees app. */
 void	svc_worker_dispose_pool(struct svc *, struct app *, size_t i);
 
-/* upwrite.c */
+/* upstream.c */
+void	svc_upstream_init(struct app_pool *, h2o_loop_t *, const char *path,
+	    uint64_t io_timeout_ms);
+/* Closes the parked connections (requests in flight hold the app). */
+void	svc_upstream_dispose(struct app_pool *);
+/* A parked connection (reading stopped), or NULL. */
+h2o_socket_t *svc_upstream_take(struct app_pool *);
+/* Parks a connection whose last response ended cleanly. */
+void	svc_upstream_put(struct app_pool *, h2o_socket_t *);
+/* Starts a new connection; cb runs when it is connected or failed. */
+h2o_socket_t *svc_upstream_connect(struct app_pool *, h2o_socket_cb);
+
+/* forward.c */
 /*
- * Marks the calling thread as a worker: a write to an application's Unix
- * socket that fails because the application closed it counts as written,
- * so the engine reads the answer the application sent before closing.
+ * Sends req to application a and streams its answer back; takes over
+ * the caller's reference on a.  client is the peer's address; has_host
+ * is false for an HTTP/1.0 request without Host.
  */
-void	svc_upwrite_thread(void);
-
-/* flow.c */
-/* Set by forward() around the proxy's start: the request connecting. */
-extern _Thread_local struct svc_fwd *svc_fwd_connecting;
-void	svc_flow_attach(struct svc_fwd *, h2o_socket_t *);
-void	svc_flow_detach(h2o_socket_t *);
-void	svc_flow_dispose(void *);
-void	svc_flow_on_read(h2o_socket_t *, const char *);
-
-/* uppool.c */
-/* Starts / ends the parking of idle connections of a worker's app pool. */
-void	svc_uppool_init(struct app_pool *, h2o_loop_t *);
-void	svc_uppool_dispose(struct app_pool *);
+void	svc_forward(h2o_req_t *, struct app *, const char *client,
+	    bool has_host);
+/* This worker's pool for a, made on first use. */
+struct app_pool *svc_app_pool(struct app *, h2o_context_t *);
 
 /* route.c */
 void	svc_routes_init(struct svc *);

@@ -26,10 +26,12 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
+#include "common/fsutil.h"
 #include "common/log.h"
 #include "common/str.h"
 
@@ -104,11 +106,6 @@ setup_h2o(struct svc *svc)
 	    svc->lim.idle_timeout_ms) + 2 * svc_conn_tick_ms(&svc->lim) + 1000;
 	svc->gconf.http1.upgrade_to_http2 = 0;
 	svc->gconf.http2.idle_timeout = svc->lim.idle_timeout_ms;
-	svc->gconf.proxy.io_timeout = svc->lim.upstream_timeout_ms;
-	svc->gconf.proxy.preserve_x_forwarded_proto = 1;
-	svc->gconf.proxy.preserve_server_header = 1;
-	svc->gconf.proxy.emit_x_forwarded_headers = 0;
-	svc->gconf.proxy.emit_via_header = 0;
 	host = h2o_config_register_host(&svc->gconf,
 	    h2o_iovec_init(H2O_STRLIT("default")), 65535);
 	path = h2o_config_register_path(host, "/", 0);
@@ -224,6 +221,40 @@ open_stores(struct svc *svc, struct rs_err *e)
 	return svc->front == NULL ? -1 : 0;
 }
 
+/*
+ * libh2o 2.2 reads a request body whole before the handler runs (see
+ * docs/httpsvc.md); a buffer (a body being received, an answer waiting
+ * for a slow client) that outgrows lim.buffer_memory_max continues in a
+ * file of ROOT/run/spool, which h2o creates with mkstemp, unlinks at once
+ * and maps: memory stays bounded and nothing is left behind by a crash.
+ */
+static int
+setup_spool(struct svc *svc, struct rs_err *e)
+{
+	char		 dir[RS_PATH_MAX];
+	struct passwd	*pw;
+	int		 n;
+
+	if (rs_root_path(svc->root, "run/spool", dir, sizeof(dir), e) == -1 ||
+	    fs_mkdir_p(dir, 0700, e) == -1)
+		return -1;
+	if (chmod(dir, 0700) == -1)
+		return rs_err_sys(e, RS_E_IO, "set mode of %s", dir);
+	if (geteuid() == 0 && (pw = getpwnam(svc->user)) != NULL &&
+	    chown(dir, pw->pw_uid, pw->pw_gid) == -1)
+		return rs_err_sys(e, RS_E_IO, "give %s to user %s", dir,
+		    svc->user);
+	n = snprintf(h2o_socket_buffer_mmap_settings.fn_template,
+	    sizeof(h2o_socket_buffer_mmap_settings.fn_template),
+	    "%s/buffer.XXXXXX", dir);
+	if (n < 0 || (size_t)n >= sizeof(h2o_socket_buffer_mmap_settings.
+	    fn_template))
+		return rs_err_set(e, RS_E_CONFIG, "state root path too long "
+		    "for the spool: %s", dir);
+	h2o_socket_buffer_mmap_settings.threshold = svc->lim.buffer_memory_max;
+	return 0;
+}
+
 static int
 start(struct svc *svc, struct rs_err *e)
 {
@@ -235,7 +266,7 @@ start(struct svc *svc, struct rs_err *e)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);	/* the workers inherit it */
 	signal(SIGPIPE, SIG_IGN);
-	if (open_stores(svc, e) == -1)
+	if (open_stores(svc, e) == -1 || setup_spool(svc, e) == -1)
 		return -1;
 	setup_h2o(svc);
 	svc_routes_init(svc);

@@ -2,13 +2,10 @@
  * route.c: what happens to each request on a worker loop.  Check the
  * limits (414, 431); pick the reservation by HTTP.sys precedence
  * (urlres_match over the current routing table); no reservation -> 404,
- * reserved but no live application -> 503, else forward it over the
- * application's keep-alive pool with X-Forwarded-For/-Proto/-Host and
- * X-Url-Reservation set by us (client copies removed).  h2o's proxy
- * streams the response; an upstream timeout becomes 504 (filter below),
- * a refused or broken upstream 502.  Everything per request comes from
- * the request's h2o pool.  The routing table is immutable and swapped
- * whole by the control thread; a request holds a reference on its
+ * reserved but no live application -> 503, else hand it to forward.c,
+ * which sends it to the application and streams the answer back.  Also
+ * the access log.  The routing table is immutable and swapped whole by
+ * the control thread; a forwarded request holds a reference on its
  * application until the request's pool is freed.
  */
 #include "httpsvc/httpsvc.h"
@@ -29,22 +26,9 @@ struct svc_handler {
 	struct svc	*svc;
 };
 
-struct svc_filter {
-	h2o_filter_t	 super;
-};
-
 struct svc_logger {
 	h2o_logger_t	 super;
 	struct svc	*svc;
-};
-
-struct app_ref {
-	struct app	*app;
-};
-
-static const char *const forwarded_names[] = {
-	"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host",
-	"x-url-reservation",
 };
 
 struct app *
@@ -100,29 +84,6 @@ svc_app_unref(struct app *a)
 	atomic_store(&a->pools_left, (unsigned)n);
 	for (size_t k = 0; k < n; k++)
 		svc_worker_dispose_pool(svc, a, idx[k]);
-}
-
-/* This worker's pool for app a, made on first use. */
-static h2o_socketpool_t *
-app_pool(struct app *a, h2o_context_t *ctx)
-{
-	size_t			 i = svc_worker_index(a->svc, ctx);
-	struct app_pool		*ap = &a->pools[i];
-	struct sockaddr_un	 sa;
-
-	if (!ap->inited) {
-		memset(&sa, 0, sizeof(sa));
-		sa.sun_family = AF_UNIX;
-		str_copy(sa.sun_path, sizeof(sa.sun_path), a->sock_path);
-		h2o_socketpool_init_by_address(&ap->pool,
-		    (struct sockaddr *)&sa, sizeof(sa), 0,
-		    HTTPSVC_UPSTREAM_POOL);
-		h2o_socketpool_set_timeout(&ap->pool, ctx->loop,
-		    HTTPSVC_UPSTREAM_IDLE_MS);
-		svc_uppool_init(ap, ctx->loop);
-		ap->inited = true;
-	}
-	return &ap->pool;
 }
 
 void
@@ -266,64 +227,12 @@ authority_host(h2o_iovec_t a, char *out, size_t outsz)
 	return 0;
 }
 
-static void
-app_ref_dispose(void *p)
-{
-	struct app_ref	*ref = p;
-
-	svc_app_unref(ref->app);
-}
-
 /* h2o fills a missing Host with the host configuration's own name. */
 static bool
 no_host(const h2o_req_t *req)
 {
 	return req->hostconf != NULL &&
 	    req->input.authority.base == req->hostconf->authority.hostport.base;
-}
-
-static void
-set_forwarded(h2o_req_t *req, const char *client, const struct app *a)
-{
-	h2o_iovec_t	scheme = req->input.scheme->name;
-	ssize_t		i;
-
-	for (size_t k = 0; k < nitems(forwarded_names); k++)
-		while ((i = h2o_find_header_by_str(&req->headers,
-		    forwarded_names[k], strlen(forwarded_names[k]), -1)) != -1)
-			h2o_delete_header(&req->headers, i);
-	h2o_add_header(&req->pool, &req->headers, H2O_TOKEN_X_FORWARDED_FOR,
-	    NULL, client, strlen(client));
-	h2o_add_header_by_str(&req->pool, &req->headers,
-	    H2O_STRLIT("x-forwarded-proto"), 0, NULL, scheme.base, scheme.len);
-	if (!no_host(req))
-		h2o_add_header_by_str(&req->pool, &req->headers,
-		    H2O_STRLIT("x-forwarded-host"), 0, NULL,
-		    req->input.authority.base, req->input.authority.len);
-	h2o_add_header_by_str(&req->pool, &req->headers,
-	    H2O_STRLIT("x-url-reservation"), 0, NULL, a->prefix_text,
-	    strlen(a->prefix_text));
-}
-
-static void
-forward(h2o_req_t *req, struct app *a, const char *client)
-{
-	struct app_ref		*ref;
-	struct svc_fwd		*f;
-
-	/* The pool frees ref (and drops the app) when the request ends. */
-	ref = h2o_mem_alloc_shared(&req->pool, sizeof(*ref), app_ref_dispose);
-	ref->app = a;
-	set_forwarded(req, client, a);
-	f = h2o_mem_alloc_shared(&req->pool, sizeof(*f), svc_flow_dispose);
-	memset(f, 0, sizeof(*f));
-	f->magic = SVC_FWD_MAGIC;
-	f->limit = a->svc->lim.upstream_buffer_max;
-	f->ov.socketpool = app_pool(a, req->conn->ctx);
-	req->overrides = &f->ov;
-	svc_fwd_connecting = f;
-	h2o__proxy_process_request(req);
-	svc_fwd_connecting = NULL;
 }
 
 struct req_where {
@@ -423,25 +332,8 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
 	else if (a == NULL)
 		send_unavailable(req, prefix);
 	else
-		forward(req, a, w.client);
+		svc_forward(req, a, w.client, !no_host(req));
 	return 0;
-}
-
-/* h2o's proxy answers 502 for every upstream failure; a timeout is 504. */
-static void
-on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
-{
-	(void)self;
-	if (req->res.status == 502) {
-		for (size_t i = 0; i < req->error_logs.size; i++) {
-			h2o_iovec_t m = req->error_logs.entries[i].msg;
-			if (memmem(m.base, m.len, "timeout", 7) != NULL) {
-				req->res.status = 504;
-				req->res.reason = "Gateway Timeout";
-			}
-		}
-	}
-	h2o_setup_next_ostream(req, slot);
 }
 
 /* Copies s into out for a log line: printable ASCII only, bounded. */
@@ -524,11 +416,8 @@ void
 svc_handlers_register(struct svc *svc, h2o_pathconf_t *pc)
 {
 	struct svc_handler	*h;
-	struct svc_filter	*f;
 	struct svc_logger	*l;
 
-	f = (void *)h2o_create_filter(pc, sizeof(*f));
-	f->super.on_setup_ostream = on_setup_ostream;
 	h = (void *)h2o_create_handler(pc, sizeof(*h));
 	h->super.on_req = on_req;
 	h->svc = svc;

@@ -385,10 +385,8 @@ on_message(h2o_multithread_receiver_t *rx, h2o_linklist_t *messages)
 			h2o_context_request_shutdown(&w->ctx);
 			break;
 		case WMSG_DISPOSE:
-			svc_uppool_dispose(&m->app->pools[w - w->svc->
+			svc_upstream_dispose(&m->app->pools[w - w->svc->
 			    workers]);
-			h2o_socketpool_dispose(&m->app->pools[w - w->svc->
-			    workers].pool);
 			svc_app_pool_gone(m->app);
 			break;
 		case WMSG_EXIT:
@@ -444,7 +442,6 @@ worker_main(void *arg)
 {
 	struct worker	*w = arg;
 
-	svc_upwrite_thread();
 	w->loop = h2o_evloop_create();
 	h2o_context_init(&w->ctx, w->loop, &w->svc->gconf);
 	w->plain.ctx = &w->ctx;
