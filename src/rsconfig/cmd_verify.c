@@ -31,16 +31,21 @@ ask(const char *prompt, bool secret, char *out, size_t sz)
 
 	if (tty == NULL)
 		return -1;
-	fprintf(tty, "%s", prompt);
-	fflush(tty);
-	if (secret && tcgetattr(fileno(tty), &old) == 0) {
+	/*
+	 * Echo goes off before the prompt is shown: whatever is typed after
+	 * the prompt is neither echoed nor discarded by the mode change.
+	 */
+	secret = secret && tcgetattr(fileno(tty), &old) == 0;
+	if (secret) {
 		raw = old;
 		raw.c_lflag &= ~(tcflag_t)ECHO;
 		tcsetattr(fileno(tty), TCSAFLUSH, &raw);
 	}
+	fprintf(tty, "%s", prompt);
+	fflush(tty);
 	ok = fgets(out, (int)sz, tty) != NULL;
 	if (secret) {
-		tcsetattr(fileno(tty), TCSAFLUSH, &old);
+		tcsetattr(fileno(tty), TCSANOW, &old);
 		fprintf(tty, "\n");
 	}
 	fclose(tty);

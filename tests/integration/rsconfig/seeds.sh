@@ -114,7 +114,7 @@ if pid == 0:
     os.execvp("rsconfig", ["rsconfig", "verify",
         "https://localhost:%s/ReportServer" % port])
 out, sent = b"", 0
-deadline = time.time() + 20
+deadline = time.time() + 60
 while time.time() < deadline:
     try:
         chunk = os.read(fd, 4096)
@@ -127,6 +127,8 @@ while time.time() < deadline:
         os.write(fd, b"admin\n"); sent = 1
     if sent == 1 and b"Password:" in out:
         os.write(fd, pw.encode() + b"\n"); sent = 2
+if time.time() >= deadline:     # never wait forever on a stuck child
+    os.kill(pid, 9)
 os.waitpid(pid, 0)
 sys.stdout.write(out.decode(errors="replace"))
 PY2
