@@ -76,6 +76,7 @@ struct fwd {
 	struct app_pool		*pool;
 	h2o_socket_t		*sock;		/* NULL: none held */
 	h2o_iovec_t		 out[2];	/* request head, body */
+	h2o_iovec_t		 wbufs[2];	/* out, as the engine consumes */
 	size_t			 n_out;
 	h2o_timeout_entry_t	 timer;
 	h2o_buffer_t		*pending;	/* answer bytes not yet sent */
@@ -506,7 +507,10 @@ send_request(struct fwd *f, h2o_socket_t *sock)
 	f->sock = sock;
 	sock->data = f;
 	f->written = false;
-	h2o_socket_write(sock, f->out, f->n_out, on_written);
+	/* The engine advances the iovecs it is given: keep out intact for a
+	 * retry. */
+	memcpy(f->wbufs, f->out, sizeof(f->out));
+	h2o_socket_write(sock, f->wbufs, f->n_out, on_written);
 	h2o_socket_read_start(sock, on_read);
 	timer_restart(f);
 }
