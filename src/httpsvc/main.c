@@ -266,14 +266,15 @@ start(struct svc *svc, struct rs_err *e)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);	/* the workers inherit it */
 	signal(SIGPIPE, SIG_IGN);
-	if (open_stores(svc, e) == -1 || setup_spool(svc, e) == -1)
+	if (open_stores(svc, e) == -1)
 		return -1;
 	setup_h2o(svc);
 	svc_routes_init(svc);
 	svc_control_init(svc);
 	pthread_mutex_init(&svc->lis_lock, NULL);
 	svc_listen_inherit(svc);
-	if (svc_control_open(svc, e) == -1 ||
+	/* The spool after the control socket: that one makes run/ 0755. */
+	if (svc_control_open(svc, e) == -1 || setup_spool(svc, e) == -1 ||
 	    svc_reload(svc, "start", e) == -1)
 		return -1;
 	if (drop_root(svc->user) == -1)
