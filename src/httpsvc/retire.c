@@ -5,8 +5,12 @@
  * (worker.c's list of conn_tags, and h2o's own list of HTTP/2
  * connections) and, for each made on a retired binding:
  *
- *   HTTP/1, busy      the response in flight ends with "Connection:
- *                     close" (or, if its headers are out, a close)
+ *   HTTP/1, busy      the response in flight says "Connection: close"
+ *                     and h2o closes after it; if its headers already went
+ *                     out saying keep-alive, it is looked at again once
+ *                     the response is done (then idle, below), so a
+ *                     client never sees a keep-alive connection vanish
+ *                     under the request it sends next
  *   HTTP/1, idle      closed now (read side shut: h2o sees EOF and
  *                     closes with close_notify), once it has been idle for
  *                     RETIRE_IDLE_MS; a connection used more recently than
@@ -214,10 +218,13 @@ retire_http1(struct conn_tag *tag, uint64_t now, struct sweep *n)
 	h2o_socket_t	*sock = tag->sock;
 
 	if (tag->busy) {
-		if (tag->req != NULL && tag->req->http1_is_persistent) {
+		if (tag->req == NULL || !tag->req->http1_is_persistent)
+			return;
+		if (h2o_timeval_is_null(&tag->req->timestamps.response_start_at)) {
 			tag->req->http1_is_persistent = 0;
 			n->after++;
-		}
+		} else
+			n->later++;
 		return;
 	}
 	if (sock->input != NULL && sock->input->size != 0)

@@ -4,13 +4,18 @@
 Two bindings, 0.0.0.0:P1 (a.test) and 0.0.0.0:P2 (b.test), idle timeout
 30 s.  Open on P1: an idle HTTP/1.1 keep-alive connection, an HTTP/1.1
 request in flight (the application takes 3 s), an HTTP/2 connection with
-a stream in flight; on P2: an idle HTTP/1.1 and an idle HTTP/2 connection.
+a stream in flight and an upload still arriving, an HTTP/1.1 response
+streaming (its headers out); on P2: an idle HTTP/1.1 and an idle HTTP/2
+connection.
 Then 'httpcfg delete sslcert ipport=0.0.0.0:P1', and:
 - the idle HTTP/1.1 connection on P1 is closed within 2 s (not at 30 s);
 - the HTTP/1.1 request in flight completes with 200 and "Connection:
   close", then the connection ends;
-- the HTTP/2 connection gets GOAWAY (NO_ERROR, last-stream-id 1) at once,
-  then its stream's 200 and body, then EOF;
+- the HTTP/2 connection gets GOAWAY (NO_ERROR, last-stream-id 1) at once
+  and RST_STREAM(REFUSED_STREAM) for the upload, then its stream's 200
+  and body, then EOF;
+- the streaming response ends as it began (keep-alive); a request sent on
+  that connection right after it is served with "Connection: close";
 - a new handshake on P1 fails; P2's connections are untouched (a next
   request on each is served on the same connection, no GOAWAY).
 This drives h2o 2.2's HTTP/2 internals (src/httpsvc/retire.c): it fails
@@ -38,7 +43,7 @@ import h2.config
 import h2.connection
 import hpack
 from hyperframe.frame import (DataFrame, Frame, GoAwayFrame, HeadersFrame,
-                              SettingsFrame)
+                              RstStreamFrame, SettingsFrame)
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from lib import (ROOT, TMP, check, done_testing, expect_eq, free_port, run,
@@ -119,6 +124,15 @@ class H2:
                                   (":path", path)], end_stream=True)
         self.t.sendall(self.c.data_to_send())
 
+    def post_part(self, sid, path):
+        """A POST whose body has only begun to arrive."""
+        self.c.send_headers(sid, [(":method", "POST"), (":scheme", "https"),
+                                  (":authority", "a:%d" % self.port),
+                                  (":path", path),
+                                  ("content-length", "100000")])
+        self.c.send_data(sid, b"u" * 1000)
+        self.t.sendall(self.c.data_to_send())
+
     def _frame(self, f):
         if isinstance(f, HeadersFrame):
             h = dict(self.dec.decode(f.data))
@@ -127,6 +141,9 @@ class H2:
         elif isinstance(f, DataFrame):
             self.events.append(("DATA", time.time(), f.stream_id, f.data,
                                 "END_STREAM" in f.flags))
+        elif isinstance(f, RstStreamFrame):
+            self.events.append(("RST_STREAM", time.time(), f.stream_id,
+                                f.error_code))
         elif isinstance(f, GoAwayFrame):
             self.events.append(("GOAWAY", time.time(), f.last_stream_id,
                                 f.error_code))
@@ -215,7 +232,11 @@ def main():
     ha = H2(p1)                         # HTTP/2 in flight on P1
     expect_eq("P1: ALPN h2", ha.alpn, "h2")
     ha.get(1, "/app/slow?s=3")
-    time.sleep(1.3)                     # both in flight; k1 idle > 1 s
+    ha.post_part(3, "/app/upload")      # and an upload still arriving
+    big = tls(p1, "http/1.1")           # a response streaming, headers out
+    big.sendall(b"GET /app/big?n=20000000 HTTP/1.1\r\nHost: a\r\n\r\n")
+    head = big.recv(4096)
+    time.sleep(1.3)                     # all in flight; k1 idle > 1 s
 
     s1_out = {}
 
@@ -244,6 +265,9 @@ def main():
     goaway = [e for e in ha.events if e[0] == "GOAWAY"]
     data = [e for e in ha.events if e[0] == "DATA" and e[2] == 1]
     check("HTTP/2 on P1: GOAWAY arrives", len(goaway) == 1, ha.events)
+    expect_eq("  the upload still arriving is refused (REFUSED_STREAM)",
+              [(e[2], e[3]) for e in ha.events if e[0] == "RST_STREAM"],
+              [(3, 7)])
     if goaway:
         print("# GOAWAY %.2f s after the delete began" % (goaway[0][1] - t0),
               flush=True)
@@ -271,6 +295,26 @@ def main():
           s1_out.get("done", 0) > t0, s1_out.get("done", 0) - t0)
     check("  then the connection ends", s1_out.get("eof") is not None,
           s1_out)
+
+    check("a response streaming at the removal said keep-alive",
+          b"Connection: keep-alive" in head, head[:200])
+    got = len(head.split(b"\r\n\r\n", 1)[1])
+    while got < 20000000:
+        b = big.recv(1 << 20)
+        if not b:
+            break
+        got += len(b)
+    expect_eq("  all of it arrives", got, 20000000)
+    try:
+        big.sendall(b"GET /app/next HTTP/1.1\r\nHost: a\r\n\r\n")
+        st, hd, _ = h1_response(big)
+    except (OSError, EOFError) as e:
+        st, hd = repr(e), {}
+    check("  a request sent right after it on that connection is served "
+          "with Connection: close", st == 200 and
+          hd.get("connection") == "close", (st, hd))
+    check("  then the connection ends", eof_within(big, 5) is not None)
+    big.close()
 
     check("a new handshake on P1 fails", not handshake_ok(p1))
     check("a new handshake on P2 works", handshake_ok(p2))
