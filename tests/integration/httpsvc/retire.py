@@ -2,13 +2,15 @@
 """Removing a binding closes its open connections after their requests.
 
 Two bindings, 0.0.0.0:P1 (a.test) and 0.0.0.0:P2 (b.test), idle timeout
-30 s.  Open on P1: an idle HTTP/1.1 keep-alive connection, an HTTP/1.1
+30 s.  Open on P1: an idle HTTP/1.1 keep-alive connection, an idle HTTP/2
+connection, an HTTP/1.1
 request in flight (the application takes 3 s), an HTTP/2 connection with
 a stream in flight and an upload still arriving, an HTTP/1.1 response
 streaming (its headers out); on P2: an idle HTTP/1.1 and an idle HTTP/2
 connection.
 Then 'httpcfg delete sslcert ipport=0.0.0.0:P1', and:
-- the idle HTTP/1.1 connection on P1 is closed within 2 s (not at 30 s);
+- the idle HTTP/1.1 connection on P1 is closed within 2 s (not at 30 s),
+  the idle HTTP/2 one gets GOAWAY then EOF within 2 s;
 - the HTTP/1.1 request in flight completes with 200 and "Connection:
   close", then the connection ends;
 - the HTTP/2 connection gets GOAWAY (NO_ERROR, last-stream-id 1) at once
@@ -227,6 +229,10 @@ def main():
           ("HEADERS", 1, "200") in [(e[0], e[2], e[3]) for e in hb.events
                                     if e[0] == "HEADERS"], hb.events)
 
+    hi = H2(p1)                         # idle HTTP/2 on P1
+    hi.get(1, "/app/hi")
+    hi.read(10, lambda ev: any(e[0] == "DATA" and e[4] for e in ev))
+    n_hi = len(hi.events)
     s1 = tls(p1, "http/1.1")            # HTTP/1.1 in flight on P1
     s1.sendall(b"GET /app/slow?s=3 HTTP/1.1\r\nHost: a\r\n\r\n")
     ha = H2(p1)                         # HTTP/2 in flight on P1
@@ -260,6 +266,14 @@ def main():
           "(idle timeout 30 s)", closed is not None and time.time() - t0 < 2,
           (closed, time.time() - t0))
 
+    hi.read(5, lambda ev: "EOF" in [e[0] for e in ev])
+    after = hi.events[n_hi:]
+    expect_eq("the idle HTTP/2 connection on P1 gets GOAWAY (NO_ERROR, "
+              "last-stream-id 1), then EOF",
+              [(e[0],) + tuple(e[2:]) for e in after],
+              [("GOAWAY", 1, 0), ("EOF",)])
+    check("  within 2 s", after and after[-1][1] - t0 < 2,
+          after and after[-1][1] - t0)
     ha.read(8, lambda ev: "EOF" in [e[0] for e in ev])
     kinds = ha.kinds()
     goaway = [e for e in ha.events if e[0] == "GOAWAY"]
@@ -334,7 +348,7 @@ def main():
     check("the log says what was closed",
           "removed binding: closing" in log(), log()[-1500:])
 
-    for s in (k1, k2, s1, ha.t, hb.t):
+    for s in (k1, k2, s1, ha.t, hb.t, hi.t):
         s.close()
     svc.terminate()
     expect_eq("httpsvc exits 0 (no sanitizer error or leak)",
