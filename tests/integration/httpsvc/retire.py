@@ -38,6 +38,7 @@ except ImportError:        # Debian's python3-h2 is for /usr/bin/python3
 
 import socket
 import ssl
+import subprocess
 import threading
 import time
 
@@ -242,6 +243,10 @@ def main():
     big = tls(p1, "http/1.1")           # a response streaming, headers out
     big.sendall(b"GET /app/big?n=20000000 HTTP/1.1\r\nHost: a\r\n\r\n")
     head = big.recv(4096)
+    curl = subprocess.Popen(["curl", "--http2", "-sk", "--max-time", "20",
+                             "-w", "\n%{http_code} %{http_version}",
+                             "https://127.0.0.1:%d/app/slow?s=2.5" % p1],
+                            stdout=subprocess.PIPE, text=True)
     time.sleep(1.3)                     # all in flight; k1 idle > 1 s
 
     s1_out = {}
@@ -330,6 +335,11 @@ def main():
     check("  then the connection ends", eof_within(big, 5) is not None)
     big.close()
 
+    out, _ = curl.communicate(timeout=30)
+    check("curl --http2 with a request in flight gets its 200 over HTTP/2",
+          curl.returncode == 0 and out.endswith("\n200 2") and "app=" in out,
+          (curl.returncode, out))
+
     check("a new handshake on P1 fails", not handshake_ok(p1))
     check("a new handshake on P2 works", handshake_ok(p2))
     k2.sendall(b"GET /app/k2again HTTP/1.1\r\nHost: b\r\n\r\n")
@@ -345,8 +355,14 @@ def main():
           ("HEADERS", 3, "200") in [(e[0], e[2], e[3]) for e in later],
           later)
     check("  and never got GOAWAY", "GOAWAY" not in hb.kinds(), hb.kinds())
-    check("the log says what was closed",
-          "removed binding: closing" in log(), log()[-1500:])
+    sums = [0, 0, 0]
+    for ln in log().splitlines():
+        if "removed binding: closing" in ln:
+            w = ln.split("closing ", 1)[1].split()
+            for i, k in enumerate((0, 3, 7)):
+                sums[i] += int(w[k])
+    expect_eq("the log counts 1 idle HTTP/1.1 closed, 1 after its request, "
+              "3 HTTP/2 sent GOAWAY", sums, [1, 1, 3])
 
     for s in (k1, k2, s1, ha.t, hb.t, hi.t):
         s.close()
