@@ -49,7 +49,8 @@
 #include "common/xmalloc.h"
 
 #if H2O_VERSION_MAJOR != 2 || H2O_VERSION_MINOR != 2
-#error "retire.c drives h2o 2.2's HTTP/2 connections through http2_internal.h; check it against this h2o version"
+/* The HTTP/2 part below follows h2o 2.2's internals; review it first. */
+#error "retire.c is written against h2o 2.2's http2_internal.h"
 #endif
 
 #define RETIRE_IDLE_MS		1000
