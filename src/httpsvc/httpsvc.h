@@ -13,10 +13,10 @@
  * Files: main.c (start, privileges, shutdown), config.c (limits file),
  * snapshot.c (bindings, reservations, listeners -> a new state; reload),
  * listen.c (sockets, systemd activation), worker.c (loops, accept),
- * route.c (request handling, access log), forward.c (a request to its
- * application and the answer back), upstream.c (keep-alive connections
- * to the applications), control.c (the control socket), check.c
- * (httpsvc -t).
+ * retire.c (connections on a removed binding), route.c (request
+ * handling, access log), forward.c (a request to its application and the
+ * answer back), upstream.c (keep-alive connections to the applications),
+ * control.c (the control socket), check.c (httpsvc -t).
  */
 #ifndef RS_HTTPSVC_HTTPSVC_H
 #define RS_HTTPSVC_HTTPSVC_H
@@ -168,6 +168,9 @@ struct conn_tag {
 	uint64_t		 partial_since;	/* 0, or when a request began */
 	uint64_t		 progress_at;	/* when bytes last arrived */
 	h2o_timeout_entry_t	 timer;
+	h2o_req_t		*req;		/* HTTP/1 request in flight */
+	h2o_socket_cb		 engine_read;	/* h2o's reader (408 pending) */
+	h2o_linklist_t		 link;		/* the worker's connections */
 };
 
 struct svc {
@@ -253,11 +256,24 @@ h2o_loop_t *svc_worker_loop(struct svc *, size_t);
 uint64_t svc_conn_tick_ms(const struct svc_limits *);
 /* The tag of the client connection a request came on, or NULL. */
 struct conn_tag *svc_conn_tag(h2o_req_t *);
+/* The tag of a client connection's socket, or NULL. */
+struct conn_tag *svc_sock_tag(h2o_socket_t *);
 /* A request started / ended on a client connection (timeouts). */
 void	svc_conn_busy(h2o_req_t *);
 void	svc_conn_idle(h2o_req_t *);
+/* After a reload: each worker closes its connections on removed bindings. */
+void	svc_workers_retire(struct svc *);
 /* Disposes app's pool i on worker i's thread, then maybe frees app. */
 void	svc_worker_dispose_pool(struct svc *, struct app *, size_t i);
+
+/* retire.c */
+/*
+ * Closes the client connections in tags (a worker's list of conn_tag) and
+ * ctx that were made on a removed binding: idle HTTP/1 now, busy HTTP/1
+ * after its response, HTTP/2 with GOAWAY once its streams end.  Returns
+ * how many need another look later (recently active, mid-frame).
+ */
+size_t	svc_retire_sweep(h2o_context_t *, h2o_linklist_t *tags, uint64_t now);
 
 /* upstream.c */
 void	svc_upstream_init(struct app_pool *, h2o_loop_t *, const char *path,
@@ -284,7 +300,7 @@ struct app_pool *svc_app_pool(struct app *, h2o_context_t *);
 
 /* route.c */
 void	svc_routes_init(struct svc *);
-/* Installs the request handler, 504 filter and access logger. */
+/* Installs the request handler and the access logger. */
 void	svc_handlers_register(struct svc *, h2o_pathconf_t *);
 struct app *svc_app_new(struct svc *, const struct urlres_prefix *,
 	    const char *text, const char *sock_path, pid_t, uid_t);

@@ -5,9 +5,11 @@
  * of that succeeded does it swap the TLS set, the reservations, the
  * routing table and the listener list in; on any failure it closes what
  * it opened, keeps the old state and says why.  Requests in flight keep
- * the references they hold, so a reload never fails one.  Each reload
- * first moves the bindings that follow their names to a renewed
- * certificate (renew/), so a renewal serves without anyone rebinding.
+ * the references they hold, so a reload never fails one; connections on
+ * a binding that the reload removed are closed after their requests
+ * (retire.c).  Each reload first moves the bindings that follow their
+ * names to a renewed certificate (renew/), so a renewal serves without
+ * anyone rebinding.
  */
 #include "httpsvc/httpsvc.h"
 
@@ -437,6 +439,8 @@ svc_reload(struct svc *svc, const char *why, struct rs_err *e)
 	svc->snap = ns;
 	svc_routes_rebuild(svc);
 	commit_listeners(svc, nl, nn);
+	if (!first)
+		svc_workers_retire(svc);
 	free(nl);
 	log_info("%s: %zu bindings, %zu URL reservations, %zu listeners",
 	    why, svc->snap.n_bindings, svc->snap.n_acls, nn);

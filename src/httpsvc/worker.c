@@ -6,9 +6,11 @@
  * against max_connections and gives the socket to h2o with the plain or
  * the TLS accept context.  Each connection carries a struct conn_tag with
  * the timer that enforces the header-read (408) and keep-alive idle
- * timeouts.  The control thread talks to a loop only through its h2o
- * message queue: "the listener list changed", "drain", "dispose an
- * application's pool", "exit".
+ * timeouts, and is on its worker's list of connections (retire.c walks
+ * it when a binding is removed).  The control thread talks to a loop only
+ * through its h2o message queue: "the listener list changed", "drain",
+ * "dispose an application's pool", "close the connections on removed
+ * bindings", "exit".
  */
 #include "httpsvc/httpsvc.h"
 
@@ -27,8 +29,10 @@
 
 #define ACCEPT_BATCH	16
 #define ACCEPT_PAUSE_MS	100
+#define RETIRE_AGAIN_MS	100	/* retire.c asked for another look */
 
-enum wmsg_kind { WMSG_SYNC, WMSG_DRAIN, WMSG_DISPOSE, WMSG_EXIT };
+enum wmsg_kind { WMSG_SYNC, WMSG_DRAIN, WMSG_DISPOSE, WMSG_RETIRE,
+	WMSG_EXIT };
 
 struct wmsg {
 	h2o_multithread_message_t	super;
@@ -56,6 +60,9 @@ struct worker {
 	h2o_timeout_t			 pause_timeout;
 	h2o_timeout_t			 conn_tick;	/* see conn_timer */
 	uint64_t			 tick_ms;
+	h2o_linklist_t			 conns;		/* conn_tag.link */
+	h2o_timeout_t			 retire_timeout;
+	h2o_timeout_entry_t		 retire_again;
 	struct wlistener		*lis[HTTPSVC_LISTENERS_MAX];
 	size_t				 n_lis;
 	bool				 stop;
@@ -69,24 +76,82 @@ on_conn_close(void *data)
 
 	if (h2o_timeout_is_linked(&tag->timer))
 		h2o_timeout_unlink(&tag->timer);
+	h2o_linklist_unlink(&tag->link);
 	atomic_fetch_sub(&tag->svc->conns, 1);
 	free(tag);
 }
 
-/* Ends a timed-out connection; h2o sees EOF and cleans up. */
+struct conn_tag *
+svc_sock_tag(h2o_socket_t *sock)
+{
+	if (sock == NULL || sock->on_close.cb != on_conn_close)
+		return NULL;
+	return sock->on_close.data;
+}
+
+static const char	msg_408[] = "HTTP/1.1 408 Request Timeout\r\n"
+    "Connection: close\r\nContent-Type: text/plain\r\n"
+    "Content-Length: 60\r\n\r\n"
+    "408 Request Timeout: the request headers did not arrive in time\n";
+
+/*
+ * The 408 is out.  h2o's HTTP/1 reader, told that reading failed, closes
+ * its connection the way it always does (TLS close_notify, its request
+ * and socket freed, on_conn_close frees tag), so nothing of the engine's
+ * is left behind.  Not called if h2o closed the socket first.
+ */
+static void
+on_408_sent(h2o_socket_t *sock, const char *err)
+{
+	struct conn_tag	*tag = sock->on_close.data;
+
+	(void)err;
+	tag->engine_read(sock, "request timeout");
+}
+
+/*
+ * Writes the 408 through h2o's socket, so a TLS connection gets it
+ * encrypted.  Only while h2o's HTTP/1 connection waits for the rest of
+ * a request: its reader is set (stopped here, so bytes that arrive
+ * meanwhile are never parsed into a request that would write too) and
+ * nothing is being written (h2o allows one write at a time).  An HTTP/2
+ * connection (ALPN h2) is never sent an HTTP/1 answer.  Returns false
+ * when the 408 cannot be written that way.
+ */
+static bool
+write_408(struct conn_tag *tag)
+{
+	h2o_socket_t	*sock = tag->sock;
+	h2o_iovec_t	 v = h2o_iovec_init(msg_408, sizeof(msg_408) - 1);
+
+	if (sock->_cb.read == NULL || h2o_socket_is_writing(sock) ||
+	    sock->input == NULL || sock->input->size == 0)
+		return false;
+	if (sock->ssl != NULL) {
+		h2o_iovec_t alpn = h2o_socket_ssl_get_selected_protocol(sock);
+		if (h2o_memis(alpn.base, alpn.len, H2O_STRLIT("h2")))
+			return false;
+	}
+	tag->engine_read = sock->_cb.read;
+	h2o_socket_read_stop(sock);
+	h2o_socket_write(sock, &v, 1, on_408_sent);
+	return true;
+}
+
+/*
+ * Ends a timed-out connection: a stalled request gets a 408 (written by
+ * h2o, then closed by h2o); otherwise h2o sees EOF and cleans up.
+ */
 static void
 conn_expire(struct conn_tag *tag, bool partial)
 {
-	static const char	msg[] = "HTTP/1.1 408 Request Timeout\r\n"
-	    "Connection: close\r\nContent-Type: text/plain\r\n"
-	    "Content-Length: 60\r\n\r\n"
-	    "408 Request Timeout: the request headers did not arrive in time\n";
-
 	log_debug("connection %d: %s timeout", tag->fd, partial ? "request" :
 	    "idle");
+	if (partial && write_408(tag))
+		return;
 	if (partial && !tag->tls)
-		(void)!send(tag->fd, msg, sizeof(msg) - 1, MSG_DONTWAIT |
-		    MSG_NOSIGNAL);
+		(void)!send(tag->fd, msg_408, sizeof(msg_408) - 1,
+		    MSG_DONTWAIT | MSG_NOSIGNAL);
 	shutdown(tag->fd, SHUT_RDWR);
 }
 
@@ -150,9 +215,7 @@ svc_conn_tag(h2o_req_t *req)
 	if (req->conn->callbacks->get_socket == NULL)
 		return NULL;
 	sock = req->conn->callbacks->get_socket(req->conn);
-	if (sock == NULL || sock->on_close.cb != on_conn_close)
-		return NULL;
-	return sock->on_close.data;
+	return svc_sock_tag(sock);
 }
 
 void
@@ -164,6 +227,7 @@ svc_conn_busy(h2o_req_t *req)
 		return;
 	tag->busy = true;
 	tag->h2 |= req->version >= 0x200;
+	tag->req = tag->h2 ? NULL : req;
 	if (h2o_timeout_is_linked(&tag->timer))
 		h2o_timeout_unlink(&tag->timer);
 }
@@ -176,6 +240,7 @@ svc_conn_idle(h2o_req_t *req)
 	if (tag == NULL || tag->h2)
 		return;
 	tag->busy = false;
+	tag->req = NULL;
 	conn_arm(tag);
 }
 
@@ -286,6 +351,7 @@ on_accept(h2o_socket_t *listener, const char *err)
 		tag->timer.cb = conn_timer;
 		sock->on_close.cb = on_conn_close;
 		sock->on_close.data = tag;
+		h2o_linklist_insert(&wl->w->conns, &tag->link);
 		conn_arm(tag);
 		h2o_accept(wl->tls ? &wl->w->tls : &wl->w->plain, sock);
 	}
@@ -364,6 +430,22 @@ sync_listeners(struct worker *w)
 	w->n_lis = nn;
 }
 
+/* Closes what retire.c can close now, and looks again at the rest soon. */
+static void
+retire(struct worker *w)
+{
+	if (h2o_timeout_is_linked(&w->retire_again))
+		h2o_timeout_unlink(&w->retire_again);
+	if (svc_retire_sweep(&w->ctx, &w->conns, h2o_now(w->loop)) > 0)
+		h2o_timeout_link(w->loop, &w->retire_timeout, &w->retire_again);
+}
+
+static void
+on_retire_again(h2o_timeout_entry_t *entry)
+{
+	retire(H2O_STRUCT_FROM_MEMBER(struct worker, retire_again, entry));
+}
+
 static void
 on_message(h2o_multithread_receiver_t *rx, h2o_linklist_t *messages)
 {
@@ -388,6 +470,9 @@ on_message(h2o_multithread_receiver_t *rx, h2o_linklist_t *messages)
 			svc_upstream_dispose(&m->app->pools[w - w->svc->
 			    workers]);
 			svc_app_pool_gone(m->app);
+			break;
+		case WMSG_RETIRE:
+			retire(w);
 			break;
 		case WMSG_EXIT:
 			w->stop = true;
@@ -451,6 +536,9 @@ worker_main(void *arg)
 	h2o_timeout_init(w->loop, &w->pause_timeout, ACCEPT_PAUSE_MS);
 	w->tick_ms = svc_conn_tick_ms(&w->svc->lim);
 	h2o_timeout_init(w->loop, &w->conn_tick, w->tick_ms);
+	h2o_linklist_init_anchor(&w->conns);
+	h2o_timeout_init(w->loop, &w->retire_timeout, RETIRE_AGAIN_MS);
+	w->retire_again.cb = on_retire_again;
 	w->queue = h2o_multithread_create_queue(w->loop);
 	h2o_multithread_register_receiver(w->queue, &w->rx, on_message);
 	sync_listeners(w);
@@ -498,6 +586,13 @@ svc_workers_notify(struct svc *svc)
 {
 	for (size_t i = 0; i < svc->n_workers; i++)
 		send_msg(&svc->workers[i], WMSG_SYNC, NULL);
+}
+
+void
+svc_workers_retire(struct svc *svc)
+{
+	for (size_t i = 0; i < svc->n_workers; i++)
+		send_msg(&svc->workers[i], WMSG_RETIRE, NULL);
 }
 
 void
