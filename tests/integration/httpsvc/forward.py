@@ -249,6 +249,16 @@ def main():
               and b.endswith(b"body=%d" % size), r.status, b[-60:])
     h.close()
 
+    # A chunked upload reaches the application with a Content-Length.
+    p = subprocess.run(["curl", "-sk", "--http1.1", "-H",
+                        "Transfer-Encoding: chunked", "--data-binary",
+                        "@-", "https://127.0.0.1:%d/raw/echo" % port],
+                       input=b"c" * 70000, capture_output=True, timeout=20)
+    seen = p.stdout.decode("latin-1").lower()
+    check("a chunked upload arrives whole, with a Content-Length",
+          "content-length: 70000" in seen and "transfer-encoding" not in
+          seen and seen.endswith("body=70000"), seen[-300:])
+
     # HTTP/2: two cookie headers become one for the application.
     p = subprocess.run(["curl", "-sk", "--http2", "-H", "Cookie: a=1",
                         "-H", "Cookie: b=2",
