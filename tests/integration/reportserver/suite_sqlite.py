@@ -13,6 +13,8 @@ driven with curl and Python's http.client:
   - sign-in with HTTP Basic: the built-in administrator and a PAM account
     made for the test (useradd + chpasswd, removed at the end);
   - /ReportServer folder listing, GetResourceContents, the Render hook;
+  - the HTML viewer's paging (First/Previous/Next/Last, "Page N of M" and
+    TotalPages right on every page), followed link by link;
   - REST round trips with OData options; bad input (malformed JSON, path
     traversal, reserved characters, oversized content) changes nothing;
   - roles: a Browser cannot upload; inheritance and breaking it;
@@ -747,6 +749,58 @@ def t_exec_log(env):
     lib.expect_eq("the log is read-only: DELETE is 405", st, 405)
 
 
+def toolbar_of(page):
+    """("Page N of M", {link class: rc:Section}) of a viewer page."""
+    m = re.search(r'<span class="rs-pages">(.*?)</span>\n', page)
+    if m is None:
+        return None, {}
+    links = dict((c, int(n)) for n, c in re.findall(
+        r'<a href="[^"]*rc:Section=(\d+)" class="(rs-[a-z]+)">', m.group(1)))
+    no = re.search(r'<span class="rs-pageno">([^<]*)</span>', m.group(1))
+    return no.group(1) if no else None, links
+
+
+def t_viewer(env):
+    """The HTML viewer's paging, followed link by link as a user would."""
+    r = env.curl("-u", "admin:" + ADMIN_PW, "-w", "\n%{http_code}",
+                 "https://localhost:%d/ReportServer?/Samples/SalesSummary&"
+                 "rs:Command=Render" % env.port)
+    page, _, code = r.stdout.rpartition("\n")
+    lib.check("curl: the viewer's first page says 'Page 1 of 4', with Next "
+              "and Last but no First or Previous", code == "200" and
+              toolbar_of(page) == ("Page 1 of 4", {"rs-next": 2,
+                                                   "rs-last": 4, "rs-all": 0}),
+              code, toolbar_of(page), r.stderr)
+    seen, url = [], "/ReportServer?/Samples/SalesSummary&rs:Command=Render"
+    for _ in range(6):          # bounded: 4 pages expected
+        st, h, page, _ = env.admin("GET", url)
+        text, links = toolbar_of(page)
+        foot = re.findall(r'<div class="rs-footer">.*?</div></div>', page)
+        seen.append((st, text, sorted(links), re.findall(
+            r">Page (\d) of (\d)<", "".join(foot))))
+        nxt = re.search(r'<a href="([^"]*)" class="rs-next">', page)
+        if nxt is None:
+            break
+        url = nxt.group(1).replace("&amp;", "&")
+    expect = [(200, "Page %d of 4" % n,
+               sorted((["rs-first", "rs-prev"] if n > 1 else []) +
+                      (["rs-next", "rs-last"] if n < 4 else []) + ["rs-all"]),
+               [(str(n), "4")]) for n in range(1, 5)]
+    lib.expect_eq("following Next: 4 pages, each 'Page N of 4' in the "
+                  "toolbar and in the footer (TotalPages), no Next on the "
+                  "last", seen, expect)
+    st, h, text, _ = env.admin("GET", "/ReportServer?/Samples/SalesSummary&"
+                               "rs:Command=Render&rc:Section=5")
+    lib.check("rc:Section=5 of 4: 400 rsInvalidParameter saying how many "
+              "pages there are", st == 400 and "rsInvalidParameter" in text
+              and "has 4 pages" in text, st, text[:400])
+    st, h, page, _ = env.admin("GET", "/ReportServer?/Samples/ProductList&"
+                               "rs:Command=Render")
+    lib.check("a one-page report: 'Page 1 of 1' and no page links at all",
+              st == 200 and toolbar_of(page) == ("Page 1 of 1", {}),
+              st, toolbar_of(page))
+
+
 def t_data_confine(env):
     """A published report cannot open the server's own databases."""
     outside = os.path.join(lib.TMP, "outside.db")
@@ -957,6 +1011,7 @@ def run_suite(env):
         t_admin(env)
         t_render(env)
         t_exec_log(env)
+        t_viewer(env)
         t_data_confine(env)
         t_db_restart(env)
         t_parallel(env)
