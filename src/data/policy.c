@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <arpa/inet.h>
 #include <libpq-fe.h>
 
 #include "common/buf.h"
@@ -178,6 +179,15 @@ list_len(const char *list)
 	return n;
 }
 
+static bool
+numeric_addr(const char *a)
+{
+	unsigned char	 buf[16];
+
+	return inet_pton(AF_INET, a, buf) == 1 ||
+	    inet_pton(AF_INET6, a, buf) == 1;
+}
+
 /* One target: hostaddr over host over the default; a socket's real path. */
 static int
 pg_target(struct pg_info *pi, size_t i, const char *dhost, const char *dport,
@@ -192,8 +202,12 @@ pg_target(struct pg_info *pi, size_t i, const char *dhost, const char *dport,
 	if (list_item(pi->val[K_HOSTADDR], i, a, sizeof(a)) == -1)
 		a[0] = '\0';
 	t->from_addr = a[0] != '\0';
+	if (t->from_addr && !numeric_addr(a))
+		return rs_err_set(e, RS_E_IO, "the PostgreSQL hostaddr '%.64s' "
+		    "is not a numeric IPv4 or IPv6 address", a);
 	str_copy(t->host, sizeof(t->host), a[0] ? a : h[0] ? h : dhost);
-	if (t->host[0] == '/' && realpath(h[0] ? h : dhost, t->host) == NULL)
+	if (!t->from_addr && t->host[0] == '/' &&
+	    realpath(h[0] ? h : dhost, t->host) == NULL)
 		return rs_err_sys(e, RS_E_IO, "the PostgreSQL socket folder "
 		    "%.200s cannot be resolved", h[0] ? h : dhost);
 	if (list_len(pi->val[K_PORT]) == 1)

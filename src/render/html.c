@@ -912,21 +912,46 @@ send_spool(struct rctx *c, struct html *h, uint64_t from, uint64_t to)
 	return rv;
 }
 
-/* The toolbar or page n's header and footer, now that the count is known. */
+/* The toolbar (ready in tb) or page n's header and footer. */
 static int
-marked(struct rctx *c, struct html *h, int n)
+marked(struct rctx *c, struct html *h, int n, const struct buf *tb)
 {
 	int		 rv;
 
-	buf_reset(&h->out);
 	if (n == 0)
-		rv = toolbar(c, h);
-	else
-		rv = band(c, h, c->r->page.header, "rs-header", n) == -1 ||
-		    band(c, h, c->r->page.footer, "rs-footer", n) == -1 ? -1 : 0;
-	if (rv == 0)
-		rv = rctx_write(c, h->out.data, h->out.len);
+		return rctx_write(c, tb->data, tb->len);
 	buf_reset(&h->out);
+	rv = band(c, h, c->r->page.header, "rs-header", n) == -1 ||
+	    band(c, h, c->r->page.footer, "rs-footer", n) == -1 ? -1 :
+	    rctx_write(c, h->out.data, h->out.len);
+	buf_reset(&h->out);
+	return rv;
+}
+
+/*
+ * Sends the spool with the toolbar and bands in place.  The toolbar is
+ * made before the first byte goes (it may run a query for a drop-down),
+ * so that a failure is a clean error, not a cut page.
+ */
+static int
+emit(struct rctx *c, struct html *h)
+{
+	struct buf	 tb;
+	uint64_t	 pos = 0;
+	int		 rv;
+
+	buf_reset(&h->out);
+	rv = toolbar(c, h);
+	tb = h->out;
+	buf_init(&h->out, 0);
+	for (size_t i = 0; rv == 0 && i < h->nmarks; i++) {
+		rv = send_spool(c, h, pos, h->marks[i].off) == -1 ||
+		    marked(c, h, h->marks[i].page, &tb) == -1 ? -1 : 0;
+		pos = h->marks[i].off;
+	}
+	if (rv == 0)
+		rv = send_spool(c, h, pos, h->sp.len);
+	buf_fini(&tb);
 	return rv;
 }
 
@@ -934,7 +959,6 @@ static int
 html_end(struct rctx *c)
 {
 	struct html	*h = c->fmt;
-	uint64_t	 pos = 0;
 
 	if (visible(h)) {
 		mark(h, h->page);
@@ -950,15 +974,9 @@ html_end(struct rctx *c)
 	if (h->section > h->page)
 		return rs_err_set(c->e, RS_E_USAGE, "rc:Section=%d is past the "
 		    "end of the report, which has %d page%s; use 1 to %d, or 0 "
-		    "for all pages (rsInvalidParameter)", h->section, h->page,
+		    "for all pages", h->section, h->page,
 		    h->page == 1 ? "" : "s", h->page);
-	for (size_t i = 0; i < h->nmarks; i++) {
-		if (send_spool(c, h, pos, h->marks[i].off) == -1 ||
-		    marked(c, h, h->marks[i].page) == -1)
-			return -1;
-		pos = h->marks[i].off;
-	}
-	return send_spool(c, h, pos, h->sp.len);
+	return emit(c, h);
 }
 
 static void

@@ -108,6 +108,8 @@ test_pg_policy(void **state)
 		  "hostaddr='127.0.0.1' host='evil.example.com'" },
 		{ "host=127.0.0.1 hostaddr=10.9.9.9 dbname=sales", RS_E_PERM,
 		  "10.9.9.9:5432/sales" },
+		{ "host=127.0.0.1 hostaddr=/tmp dbname=sales", RS_E_IO,
+		  "is not a numeric IPv4 or IPv6 address" },
 		{ "host=127.0.0.1,evil.example.com dbname=sales", RS_E_PERM,
 		  "evil.example.com:5432/sales" },
 		{ "host=127.0.0.1,127.0.0.1 port=5432,5433 dbname=sales",
