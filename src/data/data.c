@@ -2,8 +2,6 @@
  * data.c: the front of data/: parses data-source specifications and sends
  * a query to its backend.
  */
-#include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -42,34 +40,6 @@ data_source_parse(const char *spec, struct data_source *src,
 	}
 	return rs_err_set(e, RS_E_USAGE, "unknown data source \"%.40s\"; use "
 	    "sqlite:PATH, postgres:CONNINFO or enterdata:", spec);
-}
-
-int
-data_source_confine(struct data_source *src, const char *root,
-    struct rs_err *e)
-{
-	char	real[PATH_MAX], rroot[PATH_MAX];
-	size_t	n;
-
-	if (src->kind != DATA_SQLITE)
-		return 0;
-	if (realpath(root, rroot) == NULL)
-		return rs_err_sys(e, RS_E_PERM, "reports may read SQLite files "
-		    "only under %s, which cannot be resolved", root);
-	if (realpath(src->conn, real) == NULL)
-		return rs_err_sys(e, errno == ENOENT ? RS_E_NOTFOUND : RS_E_PERM,
-		    "SQLite database %s cannot be opened", src->conn);
-	n = strlen(rroot);
-	if (strncmp(real, rroot, n) != 0 || (real[n] != '/' &&
-	    strcmp(rroot, "/") != 0))
-		return rs_err_set(e, RS_E_PERM, "SQLite database %s is outside "
-		    "%s, the folder reports may read; move it there, or set "
-		    "DataSourceRoot in rsreportserver.config", src->conn,
-		    rroot);
-	if (str_copy(src->conn, sizeof(src->conn), real) == -1)
-		return rs_err_set(e, RS_E_PERM, "SQLite path too long: %s",
-		    real);
-	return 0;
 }
 
 int

@@ -44,16 +44,51 @@ int	data_source_parse(const char *spec, struct data_source *,
 	    struct rs_err *);
 
 /*
- * Confines a SQLite data source to the folder root: the file must exist and
- * its real path (symbolic links resolved) must lie under root's real path;
- * src->conn is replaced by that real path, so the file checked is the file
- * opened.  Other kinds pass unchanged.  The report server calls this for
- * every data source a published report uses, so a report cannot open the
- * server's own databases.  Returns 0, or -1 (RS_E_PERM outside root,
- * RS_E_NOTFOUND no such file).
+ * Where a server lets reports connect.  A PostgreSQL target is a host (a
+ * name or address as written, or a socket folder by its real path), a
+ * port and a database; a rule allows the targets its patterns match.
  */
-int	data_source_confine(struct data_source *src, const char *root,
-	    struct rs_err *);
+struct data_pg_rule {
+	const char	*host;		/* fnmatch pattern; "/..." a socket folder */
+	unsigned	 port;		/* 0: any */
+	const char	*dbname;	/* fnmatch pattern */
+};
+
+struct data_policy {
+	const char	*sqlite_root;	/* SQLite files only under it */
+	bool		 pg_confined;	/* PostgreSQL only where pg_allow says */
+	const struct data_pg_rule *pg_allow;
+	size_t		 npg_allow;
+	const char	*pg_own;	/* never this conninfo's database (the
+					 * report server's own), or NULL */
+	const char	*setting;	/* named in hints, e.g. "PostgreSQLData"
+					 * "Sources in rsreportserver.config" */
+};
+
+#define DATA_PG_SOCKET_DIR	"/var/run/postgresql"	/* libpq's default */
+
+/*
+ * Applies a server's policy to a data source, so a published report
+ * cannot reach the server's own databases or anything its OS user may:
+ *
+ * - SQLite (when sqlite_root is set): the file must exist and its real
+ *   path (symbolic links resolved) lie under sqlite_root's real path;
+ * - PostgreSQL (when pg_confined): the conninfo (key=value or URI) is
+ *   parsed as libpq parses it; only ordinary keywords are accepted (no
+ *   service, passfile, options, SSL key files ...); every target it may
+ *   connect to (each of a host list; hostaddr when given, as libpq
+ *   connects there; defaults filled in as libpq would: the socket folder
+ *   DATA_PG_SOCKET_DIR or $PGHOST, port 5432 or $PGPORT, the user's name
+ *   for the database) must match a rule and not be pg_own's database.
+ *
+ * src->conn is replaced by what was checked (the SQLite real path; the
+ * conninfo with host, port, dbname and user spelled out), so the target
+ * checked is the target opened.  ENTERDATA passes.  Returns 0, or -1:
+ * RS_E_PERM not allowed (the message names the target and the setting),
+ * RS_E_NOTFOUND no such SQLite file, RS_E_IO an unusable conninfo.
+ */
+int	data_source_confine(struct data_source *src,
+	    const struct data_policy *, struct rs_err *);
 
 /* One query parameter: "@Year" and its values (several: multi-value). */
 struct data_param {

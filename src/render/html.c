@@ -8,9 +8,18 @@
  * inline.  Soft pages break at the page's InteractiveHeight; only the
  * section asked for is written (rc:Section, 1 by default, 0 for all), but
  * every row is processed, so the row count and page count are right.
- * Streams: nothing is kept but the current row.
+ *
+ * The toolbar ("Page N of M", First/Previous/Next/Last) and the page
+ * header and footer (Globals!TotalPages, PrintOnFirstPage/LastPage) need
+ * the page count, known only when processing ends.  So the output goes to
+ * a bounded spool (spool.c: memory, then an unlinked temporary file) with
+ * a mark where the toolbar and each page's bands belong; at the end they
+ * are evaluated with the right count and the spool is sent with them in
+ * place.  Only the pages asked for are spooled, and nothing is kept of a
+ * row once it is spooled, so memory does not grow with the report.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +47,13 @@ struct html {
 	size_t		 ncls_item;
 	char		**cls;		/* the classes' declarations */
 	size_t		 ncls;
+	/* The spool, and where the toolbar (page 0) and bands go. */
+	struct spool	 sp;
+	struct mark {
+		uint64_t	 off;
+		int		 page;
+	}		*marks;
+	size_t		 nmarks, capmarks;
 };
 
 static bool
@@ -68,13 +84,27 @@ urlenc(struct buf *b, const char *s)
 	}
 }
 
+/* Moves the pending output into the spool. */
 static int
 flush(struct rctx *c, struct html *h)
 {
-	int		 rv = rctx_write(c, h->out.data, h->out.len);
+	int		 rv = spool_write(&h->sp, h->out.data, h->out.len, c->e);
 
 	buf_reset(&h->out);
 	return rv;
+}
+
+/* The toolbar (page 0) or a page's bands go here once the count is known. */
+static void
+mark(struct html *h, int page)
+{
+	if (h->nmarks == h->capmarks) {
+		h->capmarks = h->capmarks ? h->capmarks * 2 : 64;
+		h->marks = xreallocarray(h->marks, h->capmarks,
+		    sizeof(*h->marks));
+	}
+	h->marks[h->nmarks].off = h->sp.len + h->out.len;
+	h->marks[h->nmarks++].page = page;
 }
 
 static void
@@ -387,14 +417,16 @@ param_input(struct rctx *c, struct html *h, const struct rdl_parameter *p,
 	return 0;
 }
 
-/* The URL of this report with the parameters and extra settings. */
+/* A link to this report with its parameters and extra settings. */
 static void
-link(struct rctx *c, struct html *h, const char *extra)
+link(struct rctx *c, struct html *h, const char *extra, const char *cls)
 {
 	buf_puts(&h->out, "<a href=\"", NULL);
 	esc(&h->out, c->req->url_base);
 	esc(&h->out, h->query.data ? h->query.data : "");
 	esc(&h->out, extra);
+	if (cls != NULL)
+		buf_printf(&h->out, NULL, "\" class=\"%s", cls);
 	buf_puts(&h->out, "\">", NULL);
 }
 
@@ -423,6 +455,51 @@ item_path(struct html *h, const char *s)
 	buf_fini(&d);
 }
 
+/* A link to page n (0: all pages) with its text. */
+static void
+page_link(struct rctx *c, struct html *h, int n, const char *cls,
+    const char *text)
+{
+	char		 tmp[64];
+
+	snprintf(tmp, sizeof(tmp), "&rc:Section=%d", n);
+	link(c, h, tmp, cls);
+	buf_printf(&h->out, NULL, "%s</a> ", text);
+}
+
+/*
+ * The page controls, as SSRS's viewer shows them: First and Previous
+ * except on the first page, "Page N of M", Next and Last except on the
+ * last; or every page at once (rc:Section=0) with a way back to one.
+ */
+static void
+paging(struct rctx *c, struct html *h)
+{
+	int		 n = h->section, total = c->globals.total_pages;
+
+	buf_puts(&h->out, "<span class=\"rs-pages\">", NULL);
+	if (n == 0) {
+		buf_printf(&h->out, NULL, "<span class=\"rs-pageno\">All %d "
+		    "page%s</span> ", total, total == 1 ? "" : "s");
+		page_link(c, h, 1, "rs-paged", "Page by page");
+		buf_puts(&h->out, "</span>\n", NULL);
+		return;
+	}
+	if (n > 1) {
+		page_link(c, h, 1, "rs-first", "|&lt; First");
+		page_link(c, h, n - 1, "rs-prev", "&lt; Previous");
+	}
+	buf_printf(&h->out, NULL, "<span class=\"rs-pageno\">Page %d of %d"
+	    "</span> ", n, total);
+	if (n < total) {
+		page_link(c, h, n + 1, "rs-next", "Next &gt;");
+		page_link(c, h, total, "rs-last", "Last &gt;|");
+	}
+	if (total > 1)
+		page_link(c, h, 0, "rs-all", "All pages");
+	buf_puts(&h->out, "</span>\n", NULL);
+}
+
 static int
 toolbar(struct rctx *c, struct html *h)
 {
@@ -448,24 +525,14 @@ toolbar(struct rctx *c, struct html *h)
 		if (!c->r->params[i].hidden && c->r->params[i].prompt != NULL &&
 		    param_input(c, h, &c->r->params[i], &c->params[i]) == -1)
 			return -1;
-	buf_puts(&h->out, "<button type=\"submit\">View Report</button>\n"
-	    "<span class=\"rs-pages\">", NULL);
-	if (h->section > 1) {
-		snprintf(tmp, sizeof(tmp), "&rc:Section=%d", h->section - 1);
-		link(c, h, tmp);
-		buf_puts(&h->out, "&lt; Previous</a> ", NULL);
-	}
-	buf_printf(&h->out, NULL, "Page %d ", h->section > 0 ? h->section : 1);
-	snprintf(tmp, sizeof(tmp), "&rc:Section=%d", h->section + 1);
-	link(c, h, tmp);
-	buf_puts(&h->out, "Next &gt;</a> ", NULL);
-	link(c, h, "&rc:Section=0");
-	buf_puts(&h->out, "All pages</a></span>\n<span class=\"rs-export\">"
-	    "Export:", NULL);
+	buf_puts(&h->out, "<button type=\"submit\">View Report</button>\n",
+	    NULL);
+	paging(c, h);
+	buf_puts(&h->out, "<span class=\"rs-export\">Export:", NULL);
 	for (size_t i = 0; i < nitems(exports); i++) {
 		snprintf(tmp, sizeof(tmp), "&rs:Format=%s", exports[i]);
 		buf_puts(&h->out, " ", NULL);
-		link(c, h, tmp);
+		link(c, h, tmp, NULL);
 		esc(&h->out, exports[i]);
 		buf_puts(&h->out, "</a>", NULL);
 	}
@@ -473,17 +540,22 @@ toolbar(struct rctx *c, struct html *h)
 	return 0;
 }
 
+/*
+ * A page header or footer of page n, evaluated once the page count is
+ * known, and left out where PrintOnFirstPage/PrintOnLastPage say so (as
+ * in PDF, a one-page report follows PrintOnFirstPage only).
+ */
 static int
 band(struct rctx *c, struct html *h, const struct rdl_band *b,
-    const char *cls)
+    const char *cls, int n)
 {
 	struct rcell	 cell;
+	int		 total = c->globals.total_pages;
 
-	if (b == NULL || !visible(h))
+	if (b == NULL || (n == 1 && !b->print_on_first) ||
+	    (n == total && total > 1 && !b->print_on_last))
 		return 0;
-	c->globals.page_number = h->page;
-	if (c->globals.total_pages < h->page)
-		c->globals.total_pages = h->page;
+	c->globals.page_number = n;
 	buf_printf(&h->out, NULL, "<div class=\"%s\">", cls);
 	for (size_t i = 0; i < b->nitems; i++) {
 		if (b->items[i]->kind != RDL_TEXTBOX)
@@ -534,6 +606,7 @@ html_begin(struct rctx *c)
 
 	c->fmt = h;
 	buf_init(&h->out, 0);
+	spool_init(&h->sp);
 	buf_init(&h->query, 0);
 	h->fragment = devinfo_bool(c, "HTMLFragment", false);
 	h->toolbar = devinfo_bool(c, "Toolbar", true) && !h->fragment;
@@ -569,8 +642,7 @@ html_begin(struct rctx *c)
 			buf_printf(&h->out, NULL, ".c%zu{%s}\n", k, h->cls[k]);
 		buf_puts(&h->out, "</style>\n</head><body>\n", NULL);
 	}
-	if (toolbar(c, h) == -1)
-		return -1;
+	mark(h, 0);
 	if (body_open(c, h) == -1)
 		return -1;
 	if (visible(h))
@@ -621,7 +693,7 @@ html_body_item(struct rctx *c, const struct rdl_item *it, struct rcell *cell,
 	    new_page(c, h) == -1)
 		return -1;
 	h->used += it->height;
-	if (!cell->hidden)
+	if (!cell->hidden && visible(h))
 		page_value(c, h->page, it, cell->text);
 	if (!visible(h) || cell->hidden)
 		return 0;
@@ -738,14 +810,13 @@ new_page(struct rctx *c, struct html *h)
 		h->in_table = false;
 	}
 	/*
-	 * The header is written when its page is complete, so ReportItems!
-	 * knows the page's textboxes; CSS (order:-1) shows it on top.
+	 * The header goes at the end of its page, so ReportItems! knows the
+	 * page's textboxes; CSS (order:-1) shows it on top.
 	 */
-	if (band(c, h, c->r->page.header, "rs-header") == -1 ||
-	    band(c, h, c->r->page.footer, "rs-footer") == -1)
-		return -1;
-	if (was)
+	if (was) {
+		mark(h, h->page);
 		buf_puts(&h->out, "</div>\n", NULL);
+	}
 	h->page++;
 	h->used = 0;
 	if (visible(h)) {
@@ -774,7 +845,7 @@ html_row(struct rctx *c, const struct rrow *r)
 	if (r->repeat)
 		keep_repeat(h, r);
 	h->used += r->height;
-	for (size_t i = 0; c->nritems > 0 && i < r->ncells; i++)
+	for (size_t i = 0; c->nritems > 0 && visible(h) && i < r->ncells; i++)
 		if (!r->cells[i].hidden)
 			page_value(c, h->page, r->cells[i].item,
 			    r->cells[i].text);
@@ -822,22 +893,90 @@ html_tablix_end(struct rctx *c, const struct rdl_item *it, double *height)
 	return flush(c, h);
 }
 
+/* Sends spooled bytes [from, to) to the sink. */
+static int
+send_spool(struct rctx *c, struct html *h, uint64_t from, uint64_t to)
+{
+	char		*chunk = xmalloc(65536);
+	int		 rv = 0;
+
+	while (rv == 0 && from < to) {
+		size_t n = to - from > 65536 ? 65536 : (size_t)(to - from);
+
+		rv = spool_read(&h->sp, from, chunk, n, c->e);
+		if (rv == 0)
+			rv = rctx_write(c, chunk, n);
+		from += n;
+	}
+	free(chunk);
+	return rv;
+}
+
+/* The toolbar (ready in tb) or page n's header and footer. */
+static int
+marked(struct rctx *c, struct html *h, int n, const struct buf *tb)
+{
+	int		 rv;
+
+	if (n == 0)
+		return rctx_write(c, tb->data, tb->len);
+	buf_reset(&h->out);
+	rv = band(c, h, c->r->page.header, "rs-header", n) == -1 ||
+	    band(c, h, c->r->page.footer, "rs-footer", n) == -1 ? -1 :
+	    rctx_write(c, h->out.data, h->out.len);
+	buf_reset(&h->out);
+	return rv;
+}
+
+/*
+ * Sends the spool with the toolbar and bands in place.  The toolbar is
+ * made before the first byte goes (it may run a query for a drop-down),
+ * so that a failure is a clean error, not a cut page.
+ */
+static int
+emit(struct rctx *c, struct html *h)
+{
+	struct buf	 tb;
+	uint64_t	 pos = 0;
+	int		 rv;
+
+	buf_reset(&h->out);
+	rv = toolbar(c, h);
+	tb = h->out;
+	buf_init(&h->out, 0);
+	for (size_t i = 0; rv == 0 && i < h->nmarks; i++) {
+		rv = send_spool(c, h, pos, h->marks[i].off) == -1 ||
+		    marked(c, h, h->marks[i].page, &tb) == -1 ? -1 : 0;
+		pos = h->marks[i].off;
+	}
+	if (rv == 0)
+		rv = send_spool(c, h, pos, h->sp.len);
+	buf_fini(&tb);
+	return rv;
+}
+
 static int
 html_end(struct rctx *c)
 {
 	struct html	*h = c->fmt;
 
-	c->globals.total_pages = h->page;
-	if (band(c, h, c->r->page.header, "rs-header") == -1 ||
-	    band(c, h, c->r->page.footer, "rs-footer") == -1)
-		return -1;
-	if (visible(h))
+	if (visible(h)) {
+		mark(h, h->page);
 		buf_puts(&h->out, "</div>\n", NULL);
+	}
 	buf_printf(&h->out, NULL, "</div>\n<p class=\"rs-pagecount\">"
 	    "%d page%s</p>\n", h->page, h->page == 1 ? "" : "s");
 	if (!h->fragment)
 		buf_puts(&h->out, "</body></html>\n", NULL);
-	return flush(c, h);
+	if (flush(c, h) == -1)
+		return -1;
+	c->globals.total_pages = h->page;
+	if (h->section > h->page)
+		return rs_err_set(c->e, RS_E_USAGE, "rc:Section=%d is past the "
+		    "end of the report, which has %d page%s; use 1 to %d, or 0 "
+		    "for all pages", h->section, h->page,
+		    h->page == 1 ? "" : "s", h->page);
+	return emit(c, h);
 }
 
 static void
@@ -855,6 +994,8 @@ html_free(struct rctx *c)
 	free(h->cls_of);
 	buf_fini(&h->out);
 	buf_fini(&h->query);
+	spool_fini(&h->sp);
+	free(h->marks);
 	free(h);
 	c->fmt = NULL;
 }

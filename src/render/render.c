@@ -176,7 +176,7 @@ render_resolve_default(void *arg, const struct rdl_datasource *ds,
 		if (str_copy(out->conn, sizeof(out->conn), cs) == -1)
 			return rs_err_set(e, RS_E_CONFIG, "data source %s: the "
 			    "connection string is too long", ds->name);
-		if (arg != NULL && data_source_confine(out, arg, e) == -1) {
+		if (data_source_confine(out, arg, e) == -1) {
 			rs_err_prefix(e, "data source %s", ds->name);
 			return -1;
 		}

@@ -128,9 +128,10 @@ void	render_parameters_free(struct render_param_def *, size_t n);
  * The default resolver: ENTERDATA, and the providers SQLITE (ConnectString
  * is the path) and POSTGRESQL (ConnectString is a libpq conninfo).  A SQL
  * Server data source or a shared reference fails with a hint.  arg, when
- * not NULL, is a folder (const char *) that an embedded SQLite data source
- * is confined to (data_source_confine), so a published report cannot open
- * the server's own databases.
+ * not NULL, is the server's const struct data_policy: an embedded SQLite
+ * file is confined to its folder and a PostgreSQL connection to the
+ * databases it allows (data_source_confine), so a published report cannot
+ * open the server's own databases or whatever its OS user may reach.
  */
 int	render_resolve_default(void *arg, const struct rdl_datasource *,
 	    struct data_source *out, struct rs_err *);

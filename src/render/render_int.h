@@ -281,6 +281,27 @@ bool	item_uses(const struct rdl_item *, bool fields);
 /* Can this data region stream (see stream.c)? */
 bool	can_stream(struct rctx *, const struct rdl_item *);
 
+/*
+ * spool.c: output held back until the end of processing, in memory up to
+ * SPOOL_MEM_MAX bytes, then in an unlinked temporary file.
+ */
+#define SPOOL_MEM_MAX	((size_t)1 << 20)
+#define SPOOL_MAX	((uint64_t)4 << 30)
+
+struct spool {
+	struct buf	 mem;
+	int		 fd;		/* -1 while in memory */
+	uint64_t	 len;
+};
+
+void	spool_init(struct spool *);
+void	spool_fini(struct spool *);
+/* Appends; RS_E_LIMIT past SPOOL_MAX, RS_E_IO when the file fails. */
+int	spool_write(struct spool *, const void *, size_t, struct rs_err *);
+/* Copies len bytes at off into p (within what was written). */
+int	spool_read(struct spool *, uint64_t off, void *p, size_t len,
+	    struct rs_err *);
+
 /* style.c */
 int	style_resolve(struct rctx *, const struct rdl_item *, struct rstyle *);
 /* #RRGGBB or a named colour to 0xRRGGBB; false when unknown. */

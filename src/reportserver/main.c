@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "common/root.h"
 #include "common/str.h"
+#include "data/data.h"
 #include "reportserver/render_hook.h"
 #include "reportserver/server.h"
 #include "rsconf/rsconf.h"
@@ -202,6 +203,28 @@ parse_args(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/*
+ * What published reports may open: SQLite files under DataSourceRoot, the
+ * PostgreSQL databases PostgreSQLDataSources allows (none by default), and
+ * never the report server's own PostgreSQL database.
+ */
+static void
+policy_of(const struct rsconf *conf, const char *data_root,
+    struct data_pg_rule *rules, struct data_policy *pol)
+{
+	for (size_t i = 0; i < conf->npg_allow; i++) {
+		rules[i].host = conf->pg_allow[i].host;
+		rules[i].port = conf->pg_allow[i].port;
+		rules[i].dbname = conf->pg_allow[i].dbname;
+	}
+	pol->sqlite_root = data_root;
+	pol->pg_confined = true;
+	pol->pg_allow = rules;
+	pol->npg_allow = conf->npg_allow;
+	pol->pg_own = conf->postgres ? conf->dsn : NULL;
+	pol->setting = "PostgreSQLDataSources in rsreportserver.config";
+}
+
 static int
 serve(const char *root, const struct opts *o, const struct rsconf *conf,
     struct rs_err *e)
@@ -212,6 +235,8 @@ serve(const char *root, const struct opts *o, const struct rsconf *conf,
 	struct app_ctx		 ctx[RSCONF_APPS_MAX];
 	struct binding_store	*bs = NULL;
 	char			 data_root[RS_PATH_MAX];
+	struct data_policy	 policy = { 0 };
+	struct data_pg_rule	 rules[RSCONF_PG_ALLOW_MAX];
 	size_t			 added = 0;
 	int			 rc = -1;
 
@@ -222,8 +247,9 @@ serve(const char *root, const struct opts *o, const struct rsconf *conf,
 	    sizeof(data_root), e) == -1 ||
 	    fs_mkdir_p(data_root, 0750, e) == -1)
 		goto out;
+	policy_of(conf, data_root, rules, &policy);
 	srv.render = rs_render_report;
-	srv.render_arg = data_root;
+	srv.render_arg = &policy;
 	ac.root = root;
 	ac.name = "reportserver";
 	ac.workers = conf->workers;

@@ -28,7 +28,7 @@ struct rctx {
 	struct rsresp			*resp;
 	const char			*format;
 	const char			*name;
-	const char			*data_root;	/* SQLite confinement */
+	const struct data_policy	*policy;	/* what reports may open */
 	bool				 started;
 };
 
@@ -44,7 +44,7 @@ resolve(void *arg, const struct rdl_datasource *ds, struct data_source *out,
 	int			 rc = -1;
 
 	if (ds->reference == NULL)
-		return render_resolve_default((void *)c->data_root, ds, out, e);
+		return render_resolve_default((void *)c->policy, ds, out, e);
 	if (ds->reference[0] == '/')
 		str_copy(path, sizeof(path), ds->reference);
 	else {
@@ -74,7 +74,7 @@ resolve(void *arg, const struct rdl_datasource *ds, struct data_source *out,
 		    d.conn : "") == -1)
 			rs_err_set(e, RS_E_USAGE, "the connection string of "
 			    "'%s' is too long", path);
-		else if (data_source_confine(out, c->data_root, e) == -1)
+		else if (data_source_confine(out, c->policy, e) == -1)
 			rs_err_prefix(e, "shared data source '%s'", path);
 		else
 			rc = 0;

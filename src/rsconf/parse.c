@@ -463,6 +463,8 @@ do_top(struct rsconf *c, const struct pctx *p, xmlNode *n)
 		return do_auth(c, p, n);
 	else if (rsconf_is(n, "Service"))
 		return do_service(c, p, n);
+	else if (rsconf_is(n, "PostgreSQLDataSources"))
+		return rsconf_pg_allow_parse(c, p, n);
 	return 0;
 }
 

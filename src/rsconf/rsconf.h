@@ -16,6 +16,8 @@
  *       <EnableAuthPersistence/></Authentication>
  *     <Service><IsWebServiceEnabled/><Hostname/><UrlRoot/>
  *       <MaxQueueThreads/><LogVerbose/></Service>
+ *     <PostgreSQLDataSources><Allow>host[:port]/database</Allow>...
+ *       </PostgreSQLDataSources>
  *   </Configuration>
  *
  * A file that cannot be used is refused as a whole with
@@ -42,6 +44,9 @@
 #define RSCONF_APPS_MAX		8
 #define RSCONF_URLS_MAX		32
 
+#define RSCONF_PG_ALLOW_MAX	256
+#define RSCONF_PG_PORT		5432	/* an <Allow> without a port */
+
 #define RSCONF_APP_WEBSERVICE	"ReportServerWebService"
 #define RSCONF_APP_WEBAPP	"ReportServerWebApp"
 
@@ -58,6 +63,19 @@ struct rsconf_app {
 	size_t			 nurls;
 };
 
+/*
+ * <PostgreSQLDataSources><Allow>host[:port]/database</Allow>...: the
+ * PostgreSQL databases reports may connect to.  host is a name or address
+ * (IPv6 in brackets) or a socket folder ("/run/postgresql"); '*' and '?'
+ * match in host and database; the port is RSCONF_PG_PORT unless given,
+ * ":*" for any.  No element, or no <Allow>: no PostgreSQL data source.
+ */
+struct rsconf_pg_allow {
+	char		*host;
+	unsigned	 port;		/* 0: any */
+	char		*dbname;
+};
+
 struct rsconf {
 	char		*file;		/* name used in messages */
 	void		*doc;		/* the xmlDoc, kept for writing */
@@ -71,6 +89,9 @@ struct rsconf {
 	size_t		 max_upload;	/* MaxUploadBytes */
 	char		*data_root;	/* DataSourceRoot: the folder SQLite data
 					 * sources must be in; NULL: ROOT/data */
+	struct rsconf_pg_allow *pg_allow;	/* PostgreSQLDataSources */
+	size_t		 npg_allow;
+	bool		 pg_allow_seen;	/* the element is there */
 	/* URLReservations. */
 	bool		 has_urls;
 	struct rsconf_app apps[RSCONF_APPS_MAX];

@@ -22,6 +22,10 @@ int	rsconf_node_err(const struct pctx *, const xmlNode *, const char *,
 	    ...) __attribute__((format(printf, 3, 4)));
 bool	rsconf_is(const xmlNode *, const char *name);
 xmlNode	*rsconf_child(xmlNode *parent, const char *name);
+/* <PostgreSQLDataSources>: fills c->pg_allow (pgallow.c). */
+int	rsconf_pg_allow_parse(struct rsconf *c, const struct pctx *,
+	    xmlNode *);
+void	rsconf_pg_allow_clear(struct rsconf *c);
 /* Re-reads the struct fields from the (edited) document. */
 int	rsconf_fill(struct rsconf *, const struct pctx *);
 void	rsconf_clear(struct rsconf *);

@@ -43,6 +43,7 @@ rsconf_clear(struct rsconf *c)
 	free(c->data_root);
 	c->dsn = c->instance_id = c->installation_id = c->realm = NULL;
 	c->pam_service = c->hostname = c->url_root = c->data_root = NULL;
+	rsconf_pg_allow_clear(c);
 	c->postgres = false;
 	c->secure_level = 1;
 	c->basic = false;
@@ -103,6 +104,11 @@ rsconf_default_text(bool postgres, const char *dsn)
 	    "  <Add Key=\"MaxActiveReqForOneUser\" Value=\"20\"/>\n"
 	    "  <Add Key=\"DatabaseQueryTimeout\" Value=\"300\"/>\n"
 	    "  <Add Key=\"MaxUploadBytes\" Value=\"67108864\"/>\n"
+	    "  <!-- The PostgreSQL databases reports may connect to, each as\n"
+	    "       <Allow>host[:port]/database</Allow>: port 5432 unless given\n"
+	    "       (:* any), * and ? match, a socket folder as the host\n"
+	    "       (/run/postgresql/sales).  Empty: none. -->\n"
+	    "  <PostgreSQLDataSources/>\n"
 	    "  <Authentication>\n"
 	    "    <AuthenticationTypes>\n"
 	    "      <RSWindowsBasic>\n"

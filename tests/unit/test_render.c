@@ -480,6 +480,7 @@ test_sqlite_root(void **state)
 	struct rs_err	 e;
 	char		 top[] = "/tmp/rs-confine-XXXXXX", data[64], in[96],
 			 outside[96], link[96], dotdot[128];
+	struct data_policy pol = { 0 };
 	FILE		*f;
 
 	(void)state;
@@ -495,21 +496,22 @@ test_sqlite_root(void **state)
 	assert_non_null(f = fopen(outside, "w"));
 	fclose(f);
 	assert_int_equal(symlink(outside, link), 0);
+	pol.sqlite_root = data;
 
 	ds.connect_string = outside;
-	assert_int_equal(render_resolve_default(data, &ds, &out, &e), -1);
+	assert_int_equal(render_resolve_default(&pol, &ds, &out, &e), -1);
 	assert_int_equal(e.code, RS_E_PERM);
 	ds.connect_string = dotdot;
-	assert_int_equal(render_resolve_default(data, &ds, &out, &e), -1);
+	assert_int_equal(render_resolve_default(&pol, &ds, &out, &e), -1);
 	assert_int_equal(e.code, RS_E_PERM);
 	ds.connect_string = link;	/* a link out of the folder */
-	assert_int_equal(render_resolve_default(data, &ds, &out, &e), -1);
+	assert_int_equal(render_resolve_default(&pol, &ds, &out, &e), -1);
 	assert_int_equal(e.code, RS_E_PERM);
 	ds.connect_string = "/nonexistent/x.db";
-	assert_int_equal(render_resolve_default(data, &ds, &out, &e), -1);
+	assert_int_equal(render_resolve_default(&pol, &ds, &out, &e), -1);
 	assert_int_equal(e.code, RS_E_NOTFOUND);
 	ds.connect_string = in;
-	assert_int_equal(render_resolve_default(data, &ds, &out, &e), 0);
+	assert_int_equal(render_resolve_default(&pol, &ds, &out, &e), 0);
 	assert_string_equal(out.conn, in);
 	ds.connect_string = "/anything.db";	/* rsrender: not confined */
 	assert_int_equal(render_resolve_default(NULL, &ds, &out, &e), 0);

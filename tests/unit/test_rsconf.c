@@ -1,6 +1,7 @@
 /*
  * test_rsconf.c: unit tests of rsconf/: the default file loads, values are
- * read, every kind of bad file is refused with FILE:LINE:COLUMN, and edits
+ * read, every kind of bad file is refused with FILE:LINE:COLUMN (bad
+ * PostgreSQLDataSources patterns too), and edits
  * (database, Add keys, URLReservations) survive a save and a reload.
  */
 #include <stdarg.h>
@@ -101,6 +102,33 @@ test_errors(void **state)
 		{ HEAD AUTH "<Authentication><AccountSources>LDAP</AccountSources>"
 		  "</Authentication></Configuration>",
 		  "rs.config:4:1: <Authentication> has no" },
+		{ HEAD "<PostgreSQLDataSources>\n  <Allow>db1/sales</Allow>\n"
+		  "  <Allow>db1:99999/sales</Allow>\n</PostgreSQLDataSources>"
+		  "</Configuration>", "rs.config:5:3: <Allow>db1:99999/sales"
+		  "</Allow> has a port that is not 1 to 65535 or *" },
+		{ HEAD "<PostgreSQLDataSources><Allow>db1</Allow>"
+		  "</PostgreSQLDataSources></Configuration>",
+		  "rs.config:3:24: <Allow>db1</Allow> is not of the form "
+		  "host[:port]/database" },
+		{ HEAD "<PostgreSQLDataSources><Allow>db1/</Allow>"
+		  "</PostgreSQLDataSources></Configuration>",
+		  "rs.config:3:24: <Allow>db1/</Allow> is not of the form" },
+		{ HEAD "<PostgreSQLDataSources><Allow>::1/x</Allow>"
+		  "</PostgreSQLDataSources></Configuration>",
+		  "rs.config:3:24: <Allow>::1/x</Allow> has a ':' in its host" },
+		{ HEAD "<PostgreSQLDataSources><Allow>[::1/x</Allow>"
+		  "</PostgreSQLDataSources></Configuration>",
+		  "rs.config:3:24: <Allow>[::1/x</Allow> has an IPv6 address" },
+		{ HEAD "<PostgreSQLDataSources><Allow>a,b/x</Allow>"
+		  "</PostgreSQLDataSources></Configuration>",
+		  "rs.config:3:24: <Allow>a,b/x</Allow> has an empty host or "
+		  "one with spaces, commas or quotes" },
+		{ HEAD "<PostgreSQLDataSources>\n <Deny>x/y</Deny>"
+		  "</PostgreSQLDataSources></Configuration>",
+		  "rs.config:4:2: unexpected <Deny> in <PostgreSQLDataSources>" },
+		{ HEAD "<PostgreSQLDataSources/>\n<PostgreSQLDataSources/>"
+		  "</Configuration>",
+		  "rs.config:4:1: <PostgreSQLDataSources> appears twice" },
 	};
 	struct rs_err	e;
 	int		bad = 0;
@@ -119,6 +147,55 @@ test_errors(void **state)
 		}
 	}
 	assert_int_equal(bad, 0);
+}
+
+/* <PostgreSQLDataSources>: each <Allow> split into host, port, database. */
+static void
+test_pg_allow(void **state)
+{
+	static const struct {
+		const char	*pat, *host;
+		unsigned	 port;
+		const char	*db;
+	} cases[] = {
+		{ "db1.example.com/sales", "db1.example.com", 5432, "sales" },
+		{ " 10.0.0.7:6432/dw_* ", "10.0.0.7", 6432, "dw_*" },
+		{ "*.example.com:*/reports", "*.example.com", 0, "reports" },
+		{ "[::1]:5433/r", "::1", 5433, "r" },
+		{ "[fe80::1]/r", "fe80::1", 5432, "r" },
+		{ "/run/postgresql/sales", "/run/postgresql", 5432, "sales" },
+		{ "/tmp/pg sock:5499/s", NULL, 0, NULL },	/* a space */
+		{ "/tmp/pg:5499/s", "/tmp/pg", 5499, "s" },
+	};
+	struct rs_err	 e;
+	char		 text[512];
+
+	(void)state;
+	for (size_t i = 0; i < nitems(cases); i++) {
+		struct rsconf	*c;
+
+		snprintf(text, sizeof(text), HEAD "<PostgreSQLDataSources>"
+		    "<Allow>%s</Allow></PostgreSQLDataSources></Configuration>",
+		    cases[i].pat);
+		c = parse(text, &e);
+		if (cases[i].host == NULL) {
+			assert_null(c);
+			continue;
+		}
+		if (c == NULL)
+			fail_msg("case %zu: %s", i, e.msg);
+		assert_int_equal(c->npg_allow, 1);
+		assert_string_equal(c->pg_allow[0].host, cases[i].host);
+		assert_int_equal(c->pg_allow[0].port, cases[i].port);
+		assert_string_equal(c->pg_allow[0].dbname, cases[i].db);
+		rsconf_free(c);
+	}
+	/* No element: nothing allowed (the default is closed). */
+	snprintf(text, sizeof(text), HEAD "</Configuration>");
+	struct rsconf *c = parse(text, &e);
+	assert_non_null(c);
+	assert_int_equal(c->npg_allow, 0);
+	rsconf_free(c);
 }
 
 static void
@@ -171,6 +248,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_pg_allow),
 		cmocka_unit_test(test_edit_save),
 	};
 

@@ -2,7 +2,8 @@
 readers: pdfinfo and pdftotext (poppler) for page count, page numbers,
 header and footer text, repeated column headers and pages across; the
 .xlsx unzipped and its XML parsed for cell values and types; the HTML
-parsed for the viewer's parameter form, page links and export links.
+parsed for the viewer's parameter form, page links (First/Previous/Next/
+Last and "Page N of M" right on every page) and export links.
 """
 import html.parser
 import os
@@ -187,8 +188,9 @@ def test_html():
     links = [a.get("href") for t, a in p.tags if t == "a"]
     check("export links keep the parameters",
           url + "&Region=South&Year=2025&rs:Format=PDF" in links, links)
-    check("page links use rc:Section",
-          url + "&Region=South&Year=2025&rc:Section=2" in links, links)
+    check("one page (12 months): no page links, so no Next to a page "
+          "that does not exist", not any("rc:Section" in l for l in links),
+          links)
     check("no script in the viewer", "<script" not in page)
     m = re.search(r'<div id="Title"[^>]* class="rs-textbox (c\d+)"', page)
     check("constant styles are CSS classes in the head (the title's: 16pt "
@@ -223,6 +225,67 @@ def test_html():
     check("rc:HTMLFragment=true gives no <html> or <body>",
           "<html" not in page and "<body" not in page and "<table" in page,
           page[:300])
+
+
+
+def toolbar_of(page):
+    """(page text, {class: rc:Section} of the page links) of a viewer."""
+    m = re.search(r'<span class="rs-pages">(.*?)</span>\n', page)
+    if m is None:
+        return None, {}
+    links = dict((cls, int(n)) for n, cls in re.findall(
+        r'<a href="[^"]*rc:Section=(\d+)" class="(rs-[a-z]+)">', m.group(1)))
+    no = re.search(r'<span class="rs-pageno">([^<]*)</span>', m.group(1))
+    return no.group(1) if no else None, links
+
+
+def test_html_paging():
+    """The toolbar knows the page count before the first page is sent."""
+    url = "/ReportServer?/Samples/SalesSummary"
+    want = {1: {"rs-next": 2, "rs-last": 4, "rs-all": 0},
+            2: {"rs-first": 1, "rs-prev": 1, "rs-next": 3, "rs-last": 4,
+                "rs-all": 0},
+            3: {"rs-first": 1, "rs-prev": 2, "rs-next": 4, "rs-last": 4,
+                "rs-all": 0},
+            4: {"rs-first": 1, "rs-prev": 3, "rs-all": 0}}
+    for n in range(1, 5):
+        out = os.path.join(TMP, "paged%d.html" % n)
+        render("SalesSummary", "HTML5", out, "--url", url, "--devinfo",
+               "Section=%d" % n)
+        page = open(out, encoding="utf-8").read()
+        text, links = toolbar_of(page)
+        expect_eq("page %d of 4: the toolbar says so" % n, text,
+                  "Page %d of 4" % n)
+        expect_eq("page %d of 4: First/Previous only after the first, "
+                  "Next/Last only before the last" % n, links, want[n])
+        foot = re.findall(r'<div class="rs-footer">.*?</div></div>', page)
+        check("page %d: the footer's TotalPages is 4, not the pages so far"
+              % n, len(foot) == 1 and ">Page %d of 4<" % n in foot[0], foot)
+    out = os.path.join(TMP, "pagedall.html")
+    render("SalesSummary", "HTML5", out, "--url", url, "--devinfo",
+           "Section=0")
+    page = open(out, encoding="utf-8").read()
+    expect_eq("every page at once: 'All 4 pages', a way back to page 1",
+              toolbar_of(page), ("All 4 pages", {"rs-paged": 1}))
+    expect_eq("... and each page's footer has its number and the total",
+              re.findall(r">Page (\d) of (\d)<", page),
+              [("1", "4"), ("2", "4"), ("3", "4"), ("4", "4")])
+    out = os.path.join(TMP, "paged5.html")
+    r = run("rsrender", os.path.join(SRC, "samples", "reports",
+                                     "SalesSummary.rdl"), "--format",
+            "HTML5", "--out", out, "--datasource", "Sales=sqlite:" + DB,
+            "--devinfo", "Section=5")
+    check("rc:Section=5 of 4 pages is refused, with the count (exit 64)",
+          r.returncode == 64 and "has 4 pages" in r.stderr and
+          not os.path.exists(out), r.returncode, r.stderr)
+    out = os.path.join(TMP, "onepage.html")
+    render("ProductList", "HTML5", out, "--url",
+           "/ReportServer?/Samples/ProductList")
+    page = open(out, encoding="utf-8").read()
+    expect_eq("a one-page report: 'Page 1 of 1' and no page links",
+              toolbar_of(page), ("Page 1 of 1", {}))
+    check("... and its export links are still there",
+          "rs:Format=PDF" in page, page[:2000])
 
 
 def png_pixels(path):
@@ -417,6 +480,7 @@ def test_chromium():
 test_pdf()
 test_xlsx()
 test_html()
+test_html_paging()
 test_images()
 test_pagebreak()
 test_matrix()

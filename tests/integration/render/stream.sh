@@ -12,9 +12,9 @@ mkdb() {	# FILE ROWS
 	    SELECT n + 1 FROM s WHERE n < $2) INSERT INTO Line SELECT n,
 	    'item ' || (n % 977), n % 13, (n % 1000) / 8.0 FROM s;"
 }
-peak_kb() {	# OUT FORMAT DB: renders, prints the peak RSS in KB
+peak_kb() {	# OUT FORMAT DB [ARGS]: renders, prints the peak RSS in KB
 	/usr/bin/time -v rsrender "$rdl" --format "$2" --out "$1" \
-	    --datasource "Big=sqlite:$3" 2>"$TMP/time.txt" >/dev/null
+	    --datasource "Big=sqlite:$3" "${@:4}" 2>"$TMP/time.txt" >/dev/null
 	sed -n 's/.*Maximum resident set size (kbytes): //p' "$TMP/time.txt"
 }
 check "1,000,000-row database" mkdb "$TMP/big.db" 1000000
@@ -44,4 +44,16 @@ hsmall=$(peak_kb "$TMP/small.html" HTML5 "$TMP/small.db")
 hbig=$(peak_kb "$TMP/mid.html" HTML5 "$TMP/mid.db")
 check "HTML streams: 300k rows take at most 8 MB more than 100k ($hsmall -> $hbig KB)" \
     test "$hbig" -le $((hsmall + 8192))
+# Every page at once: the HTML is held back for the toolbar's page count,
+# in a spool that moves to a temporary file past 1 MB.
+hall=$(TMPDIR=$TMP peak_kb "$TMP/mid-all.html" HTML5 "$TMP/mid.db" \
+    --devinfo Section=0 --url "/ReportServer?/Big")
+expect_match "every page of 300k rows, the toolbar first with the count" \
+    "$(head -c 3000 "$TMP/mid-all.html")" 'All [0-9]+ pages'
+expect_eq "... and all 300,000 rows" "$(grep -o '<tr ' "$TMP/mid-all.html" |
+    wc -l | tr -d ' ')" "$(($(grep -c '<table' "$TMP/mid-all.html") + 300000))"
+check "... spooled in bounded memory: at most 8 MB more than one page of 100k ($hsmall -> $hall KB; $(($(stat -c %s "$TMP/mid-all.html") >> 20)) MB of HTML)" \
+    test "$hall" -le $((hsmall + 8192))
+check "... and no spool file is left behind" \
+    test -z "$(find "$TMP" -maxdepth 1 -name 'rsspool.*')"
 done_testing

@@ -4,9 +4,11 @@
 Starts its own PostgreSQL server from Debian's packages (initdb + pg_ctl
 as the `postgres` user, in a temporary folder, on a free 127.0.0.1 port,
 password authentication over TCP), creates a role and a database for the
-report server, runs suite_sqlite's whole suite with the report server
-database there, runs the catalog unit tests against it too, and stops the
-server at the end.
+report server and one, salesdw, that reports may read (the only one
+PostgreSQLDataSources allows, with a pattern that also matches the report
+server's own database, which must stay shut), runs suite_sqlite's whole
+suite with the report server database there, runs the catalog unit tests
+against it too, and stops the server at the end.
 """
 import glob
 import os
@@ -40,6 +42,7 @@ class Pg:
         self.dir = tempfile.mkdtemp(prefix="rs-pg.")
         self.port = lib.free_port()
         self.data = os.path.join(self.dir, "data")
+        self.pw = PW
         shutil.chown(self.dir, "postgres")
         os.chmod(self.dir, 0o700)
 
@@ -63,7 +66,18 @@ class Pg:
                         "ON_ERROR_STOP=1", "-c",
                         "CREATE ROLE rs LOGIN PASSWORD '%s'" % PW, "-c",
                         "CREATE DATABASE reportserver OWNER rs", "-c",
-                        "CREATE DATABASE unittest OWNER rs")
+                        "CREATE DATABASE unittest OWNER rs", "-c",
+                        "CREATE DATABASE salesdw OWNER rs")
+        if r.returncode != 0:
+            return r.stderr
+        r = as_postgres(os.path.join(self.bin, "psql"), "-h", self.dir,
+                        "-p", str(self.port), "-U", "rs", "-d", "salesdw",
+                        "-v", "ON_ERROR_STOP=1", "-c",
+                        "CREATE TABLE Product (ProductID int, Name text, "
+                        "Category text, UnitPrice numeric(10,2))", "-c",
+                        "INSERT INTO Product VALUES (1, 'Mountain Bike', "
+                        "'Bikes', 1599.00), (2, 'Helmet', 'Accessories', "
+                        "34.99)")
         return None if r.returncode == 0 else r.stderr
 
     def dsn(self, db):
@@ -115,6 +129,11 @@ def main():
             unit_on_pg(pg)
             env = suite.Env("PostgreSQL", pg.dsn("reportserver"))
             env.restart_db = pg.restart
+            # Reports may read salesdw, and (a pattern an admin might
+            # write) report*: the report server's own database stays shut.
+            env.pg = pg
+            env.pg_allow = ["127.0.0.1:%d/salesdw" % pg.port,
+                            "127.0.0.1:%d/report*" % pg.port]
             suite.run_suite(env)
     finally:
         pg.stop()

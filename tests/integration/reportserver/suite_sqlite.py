@@ -13,6 +13,9 @@ driven with curl and Python's http.client:
   - sign-in with HTTP Basic: the built-in administrator and a PAM account
     made for the test (useradd + chpasswd, removed at the end);
   - /ReportServer folder listing, GetResourceContents, the Render hook;
+  - PostgreSQL data sources go only where PostgreSQLDataSources allows;
+  - the HTML viewer's paging (First/Previous/Next/Last, "Page N of M" and
+    TotalPages right on every page), followed link by link;
   - REST round trips with OData options; bad input (malformed JSON, path
     traversal, reserved characters, oversized content) changes nothing;
   - roles: a Browser cannot upload; inheritance and breaking it;
@@ -62,6 +65,8 @@ class Env:
         self.rs = None
         self.users = []
         self.restart_db = None      # set by suite_postgres
+        self.pg = None              # suite_postgres: its server
+        self.pg_allow = []          # <PostgreSQLDataSources> patterns
         self.cafile = os.path.join(lib.TMP, "ca.pem")
         self.ctx = ssl.create_default_context(cafile=self.cafile) \
             if os.path.exists(self.cafile) else None
@@ -81,6 +86,7 @@ class Env:
                     "</Application>" % (name, vdir, self.port,
                                          self.http_port))
         dsn = self.dsn.replace("&", "&amp;")
+        allow = "".join("<Allow>%s</Allow>" % a for a in self.pg_allow)
         return """<?xml version="1.0" encoding="utf-8"?>
 <Configuration>
   <Dsn>%s</Dsn>
@@ -88,6 +94,7 @@ class Env:
   <Add Key="SecureConnectionLevel" Value="1"/>
   <Add Key="MaxUploadBytes" Value="%d"/>
   <URLReservations>%s</URLReservations>
+  <PostgreSQLDataSources>%s</PostgreSQLDataSources>
   <Authentication>
     <AuthenticationTypes><RSWindowsBasic><LogonMethod>3</LogonMethod>
       <Realm>ReportServer</Realm></RSWindowsBasic></AuthenticationTypes>
@@ -97,7 +104,7 @@ class Env:
     <LockoutMinutes>1</LockoutMinutes>
   </Authentication>
 </Configuration>
-""" % (dsn, self.backend, MAX_UPLOAD, res)
+""" % (dsn, self.backend, MAX_UPLOAD, res, allow)
 
     def setup(self):
         r = lib.run("certstore", "new-self-signed", "--dns", "localhost")
@@ -747,6 +754,58 @@ def t_exec_log(env):
     lib.expect_eq("the log is read-only: DELETE is 405", st, 405)
 
 
+def toolbar_of(page):
+    """("Page N of M", {link class: rc:Section}) of a viewer page."""
+    m = re.search(r'<span class="rs-pages">(.*?)</span>\n', page)
+    if m is None:
+        return None, {}
+    links = dict((c, int(n)) for n, c in re.findall(
+        r'<a href="[^"]*rc:Section=(\d+)" class="(rs-[a-z]+)">', m.group(1)))
+    no = re.search(r'<span class="rs-pageno">([^<]*)</span>', m.group(1))
+    return no.group(1) if no else None, links
+
+
+def t_viewer(env):
+    """The HTML viewer's paging, followed link by link as a user would."""
+    r = env.curl("-u", "admin:" + ADMIN_PW, "-w", "\n%{http_code}",
+                 "https://localhost:%d/ReportServer?/Samples/SalesSummary&"
+                 "rs:Command=Render" % env.port)
+    page, _, code = r.stdout.rpartition("\n")
+    lib.check("curl: the viewer's first page says 'Page 1 of 4', with Next "
+              "and Last but no First or Previous", code == "200" and
+              toolbar_of(page) == ("Page 1 of 4", {"rs-next": 2,
+                                                   "rs-last": 4, "rs-all": 0}),
+              code, toolbar_of(page), r.stderr)
+    seen, url = [], "/ReportServer?/Samples/SalesSummary&rs:Command=Render"
+    for _ in range(6):          # bounded: 4 pages expected
+        st, h, page, _ = env.admin("GET", url)
+        text, links = toolbar_of(page)
+        foot = re.findall(r'<div class="rs-footer">.*?</div></div>', page)
+        seen.append((st, text, sorted(links), re.findall(
+            r">Page (\d) of (\d)<", "".join(foot))))
+        nxt = re.search(r'<a href="([^"]*)" class="rs-next">', page)
+        if nxt is None:
+            break
+        url = nxt.group(1).replace("&amp;", "&")
+    expect = [(200, "Page %d of 4" % n,
+               sorted((["rs-first", "rs-prev"] if n > 1 else []) +
+                      (["rs-next", "rs-last"] if n < 4 else []) + ["rs-all"]),
+               [(str(n), "4")]) for n in range(1, 5)]
+    lib.expect_eq("following Next: 4 pages, each 'Page N of 4' in the "
+                  "toolbar and in the footer (TotalPages), no Next on the "
+                  "last", seen, expect)
+    st, h, text, _ = env.admin("GET", "/ReportServer?/Samples/SalesSummary&"
+                               "rs:Command=Render&rc:Section=5")
+    lib.check("rc:Section=5 of 4: 400 rsInvalidParameter saying how many "
+              "pages there are", st == 400 and "rsInvalidParameter" in text
+              and "has 4 pages" in text, st, text[:400])
+    st, h, page, _ = env.admin("GET", "/ReportServer?/Samples/ProductList&"
+                               "rs:Command=Render")
+    lib.check("a one-page report: 'Page 1 of 1' and no page links at all",
+              st == 200 and toolbar_of(page) == ("Page 1 of 1", {}),
+              st, toolbar_of(page))
+
+
 def t_data_confine(env):
     """A published report cannot open the server's own databases."""
     outside = os.path.join(lib.TMP, "outside.db")
@@ -784,6 +843,95 @@ def t_data_confine(env):
         "GET", "/ReportServer?/Confine/Embedded&rs:Format=CSV")
     lib.check("an embedded data source naming the binding store is refused",
               st == 403 and "outside" in text, st, text[:400])
+
+
+def pg_report(rdl, conn):
+    """ProductList with an embedded PostgreSQL data source."""
+    from xml.sax.saxutils import escape
+    return rdl.replace(
+        b"<DataSourceReference>Sales</DataSourceReference>",
+        b"<ConnectionProperties><DataProvider>POSTGRESQL</DataProvider>"
+        b"<ConnectString>" + escape(conn).encode() + b"</ConnectString>"
+        b"</ConnectionProperties>")
+
+
+def t_pg_policy(env):
+    """A report's PostgreSQL connection goes only where the config allows.
+
+    Refused before anything connects, so the cases run on both suites; the
+    PostgreSQL suite also renders from an allowed database and tries its
+    server's local socket (trust authentication) and the report server's
+    own database, which a pattern allows."""
+    port = env.pg.port if env.pg else 5432
+    pw = env.pg.pw if env.pg else "pw"
+    with open(os.path.join(lib.SRC, "samples", "reports",
+                           "ProductList.rdl"), "rb") as f:
+        rdl = f.read()
+    refused = [
+        ("no host: the default socket, as the server's OS user",
+         "dbname=postgres", "PostgreSQLDataSources"),
+        ("host= a database not listed",
+         "host=127.0.0.1 port=%d dbname=unittest user=rs password=%s" %
+         (port, pw), "&lt;Allow&gt;127.0.0.1:%d/unittest&lt;/Allow&gt;" %
+         port),
+        ("hostaddr= behind an allowed host name", "host=127.0.0.1 "
+         "hostaddr=127.0.0.2 port=%d dbname=salesdw user=rs" % port,
+         "127.0.0.2:%d/salesdw" % port),
+        ("a host list with one host more", "host=127.0.0.1,localhost "
+         "port=%d dbname=salesdw user=rs" % port, "%s:%d/salesdw" %
+         ("localhost" if env.pg else "127.0.0.1", port)),
+        ("service=", "service=reports", "option service is not allowed"),
+        ("the URI form", "postgresql://rs:%s@127.0.0.1:%d/unittest" %
+         (pw, port), "127.0.0.1:%d/unittest" % port),
+        ("options= (session settings)", "host=127.0.0.1 port=%d dbname="
+         "salesdw user=rs options='-c statement_timeout=0'" % port,
+         "option options is not allowed"),
+        ("a database name that is a connection string", "host=127.0.0.1 "
+         "port=%d dbname='host=localhost dbname=unittest'" % port,
+         "may not be a connection string"),
+        ("the report server's own database", "host=127.0.0.1 port=%d "
+         "dbname=reportserver user=rs password=%s" % (port, pw),
+         "own database" if env.pg else "PostgreSQLDataSources"),
+    ]
+    if env.pg:
+        refused.append(("the local socket (trust authentication)",
+                        "host=%s port=%d dbname=salesdw user=postgres" %
+                        (env.pg.dir, port), "PostgreSQLDataSources"))
+    env.api("POST", "/Folders", {"Path": "/Pg"})
+    for i, (what, conn, why) in enumerate(refused):
+        env.api("POST", "/Reports", {"Path": "/Pg/R%d" % i,
+                                     "Content": b64(pg_report(rdl, conn))})
+        st, h, text, _ = env.admin("GET", "/ReportServer?/Pg/R%d&"
+                                   "rs:Format=CSV" % i)
+        lib.check("PostgreSQL data source refused: %s (403 "
+                  "rsErrorOpeningConnection, saying what to change)" % what,
+                  st == 403 and "rsErrorOpeningConnection" in text and
+                  why in text and pw not in text, st, text[:500])
+    env.api("POST", "/DataSources", {
+        "Path": "/Pg/Dw", "DataSourceType": "POSTGRESQL",
+        "ConnectionString": "postgresql://rs:%s@127.0.0.1:%d/unittest" %
+        (pw, port)})
+    env.api("POST", "/Reports", {"Path": "/Pg/Shared", "Content": b64(
+        rdl.replace(b">Sales</DataSourceReference>",
+                    b">Dw</DataSourceReference>"))})
+    st, h, text, _ = env.admin("GET", "/ReportServer?/Pg/Shared&"
+                               "rs:Format=CSV")
+    lib.check("a shared PostgreSQL data source is held to the same policy",
+              st == 403 and "&lt;Allow&gt;127.0.0.1:%d/unittest" % port
+              in text, st, text[:500])
+    if env.pg is None:
+        return
+    for i, conn in enumerate(("host=127.0.0.1 port=%d dbname=salesdw "
+                              "user=rs password=%s" % (port, pw),
+                              "postgresql://rs:%s@127.0.0.1:%d/salesdw" %
+                              (pw, port))):
+        env.api("POST", "/Reports", {"Path": "/Pg/Ok%d" % i,
+                                     "Content": b64(pg_report(rdl, conn))})
+        st, h, text, _ = env.admin("GET", "/ReportServer?/Pg/Ok%d&"
+                                   "rs:Format=CSV" % i)
+        lib.check("an allowed PostgreSQL database renders (%s form)" %
+                  ("key=value", "URI")[i], st == 200 and
+                  "Mountain Bike" in text, st, text[:500])
 
 
 def t_db_restart(env):
@@ -940,6 +1088,17 @@ def t_config_errors(env):
               r.returncode != 0 and re.search(
                   r"rsreportserver\.config:2:3: SecureConnectionLevel",
                   r.stderr), r.stderr)
+    with open(os.path.join(bad, "reportserver", "rsreportserver.config"),
+              "w") as f:
+        f.write('<Configuration>\n  <PostgreSQLDataSources>\n'
+                '    <Allow>db1/sales</Allow>\n    <Allow>db1:5432</Allow>\n'
+                '  </PostgreSQLDataSources>\n</Configuration>\n')
+    r = lib.run("reportserver", "--root", bad, "-t")
+    lib.check("a bad PostgreSQLDataSources pattern: file:line:column and "
+              "the form to use", r.returncode == 78 and re.search(
+                  r"rsreportserver\.config:4:5: <Allow>db1:5432</Allow> is "
+                  r"not of the form host\[:port\]/database", r.stderr),
+              r.returncode, r.stderr)
 
 
 def run_suite(env):
@@ -957,7 +1116,9 @@ def run_suite(env):
         t_admin(env)
         t_render(env)
         t_exec_log(env)
+        t_viewer(env)
         t_data_confine(env)
+        t_pg_policy(env)
         t_db_restart(env)
         t_parallel(env)
         t_locked_db(env)
