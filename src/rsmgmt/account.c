@@ -186,6 +186,13 @@ fix(struct acct *a, const char *path, bool mkdir_it, uid_t uid, gid_t gid,
 		return 0;
 	if (fd == -1 || fstat(fd, &st) == -1)
 		goto fail;
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		close(fd);
+		return rsmgmt_err(r, RSMGMT_RsServerConfigurationError,
+		    "cannot give %s to the report server account %s: it is "
+		    "neither a file nor a folder; remove it", path, a->name),
+		    -1;
+	}
 	if (S_ISREG(st.st_mode) && st.st_nlink > 1) {
 		close(fd);
 		return rsmgmt_err(r, RSMGMT_RsServerConfigurationError,
@@ -221,8 +228,10 @@ fail:
 }
 
 void
-acct_undo(struct acct *a)
+acct_undo(struct acct *a, struct rsmgmt_result *r)
 {
+	char	note[RS_PATH_MAX + 96];
+
 	while (a->nfixes > 0) {
 		struct acct_fix	*f = &a->fixes[--a->nfixes];
 		int		 fd;
@@ -232,11 +241,16 @@ acct_undo(struct acct *a)
 			continue;
 		}
 		fd = open_nofollow(f->path);
-		if (fd == -1)
+		if (fd != -1 && fchown(fd, f->uid, f->gid) == 0 &&
+		    fchmod(fd, f->mode) == 0) {
+			close(fd);
 			continue;
-		(void)fchown(fd, f->uid, f->gid);
-		(void)fchmod(fd, f->mode);
-		close(fd);
+		}
+		mgmt_fmt(note, sizeof(note), "; could not put back the owner "
+		    "and mode of %s: %s", f->path, strerror(errno));
+		str_append(r->message, sizeof(r->message), note);
+		if (fd != -1)
+			close(fd);
 	}
 }
 

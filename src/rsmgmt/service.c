@@ -269,8 +269,7 @@ child(struct rsmgmt *m, const struct acct *a, const char *bin, int logfd,
 		    strerror(errno));
 	}
 	dprintf(2, "rsconfig: %s\n", msg);
-	(void)write(pipefd, msg, strlen(msg));
-	_exit(127);
+	_exit(write(pipefd, msg, strlen(msg)) == -1 ? 126 : 127);
 }
 
 /*
@@ -456,13 +455,13 @@ launch(struct rsmgmt *m, struct acct *a, struct rsmgmt_result *r)
 	int			pid;
 
 	if (acct_prepare(a, r) == -1) {
-		acct_undo(a);
+		acct_undo(a, r);
 		return r->hresult;
 	}
 	from = log_size(m);
 	pid = spawn(m, a, r);
 	if (pid == -1) {
-		acct_undo(a);
+		acct_undo(a, r);
 		return r->hresult;
 	}
 	if (write_pid(m, pid, r) == -1) {

@@ -31,7 +31,8 @@ int	do_commit(struct txn *);
  * resolves it (NULL with r set when the recorded account does not exist);
  * when rsconfig runs as root and the account is not root, acct_prepare
  * makes the files under the root its own or readable for it (recording
- * what it changed; acct_undo puts it back), and the child calls
+ * what it changed; acct_undo puts it back, noting in r what it
+ * could not), and the child calls
  * acct_become then acct_check (the message says what to fix) before exec.
  */
 struct acct;
@@ -42,7 +43,7 @@ const char	*acct_name(const struct acct *);	/* NULL: no switch */
 /* PAM sign-in as the account needs the root broker (pam_broker.h). */
 bool		 acct_needs_broker(const struct acct *);
 int		 acct_prepare(struct acct *, struct rsmgmt_result *);
-void		 acct_undo(struct acct *);
+void		 acct_undo(struct acct *, struct rsmgmt_result *);
 int		 acct_become(const struct acct *);
 int		 acct_check(const struct acct *, char *msg, size_t);
 #endif

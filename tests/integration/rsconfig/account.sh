@@ -134,7 +134,20 @@ check "... and so is the PAM broker" gone "$bpid"
 expect_match "start again" "$(rsconfig start 2>&1)" "running as $ACCT"
 check "stop again" rsconfig stop
 
-# 6. A database the account cannot read: refused, no change.
+# 6. A link the account planted where its files are: never followed.
+check "the account can plant a link in its database folder" \
+    setpriv --reuid "$ACCT" --regid "$GID_A" --init-groups \
+    ln -s /etc/passwd "$ROOT/reportserver/ReportServer.db-journal"
+before=$(state_digest)
+out=$(rsconfig start 2>&1)
+expect_match "start refuses it, naming it" "$out" \
+    "cannot prepare $ROOT/reportserver/ReportServer.db-journal .*symbolic links"
+expect_eq "... /etc/passwd stays root's" "$(stat -c %U:%a /etc/passwd)" \
+    "root:644"
+expect_eq "... and nothing changed" "$(state_digest)" "$before"
+rm -f "$ROOT/reportserver/ReportServer.db-journal"
+
+# 7. A database the account cannot read: refused, no change.
 mkdir -m 0700 "$TMP/private"
 out=$(printf '%s\n' "$PW" | rsconfig database create --admin-user admin \
     --sqlite "$TMP/private/cat.db" --admin-password-stdin 2>&1)
@@ -152,13 +165,13 @@ expect_match "with the fix it starts" "$(rsconfig start 2>&1)" \
     "running as $ACCT"
 check "and stops" rsconfig stop
 
-# 7. Root as the account: it starts, with a plain warning.
+# 8. Root as the account: it starts, with a plain warning.
 check "service-account root" rsconfig service-account root
 expect_match "as root: a warning" "$(rsconfig start 2>&1)" \
     "warning: it runs as root; give it an account of its own"
 check "stop" rsconfig stop
 
-# 8. A recorded account that no longer exists: refused, never root.
+# 9. A recorded account that no longer exists: refused, never root.
 check "service-account $ACCT again" rsconfig service-account "$ACCT"
 userdel -f "$ACCT"
 out=$(rsconfig start 2>&1)
