@@ -54,6 +54,7 @@ struct acct {
 	bool		pam;		/* AccountSources has PAM */
 	char		name[BINDING_USER_MAX];
 	char		group[64];
+	char		home[RS_PATH_MAX];
 	uid_t		uid;
 	gid_t		gid;
 	char		root[RS_PATH_MAX];
@@ -121,6 +122,7 @@ acct_new(struct rsmgmt *m, struct rsmgmt_result *r)
 	str_copy(a->name, sizeof(a->name), pw->pw_name);
 	a->uid = pw->pw_uid;
 	a->gid = pw->pw_gid;
+	str_copy(a->home, sizeof(a->home), pw->pw_dir);
 	gr = getgrgid(a->gid);
 	if (gr != NULL)
 		str_copy(a->group, sizeof(a->group), gr->gr_name);
@@ -324,6 +326,11 @@ acct_become(const struct acct *a)
 		errno = EPERM;
 		return -1;
 	}
+	/* Libraries that look in $HOME (libpq's .pgpass) look in its own. */
+	if (setenv("HOME", a->home, 1) == -1 ||
+	    setenv("USER", a->name, 1) == -1 ||
+	    setenv("LOGNAME", a->name, 1) == -1)
+		return -1;
 	return 0;
 }
 

@@ -165,14 +165,20 @@ expect_match "with the fix it starts" "$(rsconfig start 2>&1)" \
     "running as $ACCT"
 check "and stops" rsconfig stop
 
-# 8. Root as the account: it starts, with a plain warning.
+# 8. Root as the account: it starts, with a plain warning; changing the
+# account while it runs restarts it as the new one.
 check "service-account root" rsconfig service-account root
 expect_match "as root: a warning" "$(rsconfig start 2>&1)" \
     "warning: it runs as root; give it an account of its own"
+out=$(rsconfig service-account "$ACCT" 2>&1)
+expect_match "service-account while it runs: restarted as the account" \
+    "$out" "report server restarted: .*running as $ACCT"
+pid=$(cat "$ROOT/run/reportserver.pid" 2>/dev/null)
+expect_match "... and /proc/PID/status says so" \
+    "$(cat "/proc/$pid/status" 2>/dev/null)" "^Uid:"$'\t'"$UID_A"$'\t'
 check "stop" rsconfig stop
 
 # 9. A recorded account that no longer exists: refused, never root.
-check "service-account $ACCT again" rsconfig service-account "$ACCT"
 userdel -f "$ACCT"
 out=$(rsconfig start 2>&1)
 expect_match "an account that is gone: refused" "$out" \
