@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -561,6 +562,31 @@ rsmgmt_set_service_state(struct rsmgmt *m, bool windows_service,
 	    rsmgmt_service_stop(m, r);
 }
 
+/* The user pid runs as (its real uid), from /proc. */
+static void
+runs_as(int pid, char *out, size_t sz)
+{
+	char		 path[64], *text, *u;
+	size_t		 len;
+	unsigned	 uid;
+	struct passwd	*pw;
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	text = fs_read_file(path, 64 * 1024, &len, NULL);
+	if (text == NULL)
+		return;
+	u = len > 0 ? strstr(text, "\nUid:") : NULL;
+	if (u != NULL && sscanf(u + 5, "%u", &uid) == 1) {
+		pw = getpwuid((uid_t)uid);
+		if (pw != NULL)
+			str_copy(out, sz, pw->pw_name);
+		else
+			snprintf(out, sz, "%u", uid);
+	}
+	free(text);
+}
+
 uint32_t
 rsmgmt_service_status(struct rsmgmt *m, struct rsmgmt_status *st,
     struct rsmgmt_result *r)
@@ -577,6 +603,8 @@ rsmgmt_service_status(struct rsmgmt *m, struct rsmgmt_status *st,
 		st->running = run(argv) == 0;
 	} else
 		st->running = mgmt_rs_running(m, &st->pid) == 1;
+	if (st->running && st->pid > 0)
+		runs_as(st->pid, st->runs_as, sizeof(st->runs_as));
 	st->httpsvc_running = registered(m, st->pid, &st->expected,
 	    &st->registered) == 0;
 	(void)rs_root_path(m->root, RSMGMT_LOGFILE, st->log, sizeof(st->log),

@@ -80,6 +80,8 @@ expect_match "... Gid is its group's" "$st" \
 expect_match "... CapEff is 0" "$st" "^CapEff:"$'\t'"0000000000000000\$"
 expect_match "... CapPrm is 0" "$st" "^CapPrm:"$'\t'"0000000000000000\$"
 expect_no_match "... no supplementary group 0" "$st" "^Groups:.*[[:space:]]0([[:space:]]|\$)"
+expect_match "rsconfig status --json: RunsAs the account" \
+    "$(rsconfig status --json)" "\"ServiceAccount\":\"$ACCT\",\"RunsAs\":\"$ACCT\""
 expect_eq "its socket is its own" \
     "$(stat -c %U "$ROOT/run/reportserver/reportserver.sock")" "$ACCT"
 
@@ -170,6 +172,8 @@ check "and stops" rsconfig stop
 check "service-account root" rsconfig service-account root
 expect_match "as root: a warning" "$(rsconfig start 2>&1)" \
     "warning: it runs as root; give it an account of its own"
+expect_match "... and rsconfig status says so" "$(rsconfig status)" \
+    "Service account: +root \(the report server runs as root: give it an account"
 out=$(rsconfig service-account "$ACCT" 2>&1)
 expect_match "service-account while it runs: restarted as the account" \
     "$out" "report server restarted: .*running as $ACCT"
