@@ -96,17 +96,19 @@ if ! rsconfig urls | grep -q "https://+:$PORT/ReportServer/"; then
 fi
 
 # 3b. The report server's service account: reportserver, when it can reach
-# the state root (a checkout under a private home folder is closed to it:
-# then the demo runs it as root, and rsconfig start says so).
+# the state root and run bin/reportserver (a checkout under a private home
+# folder is closed to it: then the demo runs it as root, and rsconfig start
+# says so).
 if [ "$(id -u)" = 0 ] && id reportserver >/dev/null 2>&1; then
 	acct=root
 	if setpriv --reuid reportserver --regid reportserver --clear-groups \
-	    test -x "$RS_ROOT" 2>/dev/null; then
+	    sh -c 'test -x "$1" && test -x "$2"' sh "$RS_ROOT" \
+	    "$top/bin/reportserver" 2>/dev/null; then
 		acct=reportserver
 	else
-		echo "note: the account reportserver cannot reach $RS_ROOT (a" \
-		    "folder above it is closed to others); the report server" \
-		    "runs as root for this demo" >&2
+		echo "note: the account reportserver cannot reach $RS_ROOT or" \
+		    "run $top/bin/reportserver (a folder above them is closed" \
+		    "to others); the report server runs as root for this demo" >&2
 	fi
 	if ! rsconfig service-account | grep -q "^Service account: $acct "; then
 		say "the report server's service account: $acct (rsconfig service-account)"

@@ -266,8 +266,12 @@ child(struct rsmgmt *m, const struct acct *a, const char *bin, int logfd,
 		} else
 			execl(bin, "reportserver", "--root", m->root,
 			    (char *)NULL);
-		mgmt_fmt(msg, sizeof(msg), "cannot run %s: %s", bin,
-		    strerror(errno));
+		mgmt_fmt(msg, sizeof(msg), "cannot run %s: %s%s%s%s", bin,
+		    strerror(errno), acct_name(a) != NULL ? "; the account " :
+		    "", acct_name(a) != NULL ? acct_name(a) : "",
+		    acct_name(a) != NULL ? " must be able to run it (install "
+		    "it where others can, or chmod o+x the folders above it)" :
+		    "");
 	}
 	dprintf(2, "rsconfig: %s\n", msg);
 	_exit(write(pipefd, msg, strlen(msg)) == -1 ? 126 : 127);

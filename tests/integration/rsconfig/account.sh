@@ -67,6 +67,16 @@ expect_eq "... and changes nothing" "$(state_digest)" "$before"
 check "... no report server runs" test ! -e "$ROOT/run/reportserver.pid"
 chmod 0711 "$TMP"
 
+# A report server binary the account cannot run: refused, no change.
+mkdir -m 0700 "$TMP/closed"
+cp "$(command -v reportserver)" "$TMP/closed/reportserver"
+before=$(state_digest)
+out=$(RS_REPORTSERVER_BIN=$TMP/closed/reportserver rsconfig start 2>&1)
+expect_match "a binary the account cannot run: refused, with the fix" "$out" \
+    "cannot run $TMP/closed/reportserver: Permission denied; the account $ACCT must be able to run it"
+expect_eq "... and nothing changed" "$(state_digest)" "$before"
+rm -rf "$TMP/closed"
+
 # 2. The start: the account, no capabilities.
 out=$(rsconfig start 2>&1)
 expect_match "rsconfig start runs it as the account" "$out" \
