@@ -158,6 +158,18 @@ expect_eq "... /etc/passwd stays root's" "$(stat -c %U:%a /etc/passwd)" \
     "root:644"
 expect_eq "... and nothing changed" "$(state_digest)" "$before"
 rm -f "$ROOT/reportserver/ReportServer.db-journal"
+check "the account can replace its database with a link" \
+    setpriv --reuid "$ACCT" --regid "$GID_A" --init-groups sh -c \
+    "mv '$ROOT/reportserver/ReportServer.db' '$ROOT/reportserver/saved.db' &&
+    ln -s '$ROOT/http/bindings.db' '$ROOT/reportserver/ReportServer.db'"
+before=$(sha256sum <"$ROOT/http/bindings.db")
+out=$(rsconfig database upgrade 2>&1)
+expect_match "rsconfig (root) refuses a catalog that is a link" "$out" \
+    "cannot use the report server database .*: it is a symbolic link"
+expect_eq "... and leaves what it points to alone" \
+    "$(sha256sum <"$ROOT/http/bindings.db")" "$before"
+rm -f "$ROOT/reportserver/ReportServer.db"
+mv "$ROOT/reportserver/saved.db" "$ROOT/reportserver/ReportServer.db"
 
 # 7. A database the account cannot read: refused, no change.
 mkdir -m 0700 "$TMP/private"
