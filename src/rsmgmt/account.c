@@ -162,10 +162,29 @@ open_nofollow(const char *path)
 	return open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 }
 
+/* Only a folder, or a plain file with one link, is given to the account. */
+static int
+plain(const struct acct *a, const char *path, const struct stat *st,
+    struct rsmgmt_result *r)
+{
+	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode))
+		return rsmgmt_err(r, RSMGMT_RsServerConfigurationError,
+		    "cannot give %s to the report server account %s: it is "
+		    "neither a file nor a folder; remove it", path, a->name),
+		    -1;
+	if (S_ISREG(st->st_mode) && st->st_nlink > 1)
+		return rsmgmt_err(r, RSMGMT_RsServerConfigurationError,
+		    "cannot give %s to the report server account %s: it has "
+		    "%ju hard links; remove the other links (find / -samefile "
+		    "%s)", path, a->name, (uintmax_t)st->st_nlink, path), -1;
+	return 0;
+}
+
 /*
  * Gives path owner uid:gid ((uid_t)-1 / (gid_t)-1: keep) and mode
- * (old & keep) | set, recording the old state.  A missing folder is made
- * when mkdir is set; a missing file is skipped.
+ * (old & keep) | set, recording the old state (or that it made the
+ * folder).  A missing folder is made when mkdir_it is set; a missing file
+ * is skipped.
  */
 static int
 fix(struct acct *a, const char *path, bool mkdir_it, uid_t uid, gid_t gid,
@@ -174,47 +193,36 @@ fix(struct acct *a, const char *path, bool mkdir_it, uid_t uid, gid_t gid,
 	struct acct_fix	*f = &a->fixes[a->nfixes];
 	struct stat	 st;
 	int		 fd;
-	mode_t		 mode;
 
 	if (a->nfixes == ACCT_FIXES_MAX)
 		return rsmgmt_err(r, RSMGMT_UnknownError, "too many files to "
 		    "prepare for the report server account"), -1;
 	memset(f, 0, sizeof(*f));
 	str_copy(f->path, sizeof(f->path), path);
-	if (mkdir_it && mkdir(path, 0700) == 0)
-		f->created = true;
+	if (mkdir_it && mkdir(path, 0700) == 0) {
+		f->created = true;	/* undo removes it */
+		a->nfixes++;
+	}
 	fd = open_nofollow(path);
 	if (fd == -1 && errno == ENOENT && !mkdir_it)
 		return 0;
 	if (fd == -1 || fstat(fd, &st) == -1)
 		goto fail;
-	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+	if (plain(a, path, &st, r) == -1) {
 		close(fd);
-		return rsmgmt_err(r, RSMGMT_RsServerConfigurationError,
-		    "cannot give %s to the report server account %s: it is "
-		    "neither a file nor a folder; remove it", path, a->name),
-		    -1;
+		return -1;
 	}
-	if (S_ISREG(st.st_mode) && st.st_nlink > 1) {
-		close(fd);
-		return rsmgmt_err(r, RSMGMT_RsServerConfigurationError,
-		    "cannot give %s to the report server account %s: it has "
-		    "%ju hard links; remove the other links (find / -samefile "
-		    "%s)", path, a->name, (uintmax_t)st.st_nlink, path), -1;
+	if (!f->created) {
+		f->uid = st.st_uid;
+		f->gid = st.st_gid;
+		f->mode = st.st_mode & 07777;
+		a->nfixes++;
 	}
-	f->uid = st.st_uid;
-	f->gid = st.st_gid;
-	f->mode = st.st_mode & 07777;
-	a->nfixes++;
-	mode = (f->mode & keep) | set;
-	if (uid == (uid_t)-1)
-		uid = st.st_uid;
-	if (gid == (gid_t)-1)
-		gid = st.st_gid;
-	if ((uid != st.st_uid || gid != st.st_gid) &&
-	    fchown(fd, uid, gid) == -1)
+	if (((uid != (uid_t)-1 && uid != st.st_uid) || (gid != (gid_t)-1 &&
+	    gid != st.st_gid)) && fchown(fd, uid, gid) == -1)
 		goto fail;
-	if (mode != f->mode && fchmod(fd, mode) == -1)
+	if (((st.st_mode & keep) | set) != (st.st_mode & 07777) &&
+	    fchmod(fd, (st.st_mode & keep) | set) == -1)
 		goto fail;
 	close(fd);
 	return 0;
