@@ -30,7 +30,8 @@
  * that it can run as its service account (rsconfig makes the folder the
  * account's) while run/ stays root's.
  */
-#define RS_REPORTSERVER_SOCK	"run/reportserver/reportserver.sock"
+#define RS_REPORTSERVER_SOCK_DIR	"run/reportserver"
+#define RS_REPORTSERVER_SOCK	RS_REPORTSERVER_SOCK_DIR "/reportserver.sock"
 
 /*
  * Resolves the state root: opt (from --root, may be NULL), else $RS_ROOT,

@@ -38,7 +38,7 @@
 #include <unistd.h>
 
 #define ACCT_FIXES_MAX	16
-#define ACCT_SOCKDIR	"run/reportserver"
+#define ACCT_SOCKDIR	RS_REPORTSERVER_SOCK_DIR
 
 struct acct_fix {
 	char	path[RS_PATH_MAX];
