@@ -25,6 +25,7 @@
 #include "rsconf/rsconf.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libxml/parser.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -312,6 +313,11 @@ main(int argc, char **argv)
 	if (parse_args(argc, argv, &o) == -1)
 		return 64;
 	log_set_verbose(o.verbose);
+	/* The broker's socket goes to no program this one might run. */
+	if (o.pam_fd != -1)
+		(void)fcntl(o.pam_fd, F_SETFD, FD_CLOEXEC);
+	if (o.broker_fd != -1)
+		(void)fcntl(o.broker_fd, F_SETFD, FD_CLOEXEC);
 	xmlInitParser();
 	if (rs_root_resolve(o.root_opt, root, sizeof(root), &e) == -1 ||
 	    rs_root_path(root, RSCONF_FILE, path, sizeof(path), &e) == -1) {
