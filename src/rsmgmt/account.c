@@ -289,10 +289,25 @@ fix_db(struct acct *a, struct rsmgmt_result *r)
 	return 0;
 }
 
+/* fix() on ROOT/rel ("" for ROOT itself). */
+static int
+root_fix(struct acct *a, const char *rel, bool mkdir_it, uid_t uid,
+    gid_t gid, mode_t keep, mode_t set, struct rsmgmt_result *r)
+{
+	char		p[RS_PATH_MAX];
+	struct rs_err	e;
+
+	if (rel[0] == '\0')
+		str_copy(p, sizeof(p), a->root);
+	else if (rs_root_path(a->root, rel, p, sizeof(p), &e) == -1)
+		return (int)rsmgmt_fail(r, &e), -1;
+	return fix(a, p, mkdir_it, uid, gid, keep, set, r);
+}
+
 int
 acct_prepare(struct acct *a, struct rsmgmt_result *r)
 {
-	char	p[RS_PATH_MAX], dir[RS_PATH_MAX], *slash;
+	char	def[RS_PATH_MAX], dir[RS_PATH_MAX], *slash;
 	bool	db_here;
 
 	if (!a->drop)
@@ -302,22 +317,20 @@ acct_prepare(struct acct *a, struct rsmgmt_result *r)
 	if (slash != NULL)
 		*slash = '\0';
 	db_here = is_default_db(a, dir);
-	if (fix(a, a->root, false, -1, -1, 07777, 0001, r) == -1 ||
-	    rs_root_path(a->root, "run", p, sizeof(p), NULL) == -1 ||
-	    fix(a, p, true, -1, -1, 07777, 0001, r) == -1 ||
-	    rs_root_path(a->root, ACCT_SOCKDIR, p, sizeof(p), NULL) == -1 ||
-	    fix(a, p, true, a->uid, a->gid, 0, 0755, r) == -1 ||
-	    rs_root_path(a->root, "reportserver", p, sizeof(p), NULL) == -1 ||
-	    fix(a, p, false, 0, a->gid, 0, db_here ? 01770 : 0750, r) == -1 ||
-	    fix(a, a->cfg, false, 0, a->gid, 0, 0640, r) == -1)
+	if (root_fix(a, "", false, -1, -1, 07777, 0001, r) == -1 ||
+	    root_fix(a, "run", true, -1, -1, 07777, 0001, r) == -1 ||
+	    root_fix(a, ACCT_SOCKDIR, true, a->uid, a->gid, 0, 0755, r) == -1 ||
+	    root_fix(a, "reportserver", false, 0, a->gid, 0,
+	    db_here ? 01770 : 0750, r) == -1 ||
+	    fix(a, a->cfg, false, 0, a->gid, 0, 0640, r) == -1 ||
+	    (db_here && fix_db(a, r) == -1))
 		return -1;
-	if (db_here && fix_db(a, r) == -1)
-		return -1;
-	if (rs_root_path(a->root, RS_DATA_DIR, p, sizeof(p), NULL) == 0 &&
-	    strcmp(p, a->data) == 0) {
-		if (fix(a, p, true, 0, a->gid, 0705, 0050, r) == -1)
+	/* The default DataSourceRoot: read-only for the group. */
+	if (rs_root_path(a->root, RS_DATA_DIR, def, sizeof(def), NULL) == 0 &&
+	    strcmp(def, a->data) == 0) {
+		if (fix(a, def, true, 0, a->gid, 0705, 0050, r) == -1)
 			return -1;
-		a->data[0] = '\0';
+		a->data[0] = '\0';	/* nothing left to check */
 	}
 	return 0;
 }
