@@ -110,7 +110,13 @@ expect_eq "the web service: 200 for admin over HTTPS" \
 expect_eq "the portal: 200 for admin over HTTPS" \
     "$(get /Reports/browse/ "admin:$PW")" 200
 expect_eq "a wrong password: 401" "$(get /ReportServer/ "admin:wrong")" 401
-expect_eq "a PAM account signs in (pam_unix without root)" \
+# Why the broker: as the account, pam_unix's helper checks only its own.
+printf '%s\0' "$PAMPW" | setpriv --reuid "$ACCT" --regid "$GID_A" \
+    --init-groups /sbin/unix_chkpwd "$PAMU" nullok >/dev/null 2>&1
+rc=$?
+check "(unix_chkpwd run as the account refuses another user's password)" \
+    test "$rc" -ne 0
+expect_eq "a PAM account signs in (through the broker)" \
     "$(get /Reports/api/v2.0/Me "$PAMU:$PAMPW")" 200
 expect_match "... as itself" "$(cat "$TMP/body")" "\"Username\":\"$PAMU\""
 expect_eq "... and not with a wrong password" \
