@@ -42,8 +42,15 @@ if [ "$(id -u)" = 0 ] && ! id rshttp >/dev/null 2>&1; then
 	echo "creating the system user rshttp (httpsvc runs as it after binding)"
 	useradd --system --no-create-home --shell /usr/sbin/nologin rshttp
 fi
+# The report server runs as reportserver: rsconfig start makes what it
+# needs under the state root its own (or readable for it) and URLs are
+# reserved for it below.
+if [ "$(id -u)" = 0 ] && ! id reportserver >/dev/null 2>&1; then
+	echo "creating the system user reportserver (the report server runs as it)"
+	useradd --system --no-create-home --shell /usr/sbin/nologin reportserver
+fi
 mkdir -p "$RS_ROOT"
-chmod 0700 "$RS_ROOT"
+chmod 0711 "$RS_ROOT"	# others may pass through, not list
 umask 077
 echo "demo state root: $RS_ROOT"
 
@@ -86,6 +93,27 @@ if ! rsconfig urls | grep -q "https://+:$PORT/ReportServer/"; then
 	rsconfig web-portal-url add-identity --http --port "$HTTP_PORT"
 	rsconfig web-portal-url add-identity --https --cert "$T" --port "$PORT"
 	rsconfig secure-connection-level 1
+fi
+
+# 3b. The report server's service account: reportserver, when it can reach
+# the state root and run bin/reportserver (a checkout under a private home
+# folder is closed to it: then the demo runs it as root, and rsconfig start
+# says so).
+if [ "$(id -u)" = 0 ] && id reportserver >/dev/null 2>&1; then
+	acct=root
+	if setpriv --reuid reportserver --regid reportserver --clear-groups \
+	    sh -c 'test -x "$1" && test -x "$2"' sh "$RS_ROOT" \
+	    "$top/bin/reportserver" 2>/dev/null; then
+		acct=reportserver
+	else
+		echo "note: the account reportserver cannot reach $RS_ROOT or" \
+		    "run $top/bin/reportserver (a folder above them is closed" \
+		    "to others); the report server runs as root for this demo" >&2
+	fi
+	if ! rsconfig service-account | grep -q "^Service account: $acct "; then
+		say "the report server's service account: $acct (rsconfig service-account)"
+		rsconfig service-account "$acct"
+	fi
 fi
 
 # 4. The services, in the foreground.

@@ -55,6 +55,9 @@ def main():
         print("building the sample database (100,000 sales rows)...")
         subprocess.run([os.path.join(TOP, "samples", "make-db.sh"), db],
                        check=True)
+    # The report server may run as its own account (rsconfig start gives
+    # it ROOT/data as group, read-only): the file must be readable to it.
+    os.chmod(db, 0o644)
     st, _ = api("GET", "/Folders(Path='/Samples')")
     if st == 200:
         print("sample reports: already published in /Samples")

@@ -8,6 +8,7 @@
  *   certstore/{My,Root,CA,REQUEST}/   the machine certificate store
  *   http/                             binding store (httpsvc, httpcfg)
  *   run/                              sockets and pid files
+ *   run/reportserver/                 the report server's own socket
  *   reportserver/                     rsreportserver.config, database
  *   data/                             SQLite databases reports may read
  *   log/                              log files of background services
@@ -24,6 +25,13 @@
 #define RS_PATH_MAX	4096
 /* Under the root: the default folder SQLite data sources are confined to. */
 #define RS_DATA_DIR	"data"
+/*
+ * Under the root: the report server's socket, in a folder of its own so
+ * that it can run as its service account (rsconfig makes the folder the
+ * account's) while run/ stays root's.
+ */
+#define RS_REPORTSERVER_SOCK_DIR	"run/reportserver"
+#define RS_REPORTSERVER_SOCK	RS_REPORTSERVER_SOCK_DIR "/reportserver.sock"
 
 /*
  * Resolves the state root: opt (from --root, may be NULL), else $RS_ROOT,

@@ -9,6 +9,7 @@
  * password.
  */
 #include "reportserver/rs_int.h"
+#include "reportserver/pam_broker.h"
 #include "reportserver/passwd.h"
 #include "common/fsutil.h"
 #include "common/log.h"
@@ -100,17 +101,15 @@ no_delay(int status, unsigned delay, void *arg)
 	(void)arg;
 }
 
-/* PAM is serialised: not every module is safe to run in parallel. */
-static bool
-pam_check(struct rs_server *s, const char *user, const char *pw)
+bool
+rs_pam_local(const char *service, const char *user, const char *pw)
 {
 	struct pam_pw	 p = { pw };
 	struct pam_conv	 c = { conv, &p };
 	pam_handle_t	*h = NULL;
 	int		 rc;
 
-	pthread_mutex_lock(&s->pam_mu);
-	rc = pam_start(s->conf->pam_service, user, &c, &h);
+	rc = pam_start(service, user, &c, &h);
 	if (rc == PAM_SUCCESS)
 		(void)pam_set_item(h, PAM_FAIL_DELAY, (const void *)no_delay);
 	if (rc == PAM_SUCCESS)
@@ -120,8 +119,26 @@ pam_check(struct rs_server *s, const char *user, const char *pw)
 		rc = pam_acct_mgmt(h, PAM_SILENT);
 	if (h != NULL)
 		pam_end(h, rc);
-	pthread_mutex_unlock(&s->pam_mu);
 	return rc == PAM_SUCCESS;
+}
+
+/*
+ * PAM is serialised: not every module is safe to run in parallel.  Run as
+ * its service account, the report server asks the broker rsconfig started
+ * (pam_broker.h) instead of calling PAM itself.
+ */
+static bool
+pam_check(struct rs_server *s, const char *user, const char *pw)
+{
+	bool	ok;
+
+	pthread_mutex_lock(&s->pam_mu);
+	if (s->pam_fd >= 0)
+		ok = rs_pam_ask(s->pam_fd, &s->pam_seq, user, pw);
+	else
+		ok = rs_pam_local(s->conf->pam_service, user, pw);
+	pthread_mutex_unlock(&s->pam_mu);
+	return ok;
 }
 
 /* The Unix groups of a PAM user, as extra principals. */

@@ -1,13 +1,17 @@
 /*
  * reportserver: the Report Server service.  Reads rsreportserver.config,
  * registers the URL prefixes of its URLReservations section with httpsvc
- * (through appserver: its own Unix socket ROOT/run/apps/reportserver.sock)
+ * (through appserver: its own Unix socket ROOT/run/reportserver/
+ * reportserver.sock)
  * and serves the two applications: ReportServerWebService (the web service
  * URL) and ReportServerWebApp (the web portal and its REST API).
  *
- *   reportserver [--root DIR] [-t] [-v] [--no-register]
+ *   reportserver [--root DIR] [-t] [-v] [--no-register] [--pam-fd N]
+ *   reportserver [--root DIR] --pam-broker N
  *
- * -t checks the configuration and exits ("configuration OK").
+ * -t checks the configuration and exits ("configuration OK").  --pam-fd
+ * and --pam-broker are the two ends of the PAM broker (pam_broker.h) that
+ * rsconfig sets up when the report server runs as its service account.
  */
 #include "appserver/appserver.h"
 #include "binding/binding.h"
@@ -16,15 +20,19 @@
 #include "common/root.h"
 #include "common/str.h"
 #include "data/data.h"
+#include "reportserver/pam_broker.h"
 #include "reportserver/render_hook.h"
 #include "reportserver/server.h"
 #include "rsconf/rsconf.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <libxml/parser.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 struct app_ctx {
 	struct rs_server	*srv;
@@ -37,6 +45,8 @@ struct opts {
 	bool		 check;
 	bool		 verbose;
 	bool		 no_register;
+	int		 pam_fd;	/* -1: none */
+	int		 broker_fd;	/* -1: not the broker */
 };
 
 static const char *
@@ -124,7 +134,10 @@ on_reg(const char *prefix, enum appserver_reg_state st, int code,
  * The binding store is the truth about URL reservations; URLReservations in
  * rsreportserver.config is only their representation.  A URL that a hand
  * edit added there, with no URL ACL behind it, is therefore not registered
- * (root could register it, httpsvc lets root register anything).
+ * (root could register it, httpsvc lets root register anything).  Only
+ * root needs this check: for any other user httpsvc itself refuses a URL
+ * not reserved for it, so the report server running as its service
+ * account does not open httpsvc's store at all.
  */
 static bool
 reserved(struct binding_store *bs, const char *prefix)
@@ -182,9 +195,24 @@ add_app(struct appserver *as, struct rs_server *srv,
 	return 0;
 }
 
+/* An inherited descriptor number from argv. */
+static int
+parse_fd(const char *arg)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 3 || v > 1023)
+		return -1;
+	return (int)v;
+}
+
 static int
 parse_args(int argc, char **argv, struct opts *o)
 {
+	o->pam_fd = o->broker_fd = -1;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--root") == 0 && i + 1 < argc)
 			o->root_opt = argv[++i];
@@ -194,9 +222,16 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->verbose = true;
 		else if (strcmp(argv[i], "--no-register") == 0)
 			o->no_register = true;
+		else if (strcmp(argv[i], "--pam-fd") == 0 && i + 1 < argc &&
+		    (o->pam_fd = parse_fd(argv[++i])) != -1)
+			continue;
+		else if (strcmp(argv[i], "--pam-broker") == 0 &&
+		    i + 1 < argc && (o->broker_fd = parse_fd(argv[++i])) != -1)
+			continue;
 		else {
 			fprintf(stderr, "usage: reportserver [--root DIR] [-t] "
-			    "[-v] [--no-register]\n");
+			    "[-v] [--no-register] [--pam-fd N]\n"
+			    "       reportserver [--root DIR] --pam-broker N\n");
 			return -1;
 		}
 	}
@@ -234,13 +269,14 @@ serve(const char *root, const struct opts *o, const struct rsconf *conf,
 	struct rs_server	 srv;
 	struct app_ctx		 ctx[RSCONF_APPS_MAX];
 	struct binding_store	*bs = NULL;
-	char			 data_root[RS_PATH_MAX];
+	char			 data_root[RS_PATH_MAX], sock[RS_PATH_MAX];
 	struct data_policy	 policy = { 0 };
 	struct data_pg_rule	 rules[RSCONF_PG_ALLOW_MAX];
 	size_t			 added = 0;
 	int			 rc = -1;
 
 	rs_server_init(&srv, conf);
+	srv.pam_fd = o->pam_fd;
 	if (conf->data_root != NULL)
 		str_copy(data_root, sizeof(data_root), conf->data_root);
 	else if (rs_root_path(root, RS_DATA_DIR, data_root,
@@ -250,8 +286,12 @@ serve(const char *root, const struct opts *o, const struct rsconf *conf,
 	policy_of(conf, data_root, rules, &policy);
 	srv.render = rs_render_report;
 	srv.render_arg = &policy;
+	if (rs_root_path(root, RS_REPORTSERVER_SOCK, sock, sizeof(sock),
+	    e) == -1)
+		goto out;
 	ac.root = root;
 	ac.name = "reportserver";
+	ac.socket_path = sock;
 	ac.workers = conf->workers;
 	ac.body_max = conf->max_upload / 3 * 4 + 64 * 1024;
 	ac.no_register = o->no_register;
@@ -259,7 +299,7 @@ serve(const char *root, const struct opts *o, const struct rsconf *conf,
 	as = appserver_new(&ac, e);
 	if (as == NULL)
 		goto out;
-	if (!o->no_register) {
+	if (!o->no_register && geteuid() == 0) {
 		bs = binding_store_open(root, e);
 		if (bs == NULL) {
 			rs_err_prefix(e, "cannot read the URL reservations");
@@ -299,6 +339,11 @@ main(int argc, char **argv)
 	if (parse_args(argc, argv, &o) == -1)
 		return 64;
 	log_set_verbose(o.verbose);
+	/* The broker's socket goes to no program this one might run. */
+	if (o.pam_fd != -1)
+		(void)fcntl(o.pam_fd, F_SETFD, FD_CLOEXEC);
+	if (o.broker_fd != -1)
+		(void)fcntl(o.broker_fd, F_SETFD, FD_CLOEXEC);
 	xmlInitParser();
 	if (rs_root_resolve(o.root_opt, root, sizeof(root), &e) == -1 ||
 	    rs_root_path(root, RSCONF_FILE, path, sizeof(path), &e) == -1) {
@@ -321,6 +366,12 @@ main(int argc, char **argv)
 	}
 	if (conf->verbose)
 		log_set_verbose(true);
+	if (o.broker_fd != -1) {
+		rc = rs_pam_broker_run(o.broker_fd, conf->pam_service);
+		rsconf_free(conf);
+		xmlCleanupParser();
+		return rc == -1 ? 74 : 0;
+	}
 	rc = serve(root, &o, conf, &e);
 	if (rc == -1)
 		log_error("%s", e.msg);

@@ -23,6 +23,7 @@ rs_server_init(struct rs_server *s, const struct rsconf *c)
 	s->conf = c;
 	s->dsn.postgres = c->postgres;
 	s->dsn.dsn = c->dsn;
+	s->pam_fd = -1;
 	pthread_mutex_init(&s->cat_mu, NULL);
 	pthread_mutex_init(&s->auth_mu, NULL);
 	pthread_mutex_init(&s->pam_mu, NULL);

@@ -152,6 +152,8 @@ struct rs_server {
 	char			 cred_salt[40];
 	size_t			 ntokens;
 	pthread_mutex_t		 pam_mu;
+	int			 pam_fd;	/* the PAM broker, or -1 */
+	uint32_t		 pam_seq;	/* its last request */
 	rs_render_fn		*render;	/* NULL: not available yet */
 	void			*render_arg;
 	bool			 no_delay;	/* tests: do not sleep */

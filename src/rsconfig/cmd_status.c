@@ -26,6 +26,8 @@ status_json(const struct rsmgmt_status *st, struct rsmgmt *m)
 	    "true" : "false", st->httpsvc_running ? "true" : "false",
 	    st->registered, st->expected, rsmgmt_secure_connection_level(m));
 	(void)buf_json_str(&b, rsmgmt_account(m), NULL);
+	(void)buf_puts(&b, ",\"RunsAs\":", NULL);
+	(void)buf_json_str(&b, st->runs_as, NULL);
 	(void)buf_puts(&b, ",\"Drift\":", NULL);
 	(void)buf_json_str(&b, st->drift, NULL);
 	(void)buf_puts(&b, ",\"Log\":", NULL);
@@ -45,7 +47,14 @@ status_text(const struct rsmgmt_status *st, struct rsmgmt *m)
 		printf(" (pid %d)", st->pid);
 	printf("%s\n", st->systemd ? " (systemd unit reportserver.service)" :
 	    "");
-	printf("  Service account:        %s\n", rsmgmt_account(m));
+	printf("  Service account:        %s", rsmgmt_account(m));
+	if (strcmp(st->runs_as, "root") == 0)
+		printf(" (the report server runs as root: give it an account "
+		    "of its own, see 'rsconfig service-account')");
+	else if (st->runs_as[0] != '\0' &&
+	    strcmp(st->runs_as, rsmgmt_account(m)) != 0)
+		printf(" (the report server runs as %s)", st->runs_as);
+	printf("\n");
 	printf("  httpsvc:                %s\n", st->httpsvc_running ?
 	    "running" : "not running (start it: httpsvc)");
 	if (st->httpsvc_running)

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const struct {
 	uint32_t	 code;
@@ -102,6 +103,26 @@ rsmgmt_mask_dsn(const char *dsn, char *out, size_t outsz)
 	    strpbrk(p, " \t") != NULL ? strpbrk(p, " \t") : "");
 }
 
+/*
+ * rsconfig works on the catalog as root, and the report server's account
+ * may write the catalog's folder (account.c): a SQLite catalog that is a
+ * symbolic link is refused, so root never writes where a link planted by
+ * that account points.  (SQLite itself opens -wal and -journal files with
+ * O_NOFOLLOW.)
+ */
+static int
+not_a_link(const struct catalog_dsn *d, struct rs_err *e)
+{
+	struct stat	st;
+
+	if (d->postgres || d->dsn == NULL || lstat(d->dsn, &st) == -1 ||
+	    !S_ISLNK(st.st_mode))
+		return 0;
+	return rs_err_set(e, RS_E_PERM, "cannot use the report server database "
+	    "%s: it is a symbolic link; replace it with the file it points "
+	    "to, or name that file with --sqlite", d->dsn);
+}
+
 /* Loads the config, or makes a default one in memory when missing. */
 static struct rsconf *
 load_or_default(const char *path, const char *defdb, bool *created,
@@ -174,7 +195,8 @@ create(const char *root, const struct rsmgmt_db_create *a,
 	    rs_passwd_hash(a->admin_password, hash, sizeof(hash), e) == -1)
 		goto out;
 	fill_info(&d, path, info);
-	if (catalog_create(&d, 0, a->admin_user, hash, e) == -1)
+	if (not_a_link(&d, e) == -1 ||
+	    catalog_create(&d, 0, a->admin_user, hash, e) == -1)
 		goto out;
 	info->exists = true;
 	info->version = CATALOG_SCHEMA_VERSION;
@@ -253,7 +275,8 @@ rsmgmt_database_show(const char *root, struct rsmgmt_db_info *info,
 	d.postgres = c->postgres;
 	d.dsn = c->dsn;
 	fill_info(&d, path, info);
-	if (catalog_probe(&d, &info->version, &e) == -1) {
+	if (not_a_link(&d, &e) == -1 ||
+	    catalog_probe(&d, &info->version, &e) == -1) {
 		rsconf_free(c);
 		return rsmgmt_fail(r, &e);
 	}
@@ -293,7 +316,8 @@ rsmgmt_database_upgrade(const char *root, int *from, int *to,
 		return rsmgmt_fail(r, &e);
 	d.postgres = c->postgres;
 	d.dsn = c->dsn;
-	rc = catalog_upgrade(&d, from, to, &e);
+	rc = not_a_link(&d, &e) == -1 ? -1 :
+	    catalog_upgrade(&d, from, to, &e);
 	rsconf_free(c);
 	if (rc == -1)
 		return rsmgmt_fail(r, &e);

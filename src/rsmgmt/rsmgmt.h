@@ -411,6 +411,7 @@ struct rsmgmt_status {
 	size_t	 expected;		/* URLs in URLReservations */
 	char	 drift[1024];		/* config vs store differences, "" */
 	char	 log[4096];		/* the log file */
+	char	 runs_as[64];		/* the process's user, "" unknown */
 };
 uint32_t	rsmgmt_service_status(struct rsmgmt *, struct rsmgmt_status *,
 		    struct rsmgmt_result *);

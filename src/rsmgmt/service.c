@@ -15,10 +15,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -217,14 +219,120 @@ server_bin(char *out, size_t sz)
 	mgmt_fmt(out, sz, "%s/reportserver", self);
 }
 
-/* Forks bin/reportserver with its output in the log; returns its pid. */
+/* Lets fd survive exec; its number as text into out. */
+static void
+keep_fd(int fd, char *out, size_t sz)
+{
+	int	fl = fcntl(fd, F_GETFD);
+
+	if (fl != -1)
+		(void)fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
+	snprintf(out, sz, "%d", fd);
+}
+
+/* A child's session of its own, /dev/null in, the log out. */
+static void
+detach(int logfd)
+{
+	int	nul = open("/dev/null", O_RDONLY);
+
+	setsid();
+	if (nul != -1)
+		dup2(nul, 0);
+	dup2(logfd, 1);
+	dup2(logfd, 2);
+}
+
+/*
+ * The child: the service account (checked as that account), then
+ * bin/reportserver.  Why it did not get to exec goes up the close-on-exec
+ * pipe (and into the log).
+ */
+static void __attribute__((noreturn))
+child(struct rsmgmt *m, const struct acct *a, const char *bin, int logfd,
+    int pipefd, int pamfd)
+{
+	char	msg[1024] = "", num[16];
+
+	detach(logfd);
+	if (acct_become(a) == -1)
+		mgmt_fmt(msg, sizeof(msg), "cannot become the report server "
+		    "account %s: %s", acct_name(a), strerror(errno));
+	else if (acct_check(a, msg, sizeof(msg)) == 0) {
+		if (pamfd != -1) {
+			keep_fd(pamfd, num, sizeof(num));
+			execl(bin, "reportserver", "--root", m->root,
+			    "--pam-fd", num, (char *)NULL);
+		} else
+			execl(bin, "reportserver", "--root", m->root,
+			    (char *)NULL);
+		mgmt_fmt(msg, sizeof(msg), "cannot run %s: %s%s%s%s", bin,
+		    strerror(errno), acct_name(a) != NULL ? "; the account " :
+		    "", acct_name(a) != NULL ? acct_name(a) : "",
+		    acct_name(a) != NULL ? " must be able to run it (install "
+		    "it where others can, or chmod o+x the folders above it)" :
+		    "");
+	}
+	dprintf(2, "rsconfig: %s\n", msg);
+	_exit(write(pipefd, msg, strlen(msg)) == -1 ? 126 : 127);
+}
+
+/*
+ * The PAM broker stays root next to a report server that runs as its
+ * account (pam_broker.h); it exits when the report server's end closes.
+ */
 static int
-spawn(struct rsmgmt *m, struct rsmgmt_result *r)
+start_broker(struct rsmgmt *m, const char *bin, int logfd, int fd)
+{
+	char	num[16];
+	pid_t	pid = fork();
+
+	if (pid != 0)
+		return pid == -1 ? -1 : 0;
+	detach(logfd);
+	keep_fd(fd, num, sizeof(num));
+	execl(bin, "reportserver", "--root", m->root, "--pam-broker", num,
+	    (char *)NULL);
+	dprintf(2, "rsconfig: cannot run %s: %s\n", bin, strerror(errno));
+	_exit(127);
+}
+
+/* What the child sent before exec ("" when it exec'd). */
+static void
+child_said(int fd, char *msg, size_t sz)
+{
+	size_t	n = 0;
+	ssize_t	k;
+
+	while (n + 1 < sz && ((k = read(fd, msg + n, sz - n - 1)) > 0 ||
+	    (k == -1 && errno == EINTR)))
+		if (k > 0)
+			n += (size_t)k;
+	msg[n] = '\0';
+}
+
+static void
+close_fds(int a, int b, int c, const int sv[2])
+{
+	const int	fds[] = { a, b, c, sv[0], sv[1] };
+
+	for (size_t i = 0; i < nitems(fds); i++)
+		if (fds[i] != -1)
+			close(fds[i]);
+}
+
+/*
+ * Forks bin/reportserver with its output in the log (and the PAM broker
+ * when it needs one); returns its pid.
+ */
+static int
+spawn(struct rsmgmt *m, const struct acct *a, struct rsmgmt_result *r)
 {
 	char		 bin[RS_PATH_MAX], logp[RS_PATH_MAX], dir[RS_PATH_MAX];
+	char		 msg[1024];
 	struct rs_err	 e;
 	pid_t		 pid;
-	int		 fd;
+	int		 fd, p[2], sv[2] = { -1, -1 };
 
 	server_bin(bin, sizeof(bin));
 	if (rs_root_path(m->root, "log", dir, sizeof(dir), &e) == -1 ||
@@ -237,23 +345,37 @@ spawn(struct rsmgmt *m, struct rsmgmt_result *r)
 	if (fd == -1)
 		return rsmgmt_err(r, RSMGMT_UnknownError, "cannot open %s: %s",
 		    logp, strerror(errno)), -1;
-	pid = fork();
-	if (pid == 0) {
-		int nul = open("/dev/null", O_RDONLY);
-		setsid();
-		if (nul != -1)
-			dup2(nul, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		execl(bin, "reportserver", "--root", m->root, (char *)NULL);
-		dprintf(2, "rsconfig: cannot run %s: %s\n", bin,
-		    strerror(errno));
-		_exit(127);
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		close(fd);
+		return rsmgmt_err(r, RSMGMT_UnknownError, "cannot start the "
+		    "report server: pipe failed"), -1;
 	}
-	close(fd);
-	if (pid == -1)
+	if (acct_needs_broker(a) && (socketpair(AF_UNIX, SOCK_SEQPACKET |
+	    SOCK_CLOEXEC, 0, sv) == -1 || start_broker(m, bin, fd,
+	    sv[1]) == -1)) {
+		int err = errno;
+		close_fds(fd, p[0], p[1], sv);
+		return rsmgmt_err(r, RSMGMT_UnknownError, "cannot start the "
+		    "PAM broker: %s", strerror(err)), -1;
+	}
+	pid = fork();
+	if (pid == 0)
+		child(m, a, bin, fd, p[1], sv[0]);
+	close_fds(fd, -1, p[1], sv);	/* the broker's end closes with ours */
+	if (pid == -1) {
+		close(p[0]);
 		return rsmgmt_err(r, RSMGMT_UnknownError, "cannot start the "
 		    "report server: fork failed"), -1;
+	}
+	child_said(p[0], msg, sizeof(msg));
+	close(p[0]);
+	if (msg[0] != '\0') {
+		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+			;
+		return rsmgmt_err(r, RSMGMT_RsServerConfigurationError,
+		    "cannot start the report server: %s; nothing was changed",
+		    msg), -1;
+	}
 	return pid;
 }
 
@@ -315,12 +437,59 @@ wait_registered(struct rsmgmt *m, int pid, size_t from,
 	    done, exp, RSMGMT_START_TIMEOUT_MS / 1000, why);
 }
 
+/* Says how the report server runs, after the start message. */
+static void
+say_account(const struct acct *a, struct rsmgmt_result *r)
+{
+	if (acct_name(a) != NULL) {
+		str_append(r->message, sizeof(r->message), "; running as ");
+		str_append(r->message, sizeof(r->message), acct_name(a));
+	} else if (acct_as_root(a))
+		str_append(r->message, sizeof(r->message), "; warning: it runs "
+		    "as root; give it an account of its own: useradd --system "
+		    "--no-create-home --shell /usr/sbin/nologin reportserver; "
+		    "rsconfig service-account reportserver");
+}
+
+/* Prepares the account's files, spawns, waits for the registrations. */
+static uint32_t
+launch(struct rsmgmt *m, struct acct *a, struct rsmgmt_result *r)
+{
+	struct rsmgmt_result	rr;
+	size_t			from;
+	int			pid;
+
+	if (acct_prepare(a, r) == -1) {
+		acct_undo(a, r);
+		return r->hresult;
+	}
+	from = log_size(m);
+	pid = spawn(m, a, r);
+	if (pid == -1) {
+		acct_undo(a, r);
+		return r->hresult;
+	}
+	if (write_pid(m, pid, r) == -1) {
+		kill(pid, SIGTERM);
+		return r->hresult;
+	}
+	if (wait_registered(m, pid, from, r) != 0) {
+		uint32_t code = r->hresult;
+		char msg[sizeof(r->message)];
+		str_copy(msg, sizeof(msg), r->message);
+		(void)rsmgmt_service_stop(m, &rr);
+		return rsmgmt_err(r, code, "%s", msg);
+	}
+	say_account(a, r);
+	return 0;
+}
+
 uint32_t
 rsmgmt_service_start(struct rsmgmt *m, struct rsmgmt_result *r)
 {
-	struct rsmgmt_result	rr;
 	struct rs_err		e;
-	size_t			from;
+	struct acct		*a;
+	uint32_t		rc;
 	int			pid;
 
 	if (use_systemd(m)) {
@@ -337,22 +506,11 @@ rsmgmt_service_start(struct rsmgmt *m, struct rsmgmt_result *r)
 	}
 	if (mgmt_reload(m, &e) == -1)
 		return rsmgmt_fail(r, &e);
-	from = log_size(m);
-	pid = spawn(m, r);
-	if (pid == -1)
+	if ((a = acct_new(m, r)) == NULL)
 		return r->hresult;
-	if (write_pid(m, pid, r) == -1) {
-		kill(pid, SIGTERM);
-		return r->hresult;
-	}
-	if (wait_registered(m, pid, from, r) != 0) {
-		uint32_t code = r->hresult;
-		char msg[sizeof(r->message)];
-		str_copy(msg, sizeof(msg), r->message);
-		(void)rsmgmt_service_stop(m, &rr);
-		return rsmgmt_err(r, code, "%s", msg);
-	}
-	return 0;
+	rc = launch(m, a, r);
+	acct_free(a);
+	return rc;
 }
 
 uint32_t
@@ -408,6 +566,31 @@ rsmgmt_set_service_state(struct rsmgmt *m, bool windows_service,
 	    rsmgmt_service_stop(m, r);
 }
 
+/* The user pid runs as (its real uid), from /proc. */
+static void
+runs_as(int pid, char *out, size_t sz)
+{
+	char		 path[64], *text, *u;
+	size_t		 len;
+	unsigned	 uid;
+	struct passwd	*pw;
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	text = fs_read_file(path, 64 * 1024, &len, NULL);
+	if (text == NULL)
+		return;
+	u = len > 0 ? strstr(text, "\nUid:") : NULL;
+	if (u != NULL && sscanf(u + 5, "%u", &uid) == 1) {
+		pw = getpwuid((uid_t)uid);
+		if (pw != NULL)
+			str_copy(out, sz, pw->pw_name);
+		else
+			snprintf(out, sz, "%u", uid);
+	}
+	free(text);
+}
+
 uint32_t
 rsmgmt_service_status(struct rsmgmt *m, struct rsmgmt_status *st,
     struct rsmgmt_result *r)
@@ -424,6 +607,8 @@ rsmgmt_service_status(struct rsmgmt *m, struct rsmgmt_status *st,
 		st->running = run(argv) == 0;
 	} else
 		st->running = mgmt_rs_running(m, &st->pid) == 1;
+	if (st->running && st->pid > 0)
+		runs_as(st->pid, st->runs_as, sizeof(st->runs_as));
 	st->httpsvc_running = registered(m, st->pid, &st->expected,
 	    &st->registered) == 0;
 	(void)rs_root_path(m->root, RSMGMT_LOGFILE, st->log, sizeof(st->log),

@@ -25,4 +25,25 @@ int	do_gc_bindings(struct txn *);
 /* Writes the representation and tells the services. */
 int	do_commit(struct txn *);
 
+
+/*
+ * The report server's service account at start (account.c).  acct_new
+ * resolves it (NULL with r set when the recorded account does not exist);
+ * when rsconfig runs as root and the account is not root, acct_prepare
+ * makes the files under the root its own or readable for it (recording
+ * what it changed; acct_undo puts it back, noting in r what it
+ * could not), and the child calls
+ * acct_become then acct_check (the message says what to fix) before exec.
+ */
+struct acct;
+struct acct	*acct_new(struct rsmgmt *, struct rsmgmt_result *);
+void		 acct_free(struct acct *);
+bool		 acct_as_root(const struct acct *);
+const char	*acct_name(const struct acct *);	/* NULL: no switch */
+/* PAM sign-in as the account needs the root broker (pam_broker.h). */
+bool		 acct_needs_broker(const struct acct *);
+int		 acct_prepare(struct acct *, struct rsmgmt_result *);
+void		 acct_undo(struct acct *, struct rsmgmt_result *);
+int		 acct_become(const struct acct *);
+int		 acct_check(const struct acct *, char *msg, size_t);
 #endif

@@ -5,7 +5,7 @@
 # socket with curl.  Bad input changes nothing; no password is printed.
 . "$(dirname "$0")/../lib.sh"
 
-SOCK=$ROOT/run/apps/reportserver.sock
+SOCK=$ROOT/run/reportserver/reportserver.sock
 ask() {	# ask PATH: status and body of a request as admin
 	curl -s --max-time 20 --unix-socket "$SOCK" -u 'admin:pw one' \
 	    -w '\n%{http_code}' "http://localhost$1"

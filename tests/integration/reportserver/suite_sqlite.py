@@ -409,7 +409,7 @@ def t_bad_input(env):
     # is read whole; httpsvc passes that on as 502 today (its area: noted).
     lib.check("a request body far over the limit is refused",
               st in (413, 502), st, text[:200])
-    sock = os.path.join(env.root, "run", "apps", "reportserver.sock")
+    sock = os.path.join(env.root, "run", "reportserver", "reportserver.sock")
     bigfile = os.path.join(lib.TMP, "big.json")
     with open(bigfile, "w") as f:
         f.write(big)
