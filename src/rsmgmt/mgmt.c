@@ -98,6 +98,8 @@ mgmt_reload(struct rsmgmt *m, struct rs_err *e)
 /*
  * Serialises rsconfig processes: each holds the lock from open to close,
  * so two applies never interleave their steps or their config writes.
+ * run/ is 0755 whoever makes it first: other users' applications must
+ * reach httpsvc's control socket there.
  */
 int
 mgmt_lock(const char *root, struct rs_err *e)
@@ -105,7 +107,7 @@ mgmt_lock(const char *root, struct rs_err *e)
 	char	path[RS_PATH_MAX], dir[RS_PATH_MAX];
 
 	if (rs_root_path(root, "run", dir, sizeof(dir), e) == -1 ||
-	    fs_mkdir_p(dir, 0700, e) == -1 ||
+	    fs_mkdir_p(dir, 0755, e) == -1 ||
 	    rs_root_path(root, MGMT_LOCK, path, sizeof(path), e) == -1)
 		return -1;
 	return fs_lock(path, true, e);
