@@ -105,3 +105,51 @@ clean:
 
 -include $(shell find $(OUT) -name '*.d' 2>/dev/null)
 .SECONDARY:
+
+# ---- Fuzzing (tests/fuzz/, docs/TESTING.md) ----
+#
+#   make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="urlres rdl"]
+#       builds each tests/fuzz/fuzz_<name>.c with clang and libFuzzer
+#       (-fsanitize=fuzzer,address,undefined) into build/fuzz/ and runs it
+#       for FUZZ_SECONDS from its seeds; prints runs, execs/s, coverage and
+#       crashes per target.  Crashing inputs are kept in build/fuzz/crashes/.
+#   make unit (so make test and make check)
+#       also builds test_fuzz_<name>: the same target linked with
+#       tests/fuzz/driver.c instead of libFuzzer (gcc, ASan+UBSan), which
+#       tests/run.sh runs to replay tests/fuzz/corpus/<name>/,
+#       tests/fuzz/regress/<name>/ and the seeds generated below.
+# tests/fuzz/fuzz.mk sets DEPS_fuzz_<name>, the modules each target links.
+-include tests/fuzz/fuzz.mk
+FUZZ_ALL     := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS ?= $(FUZZ_ALL)
+FUZZ_SECONDS ?= 60
+FUZZ_SEEDS   := $(OUT)/fuzz-seeds/.stamp
+CFLAGS_fuzz  := -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+                -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS_fuzz := -fsanitize=fuzzer,address,undefined
+fuzzobj       = $(OUT)/tests/fuzz/fuzz_$(1).o $(OUT)/tests/fuzz/util.o
+
+$(foreach t,$(FUZZ_ALL),$(eval DEPS_fuzz_$(t) ?= common))
+$(foreach t,$(FUZZ_ALL),$(eval DEPS_test_fuzz_$(t) := $(DEPS_fuzz_$(t))))
+ifeq ($(MODE),fuzz)
+# CFLAGS_ALL is fixed above; clang's -Wformat=2 also warns about the
+# vsnprintf wrappers (gcc does not), so that one is not an error here.
+CFLAGS_ALL += $(CFLAGS_fuzz) -Wno-error=format-nonliteral
+$(foreach t,$(FUZZ_ALL),$(eval $(call prog_rule,fuzz_$(t),$(OUT)/fuzz/fuzz_$(t),$(call fuzzobj,$(t)),)))
+else
+$(foreach t,$(FUZZ_ALL),$(eval $(call prog_rule,test_fuzz_$(t),$(OUT)/tests/test_fuzz_$(t),$(call fuzzobj,$(t)) $(OUT)/tests/fuzz/driver.o,)))
+unit: $(FUZZ_ALL:%=$(OUT)/tests/test_fuzz_%) $(FUZZ_SEEDS)
+endif
+
+# Seeds that must not live in git (private keys: STYLE B10) are made here.
+$(FUZZ_SEEDS): tests/fuzz/gen-seeds.sh
+	@./tests/fuzz/gen-seeds.sh $(@D)
+	@touch $@
+
+.PHONY: fuzz fuzz-build
+fuzz:
+	$(MAKE) -j$(NPROC) MODE=fuzz CC=clang fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/fuzz/run.sh \
+	    $(abspath $(BUILDDIR))/fuzz $(FUZZ_TARGETS)
+
+fuzz-build: $(FUZZ_ALL:%=$(OUT)/fuzz/fuzz_%) $(FUZZ_SEEDS)
