@@ -395,6 +395,10 @@ format_number(const struct expr_value *v, const char *fmt, struct buf *b,
 		return -1;
 	if (v->type == EXPR_T_INT)
 		f = (double)v->u.i;
+	/* Infinity and NaN have no digits: .NET prints them as they are,
+	 * whatever the format (x / 0 in a report with Format N2). */
+	if (!isfinite(f))
+		return expr_value_text(v, b, e);
 	if (isalpha((unsigned char)fmt[0]) && strchr("CcDdEeFfGgNnPpRrXx",
 	    fmt[0]) != NULL) {
 		if (fmt[1] == '\0')
@@ -404,8 +408,6 @@ format_number(const struct expr_value *v, const char *fmt, struct buf *b,
 		    isdigit((unsigned char)fmt[1]))
 			return std_number(v, f, fmt[0], (int)prec, b, e);
 	}
-	if (!isfinite(f))
-		return expr_value_text(v, b, e);
 	return custom_number(v, f, fmt, b, e);
 }
 

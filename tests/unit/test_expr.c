@@ -120,6 +120,11 @@ test_eval(void **state)
 		    "2011-06-30" },
 		{ "DateDiff(\"d\", #1/1/2024#, #3/1/2024#)", "60" },
 		{ "Format(1234.5, \"N2\")", "1,234.50" },
+		/* fuzz: standard formats of Infinity read past "inf" */
+		{ "Format(1 / 0, \"N2\") & Format(-1 / 0, \"C\")",
+		    "Infinity-Infinity" },
+		{ "Format(0 / 0, \"E3\") & Format(1 / 0, \"0.00\")",
+		    "NaNInfinity" },
 		{ "Format(-1234.5, \"C\")", "($1,234.50)" },
 		{ "Format(0.1234, \"P1\")", "12.3 %" },
 		{ "Format(2.675, \"N2\")", "2.68" },
