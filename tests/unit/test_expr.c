@@ -192,6 +192,8 @@ test_refusals(void **state)
 		{ "RunningValue(Fields!A.Value, Left, Nothing)", "RunningValue "
 		    "needs Sum, Count" },
 		{ "Left(1)", "wrong number of arguments to Left" },
+		/* fuzz: refused with an empty message */
+		{ "DateFormat.-2", "expected a name after DateFormat." },
 	};
 	struct rs_err	 e;
 	struct expr_node *n;
