@@ -155,3 +155,15 @@ fuzz:
 	    $(abspath $(BUILDDIR))/fuzz $(FUZZ_TARGETS)
 
 fuzz-build: $(FUZZ_ALL:%=$(OUT)/fuzz/fuzz_%) $(FUZZ_SEEDS)
+
+# Adds to tests/fuzz/corpus/<name>/ the inputs of the corpus "make fuzz"
+# grew that cover something the seeds do not (libFuzzer -merge=1).
+.PHONY: fuzz-merge
+fuzz-merge:
+	$(MAKE) -j$(NPROC) MODE=fuzz CC=clang fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	    [ -d $(BUILDDIR)/fuzz/corpus/$$t ] || continue; \
+	    $(BUILDDIR)/fuzz/fuzz/fuzz_$$t -merge=1 tests/fuzz/corpus/$$t \
+	        $(BUILDDIR)/fuzz/corpus/$$t 2>&1 | grep '^MERGE-OUTER: [0-9]* new' \
+	        | sed "s/^/$$t: /"; \
+	done
