@@ -7,3 +7,7 @@ DEPS_fuzz_rsconf := rsconf common
 DEPS_fuzz_httpsvc_conf := httpsvc common
 DEPS_fuzz_certstore := certstore common
 DEPS_fuzz_binding := binding urlres common
+# The report server's request parsers (network input; internal headers).
+DEPS_fuzz_rs_json := reportserver rsconf catalog common
+DEPS_fuzz_rs_odata := reportserver rsconf catalog common
+DEPS_fuzz_rs_form := reportserver rsconf catalog common
