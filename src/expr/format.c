@@ -177,6 +177,10 @@ std_number(const struct expr_value *v, double f, char spec, int prec,
 		put_int(b, &x, prec < 0 ? 1 : prec, false);
 		return 0;
 	case 'X':
+		/* (int64_t)f is undefined past the range of int64_t. */
+		if (v->type != EXPR_T_INT && !(f >= -0x1p63 && f < 0x1p63))
+			return rs_err_set(e, RS_E_BADINPUT, "cannot format %g "
+			    "as hexadecimal: it is not a 64-bit integer", f);
 		snprintf(tmp, sizeof(tmp), isupper((unsigned char)spec) ?
 		    "%0*llX" : "%0*llx", prec < 0 ? 1 : prec,
 		    (unsigned long long)(v->type == EXPR_T_INT ? v->u.i :

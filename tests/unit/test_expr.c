@@ -229,6 +229,13 @@ test_runtime_errors(void **state)
 	got = run("5 Mod 0", &e);
 	assert_null(got);
 	assert_non_null(strstr(e.msg, "division by zero"));
+	/* fuzz: hexadecimal of a double past int64_t was undefined */
+	got = run("Format(2 ^ 601, \"X\")", &e);
+	assert_null(got);
+	assert_non_null(strstr(e.msg, "as hexadecimal"));
+	got = run("Format(255.0, \"X\") & Format(-1E300, \"N0\") <> \"\"", &e);
+	assert_non_null(got);
+	free(got);
 }
 
 static void
