@@ -46,6 +46,8 @@ dec_from_value(const struct expr_value *v, double f, struct dec *x)
 		x->point = x->nd;
 		return;
 	}
+	if (!isfinite(f))	/* no digits; the callers print it as text */
+		return;
 	x->neg = f < 0;
 	snprintf(tmp, sizeof(tmp), "%.14e", fabs(f));
 	exp = (int)strtol(strchr(tmp, 'e') + 1, NULL, 10);
@@ -158,11 +160,10 @@ std_number(const struct expr_value *v, double f, char spec, int prec,
 	case 'N':
 	case 'F':
 	case 'P':
-		if (toupper((unsigned char)spec) == 'P') {
-			dec_from_value(NULL, f * 100, &x);
-			if (v->type == EXPR_T_INT)
-				x.point += 2;
-		}
+		/* Percent: times 100 in decimal, exact and without the
+		 * overflow of f * 100 (an integer was scaled twice). */
+		if (toupper((unsigned char)spec) == 'P')
+			x.point += 2;
 		dec_round(&x, prec < 0 ? 2 : prec);
 		if (x.neg && !dec_is_zero(&x))
 			buf_puts(b, "-", NULL);

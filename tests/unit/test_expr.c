@@ -127,6 +127,9 @@ test_eval(void **state)
 		    "NaNInfinity" },
 		{ "Format(-1234.5, \"C\")", "($1,234.50)" },
 		{ "Format(0.1234, \"P1\")", "12.3 %" },
+		/* fuzz: P scaled an integer twice; f * 100 overflowed */
+		{ "Format(1, \"P0\") & Format(CInt(3), \"P1\")", "100 %300.0 %" },
+		{ "Len(Format(2 ^ 1018, \"P\")) > 300", "True" },
 		{ "Format(2.675, \"N2\")", "2.68" },
 		{ "Format(42, \"D5\")", "00042" },
 		{ "Format(1234567.891, \"#,##0.00\")", "1,234,567.89" },
