@@ -39,15 +39,16 @@
 #define REPLAY_DIR_MAX	100000		/* files in one folder */
 #define REPLAY_PATH_MAX	4096
 
-static char	 current[REPLAY_PATH_MAX];	/* the input being replayed */
+/* The input being replayed, for the death callback. */
+static char	 current[REPLAY_PATH_MAX];
 
 /* Called by the sanitizer, or on SIGABRT, just before the process dies. */
 static void
 say_current(void)
 {
 	static const char	pre[] = "not ok - input crashed: ";
-	static const char	at_exit[] = "not ok - sanitizer report at exit "
-	    "(a leak: replay the folders' files one by one to find it)\n";
+	static const char	at_exit[] = "not ok - sanitizer report at "
+	    "exit (a leak: replay the folders' files one by one to find it)\n";
 	ssize_t			rv;
 
 	/* Only async-signal-safe calls: this can run in a signal handler. */
@@ -144,7 +145,8 @@ replay_arg(const char *path, size_t *n)
 static int
 replay_default(const char *name, int *failed)
 {
-	const char	*src = getenv("RS_SRC"), *build = getenv("RS_TEST_BUILD");
+	const char	*src = getenv("RS_SRC");
+	const char	*build = getenv("RS_TEST_BUILD");
 	char		 dir[REPLAY_PATH_MAX];
 	size_t		 n;
 	int		 rv, t = 0;

@@ -22,7 +22,8 @@
 
 /* Parses text as kind; on success checks the canonical form is stable. */
 static int
-endpoint(const char *text, enum binding_kind kind, char out[BINDING_ENDPOINT_MAX])
+endpoint(const char *text, enum binding_kind kind,
+    char out[BINDING_ENDPOINT_MAX])
 {
 	char		again[BINDING_ENDPOINT_MAX];
 	struct rs_err	e;

@@ -24,12 +24,13 @@ names(const uint8_t *data, size_t size)
 {
 	const uint8_t		*rest;
 	size_t			 restlen;
-	char			*line = fuzz_head(data, size, &rest, &restlen);
+	char			*line;
 	char			 out[65];
 	enum certstore_key_type	 kt;
 	struct rs_err		 e;
 	int			 n;
 
+	line = fuzz_head(data, size, &rest, &restlen);
 	n = certstore_thumb_normalize(line, out, &e);
 	if (n != -1 && (n < CERTSTORE_PREFIX_MIN || n > 64 ||
 	    strlen(out) != (size_t)n ||
@@ -43,7 +44,8 @@ names(const uint8_t *data, size_t size)
 static void
 check_parsed(struct cs_parsed *p)
 {
-	char	thumb[CERTSTORE_THUMB_LEN + 1], sha[CERTSTORE_SHA256_LEN + 1];
+	char	thumb[CERTSTORE_THUMB_LEN + 1];
+	char	sha[CERTSTORE_SHA256_LEN + 1];
 	char	kt[32];
 
 	for (int i = 0; i < sk_X509_num(p->certs); i++) {

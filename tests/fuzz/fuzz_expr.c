@@ -18,7 +18,7 @@
 #include "expr/expr.h"
 
 #define NFIELDS		5
-#define OUT_MAX		(1u << 20)	/* bytes of formatted output kept */
+#define OUT_MAX		(1u << 20)	/* formatted bytes kept */
 
 /* Fields!A..E: int, float, string, date, Nothing; others unbound. */
 static int
@@ -76,14 +76,15 @@ static void
 evaluate(struct expr_node *n, const char *fmt)
 {
 	struct expr_value	 row[NFIELDS], pv[2], out;
-	char			*labels[2] = { "North label", "South label" };
+	char			*labels[2] = { "North lbl", "South lbl" };
 	struct expr_param	 params[2] = {
 		{ .name = "P", .values = pv, .labels = labels, .nvalues = 1 },
 		{ .name = "M", .values = pv, .labels = labels, .nvalues = 2,
 		    .multi = true },
 	};
-	struct expr_globals	 g = { .report_name = "Fuzz", .page_number = 2,
-	    .total_pages = 5, .user_id = "alice", .language = "en-US",
+	struct expr_globals	 g = { .report_name = "Fuzz",
+	    .page_number = 2, .total_pages = 5, .user_id = "alice",
+	    .language = "en-US",
 	    .execution_time = expr_dt_make(2024, 2, 29, 13, 5, 9, 0) };
 	struct expr_env		 env = { .row = row, .nfields = NFIELDS,
 	    .params = params, .nparams = 2, .globals = &g, .agg = agg_cb,

@@ -18,7 +18,8 @@ check_report(const struct rdl_report *r)
 		const struct rdl_dataset *ds = &r->datasets[i];
 
 		if (rdl_dataset_find(r, ds->name) < 0)
-			fuzz_fail("dataset not found by its own name", ds->name);
+			fuzz_fail("dataset not found by its own name",
+			    ds->name);
 		for (size_t j = 0; j < ds->nfields; j++)
 			if (rdl_field_find(ds, ds->fields[j].name) < 0)
 				fuzz_fail("field not found by its own name",

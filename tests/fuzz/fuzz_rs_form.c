@@ -24,11 +24,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rs_err_clear(&e);
 	if (form_parse(&f, ctype, body, len, &e) == 0) {
 		for (size_t i = 0; i < f.n; i++) {
-			if (f.f[i].name == NULL || form_get(&f, f.f[i].name) == NULL)
+			const struct form_field *x = &f.f[i];
+
+			if (x->name == NULL || form_get(&f, x->name) == NULL)
 				fuzz_fail("field not found by its own name",
-				    f.f[i].name);
-			if (f.f[i].value == NULL || f.f[i].value[f.f[i].len] != '\0')
-				fuzz_fail("value not NUL-terminated", f.f[i].name);
+				    x->name);
+			if (x->value == NULL || x->value[x->len] != '\0')
+				fuzz_fail("value not NUL-terminated", x->name);
 		}
 		form_fini(&f);
 	} else if (e.msg[0] == '\0')

@@ -12,7 +12,8 @@
 #include "common/err.h"
 #include "reportserver/json.h"
 
-#define WALK_DEPTH_MAX	64	/* above JSON_DEPTH_MAX: a deeper tree fails */
+/* Above JSON_DEPTH_MAX: a deeper tree breaks the limit. */
+#define WALK_DEPTH_MAX	64
 
 static void
 walk(const struct json *j, int depth)

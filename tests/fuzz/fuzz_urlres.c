@@ -63,8 +63,9 @@ check_canonical(const struct urlres_prefix *p)
 {
 	struct urlres_prefix	 q;
 	struct rs_err		 e;
-	char			 text[URLRES_TEXT_MAX], again[URLRES_TEXT_MAX];
+	char			 text[URLRES_TEXT_MAX];
 	char			 key[URLRES_TEXT_MAX];
+	char			 again[URLRES_TEXT_MAX];
 
 	if (urlres_format(p, text, sizeof(text)) < 0)
 		fuzz_fail("urlres_format of a parsed prefix failed", p->path);

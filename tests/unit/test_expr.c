@@ -154,6 +154,12 @@ test_eval(void **state)
 		{ "Format(Globals!ExecutionTime, \"yyyy-MM-dd HH:mm:ss tt\")",
 		    "2024-02-29 13:05:09 PM" },
 		{ "\"a\" Like \"?\" And \"abc\" Like \"a*\"", "True" },
+		{ "(\"b7x\" Like \"[a-c]#[!y]\") & (\"ab\" Like \"*b*\") & "
+		    "(\"ab\" Like \"a*c\") & (\"[\" Like \"[\") & "
+		    "(\"\" Like \"*\")", "TrueTrueFalseTrueTrue" },
+		/* fuzz: exponential in the number of '*'s before */
+		{ "Replace(Space(60), \" \", \"a\") Like "
+		    "\"*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b\"", "False" },
 		{ "1 < \"2\"", "True" },
 		{ "Round(2.5) + Round(3.5) + Abs(-1) + Round(1.234, 2)", "8.23" },
 	};
