@@ -462,8 +462,7 @@ do_top(struct rsconf *c, const struct pctx *p, xmlNode *n)
 	} else if (rsconf_is(n, "InstallationID")) {
 		free(c->installation_id);
 		c->installation_id = text_of(n);
-	}
-	else if (rsconf_is(n, "Add"))
+	} else if (rsconf_is(n, "Add"))
 		return do_add(c, p, n);
 	else if (rsconf_is(n, "URLReservations"))
 		return do_urls(c, p, n);
