@@ -140,7 +140,10 @@ CFLAGS_ALL += $(CFLAGS_fuzz) -Wno-error
 $(foreach t,$(FUZZ_ALL),$(eval $(call prog_rule,fuzz_$(t),$(OUT)/fuzz/fuzz_$(t),$(call fuzzobj,$(t)),)))
 else
 $(foreach t,$(FUZZ_ALL),$(eval $(call prog_rule,test_fuzz_$(t),$(OUT)/tests/test_fuzz_$(t),$(call fuzzobj,$(t)) $(OUT)/tests/fuzz/driver.o,)))
-unit: $(FUZZ_ALL:%=$(OUT)/tests/test_fuzz_%) $(FUZZ_SEEDS)
+# replay_selftest fails on purpose (tests/integration/fuzz/replay.sh).
+$(eval $(call prog_rule,replay_selftest,$(OUT)/tests/fuzz/replay_selftest,$(OUT)/tests/fuzz/selftest.o $(OUT)/tests/fuzz/util.o $(OUT)/tests/fuzz/driver.o,))
+unit: $(FUZZ_ALL:%=$(OUT)/tests/test_fuzz_%) $(FUZZ_SEEDS) \
+    $(OUT)/tests/fuzz/replay_selftest
 endif
 
 # Seeds that must not live in git (private keys: STYLE B10) are made here.
