@@ -105,3 +105,68 @@ clean:
 
 -include $(shell find $(OUT) -name '*.d' 2>/dev/null)
 .SECONDARY:
+
+# ---- Fuzzing (tests/fuzz/, docs/TESTING.md) ----
+#
+#   make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="urlres rdl"]
+#       builds each tests/fuzz/fuzz_<name>.c with clang and libFuzzer
+#       (-fsanitize=fuzzer,address,undefined) into build/fuzz/ and runs it
+#       for FUZZ_SECONDS from its seeds; prints runs, execs/s, coverage and
+#       crashes per target.  Crashing inputs are kept in build/fuzz/crashes/.
+#   make unit (so make test and make check)
+#       also builds test_fuzz_<name>: the same target linked with
+#       tests/fuzz/driver.c instead of libFuzzer (gcc, ASan+UBSan), which
+#       tests/run.sh runs to replay tests/fuzz/corpus/<name>/,
+#       tests/fuzz/regress/<name>/ and the seeds generated below.
+# tests/fuzz/fuzz.mk sets DEPS_fuzz_<name>, the modules each target links.
+-include tests/fuzz/fuzz.mk
+FUZZ_ALL     := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS ?= $(FUZZ_ALL)
+FUZZ_SECONDS ?= 60
+FUZZ_SEEDS   := $(OUT)/fuzz-seeds/.stamp
+CFLAGS_fuzz  := -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+                -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS_fuzz := -fsanitize=fuzzer,address,undefined
+fuzzobj       = $(OUT)/tests/fuzz/fuzz_$(1).o $(OUT)/tests/fuzz/util.o
+
+$(foreach t,$(FUZZ_ALL),$(eval DEPS_fuzz_$(t) ?= common))
+$(foreach t,$(FUZZ_ALL),$(eval DEPS_test_fuzz_$(t) := $(DEPS_fuzz_$(t))))
+ifeq ($(MODE),fuzz)
+# CFLAGS_ALL is fixed above, so the fuzz flags are added here.  clang
+# warns where gcc does not (-Wformat-nonliteral in the vsnprintf wrappers,
+# -Wstring-concatenation); the gcc builds are the -Werror gate, so those
+# stay warnings here rather than stop a fuzzing run.
+CFLAGS_ALL += $(CFLAGS_fuzz) -Wno-error
+$(foreach t,$(FUZZ_ALL),$(eval $(call prog_rule,fuzz_$(t),$(OUT)/fuzz/fuzz_$(t),$(call fuzzobj,$(t)),)))
+else
+$(foreach t,$(FUZZ_ALL),$(eval $(call prog_rule,test_fuzz_$(t),$(OUT)/tests/test_fuzz_$(t),$(call fuzzobj,$(t)) $(OUT)/tests/fuzz/driver.o,)))
+# replay_selftest fails on purpose (tests/integration/fuzz/replay.sh).
+$(eval $(call prog_rule,replay_selftest,$(OUT)/tests/fuzz/replay_selftest,$(OUT)/tests/fuzz/selftest.o $(OUT)/tests/fuzz/util.o $(OUT)/tests/fuzz/driver.o,))
+unit: $(FUZZ_ALL:%=$(OUT)/tests/test_fuzz_%) $(FUZZ_SEEDS) \
+    $(OUT)/tests/fuzz/replay_selftest
+endif
+
+# Seeds that must not live in git (private keys: STYLE B10) are made here.
+$(FUZZ_SEEDS): tests/fuzz/gen-seeds.sh
+	@./tests/fuzz/gen-seeds.sh $(@D)
+	@touch $@
+
+.PHONY: fuzz fuzz-build
+fuzz:
+	$(MAKE) -j$(NPROC) MODE=fuzz CC=clang fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/fuzz/run.sh \
+	    $(abspath $(BUILDDIR))/fuzz $(FUZZ_TARGETS)
+
+fuzz-build: $(FUZZ_ALL:%=$(OUT)/fuzz/fuzz_%) $(FUZZ_SEEDS)
+
+# Adds to tests/fuzz/corpus/<name>/ the inputs of the corpus "make fuzz"
+# grew that cover something the seeds do not (libFuzzer -merge=1).
+.PHONY: fuzz-merge
+fuzz-merge:
+	$(MAKE) -j$(NPROC) MODE=fuzz CC=clang fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	    [ -d $(BUILDDIR)/fuzz/corpus/$$t ] || continue; \
+	    $(BUILDDIR)/fuzz/fuzz/fuzz_$$t -merge=1 tests/fuzz/corpus/$$t \
+	        $(BUILDDIR)/fuzz/corpus/$$t 2>&1 | grep '^MERGE-OUTER: [0-9]* new' \
+	        | sed "s/^/$$t: /"; \
+	done

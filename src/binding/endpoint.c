@@ -95,6 +95,10 @@ check_hostname(const char *h, struct rs_err *e)
 			return rs_err_set(e, RS_E_USAGE, "a label of the host "
 			    "name is longer than 63 characters");
 	}
+	/* One trailing dot is gone already; "a..:443" leaves "a.". */
+	if (label == 0)
+		return rs_err_set(e, RS_E_USAGE, "the host name has an empty "
+		    "label");
 	return 0;
 }
 

@@ -271,50 +271,62 @@ arith(int op, struct expr_value *a, struct expr_value *b,
 	return 0;
 }
 
-/* VB's Like: ? one char, * any run, # a digit, [abc] a set. */
+/* Whether the pattern atom at p (not '*') matches c; *np gets its end. */
 static bool
-like(const char *s, const char *p)
+like_atom(const char *p, char c, const char **np)
 {
 	const char	*close;
 	bool		 neg, hit;
 
-	for (; *p != '\0'; p++, s++) {
-		if (*p == '*') {
-			for (; ; s++) {
-				if (like(s, p + 1))
-					return true;
-				if (*s == '\0')
-					return false;
-			}
+	*np = p + 1;
+	if (*p == '?')
+		return true;
+	if (*p == '#')
+		return c >= '0' && c <= '9';
+	if (*p == '[' && (close = strchr(p + 1, ']')) != NULL) {
+		neg = p[1] == '!';
+		hit = false;
+		for (const char *k = p + 1 + neg; k < close; k++) {
+			if (k + 2 < close && k[1] == '-') {
+				hit |= c >= k[0] && c <= k[2];
+				k += 2;
+			} else
+				hit |= c == *k;
 		}
-		if (*s == '\0')
-			return false;
-		if (*p == '?')
-			continue;
-		if (*p == '#') {
-			if (*s < '0' || *s > '9')
-				return false;
-			continue;
-		}
-		if (*p == '[' && (close = strchr(p + 1, ']')) != NULL) {
-			neg = p[1] == '!';
-			hit = false;
-			for (const char *c = p + 1 + neg; c < close; c++) {
-				if (c + 2 < close && c[1] == '-') {
-					hit |= *s >= c[0] && *s <= c[2];
-					c += 2;
-				} else
-					hit |= *s == *c;
-			}
-			if (hit == neg)
-				return false;
-			p = close;
-			continue;
-		}
-		if (*p != *s)
-			return false;
+		*np = close + 1;
+		return hit != neg;
 	}
-	return *s == '\0';
+	return *p == c;
+}
+
+/*
+ * VB's Like: ? one char, * any run, # a digit, [abc] a set.  Every atom
+ * but '*' takes one character, so on a mismatch it is enough to retry
+ * from the last '*' one character further: O(len(s) * len(p)) with no
+ * recursion (trying every split at every '*' is exponential).
+ */
+static bool
+like(const char *s, const char *p)
+{
+	const char	*star = NULL, *retry = NULL, *np;
+
+	while (*s != '\0') {
+		if (*p == '*') {
+			star = ++p;
+			retry = s;
+		} else if (*p != '\0' && like_atom(p, *s, &np)) {
+			p = np;
+			s++;
+		} else if (star == NULL)
+			return false;
+		else {
+			p = star;
+			s = ++retry;
+		}
+	}
+	while (*p == '*')
+		p++;
+	return *p == '\0';
 }
 
 static int

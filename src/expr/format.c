@@ -46,6 +46,8 @@ dec_from_value(const struct expr_value *v, double f, struct dec *x)
 		x->point = x->nd;
 		return;
 	}
+	if (!isfinite(f))	/* no digits; the callers print it as text */
+		return;
 	x->neg = f < 0;
 	snprintf(tmp, sizeof(tmp), "%.14e", fabs(f));
 	exp = (int)strtol(strchr(tmp, 'e') + 1, NULL, 10);
@@ -158,11 +160,10 @@ std_number(const struct expr_value *v, double f, char spec, int prec,
 	case 'N':
 	case 'F':
 	case 'P':
-		if (toupper((unsigned char)spec) == 'P') {
-			dec_from_value(NULL, f * 100, &x);
-			if (v->type == EXPR_T_INT)
-				x.point += 2;
-		}
+		/* Percent: times 100 in decimal, exact and without the
+		 * overflow of f * 100 (an integer was scaled twice). */
+		if (toupper((unsigned char)spec) == 'P')
+			x.point += 2;
 		dec_round(&x, prec < 0 ? 2 : prec);
 		if (x.neg && !dec_is_zero(&x))
 			buf_puts(b, "-", NULL);
@@ -177,6 +178,10 @@ std_number(const struct expr_value *v, double f, char spec, int prec,
 		put_int(b, &x, prec < 0 ? 1 : prec, false);
 		return 0;
 	case 'X':
+		/* (int64_t)f is undefined past the range of int64_t. */
+		if (v->type != EXPR_T_INT && !(f >= -0x1p63 && f < 0x1p63))
+			return rs_err_set(e, RS_E_BADINPUT, "cannot format %g "
+			    "as hexadecimal: it is not a 64-bit integer", f);
 		snprintf(tmp, sizeof(tmp), isupper((unsigned char)spec) ?
 		    "%0*llX" : "%0*llx", prec < 0 ? 1 : prec,
 		    (unsigned long long)(v->type == EXPR_T_INT ? v->u.i :
@@ -395,6 +400,10 @@ format_number(const struct expr_value *v, const char *fmt, struct buf *b,
 		return -1;
 	if (v->type == EXPR_T_INT)
 		f = (double)v->u.i;
+	/* Infinity and NaN have no digits: .NET prints them as they are,
+	 * whatever the format (x / 0 in a report with Format N2). */
+	if (!isfinite(f))
+		return expr_value_text(v, b, e);
 	if (isalpha((unsigned char)fmt[0]) && strchr("CcDdEeFfGgNnPpRrXx",
 	    fmt[0]) != NULL) {
 		if (fmt[1] == '\0')
@@ -404,8 +413,6 @@ format_number(const struct expr_value *v, const char *fmt, struct buf *b,
 		    isdigit((unsigned char)fmt[1]))
 			return std_number(v, f, fmt[0], (int)prec, b, e);
 	}
-	if (!isfinite(f))
-		return expr_value_text(v, b, e);
 	return custom_number(v, f, fmt, b, e);
 }
 

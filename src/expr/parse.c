@@ -658,7 +658,11 @@ parse_ident(struct parser *ps)
 			goto fail;
 		member = ps->text;
 		ps->text = NULL;
-		if (member == NULL || next(ps) == -1)
+		if (member == NULL) {
+			perr(ps, "expected a name after %s.", name);
+			goto fail;
+		}
+		if (next(ps) == -1)
 			goto fail;
 	}
 	if (named_constant(name, member, &v)) {

@@ -406,10 +406,15 @@ do_service(struct rsconf *c, const struct pctx *p, xmlNode *n)
 	if ((x = rsconf_child(n, "MaxQueueThreads")) != NULL &&
 	    elem_num(p, x, 0, 64, &c->workers) == -1)
 		return -1;
-	if ((x = rsconf_child(n, "Hostname")) != NULL)
+	/* The free()s: <Service> may come more than once. */
+	if ((x = rsconf_child(n, "Hostname")) != NULL) {
+		free(c->hostname);
 		c->hostname = text_of(x);
-	if ((x = rsconf_child(n, "UrlRoot")) != NULL)
+	}
+	if ((x = rsconf_child(n, "UrlRoot")) != NULL) {
+		free(c->url_root);
 		c->url_root = text_of(x);
+	}
 	return 0;
 }
 
@@ -451,11 +456,13 @@ do_top(struct rsconf *c, const struct pctx *p, xmlNode *n)
 		c->dsn = text_of(n);
 	} else if (rsconf_is(n, "DatabaseType"))
 		return do_dbtype(c, p, n);
-	else if (rsconf_is(n, "InstanceId"))
+	else if (rsconf_is(n, "InstanceId")) {
+		free(c->instance_id);
 		c->instance_id = text_of(n);
-	else if (rsconf_is(n, "InstallationID"))
+	} else if (rsconf_is(n, "InstallationID")) {
+		free(c->installation_id);
 		c->installation_id = text_of(n);
-	else if (rsconf_is(n, "Add"))
+	} else if (rsconf_is(n, "Add"))
 		return do_add(c, p, n);
 	else if (rsconf_is(n, "URLReservations"))
 		return do_urls(c, p, n);

@@ -84,6 +84,10 @@ check_name(const char *h, struct rs_err *e)
 			return rs_err_set(e, RS_E_USAGE, "the host name %s has "
 			    "a label longer than 63 characters", h);
 	}
+	/* One trailing dot is gone already; "a.." leaves "a.". */
+	if (label == 0)
+		return rs_err_set(e, RS_E_USAGE, "the host name %s has an "
+		    "empty label", h);
 	return 0;
 }
 

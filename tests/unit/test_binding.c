@@ -73,6 +73,7 @@ test_endpoint(void **state)
 		{ "[::1]:443", BINDING_HOSTNAMEPORT, NULL },
 		{ "*.example.com:443", BINDING_HOSTNAMEPORT, NULL },
 		{ "a..b:443", BINDING_HOSTNAMEPORT, NULL },
+		{ "a..:443", BINDING_HOSTNAMEPORT, NULL },	/* fuzz: kept "a." */
 		{ "a b:443", BINDING_HOSTNAMEPORT, NULL },
 		{ "www.example.com", BINDING_HOSTNAMEPORT, NULL },
 	};

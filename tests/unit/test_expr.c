@@ -120,8 +120,16 @@ test_eval(void **state)
 		    "2011-06-30" },
 		{ "DateDiff(\"d\", #1/1/2024#, #3/1/2024#)", "60" },
 		{ "Format(1234.5, \"N2\")", "1,234.50" },
+		/* fuzz: standard formats of Infinity read past "inf" */
+		{ "Format(1 / 0, \"N2\") & Format(-1 / 0, \"C\")",
+		    "Infinity-Infinity" },
+		{ "Format(0 / 0, \"E3\") & Format(1 / 0, \"0.00\")",
+		    "NaNInfinity" },
 		{ "Format(-1234.5, \"C\")", "($1,234.50)" },
 		{ "Format(0.1234, \"P1\")", "12.3 %" },
+		/* fuzz: P scaled an integer twice; f * 100 overflowed */
+		{ "Format(1, \"P0\") & Format(CInt(3), \"P1\")", "100 %300.0 %" },
+		{ "Len(Format(2 ^ 1018, \"P\")) > 300", "True" },
 		{ "Format(2.675, \"N2\")", "2.68" },
 		{ "Format(42, \"D5\")", "00042" },
 		{ "Format(1234567.891, \"#,##0.00\")", "1,234,567.89" },
@@ -146,6 +154,12 @@ test_eval(void **state)
 		{ "Format(Globals!ExecutionTime, \"yyyy-MM-dd HH:mm:ss tt\")",
 		    "2024-02-29 13:05:09 PM" },
 		{ "\"a\" Like \"?\" And \"abc\" Like \"a*\"", "True" },
+		{ "(\"b7x\" Like \"[a-c]#[!y]\") & (\"ab\" Like \"*b*\") & "
+		    "(\"ab\" Like \"a*c\") & (\"[\" Like \"[\") & "
+		    "(\"\" Like \"*\")", "TrueTrueFalseTrueTrue" },
+		/* fuzz: exponential in the number of '*'s before */
+		{ "Replace(Space(60), \" \", \"a\") Like "
+		    "\"*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b\"", "False" },
 		{ "1 < \"2\"", "True" },
 		{ "Round(2.5) + Round(3.5) + Abs(-1) + Round(1.234, 2)", "8.23" },
 	};
@@ -187,6 +201,8 @@ test_refusals(void **state)
 		{ "RunningValue(Fields!A.Value, Left, Nothing)", "RunningValue "
 		    "needs Sum, Count" },
 		{ "Left(1)", "wrong number of arguments to Left" },
+		/* fuzz: refused with an empty message */
+		{ "DateFormat.-2", "expected a name after DateFormat." },
 	};
 	struct rs_err	 e;
 	struct expr_node *n;
@@ -222,6 +238,13 @@ test_runtime_errors(void **state)
 	got = run("5 Mod 0", &e);
 	assert_null(got);
 	assert_non_null(strstr(e.msg, "division by zero"));
+	/* fuzz: hexadecimal of a double past int64_t was undefined */
+	got = run("Format(2 ^ 601, \"X\")", &e);
+	assert_null(got);
+	assert_non_null(strstr(e.msg, "as hexadecimal"));
+	got = run("Format(255.0, \"X\") & Format(-1E300, \"N0\") <> \"\"", &e);
+	assert_non_null(got);
+	free(got);
 }
 
 static void

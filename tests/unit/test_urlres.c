@@ -55,6 +55,7 @@ test_parse(void **state)
 		{ "https://256.1.1.1:443/", NULL, 0 },
 		{ "https://a b:443/", NULL, 0 },
 		{ "https://a..b:443/", NULL, 0 },
+		{ "https://a..:443/", NULL, 0 },	/* fuzz: "a." was kept */
 		{ "https://+:443/a b/", NULL, 0 },
 		{ "https://+:443/a%20b/", NULL, 0 },
 		{ "https://+:443/a?b", NULL, 0 },

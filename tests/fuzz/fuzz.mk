@@ -1,0 +1,13 @@
+# tests/fuzz/fuzz.mk: the modules each fuzz target links (a module before
+# the modules it uses, common last), as DEPS_<program> in src/*/module.mk.
+DEPS_fuzz_urlres := urlres common
+DEPS_fuzz_rdl := rdl expr common
+DEPS_fuzz_expr := expr common
+DEPS_fuzz_rsconf := rsconf common
+DEPS_fuzz_httpsvc_conf := httpsvc common
+DEPS_fuzz_certstore := certstore common
+DEPS_fuzz_binding := binding urlres common
+# The report server's request parsers (network input; internal headers).
+DEPS_fuzz_rs_json := reportserver rsconf catalog common
+DEPS_fuzz_rs_odata := reportserver rsconf catalog common
+DEPS_fuzz_rs_form := reportserver rsconf catalog common
