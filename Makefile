@@ -96,7 +96,8 @@ run: deps
 	$(MAKE) -j$(NPROC) build
 	@./scripts/demo.sh
 
-bench: deps
+bench:
+	@./scripts/deps.sh --bench
 	$(MAKE) -j$(NPROC) build
 	@./bench/run.sh
 
@@ -153,6 +154,7 @@ $(FUZZ_SEEDS): tests/fuzz/gen-seeds.sh
 
 .PHONY: fuzz fuzz-build
 fuzz:
+	@./scripts/deps.sh --fuzz
 	$(MAKE) -j$(NPROC) MODE=fuzz CC=clang fuzz-build
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/fuzz/run.sh \
 	    $(abspath $(BUILDDIR))/fuzz $(FUZZ_TARGETS)

@@ -1,12 +1,26 @@
 #!/bin/sh
-# scripts/deps.sh [--test]: installs the Debian packages listed in
-# packages.txt that are not installed yet and, with --test, the test-only
-# npm packages pinned in tests/node/package-lock.json (playwright-core,
-# which drives Debian's chromium in the browser tests).  Idempotent: when
-# everything is present it only checks and returns.
+# scripts/deps.sh [--test | --bench | --fuzz]: installs the Debian packages
+# of packages.txt that are not installed yet: always the "-- build"
+# section, plus "-- tests" with --test, "-- benchmarks" with --bench,
+# "-- fuzzing" with --fuzz.  With --test also the test-only npm packages
+# pinned in tests/node/package-lock.json (playwright-core, which drives
+# Debian's chromium in the browser tests).  Idempotent: when everything is
+# present it only checks and returns.
 set -eu
 cd "$(dirname "$0")/.."
-want=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' packages.txt)
+case "${1:-}" in
+"") extra="" ;;
+--test) extra=tests ;;
+--bench) extra=benchmarks ;;
+--fuzz) extra=fuzzing ;;
+*) echo "usage: scripts/deps.sh [--test | --bench | --fuzz]" >&2; exit 64 ;;
+esac
+# The packages of the build section and of the section asked for.
+want=$(awk -v extra="$extra" '
+	/^# -- / { sec = $3; next }
+	{ sub(/#.*/, "") }
+	NF && (sec == "build" || (extra != "" && sec == extra)) { print $1 }
+' packages.txt)
 [ "${1:-}" = --test ] && want="$want nodejs npm"
 missing=""
 for p in $want; do
