@@ -20,9 +20,11 @@
  *   the client takes what is in flight.  So a client that reads slowly or
  *   not at all costs at most about twice the limit, never the whole answer.
  * - One timer per request (the pool's io_timeout, lim.upstream_timeout_ms)
- *   restarts at every upstream event: before the head it ends in 504,
- *   after it (application silent, or client not reading) the response is
- *   cut (H2O_SEND_STATE_ERROR: the client sees it incomplete).
+ *   restarts whenever either side makes progress (a 256 KiB piece of the
+ *   request body taken by the application, bytes from the application, a
+ *   piece of the answer taken by the client): before the head it ends in
+ *   504, after it (application silent, or client not reading) the
+ *   response is cut (H2O_SEND_STATE_ERROR: the client sees it incomplete).
  * - A connection taken from the pool that turns out closed before any
  *   byte of the answer is retried once on a new connection (the
  *   application closed it idle at that instant and never saw the request).
@@ -66,6 +68,7 @@ ssize_t	phr_decode_chunked(struct phr_chunked_decoder *, char *, size_t *);
 
 #define RES_HEADERS_MAX		100
 #define RES_HEAD_MAX		(64 * 1024)
+#define BODY_PIECE		(256 * 1024)	/* request body per write */
 
 enum framing { BODY_NONE, BODY_LENGTH, BODY_CHUNKED, BODY_CLOSE };
 
@@ -75,9 +78,11 @@ struct fwd {
 	struct app		*app;		/* our reference */
 	struct app_pool		*pool;
 	h2o_socket_t		*sock;		/* NULL: none held */
-	h2o_iovec_t		 out[2];	/* request head, body */
-	h2o_iovec_t		 wbufs[2];	/* out, as the engine consumes */
-	size_t			 n_out;
+	h2o_iovec_t		 head_out;	/* the request head */
+	h2o_iovec_t		 body;		/* req->entity, or empty */
+	size_t			 body_off;	/* body bytes handed to write */
+	h2o_iovec_t		 wbufs[2];	/* this write (the engine
+						   advances them) */
 	h2o_timeout_entry_t	 timer;
 	h2o_buffer_t		*pending;	/* answer bytes not yet sent */
 	h2o_buffer_t		*inflight;	/* given to h2o_send */
@@ -240,8 +245,10 @@ do_proceed(h2o_generator_t *gen, h2o_req_t *req)
 	if (f->paused && f->sock != NULL && f->pending->size <= f->limit) {
 		f->paused = false;
 		h2o_socket_read_start(f->sock, on_read);
-		timer_restart(f);
 	}
+	/* The client took a piece: progress, as a read from upstream is. */
+	if (f->sock != NULL)
+		timer_restart(f);
 	try_send(f);
 }
 
@@ -488,15 +495,44 @@ on_read(h2o_socket_t *sock, const char *err)
  * end, perhaps after answering early) only means the connection cannot
  * be reused: the answer is still read.
  */
+static void	on_written(h2o_socket_t *, const char *);
+
+/*
+ * Writes the next piece of the request: the head with the first
+ * BODY_PIECE bytes of the body, then the body piece by piece, so each
+ * piece the application takes counts as progress for the timer.
+ */
+static void
+write_next(struct fwd *f)
+{
+	size_t	n = 0, len = f->body.len - f->body_off;
+
+	if (f->body_off == 0)
+		f->wbufs[n++] = f->head_out;
+	if (len > BODY_PIECE)
+		len = BODY_PIECE;
+	if (len > 0)
+		f->wbufs[n++] = h2o_iovec_init(f->body.base + f->body_off, len);
+	f->body_off += len;
+	h2o_socket_write(f->sock, f->wbufs, n, on_written);
+}
+
 static void
 on_written(h2o_socket_t *sock, const char *err)
 {
 	struct fwd	*f = sock->data;
 
-	if (err != NULL)
-		f->keep = false;
-	else
-		f->written = true;
+	if (err != NULL) {
+		f->keep = false;	/* the answer may still come */
+		return;
+	}
+	if (f->body_off < f->body.len) {
+		if (!f->eos)
+			timer_restart(f);
+		write_next(f);
+		return;
+	}
+	f->written = true;
 	if (f->eos)
 		release(f);
 }
@@ -507,10 +543,8 @@ send_request(struct fwd *f, h2o_socket_t *sock)
 	f->sock = sock;
 	sock->data = f;
 	f->written = false;
-	/* The engine advances the iovecs it is given: keep out intact for a
-	 * retry. */
-	memcpy(f->wbufs, f->out, sizeof(f->out));
-	h2o_socket_write(sock, f->wbufs, f->n_out, on_written);
+	f->body_off = 0;
+	write_next(f);
 	h2o_socket_read_start(sock, on_read);
 	timer_restart(f);
 }
@@ -665,8 +699,8 @@ svc_forward(h2o_req_t *req, struct app *a, const char *client, bool has_host)
 	h2o_buffer_init(&f->inflight, &h2o_socket_buffer_prototype);
 	f->is_head = h2o_memis(req->method.base, req->method.len,
 	    H2O_STRLIT("HEAD"));
-	f->out[0] = build_head(req, a, client, has_host);
-	if (f->out[0].base == NULL) {
+	f->head_out = build_head(req, a, client, has_host);
+	if (f->head_out.base == NULL) {
 		h2o_req_log_error(req, "httpsvc", "control character in a "
 		    "request header or path");
 		h2o_send_error_generic(req, 400, "Bad Request", "400 Bad "
@@ -674,9 +708,8 @@ svc_forward(h2o_req_t *req, struct app *a, const char *client, bool has_host)
 		    H2O_SEND_ERROR_HTTP1_CLOSE_CONNECTION);
 		return;
 	}
-	f->n_out = 1;
-	if (req->entity.base != NULL && req->entity.len != 0)
-		f->out[f->n_out++] = req->entity;
+	if (req->entity.base != NULL)
+		f->body = req->entity;
 	h2o_socket_t *sock = svc_upstream_take(f->pool);
 	if (sock == NULL) {
 		connect_new(f);

@@ -104,6 +104,12 @@ def serve_conn(c):
                     return
                 buf += d
             body, buf = buf[:n], buf[n:]
+            if path.endswith("/stall"):
+                # Half an answer, then silence with the connection open.
+                c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n"
+                          b"\r\n0123456789")
+                time.sleep(30)
+                return
             out, close = answer(path, method, head, body)
             c.sendall(out)
             if close:
@@ -162,7 +168,8 @@ def main():
     run("httpcfg", "add", "urlacl", "url=" + url, "user=root", check_rc=0)
     log = os.path.join(TMP, "svc.log")
     with open(os.path.join(ROOT, "http", "httpsvc.conf"), "w") as f:
-        f.write("upstream_buffer_max 65536\nbuffer_memory_max 1048576\n")
+        f.write("upstream_buffer_max 65536\nbuffer_memory_max 1048576\n"
+                "upstream_timeout_ms 4000\n")
     # Memory is measured below: let ASan reuse freed blocks at once.
     os.environ["ASAN_OPTIONS"] = (os.environ.get("ASAN_OPTIONS", "") +
                                   ":quarantine_size_mb=0").lstrip(":")
@@ -235,6 +242,20 @@ def main():
         check("an answer cut short reaches the client as incomplete", False)
     except http.client.IncompleteRead:
         check("an answer cut short reaches the client as incomplete", True)
+    h.close()
+
+    # An application that goes silent halfway: cut after
+    # upstream_timeout_ms (4 s here), the client sees it incomplete.
+    h = conn(port)
+    t0 = time.time()
+    try:
+        get(h, "/raw/stall")
+        check("a stalled answer is cut after upstream_timeout_ms", False)
+    except http.client.IncompleteRead as e:
+        took = time.time() - t0
+        check("a stalled answer is cut after upstream_timeout_ms (%.1f s), "
+              "the client gets what came" % took,
+              3.5 < took < 8 and e.partial == b"0123456789", took, e.partial)
     h.close()
 
     # A keep-alive connection the application closes as the next request
