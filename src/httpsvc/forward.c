@@ -393,7 +393,7 @@ parse_head(struct fwd *f)
 		if (r == -2 && in->size <= RES_HEAD_MAX)
 			return 0;
 		if (r < 0 || r > RES_HEAD_MAX || status < 100 ||
-		    status == 101) {
+		    status > 599 || status == 101) {
 			fail(f, 502, r == -1 || (r > 0 && r <= RES_HEAD_MAX) ?
 			    "answer is not valid HTTP/1.x" :
 			    "answer head over 64 KiB");

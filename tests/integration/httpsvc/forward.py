@@ -51,6 +51,8 @@ def answer(path, method, head, body):
                 b"only part of it"), True
     if path.endswith("/garbage"):
         return b"SSH-2.0-OpenSSH_9.2\r\n\r\n", True
+    if path.endswith("/status999"):
+        return b"HTTP/1.1 999 Odd\r\nContent-Length: 0\r\n\r\n", True
     if path.endswith("/twolengths"):
         return (b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n"
                 b"Content-Length: 3\r\n\r\nabc"), True
@@ -211,6 +213,7 @@ def main():
               r.msg.get_all("Server"), ["rawapp/1"])
     for path, why in (("garbage", "an answer that is not HTTP"),
                       ("twolengths", "two different Content-Lengths"),
+                      ("status999", "a status outside 100-599"),
                       ("hugehead", "an answer head over 64 KiB")):
         r, b = get(h, "/raw/" + path)
         check("%s: 502 with a sentence" % why, r.status == 502 and
