@@ -110,8 +110,9 @@ static const char *const forwarded_names[] = {
 static void	on_read(h2o_socket_t *, const char *);
 static void	connect_new(struct fwd *);
 
-struct app_pool *
-svc_app_pool(struct app *a, h2o_context_t *ctx)
+/* This worker's pool for a, made on first use. */
+static struct app_pool *
+app_pool(struct app *a, h2o_context_t *ctx)
 {
 	struct app_pool	*ap = &a->pools[svc_worker_index(a->svc, ctx)];
 
@@ -166,17 +167,18 @@ static void
 fail(struct fwd *f, int status, const char *why)
 {
 	h2o_req_t	*req = f->req;
+	const char	*reason = status == 504 ? "Gateway Timeout" :
+			    "Bad Gateway";
 	char		 body[URLRES_TEXT_MAX + 256];
 
 	f->keep = false;
 	release(f);
 	h2o_req_log_error(req, "httpsvc", "%s: %s", f->app->prefix_text, why);
 	snprintf(body, sizeof(body), "%d %s: the application for %s %s\n",
-	    status, status == 504 ? "Gateway Timeout" : "Bad Gateway",
-	    f->app->prefix_text, status == 504 ? "did not answer in time" :
-	    "did not answer properly");
-	h2o_send_error_generic(req, status, status == 504 ? "Gateway Timeout" :
-	    "Bad Gateway", h2o_strdup(&req->pool, body, SIZE_MAX).base, 0);
+	    status, reason, f->app->prefix_text, status == 504 ?
+	    "did not answer in time" : "did not answer properly");
+	h2o_send_error_generic(req, status, reason,
+	    h2o_strdup(&req->pool, body, SIZE_MAX).base, 0);
 }
 
 /* Passes what is pending on, if nothing is in flight. */
@@ -692,7 +694,7 @@ svc_forward(h2o_req_t *req, struct app *a, const char *client, bool has_host)
 	memset(f, 0, sizeof(*f));
 	f->req = req;
 	f->app = a;
-	f->pool = svc_app_pool(a, req->conn->ctx);
+	f->pool = app_pool(a, req->conn->ctx);
 	f->limit = a->svc->lim.upstream_buffer_max;
 	f->timer.cb = on_timeout;
 	h2o_buffer_init(&f->pending, &h2o_socket_buffer_prototype);

@@ -295,8 +295,6 @@ h2o_socket_t *svc_upstream_connect(struct app_pool *, h2o_socket_cb);
  */
 void	svc_forward(h2o_req_t *, struct app *, const char *client,
 	    bool has_host);
-/* This worker's pool for a, made on first use. */
-struct app_pool *svc_app_pool(struct app *, h2o_context_t *);
 
 /* route.c */
 void	svc_routes_init(struct svc *);

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
-#include <sys/un.h>
 #include <time.h>
 
 #include "common/log.h"
