@@ -63,20 +63,21 @@ xml_read(const char *xml, size_t len, struct rs_err *e)
 	return doc;
 }
 
-/* A report: the renderer's own parser (rdl_parse without the read). */
-static struct rdl_report *
-report_check(const char *xml, size_t len, const char *name,
+struct rdl_report *
+report_read(const char *xml, size_t len, const char *name,
     enum rdl_fault *fault, struct rs_err *e)
 {
 	xmlDoc			*doc = xml_read(xml, len, e);
-	struct rdl_report	*r;
+	struct rdl_report	*r = NULL;
+	enum rdl_fault		 f = RDL_FAULT_XML;
 
-	*fault = RDL_FAULT_XML;
-	if (doc == NULL)
-		return NULL;
-	r = report_of_doc(doc, name, e);
-	*fault = r != NULL ? RDL_FAULT_NONE : RDL_FAULT_CONTENT;
-	xmlFreeDoc(doc);
+	if (doc != NULL) {
+		r = report_of_doc(doc, name, e);
+		f = r != NULL ? RDL_FAULT_NONE : RDL_FAULT_CONTENT;
+		xmlFreeDoc(doc);
+	}
+	if (fault != NULL)
+		*fault = f;
 	return r;
 }
 
@@ -89,7 +90,7 @@ rdl_check(enum rdl_kind kind, const char *xml, size_t len, const char *name,
 	rs_err_clear(e);
 	switch (kind) {
 	case RDL_REPORT:
-		out->report = report_check(xml, len, name, &out->fault, e);
+		out->report = report_read(xml, len, name, &out->fault, e);
 		return out->report != NULL ? 0 : -1;
 	case RDL_DATASOURCE:
 		out->source = shared_source_parse(xml, len, &out->fault, e);

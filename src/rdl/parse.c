@@ -599,19 +599,12 @@ struct rdl_report *
 rdl_parse(const char *xml, size_t len, const char *name, struct rs_err *e)
 {
 	struct rs_err	 local;
-	struct rdl_report *r;
-	xmlDoc		*doc;
 
 	/* The parsers test e->code to tell "not an item" from a failure. */
 	if (e == NULL)
 		e = &local;
 	rs_err_clear(e);
-	doc = xml_read(xml, len, e);
-	if (doc == NULL)
-		return NULL;
-	r = report_of_doc(doc, name, e);
-	xmlFreeDoc(doc);
-	return r;
+	return report_read(xml, len, name, NULL, e);
 }
 
 int

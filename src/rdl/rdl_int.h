@@ -74,6 +74,9 @@ void	 dataset_fini(struct rdl_dataset *);
 /* check.c: reads a definition (no network, no entities); NULL with
  * RS_E_BADINPUT naming line and column, or RS_E_LIMIT. */
 xmlDoc	*xml_read(const char *xml, size_t len, struct rs_err *);
+/* xml_read + report_of_doc; *fault (when not NULL) says which failed. */
+struct rdl_report *report_read(const char *xml, size_t len,
+	    const char *name, enum rdl_fault *, struct rs_err *);
 
 /* shared.c: shared data sources and datasets; NULL with *fault set. */
 struct rdl_shared_source *shared_source_parse(const char *, size_t,

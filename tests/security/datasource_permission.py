@@ -87,23 +87,6 @@ def render(env, path, user, pw):
                        user=user, pw=pw)
 
 
-def upload_form(env, user, pw, folder, filename, data):
-    st, h, page, _ = env.request("GET", "/Reports/browse" + folder,
-                                 user=user, pw=pw)
-    tok = suite.csrf_of(page)
-    bd = "----sec"
-    body = b"".join(b"--%s\r\nContent-Disposition: form-data; name=\"%s\""
-                    b"\r\n\r\n%s\r\n" % (bd.encode(), k.encode(), v.encode())
-                    for k, v in (("csrf", tok), ("op", "upload"),
-                                 ("path", folder), ("type", "auto")))
-    body += (b"--%s\r\nContent-Disposition: form-data; name=\"file\"; "
-             b"filename=\"%s\"\r\n\r\n%s\r\n--%s--\r\n" % (
-                 bd.encode(), filename.encode(), data, bd.encode()))
-    return env.request("POST", "/Reports/action", body=body, user=user,
-                       pw=pw, headers={"Content-Type":
-                                       "multipart/form-data; boundary=" + bd})
-
-
 def attacks(env, pub, ppw):
     before = suite.count_items(env)
     st, j, text = env.api("POST", "/Reports", {
@@ -129,8 +112,8 @@ def attacks(env, pub, ppw):
     st, j, text = env.api("POST", "/DataSets", {
         "Path": "/Pub/Steal", "Content": b64(rsd)}, user=pub, pw=ppw)
     denied("... as a shared dataset (.rsd)", st, j, text)
-    st, h, page, _ = upload_form(env, pub, ppw, "/Pub", "Steal.rdl",
-                                 steal(SQL))
+    st, h, page, _ = env.upload("/Pub", "Steal.rdl", steal(SQL), user=pub,
+                                pw=ppw)
     lib.check("... through the portal's upload form: 403, the reason beside "
               "the file", st == 403 and re.search(
                   r'id="uf-err" role="alert">Steal.rdl: [^<]*&#39;/Samples/'
@@ -183,14 +166,7 @@ def main():
     env = suite.Env("SQLite", os.path.join(lib.ROOT, "reportserver",
                                            "ReportServer.db"))
     try:
-        env.setup()
-        env.start_rs()
-        r = lib.run("rsconfig", "database", "create", "--admin-user",
-                    "admin", "--admin-password-stdin",
-                    input=suite.ADMIN_PW + "\n")
-        lib.check("database created", r.returncode == 0, r.stderr)
-        lib.wait_for(lambda: env.admin("GET", "/ReportServer/")[0] == 200,
-                     10)
+        env.up()
         db = os.path.join(lib.ROOT, "data", "sales.db")
         os.makedirs(os.path.dirname(db), exist_ok=True)
         r = subprocess.run([os.path.join(lib.SRC, "samples", "make-db.sh"),

@@ -28,7 +28,6 @@ import re
 import sqlite3
 import subprocess
 import sys
-import urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
@@ -187,26 +186,9 @@ def t_datasets(env):
             "rsDataSourceNotFound", "'/Gone'")
 
 
-def upload(env, folder, filename, data):
-    st, h, page, _ = env.admin("GET", "/Reports/browse" + folder)
-    tok = suite.csrf_of(page)
-    bd = "----intake"
-    parts = [("csrf", tok), ("op", "upload"), ("path", folder),
-             ("type", "auto")]
-    body = b"".join(b"--%s\r\nContent-Disposition: form-data; name=\"%s\""
-                    b"\r\n\r\n%s\r\n" % (bd.encode(), k.encode(), v.encode())
-                    for k, v in parts)
-    body += (b"--%s\r\nContent-Disposition: form-data; name=\"file\"; "
-             b"filename=\"%s\"\r\nContent-Type: application/octet-stream"
-             b"\r\n\r\n%s\r\n--%s--\r\n" % (bd.encode(), filename.encode(),
-                                            data, bd.encode()))
-    return env.admin("POST", "/Reports/action", body=body, headers={
-        "Content-Type": "multipart/form-data; boundary=" + bd})
-
-
 def t_portal(env):
     before = count(env)
-    st, h, page, _ = upload(env, "/In", "Broken.rdl", b"<Report><oops")
+    st, h, page, _ = env.upload("/In", "Broken.rdl", b"<Report><oops")
     m = re.search(r'<input type="file" id="uf"[^>]*aria-describedby="uf-err"'
                   r'[^>]*><p class="error" id="uf-err" role="alert">([^<]*)'
                   r'</p>', page)
@@ -216,11 +198,11 @@ def t_portal(env):
               m.group(1) and "rsInvalidReportDefinition" in m.group(1), st,
               m and m.group(1), page[:300])
     lib.expect_eq("... and nothing was stored", count(env), before)
-    st, h, page, _ = upload(env, "/In", "Old.rds",
+    st, h, page, _ = env.upload("/In", "Old.rds",
                             (RDS % ("SQL", "Data Source=.", "")).encode())
     lib.check("... an .rds of SQL Server: 400 rsDataExtensionNotFound",
               st == 400 and "rsDataExtensionNotFound" in page, st)
-    st, h, _, _ = upload(env, "/In", "Names2.rsd", (RSD % (
+    st, h, _, _ = env.upload("/In", "Names2.rsd", (RSD % (
         RSD_NS, "<DataSourceReference>Sales</DataSourceReference>")).encode())
     st2, j, _ = env.api("GET", "/DataSets(Path='/In/Names2')")
     lib.check("a good .rsd through the form is stored as a dataset",
@@ -267,14 +249,7 @@ def main():
     env = suite.Env("SQLite", os.path.join(lib.ROOT, "reportserver",
                                            "ReportServer.db"))
     try:
-        env.setup()
-        env.start_rs()
-        r = lib.run("rsconfig", "database", "create", "--admin-user",
-                    "admin", "--admin-password-stdin",
-                    input=suite.ADMIN_PW + "\n")
-        lib.check("database created", r.returncode == 0, r.stderr)
-        lib.wait_for(lambda: env.admin("GET", "/ReportServer/")[0] == 200,
-                     10)
+        env.up()
         db = os.path.join(lib.ROOT, "data", "in.db")
         os.makedirs(os.path.dirname(db), exist_ok=True)
         sqlite3.connect(db).execute(

@@ -132,6 +132,16 @@ class Env:
         lib.check("httpsvc starts", lib.wait_for(
             lambda: "ready: listening" in open(self.svc_log).read(), 30))
 
+    def up(self):
+        """setup(), the report server, and a database with the admin."""
+        self.setup()
+        self.start_rs()
+        r = lib.run("rsconfig", "database", "create", "--admin-user",
+                    "admin", "--admin-password-stdin", input=ADMIN_PW + "\n")
+        lib.check("database created", r.returncode == 0, r.stderr)
+        lib.wait_for(lambda: self.admin("GET", "/ReportServer/")[0] == 200,
+                     10)
+
     def config_path(self):
         return os.path.join(self.root, "reportserver",
                             "rsreportserver.config")
@@ -206,6 +216,25 @@ class Env:
         except ValueError:
             j = None
         return st, j, text
+
+    def upload(self, folder, filename, data, user="admin", pw=ADMIN_PW):
+        """The portal's upload form, as a browser posts it."""
+        st, h, page, _ = self.request("GET", "/Reports/browse" + folder,
+                                      user=user, pw=pw)
+        tok = csrf_of(page)
+        bd = "----rsupload"
+        body = b"".join(b"--%s\r\nContent-Disposition: form-data; name="
+                        b"\"%s\"\r\n\r\n%s\r\n" % (bd.encode(), k.encode(),
+                                                v.encode())
+                        for k, v in (("csrf", tok), ("op", "upload"),
+                                     ("path", folder), ("type", "auto")))
+        body += (b"--%s\r\nContent-Disposition: form-data; name=\"file\"; "
+                 b"filename=\"%s\"\r\nContent-Type: application/octet-stream"
+                 b"\r\n\r\n%s\r\n--%s--\r\n" % (bd.encode(), filename.encode(),
+                                                data, bd.encode()))
+        return self.request("POST", "/Reports/action", body=body, user=user,
+                            pw=pw, headers={"Content-Type": "multipart/"
+                                            "form-data; boundary=" + bd})
 
     def curl(self, *args):
         return sh("curl", "-s", "--cacert", self.cafile, "--max-time", "30",

@@ -52,14 +52,7 @@ def main():
     env = suite.Env("SQLite", os.path.join(lib.ROOT, "reportserver",
                                            "ReportServer.db"))
     try:
-        env.setup()
-        env.start_rs()
-        r = lib.run("rsconfig", "database", "create", "--admin-user",
-                    "admin", "--admin-password-stdin",
-                    input=suite.ADMIN_PW + "\n")
-        lib.check("database created", r.returncode == 0, r.stderr)
-        lib.wait_for(lambda: env.admin("GET", "/ReportServer/")[0] == 200,
-                     10)
+        env.up()
         publish(env)
         home = browser.nss_home(env.cafile)
         build = os.environ.get("RS_TEST_BUILD") or os.path.dirname(lib.BIN)
