@@ -14,7 +14,6 @@
 #include <libxml/xmlerror.h>
 
 #include "common/str.h"
-#include "common/xmalloc.h"
 #include "rdl/rdl_int.h"
 
 static pthread_once_t xml_once = PTHREAD_ONCE_INIT;

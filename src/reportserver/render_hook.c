@@ -223,8 +223,14 @@ bound(struct rctx *c, const struct rsuser *u, const struct rdl_report *rep,
 	struct rs_refusal	ref;
 	struct render_log	lg;
 	struct timeval		tv;
+	size_t			i;
 	int			rc;
 
+	for (i = 0; i < rep->ndatasources; i++)
+		if (rep->datasources[i].reference != NULL)
+			break;
+	if (i == rep->ndatasources)
+		return true;	/* no shared data source: nothing to check */
 	rs_user_named(c->cat, c->it->modified_by, &binder);
 	rc = rs_bindings_check(c->cat, &binder, c->it->path, rep->datasources,
 	    rep->ndatasources, true, &ref, e);
