@@ -4,7 +4,10 @@
 Builds the sample SQLite database (samples/make-db.sh), then, through the
 report server's own REST API v2.0 over HTTPS: the folder /Samples, the
 shared data source /Samples/Sales pointing at that database, and every
-report in samples/reports.  Idempotent: what already exists is left alone.
+report in samples/reports (or --reports DIR).  The server checks each
+definition as `rsrender --check` does and stores nothing it refuses; the
+script then stops and prints the server's code and message.  Idempotent:
+what already exists is left alone.
 """
 import argparse
 import base64
@@ -19,6 +22,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
 
 
+def why(text):
+    """The code and message of a REST error body, else the body."""
+    try:
+        err = json.loads(text)["error"]
+        return f"{err['code']}: {err['message']}"
+    except (ValueError, KeyError, TypeError):
+        return text[:300]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=8443)
@@ -26,6 +38,9 @@ def main():
     ap.add_argument("--cafile", required=True)
     ap.add_argument("--user", default="admin")
     ap.add_argument("--password-file", required=True)
+    ap.add_argument("--reports", default=os.path.join(TOP, "samples",
+                                                      "reports"),
+                    help="the folder of .rdl files to publish")
     a = ap.parse_args()
     root = os.environ["RS_ROOT"]
     with open(a.password_file) as f:
@@ -66,7 +81,7 @@ def main():
              ("POST", "/DataSources", {"Path": "/Samples/Sales",
                                        "ConnectionString": db,
                                        "DataSourceType": "SQLITE"})]
-    rdir = os.path.join(TOP, "samples", "reports")
+    rdir = a.reports
     for name in sorted(os.listdir(rdir)):
         if name.endswith(".rdl"):
             with open(os.path.join(rdir, name), "rb") as f:
@@ -77,7 +92,7 @@ def main():
         st, text = api(method, path, body)
         if st not in (200, 201):
             print(f"publish-samples: {method} {path} {body.get('Path')}: "
-                  f"HTTP {st}: {text[:300]}", file=sys.stderr)
+                  f"HTTP {st} {why(text)}", file=sys.stderr)
             return 1
         print(f"published {body['Path']}")
     return 0

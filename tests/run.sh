@@ -3,8 +3,9 @@
 # "N passed, N failed" last.
 #
 # Unit tests are the cmocka programs in $RS_TEST_BUILD/tests (TAP output);
-# integration tests are tests/integration/*/*.sh and *.py, each printing TAP
-# lines ("ok ..." / "not ok ...") through tests/integration/lib.sh or lib.py.
+# integration tests are tests/integration/*/*.sh and *.py, and the attacks of
+# tests/security/*.sh and *.py, each printing TAP lines ("ok ..." /
+# "not ok ...") through tests/integration/lib.sh or lib.py.
 # They drive the ASan+UBSan binaries in $RS_BIN.  A program that exits
 # non-zero without reporting a failure counts as one failure.  FILTER keeps
 # only the tests whose path contains it.
@@ -26,7 +27,7 @@ trap 'rm -rf "$out"' EXIT
 
 progs=()
 for f in "$RS_TEST_BUILD"/tests/test_* tests/integration/*/*.sh \
-    tests/integration/*/*.py; do
+    tests/integration/*/*.py tests/security/*.sh tests/security/*.py; do
 	[ -f "$f" ] || continue
 	case "$f" in *"$filter"*) ;; *) continue ;; esac
 	progs+=("$f")

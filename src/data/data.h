@@ -30,6 +30,14 @@
 
 enum data_kind { DATA_SQLITE, DATA_POSTGRES, DATA_ENTERDATA };
 
+/*
+ * The data extensions a definition may name (DataProvider, Extension),
+ * case-insensitively; DATA_EXTENSIONS lists them for messages.  Returns
+ * 0 with *kind (when kind is not NULL), or -1 for a name not supported.
+ */
+#define DATA_EXTENSIONS	"SQLITE, POSTGRESQL, ENTERDATA"
+int	data_extension_kind(const char *name, enum data_kind *kind);
+
 /* A resolved data source. */
 struct data_source {
 	enum data_kind	 kind;

@@ -44,8 +44,8 @@ designer_child(xmlNode *n, const char *name)
 	return NULL;
 }
 
-static int
-parse_fields(struct pctx *c, xmlNode *list, struct rdl_dataset *d)
+int
+fields_parse(struct pctx *c, xmlNode *list, struct rdl_dataset *d)
 {
 	struct rdl_field *f;
 	xmlNode		*k;
@@ -77,13 +77,11 @@ parse_fields(struct pctx *c, xmlNode *list, struct rdl_dataset *d)
 	return 0;
 }
 
+/* A report's dataset: its DataSourceName, then the query itself. */
 static int
 parse_query(struct pctx *c, xmlNode *q, struct rdl_dataset *d)
 {
-	struct rdl_query_param *qp;
-	char		*dsname, *ctype;
-	xmlNode		*k;
-	bool		 failed = false;
+	char		*dsname;
 
 	dsname = child_text(c, q, "DataSourceName");
 	d->datasource = -1;
@@ -97,6 +95,17 @@ parse_query(struct pctx *c, xmlNode *q, struct rdl_dataset *d)
 		return -1;
 	}
 	free(dsname);
+	return query_parse(c, q, d);
+}
+
+int
+query_parse(struct pctx *c, xmlNode *q, struct rdl_dataset *d)
+{
+	struct rdl_query_param *qp;
+	char		*ctype;
+	xmlNode		*k;
+	bool		 failed = false;
+
 	ctype = child_text(c, q, "CommandType");
 	if (ctype != NULL && strcmp(str_trim(ctype), "Text") != 0) {
 		fail(c, child(c, q, "CommandType"), "CommandType %s is not "
@@ -152,7 +161,7 @@ parse_datasets(struct pctx *c, xmlNode *list)
 		if (q == NULL)
 			return fail(c, k, "dataset %s needs a Query", d->name);
 		if (parse_query(c, q, d) == -1 ||
-		    parse_fields(c, child(c, k, "Fields"), d) == -1 ||
+		    fields_parse(c, child(c, k, "Fields"), d) == -1 ||
 		    filters_parse(c, child(c, k, "Filters"), &d->filters,
 		    &d->nfilters) == -1)
 			return -1;

@@ -1,2 +1,2 @@
 # rdl/: report definitions parsed and validated into a report model.
-DEPS_test_rdl := rdl expr common
+DEPS_test_rdl := rdl data expr common

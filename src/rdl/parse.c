@@ -5,7 +5,6 @@
  * builds the model: data sources, datasets, parameters, page, body.  Also
  * the small XML helpers the other files share.
  */
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -577,58 +576,35 @@ parse_report(struct pctx *c, xmlNode *root)
 	return parse_section(c, sec);
 }
 
-static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
-
-/* libxml2 must be initialised once before threads parse concurrently. */
-static void
-xml_init(void)
+struct rdl_report *
+report_of_doc(xmlDoc *doc, const char *name, struct rs_err *e)
 {
-	xmlInitParser();
+	struct pctx	 c;
+
+	memset(&c, 0, sizeof(c));
+	c.e = e;
+	c.r = xcalloc(1, sizeof(*c.r));
+	c.r->name = xstrdup(name != NULL ? name : "Report");
+	if (check_root(&c, xmlDocGetRootElement(doc)) == -1 ||
+	    validate_tree(&c, xmlDocGetRootElement(doc), 0) == -1 ||
+	    parse_report(&c, xmlDocGetRootElement(doc)) == -1 ||
+	    bind_report(c.r, e) == -1) {
+		rdl_free(c.r);
+		return NULL;
+	}
+	return c.r;
 }
 
 struct rdl_report *
 rdl_parse(const char *xml, size_t len, const char *name, struct rs_err *e)
 {
-	struct pctx	 c;
 	struct rs_err	 local;
-	xmlDoc		*doc = NULL;
-	const xmlError	*xe;
 
 	/* The parsers test e->code to tell "not an item" from a failure. */
 	if (e == NULL)
 		e = &local;
 	rs_err_clear(e);
-	pthread_once(&xml_once, xml_init);
-	memset(&c, 0, sizeof(c));
-	c.e = e;
-
-	if (len > RDL_MAX_BYTES) {
-		rs_err_set(e, RS_E_LIMIT, "the definition is larger than %u "
-		    "bytes", RDL_MAX_BYTES);
-		return NULL;
-	}
-	c.r = xcalloc(1, sizeof(*c.r));
-	c.r->name = xstrdup(name != NULL ? name : "Report");
-	doc = xmlReadMemory(xml, (int)len, "report.rdl", NULL, XML_PARSE_NONET |
-	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOBLANKS);
-	if (doc == NULL) {
-		xe = xmlGetLastError();
-		rs_err_set(e, RS_E_BADINPUT, "line %d: the definition is not "
-		    "well-formed XML: %s", xe ? xe->line : 0,
-		    xe && xe->message ? str_trim(xe->message) : "parse error");
-		goto fail;
-	}
-	if (check_root(&c, xmlDocGetRootElement(doc)) == -1 ||
-	    validate_tree(&c, xmlDocGetRootElement(doc), 0) == -1 ||
-	    parse_report(&c, xmlDocGetRootElement(doc)) == -1 ||
-	    bind_report(c.r, e) == -1)
-		goto fail;
-	xmlFreeDoc(doc);
-	return c.r;
-fail:
-	xmlFreeDoc(doc);
-	rdl_free(c.r);
-	return NULL;
+	return report_read(xml, len, name, NULL, e);
 }
 
 int
@@ -661,7 +637,7 @@ band_free(struct rdl_band *b)
 	free(b);
 }
 
-static void
+void
 dataset_fini(struct rdl_dataset *d)
 {
 	size_t		 i;

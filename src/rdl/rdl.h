@@ -272,6 +272,63 @@ struct rdl_report {
 };
 
 /*
+ * The other two kinds of definition a report server stores: a shared
+ * data source (an .rds file, <RptDataSource>, or the server's own
+ * <DataSourceDefinition>) and a shared dataset (an .rsd file,
+ * <SharedDataSet>).
+ */
+struct rdl_shared_source {
+	char			*extension;	/* Extension: SQLITE, ... */
+	char			*connect_string;
+	bool			 enabled;
+};
+
+struct rdl_shared_dataset {
+	struct rdl_datasource	 source;	/* its DataSourceReference */
+	struct rdl_dataset	 dataset;	/* datasource is -1 */
+};
+
+enum rdl_kind { RDL_REPORT, RDL_DATASOURCE, RDL_DATASET };
+
+/*
+ * Why a definition was refused, for callers that answer with codes.  A
+ * report is XML or CONTENT (the message says which element or function);
+ * the shared kinds also say ELEMENT and EXTENSION.
+ */
+enum rdl_fault {
+	RDL_FAULT_NONE,
+	RDL_FAULT_XML,		/* not well-formed XML */
+	RDL_FAULT_ELEMENT,	/* an element outside what is supported */
+	RDL_FAULT_EXTENSION,	/* a data extension that is not supported */
+	RDL_FAULT_CONTENT,	/* anything else */
+};
+
+struct rdl_definition {
+	enum rdl_kind		 kind;
+	enum rdl_fault		 fault;		/* set when refused */
+	struct rdl_report	*report;	/* RDL_REPORT */
+	struct rdl_shared_source *source;	/* RDL_DATASOURCE */
+	struct rdl_shared_dataset *dataset;	/* RDL_DATASET */
+};
+
+/*
+ * The check every definition passes before anything uses or stores it
+ * (rsrender --check and every way into the report server's catalog):
+ * parses len bytes as a definition of the kind, with everything the
+ * renderer supports and nothing else, from the same tables the renderer
+ * uses.  Fills *out (rdl_definition_fini frees it) and returns 0, or
+ * returns -1 with out->fault and RS_E_BADINPUT ("line L, column C: the
+ * definition is not well-formed XML: ...", "line N: <Element>: what is
+ * wrong; supported: ...") or RS_E_LIMIT.  name: as for rdl_parse.
+ */
+int	rdl_check(enum rdl_kind, const char *xml, size_t len,
+	    const char *name, struct rdl_definition *out, struct rs_err *);
+void	rdl_definition_fini(struct rdl_definition *);
+/* The kind a file name means: .rds, .rsd, else a report (.rdl). */
+enum rdl_kind	rdl_kind_of_name(const char *);
+const char	*rdl_kind_name(enum rdl_kind);	/* "report", ... */
+
+/*
  * Parses and validates a definition of len bytes.  name is the report's
  * name (Globals!ReportName, the XML root); it is copied.  Returns a new
  * report owned by the caller (rdl_free), or NULL with RS_E_BADINPUT

@@ -62,6 +62,29 @@ void	 tablix_free(struct rdl_tablix *);
 /* datasets.c */
 int	 parse_datasets(struct pctx *, xmlNode *list);
 int	 parse_params(struct pctx *, xmlNode *list);
+/* A Query's CommandType, CommandText and QueryParameters; Fields. */
+int	 query_parse(struct pctx *, xmlNode *q, struct rdl_dataset *);
+int	 fields_parse(struct pctx *, xmlNode *list, struct rdl_dataset *);
+
+/* parse.c */
+struct rdl_report *report_of_doc(xmlDoc *, const char *name,
+	    struct rs_err *);
+void	 dataset_fini(struct rdl_dataset *);
+
+/* check.c: reads a definition (no network, no entities); NULL with
+ * RS_E_BADINPUT naming line and column, or RS_E_LIMIT. */
+xmlDoc	*xml_read(const char *xml, size_t len, struct rs_err *);
+/* xml_read + report_of_doc; *fault (when not NULL) says which failed. */
+struct rdl_report *report_read(const char *xml, size_t len,
+	    const char *name, enum rdl_fault *, struct rs_err *);
+
+/* shared.c: shared data sources and datasets; NULL with *fault set. */
+struct rdl_shared_source *shared_source_parse(const char *, size_t,
+	    enum rdl_fault *, struct rs_err *);
+struct rdl_shared_dataset *shared_dataset_parse(const char *, size_t,
+	    enum rdl_fault *, struct rs_err *);
+void	 shared_source_free(struct rdl_shared_source *);
+void	 shared_dataset_free(struct rdl_shared_dataset *);
 
 /* bind.c: binds field references to datasets, checks scopes. */
 int	 bind_report(struct rdl_report *, struct rs_err *);

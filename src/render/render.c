@@ -166,27 +166,22 @@ render_resolve_default(void *arg, const struct rdl_datasource *ds,
 		    "shared data source \"%s\", which this caller cannot "
 		    "resolve; point it at a database (rsrender --datasource "
 		    "%s=sqlite:PATH)", ds->name, ds->reference, ds->name);
-	if (strcasecmp(p, "ENTERDATA") == 0) {
-		out->kind = DATA_ENTERDATA;
+	if (data_extension_kind(p, &out->kind) == -1)
+		return rs_err_set(e, RS_E_CONFIG, "data source %s uses provider "
+		    "%s, which is not available here; supported: "
+		    DATA_EXTENSIONS ", or point it at a SQLite or PostgreSQL "
+		    "database with the same tables (rsrender --datasource "
+		    "%s=sqlite:PATH)", ds->name, p, ds->name);
+	if (out->kind == DATA_ENTERDATA)
 		return 0;
+	if (str_copy(out->conn, sizeof(out->conn), cs) == -1)
+		return rs_err_set(e, RS_E_CONFIG, "data source %s: the "
+		    "connection string is too long", ds->name);
+	if (data_source_confine(out, arg, e) == -1) {
+		rs_err_prefix(e, "data source %s", ds->name);
+		return -1;
 	}
-	if (strcasecmp(p, "SQLITE") == 0 || strcasecmp(p, "POSTGRESQL") == 0) {
-		out->kind = strcasecmp(p, "SQLITE") == 0 ? DATA_SQLITE :
-		    DATA_POSTGRES;
-		if (str_copy(out->conn, sizeof(out->conn), cs) == -1)
-			return rs_err_set(e, RS_E_CONFIG, "data source %s: the "
-			    "connection string is too long", ds->name);
-		if (data_source_confine(out, arg, e) == -1) {
-			rs_err_prefix(e, "data source %s", ds->name);
-			return -1;
-		}
-		return 0;
-	}
-	return rs_err_set(e, RS_E_CONFIG, "data source %s uses provider %s, "
-	    "which is not available here; supported: SQLITE, POSTGRESQL, "
-	    "ENTERDATA, or point it at a SQLite or PostgreSQL database with "
-	    "the same tables (rsrender --datasource %s=sqlite:PATH)", ds->name,
-	    p, ds->name);
+	return 0;
 }
 
 static int

@@ -4,9 +4,13 @@
  * (add or change, remove, break inheritance, revert to the parent).  The
  * CSRF token is checked first, then the user's tasks, then the catalog
  * does the change in one transaction.  Success answers 303 to the page
- * to show next; failure shows what went wrong and changes nothing.
+ * to show next; failure shows what went wrong and changes nothing.  An
+ * uploaded definition passes rs_intake_check() first (a refusal is shown
+ * beside the file in the folder's upload form); a rename, a move or new
+ * properties of a report re-check its bindings for the user.
  */
 #include "reportserver/form.h"
+#include "reportserver/intake.h"
 #include "reportserver/pages.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
@@ -73,6 +77,34 @@ upload_type(const char *sel, const char *name)
 	return CATALOG_RESOURCE;
 }
 
+/* A refused upload: the folder again, the message beside the file. */
+static void
+upload_refused(struct act *a, const char *file,
+    const struct rs_refusal *ref, const struct rs_err *e)
+{
+	char	msg[sizeof(e->msg) + 300];
+
+	snprintf(msg, sizeof(msg), "%s: %s (%s)", file, e->msg, ref->rscode);
+	if (page_folder(a->p, &a->it, msg))
+		a->p->resp->status = ref->status;
+	else
+		page_error(a->p, ref->status, ref->rscode, e->msg, a->it.path);
+}
+
+/* A change that keeps a report's content makes the user its binder. */
+static bool
+rebind_ok(struct act *a, const char *path, const char *back)
+{
+	struct rs_refusal	ref;
+	struct rs_err		e;
+
+	if (rs_rebind_check(a->p->cat, a->p->user, &a->it, path, &ref, &e)
+	    == 0)
+		return true;
+	page_error(a->p, ref.status, ref.rscode, e.msg, back);
+	return false;
+}
+
 /* A report's name is its file name without .rdl, as in the original. */
 static void
 upload_name(const struct form_field *file, const char *given, int type,
@@ -100,7 +132,9 @@ do_upload(struct act *a)
 {
 	const struct form_field	*file = form_get(&a->f, "file");
 	char			 name[CATALOG_NAME_MAX + 1];
+	char			 path[CATALOG_PATH_MAX * 2 + 4];
 	struct catalog_new	 nw = { .parent = a->it.path };
+	struct rs_refusal	 ref;
 	struct rs_err		 e;
 
 	if (file == NULL || file->filename == NULL || file->filename[0] ==
@@ -125,6 +159,12 @@ do_upload(struct act *a)
 		return;
 	}
 	upload_name(file, form_str(&a->f, "name"), nw.type, name);
+	rs_path_join(a->it.path, name, path, sizeof(path));
+	if (rs_intake_check(a->p->cat, a->p->user, nw.type, path, file->value,
+	    file->len, &ref, &e) == -1) {
+		upload_refused(a, file->filename, &ref, &e);
+		return;
+	}
 	nw.name = name;
 	nw.content = file->value;
 	nw.len = file->len;
@@ -142,6 +182,7 @@ do_rename(struct act *a)
 {
 	struct catalog_update	u = { .name = form_str(&a->f, "name") };
 	char			parent[CATALOG_PATH_MAX + 2];
+	char			path[CATALOG_PATH_MAX * 2 + 4];
 	struct rs_err		e;
 
 	if (!(a->tasks & rs_manage_task(a->it.type))) {
@@ -151,6 +192,9 @@ do_rename(struct act *a)
 	if (u.name == NULL)
 		u.name = "";
 	parent_of(&a->it, parent);
+	rs_path_join(parent, u.name, path, sizeof(path));
+	if (!rebind_ok(a, path, parent))
+		return;
 	if (catalog_item_update(a->p->cat, a->it.id, &u, a->p->user->name, &e)
 	    == -1) {
 		page_error_e(a->p, &e, parent);
@@ -179,6 +223,8 @@ do_props(struct act *a)
 	u.description = d != NULL ? d : "";
 	u.hidden = form_str(&a->f, "hidden") != NULL;
 	parent_of(&a->it, parent);
+	if (!rebind_ok(a, a->it.path, parent))
+		return;
 	if (catalog_item_update(a->p->cat, a->it.id, &u, a->p->user->name, &e)
 	    == -1) {
 		page_error_e(a->p, &e, parent);
@@ -191,6 +237,7 @@ static void
 do_move(struct act *a)
 {
 	const char		*target = form_str(&a->f, "target");
+	char			 path[CATALOG_PATH_MAX * 2 + 4];
 	struct catalog_item	 dst;
 	struct rs_err		 e;
 	unsigned		 t;
@@ -207,11 +254,14 @@ do_move(struct act *a)
 		return;
 	}
 	t = rs_tasks(a->p->cat, dst.id, a->p->user);
+	rs_path_join(dst.path, a->it.name, path, sizeof(path));
 	catalog_item_fini(&dst);
 	if (!(t & rs_manage_task(a->it.type))) {
 		denied(a);
 		return;
 	}
+	if (!rebind_ok(a, path, a->it.path))
+		return;
 	if (catalog_item_move(a->p->cat, a->it.id, target, a->p->user->name,
 	    &e) == -1) {
 		page_error_e(a->p, &e, a->it.path);

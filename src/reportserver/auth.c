@@ -142,8 +142,8 @@ pam_check(struct rs_server *s, const char *user, const char *pw)
 }
 
 /* The Unix groups of a PAM user, as extra principals. */
-static void
-unix_groups(const char *user, struct rsuser *u)
+void
+rs_unix_groups(const char *user, struct rsuser *u)
 {
 	struct passwd	 pw, *pp = NULL;
 	char		 sbuf[4096];
@@ -263,7 +263,7 @@ verify(struct rs_server *s, struct catalog *cat, const struct creds *c,
 	if (!s->conf->src_pam || !pam_check(s, c->user, c->pass))
 		return 0;
 	str_copy(u->name, sizeof(u->name), c->user);
-	unix_groups(c->user, u);
+	rs_unix_groups(c->user, u);
 	return 1;
 }
 
@@ -282,7 +282,7 @@ fast_verify(struct rs_server *s, struct catalog *cat, const struct creds *c,
 		str_copy(u->name, sizeof(u->name), c->user);
 		u->builtin = builtin;
 		if (!builtin)
-			unix_groups(c->user, u);
+			rs_unix_groups(c->user, u);
 		explicit_bzero(check, sizeof(check));
 		return 1;
 	}

@@ -220,38 +220,85 @@ page_status(struct page *p)
 	rs_query_fini(&q);
 }
 
+static void ws_link(struct page *, const struct catalog_item *,
+    const char *cmd, const char *label);
+
+/*
+ * One row of a folder: the name opens the item (a folder's page, a
+ * report in the viewer, else the item's page); Manage (or, for a report
+ * the user may only view, Details) opens the item's page.
+ */
 static void
 item_row(struct page *p, const struct catalog_item *it, unsigned t)
 {
 	struct buf	*b = &p->resp->body;
 	char		 when[32];
+	bool		 manage = (t & rs_manage_task(it->type)) != 0;
 
 	rs_time_iso(it->modified, when, sizeof(when));
 	(void)buf_printf(b, NULL, "<tr><td><span class=\"type %s\">%s</span>"
-	    "</td><th scope=\"row\"><a href=\"", catalog_type_name(it->type),
+	    "</td><th scope=\"row\">", catalog_type_name(it->type),
 	    catalog_type_name(it->type));
-	page_url(p, b, it->type == CATALOG_FOLDER ? "browse" : "item",
-	    it->path);
-	(void)buf_puts(b, "\">", NULL);
-	(void)buf_html(b, it->name, NULL);
-	(void)buf_puts(b, "</a></th><td>", NULL);
+	if (it->type == CATALOG_REPORT)
+		ws_link(p, it, "Render", NULL);
+	else {
+		(void)buf_puts(b, "<a href=\"", NULL);
+		page_url(p, b, it->type == CATALOG_FOLDER ? "browse" : "item",
+		    it->path);
+		(void)buf_puts(b, "\">", NULL);
+		(void)buf_html(b, it->name, NULL);
+		(void)buf_puts(b, "</a>", NULL);
+	}
+	(void)buf_puts(b, "</th><td>", NULL);
 	(void)buf_html(b, it->description, NULL);
 	(void)buf_printf(b, NULL, "</td><td><time datetime=\"%s\">%.10s</time>"
 	    "</td><td>", when, when);
 	(void)buf_html(b, it->modified_by, NULL);
 	(void)buf_puts(b, "</td><td>", NULL);
-	if (t & rs_manage_task(it->type)) {
-		(void)buf_puts(b, "<a href=\"", NULL);
+	if (manage || it->type == CATALOG_REPORT) {
+		(void)buf_puts(b, "<a class=\"manage\" href=\"", NULL);
 		page_url(p, b, "item", it->path);
-		(void)buf_puts(b, "\">Manage<span class=\"skip\"> ", NULL);
+		(void)buf_printf(b, NULL, "\">%s<span class=\"skip\"> ", manage ?
+		    "Manage" : "Details");
 		(void)buf_html(b, it->name, NULL);
 		(void)buf_puts(b, "</span></a>", NULL);
 	}
 	(void)buf_puts(b, "</td></tr>", NULL);
 }
 
+/* The upload card; a refused file's message stands beside the input. */
 static void
-folder_forms(struct page *p, const struct catalog_item *dir, unsigned t)
+upload_form(struct page *p, const struct catalog_item *dir,
+    const char *error)
+{
+	struct buf	*b = &p->resp->body;
+
+	form_open(p, "card", "upload", dir->path, true);
+	(void)buf_printf(b, NULL, "<h2>Upload</h2><label for=\"uf\">File"
+	    "</label><input type=\"file\" id=\"uf\" name=\"file\" required%s>",
+	    error != NULL ? " aria-invalid=\"true\" aria-describedby=\"uf-err\""
+	    : "");
+	if (error != NULL) {
+		(void)buf_puts(b, "<p class=\"error\" id=\"uf-err\" role=\"alert"
+		    "\">", NULL);
+		(void)buf_html(b, error, NULL);
+		(void)buf_puts(b, "</p>", NULL);
+	}
+	(void)buf_puts(b, "<label for=\"ut\">Upload as</label><select id=\"ut\" "
+	    "name=\"type\"><option value=\"auto\">Detect from the name (.rdl "
+	    "report, .rds data source, .rsd dataset, else resource)</option>"
+	    "<option>Report</option><option>DataSource</option><option>"
+	    "DataSet</option><option>Resource</option></select><label "
+	    "for=\"un\">Name (optional)</label><input type=\"text\" id=\"un\" "
+	    "name=\"name\" maxlength=\"260\"><fieldset><legend>If it exists"
+	    "</legend><label><input type=\"checkbox\" name=\"overwrite\" "
+	    "value=\"1\"> Replace it</label></fieldset><button>Upload</button>"
+	    "</form>", NULL);
+}
+
+static void
+folder_forms(struct page *p, const struct catalog_item *dir, unsigned t,
+    const char *upload_error)
 {
 	struct buf	*b = &p->resp->body;
 
@@ -264,21 +311,8 @@ folder_forms(struct page *p, const struct catalog_item *dir, unsigned t)
 		    "</form>", NULL);
 	}
 	if (t & (CATALOG_T_MANAGE_REPORTS | CATALOG_T_MANAGE_RESOURCES |
-	    CATALOG_T_MANAGE_DATASOURCES)) {
-		form_open(p, "card", "upload", dir->path, true);
-		(void)buf_puts(b, "<h2>Upload</h2><label for=\"uf\">File</label>"
-		    "<input type=\"file\" id=\"uf\" name=\"file\" required>"
-		    "<label for=\"ut\">Upload as</label><select id=\"ut\" "
-		    "name=\"type\"><option value=\"auto\">Detect from the name "
-		    "(.rdl report, .rds data source, else resource)</option>"
-		    "<option>Report</option><option>DataSource</option>"
-		    "<option>Resource</option></select><label for=\"un\">Name "
-		    "(optional)</label><input type=\"text\" id=\"un\" "
-		    "name=\"name\" maxlength=\"260\"><fieldset><legend>If it "
-		    "exists</legend><label><input type=\"checkbox\" "
-		    "name=\"overwrite\" value=\"1\"> Replace it</label>"
-		    "</fieldset><button>Upload</button></form>", NULL);
-	}
+	    CATALOG_T_MANAGE_DATASOURCES))
+		upload_form(p, dir, upload_error);
 	if (t & CATALOG_T_SET_SECURITY) {
 		(void)buf_puts(b, "<div class=\"card\"><h2>Security</h2><p>"
 		    "<a href=\"", NULL);
@@ -289,8 +323,9 @@ folder_forms(struct page *p, const struct catalog_item *dir, unsigned t)
 	(void)buf_puts(b, "</div>", NULL);
 }
 
-static void
-browse(struct page *p, const struct catalog_item *dir)
+bool
+page_folder(struct page *p, const struct catalog_item *dir,
+    const char *upload_error)
 {
 	struct buf		*b = &p->resp->body;
 	struct catalog_item	*v;
@@ -298,14 +333,11 @@ browse(struct page *p, const struct catalog_item *dir)
 	unsigned		 t = rs_tasks(p->cat, dir->id, p->user);
 	size_t			 n, shown = 0;
 
-	if (!rs_can_view(CATALOG_FOLDER, t)) {
-		page_error(p, 403, "rsAccessDenied", "You may not view this "
-		    "folder.", NULL);
-		return;
-	}
+	if (!rs_can_view(CATALOG_FOLDER, t))
+		return false;
 	if (catalog_item_children(p->cat, dir->id, &v, &n, &e) == -1) {
 		page_error_e(p, &e, NULL);
-		return;
+		return true;
 	}
 	page_start(p, dir->parent_id[0] ? dir->name : "Home");
 	crumbs(p, dir->path);
@@ -330,9 +362,10 @@ browse(struct page *p, const struct catalog_item *dir)
 		(void)buf_puts(b, "<tr><td colspan=\"6\" class=\"muted\">This "
 		    "folder is empty.</td></tr>", NULL);
 	(void)buf_puts(b, "</tbody></table>", NULL);
-	folder_forms(p, dir, t);
+	folder_forms(p, dir, t, upload_error);
 	page_end(p);
 	catalog_items_free(v, n);
+	return true;
 }
 
 static void
@@ -347,7 +380,12 @@ ws_link(struct page *p, const struct catalog_item *it, const char *cmd,
 			ws = p->srv->conf->apps[i].vdir;
 	(void)buf_printf(b, NULL, "<a href=\"/%s?", ws);
 	rs_url_encode(b, it->path, true);
-	(void)buf_printf(b, NULL, "&amp;rs:Command=%s\">%s</a>", cmd, label);
+	(void)buf_printf(b, NULL, "&amp;rs:Command=%s\">", cmd);
+	if (label != NULL)
+		(void)buf_puts(b, label, NULL);
+	else
+		(void)buf_html(b, it->name, NULL);
+	(void)buf_puts(b, "</a>", NULL);
 }
 
 static void
@@ -560,9 +598,11 @@ route(struct page *p)
 	}
 	if (k == 0 && it.type != CATALOG_FOLDER)
 		k = 1;
-	if (k == 0)
-		browse(p, &it);
-	else if (k == 1)
+	if (k == 0) {
+		if (!page_folder(p, &it, NULL))
+			page_error(p, 403, "rsAccessDenied", "You may not view "
+			    "this folder.", NULL);
+	} else if (k == 1)
 		item_page(p, &it);
 	else
 		security_page(p, &it);

@@ -44,6 +44,14 @@ void	page_error_e(struct page *, const struct rs_err *,
 /* <input type=hidden> fields every form needs. */
 void	page_form_head(struct page *, const char *op, const char *path);
 
+/*
+ * A folder's page; upload_error (or NULL) is shown beside the upload
+ * form's file.  False, with nothing written, when the user may not view
+ * the folder.
+ */
+bool	page_folder(struct page *, const struct catalog_item *dir,
+	    const char *upload_error);
+
 void	rs_actions_handle(struct page *);
 /* The "?msg=" status line of a page. */
 void	page_status(struct page *);

@@ -1,11 +1,15 @@
 /*
  * render_hook.c: rs:Command=Render.  Parses the report definition
- * (rdl_parse), resolves its data sources (a DataSourceReference names a
+ * (rdl_parse), checks its bindings for the user who last changed it
+ * (rs_bindings_check: every shared data source it names must exist and
+ * be readable by that user, so a permission removed later stops the
+ * renders), resolves its data sources (a DataSourceReference names a
  * shared data source in the catalog, relative to the report's folder),
  * takes rs:Format, rc: device settings and report parameters from the
  * URL, and runs render_report() with its output streamed to the client;
  * then writes a row to the execution log.
  */
+#include "reportserver/intake.h"
 #include "reportserver/render_hook.h"
 #include "common/log.h"
 #include "common/str.h"
@@ -45,14 +49,7 @@ resolve(void *arg, const struct rdl_datasource *ds, struct data_source *out,
 
 	if (ds->reference == NULL)
 		return render_resolve_default((void *)c->policy, ds, out, e);
-	if (ds->reference[0] == '/')
-		str_copy(path, sizeof(path), ds->reference);
-	else {
-		catalog_path_parent(c->it->path, path, sizeof(path));
-		if (strcmp(path, "/") != 0)
-			str_append(path, sizeof(path), "/");
-		str_append(path, sizeof(path), ds->reference);
-	}
+	rs_ds_ref_path(c->it->path, ds->reference, path, sizeof(path));
 	if (catalog_item_get(c->cat, path, &src, e) == -1 ||
 	    src.type != CATALOG_DATASOURCE) {
 		if (e->code != RS_E_NOTFOUND)
@@ -65,11 +62,7 @@ resolve(void *arg, const struct rdl_datasource *ds, struct data_source *out,
 	if (!d.enabled)
 		rs_err_set(e, RS_E_USAGE, "the shared data source '%s' is "
 		    "disabled", path);
-	else if (d.ext != NULL && (str_ieq(d.ext, "SQLITE") ||
-	    str_ieq(d.ext, "POSTGRESQL") || str_ieq(d.ext, "POSTGRES") ||
-	    str_ieq(d.ext, "ENTERDATA"))) {
-		out->kind = str_ieq(d.ext, "SQLITE") ? DATA_SQLITE :
-		    str_ieq(d.ext, "ENTERDATA") ? DATA_ENTERDATA : DATA_POSTGRES;
+	else if (data_extension_kind(d.ext, &out->kind) == 0) {
 		if (str_copy(out->conn, sizeof(out->conn), d.conn != NULL ?
 		    d.conn : "") == -1)
 			rs_err_set(e, RS_E_USAGE, "the connection string of "
@@ -80,8 +73,8 @@ resolve(void *arg, const struct rdl_datasource *ds, struct data_source *out,
 			rc = 0;
 	} else
 		rs_err_set(e, RS_E_USAGE, "the data extension '%s' of '%s' "
-		    "is not supported here; use SQLITE, POSTGRESQL or "
-		    "ENTERDATA", d.ext != NULL ? d.ext : "", path);
+		    "is not supported here; use " DATA_EXTENSIONS,
+		    d.ext != NULL ? d.ext : "", path);
 	rs_ds_fini(&d);
 	catalog_item_fini(&src);
 	return rc;
@@ -217,6 +210,43 @@ run(struct rctx *c, const struct rsuser *u, struct rdl_report *rep,
 	return rc;
 }
 
+/*
+ * The report's bindings, for the user who last stored or changed it.  On
+ * refusal the answer (403 rsAccessDenied, 404 rsDataSourceNotFound) and
+ * an execution log row are written here; false then.
+ */
+static bool
+bound(struct rctx *c, const struct rsuser *u, const struct rdl_report *rep,
+    const struct args *a, struct rs_err *e)
+{
+	struct rsuser		binder;
+	struct rs_refusal	ref;
+	struct render_log	lg;
+	struct timeval		tv;
+	size_t			i;
+	int			rc;
+
+	for (i = 0; i < rep->ndatasources; i++)
+		if (rep->datasources[i].reference != NULL)
+			break;
+	if (i == rep->ndatasources)
+		return true;	/* no shared data source: nothing to check */
+	rs_user_named(c->cat, c->it->modified_by, &binder);
+	rc = rs_bindings_check(c->cat, &binder, c->it->path, rep->datasources,
+	    rep->ndatasources, true, &ref, e);
+	rsuser_fini(&binder);
+	if (rc == 0)
+		return true;
+	rs_error_html(c->resp, ref.status, ref.rscode, e->msg, NULL);
+	gettimeofday(&tv, NULL);
+	memset(&lg, 0, sizeof(lg));
+	lg.time_start = lg.time_end = (int64_t)tv.tv_sec * 1000 +
+	    tv.tv_usec / 1000;
+	str_copy(lg.status, sizeof(lg.status), ref.rscode);
+	log_execution(c, u, a, &lg);
+	return false;
+}
+
 int
 rs_render_report(void *arg, struct catalog *cat, const struct rsuser *u,
     const struct catalog_item *it, const void *rdl, size_t len,
@@ -244,7 +274,10 @@ rs_render_report(void *arg, struct catalog *cat, const struct rsuser *u,
 	rep = rdl_parse(rdl, len, it->name, e);
 	if (rep == NULL)
 		goto out;
-	rc = run(&c, u, rep, a, e);
+	if (bound(&c, u, rep, a, e))
+		rc = run(&c, u, rep, a, e);
+	else
+		rc = 0;		/* bound() answered */
 	rdl_free(rep);
 out:
 	args_fini(a);

@@ -2,8 +2,11 @@
  * rest_write.c: the writing half of the REST API: create (POST), change
  * (PATCH), delete, Model.MoveItems, Model.DeleteItems and Policies.  Each
  * checks the user's tasks first and validates the whole body before the
- * catalog is touched, so a bad request changes nothing.
+ * catalog is touched, so a bad request changes nothing.  A definition
+ * (Content of a report, data source or dataset) passes rs_intake_check()
+ * first; a change that keeps it re-checks its bindings for the user.
  */
+#include "reportserver/intake.h"
 #include "reportserver/rest.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
@@ -115,6 +118,35 @@ place_of(struct rest_ctx *c, const struct json *j, char *parent,
 	return 0;
 }
 
+/* The intake check of content for path; false with the answer set. */
+static bool
+intake_ok(struct rest_ctx *c, int type, const char *path, const void *data,
+    size_t len)
+{
+	struct rs_refusal	ref;
+	struct rs_err		e;
+
+	if (rs_intake_check(c->cat, c->user, type, path, data, len, &ref, &e)
+	    == 0)
+		return true;
+	rs_error_json(c->resp, ref.status, ref.rscode, e.msg);
+	return false;
+}
+
+/* A change that keeps the content makes the user its binder. */
+static bool
+rebind_ok(struct rest_ctx *c, const struct catalog_item *it,
+    const char *path)
+{
+	struct rs_refusal	ref;
+	struct rs_err		e;
+
+	if (rs_rebind_check(c->cat, c->user, it, path, &ref, &e) == 0)
+		return true;
+	rs_error_json(c->resp, ref.status, ref.rscode, e.msg);
+	return false;
+}
+
 /* The parent folder must exist and allow managing items of the type. */
 static int
 may_add(struct rest_ctx *c, const char *parent, int type)
@@ -187,6 +219,7 @@ rest_create(struct rest_ctx *c, const struct json *j)
 {
 	char			 parent[CATALOG_PATH_MAX + 2];
 	char			 name[CATALOG_NAME_MAX + 1];
+	char			 path[CATALOG_PATH_MAX * 2 + 4];
 	struct catalog_new	 nw = { 0 };
 	struct catalog_item	 it;
 	const struct json	*h = json_get(j, "Hidden");
@@ -202,6 +235,11 @@ rest_create(struct rest_ctx *c, const struct json *j)
 	if (place_of(c, j, parent, name) == -1 || may_add(c, parent, type) ==
 	    -1 || content_of(c, j, type, &data, &nw.len) == -1)
 		return;
+	rs_path_join(parent, name, path, sizeof(path));
+	if (!intake_ok(c, type, path, data, nw.len)) {
+		free(data);
+		return;
+	}
 	nw.parent = parent;
 	nw.name = name;
 	nw.type = type;
@@ -245,6 +283,8 @@ rest_patch(struct rest_ctx *c, const struct rest_route *r,
 	struct catalog_item	 it;
 	struct catalog_update	 u = { 0 };
 	const struct json	*h = json_get(j, "Hidden");
+	char			 parent[CATALOG_PATH_MAX + 2];
+	char			 path[CATALOG_PATH_MAX * 2 + 4];
 	uint8_t			*data = NULL;
 	struct rs_err		 e;
 
@@ -257,12 +297,17 @@ rest_patch(struct rest_ctx *c, const struct rest_route *r,
 		u.has_hidden = true;
 		u.hidden = h->b;
 	}
+	catalog_path_parent(it.path, parent, sizeof(parent));
+	rs_path_join(parent, u.name != NULL ? u.name : it.name, path,
+	    sizeof(path));
 	if (json_get(j, "Content") != NULL) {
-		if (content_of(c, j, it.type, &data, &u.len) == -1)
+		if (content_of(c, j, it.type, &data, &u.len) == -1 ||
+		    !intake_ok(c, it.type, path, data, u.len))
 			goto out;
 		u.has_content = true;
 		u.content = data;
-	}
+	} else if (!rebind_ok(c, &it, path))
+		goto out;
 	if (u.name != NULL && catalog_name_check(u.name, &e) == -1)
 		rest_fail(c, &e, "rsInvalidItemName");
 	else if (catalog_item_update(c->cat, it.id, &u, c->user->name, &e) ==
@@ -299,6 +344,7 @@ bulk_one(struct rest_ctx *c, const char *path, const char *target,
     struct buf *fails)
 {
 	struct rest_route	r = { .has_key = true, .key_is_path = true };
+	char			moved[CATALOG_PATH_MAX * 2 + 4];
 	struct catalog_item	it;
 	struct rs_err		e;
 	int			rc;
@@ -306,8 +352,14 @@ bulk_one(struct rest_ctx *c, const char *path, const char *target,
 	str_copy(r.key, sizeof(r.key), path);
 	rc = find_managed(c, &r, &it);
 	if (rc == 0) {
-		rc = target != NULL ? catalog_item_move(c->cat, it.id, target,
-		    c->user->name, &e) : catalog_item_del(c->cat, it.id, &e);
+		rs_path_join(target != NULL ? target : "/", it.name, moved,
+		    sizeof(moved));
+		if (target != NULL && !rebind_ok(c, &it, moved))
+			rc = -1;
+		else
+			rc = target != NULL ? catalog_item_move(c->cat, it.id,
+			    target, c->user->name, &e) : catalog_item_del(c->cat,
+			    it.id, &e);
 		catalog_item_fini(&it);
 	} else
 		rs_err_set(&e, RS_E_PERM, "cannot use '%s'", path);

@@ -73,6 +73,9 @@ bool		rs_can_view(int type, unsigned tasks);
 /* The task that manages items of a type. */
 unsigned	rs_manage_task(int type);
 
+/* Adds the Unix groups of a Linux user to u->groups (auth.c). */
+void	rs_unix_groups(const char *user, struct rsuser *u);
+
 /* Drops the remembered sign-ins of a user (password changed, removed). */
 void	rs_auth_forget(struct rs_server *, const char *user);
 

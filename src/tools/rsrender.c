@@ -8,10 +8,11 @@
  *       [--url /ReportServer?/Folder/Report]   (HTML5: the viewer's links)
  *       [--language de-DE]   (rs:ParameterLanguage: how dates and numbers in
  *                             --param are read)
- *   rsrender --check REPORT.rdl
+ *   rsrender --check FILE.rdl|FILE.rds|FILE.rsd
  *
- * A thin front over rdl_parse() and render_report(): argument parsing and
- * output only.  --out - writes to standard output.  --log prints the
+ * A thin front over rdl_check() and render_report(): argument parsing and
+ * output only.  --check runs the check the report server runs on every
+ * definition it stores (the kind comes from the file name's extension).  --out - writes to standard output.  --log prints the
  * execution-log record as JSON on standard error.
  */
 #include <errno.h>
@@ -60,7 +61,7 @@ usage(void)
 	    "enterdata:]\n"
 	    "           [--devinfo NAME=VALUE ...] [--user NAME] [--log]\n"
 	    "           [--url /ReportServer?/Folder/Report] [--language de-DE]\n"
-	    "       rsrender --check REPORT.rdl\n");
+	    "       rsrender --check FILE.rdl|FILE.rds|FILE.rsd\n");
 	exit(64);
 }
 
@@ -250,12 +251,48 @@ render(struct opts *o, struct rdl_report *r, struct rs_err *e)
 	return rv;
 }
 
+/* What --check says about a definition that passed. */
+static void
+print_check(const char *path, const struct rdl_definition *d)
+{
+	const struct rdl_report	*r = d->report;
+
+	if (d->kind == RDL_DATASOURCE) {
+		printf("%s: definition OK (shared data source, extension %s%s)"
+		    "\n", path, d->source->extension, d->source->enabled ? "" :
+		    ", disabled");
+		return;
+	}
+	if (d->kind == RDL_DATASET) {
+		printf("%s: definition OK (shared dataset %s, data source "
+		    "reference %s, %zu fields)\n", path, d->dataset->dataset.name,
+		    d->dataset->source.reference, d->dataset->dataset.nfields);
+		return;
+	}
+	printf("%s: definition OK (RDL %d, %zu datasets, %zu parameters)\n",
+	    path, r->version, r->ndatasets, r->nparams);
+	for (size_t i = 0; i < r->ndatasources; i++) {
+		const struct rdl_datasource *ds = &r->datasources[i];
+
+		if (ds->reference != NULL)
+			printf("  note: data source %s refers to the shared data "
+			    "source %s; offline, give --datasource %s=...\n",
+			    ds->name, ds->reference, ds->name);
+		else if (data_extension_kind(ds->provider, NULL) == -1)
+			printf("  note: data source %s uses DataProvider %s, which "
+			    "the report server cannot connect to (supported: "
+			    DATA_EXTENSIONS "); offline, give --datasource "
+			    "%s=...\n", ds->name, ds->provider, ds->name);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
 	struct opts	*o = xcalloc(1, sizeof(*o));
-	struct rdl_report *r = NULL;
+	struct rdl_definition d = { 0 };
 	struct rs_err	 e;
+	enum rdl_kind	 kind;
 	char		*xml, *name;
 	size_t		 len;
 	int		 rv = 1;
@@ -263,31 +300,36 @@ main(int argc, char **argv)
 	log_init("rsrender");
 	rs_err_clear(&e);
 	parse_args(argc, argv, o);
+	kind = rdl_kind_of_name(o->rdl);
+	if (!o->check && kind != RDL_REPORT) {
+		fprintf(stderr, "rsrender: %s is a %s, not a report; only "
+		    "--check reads it\n", o->rdl, rdl_kind_name(kind));
+		free(o);
+		return 64;
+	}
 	xml = fs_read_file(o->rdl, RDL_MAX_BYTES, &len, &e);
 	if (xml == NULL)
 		goto out;
 	name = report_name(o->rdl);
-	r = rdl_parse(xml, len, name, &e);
+	rv = rdl_check(kind, xml, len, name, &d, &e);
 	free(name);
 	free(xml);
-	if (r == NULL) {
+	if (rv == -1) {
 		rs_err_prefix(&e, "%s", o->rdl);
 		goto out;
 	}
 	if (o->check) {
-		printf("%s: definition OK (RDL %d, %zu datasets, %zu "
-		    "parameters)\n", o->rdl, r->version, r->ndatasets,
-		    r->nparams);
+		print_check(o->rdl, &d);
 		rv = 0;
 		goto out;
 	}
-	rv = render(o, r, &e) == 0 ? 0 : 1;
+	rv = render(o, d.report, &e) == 0 ? 0 : 1;
 out:
 	if (e.code != RS_E_OK) {
 		fprintf(stderr, "rsrender: %s\n", e.msg);
 		rv = rs_err_exit_status(e.code);
 	}
-	rdl_free(r);
+	rdl_definition_fini(&d);
 	free(o);
 	return rv;
 }

@@ -1,7 +1,7 @@
 # tests/fuzz/fuzz.mk: the modules each fuzz target links (a module before
 # the modules it uses, common last), as DEPS_<program> in src/*/module.mk.
 DEPS_fuzz_urlres := urlres common
-DEPS_fuzz_rdl := rdl expr common
+DEPS_fuzz_rdl := rdl data expr common
 DEPS_fuzz_expr := expr common
 DEPS_fuzz_rsconf := rsconf common
 DEPS_fuzz_httpsvc_conf := httpsvc common

@@ -2,7 +2,7 @@
  * test_rdl.c: unit tests of rdl/: a minimal report parses into the model
  * (namespaces of 2008, 2010 and 2016); each unsupported feature and each
  * malformed definition is refused with the element or function, its line
- * and what is supported.
+ * and what is supported; rdl_check() on shared data sources and datasets.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -267,6 +267,106 @@ test_mutations(void **state)
 	free(good);
 }
 
+#define RSD_NS "http://schemas.microsoft.com/sqlserver/reporting/2010/01/" \
+    "shareddatasetdefinition"
+#define RSD(query) "<SharedDataSet xmlns=\"" RSD_NS "\"><DataSet " \
+    "Name=\"Q\"><Query>" query "</Query><Fields><Field Name=\"A\">" \
+    "<DataField>a</DataField></Field></Fields></DataSet></SharedDataSet>"
+#define RDS(props) "<?xml version=\"1.0\"?>\n<RptDataSource Name=\"S\">" \
+    "\n<ConnectionProperties>" props "</ConnectionProperties>" \
+    "<DataSourceID>1</DataSourceID></RptDataSource>"
+
+/*
+ * rdl_check(): the three kinds, what each accepts, and what it refuses
+ * with which fault; a refusal names the line (and for XML the column).
+ */
+static void
+test_check(void **state)
+{
+	static const struct {
+		enum rdl_kind	 kind;
+		const char	*xml;
+		enum rdl_fault	 fault;		/* NONE: accepted */
+		const char	*msg;
+	} cases[] = {
+		{ RDL_REPORT, "<Report><oops", RDL_FAULT_XML,
+		    "line 1, column 14: the definition is not well-formed XML" },
+		{ RDL_REPORT, "", RDL_FAULT_XML, "line 1, column 1:" },
+		{ RDL_REPORT, "<Report xmlns=\"" NS16 "\"><ReportSections>"
+		    "<ReportSection><Body><ReportItems>\n<CustomReportItem "
+		    "Name=\"C\"/></ReportItems></Body></ReportSection>"
+		    "</ReportSections></Report>", RDL_FAULT_CONTENT,
+		    "line 2: <CustomReportItem>: custom report items" },
+		{ RDL_DATASOURCE, RDS("<Extension>SQLITE</Extension>"
+		    "<ConnectString>/d/s.db</ConnectString>"), RDL_FAULT_NONE,
+		    "" },
+		{ RDL_DATASOURCE, "<DataSourceDefinition><Extension>POSTGRESQL"
+		    "</Extension><ConnectString>host=h dbname=d</ConnectString>"
+		    "<CredentialRetrieval>None</CredentialRetrieval><Enabled>"
+		    "False</Enabled></DataSourceDefinition>", RDL_FAULT_NONE, "" },
+		{ RDL_DATASOURCE, RDS("<Extension>SQL</Extension><ConnectString>"
+		    "x</ConnectString>"), RDL_FAULT_EXTENSION, "line 3: "
+		    "<Extension>: data extension SQL is not supported; supported: "
+		    "SQLITE, POSTGRESQL, ENTERDATA" },
+		{ RDL_DATASOURCE, RDS("<Extension>SQLITE</Extension>"
+		    "<ConnectString>x</ConnectString>\n<Pooling>1</Pooling>"),
+		    RDL_FAULT_ELEMENT, "line 4: <Pooling>: element is not part of "
+		    "a shared data source; supported elements: RptDataSource," },
+		{ RDL_DATASOURCE, RDS("<Extension>SQLITE</Extension>"),
+		    RDL_FAULT_CONTENT, "needs a ConnectString" },
+		{ RDL_DATASOURCE, "<DataSourceDefinition><Extension>SQLITE"
+		    "</Extension><ConnectString>x</ConnectString>"
+		    "<CredentialRetrieval>Store</CredentialRetrieval>"
+		    "</DataSourceDefinition>", RDL_FAULT_CONTENT,
+		    "CredentialRetrieval Store is not supported" },
+		{ RDL_DATASOURCE, "<RptDataSource", RDL_FAULT_XML,
+		    "not well-formed XML" },
+		{ RDL_DATASOURCE, "<Report/>", RDL_FAULT_ELEMENT,
+		    "must be <RptDataSource>" },
+		{ RDL_DATASET, RSD("<DataSourceReference>/Data/S"
+		    "</DataSourceReference><CommandText>SELECT a FROM t"
+		    "</CommandText>"), RDL_FAULT_NONE, "" },
+		{ RDL_DATASET, RSD("<CommandText>SELECT 1</CommandText>"),
+		    RDL_FAULT_CONTENT, "needs a DataSourceReference" },
+		{ RDL_DATASET, RSD("<DataSourceReference>S</DataSourceReference>"
+		    "<CommandType>StoredProcedure</CommandType>"),
+		    RDL_FAULT_CONTENT, "CommandType StoredProcedure is not "
+		    "supported; supported: Text" },
+		{ RDL_DATASET, RSD("<DataSourceReference>S</DataSourceReference>"
+		    "<Bogus/>"), RDL_FAULT_ELEMENT, "<Bogus>: element is not part "
+		    "of a shared dataset" },
+		{ RDL_DATASET, "<SharedDataSet/>", RDL_FAULT_ELEMENT,
+		    "in the namespace " RSD_NS },
+	};
+	struct rdl_definition	 d;
+	struct rs_err		 e;
+	int			 rc;
+
+	(void)state;
+	for (size_t i = 0; i < nitems(cases); i++) {
+		rc = rdl_check(cases[i].kind, cases[i].xml,
+		    strlen(cases[i].xml), "T", &d, &e);
+		if (rc != (cases[i].fault == RDL_FAULT_NONE ? 0 : -1) ||
+		    d.fault != cases[i].fault)
+			fail_msg("case %zu: rc %d fault %d: %s", i, rc, d.fault,
+			    e.msg);
+		if (rc == -1 && (strstr(e.msg, cases[i].msg) == NULL ||
+		    e.code != RS_E_BADINPUT))
+			fail_msg("case %zu: \"%s\" lacks \"%s\"", i, e.msg,
+			    cases[i].msg);
+		if (rc == 0 && cases[i].kind == RDL_DATASET)
+			assert_string_equal(d.dataset->source.reference,
+			    "/Data/S");
+		if (rc == 0 && cases[i].kind == RDL_DATASOURCE)
+			assert_true(d.source->enabled ==
+			    (strstr(cases[i].xml, "False") == NULL));
+		rdl_definition_fini(&d);
+	}
+	assert_int_equal(rdl_kind_of_name("a/B.RDS"), RDL_DATASOURCE);
+	assert_int_equal(rdl_kind_of_name("x.rsd"), RDL_DATASET);
+	assert_int_equal(rdl_kind_of_name("x.rdl"), RDL_REPORT);
+}
+
 static void
 test_sizes(void **state)
 {
@@ -288,6 +388,7 @@ main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_mutations),
+		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_sizes),
 	};
 

@@ -54,7 +54,7 @@ refused "a field that is not in the dataset is refused" "$TMP/field.rdl" \
     'line 12: Value: field Missing is not in dataset S'
 printf '<Report xmlns="%s"><DataSets>' "$ns" >"$TMP/cut.rdl"
 refused "a truncated file is refused as malformed XML" "$TMP/cut.rdl" \
-    'line 1: the definition is not well-formed XML'
+    'line 1, column [0-9]+: the definition is not well-formed XML'
 printf '<Report xmlns="http://schemas.microsoft.com/sqlserver/reporting/2005/01/reportdefinition"/>' \
     >"$TMP/old.rdl"
 refused "an RDL 2005 definition is refused with the supported versions" \

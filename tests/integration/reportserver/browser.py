@@ -57,14 +57,7 @@ def main():
     env = suite.Env("SQLite", os.path.join(lib.ROOT, "reportserver",
                                            "ReportServer.db"))
     try:
-        env.setup()
-        env.start_rs()
-        r = lib.run("rsconfig", "database", "create", "--admin-user",
-                    "admin", "--admin-password-stdin",
-                    input=suite.ADMIN_PW + "\n")
-        lib.check("database created", r.returncode == 0, r.stderr)
-        lib.wait_for(lambda: env.admin("GET", "/ReportServer/")[0] == 200,
-                     10)
+        env.up()
         home = nss_home(env.cafile)
         upload = os.path.join(lib.TMP, "Quarterly Figures.csv")
         with open(upload, "w") as f:

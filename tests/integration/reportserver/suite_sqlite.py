@@ -132,6 +132,16 @@ class Env:
         lib.check("httpsvc starts", lib.wait_for(
             lambda: "ready: listening" in open(self.svc_log).read(), 30))
 
+    def up(self):
+        """setup(), the report server, and a database with the admin."""
+        self.setup()
+        self.start_rs()
+        r = lib.run("rsconfig", "database", "create", "--admin-user",
+                    "admin", "--admin-password-stdin", input=ADMIN_PW + "\n")
+        lib.check("database created", r.returncode == 0, r.stderr)
+        lib.wait_for(lambda: self.admin("GET", "/ReportServer/")[0] == 200,
+                     10)
+
     def config_path(self):
         return os.path.join(self.root, "reportserver",
                             "rsreportserver.config")
@@ -207,9 +217,39 @@ class Env:
             j = None
         return st, j, text
 
+    def upload(self, folder, filename, data, user="admin", pw=ADMIN_PW):
+        """The portal's upload form, as a browser posts it."""
+        st, h, page, _ = self.request("GET", "/Reports/browse" + folder,
+                                      user=user, pw=pw)
+        tok = csrf_of(page)
+        bd = "----rsupload"
+        body = b"".join(b"--%s\r\nContent-Disposition: form-data; name="
+                        b"\"%s\"\r\n\r\n%s\r\n" % (bd.encode(), k.encode(),
+                                                v.encode())
+                        for k, v in (("csrf", tok), ("op", "upload"),
+                                     ("path", folder), ("type", "auto")))
+        body += (b"--%s\r\nContent-Disposition: form-data; name=\"file\"; "
+                 b"filename=\"%s\"\r\nContent-Type: application/octet-stream"
+                 b"\r\n\r\n%s\r\n--%s--\r\n" % (bd.encode(), filename.encode(),
+                                                data, bd.encode()))
+        return self.request("POST", "/Reports/action", body=body, user=user,
+                            pw=pw, headers={"Content-Type": "multipart/"
+                                            "form-data; boundary=" + bd})
+
     def curl(self, *args):
         return sh("curl", "-s", "--cacert", self.cafile, "--max-time", "30",
                   *args)
+
+
+def mini_rdl(text):
+    """The smallest report this server stores: one textbox saying text."""
+    return ('<Report xmlns="http://schemas.microsoft.com/sqlserver/'
+            'reporting/2016/01/reportdefinition"><ReportSections>'
+            '<ReportSection><Body><ReportItems><Textbox Name="T"><Paragraphs>'
+            '<Paragraph><TextRuns><TextRun><Value>%s</Value></TextRun>'
+            '</TextRuns></Paragraph></Paragraphs></Textbox></ReportItems>'
+            '<Height>1in</Height></Body><Width>6in</Width><Page/>'
+            '</ReportSection></ReportSections></Report>' % text).encode()
 
 
 def b64(data):
@@ -294,7 +334,7 @@ def t_rest(env):
                               "Überblick (alt)"]):
         st, j, _ = env.api("POST", "/Reports", {
             "Name": name, "Path": "/Sales/" + name,
-            "Content": b64(b"<Report>%d</Report>" % i),
+            "Content": b64(mini_rdl("report %d" % i)),
             "Description": "report %d" % i})
         lib.expect_eq("upload report '%s'" % name, st, 201)
     st, j, _ = env.api("POST", "/DataSources", {
@@ -466,10 +506,12 @@ def t_listing(env):
     lib.check("... sandboxed, so an uploaded page never runs as the server's",
               "content-security-policy: sandbox" in r.stdout.lower(),
               r.stdout[:400])
-    st, h, text, _ = env.admin("GET", "/ReportServer?/Sales/Q1%20Sales&"
-                               "rs:Command=Render&rs:Format=CSV")
-    lib.check("Render of a report that is not RDL says what is wrong",
-              st == 500 and "rsProcessingError" in text, st, text[:300])
+    st, j, text = env.api("POST", "/Reports", {
+        "Path": "/Sales/NotRdl", "Content": b64(b"<Report>0</Report>")})
+    lib.check("a report that is not RDL is refused when stored, so nothing "
+              "stored fails to render: 400 rsInvalidReportDefinition",
+              st == 400 and j["error"]["code"] ==
+              "rsInvalidReportDefinition" and "line 1" in text, st, text)
     st, h, text, _ = env.admin("GET", "/ReportServer?/Sales/Warehouse")
     lib.check("a data source's URL gives its DataSourceDefinition",
               st == 200 and "<Extension>POSTGRESQL</Extension><ConnectString>"
@@ -574,6 +616,7 @@ def t_portal(env):
         ('id="%s"' % i) in page for i in re.findall(r'label for="(\w+)"',
                                                      page)), page)
     tok = csrf_of(page)
+    budget = mini_rdl("budget")
     boundary = "----rstest%d" % random.randint(0, 1 << 30)
     body = ("--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s"
             "\r\n--%s\r\nContent-Disposition: form-data; name=\"op\"\r\n\r\n"
@@ -581,8 +624,9 @@ def t_portal(env):
             "\r\n\r\n/Sales\r\n--%s\r\nContent-Disposition: form-data; "
             "name=\"type\"\r\n\r\nauto\r\n--%s\r\nContent-Disposition: "
             "form-data; name=\"file\"; filename=\"Budget.rdl\"\r\n"
-            "Content-Type: application/octet-stream\r\n\r\n<Report>budget"
-            "</Report>\r\n--%s--\r\n") % ((boundary, tok) + (boundary,) * 5)
+            "Content-Type: application/octet-stream\r\n\r\n%s"
+            "\r\n--%s--\r\n") % ((boundary, tok) + (boundary,) * 4 +
+                                  (budget.decode(), boundary))
     st, h, _, _ = env.admin("POST", "/Reports/action", body=body, headers={
         "Content-Type": "multipart/form-data; boundary=" + boundary})
     lib.check("uploading a .rdl through the portal form works (303)",
@@ -590,7 +634,7 @@ def t_portal(env):
               st, h)
     st, j, _ = env.api("GET", "/Reports(Path='/Sales/Budget')")
     lib.check("... and makes a report named without .rdl",
-              st == 200 and j["Size"] == len("<Report>budget</Report>"), st)
+              st == 200 and j["Size"] == len(budget), st)
     form = urllib.parse.urlencode({"csrf": "0" * 64, "op": "newfolder",
                                    "path": "/Sales", "name": "Forged"})
     st, h, text, _ = env.admin("POST", "/Reports/action", body=form, headers={
@@ -672,14 +716,19 @@ def t_render(env):
                                "rs:Format=WORDOPENXML")
     lib.check("an unknown format: 400 naming the formats there are",
               st == 400 and "EXCELOPENXML" in text, st, text[:300])
+    with open(os.path.join(lib.SRC, "samples", "reports",
+                           "SalesByMonth.rdl"), "rb") as f:
+        st, j, _ = env.api("POST", "/Reports", {
+            "Path": "/Samples/SalesByMonth", "Content": b64(f.read())})
+    lib.expect_eq("upload sample report SalesByMonth", st, 201)
     codes = []
     for i in range(8):	# on every worker thread: a failure, then a render
-        codes.append(env.admin("GET", "/ReportServer?/Sales/Q1%20Sales&"
-                               "rs:Format=CSV")[0])
+        codes.append(env.admin("GET", "/ReportServer?/Samples/SalesByMonth&"
+                               "Year=abc&rs:Format=CSV")[0])
         codes.append(env.admin("GET", "/ReportServer?/Samples/SalesSummary"
                                "&rs:Format=CSV")[0])
     lib.expect_eq("a failed render leaves nothing behind for the next",
-                  codes, [500, 200] * 8)
+                  codes, [400, 200] * 8)
     env.api("DELETE", "/DataSources(Path='/Samples/Sales')")
     st, h, text, _ = env.admin("GET", "/ReportServer?/Samples/SalesSummary&"
                                "rs:Format=CSV")

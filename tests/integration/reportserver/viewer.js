@@ -1,10 +1,11 @@
 // tests/integration/reportserver/viewer.js: the report viewer in Chromium,
-// paged as a user pages it: open the report's URL (HTTP Basic, the test's
-// certificate trusted through $HOME/.pki/nssdb), read the toolbar's
-// "Page N of M" and the page footer, click "Next >" while there is one,
-// then open the one-page report.  Prints one JSON line with what it saw.
+// reached and paged as a user does: open the portal's folder page (HTTP
+// Basic, the test's certificate trusted through $HOME/.pki/nssdb), click
+// the report's name, read the toolbar's "Page N of M" and the page footer,
+// click "Next >" while there is one, then open the one-page report.
+// Prints one JSON line with what it saw.
 //
-//   node viewer.js MULTI_PAGE_URL ONE_PAGE_URL USER PASSWORD SCREENSHOT
+//   node viewer.js FOLDER_URL REPORT_NAME ONE_PAGE_URL USER PASSWORD SCREENSHOT
 const { chromium } = require('playwright-core');
 
 async function state(page) {
@@ -22,7 +23,7 @@ async function state(page) {
 }
 
 async function main() {
-  const [multi, one, user, password, shot] = process.argv.slice(2);
+  const [folder, name, one, user, password, shot] = process.argv.slice(2);
   const out = { ok: false, pages: [] };
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -38,8 +39,15 @@ async function main() {
       ignoreHTTPSErrors: false,
     });
     const page = await ctx.newPage();
-    const resp = await page.goto(multi, { timeout: 30000 });
+    await page.goto(folder, { timeout: 30000 });
+    const row = page.locator('tbody tr', { hasText: name });
+    out.manage = await row.locator('a.manage').getAttribute('href');
+    const [resp] = await Promise.all([
+      page.waitForNavigation({ timeout: 30000 }),
+      row.locator('th a', { hasText: name }).click(),
+    ]);
     out.status = resp.status();
+    out.url = page.url();
     for (let i = 0; i < 8; i++) {
       out.pages.push(await state(page));
       const next = await page.$('.rs-pages a.rs-next');

@@ -2,8 +2,9 @@
 """tests/integration/reportserver/viewer.py: the report viewer in a browser.
 
 Headless Chromium (driven by playwright-core, as browser.py does) opens
-/ReportServer?/Samples/SalesSummary through httpsvc over trusted TLS and
-pages through it with the toolbar's "Next >" link until there is none:
+the portal's /Samples folder through httpsvc over trusted TLS, clicks the
+report's name, which opens /ReportServer?/Samples/SalesSummary (the row's
+separate Manage link goes to the report's page), and pages through it with the toolbar's "Next >" link until there is none:
 four pages, each saying "Page N of 4" in the toolbar and in the report's
 page footer (Globals!TotalPages), First/Previous from the second page on,
 no Next/Last on the last; "|< First" goes back to page 1; the one-page
@@ -51,14 +52,7 @@ def main():
     env = suite.Env("SQLite", os.path.join(lib.ROOT, "reportserver",
                                            "ReportServer.db"))
     try:
-        env.setup()
-        env.start_rs()
-        r = lib.run("rsconfig", "database", "create", "--admin-user",
-                    "admin", "--admin-password-stdin",
-                    input=suite.ADMIN_PW + "\n")
-        lib.check("database created", r.returncode == 0, r.stderr)
-        lib.wait_for(lambda: env.admin("GET", "/ReportServer/")[0] == 200,
-                     10)
+        env.up()
         publish(env)
         home = browser.nss_home(env.cafile)
         build = os.environ.get("RS_TEST_BUILD") or os.path.dirname(lib.BIN)
@@ -68,8 +62,8 @@ def main():
         base = "https://localhost:%d/ReportServer?/Samples/" % env.port
         p = subprocess.run(
             ["node", os.path.join(os.path.dirname(__file__), "viewer.js"),
-             base + "SalesSummary&rs:Command=Render",
-             base + "ProductList&rs:Command=Render", "admin",
+             "https://localhost:%d/Reports/browse/Samples" % env.port,
+             "SalesSummary", base + "ProductList&rs:Command=Render", "admin",
              suite.ADMIN_PW, shot],
             env=dict(os.environ, HOME=home, NODE_PATH=browser.NODE_PATH),
             capture_output=True, text=True, timeout=180)
@@ -77,8 +71,14 @@ def main():
             got = json.loads(p.stdout.strip().splitlines()[-1])
         except (ValueError, IndexError):
             got = {"error": p.stdout[-500:] + p.stderr[-1500:]}
-        lib.check("Chromium opens the viewer over trusted TLS",
-                  got.get("ok") and got.get("status") == 200, got)
+        lib.check("Chromium opens the portal's folder over trusted TLS and "
+                  "the report's name opens the viewer", got.get("ok") and
+                  got.get("status") == 200 and got.get("url") ==
+                  "https://localhost:%d/ReportServer?%%2fSamples%%2f"
+                  "SalesSummary&rs:Command=Render" % env.port, got)
+        lib.expect_eq("... and the row's Manage link goes to the report's "
+                      "page", got.get("manage"),
+                      "/Reports/item/Samples/SalesSummary")
         pages = got.get("pages", [])
         lib.expect_eq("clicking Next > until it is gone: 4 pages, 'Page N "
                       "of 4' in the toolbar and in the page footer",

@@ -1,0 +1,254 @@
+/*
+ * intake.c: the gate every definition passes on its way into the catalog
+ * (see intake.h): REST POST and PATCH of Content, the portal's upload
+ * form, and whatever goes through them (scripts/publish-samples.py).  One
+ * function, rs_intake_check(), so no way in checks less than another;
+ * the binding half, rs_bindings_check(), is also what the render hook
+ * runs before every render.
+ */
+#include "reportserver/intake.h"
+#include "reportserver/passwd.h"
+#include "common/str.h"
+#include "data/data.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+rs_path_join(const char *folder, const char *name, char *out, size_t outsz)
+{
+	if (out != folder)
+		str_copy(out, outsz, folder);
+	if (strcmp(out, "/") != 0)
+		str_append(out, outsz, "/");
+	str_append(out, outsz, name);
+}
+
+void
+rs_ds_ref_path(const char *path, const char *ref, char *out, size_t outsz)
+{
+	if (ref[0] == '/') {
+		str_copy(out, outsz, ref);
+		return;
+	}
+	catalog_path_parent(path, out, outsz);
+	rs_path_join(out, ref, out, outsz);
+}
+
+void
+rs_user_named(struct catalog *cat, const char *name, struct rsuser *u)
+{
+	char		hash[RS_PASSWD_HASH_MAX];
+	struct rs_err	e;
+
+	memset(u, 0, sizeof(*u));
+	str_copy(u->name, sizeof(u->name), name);
+	if (catalog_user_hash(cat, name, hash, sizeof(hash), &e) == 0) {
+		explicit_bzero(hash, sizeof(hash));
+		u->builtin = true;
+		return;
+	}
+	rs_unix_groups(name, u);
+}
+
+static int
+refuse(struct rs_refusal *ref, int status, const char *rscode)
+{
+	ref->status = status;
+	ref->rscode = rscode;
+	return -1;
+}
+
+/* One DataSourceReference: there, a data source, readable by binder. */
+static int
+binding_one(struct catalog *cat, const struct rsuser *binder,
+    const char *path, const struct rdl_datasource *ds, bool at_render,
+    struct rs_refusal *ref, struct rs_err *e)
+{
+	char			target[CATALOG_PATH_MAX * 2 + 2];
+	struct catalog_item	src;
+	struct rs_err		ge;
+	unsigned		t;
+	int			rc;
+
+	rs_ds_ref_path(path, ds->reference, target, sizeof(target));
+	rc = catalog_item_get(cat, target, &src, &ge);
+	if (rc == 0 && src.type != CATALOG_DATASOURCE) {
+		catalog_item_fini(&src);
+		rc = rs_err_set(&ge, RS_E_NOTFOUND, "not a data source");
+	}
+	if (rc == -1 && (ge.code == RS_E_DB || ge.code == RS_E_BUSY)) {
+		*e = ge;
+		return refuse(ref, rs_err_status(&ge), rs_err_rscode(&ge));
+	}
+	if (rc == -1) {
+		rs_err_set(e, RS_E_NOTFOUND, "line %d: data source '%s' refers "
+		    "to the shared data source '%s', which cannot be found; %s",
+		    ds->line, ds->name, target, at_render ? "publish it again "
+		    "or correct the report's DataSourceReference" : "publish "
+		    "the data source first, or correct the DataSourceReference");
+		return refuse(ref, at_render ? 404 : 400,
+		    "rsDataSourceNotFound");
+	}
+	t = rs_tasks(cat, src.id, binder);
+	catalog_item_fini(&src);
+	if (rs_can_view(CATALOG_DATASOURCE, t))
+		return 0;
+	if (at_render)
+		rs_err_set(e, RS_E_PERM, "the report may not use the shared "
+		    "data source '%s' (data source '%s'): '%s', who last "
+		    "published or changed the report, has no permission to "
+		    "read it; give '%s' a role with View data sources or Manage "
+		    "data sources on it, or publish the report again as a user "
+		    "who has one", target, ds->name, binder->name,
+		    binder->name);
+	else
+		rs_err_set(e, RS_E_PERM, "line %d: data source '%s' refers to "
+		    "the shared data source '%s', which user '%s' has no "
+		    "permission to read; using a shared data source needs a "
+		    "role with View data sources or Manage data sources on it "
+		    "(Content Manager has both)", ds->line, ds->name, target,
+		    binder->name);
+	return refuse(ref, 403, "rsAccessDenied");
+}
+
+int
+rs_bindings_check(struct catalog *cat, const struct rsuser *binder,
+    const char *path, const struct rdl_datasource *v, size_t n,
+    bool at_render, struct rs_refusal *ref, struct rs_err *e)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].reference != NULL && binding_one(cat, binder, path,
+		    &v[i], at_render, ref, e) == -1)
+			return -1;
+	return 0;
+}
+
+/* An embedded data source must use an extension the server has. */
+static int
+providers_check(const struct rdl_report *r, struct rs_refusal *ref,
+    struct rs_err *e)
+{
+	for (size_t i = 0; i < r->ndatasources; i++) {
+		const struct rdl_datasource *ds = &r->datasources[i];
+
+		if (ds->reference != NULL ||
+		    data_extension_kind(ds->provider, NULL) == 0)
+			continue;
+		rs_err_set(e, RS_E_BADINPUT, "line %d: data source '%s' uses "
+		    "DataProvider %s, which this report server cannot connect "
+		    "to; supported: " DATA_EXTENSIONS ", or a "
+		    "DataSourceReference to a shared data source", ds->line,
+		    ds->name, ds->provider ? ds->provider : "(none)");
+		return refuse(ref, 400, "rsInvalidReportDefinition");
+	}
+	return 0;
+}
+
+static const char *
+refused_code(int type, enum rdl_fault fault)
+{
+	if (type == CATALOG_REPORT)
+		return "rsInvalidReportDefinition";
+	if (type == CATALOG_DATASET)
+		return "rsInvalidSharedDataSetDefinition";
+	switch (fault) {
+	case RDL_FAULT_XML:
+		return "rsMalformedXml";
+	case RDL_FAULT_ELEMENT:
+		return "rsUnrecognizedXmlElement";
+	case RDL_FAULT_EXTENSION:
+		return "rsDataExtensionNotFound";
+	default:
+		return "rsInvalidElement";
+	}
+}
+
+static int
+kind_of(int type, enum rdl_kind *kind)
+{
+	switch (type) {
+	case CATALOG_REPORT:
+		*kind = RDL_REPORT;
+		return 0;
+	case CATALOG_DATASOURCE:
+		*kind = RDL_DATASOURCE;
+		return 0;
+	case CATALOG_DATASET:
+		*kind = RDL_DATASET;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* The bindings of a checked definition. */
+static int
+bindings_of(struct catalog *cat, const struct rsuser *u, const char *path,
+    const struct rdl_definition *d, struct rs_refusal *ref,
+    struct rs_err *e)
+{
+	if (d->report != NULL)
+		return rs_bindings_check(cat, u, path, d->report->datasources,
+		    d->report->ndatasources, false, ref, e);
+	if (d->dataset != NULL)
+		return rs_bindings_check(cat, u, path, &d->dataset->source, 1,
+		    false, ref, e);
+	return 0;
+}
+
+int
+rs_intake_check(struct catalog *cat, const struct rsuser *u, int type,
+    const char *path, const void *data, size_t len, struct rs_refusal *ref,
+    struct rs_err *e)
+{
+	struct rdl_definition	d;
+	enum rdl_kind		kind;
+	const char		*name = strrchr(path, '/');
+	int			rc;
+
+	if (kind_of(type, &kind) == -1)
+		return 0;
+	rc = rdl_check(kind, data, len, name != NULL ? name + 1 : path, &d,
+	    e);
+	if (rc == -1)
+		refuse(ref, e->code == RS_E_LIMIT ? 413 : 400,
+		    refused_code(type, d.fault));
+	else if (d.report != NULL && providers_check(d.report, ref, e) == -1)
+		rc = -1;
+	else
+		rc = bindings_of(cat, u, path, &d, ref, e);
+	if (rc == -1)
+		rs_err_prefix(e, "cannot publish %s '%s'", rdl_kind_name(kind),
+		    path);
+	rdl_definition_fini(&d);
+	return rc;
+}
+
+int
+rs_rebind_check(struct catalog *cat, const struct rsuser *u,
+    const struct catalog_item *it, const char *path, struct rs_refusal *ref,
+    struct rs_err *e)
+{
+	struct rdl_definition	d;
+	struct rs_err		ce;
+	enum rdl_kind		kind;
+	void			*data;
+	size_t			len;
+	int			rc = 0;
+
+	if ((it->type != CATALOG_REPORT && it->type != CATALOG_DATASET) ||
+	    kind_of(it->type, &kind) == -1)
+		return 0;
+	if (catalog_item_content(cat, it->id, &data, &len, e) == -1)
+		return refuse(ref, rs_err_status(e), rs_err_rscode(e));
+	if (rdl_check(kind, data, len, it->name, &d, &ce) == 0)
+		rc = bindings_of(cat, u, path, &d, ref, e);
+	if (rc == -1)
+		rs_err_prefix(e, "cannot change %s '%s'", rdl_kind_name(kind),
+		    it->path);
+	rdl_definition_fini(&d);
+	free(data);
+	return rc;
+}

@@ -1,0 +1,67 @@
+/*
+ * intake.h (internal to reportserver/): the gate every definition passes
+ * on its way into the catalog, and the binding check that also runs at
+ * every render.  A definition is checked with rdl_check() (the renderer's
+ * own parser and tables, as rsrender --check), then its bindings: each
+ * DataSourceReference must name a shared data source that exists and
+ * that the binding user may read (View data sources or Manage data
+ * sources on it: the original's ReadProperties); an embedded data source
+ * must use an extension this server connects to.  The binding user is
+ * whoever stores or changes the item; at render it is the user the
+ * catalog recorded as the last to change it (ModifiedBy), so removing
+ * that user's permission later stops the renders.
+ */
+#ifndef RS_REPORTSERVER_INTAKE_H
+#define RS_REPORTSERVER_INTAKE_H
+
+#include "reportserver/rs_int.h"
+#include "rdl/rdl.h"
+
+/* How a refusal is answered: HTTP status and the original's code. */
+struct rs_refusal {
+	int		 status;
+	const char	*rscode;
+};
+
+/*
+ * Checks content of an item of type (catalog type) that u stores at
+ * path.  Folders and resources pass.  Returns 0, or -1 with *ref and e
+ * ("cannot publish report '/A/B': line 3, column 1: ...").
+ */
+int	rs_intake_check(struct catalog *, const struct rsuser *u, int type,
+	    const char *path, const void *data, size_t len,
+	    struct rs_refusal *ref, struct rs_err *e);
+
+/*
+ * The binding check alone, for a change that keeps the content but
+ * makes u its binder (rename, properties, move to path).  A stored
+ * definition that no longer parses binds nothing and passes.
+ */
+int	rs_rebind_check(struct catalog *, const struct rsuser *u,
+	    const struct catalog_item *, const char *path,
+	    struct rs_refusal *ref, struct rs_err *e);
+
+/*
+ * The bindings of n data sources of an item at path for binder.
+ * at_render: a missing data source is 404 (else 400) and the message
+ * names the binder as the one who last changed the report.
+ */
+int	rs_bindings_check(struct catalog *, const struct rsuser *binder,
+	    const char *path, const struct rdl_datasource *, size_t n,
+	    bool at_render, struct rs_refusal *ref, struct rs_err *e);
+
+/* folder + "/" + name into out (out may be folder itself). */
+void	rs_path_join(const char *folder, const char *name, char *out,
+	    size_t outsz);
+/* The catalog path a DataSourceReference of the item at path means. */
+void	rs_ds_ref_path(const char *path, const char *ref, char *out,
+	    size_t outsz);
+
+/*
+ * The principal a recorded user name stands for, as sign-in makes it:
+ * a built-in account when the catalog has one, else a Linux user with
+ * its groups.  rsuser_fini frees it.
+ */
+void	rs_user_named(struct catalog *, const char *name, struct rsuser *);
+
+#endif
