@@ -251,6 +251,7 @@ policy_of(const struct rsconf *conf, const char *data_root,
 		rules[i].host = conf->pg_allow[i].host;
 		rules[i].port = conf->pg_allow[i].port;
 		rules[i].dbname = conf->pg_allow[i].dbname;
+		rules[i].read_write = conf->pg_allow[i].read_write;
 	}
 	pol->sqlite_root = data_root;
 	pol->pg_confined = true;
