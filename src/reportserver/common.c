@@ -51,6 +51,26 @@ rsresp_header(struct rsresp *r, const char *name, const char *value)
 	r->headers[i].value = xstrdup(value);
 }
 
+static void
+header_default(struct rsresp *r, const char *name, const char *value)
+{
+	if (rsresp_get_header(r, name) == NULL)
+		rsresp_header(r, name, value);
+}
+
+void
+rs_security_headers(struct rsresp *r)
+{
+	const char	*type = rsresp_get_header(r, "Content-Type");
+
+	header_default(r, "X-Content-Type-Options", "nosniff");
+	header_default(r, "Referrer-Policy", "same-origin");
+	if (type == NULL || !str_has_iprefix(type, "text/html"))
+		return;
+	header_default(r, "Content-Security-Policy", RS_CSP_HTML);
+	header_default(r, "X-Frame-Options", "DENY");
+}
+
 const char *
 rsresp_get_header(const struct rsresp *r, const char *name)
 {

@@ -60,6 +60,7 @@ send_head(struct appserver_req *q, struct rsresp *r)
 {
 	struct rs_err	e;
 
+	rs_security_headers(r);
 	appserver_resp_status(q, r->status);
 	for (size_t i = 0; i < r->nheaders; i++)
 		if (appserver_resp_header(q, r->headers[i].name,
