@@ -13,7 +13,9 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <libgen.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +174,46 @@ dialect(const char *sql, bool pg)
 	return buf_take(&b, NULL);
 }
 
+/* Whether name is a Unix group here and not a user (version 3). */
+static bool
+only_a_group(const char *name)
+{
+	struct passwd	 pw, *pp = NULL;
+	struct group	 gr, *gp = NULL;
+	char		 buf[8192];
+
+	if (getpwnam_r(name, &pw, buf, sizeof(buf), &pp) == 0 && pp != NULL)
+		return false;
+	return getgrnam_r(name, &gr, buf, sizeof(buf), &gp) == 0 && gp != NULL;
+}
+
+/* Version 3's step SQL cannot take: which old names meant a group. */
+static int
+groups_from_system(struct db *db, const char *select, const char *update,
+    struct rs_err *e)
+{
+	struct db_stmt	*st = db_query(db, e, select, "");
+	char		**names = NULL;
+	size_t		 n = 0;
+	int		 rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = db_step(st, e)) == 1) {
+		names = xreallocarray(names, n + 1, sizeof(*names));
+		names[n++] = xstrdup(db->ops->col_text(st, 0));
+	}
+	db_finalize(st);
+	for (size_t i = 0; i < n; i++) {
+		if (rc == 0 && only_a_group(names[i]) &&
+		    db_run(db, e, update, "s", names[i]) < 0)
+			rc = -1;
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
 /* Runs migrations from+1..to; the caller holds a transaction. */
 static int
 migrate(struct db *db, int from, int to, struct rs_err *e)
@@ -189,12 +231,45 @@ migrate(struct db *db, int from, int to, struct rs_err *e)
 				return -1;
 			}
 		}
+		if (v == 3 && (groups_from_system(db, "SELECT DISTINCT "
+		    "principal FROM policies WHERE kind = 2", "UPDATE policies "
+		    "SET kind = 3 WHERE kind = 2 AND principal = ?", e) == -1 ||
+		    groups_from_system(db, "SELECT DISTINCT principal FROM "
+		    "system_policies WHERE kind = 2", "UPDATE system_policies "
+		    "SET kind = 3 WHERE kind = 2 AND principal = ?", e) == -1)) {
+			rs_err_prefix(e, "schema version 3");
+			return -1;
+		}
 	}
 	return db->ops->set_version(db, to, e);
 }
 
+/* The first administrator's assignments (a built-in user from v3 on). */
 static int
-seed(struct db *db, const char *admin, const char *hash, struct rs_err *e)
+seed_policies(struct db *db, int version, const char *root,
+    const char *lname, const char *admin, struct rs_err *e)
+{
+	int64_t	sys = CATALOG_ROLE_SYSTEM_ADMIN | CATALOG_ROLE_SYSTEM_USER;
+	int64_t	cm = CATALOG_ROLE_CONTENT_MANAGER;
+
+	if (version < 3)
+		return db_run(db, e, "INSERT INTO system_policies VALUES (?, ?, "
+		    "?)", "ssi", lname, admin, sys) == -1 || db_run(db, e,
+		    "INSERT INTO policies VALUES (?, ?, ?, ?)", "sssi", root,
+		    lname, admin, cm) == -1 ? -1 : 0;
+	if (db_run(db, e, "INSERT INTO system_policies (kind, lprincipal, "
+	    "principal, roles) VALUES (?, ?, ?, ?)", "issi",
+	    (int64_t)CATALOG_PK_BUILTIN_USER, lname, admin, sys) == -1 ||
+	    db_run(db, e, "INSERT INTO policies (item_id, kind, lprincipal, "
+	    "principal, roles) VALUES (?, ?, ?, ?, ?)", "sissi", root,
+	    (int64_t)CATALOG_PK_BUILTIN_USER, lname, admin, cm) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+seed(struct db *db, int version, const char *admin, const char *hash,
+    struct rs_err *e)
 {
 	char	 root[CATALOG_ID_LEN + 1], inst[CATALOG_ID_LEN + 1];
 	char	*lname = cat_lower(admin);
@@ -209,11 +284,7 @@ seed(struct db *db, const char *admin, const char *hash, struct rs_err *e)
 	    admin, now, admin, now) == -1 ||
 	    db_run(db, e, "INSERT INTO users VALUES (?, ?, ?, ?)", "sssi",
 	    lname, admin, hash, now) == -1 ||
-	    db_run(db, e, "INSERT INTO system_policies VALUES (?, ?, ?)",
-	    "ssi", lname, admin, (int64_t)(CATALOG_ROLE_SYSTEM_ADMIN |
-	    CATALOG_ROLE_SYSTEM_USER)) == -1 ||
-	    db_run(db, e, "INSERT INTO policies VALUES (?, ?, ?, ?)", "sssi",
-	    root, lname, admin, (int64_t)CATALOG_ROLE_CONTENT_MANAGER) == -1 ||
+	    seed_policies(db, version, root, lname, admin, e) == -1 ||
 	    db_run(db, e, "INSERT INTO meta VALUES ('InstallationID', ?)", "s",
 	    inst) == -1)
 		goto out;
@@ -271,7 +342,7 @@ catalog_create(const struct catalog_dsn *d, int version, const char *admin,
 	}
 	if (db_begin(db, e) == -1)
 		goto out;
-	if (migrate(db, 0, version, e) == -1 || seed(db, admin, hash, e) == -1
+	if (migrate(db, 0, version, e) == -1 || seed(db, version, admin, hash, e) == -1
 	    || db_commit(db, e) == -1) {
 		db_rollback(db);
 		goto out;

@@ -29,7 +29,7 @@
 
 #include "common/err.h"
 
-#define CATALOG_SCHEMA_VERSION	2
+#define CATALOG_SCHEMA_VERSION	3
 #define CATALOG_PATH_MAX	260	/* rsItemPathLengthExceeded */
 #define CATALOG_NAME_MAX	260
 #define CATALOG_ID_LEN		36
@@ -219,11 +219,60 @@ int	catalog_item_move(struct catalog *, const char *id,
 /* Deletes an item and its subtree.  The root cannot be deleted. */
 int	catalog_item_del(struct catalog *, const char *id, struct rs_err *);
 
+/*
+ * The kind of a principal.  A role assignment names a principal of one
+ * kind, and only a signed-in user of that kind (or, for a group, a member
+ * of it) matches it: a Linux group called "admin" is not the built-in
+ * account "admin".  The numbers are stored in the catalog: never renumber
+ * them; new kinds (directory groups, Kerberos principals) go at the end.
+ */
+enum catalog_pkind {
+	CATALOG_PK_UNSPEC = 0,		/* input only, see catalog_policy_set */
+	CATALOG_PK_BUILTIN_USER = 1,	/* a built-in account */
+	CATALOG_PK_LINUX_USER = 2,	/* an account PAM signs in */
+	CATALOG_PK_LINUX_GROUP = 3,	/* a Unix group of such an account */
+	CATALOG_PK__COUNT
+};
+
+/*
+ * A kind's name in REST and the qualified form ("BuiltInUser",
+ * "LinuxUser", "LinuxGroup"; "" for CATALOG_PK_UNSPEC) and its label in
+ * the portal ("Built-in user", "Linux user", "Linux group").
+ */
+const char	*catalog_pkind_name(enum catalog_pkind);
+const char	*catalog_pkind_label(enum catalog_pkind);
+/* A kind's name (case-insensitive) to the kind; -1 when unknown. */
+int		 catalog_pkind_parse(const char *name);
+
+/*
+ * Reads a principal as REST and the portal write it: "Kind\name" (a kind
+ * name, a backslash, the name: "LinuxGroup\admin") or a bare name
+ * (*kind = CATALOG_PK_UNSPEC).  *name points into text.  A text whose
+ * part before the first backslash is not a kind name is a bare name.
+ */
+void	catalog_principal_parse(const char *text, enum catalog_pkind *kind,
+	    const char **name);
+
 /* Role assignments. */
 struct catalog_policy {
-	char		*principal;	/* user or group name; owned */
+	char		*principal;	/* the name, without its kind; owned */
+	enum catalog_pkind kind;
 	unsigned	 roles;		/* CATALOG_ROLE_* bits */
 };
+
+/* "LinuxGroup\admin": the qualified form of an assignment's principal. */
+void	catalog_principal_format(const struct catalog_policy *, char *out,
+	    size_t outsz);
+/*
+ * Gives a CATALOG_PK_UNSPEC *kind the kind catalog_policy_set would store
+ * for name: a built-in user when such an account exists, else a Linux
+ * user.  Other kinds stay.  Returns 0 or -1 (RS_E_DB).
+ */
+int	catalog_principal_resolve(struct catalog *, const char *name,
+	    enum catalog_pkind *kind, struct rs_err *);
+/* Whether assignment p names the principal (kind, name). */
+bool	catalog_principal_same(const struct catalog_policy *,
+	    enum catalog_pkind kind, const char *name);
 
 void	catalog_policies_free(struct catalog_policy *, size_t n);
 const char	*catalog_role_name(unsigned bit, bool system);
@@ -241,7 +290,10 @@ int	catalog_policy_get(struct catalog *, const char *id, bool *inherit,
 	    struct catalog_policy **out, size_t *n, struct rs_err *);
 /*
  * Sets an item's policy.  inherit: drop its own assignments and follow
- * the parent (the root cannot).  Otherwise the list replaces them.
+ * the parent (the root cannot).  Otherwise the list replaces them.  A
+ * principal of kind CATALOG_PK_UNSPEC is stored as a built-in user when
+ * a built-in account of that name exists, else as a Linux user (never
+ * as a group: a group is always named as one).
  */
 int	catalog_policy_set(struct catalog *, const char *id, bool inherit,
 	    const struct catalog_policy *, size_t n, struct rs_err *);
@@ -250,16 +302,25 @@ int	catalog_system_policy_get(struct catalog *, struct catalog_policy **,
 int	catalog_system_policy_set(struct catalog *,
 	    const struct catalog_policy *, size_t n, struct rs_err *);
 
+/* A signed-in user, as role assignments see it.  Borrowed. */
+struct catalog_subject {
+	const char		*name;
+	enum catalog_pkind	 kind;	/* BUILTIN_USER or LINUX_USER */
+	const char *const	*groups; /* NULL-terminated Unix group names
+					  * of a Linux user, or NULL */
+};
+
 /*
  * The tasks a user holds on an item (CATALOG_T_* bits) or on the system
- * (CATALOG_S_* bits).  groups: NULL-terminated list of the user's group
- * names (may be NULL); a principal matches the user or any group,
- * case-insensitively.  Returns 0 or -1; *tasks gets the bits.
+ * (CATALOG_S_* bits).  An assignment matches when its kind is the user's
+ * and its name the user's, or it is a Linux group among a Linux user's
+ * groups; names compare case-insensitively.  Returns 0 or -1; *tasks
+ * gets the bits.
  */
-int	catalog_item_tasks(struct catalog *, const char *id, const char *user,
-	    const char *const *groups, unsigned *tasks, struct rs_err *);
-int	catalog_system_tasks(struct catalog *, const char *user,
-	    const char *const *groups, unsigned *tasks, struct rs_err *);
+int	catalog_item_tasks(struct catalog *, const char *id,
+	    const struct catalog_subject *, unsigned *tasks, struct rs_err *);
+int	catalog_system_tasks(struct catalog *, const struct catalog_subject *,
+	    unsigned *tasks, struct rs_err *);
 
 /* Built-in accounts (password hashes from crypt(3)). */
 int	catalog_user_add(struct catalog *, const char *name, const char *hash,

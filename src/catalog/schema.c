@@ -9,6 +9,16 @@
  * Times are seconds since the epoch (BIGINT), booleans are INTEGER 0/1,
  * and lpath/lname/lprincipal hold the lower-case key, because item paths
  * and user names are case-insensitive in the original.
+ *
+ * A role assignment's principal has a kind (enum catalog_pkind: 1 a
+ * built-in user, 2 a Linux user, 3 a Linux group; numbers are stored and
+ * never reused), part of the key, so a group and a user of the same name
+ * are two principals.  Version 3 adds the kind to databases made before
+ * it: an assignment whose name is a built-in account's is that account's
+ * (what catalog_create's first administrator always meant), any other is a
+ * Linux user's; catalog.c then makes a Linux group of an assignment whose
+ * name is a group on this machine and not a user (the only way the old
+ * name-only match could have let anyone in by it).
  */
 #include "catalog/schema.h"
 
@@ -76,7 +86,35 @@ static const char *const v2[] = {
 	NULL,
 };
 
-static const char *const *const migrations[] = { NULL, v1, v2 };
+/* Version 3: the kind of each principal, part of the key. */
+static const char *const v3[] = {
+	"CREATE TABLE policies3 ("
+	" item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,"
+	" kind INTEGER NOT NULL,"
+	" lprincipal TEXT NOT NULL,"
+	" principal TEXT NOT NULL,"
+	" roles INTEGER NOT NULL,"
+	" PRIMARY KEY (item_id, kind, lprincipal))",
+	"INSERT INTO policies3 (item_id, kind, lprincipal, principal, roles) "
+	"SELECT item_id, CASE WHEN lprincipal IN (SELECT lname FROM users) "
+	"THEN 1 ELSE 2 END, lprincipal, principal, roles FROM policies",
+	"DROP TABLE policies",
+	"ALTER TABLE policies3 RENAME TO policies",
+	"CREATE TABLE system_policies3 ("
+	" kind INTEGER NOT NULL,"
+	" lprincipal TEXT NOT NULL,"
+	" principal TEXT NOT NULL,"
+	" roles INTEGER NOT NULL,"
+	" PRIMARY KEY (kind, lprincipal))",
+	"INSERT INTO system_policies3 (kind, lprincipal, principal, roles) "
+	"SELECT CASE WHEN lprincipal IN (SELECT lname FROM users) THEN 1 "
+	"ELSE 2 END, lprincipal, principal, roles FROM system_policies",
+	"DROP TABLE system_policies",
+	"ALTER TABLE system_policies3 RENAME TO system_policies",
+	NULL,
+};
+
+static const char *const *const migrations[] = { NULL, v1, v2, v3 };
 
 const char *const *
 schema_migration(int version)

@@ -42,6 +42,8 @@ int	data_extension_kind(const char *name, enum data_kind *kind);
 struct data_source {
 	enum data_kind	 kind;
 	char		 conn[1024];	/* SQLite path or libpq conninfo */
+	bool		 read_write;	/* PostgreSQL: not in a read-only
+					 * transaction (set by confine) */
 };
 
 /*
@@ -60,6 +62,7 @@ struct data_pg_rule {
 	const char	*host;		/* fnmatch pattern; "/..." a socket folder */
 	unsigned	 port;		/* 0: any */
 	const char	*dbname;	/* fnmatch pattern */
+	bool		 read_write;	/* queries may write (ReadWrite="true") */
 };
 
 struct data_policy {
@@ -91,7 +94,9 @@ struct data_policy {
  *
  * src->conn is replaced by what was checked (the SQLite real path; the
  * conninfo with host, port, dbname and user spelled out), so the target
- * checked is the target opened.  ENTERDATA passes.  Returns 0, or -1:
+ * checked is the target opened.  src->read_write is set only when every
+ * PostgreSQL target matched a rule marked read_write; otherwise (and
+ * always without a policy) the query runs in a read-only transaction.  ENTERDATA passes.  Returns 0, or -1:
  * RS_E_PERM not allowed (the message names the target and the setting),
  * RS_E_NOTFOUND no such SQLite file, RS_E_IO an unusable conninfo.
  */
@@ -125,7 +130,11 @@ typedef int (*data_row_fn)(void *arg, const struct expr_value *row,
 
 /*
  * Runs q against src and calls fn for each row.  *rows gets the number of
- * rows read.  Returns 0, or -1: RS_E_BADINPUT for a query or column
+ * rows read.  Queries are read-only: SQLite through an authorizer that
+ * allows only reading, sqlite3_stmt_readonly() and one statement per
+ * query; PostgreSQL through the extended protocol (one statement) in a
+ * read-only transaction unless src->read_write.  A refused query is
+ * RS_E_BADINPUT with a message naming what was refused.  Returns 0, or -1: RS_E_BADINPUT for a query or column
  * error (the message names the column and lists the query's columns),
  * RS_E_IO when the database cannot be opened or reached, or the callback's
  * error.

@@ -4,6 +4,13 @@
  * it would for a literal; rows arrive in single-row mode so a large result
  * streams through the callback instead of being held by libpq.  A
  * statement_timeout bounds the query.
+ *
+ * The query is read-only unless the administrator marked its data source
+ * read-write (src->read_write, from <Allow ReadWrite="true"> in
+ * PostgreSQLDataSources): the session's default_transaction_read_only is
+ * on before the query is sent, so the query's own transaction cannot
+ * write (PostgreSQL refuses to make it read-write once it has run
+ * anything), and the extended protocol takes exactly one statement.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,6 +113,49 @@ map_columns(PGresult *res, const struct data_query *q, int *map,
 	return data_map_columns(q, field_name, res, PQnfields(res), map, e);
 }
 
+/* The query's error; a refused write or second statement says why. */
+static int
+query_error(PGresult *res, struct rs_err *e)
+{
+	const char	*state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	const char	*msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+
+	if (msg == NULL)
+		msg = PQresultErrorMessage(res);
+	if (state != NULL && strcmp(state, "25006") == 0)
+		return rs_err_set(e, RS_E_BADINPUT, "cannot run the query: a "
+		    "statement that writes is not allowed in a report query; "
+		    "report queries are read-only (PostgreSQL: %s); an "
+		    "administrator can mark the data source ReadWrite=\"true\" "
+		    "in PostgreSQLDataSources", msg);
+	if (strstr(msg, "multiple commands") != NULL)
+		return rs_err_set(e, RS_E_BADINPUT, "cannot run the query: a "
+		    "second statement after the first ';' is not allowed in a "
+		    "report query; report queries are read-only (one SELECT)");
+	return rs_err_set(e, RS_E_BADINPUT, "the query failed: %s",
+	    PQresultErrorMessage(res));
+}
+
+/* statement_timeout, and a read-only session unless src allows writes. */
+static int
+session(PGconn *conn, const struct data_source *src, int ms,
+    struct rs_err *e)
+{
+	char		 sql[160];
+	PGresult	*res;
+	int		 rv = 0;
+
+	snprintf(sql, sizeof(sql), "SET statement_timeout = %d; SET "
+	    "default_transaction_read_only = %s", ms, src->read_write ? "off" :
+	    "on");
+	res = PQexec(conn, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		rv = rs_err_set(e, RS_E_IO, "cannot set up the PostgreSQL "
+		    "session: %s", PQresultErrorMessage(res));
+	PQclear(res);
+	return rv;
+}
+
 static int
 fetch(PGconn *conn, const struct data_query *q, data_row_fn fn, void *arg,
     size_t *rows, struct rs_err *e)
@@ -133,8 +183,7 @@ fetch(PGconn *conn, const struct data_query *q, data_row_fn fn, void *arg,
 			rv = map_columns(res, q, map, e);
 		} else if (rv == 0 && st != PGRES_TUPLES_OK &&
 		    st != PGRES_COMMAND_OK && st != PGRES_SINGLE_TUPLE) {
-			rv = rs_err_set(e, RS_E_BADINPUT, "the query failed: %s",
-			    PQresultErrorMessage(res));
+			rv = query_error(res, e);
 		}
 		PQclear(res);
 		if (rv == -1)
@@ -150,7 +199,7 @@ data_pg_exec(const struct data_source *src, const struct data_query *q,
 	PGconn		*conn;
 	struct data_bind *order = NULL;
 	size_t		 norder = 0, i;
-	char		*sql = NULL, **vals = NULL, tmo[64];
+	char		*sql = NULL, **vals = NULL;
 	int		 rv = -1;
 
 	if (q->ncolumns > DATA_COLUMNS_MAX)
@@ -162,9 +211,9 @@ data_pg_exec(const struct data_source *src, const struct data_query *q,
 		    PQerrorMessage(conn));
 		goto out;
 	}
-	snprintf(tmo, sizeof(tmo), "SET statement_timeout = %d",
-	    q->timeout_ms > 0 ? q->timeout_ms : DATA_TIMEOUT_MS);
-	PQclear(PQexec(conn, tmo));
+	if (session(conn, src, q->timeout_ms > 0 ? q->timeout_ms :
+	    DATA_TIMEOUT_MS, e) == -1)
+		goto out;
 	sql = data_sql_rewrite(q, DATA_POSTGRES, &order, &norder, e);
 	if (sql == NULL)
 		goto out;

@@ -327,13 +327,26 @@ is_own(const char *own, const struct pg_target *t, const char *db)
 	return hit;
 }
 
+/* Whether a rule marked read_write allows the target. */
+static bool
+rw_allowed(const struct data_policy *pol, const struct pg_target *t,
+    const char *db)
+{
+	for (size_t r = 0; r < pol->npg_allow; r++)
+		if (pol->pg_allow[r].read_write &&
+		    rule_match(&pol->pg_allow[r], t, db))
+			return true;
+	return false;
+}
+
 static int
-pg_allowed(const struct data_policy *pol, const struct pg_info *pi,
+pg_allowed(const struct data_policy *pol, const struct pg_info *pi, bool *rw,
     struct rs_err *e)
 {
 	char		 name[320];
 	size_t		 r;
 
+	*rw = pi->nt > 0;
 	for (size_t i = 0; i < pi->nt; i++) {
 		target_name(&pi->t[i], pi->dbname, name, sizeof(name));
 		if (is_own(pol->pg_own, &pi->t[i], pi->dbname))
@@ -343,6 +356,7 @@ pg_allowed(const struct data_policy *pol, const struct pg_info *pi,
 		for (r = 0; r < pol->npg_allow; r++)
 			if (rule_match(&pol->pg_allow[r], &pi->t[i], pi->dbname))
 				break;
+		*rw = *rw && rw_allowed(pol, &pi->t[i], pi->dbname);
 		if (r == pol->npg_allow)
 			return rs_err_set(e, RS_E_PERM, "PostgreSQL database %s "
 			    "is not one reports may connect to; an administrator "
@@ -413,11 +427,13 @@ pg_confine(struct data_source *src, const struct data_policy *pol,
     struct rs_err *e)
 {
 	struct pg_info	 pi = { 0 };
+	bool		 rw = false;
 	int		 rv = -1;
 
 	if (pg_read(src->conn, true, &pi, e) == 0 && pg_targets(&pi, e) == 0 &&
-	    pg_allowed(pol, &pi, e) == 0 && pg_rewrite(src, &pi, e) == 0)
+	    pg_allowed(pol, &pi, &rw, e) == 0 && pg_rewrite(src, &pi, e) == 0)
 		rv = 0;
+	src->read_write = rv == 0 && rw;
 	if (pi.val[K_PASSWORD] != NULL)
 		explicit_bzero(pi.val[K_PASSWORD],
 		    strlen(pi.val[K_PASSWORD]));
@@ -429,6 +445,7 @@ int
 data_source_confine(struct data_source *src, const struct data_policy *pol,
     struct rs_err *e)
 {
+	src->read_write = false;
 	if (pol == NULL)
 		return 0;
 	if (src->kind == DATA_SQLITE && pol->sqlite_root != NULL)

@@ -7,6 +7,18 @@
  * sqlite3_bind_*: a String parameter that is a canonical integer ("2013")
  * is bound as an integer, as SQL Server's implicit conversion would compare
  * it with an int column.
+ *
+ * A report query is read-only by construction, not by trust: the
+ * connection is opened read-only and defensive (no writable schema, no
+ * extension loading); an authorizer allows only reading (SELECT, reading
+ * columns, CTEs, functions that touch no file, and the pragmas that only
+ * describe the schema), so ATTACH, DETACH, VACUUM INTO (an attach), any
+ * writing pragma and load_extension are refused while the statement is
+ * prepared; sqlite3_stmt_readonly() is checked before the first step; and
+ * the text must be exactly one statement (anything after the first
+ * statement but blanks, ';' and comments is refused).  The one ATTACH the
+ * backend runs itself (the same file, read-only, for a schema name) is
+ * allowed by a flag only it sets.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -18,10 +30,93 @@
 #include <sqlite3.h>
 
 #include "common/buf.h"
+#include "common/str.h"
 #include "common/xmalloc.h"
 #include "data/data_int.h"
 
 #define ATTACH_MAX	8	/* schema names attached per query */
+#define REFUSED_MAX	160	/* what the authorizer refused, for the message */
+
+/* The authorizer's state: our own ATTACH, and the first thing refused. */
+struct guard {
+	bool	internal;
+	char	refused[REFUSED_MAX];
+};
+
+/* Pragmas that only describe the schema (a pragma with no entry is refused). */
+static const char *const read_pragmas[] = {
+	"table_info", "table_xinfo", "table_list", "index_list", "index_info",
+	"index_xinfo", "foreign_key_list", "collation_list", "function_list",
+	"pragma_list", "database_list",
+};
+
+/* Functions that reach files or the process; SQLite refuses most already. */
+static const char *const file_functions[] = {
+	"load_extension", "readfile", "writefile", "edit", "fts3_tokenizer",
+	"zipfile", "sqlar_compress", "sqlar_uncompress", "lsmode",
+};
+
+static bool
+in_list(const char *s, const char *const *v, size_t n)
+{
+	for (size_t i = 0; s != NULL && i < n; i++)
+		if (strcasecmp(s, v[i]) == 0)
+			return true;
+	return false;
+}
+
+static int
+refuse(struct guard *g, const char *what, const char *name)
+{
+	if (g->refused[0] == '\0')
+		snprintf(g->refused, sizeof(g->refused), "%s%s%.100s", what,
+		    name != NULL ? " " : "", name != NULL ? name : "");
+	return SQLITE_DENY;
+}
+
+/* sqlite3_set_authorizer's callback: reading only. */
+static int
+authorize(void *arg, int action, const char *a1, const char *a2,
+    const char *db, const char *trigger)
+{
+	struct guard	*g = arg;
+
+	(void)db;
+	(void)trigger;
+	if (g->internal)
+		return SQLITE_OK;
+	switch (action) {
+	case SQLITE_SELECT:
+	case SQLITE_READ:
+	case SQLITE_RECURSIVE:
+		return SQLITE_OK;
+	case SQLITE_FUNCTION:
+		if (in_list(a2, file_functions, nitems(file_functions)))
+			return refuse(g, "the function", a2);
+		return SQLITE_OK;
+	case SQLITE_PRAGMA:
+		if (in_list(a1, read_pragmas, nitems(read_pragmas)))
+			return SQLITE_OK;
+		return refuse(g, "PRAGMA", a1);
+	case SQLITE_ATTACH:
+		return refuse(g, "ATTACH (also VACUUM INTO)", NULL);
+	case SQLITE_DETACH:
+		return refuse(g, "DETACH", NULL);
+	case SQLITE_INSERT:
+		return refuse(g, "INSERT into", a1);
+	case SQLITE_UPDATE:
+		return refuse(g, "UPDATE of", a1);
+	case SQLITE_DELETE:
+		return refuse(g, "DELETE from", a1);
+	case SQLITE_TRANSACTION:
+		return refuse(g, "the transaction statement", a1);
+	case SQLITE_SAVEPOINT:
+		return refuse(g, "SAVEPOINT", a2);
+	default:
+		return refuse(g, "a statement that changes the database or "
+		    "the connection", NULL);
+	}
+}
 
 static void
 fn_datepart(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -90,7 +185,7 @@ fn_len(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static int
 register_functions(sqlite3 *db)
 {
-	int		 f = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+	int		 f = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
 
 	if (sqlite3_create_function(db, "YEAR", 1, f, (void *)"Y", fn_datepart,
 	    NULL, NULL) != SQLITE_OK ||
@@ -102,7 +197,8 @@ register_functions(sqlite3 *db)
 	    NULL) != SQLITE_OK ||
 	    sqlite3_create_function(db, "LEN", 1, f, NULL, fn_len, NULL,
 	    NULL) != SQLITE_OK ||
-	    sqlite3_create_function(db, "GETDATE", 0, SQLITE_UTF8, NULL,
+	    sqlite3_create_function(db, "GETDATE", 0, SQLITE_UTF8 |
+	    SQLITE_INNOCUOUS, NULL,
 	    fn_getdate, NULL, NULL) != SQLITE_OK)
 		return -1;
 	return 0;
@@ -110,7 +206,8 @@ register_functions(sqlite3 *db)
 
 /* "no such table: Sales.Customer" -> attach the file as "Sales". */
 static bool
-attach_schema(sqlite3 *db, const char *path, const char *msg)
+attach_schema(sqlite3 *db, struct guard *g, const char *path,
+    const char *msg)
 {
 	const char	*p = strstr(msg, "no such table: ");
 	char		 schema[128], uri[1200];
@@ -127,13 +224,17 @@ attach_schema(sqlite3 *db, const char *path, const char *msg)
 	memcpy(schema, p, n);
 	schema[n] = '\0';
 	snprintf(uri, sizeof(uri), "file:%s?mode=ro", path);
+	g->internal = true;
 	if (sqlite3_prepare_v2(db, "ATTACH DATABASE ?1 AS ?2", -1, &st,
-	    NULL) != SQLITE_OK)
+	    NULL) != SQLITE_OK) {
+		g->internal = false;
 		return false;
+	}
 	sqlite3_bind_text(st, 1, uri, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, schema, -1, SQLITE_TRANSIENT);
 	ok = sqlite3_step(st) == SQLITE_DONE;
 	sqlite3_finalize(st);
+	g->internal = false;
 	return ok;
 }
 
@@ -250,26 +351,112 @@ progress(void *arg)
 	    (now.tv_sec == deadline->tv_sec && now.tv_nsec > deadline->tv_nsec);
 }
 
-static sqlite3_stmt *
-prepare(sqlite3 *db, const char *path, const char *sql, struct rs_err *e)
+static void
+refused(struct rs_err *e, const char *what)
+{
+	rs_err_set(e, RS_E_BADINPUT, "cannot run the query: %s is not allowed in "
+	    "a report query; report queries are read-only (one SELECT)", what);
+}
+
+/* True when the rest of the text is blanks, ';' and comments only. */
+static bool
+only_trailer(sqlite3 *db, const char *tail)
 {
 	sqlite3_stmt	*st = NULL;
+	const char	*next = NULL;
+	bool		 empty;
+
+	while (*tail != '\0') {
+		if (sqlite3_prepare_v2(db, tail, -1, &st, &next) != SQLITE_OK)
+			return false;
+		empty = st == NULL;
+		sqlite3_finalize(st);
+		if (!empty || next == NULL || next == tail)
+			return false;
+		tail = next;
+	}
+	return true;
+}
+
+/* "VACUUM (a statement that writes)" from the statement's first word. */
+static const char *
+first_word(const char *sql, char *out, size_t n)
+{
+	size_t	k = 0;
+
+	while (isspace((unsigned char)*sql))
+		sql++;
+	while (k < 16 && isalpha((unsigned char)sql[k]))
+		k++;
+	snprintf(out, n, "%.*s%sa statement that writes%s", (int)k, sql,
+	    k > 0 ? " (" : "", k > 0 ? ")" : "");
+	for (size_t i = 0; i < k; i++)
+		out[i] = (char)toupper((unsigned char)out[i]);
+	return out;
+}
+
+/* Prepares the one statement of sql and checks it only reads. */
+static sqlite3_stmt *
+prepare(sqlite3 *db, struct guard *g, const char *path, const char *sql,
+    struct rs_err *e)
+{
+	sqlite3_stmt	*st = NULL;
+	const char	*tail = NULL;
+	char		 word[48];
 	int		 tries;
 
 	for (tries = 0; tries <= ATTACH_MAX; tries++) {
-		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK)
-			return st;
-		if (!attach_schema(db, path, sqlite3_errmsg(db)))
+		g->refused[0] = '\0';
+		if (sqlite3_prepare_v2(db, sql, -1, &st, &tail) == SQLITE_OK)
 			break;
+		if (g->refused[0] != '\0') {
+			refused(e, g->refused);
+			return NULL;
+		}
+		if (!attach_schema(db, g, path, sqlite3_errmsg(db))) {
+			rs_err_set(e, RS_E_BADINPUT, "cannot prepare the "
+			    "query: %s", sqlite3_errmsg(db));
+			return NULL;
+		}
 	}
-	rs_err_set(e, RS_E_BADINPUT, "cannot prepare the query: %s",
-	    sqlite3_errmsg(db));
+	if (st == NULL) {
+		rs_err_set(e, RS_E_BADINPUT, "cannot prepare the query: %s",
+		    tries > ATTACH_MAX ? sqlite3_errmsg(db) : "it is empty");
+		return NULL;
+	}
+	if (!sqlite3_stmt_readonly(st))
+		refused(e, first_word(sql, word, sizeof(word)));
+	else if (!only_trailer(db, tail))
+		refused(e, "a second statement after the first ';'");
+	else
+		return st;
+	sqlite3_finalize(st);
 	return NULL;
 }
 
+/*
+ * Defensive settings, then the authorizer; the T-SQL helpers are
+ * registered first (the authorizer checks calls, not definitions).
+ */
 static int
-run(sqlite3 *db, const struct data_source *src, const struct data_query *q,
-    data_row_fn fn, void *arg, size_t *rows, struct rs_err *e)
+harden(sqlite3 *db, struct guard *g)
+{
+	if (sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL) !=
+	    SQLITE_OK ||
+	    sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL) !=
+	    SQLITE_OK ||
+	    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	return sqlite3_set_authorizer(db, authorize, g) == SQLITE_OK ? 0 : -1;
+}
+
+static int
+run(sqlite3 *db, struct guard *g, const struct data_source *src,
+    const struct data_query *q, data_row_fn fn, void *arg, size_t *rows,
+    struct rs_err *e)
 {
 	struct data_bind *order = NULL;
 	size_t		 norder = 0, i;
@@ -284,7 +471,7 @@ run(sqlite3 *db, const struct data_source *src, const struct data_query *q,
 	sql = data_sql_rewrite(q, DATA_SQLITE, &order, &norder, e);
 	if (sql == NULL)
 		return -1;
-	st = prepare(db, src->conn, sql, e);
+	st = prepare(db, g, src->conn, sql, e);
 	if (st == NULL || find_columns(st, q, map, e) == -1)
 		goto out;
 	for (i = 0; i < norder; i++)
@@ -321,6 +508,7 @@ data_sqlite_exec(const struct data_source *src, const struct data_query *q,
     data_row_fn fn, void *arg, size_t *rows, struct rs_err *e)
 {
 	sqlite3		*db = NULL;
+	struct guard	 g = { 0 };
 	struct timespec	 deadline;
 	int		 rv = -1, ms = q->timeout_ms > 0 ? q->timeout_ms :
 	    DATA_TIMEOUT_MS;
@@ -335,12 +523,12 @@ data_sqlite_exec(const struct data_source *src, const struct data_query *q,
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += ms / 1000;
 	sqlite3_progress_handler(db, 10000, progress, &deadline);
-	if (register_functions(db) == -1) {
-		rs_err_set(e, RS_E_INTERNAL, "cannot register SQL functions: %s",
-		    sqlite3_errmsg(db));
+	if (register_functions(db) == -1 || harden(db, &g) == -1) {
+		rs_err_set(e, RS_E_INTERNAL, "cannot set up the SQLite "
+		    "connection: %s", sqlite3_errmsg(db));
 		goto out;
 	}
-	rv = run(db, src, q, fn, arg, rows, e);
+	rv = run(db, &g, src, q, fn, arg, rows, e);
 out:
 	sqlite3_close(db);
 	return rv;

@@ -8,8 +8,16 @@
  * header, blocks separated by an empty record.  Device information:
  * FieldDelimiter, RecordDelimiter, Qualifier, NoHeader, Encoding (UTF-8
  * with a BOM, or ASCII), ExcelMode / UseFormattedValues,
- * SuppressLineBreaks.  Memory is bounded by the nesting depth, so a
- * streamed table of any length renders in constant memory.
+ * SuppressLineBreaks, EscapeFormulas.  Memory is bounded by the nesting
+ * depth, so a streamed table of any length renders in constant memory.
+ *
+ * Formula injection: a spreadsheet opening the file runs a field that
+ * starts with = + - @, a tab or a carriage return as a formula
+ * (=HYPERLINK(...), =cmd|...).  With EscapeFormulas (true by default) such
+ * a field gets a leading single quote, the OWASP way, which spreadsheets
+ * show as text; a typed number (Integer or Float) whose text reads as a
+ * number (-5, (1,234.50), -1.5E+3, 12 %) is left as it is so it stays a
+ * number.  EscapeFormulas=false gives the original's output.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,12 +30,13 @@
 struct lvl {
 	const char **names;	/* borrowed from the report's items */
 	char	**texts;
+	bool	 *numeric;	/* a typed number that reads as one */
 	size_t	  n;
 };
 
 struct csv {
 	const char	*delim, *qual, *rec;
-	bool		 noheader, formatted, ascii, suppress;
+	bool		 noheader, formatted, ascii, suppress, escape;
 	struct lvl	 stack[SCOPE_DEPTH_MAX * 2];
 	size_t		 depth;
 	struct lvl	 body;
@@ -43,6 +52,7 @@ lvl_fini(struct lvl *l)
 		free(l->texts[i]);
 	free(l->names);
 	free(l->texts);
+	free(l->numeric);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -58,6 +68,18 @@ cell_text(struct csv *s, const struct rcell *cell)
 	return b.data != NULL ? buf_take(&b, NULL) : xstrdup("");
 }
 
+/* Whether a typed number's text reads as a number (no formula in it). */
+static bool
+number_text(const struct rcell *cell, const char *t)
+{
+	if (cell->value.type != EXPR_T_INT && cell->value.type != EXPR_T_FLOAT)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)t; *p; p++)
+		if (*p < 0x80 && strchr("0123456789.,+-()% eE", *p) == NULL)
+			return false;	/* bytes >= 0x80: currency, spaces */
+	return true;
+}
+
 static void
 lvl_add(struct csv *s, struct lvl *l, const struct rcell *cell)
 {
@@ -65,10 +87,19 @@ lvl_add(struct csv *s, struct lvl *l, const struct rcell *cell)
 
 	l->names = xreallocarray(l->names, l->n + 1, sizeof(char *));
 	l->texts = xreallocarray(l->texts, l->n + 1, sizeof(char *));
+	l->numeric = xreallocarray(l->numeric, l->n + 1, sizeof(bool));
 	l->names[l->n] = it->data_element_name ? it->data_element_name :
 	    it->name;
 	l->texts[l->n] = cell_text(s, cell);
+	l->numeric[l->n] = number_text(cell, l->texts[l->n]);
 	l->n++;
+}
+
+/* A field a spreadsheet would read as a formula (see the top). */
+static bool
+formula_like(const char *v)
+{
+	return v[0] != '\0' && strchr("=+-@\t\r", v[0]) != NULL;
 }
 
 static int
@@ -81,20 +112,23 @@ flush_out(struct rctx *c, struct csv *s)
 }
 
 static void
-field(struct csv *s, const char *v, bool first)
+field(struct csv *s, const char *v, bool number, bool first)
 {
 	bool		 quote = strstr(v, s->delim) != NULL ||
 	    strstr(v, s->qual) != NULL || strpbrk(v, "\r\n") != NULL;
+	bool		 tick = s->escape && !number && formula_like(v);
 	size_t		 ql = strlen(s->qual);
 
 	if (!first)
 		buf_puts(&s->line, s->delim, NULL);
-	if (!quote && !s->ascii) {
+	if (!quote && !s->ascii && !tick) {
 		buf_puts(&s->line, v, NULL);
 		return;
 	}
 	if (quote)
 		buf_puts(&s->line, s->qual, NULL);
+	if (tick)
+		buf_puts(&s->line, "'", NULL);
 	for (const char *p = v; *p != '\0'; p++) {
 		if (ql > 0 && strncmp(p, s->qual, ql) == 0) {
 			buf_puts(&s->line, s->qual, NULL);
@@ -130,7 +164,7 @@ record(struct rctx *c, struct csv *s, const struct lvl *lv, size_t n)
 	if (!s->header_done && !s->noheader) {
 		for (size_t d = 0; d < n; d++)
 			for (size_t i = 0; i < lv[d].n; i++, first = false)
-				field(s, lv[d].names[i], first);
+				field(s, lv[d].names[i], false, first);
 		if (flush_line(c, s) == -1)
 			return -1;
 	}
@@ -138,7 +172,7 @@ record(struct rctx *c, struct csv *s, const struct lvl *lv, size_t n)
 	first = true;
 	for (size_t d = 0; d < n; d++)
 		for (size_t i = 0; i < lv[d].n; i++, first = false)
-			field(s, lv[d].texts[i], first);
+			field(s, lv[d].texts[i], lv[d].numeric[i], first);
 	return flush_line(c, s);
 }
 
@@ -178,6 +212,7 @@ csv_begin(struct rctx *c)
 	s->noheader = devinfo_bool(c, "NoHeader", false);
 	s->formatted = devinfo_bool(c, "UseFormattedValues", excel);
 	s->suppress = devinfo_bool(c, "SuppressLineBreaks", false);
+	s->escape = devinfo_bool(c, "EscapeFormulas", true);
 	if (s->delim[0] == '\0' || strcmp(s->delim, s->qual) == 0 ||
 	    strcmp(s->rec, s->qual) == 0)
 		return rs_err_set(c->e, RS_E_USAGE, "rc:FieldDelimiter, "
@@ -286,6 +321,8 @@ name_of(struct csv *s, struct lvl *l, const struct rdl_item *it)
 		return;
 	l->names = xreallocarray(l->names, l->n + 1, sizeof(char *));
 	l->texts = xreallocarray(l->texts, l->n + 1, sizeof(char *));
+	l->numeric = xreallocarray(l->numeric, l->n + 1, sizeof(bool));
+	l->numeric[l->n] = false;
 	l->names[l->n] = it->data_element_name ? it->data_element_name :
 	    it->name;
 	l->texts[l->n++] = xstrdup("");
@@ -345,7 +382,7 @@ csv_tablix_end(struct rctx *c, const struct rdl_item *it, double *h)
 		n = inner->nchildren;
 	}
 	for (size_t i = 0; i < l.n; i++, first = false)
-		field(s, l.names[i], first);
+		field(s, l.names[i], false, first);
 	s->header_done = true;
 	rv = l.n > 0 ? flush_line(c, s) : 0;
 	lvl_fini(&l);

@@ -117,6 +117,37 @@ css_color(struct buf *b, const char *prop, const char *v)
 	buf_puts(b, ";", NULL);
 }
 
+/*
+ * font-family: each name of the list quoted ('Segoe UI','Arial').  The
+ * names are style.c's tokens (letters, digits, space, - _ .), so neither a
+ * quote nor anything that ends a declaration can be in them.
+ */
+static void
+css_family(struct buf *b, const char *list)
+{
+	const char	*p = list;
+	bool		 first = true;
+
+	while (*p != '\0') {
+		size_t	n = strcspn(p, ",");
+		size_t	lead = strspn(p, " ");
+
+		if (n > lead) {
+			while (n > lead && p[n - 1] == ' ')
+				n--;
+			buf_printf(b, NULL, "%s'", first ? "" : ",");
+			buf_append(b, p + lead, n - lead, NULL);
+			buf_puts(b, "'", NULL);
+			first = false;
+		}
+		p += strcspn(p, ",");
+		if (*p == ',')
+			p++;
+	}
+	if (first)
+		buf_puts(b, "sans-serif", NULL);
+}
+
 static bool
 general(const char *align)
 {
@@ -143,7 +174,7 @@ css_decl(struct buf *b, const struct rstyle *st, const struct rcell *cell)
 	const char	*align = st->align;
 
 	buf_puts(b, "font-family:", NULL);
-	esc(b, st->font_family);
+	css_family(b, st->font_family);
 	buf_printf(b, NULL, ";font-size:%.4gpt;", st->font_size);
 	if (st->bold)
 		buf_puts(b, "font-weight:bold;", NULL);
@@ -585,6 +616,8 @@ body_open(struct rctx *c, struct html *h)
 	buf_init(&bg, 64);
 	expr_value_text(&v, &bg, NULL);
 	expr_value_fini(&v);
+	if (bg.data != NULL)
+		style_clean_color(bg.data);	/* a token, never copied */
 	buf_puts(&h->out, "<div class=\"rs-report\"", NULL);
 	if (bg.data != NULL && bg.data[0] != '\0') {
 		buf_puts(&h->out, " style=\"background-color:", NULL);

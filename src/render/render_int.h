@@ -304,6 +304,11 @@ int	spool_read(struct spool *, uint64_t off, void *p, size_t len,
 
 /* style.c */
 int	style_resolve(struct rctx *, const struct rdl_item *, struct rstyle *);
+/*
+ * Empties s unless it is a colour a style may hold: a name (letters),
+ * #hex of 3, 4, 6 or 8 digits, or rgb()/rgba() of numbers.
+ */
+void	style_clean_color(char *s);
 /* #RRGGBB or a named colour to 0xRRGGBB; false when unknown. */
 bool	color_rgb(const char *, unsigned *rgb);
 

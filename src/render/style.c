@@ -6,7 +6,17 @@
  * as RDL 2008+ defines).  Defaults: the report's df:DefaultFontFamily
  * (else Arial), 10pt, black, no padding.
  * Also named colours for the formats that need RGB (PDF, Excel).
+ *
+ * A style value comes from the report (and, through expressions, from
+ * its data), so it is parsed into the tokens it may hold, never copied:
+ * a colour is a name (letters), #hex (3, 4, 6 or 8 digits) or rgb()/rgba()
+ * of numbers; a font family a list of names of letters, digits, spaces and
+ * - _ . (quotes dropped); alignments and border styles one of their RDL
+ * keywords; sizes numbers.  Anything else is dropped (the default
+ * applies), so no value can end a CSS declaration or rule in HTML, or
+ * carry url(), expression() or a quote.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +55,93 @@ prop_size(struct rctx *c, const struct rdl_expr *p, double *out)
 	if (s[0] != '\0' && (v = rdl_size(s)) >= 0)
 		*out = v;
 	return 0;
+}
+
+static const char *const aligns[] = { "Left", "Center", "Right", "General",
+    "Justify", NULL };
+static const char *const valigns[] = { "Top", "Middle", "Bottom", NULL };
+static const char *const borders[] = { "None", "Solid", "Dotted", "Dashed",
+    "Double", "Groove", "Ridge", "Inset", "Outset", "WindowInset", NULL };
+
+/* Empties s unless it is one of the keywords (any case). */
+static void
+keyword_only(char *s, const char *const *kw)
+{
+	for (; *kw != NULL; kw++)
+		if (strcasecmp(s, *kw) == 0)
+			return;
+	s[0] = '\0';
+}
+
+static bool
+all_of(const char *s, const char *set, int (*cls)(int))
+{
+	for (; *s != '\0'; s++)
+		if ((cls == NULL || !cls((unsigned char)*s)) &&
+		    strchr(set, *s) == NULL)
+			return false;
+	return true;
+}
+
+void
+style_clean_color(char *s)
+{
+	size_t	n = strlen(s);
+
+	if (n == 0)
+		return;
+	if (s[0] == '#' && (n == 4 || n == 5 || n == 7 || n == 9) &&
+	    all_of(s + 1, "", isxdigit))
+		return;
+	if (all_of(s, "", isalpha))
+		return;
+	if ((strncasecmp(s, "rgb(", 4) == 0 || strncasecmp(s, "rgba(", 5) ==
+	    0) && s[n - 1] == ')' && all_of(s + (s[3] == '(' ? 4 : 5),
+	    "0123456789., %)", NULL) && strchr(s, ')') == s + n - 1)
+		return;
+	s[0] = '\0';
+}
+
+/* Keeps a list of font names: letters, digits, space, - _ . and ','. */
+static void
+clean_family(char *s)
+{
+	char	*w = s;
+
+	for (const char *r = s; *r != '\0'; r++)
+		if (*r == '\'' || *r == '"')
+			continue;	/* 'Segoe UI' and "Segoe UI" are names */
+		else if (isalnum((unsigned char)*r) || strchr(" -_.,", *r) !=
+		    NULL)
+			*w++ = *r;
+		else {
+			s[0] = '\0';	/* not a font name: the default */
+			return;
+		}
+	*w = '\0';
+	w = str_trim(s);
+	memmove(s, w, strlen(w) + 1);
+}
+
+/* Parses every value apply() copied into the tokens it may hold. */
+static void
+clean(struct rstyle *o, const char *fallback_font)
+{
+	clean_family(o->font_family);
+	if (o->font_family[0] == '\0')
+		snprintf(o->font_family, sizeof(o->font_family), "%s",
+		    fallback_font);
+	style_clean_color(o->color);
+	style_clean_color(o->background);
+	keyword_only(o->align, aligns);
+	keyword_only(o->valign, valigns);
+	for (int i = 0; i < 4; i++) {
+		keyword_only(o->border[i].style, borders);
+		if (o->border[i].style[0] == '\0')
+			snprintf(o->border[i].style, sizeof(o->border[i].style),
+			    "None");
+		style_clean_color(o->border[i].color);
+	}
 }
 
 static int
@@ -96,10 +193,15 @@ apply(struct rctx *c, const struct rdl_style *s, struct rstyle *o)
 int
 style_resolve(struct rctx *c, const struct rdl_item *it, struct rstyle *o)
 {
+	char	 dflt[sizeof(o->font_family)];
+
 	memset(o, 0, sizeof(*o));
-	snprintf(o->font_family, sizeof(o->font_family), "%s",
-	    c->r->default_font != NULL && c->r->default_font[0] != '\0' ?
-	    c->r->default_font : "Arial");
+	snprintf(dflt, sizeof(dflt), "%s", c->r->default_font != NULL &&
+	    c->r->default_font[0] != '\0' ? c->r->default_font : "Arial");
+	clean_family(dflt);
+	if (dflt[0] == '\0')
+		snprintf(dflt, sizeof(dflt), "Arial");
+	snprintf(o->font_family, sizeof(o->font_family), "%s", dflt);
 	o->font_size = 10;
 	for (int i = 0; i < 4; i++) {
 		o->border[i].width = 1;
@@ -116,6 +218,7 @@ style_resolve(struct rctx *c, const struct rdl_item *it, struct rstyle *o)
 		    apply(c, &it->paras[0].runs[0].style, o) == -1)
 			return -1;
 	}
+	clean(o, dflt);
 	return 0;
 }
 

@@ -247,7 +247,7 @@ do_move(struct act *a)
 		return;
 	}
 	if (target == NULL ||
-	    catalog_item_get(a->p->cat, target, &dst, &e) == -1) {
+	    rs_item_get(a->p->cat, a->p->user, target, &dst, &e) == -1) {
 		if (target == NULL)
 			rs_err_set(&e, RS_E_BADINPUT, "give a target folder");
 		page_error_e(a->p, &e, a->it.path);
@@ -293,28 +293,35 @@ do_delete(struct act *a)
 	page_redirect(a->p, "browse", parent, "Deleted.");
 }
 
-/* Sets the item's own list: the current effective one, changed. */
+/*
+ * Sets the item's own list: the current effective one, changed (who of
+ * kind k replaced, or removed when roles is 0; who NULL: unchanged).
+ */
 static void
-change_policy(struct act *a, const char *who, unsigned roles, const char *ok)
+change_policy(struct act *a, enum catalog_pkind k, const char *who,
+    unsigned roles, const char *ok)
 {
 	struct catalog_policy	*v, *nv;
 	struct rs_err		 e;
-	size_t			 n, k = 0;
+	size_t			 n, nk = 0;
 	bool			 inh;
 
-	if (catalog_policy_get(a->p->cat, a->it.id, &inh, &v, &n, &e) == -1) {
+	if ((who != NULL && catalog_principal_resolve(a->p->cat, who, &k, &e)
+	    == -1) || catalog_policy_get(a->p->cat, a->it.id, &inh, &v, &n,
+	    &e) == -1) {
 		page_error_e(a->p, &e, a->it.path);
 		return;
 	}
 	nv = xcalloc(n + 1, sizeof(*nv));
 	for (size_t i = 0; i < n; i++)
-		if (who == NULL || strcasecmp(v[i].principal, who) != 0)
-			nv[k++] = v[i];
+		if (who == NULL || !catalog_principal_same(&v[i], k, who))
+			nv[nk++] = v[i];
 	if (who != NULL && roles != 0) {
-		nv[k].principal = (char *)who;
-		nv[k++].roles = roles;
+		nv[nk].principal = (char *)who;
+		nv[nk].kind = k;
+		nv[nk++].roles = roles;
 	}
-	if (catalog_policy_set(a->p->cat, a->it.id, false, nv, k, &e) == -1)
+	if (catalog_policy_set(a->p->cat, a->it.id, false, nv, nk, &e) == -1)
 		page_error_e(a->p, &e, a->it.path);
 	else
 		page_redirect(a->p, "security", a->it.path, ok);
@@ -325,18 +332,31 @@ change_policy(struct act *a, const char *who, unsigned roles, const char *ok)
 static void
 do_policy_set(struct act *a)
 {
-	const char	*who = form_str(&a->f, "principal");
-	unsigned	 roles = 0;
+	enum catalog_pkind	 k;
+	const char		*who;
+	unsigned		 roles = 0;
 
 	for (size_t i = 0; i < a->f.n; i++)
 		if (strcmp(a->f.f[i].name, "role") == 0)
 			roles |= catalog_role_parse(a->f.f[i].value, false);
-	if (who == NULL || who[0] == '\0' || roles == 0) {
+	if (page_principal(a->p, &a->f, a->it.path, &k, &who) == -1)
+		return;
+	if (roles == 0) {
 		page_error(a->p, 400, "rsInvalidParameter", "Give a user "
 		    "or group name and at least one role.", a->it.path);
 		return;
 	}
-	change_policy(a, who, roles, "Role assignment saved.");
+	change_policy(a, k, who, roles, "Role assignment saved.");
+}
+
+static void
+do_policy_remove(struct act *a)
+{
+	enum catalog_pkind	 k;
+	const char		*who;
+
+	if (page_principal(a->p, &a->f, a->it.path, &k, &who) == 0)
+		change_policy(a, k, who, 0, "Role assignment removed.");
 }
 
 static void
@@ -351,11 +371,10 @@ do_policy(struct act *a, const char *op)
 	if (strcmp(op, "policy_set") == 0)
 		do_policy_set(a);
 	else if (strcmp(op, "policy_remove") == 0)
-		change_policy(a, form_str(&a->f, "principal"), 0,
-		    "Role assignment removed.");
+		do_policy_remove(a);
 	else if (strcmp(op, "break") == 0)
-		change_policy(a, NULL, 0, "This item now has its own "
-		    "security.");
+		change_policy(a, CATALOG_PK_UNSPEC, NULL, 0, "This item now "
+		    "has its own security.");
 	else if (catalog_policy_set(a->p->cat, a->it.id, true, NULL, 0, &e) ==
 	    -1)
 		page_error_e(a->p, &e, a->it.path);
@@ -416,7 +435,7 @@ rs_actions_handle(struct page *p)
 		    "/");
 		goto out;
 	}
-	if (catalog_item_get(p->cat, path, &a.it, &e) == -1) {
+	if (rs_item_get(p->cat, p->user, path, &a.it, &e) == -1) {
 		page_error_e(p, &e, "/");
 		goto out;
 	}

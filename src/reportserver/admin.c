@@ -36,15 +36,19 @@ sys_roles_table(struct page *p, const struct catalog_policy *v, size_t n)
 {
 	struct buf	*b = &p->resp->body;
 
+	char		 q[CATALOG_NAME_MAX + 32];
+
 	(void)buf_puts(b, "<h2>System role assignments</h2><table><thead><tr>"
-	    "<th scope=\"col\">User or group</th><th scope=\"col\">Roles</th>"
-	    "<th scope=\"col\"><span class=\"skip\">Actions</span></th></tr>"
-	    "</thead><tbody>", NULL);
+	    "<th scope=\"col\">User or group</th><th scope=\"col\">Kind</th>"
+	    "<th scope=\"col\">Roles</th><th scope=\"col\"><span class=\""
+	    "skip\">Actions</span></th></tr></thead><tbody>", NULL);
 	for (size_t i = 0; i < n; i++) {
+		catalog_principal_format(&v[i], q, sizeof(q));
 		(void)buf_puts(b, "<tr><th scope=\"row\">", NULL);
 		(void)buf_html(b, v[i].principal, NULL);
-		(void)buf_printf(b, NULL, "</th><td>%s%s%s</td><td><form class="
-		    "\"inline\" method=\"post\" action=\"%s/action\">",
+		(void)buf_printf(b, NULL, "</th><td>%s</td><td>%s%s%s</td><td>"
+		    "<form class=\"inline\" method=\"post\" action=\""
+		    "%s/action\">", catalog_pkind_label(v[i].kind),
 		    v[i].roles & CATALOG_ROLE_SYSTEM_ADMIN ?
 		    "System Administrator" : "", v[i].roles ==
 		    (CATALOG_ROLE_SYSTEM_ADMIN | CATALOG_ROLE_SYSTEM_USER) ?
@@ -53,7 +57,7 @@ sys_roles_table(struct page *p, const struct catalog_policy *v, size_t n)
 		page_form_head(p, "sys_policy_remove", "/");
 		(void)buf_puts(b, "<input type=\"hidden\" name=\"principal\" "
 		    "value=\"", NULL);
-		(void)buf_html(b, v[i].principal, NULL);
+		(void)buf_html(b, q, NULL);
 		(void)buf_puts(b, "\"><button class=\"danger\">Remove</button>"
 		    "</form></td></tr>", NULL);
 	}
@@ -92,8 +96,9 @@ admin_forms(struct page *p)
 	form_open(p, "sys_policy_set");
 	(void)buf_puts(b, "<h2>Add a system role assignment</h2><label for=\""
 	    "sp\">User or group name</label><input type=\"text\" id=\"sp\" "
-	    "name=\"principal\" required maxlength=\"260\"><fieldset><legend>"
-	    "Roles</legend><label><input type=\"checkbox\" name=\"role\" "
+	    "name=\"principal\" required maxlength=\"260\">", NULL);
+	page_kind_select(p, "spk");
+	(void)buf_puts(b, "<fieldset><legend>Roles</legend><label><input type=\"checkbox\" name=\"role\" "
 	    "value=\"System Administrator\"> System Administrator</label>"
 	    "<label><input type=\"checkbox\" name=\"role\" value=\"System "
 	    "User\"> System User</label></fieldset><button>Save</button></form>",
@@ -141,22 +146,28 @@ page_admin(struct page *p)
 
 /* Adds, changes or removes one principal's system roles. */
 static void
-sys_policy(struct page *p, const char *who, unsigned roles)
+sys_policy(struct page *p, const struct form *f, unsigned roles)
 {
 	struct catalog_policy	*v, *nv;
+	enum catalog_pkind	 kind;
+	const char		*who;
 	struct rs_err		 e;
 	size_t			 n, k = 0;
 
-	if (catalog_system_policy_get(p->cat, &v, &n, &e) == -1) {
+	if (page_principal(p, f, "/", &kind, &who) == -1)
+		return;
+	if (catalog_principal_resolve(p->cat, who, &kind, &e) == -1 ||
+	    catalog_system_policy_get(p->cat, &v, &n, &e) == -1) {
 		page_error_e(p, &e, "/");
 		return;
 	}
 	nv = xcalloc(n + 1, sizeof(*nv));
 	for (size_t i = 0; i < n; i++)
-		if (strcasecmp(v[i].principal, who) != 0)
+		if (!catalog_principal_same(&v[i], kind, who))
 			nv[k++] = v[i];
 	if (roles != 0) {
 		nv[k].principal = (char *)who;
+		nv[k].kind = kind;
 		nv[k++].roles = roles;
 	}
 	if (catalog_system_policy_set(p->cat, nv, k, &e) == -1)
@@ -235,10 +246,9 @@ rs_admin_action(struct page *p, const struct form *f, const char *op)
 			page_error(p, 400, "rsInvalidParameter", "Give a name "
 			    "and at least one role.", "/");
 		else
-			sys_policy(p, form_str(f, "principal"), roles);
-	} else if (strcmp(op, "sys_policy_remove") == 0 &&
-	    form_str(f, "principal") != NULL)
-		sys_policy(p, form_str(f, "principal"), 0);
+			sys_policy(p, f, roles);
+	} else if (strcmp(op, "sys_policy_remove") == 0)
+		sys_policy(p, f, 0);
 	else if (strcmp(op, "user_set") == 0)
 		user_set(p, f);
 	else if (strcmp(op, "user_del") == 0)

@@ -51,6 +51,26 @@ rsresp_header(struct rsresp *r, const char *name, const char *value)
 	r->headers[i].value = xstrdup(value);
 }
 
+static void
+header_default(struct rsresp *r, const char *name, const char *value)
+{
+	if (rsresp_get_header(r, name) == NULL)
+		rsresp_header(r, name, value);
+}
+
+void
+rs_security_headers(struct rsresp *r)
+{
+	const char	*type = rsresp_get_header(r, "Content-Type");
+
+	header_default(r, "X-Content-Type-Options", "nosniff");
+	header_default(r, "Referrer-Policy", "same-origin");
+	if (type == NULL || !str_has_iprefix(type, "text/html"))
+		return;
+	header_default(r, "Content-Security-Policy", RS_CSP_HTML);
+	header_default(r, "X-Frame-Options", "DENY");
+}
+
 const char *
 rsresp_get_header(const struct rsresp *r, const char *name)
 {
@@ -315,14 +335,24 @@ rs_time_long(int64_t t, char *out, size_t n)
 		memmove(p, p + 1, strlen(p));
 }
 
+static struct catalog_subject
+subject_of(const struct rsuser *u)
+{
+	struct catalog_subject	s = { u->name, u->builtin ?
+	    CATALOG_PK_BUILTIN_USER : CATALOG_PK_LINUX_USER,
+	    (const char *const *)u->groups };
+
+	return s;
+}
+
 unsigned
 rs_tasks(struct catalog *cat, const char *id, const struct rsuser *u)
 {
-	struct rs_err	e;
-	unsigned	t = 0;
+	struct catalog_subject	s = subject_of(u);
+	struct rs_err		e;
+	unsigned		t = 0;
 
-	if (catalog_item_tasks(cat, id, u->name,
-	    (const char *const *)u->groups, &t, &e) == -1)
+	if (catalog_item_tasks(cat, id, &s, &t, &e) == -1)
 		return 0;
 	return t;
 }
@@ -330,13 +360,59 @@ rs_tasks(struct catalog *cat, const char *id, const struct rsuser *u)
 unsigned
 rs_sys_tasks(struct catalog *cat, const struct rsuser *u)
 {
-	struct rs_err	e;
-	unsigned	t = 0;
+	struct catalog_subject	s = subject_of(u);
+	struct rs_err		e;
+	unsigned		t = 0;
 
-	if (catalog_system_tasks(cat, u->name, (const char *const *)u->groups,
-	    &t, &e) == -1)
+	if (catalog_system_tasks(cat, &s, &t, &e) == -1)
 		return 0;
 	return t;
+}
+
+/*
+ * An item is hidden from a user who holds no role on it nor on its parent
+ * folder: such a user is told exactly what a missing item would tell
+ * (docs/reportserver.md, "Items a user may not see").  The root is never
+ * hidden: everyone knows Home exists.
+ */
+static bool
+hidden(struct catalog *cat, const struct catalog_item *it,
+    const struct rsuser *u)
+{
+	if (it->parent_id[0] == '\0' || rs_tasks(cat, it->id, u) != 0)
+		return false;
+	return rs_tasks(cat, it->parent_id, u) == 0;
+}
+
+int
+rs_item_get(struct catalog *cat, const struct rsuser *u, const char *path,
+    struct catalog_item *it, struct rs_err *e)
+{
+	char	norm[CATALOG_PATH_MAX + 2];
+
+	if (catalog_item_get(cat, path, it, e) == -1)
+		return -1;
+	if (!hidden(cat, it, u))
+		return 0;
+	catalog_item_fini(it);
+	/* The very words catalog_item_get says for a missing path. */
+	if (catalog_path_norm(path, norm, sizeof(norm), e) == -1)
+		return -1;
+	return rs_err_set(e, RS_E_NOTFOUND, "the item '%.300s' cannot be "
+	    "found", norm);
+}
+
+int
+rs_item_get_id(struct catalog *cat, const struct rsuser *u, const char *id,
+    struct catalog_item *it, struct rs_err *e)
+{
+	if (catalog_item_get_id(cat, id, it, e) == -1)
+		return -1;
+	if (!hidden(cat, it, u))
+		return 0;
+	catalog_item_fini(it);
+	return rs_err_set(e, RS_E_NOTFOUND, "the item '%.300s' cannot be "
+	    "found", id);
 }
 
 bool
@@ -400,4 +476,28 @@ rs_mime_of(const char *name)
 			if (strcasecmp(dot, mimes[i].ext) == 0)
 				return mimes[i].mime;
 	return "application/octet-stream";
+}
+
+int
+rs_principal_read(const char *text, const char *kind, enum catalog_pkind *k,
+    const char **name, struct rs_err *e)
+{
+	int	want;
+
+	catalog_principal_parse(text, k, name);
+	if (kind == NULL || kind[0] == '\0')
+		return 0;
+	want = catalog_pkind_parse(kind);
+	if (want == -1)
+		return rs_err_set(e, RS_E_BADINPUT, "unknown principal kind "
+		    "'%.40s'; use %s, %s or %s", kind,
+		    catalog_pkind_name(CATALOG_PK_BUILTIN_USER),
+		    catalog_pkind_name(CATALOG_PK_LINUX_USER),
+		    catalog_pkind_name(CATALOG_PK_LINUX_GROUP));
+	if (*k != CATALOG_PK_UNSPEC && *k != (enum catalog_pkind)want)
+		return rs_err_set(e, RS_E_BADINPUT, "the principal '%.300s' "
+		    "names kind %s but PrincipalKind says %s", text,
+		    catalog_pkind_name(*k), catalog_pkind_name(want));
+	*k = (enum catalog_pkind)want;
+	return 0;
 }

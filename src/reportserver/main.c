@@ -60,6 +60,7 @@ send_head(struct appserver_req *q, struct rsresp *r)
 {
 	struct rs_err	e;
 
+	rs_security_headers(r);
 	appserver_resp_status(q, r->status);
 	for (size_t i = 0; i < r->nheaders; i++)
 		if (appserver_resp_header(q, r->headers[i].name,
@@ -251,6 +252,7 @@ policy_of(const struct rsconf *conf, const char *data_root,
 		rules[i].host = conf->pg_allow[i].host;
 		rules[i].port = conf->pg_allow[i].port;
 		rules[i].dbname = conf->pg_allow[i].dbname;
+		rules[i].read_write = conf->pg_allow[i].read_write;
 	}
 	pol->sqlite_root = data_root;
 	pol->pg_confined = true;

@@ -4,6 +4,7 @@
  * plain HTML5 with one inline style sheet: labelled controls, visible
  * focus, a skip link, landmarks, and text contrast above 7:1.
  */
+#include "reportserver/form.h"
 #include "reportserver/pages.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
@@ -163,6 +164,45 @@ page_form_head(struct page *p, const char *op, const char *path)
 	    "<input type=\"hidden\" name=\"path\" value=\"", p->token, op);
 	(void)buf_html(b, path, NULL);
 	(void)buf_puts(b, "\">", NULL);
+}
+
+void
+page_kind_select(struct page *p, const char *id)
+{
+	struct buf	*b = &p->resp->body;
+
+	(void)buf_printf(b, NULL, "<label for=\"%s\">Kind</label><select id=\""
+	    "%s\" name=\"kind\"><option value=\"\">Built-in account if one "
+	    "has that name, else Linux user</option>", id, id);
+	for (int k = CATALOG_PK_UNSPEC + 1; k < CATALOG_PK__COUNT; k++)
+		(void)buf_printf(b, NULL, "<option value=\"%s\">%s</option>",
+		    catalog_pkind_name((enum catalog_pkind)k),
+		    catalog_pkind_label((enum catalog_pkind)k));
+	(void)buf_puts(b, "</select>", NULL);
+}
+
+int
+page_principal(struct page *p, const struct form *f, const char *back,
+    enum catalog_pkind *k, const char **name)
+{
+	const char	*text = form_str(f, "principal");
+	struct rs_err	 e;
+
+	if (text == NULL || text[0] == '\0') {
+		page_error(p, 400, "rsInvalidParameter", "Give a user or group "
+		    "name.", back);
+		return -1;
+	}
+	if (rs_principal_read(text, form_str(f, "kind"), k, name, &e) == -1) {
+		page_error_e(p, &e, back);
+		return -1;
+	}
+	if ((*name)[0] == '\0') {
+		page_error(p, 400, "rsInvalidParameter", "Give a user or group "
+		    "name.", back);
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -476,9 +516,13 @@ policy_row(struct page *p, const struct catalog_item *it,
 	struct buf	*b = &p->resp->body;
 	bool		 first = true;
 
+	char		 q[CATALOG_NAME_MAX + 32];
+
+	catalog_principal_format(pol, q, sizeof(q));
 	(void)buf_puts(b, "<tr><th scope=\"row\">", NULL);
 	(void)buf_html(b, pol->principal, NULL);
-	(void)buf_puts(b, "</th><td>", NULL);
+	(void)buf_printf(b, NULL, "</th><td>%s</td><td>",
+	    catalog_pkind_label(pol->kind));
 	for (unsigned bit = 1; bit <= CATALOG_ROLE_REPORT_BUILDER; bit <<= 1)
 		if (pol->roles & bit) {
 			(void)buf_printf(b, NULL, "%s%s", first ? "" : ", ",
@@ -490,10 +534,10 @@ policy_row(struct page *p, const struct catalog_item *it,
 		form_open(p, "inline", "policy_remove", it->path, false);
 		(void)buf_puts(b, "<input type=\"hidden\" name=\"principal\" "
 		    "value=\"", NULL);
-		(void)buf_html(b, pol->principal, NULL);
+		(void)buf_html(b, q, NULL);
 		(void)buf_puts(b, "\"><button class=\"danger\">Remove<span "
 		    "class=\"skip\"> ", NULL);
-		(void)buf_html(b, pol->principal, NULL);
+		(void)buf_html(b, q, NULL);
 		(void)buf_puts(b, "</span></button></form>", NULL);
 	}
 	(void)buf_puts(b, "</td></tr>", NULL);
@@ -521,8 +565,9 @@ security_forms(struct page *p, const struct catalog_item *it, bool inherit)
 	form_open(p, "card", "policy_set", it->path, false);
 	(void)buf_puts(b, "<h2>Add or change an assignment</h2><label for=\""
 	    "pr\">User or group name</label><input type=\"text\" id=\"pr\" "
-	    "name=\"principal\" required maxlength=\"260\"><fieldset><legend>"
-	    "Roles</legend>", NULL);
+	    "name=\"principal\" required maxlength=\"260\">", NULL);
+	page_kind_select(p, "pk");
+	(void)buf_puts(b, "<fieldset><legend>Roles</legend>", NULL);
 	for (unsigned bit = 1; bit <= CATALOG_ROLE_REPORT_BUILDER; bit <<= 1)
 		(void)buf_printf(b, NULL, "<label><input type=\"checkbox\" "
 		    "name=\"role\" value=\"%s\"> %s</label>",
@@ -558,7 +603,7 @@ security_page(struct page *p, const struct catalog_item *it)
 	page_status(p);
 	(void)buf_puts(b, "<table><caption class=\"skip\">Role assignments"
 	    "</caption><thead><tr><th scope=\"col\">User or group</th><th "
-	    "scope=\"col\">Roles</th><th scope=\"col\"><span class=\"skip\">"
+	    "scope=\"col\">Kind</th><th scope=\"col\">Roles</th><th scope=\"col\"><span class=\"skip\">"
 	    "Actions</span></th></tr></thead><tbody>", NULL);
 	for (size_t i = 0; i < n; i++)
 		policy_row(p, it, &v[i], inh);
@@ -592,7 +637,8 @@ route(struct page *p)
 		    "/");
 		return;
 	}
-	if (catalog_item_get(p->cat, path[0] ? path : "/", &it, &e) == -1) {
+	if (rs_item_get(p->cat, p->user, path[0] ? path : "/", &it, &e) ==
+	    -1) {
 		page_error_e(p, &e, "/");
 		return;
 	}

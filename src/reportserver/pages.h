@@ -15,6 +15,8 @@
 
 #include "reportserver/rs_int.h"
 
+struct form;
+
 void	rs_pages_handle(struct rs_server *, struct catalog *,
 	    const struct rsuser *, struct rsreq *, struct rsresp *);
 
@@ -43,6 +45,14 @@ void	page_error_e(struct page *, const struct rs_err *,
 	    const char *back_path);
 /* <input type=hidden> fields every form needs. */
 void	page_form_head(struct page *, const char *op, const char *path);
+/* The "Kind" drop-down (name "kind") of a role assignment form. */
+void	page_kind_select(struct page *, const char *id);
+/*
+ * The principal of a role assignment form (fields "principal" and
+ * "kind"); -1 with the error page sent when it is missing or unknown.
+ */
+int	page_principal(struct page *, const struct form *, const char *back,
+	    enum catalog_pkind *, const char **name);
 
 /*
  * A folder's page; upload_error (or NULL) is shown beside the upload

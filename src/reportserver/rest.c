@@ -120,9 +120,9 @@ rest_find(struct rest_ctx *c, const struct rest_route *r,
 	int		rc;
 
 	if (r->key_is_path)
-		rc = catalog_item_get(c->cat, r->key, it, &e);
+		rc = rs_item_get(c->cat, c->user, r->key, it, &e);
 	else
-		rc = catalog_item_get_id(c->cat, r->key, it, &e);
+		rc = rs_item_get_id(c->cat, c->user, r->key, it, &e);
 	if (rc == 0 && c->type != 0 && it->type != c->type) {
 		catalog_item_fini(it);
 		rc = rs_err_set(&e, RS_E_NOTFOUND, "the item '%s' is not a %s",

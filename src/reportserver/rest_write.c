@@ -155,7 +155,7 @@ may_add(struct rest_ctx *c, const char *parent, int type)
 	struct rs_err		e;
 	unsigned		t;
 
-	if (catalog_item_get(c->cat, parent, &dir, &e) == -1) {
+	if (rs_item_get(c->cat, c->user, parent, &dir, &e) == -1) {
 		rest_fail(c, &e, e.code == RS_E_NOTFOUND ? "rsItemNotFound" :
 		    "rsInvalidItemPath");
 		return -1;
@@ -411,7 +411,7 @@ rest_move_items(struct rest_ctx *c, const struct json *j)
 		    "TargetPath");
 		return;
 	}
-	if (catalog_item_get(c->cat, target, &dir, &e) == -1) {
+	if (rs_item_get(c->cat, c->user, target, &dir, &e) == -1) {
 		rest_fail(c, &e, "rsInvalidDestination");
 		return;
 	}
@@ -465,6 +465,23 @@ roles_json(struct buf *b, unsigned roles, bool sys)
 	(void)buf_puts(b, "]", NULL);
 }
 
+/*
+ * {"GroupUserName":"LinuxGroup\\admin","PrincipalKind":"LinuxGroup",
+ * "Roles": (the original's Policy, its name qualified by the kind, so a
+ * client that only knows GroupUserName round-trips it; docs/reportserver.md).
+ */
+static void
+principal_json(struct buf *b, const struct catalog_policy *p)
+{
+	char	q[CATALOG_NAME_MAX + 32];
+
+	catalog_principal_format(p, q, sizeof(q));
+	(void)buf_puts(b, "{\"GroupUserName\":", NULL);
+	(void)buf_json_str(b, q, NULL);
+	(void)buf_printf(b, NULL, ",\"PrincipalKind\":\"%s\",\"Roles\":",
+	    catalog_pkind_name(p->kind));
+}
+
 void
 rest_policies_get(struct rest_ctx *c, const struct rest_route *r)
 {
@@ -486,10 +503,8 @@ rest_policies_get(struct rest_ctx *c, const struct rest_route *r)
 	    "$metadata#Model.ItemPolicy\",\"Id\":\"%s\",\"InheritParentPolicy\""
 	    ":%s,\"Policies\":[", c->req->vdir, it.id, inh ? "true" : "false");
 	for (size_t i = 0; i < n; i++) {
-		(void)buf_puts(b, i ? ",{\"GroupUserName\":" :
-		    "{\"GroupUserName\":", NULL);
-		(void)buf_json_str(b, v[i].principal, NULL);
-		(void)buf_puts(b, ",\"Roles\":", NULL);
+		(void)buf_puts(b, i ? "," : "", NULL);
+		principal_json(b, &v[i]);
 		roles_json(b, v[i].roles, false);
 		(void)buf_puts(b, "}", NULL);
 	}
@@ -515,13 +530,20 @@ read_policies(struct rest_ctx *c, const struct json *list,
 		const struct json	*p = &list->kids[i];
 		const struct json	*roles = json_get(p, "Roles");
 		const char		*who = json_get_str(p, "GroupUserName");
+		const char		*name;
+		struct rs_err		 e;
 
 		if (who == NULL || roles == NULL || roles->type != JSON_ARR) {
 			rs_error_json(c->resp, 400, "rsMissingElement", "each "
 			    "policy needs GroupUserName and Roles");
 			return -1;
 		}
-		v[*n].principal = (char *)who;
+		if (rs_principal_read(who, json_get_str(p, "PrincipalKind"),
+		    &v[*n].kind, &name, &e) == -1) {
+			rs_error_json(c->resp, 400, "rsInvalidParameter", e.msg);
+			return -1;
+		}
+		v[*n].principal = (char *)name;
 		v[*n].roles = 0;
 		for (size_t k = 0; k < roles->n; k++) {
 			const char	*rn = json_get_str(&roles->kids[k],
@@ -593,10 +615,8 @@ rest_sys_policies_get(struct rest_ctx *c)
 	    "$metadata#Model.SystemPolicy\",\"Id\":null,\"Policies\":[",
 	    c->req->vdir);
 	for (size_t i = 0; i < n; i++) {
-		(void)buf_puts(b, i ? ",{\"GroupUserName\":" :
-		    "{\"GroupUserName\":", NULL);
-		(void)buf_json_str(b, v[i].principal, NULL);
-		(void)buf_puts(b, ",\"Roles\":", NULL);
+		(void)buf_puts(b, i ? "," : "", NULL);
+		principal_json(b, &v[i]);
 		roles_json(b, v[i].roles, true);
 		(void)buf_puts(b, "}", NULL);
 	}

@@ -68,6 +68,26 @@ void	rs_time_long(int64_t, char *out, size_t);
 unsigned	rs_tasks(struct catalog *, const char *id,
 		    const struct rsuser *);
 unsigned	rs_sys_tasks(struct catalog *, const struct rsuser *);
+/*
+ * catalog_item_get (by path) and catalog_item_get_id for a user: an item
+ * the user holds no role on, nor on its parent folder, is RS_E_NOTFOUND
+ * with the very message a missing item gets, so its existence is not
+ * revealed.  The caller finis *it on success.
+ */
+int	rs_item_get(struct catalog *, const struct rsuser *, const char *path,
+	    struct catalog_item *, struct rs_err *);
+int	rs_item_get_id(struct catalog *, const struct rsuser *, const char *id,
+	    struct catalog_item *, struct rs_err *);
+
+/*
+ * A principal from a form or a REST body: text is "Kind\name" or a bare
+ * name; kind (NULL or "" when not given) a kind name.  Fills *k and
+ * *name (pointing into text); -1 with a message in e when kind is
+ * unknown or disagrees with the text's own.
+ */
+int	rs_principal_read(const char *text, const char *kind,
+	    enum catalog_pkind *k, const char **name, struct rs_err *);
+
 /* Whether the user may see an item of this type with these tasks. */
 bool		rs_can_view(int type, unsigned tasks);
 /* The task that manages items of a type. */

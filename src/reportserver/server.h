@@ -32,7 +32,7 @@
 #define RS_PRODUCT		"Report Server for Linux"
 #define RS_SSRS_VERSION		"15.0.0.1"	/* for tools that parse it */
 #define RS_QUERY_MAX		8192
-#define RS_RESP_HEADERS_MAX	12
+#define RS_RESP_HEADERS_MAX	16
 #define RS_AUTH_SOURCES_MAX	256
 #define RS_TOKENS_MAX		1024
 #define RS_GROUPS_MAX		64
@@ -84,6 +84,25 @@ void	rsresp_fini(struct rsresp *);
 /* Adds a header (copied; replaces one of the same name). */
 void	rsresp_header(struct rsresp *, const char *name, const char *value);
 const char *rsresp_get_header(const struct rsresp *, const char *name);
+
+/*
+ * The policy of every HTML page the report server sends (the viewer, the
+ * portal, listings, error pages) unless its handler set a stricter one:
+ * no script at all, styles only inline (the viewer's <style> and style
+ * attributes), images from the server or data: URIs (the viewer's
+ * embedded images), forms only to the server, never framed.
+ */
+#define RS_CSP_HTML	"default-src 'none'; style-src 'unsafe-inline'; " \
+			"img-src 'self' data:; form-action 'self'; " \
+			"base-uri 'none'; frame-ancestors 'none'"
+
+/*
+ * Adds the security headers an answer lacks, just before its head is
+ * sent: X-Content-Type-Options: nosniff and Referrer-Policy: same-origin
+ * on every answer; on HTML also RS_CSP_HTML and X-Frame-Options: DENY.
+ * A header the handler set (the sandbox CSP of a resource) stays.
+ */
+void	rs_security_headers(struct rsresp *);
 /*
  * Sends len bytes of the body: streamed when the request allows it (the
  * head goes first), else appended to resp's buffer up to max bytes

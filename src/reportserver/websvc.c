@@ -295,7 +295,7 @@ rs_websvc_handle(struct rs_server *s, struct rsreq *r, struct rsresp *resp)
 		rs_error(resp, false, &e);
 		goto out;
 	}
-	if (catalog_item_get(cat, q.item != NULL ? q.item : "/", &it, &e) ==
+	if (rs_item_get(cat, &u, q.item != NULL ? q.item : "/", &it, &e) ==
 	    -1) {
 		if (e.code == RS_E_BADINPUT || e.code == RS_E_LIMIT)
 			rs_error_html(resp, 400, "rsInvalidItemPath", e.msg,

@@ -7,6 +7,7 @@
  *     <Allow>10.0.0.7:6432/dw_*</Allow>           any database dw_...
  *     <Allow>[::1]:6432/reports</Allow>            IPv6
  *     <Allow>/run/postgresql/reports</Allow>      the local socket
+ *     <Allow ReadWrite="true">db1/etl</Allow>      queries may write
  *   </PostgreSQLDataSources>
  *
  * The database is what follows the last '/'; a port is ":N" or ":*" at
@@ -19,6 +20,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define PATTERN_MAX	300
 
@@ -107,6 +109,23 @@ parse_rule(const char *s, struct rsconf_pg_allow *r)
 	return NULL;
 }
 
+/* ReadWrite="true" or "false" (the default); a message when neither. */
+static const char *
+read_write(xmlNode *n, struct rsconf_pg_allow *r)
+{
+	xmlChar		*v = xmlGetProp(n, (const xmlChar *)"ReadWrite");
+	const char	*why = NULL;
+
+	if (v == NULL)
+		return NULL;
+	if (strcasecmp((const char *)v, "true") == 0)
+		r->read_write = true;
+	else if (strcasecmp((const char *)v, "false") != 0)
+		why = "has ReadWrite that is neither \"true\" nor \"false\"";
+	xmlFree(v);
+	return why;
+}
+
 static int
 do_allow(struct rsconf *c, const struct pctx *p, xmlNode *n)
 {
@@ -127,6 +146,10 @@ do_allow(struct rsconf *c, const struct pctx *p, xmlNode *n)
 	r = &c->pg_allow[c->npg_allow];
 	memset(r, 0, sizeof(*r));
 	why = parse_rule(str_trim(s), r);
+	if (why == NULL && (why = read_write(n, r)) != NULL) {
+		free(r->host);
+		free(r->dbname);
+	}
 	if (why != NULL)
 		rc = rsconf_node_err(p, n, "<Allow>%.80s</Allow> %s (e.g. "
 		    "db1.example.com:5432/sales or /run/postgresql/sales)",

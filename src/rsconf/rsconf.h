@@ -69,11 +69,15 @@ struct rsconf_app {
  * (IPv6 in brackets) or a socket folder ("/run/postgresql"); '*' and '?'
  * match in host and database; the port is RSCONF_PG_PORT unless given,
  * ":*" for any.  No element, or no <Allow>: no PostgreSQL data source.
+ * Queries run in a read-only transaction unless the <Allow> that lets
+ * them connect says ReadWrite="true".
  */
 struct rsconf_pg_allow {
 	char		*host;
 	unsigned	 port;		/* 0: any */
 	char		*dbname;
+	bool		 read_write;	/* <Allow ReadWrite="true">: queries
+					 * may write; else read-only */
 };
 
 struct rsconf {

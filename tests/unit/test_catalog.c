@@ -255,13 +255,21 @@ test_items(void **state)
 	catalog_item_fini(&root);
 }
 
+/* A built-in user, a Linux user, and a Linux user in some groups. */
+#define BUILTIN(n)	(&(struct catalog_subject){ n, CATALOG_PK_BUILTIN_USER, \
+			    NULL })
+#define LINUX(n, g)	(&(struct catalog_subject){ n, CATALOG_PK_LINUX_USER, \
+			    g })
+
 static void
 test_policies(void **state)
 {
 	struct fx		*f = *state;
 	struct catalog_item	 a, b;
-	struct catalog_policy	*v, one = { "Carol", CATALOG_ROLE_BROWSER };
-	struct catalog_policy	 pub = { "pubs", CATALOG_ROLE_PUBLISHER };
+	struct catalog_policy	*v, one = { "Carol", CATALOG_PK_LINUX_USER,
+	    CATALOG_ROLE_BROWSER };
+	struct catalog_policy	 pub = { "pubs", CATALOG_PK_LINUX_GROUP,
+	    CATALOG_ROLE_PUBLISHER };
 	struct rs_err		 e;
 	unsigned		 t;
 	size_t			 n;
@@ -272,56 +280,142 @@ test_policies(void **state)
 	add(f->c, "/A", "B", CATALOG_FOLDER, NULL);
 	assert_int_equal(catalog_item_get(f->c, "/A", &a, &e), 0);
 	assert_int_equal(catalog_item_get(f->c, "/A/B", &b, &e), 0);
-	/* Inherited from the root: the admin is Content Manager. */
+	/* Inherited from the root: the built-in admin is Content Manager. */
 	assert_int_equal(catalog_policy_get(f->c, b.id, &inh, &v, &n, &e), 0);
 	assert_true(inh);
 	assert_int_equal(n, 1);
 	assert_string_equal(v[0].principal, "Admin");
+	assert_int_equal(v[0].kind, CATALOG_PK_BUILTIN_USER);
 	catalog_policies_free(v, n);
-	assert_int_equal(catalog_item_tasks(f->c, b.id, "ADMIN", NULL, &t,
+	assert_int_equal(catalog_item_tasks(f->c, b.id, BUILTIN("ADMIN"), &t,
 	    &e), 0);
 	assert_true(t & CATALOG_T_SET_SECURITY);
-	assert_int_equal(catalog_item_tasks(f->c, b.id, "carol", NULL, &t,
+	assert_int_equal(catalog_item_tasks(f->c, b.id, BUILTIN("carol"), &t,
 	    &e), 0);
 	assert_int_equal(t, 0);
 
 	/* Break inheritance on /A: carol can browse /A and /A/B. */
 	assert_int_equal(catalog_policy_set(f->c, a.id, false, &one, 1, &e),
 	    0);
-	assert_int_equal(catalog_item_tasks(f->c, b.id, "carol", NULL, &t,
-	    &e), 0);
+	assert_int_equal(catalog_item_tasks(f->c, b.id, LINUX("carol", NULL),
+	    &t, &e), 0);
 	assert_true(t & CATALOG_T_VIEW_FOLDERS);
 	assert_false(t & CATALOG_T_MANAGE_RESOURCES);
-	assert_int_equal(catalog_item_tasks(f->c, b.id, "admin", NULL, &t,
+	/* ... the Linux user carol, not a built-in account of that name. */
+	assert_int_equal(catalog_item_tasks(f->c, b.id, BUILTIN("carol"), &t,
+	    &e), 0);
+	assert_int_equal(t, 0);
+	assert_int_equal(catalog_item_tasks(f->c, b.id, BUILTIN("admin"), &t,
 	    &e), 0);
 	assert_int_equal(t, 0);
 	/* A group principal. */
 	assert_int_equal(catalog_policy_set(f->c, b.id, false, &pub, 1, &e),
 	    0);
-	assert_int_equal(catalog_item_tasks(f->c, b.id, "dave", groups, &t,
-	    &e), 0);
+	assert_int_equal(catalog_item_tasks(f->c, b.id, LINUX("dave", groups),
+	    &t, &e), 0);
 	assert_true(t & CATALOG_T_MANAGE_RESOURCES);
+	/* ... which a user named like the group does not hold. */
+	assert_int_equal(catalog_item_tasks(f->c, b.id, LINUX("pubs", NULL),
+	    &t, &e), 0);
+	assert_int_equal(t, 0);
 	/* Revert /A to its parent. */
 	assert_int_equal(catalog_policy_set(f->c, a.id, true, NULL, 0, &e), 0);
-	assert_int_equal(catalog_item_tasks(f->c, a.id, "carol", NULL, &t,
-	    &e), 0);
+	assert_int_equal(catalog_item_tasks(f->c, a.id, LINUX("carol", NULL),
+	    &t, &e), 0);
 	assert_int_equal(t, 0);
 	assert_int_equal(catalog_policy_get(f->c, a.id, &inh, &v, &n, &e), 0);
 	assert_true(inh);
 	catalog_policies_free(v, n);
-	/* The root cannot inherit; a bad role is refused. */
+	/* The root cannot inherit; a bad role or kind is refused. */
 	assert_int_equal(catalog_policy_set(f->c, a.parent_id, true, NULL, 0,
 	    &e), -1);
+	one.kind = (enum catalog_pkind)99;
+	assert_int_equal(catalog_policy_set(f->c, a.id, false, &one, 1, &e),
+	    -1);
+	assert_int_equal(e.code, RS_E_BADINPUT);
+	one.kind = CATALOG_PK_LINUX_USER;
 	one.roles = 0;
 	assert_int_equal(catalog_policy_set(f->c, a.id, false, &one, 1, &e),
 	    -1);
 	assert_int_equal(e.code, RS_E_BADINPUT);
-	/* System policy: the admin is System Administrator. */
-	assert_int_equal(catalog_system_tasks(f->c, "admin", NULL, &t, &e), 0);
+	/* System policy: the built-in admin is System Administrator. */
+	assert_int_equal(catalog_system_tasks(f->c, BUILTIN("admin"), &t, &e),
+	    0);
 	assert_true(t & CATALOG_S_MANAGE_SECURITY);
 	assert_int_equal(catalog_system_policy_set(f->c, &pub, 1, &e), -1);
 	catalog_item_fini(&a);
 	catalog_item_fini(&b);
+}
+
+/*
+ * Issue 18, item 1: a Unix group named "admin" is not the built-in
+ * account "admin", on items or on the system, and a bare name becomes a
+ * built-in user only when such an account exists.
+ */
+static void
+test_principal_kinds(void **state)
+{
+	struct fx		*f = *state;
+	struct catalog_item	 root;
+	struct catalog_policy	*v;
+	struct catalog_policy	 mix[] = {
+		{ "admin", CATALOG_PK_BUILTIN_USER, CATALOG_ROLE_CONTENT_MANAGER },
+		{ "admin", CATALOG_PK_LINUX_GROUP, CATALOG_ROLE_BROWSER },
+		{ "nobody-here", CATALOG_PK_UNSPEC, CATALOG_ROLE_BROWSER },
+		{ "ADMIN", CATALOG_PK_UNSPEC, CATALOG_ROLE_PUBLISHER },
+	};
+	const char		*admin_group[] = { "admin", NULL };
+	enum catalog_pkind	 k;
+	const char		*name;
+	char			 q[64];
+	struct rs_err		 e;
+	unsigned		 t;
+	size_t			 n;
+	bool			 inh;
+
+	assert_int_equal(catalog_item_get(f->c, "/", &root, &e), 0);
+	/* The attack: a Linux user in group admin holds nothing. */
+	assert_int_equal(catalog_item_tasks(f->c, root.id, LINUX("mallory",
+	    admin_group), &t, &e), 0);
+	assert_int_equal(t, 0);
+	assert_int_equal(catalog_system_tasks(f->c, LINUX("mallory",
+	    admin_group), &t, &e), 0);
+	assert_int_equal(t, 0);
+	/* Nor does a Linux user called admin. */
+	assert_int_equal(catalog_system_tasks(f->c, LINUX("admin", NULL), &t,
+	    &e), 0);
+	assert_int_equal(t, 0);
+	/* A group and a user of one name are two assignments. */
+	assert_int_equal(catalog_policy_set(f->c, root.id, false, mix,
+	    nitems(mix), &e), 0);
+	assert_int_equal(catalog_policy_get(f->c, root.id, &inh, &v, &n, &e),
+	    0);
+	assert_int_equal(n, 3);
+	assert_string_equal(v[0].principal, "admin");
+	assert_int_equal(v[0].kind, CATALOG_PK_BUILTIN_USER);
+	assert_int_equal(v[0].roles, CATALOG_ROLE_CONTENT_MANAGER |
+	    CATALOG_ROLE_PUBLISHER);	/* "ADMIN" resolved to the account */
+	assert_int_equal(v[1].kind, CATALOG_PK_LINUX_GROUP);
+	assert_int_equal(v[1].roles, CATALOG_ROLE_BROWSER);
+	assert_string_equal(v[2].principal, "nobody-here");
+	assert_int_equal(v[2].kind, CATALOG_PK_LINUX_USER);
+	catalog_principal_format(&v[1], q, sizeof(q));
+	assert_string_equal(q, "LinuxGroup\\admin");
+	catalog_policies_free(v, n);
+	assert_int_equal(catalog_item_tasks(f->c, root.id, LINUX("mallory",
+	    admin_group), &t, &e), 0);
+	assert_int_equal(t, catalog_role_tasks(CATALOG_ROLE_BROWSER, false));
+	/* The qualified form, and a bare one. */
+	catalog_principal_parse("linuxgroup\\wheel", &k, &name);
+	assert_int_equal(k, CATALOG_PK_LINUX_GROUP);
+	assert_string_equal(name, "wheel");
+	catalog_principal_parse("DOMAIN\\bob", &k, &name);
+	assert_int_equal(k, CATALOG_PK_UNSPEC);
+	assert_string_equal(name, "DOMAIN\\bob");
+	assert_int_equal(catalog_pkind_parse("BuiltInUser"),
+	    CATALOG_PK_BUILTIN_USER);
+	assert_int_equal(catalog_pkind_parse("Group"), -1);
+	catalog_item_fini(&root);
 }
 
 static void
@@ -424,6 +518,58 @@ test_create_twice(void **state)
 	assert_int_equal(info.users, 1);
 }
 
+/* Runs sql on the fixture's database behind the catalog's back. */
+static void
+raw_exec(struct fx *f, const char *sql)
+{
+	if (f->dsn.postgres) {
+		PGconn		*conn = PQconnectdb(pg_conninfo);
+		PGresult	*res = PQexec(conn, sql);
+
+		assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+		PQclear(res);
+		PQfinish(conn);
+	} else {
+		sqlite3	*db = NULL;
+
+		assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL),
+		    SQLITE_OK);
+		sqlite3_close(db);
+	}
+}
+
+/*
+ * Version 3 gives old assignments the kind they meant: the built-in
+ * account's name a built-in user; a Unix group here that is no user
+ * ("adm" on Debian) a group; a name that is both ("bin") or neither a
+ * Linux user.
+ */
+static void
+check_v3_kinds(struct fx *f)
+{
+	static const struct {
+		const char		*name;
+		enum catalog_pkind	 kind;
+	} want[] = {
+		{ "adm", CATALOG_PK_LINUX_GROUP },
+		{ "Admin", CATALOG_PK_BUILTIN_USER },
+		{ "bin", CATALOG_PK_LINUX_USER },
+		{ "ghost", CATALOG_PK_LINUX_USER },
+	};
+	struct catalog_policy	*v;
+	struct rs_err		 e;
+	size_t			 n;
+
+	assert_int_equal(catalog_system_policy_get(f->c, &v, &n, &e), 0);
+	assert_int_equal(n, nitems(want));
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(v[i].principal, want[i].name);
+		assert_int_equal(v[i].kind, want[i].kind);
+	}
+	catalog_policies_free(v, n);
+}
+
 static void
 upgrade_from_v1(bool pg)
 {
@@ -434,6 +580,8 @@ upgrade_from_v1(bool pg)
 
 	setup_any(&st, pg, 1);
 	f = st;
+	raw_exec(f, "INSERT INTO system_policies VALUES ('adm', 'adm', 2), "
+	    "('bin', 'bin', 2), ('ghost', 'ghost', 2)");
 	assert_null(catalog_open(&f->dsn, &e));
 	assert_int_equal(e.code, RS_E_DB);
 	assert_non_null(strstr(e.msg, "rsconfig database upgrade"));
@@ -442,6 +590,7 @@ upgrade_from_v1(bool pg)
 	assert_int_equal(to, CATALOG_SCHEMA_VERSION);
 	f->c = catalog_open(&f->dsn, &e);
 	assert_non_null(f->c);
+	check_v3_kinds(f);
 	assert_int_equal(catalog_upgrade(&f->dsn, &from, &to, &e), 0);
 	assert_int_equal(from, to);
 	teardown(&st);
@@ -515,6 +664,8 @@ main(void)
 		    setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_items, setup_sqlite,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_principal_kinds,
+		    setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_policies, setup_sqlite,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_users, setup_sqlite,
@@ -533,6 +684,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_items, setup_pg,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_policies, setup_pg,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_principal_kinds, setup_pg,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_users, setup_pg,
 		    teardown),

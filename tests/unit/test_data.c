@@ -5,13 +5,18 @@
  * to them, defaults), options that read files or change the session are
  * refused, the report server's own database never opens, and what is
  * checked is what libpq gets (the rewritten conninfo).  No server is
- * needed: nothing connects.
+ * needed: nothing connects.  And SQLite report queries are read-only by
+ * construction: VACUUM INTO, ATTACH, writing pragmas, file functions and
+ * trailing statements are refused with a message naming them, and no
+ * file is written.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+
+#include <sqlite3.h>
 
 #include <limits.h>
 #include <stdio.h>
@@ -78,10 +83,10 @@ static void
 test_pg_policy(void **state)
 {
 	struct data_pg_rule rules[] = {
-		{ "127.0.0.1", 5432, "sales" },
-		{ "db.example.com", 0, "dw_*" },
-		{ sock, 5432, "sales" },
-		{ "::1", 5433, "r" },
+		{ "127.0.0.1", 5432, "sales", false },
+		{ "db.example.com", 0, "dw_*", true },
+		{ sock, 5432, "sales", false },
+		{ "::1", 5433, "r", false },
 	};
 	struct data_policy pol = { .pg_confined = true, .pg_allow = rules,
 	    .npg_allow = nitems(rules), .setting = "PostgreSQLDataSources" };
@@ -176,13 +181,21 @@ test_pg_policy(void **state)
 	assert_int_equal(confine(&pol, c2, &src, &e), 0);
 	snprintf(c3, sizeof(c3), "host='%s' port='5432'", sock);
 	assert_non_null(strstr(src.conn, c3));
+	/* Read-only unless every target matched a ReadWrite rule. */
+	assert_false(src.read_write);
+	assert_int_equal(confine(&pol, "host=db.example.com dbname=dw_1", &src,
+	    &e), 0);
+	assert_true(src.read_write);
+	assert_int_equal(confine(&pol, "host=db.example.com,127.0.0.1 "
+	    "dbname=dw_1", &src, &e), RS_E_PERM);
+	assert_false(src.read_write);
 }
 
 /* Closed by default; the server's own database even when a rule matches. */
 static void
 test_pg_closed(void **state)
 {
-	struct data_pg_rule any = { "127.0.0.1", 0, "*" };
+	struct data_pg_rule any = { "127.0.0.1", 0, "*", false };
 	struct data_policy pol = { .pg_confined = true };
 	struct data_source src;
 	struct rs_err	 e;
@@ -210,12 +223,101 @@ test_pg_closed(void **state)
 	assert_int_equal(confine(NULL, "service=x", &src, &e), 0);
 }
 
+static int
+count_row(void *arg, const struct expr_value *row, size_t n, struct rs_err *e)
+{
+	(void)row;
+	(void)n;
+	(void)e;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* Runs sql on the SQLite file db; 0 or the error code. */
+static int
+sqlite_run(const char *db, const char *sql, int *got, struct rs_err *e)
+{
+	static const char *const cols[] = { "a" };
+	struct data_source	 src = { .kind = DATA_SQLITE };
+	struct data_query	 q = { .text = sql, .columns = cols,
+	    .ncolumns = 1 };
+	size_t			 rows = 0;
+
+	*got = 0;
+	str_copy(src.conn, sizeof(src.conn), db);
+	if (data_exec(&src, &q, count_row, got, &rows, e) == 0)
+		return 0;
+	return (int)e->code;
+}
+
+static void
+test_sqlite_readonly(void **state)
+{
+	static const struct {
+		const char	*sql;
+		const char	*says;	/* NULL: the query runs */
+	} cases[] = {
+		{ "SELECT a FROM t", NULL },
+		{ "SELECT a FROM t;  -- the end\n", NULL },
+		{ "SELECT a FROM Sales.t", NULL },	/* our own ATTACH */
+		{ "WITH RECURSIVE r(a) AS (SELECT 1 UNION ALL SELECT a + 1 "
+		  "FROM r WHERE a < 3) SELECT a FROM r", NULL },
+		{ "vacuum INTO 'copy.db'", "VACUUM (a statement that writes)" },
+		{ "ATTACH 'copy.db' AS x", "ATTACH" },
+		{ "SELECT a FROM t; ATTACH 'copy.db' AS x", "a second "
+		  "statement" },
+		{ "SELECT a FROM t; DELETE FROM t", "a second statement" },
+		{ "PRAGMA journal_mode = DELETE", "PRAGMA journal_mode" },
+		{ "PRAGMA wal_checkpoint", "PRAGMA wal_checkpoint" },
+		{ "SELECT load_extension('/tmp/x') AS a", "the function "
+		  "load_extension" },
+		{ "DETACH main", "DETACH" },
+		{ "BEGIN", "the transaction statement" },
+	};
+	char		 dir[] = "/tmp/rs-roq-XXXXXX", old[PATH_MAX];
+	const char	*db = "t.db", *sql;
+	sqlite3		*h = NULL;
+	struct rs_err	 e;
+	struct stat	 sb;
+	int		 got;
+
+	(void)state;
+	assert_non_null(getcwd(old, sizeof(old)));
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(chdir(dir), 0);	/* VACUUM INTO 'copy.db' lands here */
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "CREATE TABLE t (a INTEGER); "
+	    "INSERT INTO t VALUES (1), (2)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	for (size_t i = 0; i < nitems(cases); i++) {
+		sql = cases[i].sql;
+		memset(&e, 0, sizeof(e));
+		if (cases[i].says == NULL) {
+			if (sqlite_run(db, sql, &got, &e) != 0 || got < 1)
+				fail_msg("%s: %s", sql, e.msg);
+			continue;
+		}
+		assert_int_equal(sqlite_run(db, sql, &got, &e), RS_E_BADINPUT);
+		if (strstr(e.msg, cases[i].says) == NULL ||
+		    strstr(e.msg, "read-only") == NULL)
+			fail_msg("%s: %s", sql, e.msg);
+		assert_int_equal(stat("copy.db", &sb), -1);
+	}
+	/* The table is still there, both rows. */
+	assert_int_equal(sqlite_run(db, "SELECT a FROM t", &got, &e), 0);
+	assert_int_equal(got, 2);
+	unlink(db);
+	assert_int_equal(chdir(old), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pg_policy),
 		cmocka_unit_test(test_pg_closed),
+		cmocka_unit_test(test_sqlite_readonly),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

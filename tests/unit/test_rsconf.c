@@ -126,6 +126,10 @@ test_errors(void **state)
 		{ HEAD "<PostgreSQLDataSources>\n <Deny>x/y</Deny>"
 		  "</PostgreSQLDataSources></Configuration>",
 		  "rs.config:4:2: unexpected <Deny> in <PostgreSQLDataSources>" },
+		{ HEAD "<PostgreSQLDataSources><Allow ReadWrite=\"yes\">a/x"
+		  "</Allow></PostgreSQLDataSources></Configuration>",
+		  "rs.config:3:24: <Allow>a/x</Allow> has ReadWrite that is "
+		  "neither \"true\" nor \"false\"" },
 		{ HEAD "<PostgreSQLDataSources/>\n<PostgreSQLDataSources/>"
 		  "</Configuration>",
 		  "rs.config:4:1: <PostgreSQLDataSources> appears twice" },
@@ -195,6 +199,17 @@ test_pg_allow(void **state)
 	struct rsconf *c = parse(text, &e);
 	assert_non_null(c);
 	assert_int_equal(c->npg_allow, 0);
+	rsconf_free(c);
+	/* Read-only unless an <Allow> says ReadWrite="true". */
+	snprintf(text, sizeof(text), HEAD "<PostgreSQLDataSources><Allow>a/x"
+	    "</Allow><Allow ReadWrite=\"TRUE\">b/y</Allow><Allow ReadWrite="
+	    "\"false\">c/z</Allow></PostgreSQLDataSources></Configuration>");
+	c = parse(text, &e);
+	assert_non_null(c);
+	assert_int_equal(c->npg_allow, 3);
+	assert_false(c->pg_allow[0].read_write);
+	assert_true(c->pg_allow[1].read_write);
+	assert_false(c->pg_allow[2].read_write);
 	rsconf_free(c);
 }
 

@@ -57,7 +57,7 @@ expect_match "the config names the database in <Dsn>" \
     "<Dsn>$DB</Dsn>"
 out=$(rsconfig --json database show)
 expect_match "show --json: ready at the current schema version" "$out" \
-    '"Exists":true,"SchemaVersion":2,"ExpectedSchemaVersion":2'
+    '"Exists":true,"SchemaVersion":3,"ExpectedSchemaVersion":3'
 
 out=$(reportserver 2>&1)
 expect_eq "without URL reservations the server does not start (78)" "$?" 78
@@ -82,7 +82,7 @@ expect_match "... naming 'rsconfig database upgrade'" "$out" \
     "rsconfig database upgrade"
 out=$(rsconfig database upgrade)
 expect_match "upgrade reports the versions" "$out" \
-    "upgraded from schema version 1 to 2"
+    "upgraded from schema version 1 to 3"
 check "the execution log table is back" sqlite3 "$DB" \
     'SELECT count(*) FROM execution_log'
 sleep 1.1	# the server retries the database at most once a second
@@ -91,7 +91,7 @@ expect_eq "after the upgrade the running server answers (200)" \
     "${out##*$'\n'}" 200
 out=$(rsconfig database upgrade)
 expect_match "a second upgrade has nothing to do" "$out" \
-    "already at schema version 2"
+    "already at schema version 3"
 
 # A corrupt database: the server says so; nothing pretends to work.
 kill "$BG_PID" 2>/dev/null

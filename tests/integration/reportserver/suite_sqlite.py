@@ -555,10 +555,15 @@ def t_roles(env):
                                              {"Name": "Browser"}]}]})
     lib.expect_eq("break inheritance on /Team with PUT Policies", st, 200)
     st, j, _ = env.api("GET", "/CatalogItems(Path='/Team/Sub/Deep')/Policies")
-    lib.check("/Team/Sub/Deep inherits /Team's assignments",
+    lib.check("/Team/Sub/Deep inherits /Team's assignments, each name "
+              "qualified by its kind (a bare name: the built-in account if "
+              "there is one, else a Linux user)",
               j and j["InheritParentPolicy"] is True and
-              sorted(p["GroupUserName"] for p in j["Policies"]) ==
-              sorted(["admin", browser, pub]), j)
+              sorted((p["GroupUserName"], p["PrincipalKind"])
+                     for p in j["Policies"]) ==
+              sorted([("BuiltInUser\\admin", "BuiltInUser"),
+                      ("LinuxUser\\" + browser, "LinuxUser"),
+                      ("LinuxUser\\" + pub, "LinuxUser")]), j)
     st, j, _ = env.api("GET", "/Folders(Path='/Team/Sub')/CatalogItems",
                        user=browser, pw=bpw)
     lib.expect_eq("a Browser can list an inherited folder", st, 200)
@@ -588,7 +593,8 @@ def t_roles(env):
     st, j, _ = env.api("GET", "/Folders(Path='/Team/Sub/Deep')/CatalogItems",
                        user=browser, pw=bpw)
     lib.expect_eq("breaking inheritance on /Team/Sub takes the Browser "
-                  "off its subtree", st, 403)
+                  "off its subtree (404: no role on it or its parent, so "
+                  "its existence is not revealed)", st, 404)
     st, j, _ = env.api("PUT", "/CatalogItems(Path='/Team/Sub')/Policies", {
         "InheritParentPolicy": True})
     st, j, _ = env.api("GET", "/Folders(Path='/Team/Sub/Deep')/CatalogItems",
@@ -1031,7 +1037,8 @@ def t_admin(env):
     st, j, _ = env.api("GET", "/System/Policies")
     lib.check("GET /System/Policies shows the change", j and sorted(
         (p["GroupUserName"], p["Roles"][0]["Name"]) for p in j["Policies"])
-        == [("admin", "System Administrator"), ("carol", "System User")], j)
+        == [("BuiltInUser\\admin", "System Administrator"),
+            ("BuiltInUser\\carol", "System User")], j)
     st, j, text = env.api("PUT", "/System/Policies", {"Policies": [
         {"GroupUserName": "carol", "Roles": [{"Name": "System User"}]}]})
     lib.check("the last System Administrator cannot be removed",
