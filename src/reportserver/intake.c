@@ -73,7 +73,13 @@ binding_one(struct catalog *cat, const struct rsuser *binder,
 	int			rc;
 
 	rs_ds_ref_path(path, ds->reference, target, sizeof(target));
-	rc = catalog_item_get(cat, target, &src, &ge);
+	/*
+	 * At upload the binder is the one asking: a data source he may not
+	 * even see is a missing one.  At render the one asking is the viewer,
+	 * and the definition he renders names the reference anyway.
+	 */
+	rc = at_render ? catalog_item_get(cat, target, &src, &ge) :
+	    rs_item_get(cat, binder, target, &src, &ge);
 	if (rc == 0 && src.type != CATALOG_DATASOURCE) {
 		catalog_item_fini(&src);
 		rc = rs_err_set(&ge, RS_E_NOTFOUND, "not a data source");

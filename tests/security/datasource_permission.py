@@ -8,8 +8,10 @@ HTTPS through the real httpsvc and reportserver.  The defence, as the
 original (SetItemDataSources needs ReadProperties on each data source, which
 the View data sources and Manage data sources tasks give):
 
-  - every way of binding is refused with 403 rsAccessDenied naming the data
-    source, and stores nothing: REST POST, PATCH of Content, the portal's
+  - every way of binding is refused, and stores nothing (he holds no role on
+    the data source nor its folder, so to him it is missing: 400
+    rsDataSourceNotFound; with a role that does not let him read it, 403
+    rsAccessDenied): REST POST, PATCH of Content, the portal's
     upload form, a shared dataset (.rsd) on it;
   - Browser on the data source is not enough; Publisher on it (Manage data
     sources) is, and the report then renders, for its publisher and for a
@@ -76,10 +78,14 @@ def set_policy(env, path, policies):
 
 
 def denied(desc, st, j, text):
+    # He holds no role on /Samples/Sales nor on /Samples: to him the data
+    # source is a missing one (issue 18's 403/404 rule), not a forbidden one.
     err = (j or {}).get("error", {})
-    lib.check(desc + ": 403 rsAccessDenied naming /Samples/Sales",
-              st == 403 and err.get("code") == "rsAccessDenied" and
-              "'/Samples/Sales'" in err.get("message", ""), st, text[:500])
+    msg = err.get("message", "")
+    lib.check(desc + ": 400 rsDataSourceNotFound, '/Samples/Sales' cannot be "
+              "found", st == 400 and err.get("code") == "rsDataSourceNotFound"
+              and "'/Samples/Sales', which cannot be found" in msg,
+              st, text[:500])
 
 
 def render(env, path, user, pw):
@@ -114,10 +120,11 @@ def attacks(env, pub, ppw):
     denied("... as a shared dataset (.rsd)", st, j, text)
     st, h, page, _ = env.upload("/Pub", "Steal.rdl", steal(SQL), user=pub,
                                 pw=ppw)
-    lib.check("... through the portal's upload form: 403, the reason beside "
-              "the file", st == 403 and re.search(
+    lib.check("... through the portal's upload form: 400, the reason beside "
+              "the file", st == 400 and re.search(
                   r'id="uf-err" role="alert">Steal.rdl: [^<]*&#39;/Samples/'
-                  r'Sales&#39;[^<]*rsAccessDenied', page), st, page[-1500:])
+                  r'Sales&#39;, which cannot be found[^<]*rsDataSourceNotFound',
+                  page), st, page[-1500:])
     lib.expect_eq("none of it was stored", suite.count_items(env), before)
     st, h, text, raw = env.admin(
         "GET", "/Reports/api/v2.0/Reports(Path='/Pub/Own')/Content/$value")
@@ -130,8 +137,11 @@ def granted_then_revoked(env, pub, ppw, reader, rpw):
                                        (pub, ["Browser"])])
     st, j, text = env.api("POST", "/Reports", {
         "Path": "/Pub/Steal", "Content": b64(steal(SQL))}, user=pub, pw=ppw)
-    denied("Browser on the data source is not enough (no View data "
-           "sources)", st, j, text)
+    err = (j or {}).get("error", {})
+    lib.check("Browser on the data source is not enough (no View data "
+              "sources): 403 rsAccessDenied naming /Samples/Sales",
+              st == 403 and err.get("code") == "rsAccessDenied" and
+              "'/Samples/Sales'" in err.get("message", ""), st, text[:500])
     set_policy(env, "/Samples/Sales", [("admin", ["Content Manager"]),
                                        (pub, ["Publisher"])])
     st, j, text = env.api("POST", "/Reports", {
