@@ -2,7 +2,9 @@
 #
 #   make            build the release binaries into bin/
 #   make run        install missing Debian packages, build, create a demo
-#                   state root under ./demo and start the services
+#                   state root under ./demo and start the services; the
+#                   banner (URLs, password file, trust) comes last, logs go
+#                   to demo/log/, Ctrl-C stops everything (status 0)
 #   make test       install missing packages, build release and
 #                   ASan+UBSan, run unit and integration tests
 #   make bench      benchmarks against their real peers (not tests)
@@ -92,8 +94,11 @@ check:
 	$(MAKE) -j$(NPROC) MODE=asan build unit
 	@RS_TEST_BUILD=$(abspath $(BUILDDIR))/asan ./tests/run.sh $(T)
 
+# The build is quiet (errors and warnings still show) so that the demo's
+# banner is what the terminal ends with.
 run: deps
-	$(MAKE) -j$(NPROC) build
+	@echo "make run: building (make build)"
+	@$(MAKE) -s --no-print-directory -j$(NPROC) build
 	@./scripts/demo.sh
 
 bench:

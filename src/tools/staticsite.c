@@ -8,7 +8,11 @@
  * neither "..", its encoded forms, nor a symbolic link can leave the
  * folder.  Small files are answered on the event loop thread (like nginx,
  * from the page cache); bigger ones are streamed from a worker thread with
- * backpressure.  It runs in the foreground until SIGTERM/SIGINT.
+ * backpressure.  With --redirect URL instead of --dir it serves no files:
+ * the prefix itself answers 302 to URL (the site root of a port pointing
+ * at the report server's portal, as an IIS default site with an HTTP
+ * redirect does) and anything below it 404.  It runs in the foreground
+ * until SIGTERM/SIGINT.
  */
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -32,11 +36,13 @@
 #define SITE_WHOLE_MAX	(256u * 1024)	/* bigger files are streamed */
 #define SITE_CHUNK	(64u * 1024)
 #define SITE_URLS_MAX	8
+#define SITE_REDIRECT_MAX	2048
 
 struct site {
 	struct appserver	*as;
 	int			 dirfd;
 	const char		*dir;
+	const char		*redirect;	/* --redirect URL, or NULL */
 };
 
 static const struct {
@@ -237,6 +243,43 @@ serve(struct appserver_req *r, void *arg)
 	close(fd);
 }
 
+/* --redirect: the prefix itself moves to the URL; nothing lives below it. */
+static void
+serve_redirect(struct appserver_req *r, void *arg)
+{
+	struct site *site = arg;
+	const char *m = appserver_req_method(r), *sub = appserver_req_subpath(r);
+
+	if (strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0) {
+		appserver_resp_header(r, "Allow", "GET, HEAD", NULL);
+		appserver_resp_text(r, 405, "method not allowed: use GET or HEAD");
+		return;
+	}
+	if (strcmp(sub, "") != 0 && strcmp(sub, "/") != 0) {
+		appserver_resp_text(r, 404, "not found");
+		return;
+	}
+	appserver_resp_header(r, "Location", site->redirect, NULL);
+	appserver_resp_text(r, 302, "found: see the Location header");
+}
+
+/* A Location value: printable ASCII only (no header splitting), bounded. */
+static int
+redirect_ok(const char *url, struct rs_err *e)
+{
+	size_t n = strlen(url);
+
+	if (n == 0 || n > SITE_REDIRECT_MAX)
+		return rs_err_set(e, RS_E_USAGE, "--redirect: give a URL of 1 to "
+		    "%u characters, e.g. /Reports/", SITE_REDIRECT_MAX);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)url[i] <= 0x20 || (unsigned char)url[i] >= 0x7f)
+			return rs_err_set(e, RS_E_USAGE, "--redirect: the URL "
+			    "may hold printable ASCII only (no spaces; "
+			    "percent-encode others)");
+	return 0;
+}
+
 static int
 exit_for(int win32)
 {
@@ -256,7 +299,9 @@ on_reg(const char *prefix, enum appserver_reg_state st, int code,
 	struct site *site = arg;
 
 	(void)msg;
-	if (st == APPSERVER_REG_OK)
+	if (st == APPSERVER_REG_OK && site->redirect != NULL)
+		log_info("serving %s: a redirect to %s", prefix, site->redirect);
+	else if (st == APPSERVER_REG_OK)
 		log_info("serving %s from %s", prefix, site->dir);
 	else if (st == APPSERVER_REG_FAILED)
 		appserver_stop(site->as, exit_for(code));
@@ -266,12 +311,15 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: staticsite --url PREFIX [--url PREFIX ...] --dir FOLDER\n"
+	    "usage: staticsite --url PREFIX [--url PREFIX ...]\n"
+	    "                  (--dir FOLDER | --redirect URL)\n"
 	    "                  [--root DIR] [--name NAME | --socket PATH]\n"
 	    "                  [--workers N] [-v]\n"
 	    "  --url PREFIX   URL prefix reserved for this user, e.g. "
 	    "https://+:8443/site/\n"
 	    "  --dir FOLDER   folder served below the prefix\n"
+	    "  --redirect URL the prefix answers 302 to URL (e.g. /Reports/);\n"
+	    "                 below it, 404\n"
 	    "  --root DIR     state root (else $RS_ROOT, else %s)\n"
 	    "  --name NAME    socket name: ROOT/run/apps/NAME.sock\n"
 	    "  --socket PATH  listen on this socket path instead\n",
@@ -281,7 +329,7 @@ usage(void)
 struct opts {
 	const char	*urls[SITE_URLS_MAX];
 	size_t		 nurls;
-	const char	*dir, *root, *name, *socket;
+	const char	*dir, *redirect, *root, *name, *socket;
 	unsigned	 workers;
 };
 
@@ -291,6 +339,7 @@ parse_args(int argc, char **argv, struct opts *o, struct rs_err *e)
 	static const struct option lo[] = {
 		{ "url", required_argument, NULL, 'u' },
 		{ "dir", required_argument, NULL, 'd' },
+		{ "redirect", required_argument, NULL, 'R' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "socket", required_argument, NULL, 's' },
@@ -311,6 +360,11 @@ parse_args(int argc, char **argv, struct opts *o, struct rs_err *e)
 			o->urls[o->nurls++] = optarg;
 			break;
 		case 'd': o->dir = optarg; break;
+		case 'R':
+			if (redirect_ok(optarg, e) == -1)
+				return -1;
+			o->redirect = optarg;
+			break;
 		case 'r': o->root = optarg; break;
 		case 'n': o->name = optarg; break;
 		case 's': o->socket = optarg; break;
@@ -325,8 +379,10 @@ parse_args(int argc, char **argv, struct opts *o, struct rs_err *e)
 		default: return rs_err_set(e, RS_E_USAGE, "unknown option");
 		}
 	}
-	if (optind != argc || o->nurls == 0 || o->dir == NULL)
-		return rs_err_set(e, RS_E_USAGE, "--url and --dir are required");
+	if (optind != argc || o->nurls == 0 ||
+	    (o->dir == NULL) == (o->redirect == NULL))
+		return rs_err_set(e, RS_E_USAGE, "--url and one of --dir or "
+		    "--redirect are required");
 	return 0;
 }
 
@@ -359,7 +415,8 @@ run(struct opts *o, struct site *site, struct rs_err *e)
 	if (site->as == NULL)
 		return -1;
 	for (size_t i = 0; i < o->nurls; i++)
-		if (appserver_add_inline(site->as, o->urls[i], serve, site,
+		if (appserver_add_inline(site->as, o->urls[i],
+		    site->redirect != NULL ? serve_redirect : serve, site,
 		    e) == -1)
 			return -1;
 	return appserver_run(site->as, e);
@@ -381,8 +438,10 @@ main(int argc, char **argv)
 		return rs_err_exit_status(e.code);
 	}
 	site.dir = o.dir;
-	site.dirfd = open(o.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (site.dirfd == -1) {
+	site.redirect = o.redirect;
+	if (o.dir != NULL)
+		site.dirfd = open(o.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (o.dir != NULL && site.dirfd == -1) {
 		log_error("cannot serve folder %s: %s", o.dir, strerror(errno));
 		return rs_err_exit_status(RS_E_NOTFOUND);
 	}
@@ -393,6 +452,7 @@ main(int argc, char **argv)
 		status = appserver_exit_status(site.as);
 	}
 	appserver_free(site.as);
-	close(site.dirfd);
+	if (site.dirfd != -1)
+		close(site.dirfd);
 	return status;
 }

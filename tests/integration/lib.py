@@ -106,6 +106,29 @@ def wait_for(fn, seconds=10):
     return False
 
 
+def stage_for_others(*files):
+    """For a test that runs a program as another account (lib.sh has the
+    same): the clone may sit in a folder that account cannot enter, so the
+    binaries under test are copied to a 0755 folder under /tmp (random
+    name, removed at exit) that becomes BIN and comes first on PATH; each
+    file given is copied there too.  Returns the folder."""
+    global BIN
+    stage = tempfile.mkdtemp(prefix="rs-stage.")
+    atexit.register(shutil.rmtree, stage, True)
+    shutil.copytree(BIN, os.path.join(stage, "bin"))
+    for f in files:
+        shutil.copy(f, stage)
+    for d, _, names in os.walk(stage):
+        os.chmod(d, 0o755)
+        for n in names:
+            p = os.path.join(d, n)
+            os.chmod(p, os.stat(p).st_mode | 0o444)
+    BIN = os.path.join(stage, "bin")
+    os.environ["RS_BIN"] = BIN
+    os.environ["PATH"] = BIN + os.pathsep + os.environ.get("PATH", "")
+    return stage
+
+
 def done_testing():
     print(f"1..{_n}", flush=True)
     sys.exit(_failed)

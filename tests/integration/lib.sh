@@ -16,11 +16,14 @@ _n=0
 _failed=0
 _bg_pids=()
 
+_stage=""
+
 _cleanup() {
 	local p
 	for p in "${_bg_pids[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${_bg_pids[@]}"; do wait "$p" 2>/dev/null; done
 	rm -rf "$TMP"
+	[ -z "$_stage" ] || rm -rf "$_stage"
 }
 trap _cleanup EXIT
 
@@ -102,6 +105,26 @@ wait_for() {
 tree_digest() {
 	(cd "$1" 2>/dev/null && find . -type f -printf '%p %m\n' | sort &&
 	    find . -type f -print0 | sort -z | xargs -0r cat) | sha256sum
+}
+
+# stage_for_others [FILE...]: for a test that runs a program as another
+# account.  The clone may sit in a folder that account cannot enter (root's
+# home is 0700, and so is any mktemp -d folder), so the binaries under test
+# are copied to a 0755 folder of their own under /tmp (random name, removed
+# at exit), which then comes first on PATH and becomes RS_BIN; rsconfig
+# finds bin/reportserver next to itself there.  Each FILE (a helper script
+# the account runs) is copied into that folder too; STAGE names it.
+stage_for_others() {
+	local f
+	_stage=$(mktemp -d /tmp/rs-stage.XXXXXX) || return 1
+	mkdir "$_stage/bin" || return 1
+	cp "$RS_BIN"/* "$_stage/bin/" || return 1
+	for f in "$@"; do cp "$f" "$_stage/" || return 1; done
+	chmod -R a+rX "$_stage" && chmod 0755 "$_stage" || return 1
+	STAGE=$_stage
+	RS_BIN=$_stage/bin
+	export RS_BIN
+	export PATH="$RS_BIN:$PATH"
 }
 
 done_testing() {

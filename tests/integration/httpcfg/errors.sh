@@ -4,6 +4,7 @@
 # exit, and a binding store left exactly as it was.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/fixtures.bash"
+stage_for_others || exit 1	# nobody runs httpcfg below
 
 T=$(mkcert err.test)
 NOKEY=$(mkcert nokey.test)

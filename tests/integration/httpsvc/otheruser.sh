@@ -5,6 +5,8 @@
 # its own reservation (and a prefix under it); only root reloads.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/helpers.bash"
+stage_for_others "$APP" || exit 1	# the other user runs testapp
+UAPP=$STAGE/testapp
 
 U=rsh3t$$
 useradd --system --no-create-home --shell /usr/sbin/nologin "$U" || exit 1
@@ -43,7 +45,7 @@ expect_match "RELOAD as another user: ERR 5" "$(uctl RELOAD)" "^ERR 5 "
 expect_eq "PING works for anyone" "$(uctl PING)" OK
 
 start_bg "$TMP/app-u.log" setpriv --reuid="$U" --regid="$U" --clear-groups \
-    /usr/bin/python3 "$APP" --root "$ROOT" --sock "$TMP/u/app.sock" --name user \
+    /usr/bin/python3 "$UAPP" --root "$ROOT" --sock "$TMP/u/app.sock" --name user \
     --url "http://+:$P/mine/" --url "http://+:$P/mine/sub/" \
     --url "http://+:$P/rootonly/"
 wait_for "user app" 20 grep -q READY "$TMP/app-u.log"

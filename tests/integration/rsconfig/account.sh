@@ -14,6 +14,7 @@ if [ "$(id -u)" != 0 ]; then
 	ok "# SKIP the service account needs root (useradd, setuid)"
 	done_testing
 fi
+stage_for_others || exit 1	# the account runs bin/reportserver
 suffix=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
 ACCT=rssvc$suffix
 PAMU=rspam$suffix

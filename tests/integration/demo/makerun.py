@@ -1,0 +1,180 @@
+"""tests/integration/demo/makerun.py: `make run` as a user at a terminal.
+
+Runs `make run` on a pseudo-terminal (make is the terminal's foreground
+process group, as when typed at a shell) with a fresh demo root
+(RS_DEMO_ROOT), free ports, fresh accounts for the report server and
+httpsvc, and RS_ROOT=/nonexistent (the demo must not use it).  Checks that
+the banner is the last thing printed (no build lines, no access log), that
+it names the password file, the trust line and the logs, that / redirects
+to the portal and the portal and web service answer over TLS with the
+admin's password; then sends Ctrl-C and checks that make ends with status
+0, prints no warning, and that nothing it started keeps running.
+"""
+import os
+import pty
+import re
+import select
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import lib  # noqa: E402
+
+BANNER_END = "Ctrl-C stops everything."
+
+
+def read_until(fd, out, pred, seconds):
+    end = time.time() + seconds
+    while time.time() < end and not pred(out):
+        r, _, _ = select.select([fd], [], [], 0.2)
+        if not r:
+            continue
+        try:
+            d = os.read(fd, 65536)
+        except OSError:
+            break
+        if not d:
+            break
+        out += d.decode(errors="replace").replace("\r\n", "\n")
+    return out
+
+
+def curl(*args):
+    r = subprocess.run(["curl", "-s", "--max-time", "20", *args],
+                       capture_output=True, text=True)
+    return r.stdout
+
+
+def ours(root):
+    """Pids of processes on this demo root: --root ROOT or RS_ROOT=ROOT."""
+    found = []
+    for p in os.listdir("/proc"):
+        if not p.isdigit() or int(p) == os.getpid():
+            continue
+        try:
+            cmd = open(f"/proc/{p}/cmdline", "rb").read().split(b"\0")
+            env = open(f"/proc/{p}/environ", "rb").read().split(b"\0")
+        except OSError:
+            continue
+        r = root.encode()
+        if b"RS_ROOT=" + r in env or any(
+                cmd[i] == b"--root" and cmd[i + 1] == r
+                for i in range(len(cmd) - 1)):
+            found.append((p, b" ".join(cmd).decode(errors="replace")))
+    return found
+
+
+def port_free(port):
+    s = socket.socket(socket.AF_INET6)
+    try:
+        s.bind(("::", port))
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+
+def main():
+    if os.geteuid() != 0:
+        lib.ok("# SKIP make run creates system users (root)")
+        lib.done_testing()
+    if not os.path.exists(os.path.join(lib.SRC, "bin", "reportserver")):
+        lib.ok("# SKIP no release build in bin/ (make test builds it)")
+        lib.done_testing()
+    os.chmod(lib.TMP, 0o711)
+    root = os.path.join(lib.TMP, "demo")
+    tag = os.urandom(3).hex()
+    acct, hacct = "rsdm" + tag, "rsdh" + tag
+    port, hport = lib.free_port(), lib.free_port()
+    while hport == port:
+        hport = lib.free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    env.update(RS_DEMO_ROOT=root, RS_DEMO_PORT=str(port),
+               RS_DEMO_HTTP_PORT=str(hport), RS_DEMO_ACCOUNT=acct,
+               RS_DEMO_HTTP_USER=hacct, RS_ROOT="/nonexistent", TERM="dumb")
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(lib.SRC)
+        os.execvpe("make", ["make", "run"], env)
+    try:
+        run(fd, pid, root, port, hport)
+    finally:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+        for p, _ in ours(root):
+            os.kill(int(p), signal.SIGTERM)
+        for u in (acct, hacct):
+            subprocess.run(["userdel", "-f", u], capture_output=True)
+            subprocess.run(["groupdel", u], capture_output=True)
+    lib.done_testing()
+
+
+def run(fd, pid, root, port, hport):
+    t0 = time.time()
+    out = read_until(fd, "", lambda o: BANNER_END in o, 300)
+    up = time.time() - t0
+    lib.check(f"the banner comes ({up:.0f} s)", BANNER_END in out,
+              out[-3000:])
+    if BANNER_END not in out:
+        return
+    out = read_until(fd, out, lambda o: False, 1.5)    # anything after it?
+    lib.check("the banner is the last thing printed",
+              out.rstrip().endswith(BANNER_END), out[-1500:])
+    lib.check("no build lines, no access log, no make chatter",
+              not re.search(r"^(cc |gcc |make\[)|access:", out, re.M), out)
+    pwfile = os.path.join(root, "admin.password")
+    lib.check("it names the password file", f"password in {pwfile}" in out,
+              out[-1500:])
+    lib.check("it says how to trust the certificate",
+              re.search(r"Trust it: +\S", out), out[-1500:])
+    lib.check("it names the log files", f"{root}/log/httpsvc.log" in out,
+              out[-1500:])
+    ca = os.path.join(root, "demo-root.crt")
+    pw = open(pwfile).read().strip()
+    base = f"https://localhost:{port}"
+    got = curl("--cacert", ca, "-o", "/dev/null",
+               "-w", "%{http_code} %{redirect_url}", base + "/")
+    lib.expect_eq("/ redirects to the portal", got, f"302 {base}/Reports/")
+    got = curl("--cacert", ca, "-L", "-u", f"admin:{pw}", "-o", "/dev/null",
+               "-w", "%{http_code} %{url_effective}", base + "/")
+    got = re.sub(r"//[^/@]*@", "//", got)     # curl shows the user:password
+    lib.expect_eq("... which opens for admin", got,
+                  f"200 {base}/Reports/browse/")
+    got = curl("--cacert", ca, "-u", f"admin:{pw}", "-o", "/dev/null",
+               "-w", "%{http_code}", base + "/ReportServer")
+    lib.expect_eq("the web service answers admin over TLS", got, "200")
+    got = curl("-o", "/dev/null", "-w", "%{http_code}",
+               f"http://localhost:{hport}/ReportServer")
+    lib.expect_eq("plain HTTP refuses (SecureConnectionLevel 1)", got, "403")
+    log = open(os.path.join(root, "log", "httpsvc.log")).read()
+    lib.check("the access log went to its file", "access:" in log)
+    lib.check("the demo's processes run", len(ours(root)) >= 3,
+              *[c for _, c in ours(root)])
+
+    mark = len(out)
+    os.write(fd, b"\x03")
+    out = read_until(fd, out, lambda o: False, 30)     # until make exits
+    _, status = os.waitpid(pid, 0)
+    tail = out[mark:]
+    lib.expect_eq("Ctrl-C: make ends with status 0",
+                  os.waitstatus_to_exitcode(status), 0)
+    lib.check("... without a warning or an Interrupt",
+              not re.search(r"(?i)warning|interrupt|error|terminated", tail),
+              tail)
+    lib.check("... saying it stopped", "==> stopped" in tail, tail)
+    left = ours(root)
+    lib.check("nothing it started keeps running", not left,
+              *[f"{p} {c}" for p, c in left])
+    lib.check("its ports are free again", port_free(port) and
+              port_free(hport))
+
+
+if __name__ == "__main__":
+    main()
