@@ -4,7 +4,9 @@
 #
 # Unit tests are the cmocka programs in $RS_TEST_BUILD/tests (TAP output);
 # integration tests are tests/integration/*/*.sh and *.py, each printing TAP
-# lines ("ok ..." / "not ok ...") through tests/integration/lib.sh or lib.py.
+# lines ("ok ..." / "not ok ...") through tests/integration/lib.sh or lib.py;
+# security tests (tests/security/*.sh and *.py: attacks reproduced against
+# the real servers) are run the same way, with the same helpers.
 # They drive the ASan+UBSan binaries in $RS_BIN.  A program that exits
 # non-zero without reporting a failure counts as one failure.  FILTER keeps
 # only the tests whose path contains it.
@@ -26,7 +28,7 @@ trap 'rm -rf "$out"' EXIT
 
 progs=()
 for f in "$RS_TEST_BUILD"/tests/test_* tests/integration/*/*.sh \
-    tests/integration/*/*.py; do
+    tests/integration/*/*.py tests/security/*.sh tests/security/*.py; do
 	[ -f "$f" ] || continue
 	case "$f" in *"$filter"*) ;; *) continue ;; esac
 	progs+=("$f")

@@ -43,28 +43,7 @@
 #include <sys/types.h>
 
 #include "common/str.h"
-
-/*
- * picohttpparser's interface, as built into libh2o-evloop 2.2.5 (which
- * exports the functions but does not install their header).
- */
-struct phr_header {
-	const char	*name;
-	size_t		 name_len;
-	const char	*value;
-	size_t		 value_len;
-};
-
-struct phr_chunked_decoder {
-	size_t		 bytes_left_in_chunk;
-	char		 consume_trailer;
-	char		 hex_count;
-	char		 state;
-};
-
-int	phr_parse_response(const char *, size_t, int *, int *, const char **,
-	    size_t *, struct phr_header *, size_t *, size_t);
-ssize_t	phr_decode_chunked(struct phr_chunked_decoder *, char *, size_t *);
+#include "httpsvc/picohttp.h"
 
 #define RES_HEADERS_MAX		100
 #define RES_HEAD_MAX		(64 * 1024)
@@ -328,6 +307,24 @@ has_ctl(const char *s, size_t len)
 	for (size_t i = 0; i < len; i++)
 		if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0')
 			return true;
+	return false;
+}
+
+/* A header name that is not an RFC 9110 token could frame a new line. */
+static bool
+bad_name(const char *s, size_t len)
+{
+	static const char	tchar[] = "!#$%&'*+-.^_`|~";
+
+	if (len == 0)
+		return true;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z') || (c != '\0' &&
+		    strchr(tchar, c) != NULL)))
+			return true;
+	}
 	return false;
 }
 
@@ -625,7 +622,7 @@ build_head(h2o_req_t *req, const struct app *a, const char *client,
 		return h2o_iovec_init(NULL, 0);
 	for (size_t i = 0; i < req->headers.size; i++) {
 		const h2o_header_t *h = &req->headers.entries[i];
-		if (has_ctl(h->name->base, h->name->len) ||
+		if (bad_name(h->name->base, h->name->len) ||
 		    has_ctl(h->value.base, h->value.len))
 			return h2o_iovec_init(NULL, 0);
 		room += h->name->len + h->value.len + 4;
@@ -704,9 +701,11 @@ svc_forward(h2o_req_t *req, struct app *a, const char *client, bool has_host)
 	f->head_out = build_head(req, a, client, has_host);
 	if (f->head_out.base == NULL) {
 		h2o_req_log_error(req, "httpsvc", "control character in a "
-		    "request header or path");
+		    "request header or path, or a header name that is not a "
+		    "token");
 		h2o_send_error_generic(req, 400, "Bad Request", "400 Bad "
-		    "Request: a header or the path contains CR, LF or NUL\n",
+		    "Request: a header or the path contains CR, LF or NUL, or "
+		    "a header name is not a token\n",
 		    H2O_SEND_ERROR_HTTP1_CLOSE_CONNECTION);
 		return;
 	}

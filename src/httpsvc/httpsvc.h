@@ -296,6 +296,40 @@ h2o_socket_t *svc_upstream_connect(struct app_pool *, h2o_socket_cb);
 void	svc_forward(h2o_req_t *, struct app *, const char *client,
 	    bool has_host);
 
+/* head.c */
+/* A request head as httpsvc reads it before h2o acts on it. */
+struct svc_head {
+	size_t		 len;		/* bytes, with the blank line */
+	int		 minor;		/* HTTP/1.<minor> */
+	h2o_iovec_t	 method, target;
+	h2o_iovec_t	 host;		/* base NULL: no Host */
+	uint64_t	 content_length;	/* SVC_HEAD_NO_LENGTH: none */
+	bool		 chunked;	/* Transfer-Encoding: chunked */
+	bool		 expect_continue;	/* Expect: 100-continue */
+	bool		 authorization;	/* an Authorization header */
+};
+#define SVC_HEAD_NO_LENGTH	UINT64_MAX
+
+/*
+ * Reads the HTTP/1.x request head at the start of buf[0, len): 1 when it
+ * is complete and its framing unambiguous (*h points into buf), 0 when
+ * more bytes are needed, -1 when it must be refused with 400 and the
+ * connection closed (*why: a static sentence).  See head.c for the rules.
+ */
+int	svc_head_read(const char *buf, size_t len, struct svc_head *h,
+	    const char **why);
+/*
+ * The HTTP/2 request checks (RFC 9113 8.1.1, 8.2.2); declared is the
+ * request's content-length (h2o keeps it out of req->headers) or
+ * SVC_HEAD_NO_LENGTH: 0, or -1 with *why when the request is malformed
+ * and must not be forwarded.
+ */
+int	svc_h2_check(const h2o_req_t *, uint64_t declared, const char **why);
+
+/* h2peek.c: what httpsvc reads of h2o 2.2's HTTP/2 streams. */
+/* The content-length an HTTP/2 request declared, or SVC_HEAD_NO_LENGTH. */
+uint64_t svc_h2_declared_length(h2o_req_t *);
+
 /* route.c */
 void	svc_routes_init(struct svc *);
 /* Installs the request handler and the access logger. */
@@ -306,6 +340,11 @@ void	svc_app_unref(struct app *);
 /* Called on worker i once its pool of app is disposed. */
 void	svc_app_pool_gone(struct app *);
 void	svc_routes_free(struct routes *);
+/*
+ * Answers status (400, 413, 503) with "<status> <reason>: <why>" and
+ * closes an HTTP/1 connection after it.
+ */
+void	svc_send_refusal(h2o_req_t *, int status, const char *why);
 
 /* control.c */
 void	svc_control_init(struct svc *);

@@ -172,6 +172,18 @@ send_status(h2o_req_t *req, int status, const char *reason,
 	h2o_send_error_generic(req, status, reason, body, flags);
 }
 
+void
+svc_send_refusal(h2o_req_t *req, int status, const char *why)
+{
+	const char	*reason = status == 413 ? "Payload Too Large" :
+			    status == 503 ? "Service Unavailable" : "Bad Request";
+	char		 body[512];
+
+	snprintf(body, sizeof(body), "%d %s: %s\n", status, reason, why);
+	send_status(req, status, reason, h2o_strdup(&req->pool, body,
+	    SIZE_MAX).base, H2O_SEND_ERROR_HTTP1_CLOSE_CONNECTION);
+}
+
 /* 414 / 431 when the request is over a limit; returns 1 if it sent one. */
 static int
 check_limits(const struct svc *svc, h2o_req_t *req)
@@ -292,6 +304,44 @@ send_unavailable(h2o_req_t *req, const char *prefix)
 	    body, SIZE_MAX).base, 0);
 }
 
+/*
+ * The framing checks of head.c, on what h2o has taken for a request.  For
+ * HTTP/1 the raw head is still at the start of the socket's input (h2o
+ * consumes it when the response is done), so it is read again there: h2o
+ * 2.2 keeps only the first Content-Length and does not say whether there
+ * was a Transfer-Encoding.  gate.c makes the same check before h2o reads
+ * a body; this one catches the heads the gate could not see first
+ * (pipelined, or arrived with the TLS handshake).  Returns 1 if refused.
+ */
+static int
+check_framing(h2o_req_t *req)
+{
+	struct svc_head	 h;
+	h2o_socket_t	*sock = NULL;
+	const char	*why;
+	int		 r;
+
+	if (req->version >= 0x200)
+		r = svc_h2_check(req, svc_h2_declared_length(req), &why) ==
+		    -1 ? -1 : 1;
+	else {
+		if (req->conn->callbacks->get_socket != NULL)
+			sock = req->conn->callbacks->get_socket(req->conn);
+		if (sock == NULL || sock->input == NULL)
+			return 0;
+		r = svc_head_read(sock->input->bytes, sock->input->size, &h,
+		    &why);
+		if (r == 0)
+			why = "the request head cannot be read again";
+	}
+	if (r == 1)
+		return 0;
+	h2o_req_log_error(req, "httpsvc", "framing: %s; refused with 400",
+	    why);
+	svc_send_refusal(req, 400, why);
+	return 1;
+}
+
 static int
 on_req(h2o_handler_t *self, h2o_req_t *req)
 {
@@ -304,7 +354,7 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
 
 	atomic_fetch_add(&svc->requests, 1);
 	svc_conn_busy(req);
-	if (check_limits(svc, req))
+	if (check_limits(svc, req) || check_framing(req))
 		return 0;
 	if (where(req, &w) == -1) {
 		send_status(req, 400, "Bad Request", "400 Bad Request: "
