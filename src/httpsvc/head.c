@@ -19,6 +19,7 @@
  */
 #include "httpsvc/httpsvc.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "httpsvc/picohttp.h"
@@ -160,4 +161,28 @@ svc_h2_check(const h2o_req_t *req, uint64_t declared, const char **why)
 		return -1;
 	}
 	return 0;
+}
+
+size_t
+svc_raw_answer(const struct svc *svc, bool tls, int status,
+    const char *reason, const char *why, const char *extra, char *out,
+    size_t outsz)
+{
+	char	body[400], sts[128] = "";
+	int	blen, n;
+
+	blen = snprintf(body, sizeof(body), "%d %s: %s\n", status, reason,
+	    why);
+	if (blen < 0 || (size_t)blen >= sizeof(body))
+		blen = (int)strlen(body);
+	if (tls && svc->hsts[0] != '\0')
+		snprintf(sts, sizeof(sts), "Strict-Transport-Security: %s\r\n",
+		    svc->hsts);
+	n = snprintf(out, outsz, "HTTP/1.1 %d %s\r\nConnection: close\r\n"
+	    "Content-Type: text/plain; charset=utf-8\r\n"
+	    "Content-Length: %d\r\n%s%s\r\n%s", status, reason, blen, sts,
+	    extra != NULL ? extra : "", body);
+	if (n < 0 || (size_t)n >= outsz)
+		return 0;
+	return (size_t)n;
 }

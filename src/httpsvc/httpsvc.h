@@ -55,6 +55,7 @@
 #define HTTPSVC_UPSTREAM_IDLE_MS	30000	/* < the app's own idle timeout */
 #define HTTPSVC_UPSTREAM_BUFFER_MAX	(1024 * 1024)	/* unsent, per request */
 #define HTTPSVC_BUFFER_MEMORY_MAX	(4 * 1024 * 1024)	/* then run/spool */
+#define HTTPSVC_HSTS_MAX_AGE		31536000	/* one year; 0: off */
 #define HTTPSVC_LISTENERS_MAX		256
 #define HTTPSVC_CONFIG_MAX		(64 * 1024)	/* config file bytes */
 #define HTTPSVC_EXPIRY_WARN_DAYS	30
@@ -81,6 +82,8 @@ struct svc_limits {
 	uint64_t	access_log;	/* 0 or 1 */
 	uint64_t	upstream_buffer_max;
 	uint64_t	buffer_memory_max;	/* per buffer, then a file */
+	uint64_t	hsts_max_age;	/* seconds; 0: no HSTS header */
+	uint64_t	hsts_include_subdomains;	/* 0 or 1 */
 };
 
 /*
@@ -170,6 +173,7 @@ struct conn_tag {
 	h2o_timeout_entry_t	 timer;
 	h2o_req_t		*req;		/* HTTP/1 request in flight */
 	h2o_socket_cb		 engine_read;	/* h2o's reader (408 pending) */
+	char			 out[768];	/* an answer httpsvc writes */
 	h2o_linklist_t		 link;		/* the worker's connections */
 };
 
@@ -186,6 +190,7 @@ struct svc {
 	struct snapshot		 snap;		/* control thread only */
 	uint64_t		 tried_bgen, tried_cgen;	/* last reload attempt */
 	h2o_globalconf_t	 gconf;
+	char			 hsts[80];	/* the header's value, or "" */
 
 	pthread_rwlock_t	 route_lock;
 	struct routes		*routes;
@@ -210,6 +215,8 @@ struct svc {
 
 /* config.c */
 void	svc_limits_default(struct svc_limits *);
+/* The Strict-Transport-Security value the limits ask for ("" if off). */
+void	svc_hsts_value(const struct svc_limits *, char *out, size_t outsz);
 /*
  * Reads path (missing is fine) into *lim; all errors or nothing.  On
  * failure e->msg holds one "file:line: message" per bad line, joined by
@@ -326,14 +333,26 @@ int	svc_head_read(const char *buf, size_t len, struct svc_head *h,
  */
 int	svc_h2_check(const h2o_req_t *, uint64_t declared, const char **why);
 
+/*
+ * An HTTP/1.1 answer that closes the connection, written by httpsvc
+ * itself on the socket (408, and the gate's refusals): status, reason,
+ * body "<status> <reason>: <why>", HSTS when tls, extra header lines
+ * ("Name: value\r\n", or NULL).  Returns its length, 0 if out is small.
+ */
+size_t	svc_raw_answer(const struct svc *, bool tls, int status,
+	    const char *reason, const char *why, const char *extra,
+	    char *out, size_t outsz);
+
 /* h2peek.c: what httpsvc reads of h2o 2.2's HTTP/2 streams. */
 /* The content-length an HTTP/2 request declared, or SVC_HEAD_NO_LENGTH. */
 uint64_t svc_h2_declared_length(h2o_req_t *);
 
 /* route.c */
 void	svc_routes_init(struct svc *);
-/* Installs the request handler and the access logger. */
+/* Installs the request handler, the access logger and the HSTS filter. */
 void	svc_handlers_register(struct svc *, h2o_pathconf_t *);
+/* Installs only the HSTS filter (h2o's fallback path: its own errors). */
+void	svc_hsts_register(struct svc *, h2o_pathconf_t *);
 struct app *svc_app_new(struct svc *, const struct urlres_prefix *,
 	    const char *text, const char *sock_path, pid_t, uid_t);
 void	svc_app_unref(struct app *);

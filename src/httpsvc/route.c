@@ -30,6 +30,11 @@ struct svc_logger {
 	struct svc	*svc;
 };
 
+struct svc_hsts {
+	h2o_filter_t	 super;
+	struct svc	*svc;
+};
+
 struct app *
 svc_app_new(struct svc *svc, const struct urlres_prefix *p, const char *text,
     const char *sock_path, pid_t pid, uid_t uid)
@@ -461,6 +466,36 @@ log_access(h2o_logger_t *self, h2o_req_t *req)
 	    req->res.status, req->bytes_sent, ms);
 }
 
+/*
+ * Every response on a TLS connection carries Strict-Transport-Security
+ * (hsts_max_age), unless the application sent its own: forwarded answers,
+ * httpsvc's 404/503/4xx, and h2o's own errors (the fallback path).  Never
+ * on plain HTTP, where a client must ignore it anyway (RFC 6797 8.1).
+ */
+static void
+hsts_on_setup(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
+{
+	struct svc	*svc = ((struct svc_hsts *)self)->svc;
+	struct conn_tag	*tag = svc_conn_tag(req);
+
+	if (svc->hsts[0] != '\0' && tag != NULL && tag->tls &&
+	    h2o_find_header(&req->res.headers,
+	    H2O_TOKEN_STRICT_TRANSPORT_SECURITY, -1) == -1)
+		h2o_add_header(&req->pool, &req->res.headers,
+		    H2O_TOKEN_STRICT_TRANSPORT_SECURITY, NULL, svc->hsts,
+		    strlen(svc->hsts));
+	h2o_setup_next_ostream(req, slot);
+}
+
+void
+svc_hsts_register(struct svc *svc, h2o_pathconf_t *pc)
+{
+	struct svc_hsts	*f = (void *)h2o_create_filter(pc, sizeof(*f));
+
+	f->super.on_setup_ostream = hsts_on_setup;
+	f->svc = svc;
+}
+
 void
 svc_handlers_register(struct svc *svc, h2o_pathconf_t *pc)
 {
@@ -474,4 +509,5 @@ svc_handlers_register(struct svc *svc, h2o_pathconf_t *pc)
 	l->super.log_access = log_access;
 	l->svc = svc;
 	pc->error_log.emit_request_errors = 0;
+	svc_hsts_register(svc, pc);
 }

@@ -89,10 +89,7 @@ svc_sock_tag(h2o_socket_t *sock)
 	return sock->on_close.data;
 }
 
-static const char	msg_408[] = "HTTP/1.1 408 Request Timeout\r\n"
-    "Connection: close\r\nContent-Type: text/plain\r\n"
-    "Content-Length: 60\r\n\r\n"
-    "408 Request Timeout: the request headers did not arrive in time\n";
+#define WHY_408	"the request headers did not arrive in time"
 
 /*
  * The 408 is out.  h2o's HTTP/1 reader, told that reading failed, closes
@@ -122,7 +119,7 @@ static bool
 write_408(struct conn_tag *tag)
 {
 	h2o_socket_t	*sock = tag->sock;
-	h2o_iovec_t	 v = h2o_iovec_init(msg_408, sizeof(msg_408) - 1);
+	h2o_iovec_t	 v;
 
 	if (sock->_cb.read == NULL || h2o_socket_is_writing(sock) ||
 	    sock->input == NULL || sock->input->size == 0)
@@ -132,6 +129,9 @@ write_408(struct conn_tag *tag)
 		if (h2o_memis(alpn.base, alpn.len, H2O_STRLIT("h2")))
 			return false;
 	}
+	v.len = svc_raw_answer(tag->svc, tag->tls, 408, "Request Timeout",
+	    WHY_408, NULL, tag->out, sizeof(tag->out));
+	v.base = tag->out;
 	tag->engine_read = sock->_cb.read;
 	h2o_socket_read_stop(sock);
 	h2o_socket_write(sock, &v, 1, on_408_sent);
@@ -149,9 +149,12 @@ conn_expire(struct conn_tag *tag, bool partial)
 	    "idle");
 	if (partial && write_408(tag))
 		return;
-	if (partial && !tag->tls)
-		(void)!send(tag->fd, msg_408, sizeof(msg_408) - 1,
-		    MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (partial && !tag->tls) {
+		size_t n = svc_raw_answer(tag->svc, false, 408,
+		    "Request Timeout", WHY_408, NULL, tag->out,
+		    sizeof(tag->out));
+		(void)!send(tag->fd, tag->out, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	}
 	shutdown(tag->fd, SHUT_RDWR);
 }
 

@@ -112,24 +112,52 @@ def start(conf="", register=True, reg_opts=""):
         run("httpcfg", "add", "urlacl", "url=" + u, "user=root", check_rc=0)
     with open(os.path.join(ROOT, "http", "httpsvc.conf"), "w") as f:
         f.write(conf)
-    s.log = os.path.join(TMP, "svc.log")
-    s.proc = start_bg("httpsvc", log=s.log)
-    check("httpsvc is ready", wait_for(
-        lambda: "ready: listening" in s.read_log(), 30), s.read_log())
     s.app = App(os.path.join(TMP, "app.sock"))
+    s.log = os.path.join(TMP, "svc.log")
     s.ctl = None
-    if register:
-        s.ctl = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.ctl.connect(os.path.join(ROOT, "run", "httpsvc.sock"))
-        f = s.ctl.makefile("rwb", buffering=0)
-        answers = []
-        for u in s.urls:
-            f.write(("REGISTER %s %s%s\n" % (u, s.app.path,
-                                             reg_opts)).encode())
-            answers.append(f.readline().strip())
-        check("the application registered on both ports",
-              answers == [b"OK", b"OK"], answers)
+    s.launch(register, reg_opts)
     return s
+
+
+def _launch(self, register=True, reg_opts=""):
+    """Starts httpsvc (logging to self.log) and registers the app."""
+    self.proc = start_bg("httpsvc", log=self.log)
+    check("httpsvc is ready", wait_for(
+        lambda: "ready: listening" in self.read_log(), 30),
+        self.read_log())
+    if register:
+        self.register(reg_opts)
+
+
+def _register(self, reg_opts=""):
+    """REGISTER both prefixes (with reg_opts after the socket path)."""
+    self.ctl = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    self.ctl.connect(os.path.join(ROOT, "run", "httpsvc.sock"))
+    f = self.ctl.makefile("rwb", buffering=0)
+    answers = []
+    for u in self.urls:
+        f.write(("REGISTER %s %s%s\n" % (u, self.app.path,
+                                         reg_opts)).encode())
+        answers.append(f.readline().strip())
+    check("the application registered on both ports%s" % (
+        " with" + reg_opts if reg_opts else ""),
+        answers == [b"OK", b"OK"], answers)
+    return answers
+
+
+def _restart(self, conf, register=True, reg_opts=""):
+    """Stops httpsvc, writes a new httpsvc.conf, starts it again."""
+    self.proc.terminate()
+    self.proc.wait(timeout=30)
+    with open(os.path.join(ROOT, "http", "httpsvc.conf"), "w") as f:
+        f.write(conf)
+    os.rename(self.log, self.log + ".%d" % time.time_ns())
+    self.launch(register, reg_opts)
+
+
+Svc.launch = _launch
+Svc.register = _register
+Svc.restart = _restart
 
 
 def _read_log(self):
