@@ -38,6 +38,8 @@ static const struct directive directives[] = {
 	D("access_log", 0, 1, access_log),
 	D("upstream_buffer_max", 16 * 1024, 1ull << 30, upstream_buffer_max),
 	D("buffer_memory_max", 64 * 1024, 1ull << 30, buffer_memory_max),
+	D("spool_conn_max", 0, 1ull << 40, spool_conn_max),
+	D("spool_max", 0, 1ull << 44, spool_max),
 	D("hsts_max_age", 0, 1ull << 32, hsts_max_age),
 	D("hsts_include_subdomains", 0, 1, hsts_include_subdomains),
 };
@@ -60,6 +62,8 @@ svc_limits_default(struct svc_limits *l)
 	l->access_log = 1;
 	l->upstream_buffer_max = HTTPSVC_UPSTREAM_BUFFER_MAX;
 	l->buffer_memory_max = HTTPSVC_BUFFER_MEMORY_MAX;
+	l->spool_conn_max = HTTPSVC_SPOOL_CONN_MAX;
+	l->spool_max = HTTPSVC_SPOOL_MAX;
 	l->hsts_max_age = HTTPSVC_HSTS_MAX_AGE;
 	l->hsts_include_subdomains = 0;
 }

@@ -83,15 +83,14 @@ struct fwd {
 
 static const char *const forwarded_names[] = {
 	"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host",
-	"x-url-reservation",
+	"x-url-reservation", "x-body-precheck",
 };
 
 static void	on_read(h2o_socket_t *, const char *);
 static void	connect_new(struct fwd *);
 
-/* This worker's pool for a, made on first use. */
-static struct app_pool *
-app_pool(struct app *a, h2o_context_t *ctx)
+struct app_pool *
+svc_app_pool(struct app *a, h2o_context_t *ctx)
 {
 	struct app_pool	*ap = &a->pools[svc_worker_index(a->svc, ctx)];
 
@@ -299,33 +298,6 @@ take_body(struct fwd *f)
 		return 0;
 	}
 	return -1;
-}
-
-static bool
-has_ctl(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0')
-			return true;
-	return false;
-}
-
-/* A header name that is not an RFC 9110 token could frame a new line. */
-static bool
-bad_name(const char *s, size_t len)
-{
-	static const char	tchar[] = "!#$%&'*+-.^_`|~";
-
-	if (len == 0)
-		return true;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-		    (c >= 'A' && c <= 'Z') || (c != '\0' &&
-		    strchr(tchar, c) != NULL)))
-			return true;
-	}
-	return false;
 }
 
 /* Copies the application's headers to the response; -1 if malformed. */
@@ -617,13 +589,13 @@ build_head(h2o_req_t *req, const struct app *a, const char *client,
 	char			*buf, *p;
 	char			 clen[32];
 
-	if (has_ctl(req->input.path.base, req->input.path.len) ||
+	if (svc_has_ctl(req->input.path.base, req->input.path.len) ||
 	    memchr(req->input.path.base, ' ', req->input.path.len) != NULL)
 		return h2o_iovec_init(NULL, 0);
 	for (size_t i = 0; i < req->headers.size; i++) {
 		const h2o_header_t *h = &req->headers.entries[i];
-		if (bad_name(h->name->base, h->name->len) ||
-		    has_ctl(h->value.base, h->value.len))
+		if (svc_bad_name(h->name->base, h->name->len) ||
+		    svc_has_ctl(h->value.base, h->value.len))
 			return h2o_iovec_init(NULL, 0);
 		room += h->name->len + h->value.len + 4;
 	}
@@ -691,7 +663,7 @@ svc_forward(h2o_req_t *req, struct app *a, const char *client, bool has_host)
 	memset(f, 0, sizeof(*f));
 	f->req = req;
 	f->app = a;
-	f->pool = app_pool(a, req->conn->ctx);
+	f->pool = svc_app_pool(a, req->conn->ctx);
 	f->limit = a->svc->lim.upstream_buffer_max;
 	f->timer.cb = on_timeout;
 	h2o_buffer_init(&f->pending, &h2o_socket_buffer_prototype);

@@ -24,6 +24,33 @@
 
 #include "httpsvc/picohttp.h"
 
+bool
+svc_has_ctl(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0')
+			return true;
+	return false;
+}
+
+/* A header name that is not an RFC 9110 token could frame a new line. */
+bool
+svc_bad_name(const char *s, size_t len)
+{
+	static const char	tchar[] = "!#$%&'*+-.^_`|~";
+
+	if (len == 0)
+		return true;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z') || (c != '\0' &&
+		    strchr(tchar, c) != NULL)))
+			return true;
+	}
+	return false;
+}
+
 /* Content-Length: 1 to 19 digits, nothing else (no sign, list or space). */
 static bool
 parse_length(const char *v, size_t len, uint64_t *out)

@@ -56,6 +56,9 @@
 #define HTTPSVC_UPSTREAM_BUFFER_MAX	(1024 * 1024)	/* unsent, per request */
 #define HTTPSVC_BUFFER_MEMORY_MAX	(4 * 1024 * 1024)	/* then run/spool */
 #define HTTPSVC_HSTS_MAX_AGE		31536000	/* one year; 0: off */
+#define HTTPSVC_SPOOL_CONN_MAX	(64ull * 1024 * 1024)	/* bodies held per conn */
+#define HTTPSVC_SPOOL_MAX	(256ull * 1024 * 1024)	/* all conns -> 503 */
+#define HTTPSVC_RETRY_AFTER_S	5	/* with that 503 */
 #define HTTPSVC_LISTENERS_MAX		256
 #define HTTPSVC_CONFIG_MAX		(64 * 1024)	/* config file bytes */
 #define HTTPSVC_EXPIRY_WARN_DAYS	30
@@ -82,6 +85,8 @@ struct svc_limits {
 	uint64_t	access_log;	/* 0 or 1 */
 	uint64_t	upstream_buffer_max;
 	uint64_t	buffer_memory_max;	/* per buffer, then a file */
+	uint64_t	spool_conn_max;	/* request bodies held per connection */
+	uint64_t	spool_max;	/* ... and for all connections */
 	uint64_t	hsts_max_age;	/* seconds; 0: no HSTS header */
 	uint64_t	hsts_include_subdomains;	/* 0 or 1 */
 };
@@ -104,6 +109,13 @@ struct app_pool {
 	h2o_timeout_t		 io_timeout;	/* lim.upstream_timeout_ms */
 };
 
+/* What an application declared in its REGISTER line (immutable). */
+struct app_opts {
+	uint64_t	body_max;	/* 0: httpsvc's body_max */
+	uint64_t	precheck;	/* bodies over this: ask it first */
+};
+#define SVC_PRECHECK_OFF	UINT64_MAX
+
 /* A registered application: where a reserved prefix is forwarded. */
 struct app {
 	atomic_uint		 refs;
@@ -113,6 +125,7 @@ struct app {
 	char			 sock_path[108];
 	pid_t			 pid;
 	uid_t			 uid;
+	struct app_opts		 opts;
 	struct app_pool		*pools;		/* one per worker */
 	atomic_uint		 pools_left;	/* disposals still to run */
 };
@@ -175,6 +188,21 @@ struct conn_tag {
 	h2o_socket_cb		 engine_read;	/* h2o's reader (408 pending) */
 	char			 out[768];	/* an answer httpsvc writes */
 	h2o_linklist_t		 link;		/* the worker's connections */
+	/* gate.c: the look at each HTTP/1 head before h2o's */
+	h2o_context_t		*ctx;		/* the worker's */
+	int			 gate;		/* enum gate_state */
+	h2o_socket_cb		 gate_next;	/* h2o's reader, behind ours */
+	h2o_socket_cb		 h1_reader;	/* h2o's HTTP/1 one */
+	bool			 h1;		/* h2o's HTTP/1 reader seen */
+	bool			 pre_accept;	/* TLS: no h2o connection yet */
+	h2o_accept_ctx_t	*actx;		/* TLS: for h2o's accept */
+	struct timeval		 connected_at;
+	h2o_timeout_entry_t	 hs_timer;	/* handshake_timeout_ms */
+	h2o_timeout_entry_t	 gate_again;	/* put ours back in front */
+	uint64_t		 reserved;	/* body bytes admitted */
+	struct probe		*probe;		/* asking the application */
+	unsigned		 in_engine;	/* inside h2o's reader */
+	bool			 closed;	/* ... which closed us */
 };
 
 struct svc {
@@ -211,6 +239,8 @@ struct svc {
 	atomic_ulong		 conns;		/* open client connections */
 	atomic_ulong		 requests;	/* since start */
 	atomic_ulong		 refused;	/* over max_connections */
+	atomic_ullong		 spool_used;	/* request body bytes admitted */
+	atomic_ulong		 spool_refused;	/* bodies refused with 503 */
 };
 
 /* config.c */
@@ -273,6 +303,33 @@ void	svc_workers_retire(struct svc *);
 /* Disposes app's pool i on worker i's thread, then maybe frees app. */
 void	svc_worker_dispose_pool(struct svc *, struct app *, size_t i);
 
+/* gate.c */
+/*
+ * Puts httpsvc's reader in front of the one h2o has set on the client
+ * connection (if any), so each HTTP/1 request head is judged before h2o
+ * acts on it: framing (head.c), the reservation's body limit (413), the
+ * total of admitted bodies (503), and the application's precheck.
+ */
+void	svc_gate_wrap(struct conn_tag *);
+/*
+ * Learns h2o's HTTP/1 request reader (a static function of the engine)
+ * from a connection made on a socketpair, which h2o then closes; *reader
+ * is NULL if that failed (the gate then only lets requests through).
+ */
+void	svc_gate_learn(h2o_accept_ctx_t *plain, h2o_socket_cb *reader);
+/*
+ * The TLS handshake for a new connection, then h2o's HTTP/2 or HTTP/1
+ * connection (what h2o_accept does), with the first request's head
+ * judged before h2o's HTTP/1 connection sees it.
+ */
+void	svc_gate_tls_accept(struct conn_tag *, h2o_accept_ctx_t *);
+/* The request on the connection ended: the next head is judged again. */
+void	svc_gate_next_request(struct conn_tag *);
+/* The connection is closing: its reservation and probe go. */
+void	svc_gate_close(struct conn_tag *);
+/* The connection's tag may be freed now (not while inside h2o's reader). */
+bool	svc_gate_may_free(struct conn_tag *);
+
 /* retire.c */
 /*
  * Closes the client connections in tags (a worker's list of conn_tag) and
@@ -295,6 +352,8 @@ void	svc_upstream_put(struct app_pool *, h2o_socket_t *);
 h2o_socket_t *svc_upstream_connect(struct app_pool *, h2o_socket_cb);
 
 /* forward.c */
+/* This worker's pool of connections to a (made on first use). */
+struct app_pool *svc_app_pool(struct app *, h2o_context_t *);
 /*
  * Sends req to application a and streams its answer back; takes over
  * the caller's reference on a.  client is the peer's address; has_host
@@ -343,6 +402,11 @@ size_t	svc_raw_answer(const struct svc *, bool tls, int status,
 	    const char *reason, const char *why, const char *extra,
 	    char *out, size_t outsz);
 
+/* CR, LF or NUL in s: it would split a forwarded head. */
+bool	svc_has_ctl(const char *s, size_t len);
+/* Not an RFC 9110 token (or empty): never forwarded as a header name. */
+bool	svc_bad_name(const char *s, size_t len);
+
 /* h2peek.c: what httpsvc reads of h2o 2.2's HTTP/2 streams. */
 /* The content-length an HTTP/2 request declared, or SVC_HEAD_NO_LENGTH. */
 uint64_t svc_h2_declared_length(h2o_req_t *);
@@ -359,6 +423,21 @@ void	svc_app_unref(struct app *);
 /* Called on worker i once its pool of app is disposed. */
 void	svc_app_pool_gone(struct app *);
 void	svc_routes_free(struct routes *);
+/*
+ * The application for a request seen before h2o parsed it (gate.c):
+ * authority is the Host value (base NULL: none), target the request
+ * target.  Returns 0 with *a the live application (a reference the
+ * caller drops with svc_app_unref) or NULL (reserved, not running:
+ * prefix says which), -1 when nothing is reserved, -2 when the target or
+ * host cannot be routed here (h2o will answer it).
+ */
+int	svc_route_find(struct svc *, bool tls, h2o_iovec_t authority,
+	    const char *local_ip, uint16_t port, h2o_iovec_t target,
+	    struct app **a, char prefix[URLRES_TEXT_MAX]);
+/* The body limit for a: body_max, spool_conn_max, its own body_max. */
+uint64_t svc_app_body_limit(const struct svc *, const struct app *);
+/* Copies s into out for a log line: printable ASCII only, bounded. */
+void	svc_log_safe(char *out, size_t outsz, const char *s, size_t len);
 /*
  * Answers status (400, 413, 503) with "<status> <reason>: <why>" and
  * closes an HTTP/1 connection after it.

@@ -177,6 +177,40 @@ send_status(h2o_req_t *req, int status, const char *reason,
 	h2o_send_error_generic(req, status, reason, body, flags);
 }
 
+uint64_t
+svc_app_body_limit(const struct svc *svc, const struct app *a)
+{
+	uint64_t	l = svc->lim.body_max;
+
+	if (svc->lim.spool_conn_max < l)
+		l = svc->lim.spool_conn_max;
+	if (svc->lim.spool_max < l)
+		l = svc->lim.spool_max;
+	if (a->opts.body_max != 0 && a->opts.body_max < l)
+		l = a->opts.body_max;
+	return l;
+}
+
+/*
+ * A body h2o read before the gate could look (HTTP/2, or a head that was
+ * already buffered) is still held to the application's limit.
+ */
+static int
+check_body(struct svc *svc, h2o_req_t *req, struct app *a)
+{
+	char	why[URLRES_TEXT_MAX + 96];
+
+	if (req->entity.base == NULL ||
+	    req->entity.len <= svc_app_body_limit(svc, a))
+		return 0;
+	snprintf(why, sizeof(why), "the request body (%zu bytes) is larger "
+	    "than %s accepts (%llu bytes)", req->entity.len, a->prefix_text,
+	    (unsigned long long)svc_app_body_limit(svc, a));
+	svc_send_refusal(req, 413, why);
+	svc_app_unref(a);
+	return 1;
+}
+
 void
 svc_send_refusal(h2o_req_t *req, int status, const char *why)
 {
@@ -347,12 +381,72 @@ check_framing(h2o_req_t *req)
 	return 1;
 }
 
+/*
+ * The reservation for a request: -1 none; else its index, with *a the
+ * live application (a reference) or NULL and prefix its text.
+ */
+static int
+route_lookup(struct svc *svc, const char *scheme, const char *host,
+    const char *local_ip, uint16_t port, const char *path, struct app **a,
+    char prefix[URLRES_TEXT_MAX])
+{
+	struct routes	*r;
+	int		 i;
+
+	*a = NULL;
+	prefix[0] = '\0';
+	pthread_rwlock_rdlock(&svc->route_lock);
+	r = svc->routes;
+	i = urlres_match(r->prefixes, r->n, scheme, host[0] ? host : NULL,
+	    local_ip, port, path);
+	if (i >= 0) {
+		*a = r->apps[i];
+		if (*a != NULL)
+			atomic_fetch_add(&(*a)->refs, 1);
+		str_copy(prefix, URLRES_TEXT_MAX, r->texts[i]);
+	}
+	pthread_rwlock_unlock(&svc->route_lock);
+	return i;
+}
+
+int
+svc_route_find(struct svc *svc, bool tls, h2o_iovec_t authority,
+    const char *local_ip, uint16_t port, h2o_iovec_t target, struct app **a,
+    char prefix[URLRES_TEXT_MAX])
+{
+	h2o_mem_pool_t	 pool;
+	h2o_iovec_t	 p;
+	size_t		 query_at, *norm = NULL;
+	char		 host[URLRES_HOST_MAX] = "", *path;
+	int		 i = -1;
+
+	*a = NULL;
+	if (authority.base != NULL &&
+	    authority_host(authority, host, sizeof(host)) == -1)
+		return -2;
+	if (target.len == 0 || target.base[0] != '/')
+		return -2;
+	h2o_mem_init_pool(&pool);
+	p = h2o_url_normalize_path(&pool, target.base, target.len, &query_at,
+	    &norm);
+	if (p.len > 0 && p.base[0] == '/' && memchr(p.base, '\0', p.len) ==
+	    NULL) {
+		path = h2o_mem_alloc_pool(&pool, p.len + 1);
+		memcpy(path, p.base, p.len);
+		path[p.len] = '\0';
+		i = route_lookup(svc, tls ? "https" : "http", host, local_ip,
+		    port, path, a, prefix);
+	} else
+		i = -2;
+	h2o_mem_clear_pool(&pool);
+	return i < 0 ? i : 0;
+}
+
 static int
 on_req(h2o_handler_t *self, h2o_req_t *req)
 {
 	struct svc		*svc = ((struct svc_handler *)self)->svc;
 	struct req_where	 w;
-	struct routes		*r;
 	struct app		*a = NULL;
 	char			 prefix[URLRES_TEXT_MAX] = "";
 	int			 i;
@@ -367,32 +461,21 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
 		    H2O_SEND_ERROR_HTTP1_CLOSE_CONNECTION);
 		return 0;
 	}
-	pthread_rwlock_rdlock(&svc->route_lock);
-	r = svc->routes;
-	i = urlres_match(r->prefixes, r->n, req->input.scheme->name.base,
-	    w.host[0] ? w.host : NULL, w.local_ip, w.port, w.path);
-	if (i >= 0) {
-		a = r->apps[i];
-		if (a != NULL)
-			atomic_fetch_add(&a->refs, 1);
-		else
-			str_copy(prefix, sizeof(prefix), r->texts[i]);
-	}
-	pthread_rwlock_unlock(&svc->route_lock);
+	i = route_lookup(svc, req->input.scheme->name.base, w.host, w.local_ip,
+	    w.port, w.path, &a, prefix);
 	close_if_retired(req);
 	if (i < 0)
 		send_status(req, 404, "Not Found", "404 Not Found: no "
 		    "application has reserved this URL\n", 0);
 	else if (a == NULL)
 		send_unavailable(req, prefix);
-	else
+	else if (!check_body(svc, req, a))
 		svc_forward(req, a, w.client, !no_host(req));
 	return 0;
 }
 
-/* Copies s into out for a log line: printable ASCII only, bounded. */
-static void
-log_safe(char *out, size_t outsz, const char *s, size_t len)
+void
+svc_log_safe(char *out, size_t outsz, const char *s, size_t len)
 {
 	size_t	o = 0;
 
@@ -445,14 +528,14 @@ log_access(h2o_logger_t *self, h2o_req_t *req)
 	if (sock != NULL && sock->ssl != NULL) {
 		ver = h2o_socket_get_ssl_protocol_version(sock);
 		if ((s = tls_conn_sni(sock->ssl)) != NULL)
-			log_safe(sni, sizeof(sni), s, strlen(s));
+			svc_log_safe(sni, sizeof(sni), s, strlen(s));
 	}
 	if ((tag = svc_conn_tag(req)) != NULL)
 		str_copy(client, sizeof(client), tag->peer_ip);
 	plen = req->input.query_at != SIZE_MAX ? req->input.query_at :
 	    req->input.path.len;
-	log_safe(path, sizeof(path), req->input.path.base, plen);
-	log_safe(method, sizeof(method), req->input.method.base,
+	svc_log_safe(path, sizeof(path), req->input.path.base, plen);
+	svc_log_safe(method, sizeof(method), req->input.method.base,
 	    req->input.method.len);
 	gmtime_r(&req->timestamps.request_begin_at.tv_sec, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);

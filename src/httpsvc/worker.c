@@ -61,6 +61,7 @@ struct worker {
 	h2o_timeout_t			 conn_tick;	/* see conn_timer */
 	uint64_t			 tick_ms;
 	h2o_linklist_t			 conns;		/* conn_tag.link */
+	h2o_socket_cb			 h1_reader;	/* gate.c */
 	h2o_timeout_t			 retire_timeout;
 	h2o_timeout_entry_t		 retire_again;
 	struct wlistener		*lis[HTTPSVC_LISTENERS_MAX];
@@ -78,7 +79,9 @@ on_conn_close(void *data)
 		h2o_timeout_unlink(&tag->timer);
 	h2o_linklist_unlink(&tag->link);
 	atomic_fetch_sub(&tag->svc->conns, 1);
-	free(tag);
+	svc_gate_close(tag);
+	if (svc_gate_may_free(tag))
+		free(tag);
 }
 
 struct conn_tag *
@@ -245,6 +248,7 @@ svc_conn_idle(h2o_req_t *req)
 	tag->busy = false;
 	tag->req = NULL;
 	conn_arm(tag);
+	svc_gate_next_request(tag);
 }
 
 /*
@@ -352,11 +356,23 @@ on_accept(h2o_socket_t *listener, const char *err)
 		tag->tls = wl->tls;
 		tag_addrs(tag, &peer);
 		tag->timer.cb = conn_timer;
+		tag->ctx = &wl->w->ctx;
+		tag->h1_reader = wl->w->h1_reader;
 		sock->on_close.cb = on_conn_close;
 		sock->on_close.data = tag;
 		h2o_linklist_insert(&wl->w->conns, &tag->link);
 		conn_arm(tag);
-		h2o_accept(wl->tls ? &wl->w->tls : &wl->w->plain, sock);
+		if (wl->tls) {
+			svc_gate_tls_accept(tag, &wl->w->tls);
+			continue;
+		}
+		tag->in_engine++;	/* h2o may close it at once */
+		h2o_accept(&wl->w->plain, sock);
+		tag->in_engine--;
+		if (tag->closed)
+			free(tag);
+		else
+			svc_gate_wrap(tag);
 	}
 }
 
@@ -536,6 +552,7 @@ worker_main(void *arg)
 	w->plain.hosts = w->svc->gconf.hosts;
 	w->tls = w->plain;
 	w->tls.ssl_ctx = tls_front_ctx(w->svc->front);
+	svc_gate_learn(&w->plain, &w->h1_reader);
 	h2o_timeout_init(w->loop, &w->pause_timeout, ACCEPT_PAUSE_MS);
 	w->tick_ms = svc_conn_tick_ms(&w->svc->lim);
 	h2o_timeout_init(w->loop, &w->conn_tick, w->tick_ms);
