@@ -94,6 +94,17 @@ struct appserver_config {
 	bool		 no_signals;	/* do not handle SIGTERM/SIGINT */
 	appserver_reg_fn *on_reg;	/* may be NULL */
 	void		*on_reg_arg;
+	/*
+	 * httpsvc's precheck (REGISTER ... precheck=N): a request whose body
+	 * of more than precheck_over bytes has not been sent yet (the client
+	 * waits for 100 Continue) is first given to this function, on a
+	 * worker, with the prefix's arg and without its body.  It answers
+	 * (401, 403, 413: the client gets that and never sends the body) or
+	 * sets nothing (the body comes, and the request reaches the prefix's
+	 * handler as usual).  NULL: no precheck.
+	 */
+	appserver_handler_fn *precheck;
+	size_t		 precheck_over;
 };
 
 /*

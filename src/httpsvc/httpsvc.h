@@ -57,7 +57,7 @@
 #define HTTPSVC_BUFFER_MEMORY_MAX	(4 * 1024 * 1024)	/* then run/spool */
 #define HTTPSVC_HSTS_MAX_AGE		31536000	/* one year; 0: off */
 #define HTTPSVC_SPOOL_CONN_MAX	(64ull * 1024 * 1024)	/* bodies held per conn */
-#define HTTPSVC_SPOOL_MAX	(256ull * 1024 * 1024)	/* all conns -> 503 */
+#define HTTPSVC_SPOOL_MAX	(128ull * 1024 * 1024)	/* all conns -> 503 */
 #define HTTPSVC_RETRY_AFTER_S	5	/* with that 503 */
 #define HTTPSVC_LISTENERS_MAX		256
 #define HTTPSVC_CONFIG_MAX		(64 * 1024)	/* config file bytes */

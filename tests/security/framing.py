@@ -160,6 +160,16 @@ def main():
     for name, data in CASES:
         one(name + " (HTTP)", svclib.raw, svc.http, data, svc)
         one(name + " (HTTPS)", svclib.raw_tls, svc.https, data, svc)
+    # Judged from the head alone: no body is waited for.
+    for proto, send, port in [("HTTP", svclib.raw, svc.http),
+                              ("HTTPS", svclib.raw_tls, svc.https)]:
+        t = time.time()
+        out, closed = send(port, b"POST /app/a HTTP/1.1\r\nHost: x\r\n"
+                           b"Content-Length: 10\r\nContent-Length: 20\r\n"
+                           b"\r\n")
+        check("two Content-Lengths and no body yet (%s): 400 at once" %
+              proto, svclib.status_of(out) == 400 and closed and
+              time.time() - t < 2.5, out[:200])
     check("the smuggled request never reached the application",
           all(r[1] != "/app/smuggled" for r in svc.app.requests),
           svc.app.requests)
