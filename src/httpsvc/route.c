@@ -198,7 +198,7 @@ svc_app_body_limit(const struct svc *svc, const struct app *a)
 static int
 check_body(struct svc *svc, h2o_req_t *req, struct app *a)
 {
-	char	why[URLRES_TEXT_MAX + 96];
+	char	why[URLRES_TEXT_MAX + 160];
 
 	if (req->entity.base == NULL ||
 	    req->entity.len <= svc_app_body_limit(svc, a))
