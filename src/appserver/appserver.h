@@ -7,7 +7,8 @@
  *   - listens on its own Unix socket (ROOT/run/apps/<name>.sock by default)
  *     and speaks HTTP/1.1 with keep-alive there (libh2o-evloop parses);
  *   - connects to httpsvc's control socket ROOT/run/httpsvc.sock and sends
- *     "REGISTER <prefix> <socket>" for every prefix; the registration lives
+ *     "REGISTER <prefix> <socket> body_max=N [precheck=N]" for every prefix
+ *     (httpsvc refuses a larger body before it is sent); the registration lives
  *     as long as that connection, and is made again (with backoff, logged)
  *     whenever httpsvc is not running yet or restarts;
  *   - runs each handler on a small pool of worker threads, so a handler may

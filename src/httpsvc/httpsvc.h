@@ -13,8 +13,10 @@
  * Files: main.c (start, privileges, shutdown), config.c (limits file),
  * snapshot.c (bindings, reservations, listeners -> a new state; reload),
  * listen.c (sockets, systemd activation), worker.c (loops, accept),
- * retire.c (connections on a removed binding), route.c (request
- * handling, access log), forward.c (a request to its application and the
+ * retire.c (connections on a removed binding), gate.c (each HTTP/1 head
+ * judged before h2o acts on it; the TLS handshake), head.c (the framing
+ * checks), h2peek.c (h2o's HTTP/2 streams), route.c (request handling,
+ * HSTS, access log), forward.c (a request to its application and the
  * answer back), upstream.c (keep-alive connections to the applications),
  * control.c (the control socket), check.c (httpsvc -t).
  */
