@@ -469,8 +469,9 @@ on_probe_read(h2o_socket_t *sock, const char *err)
 			break;
 		h2o_buffer_consume(&sock->input, (size_t)r);
 	}
-	if ((blen = answer_length(hd, n, &go_on)) == -1) {
-		probe_fail(p, "the answer's body is too large or unframed");
+	if ((blen = answer_length(hd, n, &go_on)) == -1 ||
+	    (size_t)r + (size_t)blen > PROBE_ANSWER_MAX) {
+		probe_fail(p, "the answer is over 64 KiB");
 		return;
 	}
 	if (go_on && status == 204) {
