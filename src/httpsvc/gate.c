@@ -125,6 +125,16 @@ run_engine(struct conn_tag *tag, const char *err)
 	return true;
 }
 
+uint64_t
+svc_spool_set(struct svc *svc, uint64_t counted, uint64_t now)
+{
+	if (now > counted)
+		atomic_fetch_add(&svc->spool_used, now - counted);
+	else
+		atomic_fetch_sub(&svc->spool_used, counted - now);
+	return now;
+}
+
 static void
 release(struct conn_tag *tag)
 {

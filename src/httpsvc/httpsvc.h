@@ -412,6 +412,15 @@ bool	svc_bad_name(const char *s, size_t len);
 /* h2peek.c: what httpsvc reads of h2o 2.2's HTTP/2 streams. */
 /* The content-length an HTTP/2 request declared, or SVC_HEAD_NO_LENGTH. */
 uint64_t svc_h2_declared_length(h2o_req_t *);
+#define SVC_H2_WATCH_MS	100
+/*
+ * One look at ctx's HTTP/2 request bodies: refuses the streams over
+ * their limits (see h2peek.c).  counted is what this worker's streams
+ * added to svc.spool_used at the last look; returns the new figure.
+ */
+uint64_t svc_h2_watch(struct svc *, h2o_context_t *, uint64_t counted);
+/* Moves svc.spool_used from counted to now; returns now. */
+uint64_t svc_spool_set(struct svc *, uint64_t counted, uint64_t now);
 
 /* route.c */
 void	svc_routes_init(struct svc *);

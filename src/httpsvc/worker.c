@@ -62,6 +62,9 @@ struct worker {
 	uint64_t			 tick_ms;
 	h2o_linklist_t			 conns;		/* conn_tag.link */
 	h2o_socket_cb			 h1_reader;	/* gate.c */
+	h2o_timeout_t			 h2_watch;	/* h2peek.c */
+	h2o_timeout_entry_t		 h2_watch_entry;
+	uint64_t			 h2_counted;	/* in spool_used */
 	h2o_timeout_t			 retire_timeout;
 	h2o_timeout_entry_t		 retire_again;
 	struct wlistener		*lis[HTTPSVC_LISTENERS_MAX];
@@ -465,6 +468,17 @@ on_retire_again(h2o_timeout_entry_t *entry)
 	retire(H2O_STRUCT_FROM_MEMBER(struct worker, retire_again, entry));
 }
 
+/* The HTTP/2 request bodies of this loop, against the spool limits. */
+static void
+on_h2_watch(h2o_timeout_entry_t *entry)
+{
+	struct worker	*w = H2O_STRUCT_FROM_MEMBER(struct worker,
+	    h2_watch_entry, entry);
+
+	w->h2_counted = svc_h2_watch(w->svc, &w->ctx, w->h2_counted);
+	h2o_timeout_link(w->loop, &w->h2_watch, &w->h2_watch_entry);
+}
+
 static void
 on_message(h2o_multithread_receiver_t *rx, h2o_linklist_t *messages)
 {
@@ -553,6 +567,9 @@ worker_main(void *arg)
 	w->tls = w->plain;
 	w->tls.ssl_ctx = tls_front_ctx(w->svc->front);
 	svc_gate_learn(&w->plain, &w->h1_reader);
+	h2o_timeout_init(w->loop, &w->h2_watch, SVC_H2_WATCH_MS);
+	w->h2_watch_entry.cb = on_h2_watch;
+	h2o_timeout_link(w->loop, &w->h2_watch, &w->h2_watch_entry);
 	h2o_timeout_init(w->loop, &w->pause_timeout, ACCEPT_PAUSE_MS);
 	w->tick_ms = svc_conn_tick_ms(&w->svc->lim);
 	h2o_timeout_init(w->loop, &w->conn_tick, w->tick_ms);

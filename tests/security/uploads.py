@@ -21,14 +21,21 @@ Nothing of a refused body reaches the application.
 """
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import threading
 import time
 
+try:
+    import h2.connection   # noqa: F401
+except ImportError:        # Debian's python3-h2 is for /usr/bin/python3
+    if sys.executable != "/usr/bin/python3" and \
+            os.path.exists("/usr/bin/python3"):
+        os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..",
                                 "integration"))
-from lib import ROOT, check, done_testing, expect_eq  # noqa: E402
+from lib import ROOT, check, done_testing, expect_eq, wait_for  # noqa
 import svclib  # noqa: E402
 
 CONF = "body_max 10000000\nspool_max 8000000\n"
@@ -77,6 +84,58 @@ def state():
     return out.decode()
 
 
+def h2_upload(port, path, size, declare=True, wait=4.0, pause_at=None):
+    """An HTTP/2 upload: (status, RST_STREAM error code, bytes sent).
+    With pause_at, it stops sending there for 0.4 s (httpsvc looks at
+    HTTP/2 bodies every 100 ms)."""
+    import h2.config
+    import h2.connection
+    import h2.events
+    t = svclib.tls_ctx(["h2"]).wrap_socket(
+        socket.create_connection(("127.0.0.1", port)))
+    t.settimeout(0.05)
+    c = h2.connection.H2Connection(h2.config.H2Configuration(
+        client_side=True))
+    c.initiate_connection()
+    hdrs = [(":method", "POST"), (":scheme", "https"),
+            (":authority", "sec.test"), (":path", path)]
+    if declare:
+        hdrs.append(("content-length", str(size)))
+    c.send_headers(1, hdrs)
+    t.sendall(c.data_to_send())
+    sent, status, code, end = 0, None, None, time.time() + wait
+    while time.time() < end and status is None and code is None:
+        room = min(c.local_flow_control_window(1), size - sent)
+        if pause_at is not None and sent >= pause_at:
+            t.sendall(c.data_to_send())
+            time.sleep(0.4)
+            pause_at = None
+        elif pause_at is not None:
+            room = min(room, pause_at - sent)
+        while room > 0:
+            k = min(room, 16384)
+            c.send_data(1, b"u" * k, end_stream=sent + k == size)
+            sent += k
+            room -= k
+        try:
+            t.sendall(c.data_to_send())
+            d = t.recv(65536)
+            if not d:
+                break
+            for ev in c.receive_data(d):
+                if isinstance(ev, h2.events.ResponseReceived):
+                    status = int(dict(ev.headers)[b":status"])
+                elif isinstance(ev, h2.events.StreamReset):
+                    code = int(ev.error_code)
+            t.sendall(c.data_to_send())
+        except (socket.timeout, ssl.SSLWantReadError):
+            pass
+        except Exception:
+            break
+    t.close()
+    return status, code, sent
+
+
 def main():
     svc = svclib.start(CONF, reg_opts=" body_max=100000 precheck=50000")
     # The declared body limit: 413 from the head alone.
@@ -93,6 +152,18 @@ def main():
     out, closed = svclib.raw(svc.http, post_head(1000, b"/nothing"))
     check("a body for an unreserved URL: 404 before it is read, closed",
           svclib.status_of(out) == 404 and closed, out[:200])
+    for declare in (True, False):
+        status, code, sent = h2_upload(svc.https, "/app/up", 2000000,
+                                       declare, pause_at=200000)
+        check("HTTP/2 upload over the declared body_max (content-length "
+              "%s): RST_STREAM ENHANCE_YOUR_CALM while it arrives" % (
+                  "sent" if declare else "absent"),
+              code == 11 and status is None,
+              "status=%s code=%s sent=%d" % (status, code, sent))
+    status, code, sent = h2_upload(svc.https, "/app/up", 200000)
+    check("HTTP/2 upload over body_max that arrived before the look: 413 "
+          "from the request handler, not forwarded",
+          status == 413 or code == 11, "status=%s code=%s" % (status, code))
     expect_eq("none of those reached the application", svc.app.count(), 0)
     svc.ctl.close()         # again, without the small body_max
     time.sleep(0.2)
@@ -100,24 +171,31 @@ def main():
 
     # spool_max: a held upload leaves no room for a second one.
     held = socket.create_connection(("127.0.0.1", svc.http))
-    held.sendall(post_head(7500000, b"/app/held") + b"x" * 1000)
+    held.sendall(post_head(7900000, b"/app/held") + b"x" * 1000)
     time.sleep(0.3)
     st = state()
-    check("STATE shows the reserved body", '"spool_used":7500000' in st, st)
+    check("STATE shows the reserved body", '"spool_used":7900000' in st, st)
     t = time.time()
     out, closed = svclib.raw(svc.http, post_head(1000000))
     check("past spool_max: 503 with Retry-After at once, closed",
           svclib.status_of(out) == 503 and closed and
           svclib.header_of(out, "Retry-After") == "5" and
           time.time() - t < 2.5, out[:300])
+    status, code, sent = h2_upload(svc.https, "/app/up", 1000000,
+                                   pause_at=300000)
+    check("... an HTTP/2 upload meanwhile: RST_STREAM REFUSED_STREAM "
+          "(may be retried)", code == 7 and status is None,
+          "status=%s code=%s sent=%d" % (status, code, sent))
     out, closed = svclib.raw(svc.http, post_head(1000) + b"z" * 1000,
                              wait=1)
     check("... a small body still fits (200)",
           svclib.status_of(out) == 200 and b"ok len=1000" in out, out[:200])
-    held.sendall(b"x" * (7500000 - 1000))
+    held.sendall(b"x" * (7900000 - 1000))
     held.settimeout(10)
     check("the held upload completes (200)", b" 200 " in held.recv(4096))
     held.close()
+    check("... its reservation is released", wait_for(
+        lambda: '"spool_used":0,' in state(), 3), state())
     out, closed = svclib.raw(svc.http, post_head(1000000) + b"y" * 1000000,
                              wait=2)
     out2, closed = svclib.raw(svc.http, post_head(9000000))
@@ -126,9 +204,15 @@ def main():
     check("... then the big one is taken again (200)",
           svclib.status_of(out) == 200 and b"ok len=1000000" in out,
           out[:200])
+    status, code, sent = h2_upload(svc.https, "/app/up", 1000000)
+    check("... and an HTTP/2 upload of 1 MB then arrives whole (200)",
+          status == 200 and code is None, "status=%s code=%s" % (status,
+                                                                   code))
+    time.sleep(0.3)
     st = state()
-    check("STATE counts the 503 and nothing stays reserved",
-          '"spool_refused":1' in st and '"spool_used":0' in st, st)
+    check("STATE counts the 503 and the refused stream, nothing stays "
+          "reserved", '"spool_refused":2' in st and wait_for(
+              lambda: '"spool_used":0,' in state(), 3), st)
 
     # precheck: the application answers before the body is sent.
     svc.app.answer = precheck_app
