@@ -3,9 +3,10 @@
 # "N passed, N failed" last.
 #
 # Unit tests are the cmocka programs in $RS_TEST_BUILD/tests (TAP output);
-# integration tests are tests/integration/*/*.sh and *.py, and the attacks of
-# tests/security/*.sh and *.py, each printing TAP lines ("ok ..." /
-# "not ok ...") through tests/integration/lib.sh or lib.py.
+# integration tests are tests/integration/*/*.sh and *.py, each printing TAP
+# lines ("ok ..." / "not ok ...") through tests/integration/lib.sh or lib.py;
+# security tests (tests/security/*.sh and *.py: attacks reproduced against
+# the real servers) are run the same way, with the same helpers.
 # They drive the ASan+UBSan binaries in $RS_BIN.  A program that exits
 # non-zero without reporting a failure counts as one failure.  FILTER keeps
 # only the tests whose path contains it.

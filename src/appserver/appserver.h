@@ -7,7 +7,8 @@
  *   - listens on its own Unix socket (ROOT/run/apps/<name>.sock by default)
  *     and speaks HTTP/1.1 with keep-alive there (libh2o-evloop parses);
  *   - connects to httpsvc's control socket ROOT/run/httpsvc.sock and sends
- *     "REGISTER <prefix> <socket>" for every prefix; the registration lives
+ *     "REGISTER <prefix> <socket> body_max=N [precheck=N]" for every prefix
+ *     (httpsvc refuses a larger body before it is sent); the registration lives
  *     as long as that connection, and is made again (with backoff, logged)
  *     whenever httpsvc is not running yet or restarts;
  *   - runs each handler on a small pool of worker threads, so a handler may
@@ -94,6 +95,17 @@ struct appserver_config {
 	bool		 no_signals;	/* do not handle SIGTERM/SIGINT */
 	appserver_reg_fn *on_reg;	/* may be NULL */
 	void		*on_reg_arg;
+	/*
+	 * httpsvc's precheck (REGISTER ... precheck=N): a request whose body
+	 * of more than precheck_over bytes has not been sent yet (the client
+	 * waits for 100 Continue) is first given to this function, on a
+	 * worker, with the prefix's arg and without its body.  It answers
+	 * (401, 403, 413: the client gets that and never sends the body) or
+	 * sets nothing (the body comes, and the request reaches the prefix's
+	 * handler as usual).  NULL: no precheck.
+	 */
+	appserver_handler_fn *precheck;
+	size_t		 precheck_over;
 };
 
 /*

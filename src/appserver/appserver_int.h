@@ -82,6 +82,7 @@ struct job {
 	const char		*body;
 	size_t			 body_len;
 	bool			 is_head;
+	bool			 precheck;	/* httpsvc asks before a body */
 	bool			 on_loop;	/* inline handler running */
 	bool			 deferred;	/* inline handler deferred */
 
@@ -119,6 +120,8 @@ struct appserver {
 	bool			 no_register, no_signals, any_peer;
 	appserver_reg_fn	*on_reg;
 	void			*on_reg_arg;
+	appserver_handler_fn	*precheck;	/* may be NULL */
+	size_t			 precheck_over;
 
 	struct prefix		 prefixes[APPSERVER_PREFIXES_MAX];
 	size_t			 nprefixes;

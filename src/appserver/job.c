@@ -219,11 +219,34 @@ notify(struct job *job)
 
 static void pump(struct job *);
 
+/*
+ * The prefix's handler, or for httpsvc's precheck the application's
+ * precheck function: if it answers nothing, "204 + X-Body-Precheck:
+ * continue" tells httpsvc to let the body come.
+ */
+static void
+call_handler(struct job *job)
+{
+	struct rs_err	e;
+
+	if (!job->precheck) {
+		job->pfx->fn((struct appserver_req *)job, job->pfx->arg);
+		return;
+	}
+	job->status = 0;
+	job->as->precheck((struct appserver_req *)job, job->pfx->arg);
+	if (job->status == 0) {
+		job->status = 204;
+		(void)appserver_resp_header((struct appserver_req *)job,
+		    "X-Body-Precheck", "continue", &e);
+	}
+}
+
 void
 job_run_inline(struct job *job)
 {
 	job->on_loop = true;
-	job->pfx->fn((struct appserver_req *)job, job->pfx->arg);
+	call_handler(job);
 	job->on_loop = false;
 	if (job->deferred) {
 		job_queue(job);
@@ -257,7 +280,7 @@ worker_main(void *arg)
 		as->work_len--;
 		pthread_mutex_unlock(&as->work_mu);
 
-		job->pfx->fn((struct appserver_req *)job, job->pfx->arg);
+		call_handler(job);
 
 		pthread_mutex_lock(&job->mu);
 		job->handler_done = true;

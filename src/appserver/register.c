@@ -1,7 +1,8 @@
 /*
  * register.c: the appserver's control connection to httpsvc
- * (ROOT/run/httpsvc.sock).  It sends one "REGISTER <prefix> <socket>" line
- * per prefix and reads one answer per line, in order: "OK" or
+ * (ROOT/run/httpsvc.sock).  It sends one "REGISTER <prefix> <socket>
+ * body_max=N [precheck=N]" line per prefix (the body limit, and the size
+ * over which httpsvc asks the precheck function before a body is sent) and reads one answer per line, in order: "OK" or
  * "ERR <win32-code> <message>".  httpsvc keeps a registration exactly as
  * long as this connection, so the connection stays open for the life of
  * the application.  When httpsvc is not running yet, or goes away, the
@@ -152,9 +153,15 @@ send_registrations(struct appserver *as)
 	h2o_iovec_t iov;
 
 	buf_reset(&reg->out);
-	for (size_t i = 0; i < as->nprefixes; i++)
-		buf_printf(&reg->out, NULL, "REGISTER %s %s\n",
-		    as->prefixes[i].url, as->sock_path);
+	/* httpsvc refuses a larger body before it is sent (413). */
+	for (size_t i = 0; i < as->nprefixes; i++) {
+		buf_printf(&reg->out, NULL, "REGISTER %s %s body_max=%zu",
+		    as->prefixes[i].url, as->sock_path, as->body_max);
+		if (as->precheck != NULL)
+			buf_printf(&reg->out, NULL, " precheck=%zu",
+			    as->precheck_over);
+		buf_puts(&reg->out, "\n", NULL);
+	}
 	reg->answered = 0;
 	iov = h2o_iovec_init(reg->out.data, reg->out.len);
 	h2o_socket_write(reg->sock, &iov, 1, on_ctl_written);

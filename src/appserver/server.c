@@ -166,6 +166,8 @@ appserver_new(const struct appserver_config *cfg, struct rs_err *e)
 	as->sock_mode = cfg->socket_mode != 0 ? cfg->socket_mode : 0666;
 	as->nworkers = cfg->workers != 0 ? cfg->workers :
 	    APPSERVER_WORKERS_DEFAULT;
+	as->precheck = cfg->precheck;
+	as->precheck_over = cfg->precheck_over;
 	as->body_max = cfg->body_max != 0 ? cfg->body_max :
 	    APPSERVER_BODY_MAX_DEFAULT;
 	as->queue_max = cfg->queue_max != 0 ? cfg->queue_max :
@@ -336,6 +338,9 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
 	}
 	if (as->stopping)
 		req->http1_is_persistent = 0;
+	job->precheck = as->precheck != NULL &&
+	    appserver_req_header((struct appserver_req *)job,
+	    "x-body-precheck") != NULL;
 	if (pfx->inline_run)
 		job_run_inline(job);
 	else

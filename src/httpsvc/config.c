@@ -38,6 +38,10 @@ static const struct directive directives[] = {
 	D("access_log", 0, 1, access_log),
 	D("upstream_buffer_max", 16 * 1024, 1ull << 30, upstream_buffer_max),
 	D("buffer_memory_max", 64 * 1024, 1ull << 30, buffer_memory_max),
+	D("spool_conn_max", 0, 1ull << 40, spool_conn_max),
+	D("spool_max", 0, 1ull << 44, spool_max),
+	D("hsts_max_age", 0, 1ull << 32, hsts_max_age),
+	D("hsts_include_subdomains", 0, 1, hsts_include_subdomains),
 };
 #undef D
 
@@ -58,6 +62,22 @@ svc_limits_default(struct svc_limits *l)
 	l->access_log = 1;
 	l->upstream_buffer_max = HTTPSVC_UPSTREAM_BUFFER_MAX;
 	l->buffer_memory_max = HTTPSVC_BUFFER_MEMORY_MAX;
+	l->spool_conn_max = HTTPSVC_SPOOL_CONN_MAX;
+	l->spool_max = HTTPSVC_SPOOL_MAX;
+	l->hsts_max_age = HTTPSVC_HSTS_MAX_AGE;
+	l->hsts_include_subdomains = 0;
+}
+
+void
+svc_hsts_value(const struct svc_limits *l, char *out, size_t outsz)
+{
+	if (l->hsts_max_age == 0) {
+		out[0] = '\0';
+		return;
+	}
+	snprintf(out, outsz, "max-age=%llu%s",
+	    (unsigned long long)l->hsts_max_age,
+	    l->hsts_include_subdomains ? "; includeSubDomains" : "");
 }
 
 /* Appends "path:line: msg" to the collected errors in e. */

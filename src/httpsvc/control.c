@@ -256,6 +256,22 @@ find_registered(struct svc *svc, const struct urlres_prefix *p)
 	return NULL;
 }
 
+/* " body_max=N precheck=N" for the log line, in t. */
+static const char *
+opts_text(const struct app_opts *o, char t[96])
+{
+	char	b[40] = "", pc[40] = "";
+
+	if (o->body_max != 0)
+		snprintf(b, sizeof(b), " body_max=%llu",
+		    (unsigned long long)o->body_max);
+	if (o->precheck != SVC_PRECHECK_OFF)
+		snprintf(pc, sizeof(pc), " precheck=%llu",
+		    (unsigned long long)o->precheck);
+	snprintf(t, 96, "%s%s", b, pc);
+	return t;
+}
+
 static int
 check_app_socket(struct ctl_conn *c, const char *path)
 {
@@ -285,20 +301,65 @@ check_app_socket(struct ctl_conn *c, const char *path)
 	return 0;
 }
 
+/*
+ * The options after the socket path: "body_max=N" (a lower body limit
+ * for this prefix) and "precheck=N" (ask the application first about a
+ * body over N bytes announced with Expect: 100-continue).  -1 answered.
+ */
+static int
+parse_options(struct ctl_conn *c, char *opts, struct app_opts *o)
+{
+	struct rs_err	 e;
+	char		*tok, *next;
+	uint64_t	*dst;
+
+	o->body_max = 0;
+	o->precheck = SVC_PRECHECK_OFF;
+	for (tok = opts; tok != NULL && *tok != '\0'; tok = next) {
+		next = strchr(tok, ' ');
+		if (next != NULL)
+			*next++ = '\0';
+		if (str_has_prefix(tok, "body_max="))
+			dst = &o->body_max;
+		else if (str_has_prefix(tok, "precheck="))
+			dst = &o->precheck;
+		else {
+			reply(c, "ERR 87 unknown option '%.40s'; valid: "
+			    "body_max=BYTES, precheck=BYTES", tok);
+			return -1;
+		}
+		if (str_parse_uint(strchr(tok, '=') + 1, dst == &o->body_max ?
+		    1 : 0, 1ull << 40, dst, dst == &o->body_max ? "body_max" :
+		    "precheck", &e) == -1) {
+			reply(c, "ERR 87 %s", e.msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static void
 do_register(struct svc *svc, struct ctl_conn *c, char *args)
 {
 	struct urlres_prefix	 p;
 	struct rs_err		 e;
-	char			 text[URLRES_TEXT_MAX], *path;
+	struct app_opts		 o;
+	char			 text[URLRES_TEXT_MAX], *path, *opts, ot[96];
 	const struct app	*other;
+	struct app		*a;
 
 	path = strchr(args, ' ');
-	if (path == NULL || strchr(path + 1, ' ') != NULL) {
-		reply(c, "ERR 87 usage: REGISTER <url-prefix> <app-socket>");
+	if (path == NULL) {
+		reply(c, "ERR 87 usage: REGISTER <url-prefix> <app-socket> "
+		    "[body_max=BYTES] [precheck=BYTES]");
 		return;
 	}
 	*path++ = '\0';
+	opts = strchr(path, ' ');
+	if (opts != NULL)
+		*opts++ = '\0';
+	if (parse_options(c, opts, &o) == -1)
+		return;
 	if (urlres_parse(args, &p, &e) == -1) {
 		reply(c, "ERR 87 %s", e.msg);
 		return;
@@ -317,11 +378,12 @@ do_register(struct svc *svc, struct ctl_conn *c, char *args)
 		    CTL_REGS_PER_CONN);
 		return;
 	}
-	c->regs[c->n_regs++] = svc_app_new(svc, &p, text, path, c->pid,
-	    c->uid);
+	a = svc_app_new(svc, &p, text, path, c->pid, c->uid);
+	a->opts = o;
+	c->regs[c->n_regs++] = a;
 	svc_routes_rebuild(svc);
-	log_info("registered %s -> %s (pid %d, uid %u)", text, path,
-	    (int)c->pid, (unsigned)c->uid);
+	log_info("registered %s -> %s (pid %d, uid %u)%s", text, path,
+	    (int)c->pid, (unsigned)c->uid, opts_text(&o, ot));
 	reply(c, "OK");
 }
 

@@ -43,28 +43,7 @@
 #include <sys/types.h>
 
 #include "common/str.h"
-
-/*
- * picohttpparser's interface, as built into libh2o-evloop 2.2.5 (which
- * exports the functions but does not install their header).
- */
-struct phr_header {
-	const char	*name;
-	size_t		 name_len;
-	const char	*value;
-	size_t		 value_len;
-};
-
-struct phr_chunked_decoder {
-	size_t		 bytes_left_in_chunk;
-	char		 consume_trailer;
-	char		 hex_count;
-	char		 state;
-};
-
-int	phr_parse_response(const char *, size_t, int *, int *, const char **,
-	    size_t *, struct phr_header *, size_t *, size_t);
-ssize_t	phr_decode_chunked(struct phr_chunked_decoder *, char *, size_t *);
+#include "httpsvc/picohttp.h"
 
 #define RES_HEADERS_MAX		100
 #define RES_HEAD_MAX		(64 * 1024)
@@ -104,15 +83,14 @@ struct fwd {
 
 static const char *const forwarded_names[] = {
 	"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host",
-	"x-url-reservation",
+	"x-url-reservation", "x-body-precheck",
 };
 
 static void	on_read(h2o_socket_t *, const char *);
 static void	connect_new(struct fwd *);
 
-/* This worker's pool for a, made on first use. */
-static struct app_pool *
-app_pool(struct app *a, h2o_context_t *ctx)
+struct app_pool *
+svc_app_pool(struct app *a, h2o_context_t *ctx)
 {
 	struct app_pool	*ap = &a->pools[svc_worker_index(a->svc, ctx)];
 
@@ -320,15 +298,6 @@ take_body(struct fwd *f)
 		return 0;
 	}
 	return -1;
-}
-
-static bool
-has_ctl(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0')
-			return true;
-	return false;
 }
 
 /* Copies the application's headers to the response; -1 if malformed. */
@@ -620,13 +589,13 @@ build_head(h2o_req_t *req, const struct app *a, const char *client,
 	char			*buf, *p;
 	char			 clen[32];
 
-	if (has_ctl(req->input.path.base, req->input.path.len) ||
+	if (svc_has_ctl(req->input.path.base, req->input.path.len) ||
 	    memchr(req->input.path.base, ' ', req->input.path.len) != NULL)
 		return h2o_iovec_init(NULL, 0);
 	for (size_t i = 0; i < req->headers.size; i++) {
 		const h2o_header_t *h = &req->headers.entries[i];
-		if (has_ctl(h->name->base, h->name->len) ||
-		    has_ctl(h->value.base, h->value.len))
+		if (svc_bad_name(h->name->base, h->name->len) ||
+		    svc_has_ctl(h->value.base, h->value.len))
 			return h2o_iovec_init(NULL, 0);
 		room += h->name->len + h->value.len + 4;
 	}
@@ -694,7 +663,7 @@ svc_forward(h2o_req_t *req, struct app *a, const char *client, bool has_host)
 	memset(f, 0, sizeof(*f));
 	f->req = req;
 	f->app = a;
-	f->pool = app_pool(a, req->conn->ctx);
+	f->pool = svc_app_pool(a, req->conn->ctx);
 	f->limit = a->svc->lim.upstream_buffer_max;
 	f->timer.cb = on_timeout;
 	h2o_buffer_init(&f->pending, &h2o_socket_buffer_prototype);
@@ -704,9 +673,11 @@ svc_forward(h2o_req_t *req, struct app *a, const char *client, bool has_host)
 	f->head_out = build_head(req, a, client, has_host);
 	if (f->head_out.base == NULL) {
 		h2o_req_log_error(req, "httpsvc", "control character in a "
-		    "request header or path");
+		    "request header or path, or a header name that is not a "
+		    "token");
 		h2o_send_error_generic(req, 400, "Bad Request", "400 Bad "
-		    "Request: a header or the path contains CR, LF or NUL\n",
+		    "Request: a header or the path contains CR, LF or NUL, or "
+		    "a header name is not a token\n",
 		    H2O_SEND_ERROR_HTTP1_CLOSE_CONNECTION);
 		return;
 	}

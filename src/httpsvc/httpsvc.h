@@ -13,8 +13,10 @@
  * Files: main.c (start, privileges, shutdown), config.c (limits file),
  * snapshot.c (bindings, reservations, listeners -> a new state; reload),
  * listen.c (sockets, systemd activation), worker.c (loops, accept),
- * retire.c (connections on a removed binding), route.c (request
- * handling, access log), forward.c (a request to its application and the
+ * retire.c (connections on a removed binding), gate.c (each HTTP/1 head
+ * judged before h2o acts on it; the TLS handshake), head.c (the framing
+ * checks), h2peek.c (h2o's HTTP/2 streams), route.c (request handling,
+ * HSTS, access log), forward.c (a request to its application and the
  * answer back), upstream.c (keep-alive connections to the applications),
  * control.c (the control socket), check.c (httpsvc -t).
  */
@@ -55,6 +57,10 @@
 #define HTTPSVC_UPSTREAM_IDLE_MS	30000	/* < the app's own idle timeout */
 #define HTTPSVC_UPSTREAM_BUFFER_MAX	(1024 * 1024)	/* unsent, per request */
 #define HTTPSVC_BUFFER_MEMORY_MAX	(4 * 1024 * 1024)	/* then run/spool */
+#define HTTPSVC_HSTS_MAX_AGE		31536000	/* one year; 0: off */
+#define HTTPSVC_SPOOL_CONN_MAX	(64ull * 1024 * 1024)	/* bodies held per conn */
+#define HTTPSVC_SPOOL_MAX	(128ull * 1024 * 1024)	/* all conns -> 503 */
+#define HTTPSVC_RETRY_AFTER_S	5	/* with that 503 */
 #define HTTPSVC_LISTENERS_MAX		256
 #define HTTPSVC_CONFIG_MAX		(64 * 1024)	/* config file bytes */
 #define HTTPSVC_EXPIRY_WARN_DAYS	30
@@ -81,6 +87,10 @@ struct svc_limits {
 	uint64_t	access_log;	/* 0 or 1 */
 	uint64_t	upstream_buffer_max;
 	uint64_t	buffer_memory_max;	/* per buffer, then a file */
+	uint64_t	spool_conn_max;	/* request bodies held per connection */
+	uint64_t	spool_max;	/* ... and for all connections */
+	uint64_t	hsts_max_age;	/* seconds; 0: no HSTS header */
+	uint64_t	hsts_include_subdomains;	/* 0 or 1 */
 };
 
 /*
@@ -101,6 +111,13 @@ struct app_pool {
 	h2o_timeout_t		 io_timeout;	/* lim.upstream_timeout_ms */
 };
 
+/* What an application declared in its REGISTER line (immutable). */
+struct app_opts {
+	uint64_t	body_max;	/* 0: httpsvc's body_max */
+	uint64_t	precheck;	/* bodies over this: ask it first */
+};
+#define SVC_PRECHECK_OFF	UINT64_MAX
+
 /* A registered application: where a reserved prefix is forwarded. */
 struct app {
 	atomic_uint		 refs;
@@ -110,6 +127,7 @@ struct app {
 	char			 sock_path[108];
 	pid_t			 pid;
 	uid_t			 uid;
+	struct app_opts		 opts;
 	struct app_pool		*pools;		/* one per worker */
 	atomic_uint		 pools_left;	/* disposals still to run */
 };
@@ -170,7 +188,23 @@ struct conn_tag {
 	h2o_timeout_entry_t	 timer;
 	h2o_req_t		*req;		/* HTTP/1 request in flight */
 	h2o_socket_cb		 engine_read;	/* h2o's reader (408 pending) */
+	char			 out[768];	/* an answer httpsvc writes */
 	h2o_linklist_t		 link;		/* the worker's connections */
+	/* gate.c: the look at each HTTP/1 head before h2o's */
+	h2o_context_t		*ctx;		/* the worker's */
+	int			 gate;		/* enum gate_state */
+	h2o_socket_cb		 gate_next;	/* h2o's reader, behind ours */
+	h2o_socket_cb		 h1_reader;	/* h2o's HTTP/1 one */
+	bool			 h1;		/* h2o's HTTP/1 reader seen */
+	bool			 pre_accept;	/* TLS: no h2o connection yet */
+	h2o_accept_ctx_t	*actx;		/* TLS: for h2o's accept */
+	struct timeval		 connected_at;
+	h2o_timeout_entry_t	 hs_timer;	/* handshake_timeout_ms */
+	h2o_timeout_entry_t	 gate_again;	/* put ours back in front */
+	uint64_t		 reserved;	/* body bytes admitted */
+	struct probe		*probe;		/* asking the application */
+	unsigned		 in_engine;	/* inside h2o's reader */
+	bool			 closed;	/* ... which closed us */
 };
 
 struct svc {
@@ -186,6 +220,7 @@ struct svc {
 	struct snapshot		 snap;		/* control thread only */
 	uint64_t		 tried_bgen, tried_cgen;	/* last reload attempt */
 	h2o_globalconf_t	 gconf;
+	char			 hsts[80];	/* the header's value, or "" */
 
 	pthread_rwlock_t	 route_lock;
 	struct routes		*routes;
@@ -206,10 +241,14 @@ struct svc {
 	atomic_ulong		 conns;		/* open client connections */
 	atomic_ulong		 requests;	/* since start */
 	atomic_ulong		 refused;	/* over max_connections */
+	atomic_ullong		 spool_used;	/* request body bytes admitted */
+	atomic_ulong		 spool_refused;	/* bodies refused with 503 */
 };
 
 /* config.c */
 void	svc_limits_default(struct svc_limits *);
+/* The Strict-Transport-Security value the limits ask for ("" if off). */
+void	svc_hsts_value(const struct svc_limits *, char *out, size_t outsz);
 /*
  * Reads path (missing is fine) into *lim; all errors or nothing.  On
  * failure e->msg holds one "file:line: message" per bad line, joined by
@@ -266,6 +305,33 @@ void	svc_workers_retire(struct svc *);
 /* Disposes app's pool i on worker i's thread, then maybe frees app. */
 void	svc_worker_dispose_pool(struct svc *, struct app *, size_t i);
 
+/* gate.c */
+/*
+ * Puts httpsvc's reader in front of the one h2o has set on the client
+ * connection (if any), so each HTTP/1 request head is judged before h2o
+ * acts on it: framing (head.c), the reservation's body limit (413), the
+ * total of admitted bodies (503), and the application's precheck.
+ */
+void	svc_gate_wrap(struct conn_tag *);
+/*
+ * Learns h2o's HTTP/1 request reader (a static function of the engine)
+ * from a connection made on a socketpair, which h2o then closes; *reader
+ * is NULL if that failed (the gate then only lets requests through).
+ */
+void	svc_gate_learn(h2o_accept_ctx_t *plain, h2o_socket_cb *reader);
+/*
+ * The TLS handshake for a new connection, then h2o's HTTP/2 or HTTP/1
+ * connection (what h2o_accept does), with the first request's head
+ * judged before h2o's HTTP/1 connection sees it.
+ */
+void	svc_gate_tls_accept(struct conn_tag *, h2o_accept_ctx_t *);
+/* The request on the connection ended: the next head is judged again. */
+void	svc_gate_next_request(struct conn_tag *);
+/* The connection is closing: its reservation and probe go. */
+void	svc_gate_close(struct conn_tag *);
+/* The connection's tag may be freed now (not while inside h2o's reader). */
+bool	svc_gate_may_free(struct conn_tag *);
+
 /* retire.c */
 /*
  * Closes the client connections in tags (a worker's list of conn_tag) and
@@ -288,6 +354,8 @@ void	svc_upstream_put(struct app_pool *, h2o_socket_t *);
 h2o_socket_t *svc_upstream_connect(struct app_pool *, h2o_socket_cb);
 
 /* forward.c */
+/* This worker's pool of connections to a (made on first use). */
+struct app_pool *svc_app_pool(struct app *, h2o_context_t *);
 /*
  * Sends req to application a and streams its answer back; takes over
  * the caller's reference on a.  client is the peer's address; has_host
@@ -296,16 +364,96 @@ h2o_socket_t *svc_upstream_connect(struct app_pool *, h2o_socket_cb);
 void	svc_forward(h2o_req_t *, struct app *, const char *client,
 	    bool has_host);
 
+/* head.c */
+/* A request head as httpsvc reads it before h2o acts on it. */
+struct svc_head {
+	size_t		 len;		/* bytes, with the blank line */
+	int		 minor;		/* HTTP/1.<minor> */
+	h2o_iovec_t	 method, target;
+	h2o_iovec_t	 host;		/* base NULL: no Host */
+	uint64_t	 content_length;	/* SVC_HEAD_NO_LENGTH: none */
+	bool		 chunked;	/* Transfer-Encoding: chunked */
+	bool		 expect_continue;	/* Expect: 100-continue */
+	bool		 authorization;	/* an Authorization header */
+};
+#define SVC_HEAD_NO_LENGTH	UINT64_MAX
+
+/*
+ * Reads the HTTP/1.x request head at the start of buf[0, len): 1 when it
+ * is complete and its framing unambiguous (*h points into buf), 0 when
+ * more bytes are needed, -1 when it must be refused with 400 and the
+ * connection closed (*why: a static sentence).  See head.c for the rules.
+ */
+int	svc_head_read(const char *buf, size_t len, struct svc_head *h,
+	    const char **why);
+/*
+ * The HTTP/2 request checks (RFC 9113 8.1.1, 8.2.2); declared is the
+ * request's content-length (h2o keeps it out of req->headers) or
+ * SVC_HEAD_NO_LENGTH: 0, or -1 with *why when the request is malformed
+ * and must not be forwarded.
+ */
+int	svc_h2_check(const h2o_req_t *, uint64_t declared, const char **why);
+
+/*
+ * An HTTP/1.1 answer that closes the connection, written by httpsvc
+ * itself on the socket (408, and the gate's refusals): status, reason,
+ * body "<status> <reason>: <why>", HSTS when tls, extra header lines
+ * ("Name: value\r\n", or NULL).  Returns its length, 0 if out is small.
+ */
+size_t	svc_raw_answer(const struct svc *, bool tls, int status,
+	    const char *reason, const char *why, const char *extra,
+	    char *out, size_t outsz);
+
+/* CR, LF or NUL in s: it would split a forwarded head. */
+bool	svc_has_ctl(const char *s, size_t len);
+/* Not an RFC 9110 token (or empty): never forwarded as a header name. */
+bool	svc_bad_name(const char *s, size_t len);
+
+/* h2peek.c: what httpsvc reads of h2o 2.2's HTTP/2 streams. */
+/* The content-length an HTTP/2 request declared, or SVC_HEAD_NO_LENGTH. */
+uint64_t svc_h2_declared_length(h2o_req_t *);
+#define SVC_H2_WATCH_MS	100
+/*
+ * One look at ctx's HTTP/2 request bodies: refuses the streams over
+ * their limits (see h2peek.c).  counted is what this worker's streams
+ * added to svc.spool_used at the last look; returns the new figure.
+ */
+uint64_t svc_h2_watch(struct svc *, h2o_context_t *, uint64_t counted);
+/* Moves svc.spool_used from counted to now; returns now. */
+uint64_t svc_spool_set(struct svc *, uint64_t counted, uint64_t now);
+
 /* route.c */
 void	svc_routes_init(struct svc *);
-/* Installs the request handler and the access logger. */
+/* Installs the request handler, the access logger and the HSTS filter. */
 void	svc_handlers_register(struct svc *, h2o_pathconf_t *);
+/* Installs only the HSTS filter (h2o's fallback path: its own errors). */
+void	svc_hsts_register(struct svc *, h2o_pathconf_t *);
 struct app *svc_app_new(struct svc *, const struct urlres_prefix *,
 	    const char *text, const char *sock_path, pid_t, uid_t);
 void	svc_app_unref(struct app *);
 /* Called on worker i once its pool of app is disposed. */
 void	svc_app_pool_gone(struct app *);
 void	svc_routes_free(struct routes *);
+/*
+ * The application for a request seen before h2o parsed it (gate.c):
+ * authority is the Host value (base NULL: none), target the request
+ * target.  Returns 0 with *a the live application (a reference the
+ * caller drops with svc_app_unref) or NULL (reserved, not running:
+ * prefix says which), -1 when nothing is reserved, -2 when the target or
+ * host cannot be routed here (h2o will answer it).
+ */
+int	svc_route_find(struct svc *, bool tls, h2o_iovec_t authority,
+	    const char *local_ip, uint16_t port, h2o_iovec_t target,
+	    struct app **a, char prefix[URLRES_TEXT_MAX]);
+/* The body limit for a: body_max, spool_conn_max, its own body_max. */
+uint64_t svc_app_body_limit(const struct svc *, const struct app *);
+/* Copies s into out for a log line: printable ASCII only, bounded. */
+void	svc_log_safe(char *out, size_t outsz, const char *s, size_t len);
+/*
+ * Answers status (400, 413, 503) with "<status> <reason>: <why>" and
+ * closes an HTTP/1 connection after it.
+ */
+void	svc_send_refusal(h2o_req_t *, int status, const char *why);
 
 /* control.c */
 void	svc_control_init(struct svc *);

@@ -110,6 +110,8 @@ setup_h2o(struct svc *svc)
 	    h2o_iovec_init(H2O_STRLIT("default")), 65535);
 	path = h2o_config_register_path(host, "/", 0);
 	svc_handlers_register(svc, path);
+	svc_hsts_value(&svc->lim, svc->hsts, sizeof(svc->hsts));
+	svc_hsts_register(svc, &host->fallback_path);
 }
 
 static int

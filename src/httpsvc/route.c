@@ -30,6 +30,11 @@ struct svc_logger {
 	struct svc	*svc;
 };
 
+struct svc_hsts {
+	h2o_filter_t	 super;
+	struct svc	*svc;
+};
+
 struct app *
 svc_app_new(struct svc *svc, const struct urlres_prefix *p, const char *text,
     const char *sock_path, pid_t pid, uid_t uid)
@@ -172,6 +177,52 @@ send_status(h2o_req_t *req, int status, const char *reason,
 	h2o_send_error_generic(req, status, reason, body, flags);
 }
 
+uint64_t
+svc_app_body_limit(const struct svc *svc, const struct app *a)
+{
+	uint64_t	l = svc->lim.body_max;
+
+	if (svc->lim.spool_conn_max < l)
+		l = svc->lim.spool_conn_max;
+	if (svc->lim.spool_max < l)
+		l = svc->lim.spool_max;
+	if (a->opts.body_max != 0 && a->opts.body_max < l)
+		l = a->opts.body_max;
+	return l;
+}
+
+/*
+ * A body h2o read before the gate could look (HTTP/2, or a head that was
+ * already buffered) is still held to the application's limit.
+ */
+static int
+check_body(struct svc *svc, h2o_req_t *req, struct app *a)
+{
+	char	why[URLRES_TEXT_MAX + 160];
+
+	if (req->entity.base == NULL ||
+	    req->entity.len <= svc_app_body_limit(svc, a))
+		return 0;
+	snprintf(why, sizeof(why), "the request body (%zu bytes) is larger "
+	    "than %s accepts (%llu bytes)", req->entity.len, a->prefix_text,
+	    (unsigned long long)svc_app_body_limit(svc, a));
+	svc_send_refusal(req, 413, why);
+	svc_app_unref(a);
+	return 1;
+}
+
+void
+svc_send_refusal(h2o_req_t *req, int status, const char *why)
+{
+	const char	*reason = status == 413 ? "Payload Too Large" :
+			    status == 503 ? "Service Unavailable" : "Bad Request";
+	char		 body[512];
+
+	snprintf(body, sizeof(body), "%d %s: %s\n", status, reason, why);
+	send_status(req, status, reason, h2o_strdup(&req->pool, body,
+	    SIZE_MAX).base, H2O_SEND_ERROR_HTTP1_CLOSE_CONNECTION);
+}
+
 /* 414 / 431 when the request is over a limit; returns 1 if it sent one. */
 static int
 check_limits(const struct svc *svc, h2o_req_t *req)
@@ -292,19 +343,117 @@ send_unavailable(h2o_req_t *req, const char *prefix)
 	    body, SIZE_MAX).base, 0);
 }
 
+/*
+ * The framing checks of head.c, on what h2o has taken for a request.  For
+ * HTTP/1 the raw head is still at the start of the socket's input (h2o
+ * consumes it when the response is done), so it is read again there: h2o
+ * 2.2 keeps only the first Content-Length and does not say whether there
+ * was a Transfer-Encoding.  gate.c makes the same check before h2o reads
+ * a body; this one catches the heads the gate could not see first
+ * (pipelined, or arrived with the TLS handshake).  Returns 1 if refused.
+ */
+static int
+check_framing(h2o_req_t *req)
+{
+	struct svc_head	 h;
+	h2o_socket_t	*sock = NULL;
+	const char	*why;
+	int		 r;
+
+	if (req->version >= 0x200)
+		r = svc_h2_check(req, svc_h2_declared_length(req), &why) ==
+		    -1 ? -1 : 1;
+	else {
+		if (req->conn->callbacks->get_socket != NULL)
+			sock = req->conn->callbacks->get_socket(req->conn);
+		if (sock == NULL || sock->input == NULL)
+			return 0;
+		r = svc_head_read(sock->input->bytes, sock->input->size, &h,
+		    &why);
+		if (r == 0)
+			why = "the request head cannot be read again";
+	}
+	if (r == 1)
+		return 0;
+	h2o_req_log_error(req, "httpsvc", "framing: %s; refused with 400",
+	    why);
+	svc_send_refusal(req, 400, why);
+	return 1;
+}
+
+/*
+ * The reservation for a request: -1 none; else its index, with *a the
+ * live application (a reference) or NULL and prefix its text.
+ */
+static int
+route_lookup(struct svc *svc, const char *scheme, const char *host,
+    const char *local_ip, uint16_t port, const char *path, struct app **a,
+    char prefix[URLRES_TEXT_MAX])
+{
+	struct routes	*r;
+	int		 i;
+
+	*a = NULL;
+	prefix[0] = '\0';
+	pthread_rwlock_rdlock(&svc->route_lock);
+	r = svc->routes;
+	i = urlres_match(r->prefixes, r->n, scheme, host[0] ? host : NULL,
+	    local_ip, port, path);
+	if (i >= 0) {
+		*a = r->apps[i];
+		if (*a != NULL)
+			atomic_fetch_add(&(*a)->refs, 1);
+		str_copy(prefix, URLRES_TEXT_MAX, r->texts[i]);
+	}
+	pthread_rwlock_unlock(&svc->route_lock);
+	return i;
+}
+
+int
+svc_route_find(struct svc *svc, bool tls, h2o_iovec_t authority,
+    const char *local_ip, uint16_t port, h2o_iovec_t target, struct app **a,
+    char prefix[URLRES_TEXT_MAX])
+{
+	h2o_mem_pool_t	 pool;
+	h2o_iovec_t	 p;
+	size_t		 query_at, *norm = NULL;
+	char		 host[URLRES_HOST_MAX] = "", *path;
+	int		 i = -1;
+
+	*a = NULL;
+	if (authority.base != NULL &&
+	    authority_host(authority, host, sizeof(host)) == -1)
+		return -2;
+	if (target.len == 0 || target.base[0] != '/')
+		return -2;
+	h2o_mem_init_pool(&pool);
+	p = h2o_url_normalize_path(&pool, target.base, target.len, &query_at,
+	    &norm);
+	if (p.len > 0 && p.base[0] == '/' && memchr(p.base, '\0', p.len) ==
+	    NULL) {
+		path = h2o_mem_alloc_pool(&pool, p.len + 1);
+		memcpy(path, p.base, p.len);
+		path[p.len] = '\0';
+		i = route_lookup(svc, tls ? "https" : "http", host, local_ip,
+		    port, path, a, prefix);
+	} else
+		i = -2;
+	h2o_mem_clear_pool(&pool);
+	return i < 0 ? i : 0;
+}
+
 static int
 on_req(h2o_handler_t *self, h2o_req_t *req)
 {
 	struct svc		*svc = ((struct svc_handler *)self)->svc;
 	struct req_where	 w;
-	struct routes		*r;
 	struct app		*a = NULL;
 	char			 prefix[URLRES_TEXT_MAX] = "";
 	int			 i;
 
 	atomic_fetch_add(&svc->requests, 1);
 	svc_conn_busy(req);
-	if (check_limits(svc, req))
+	if (check_limits(svc, req) || check_framing(req))
 		return 0;
 	if (where(req, &w) == -1) {
 		send_status(req, 400, "Bad Request", "400 Bad Request: "
@@ -312,32 +461,21 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
 		    H2O_SEND_ERROR_HTTP1_CLOSE_CONNECTION);
 		return 0;
 	}
-	pthread_rwlock_rdlock(&svc->route_lock);
-	r = svc->routes;
-	i = urlres_match(r->prefixes, r->n, req->input.scheme->name.base,
-	    w.host[0] ? w.host : NULL, w.local_ip, w.port, w.path);
-	if (i >= 0) {
-		a = r->apps[i];
-		if (a != NULL)
-			atomic_fetch_add(&a->refs, 1);
-		else
-			str_copy(prefix, sizeof(prefix), r->texts[i]);
-	}
-	pthread_rwlock_unlock(&svc->route_lock);
+	i = route_lookup(svc, req->input.scheme->name.base, w.host, w.local_ip,
+	    w.port, w.path, &a, prefix);
 	close_if_retired(req);
 	if (i < 0)
 		send_status(req, 404, "Not Found", "404 Not Found: no "
 		    "application has reserved this URL\n", 0);
 	else if (a == NULL)
 		send_unavailable(req, prefix);
-	else
+	else if (!check_body(svc, req, a))
 		svc_forward(req, a, w.client, !no_host(req));
 	return 0;
 }
 
-/* Copies s into out for a log line: printable ASCII only, bounded. */
-static void
-log_safe(char *out, size_t outsz, const char *s, size_t len)
+void
+svc_log_safe(char *out, size_t outsz, const char *s, size_t len)
 {
 	size_t	o = 0;
 
@@ -390,14 +528,14 @@ log_access(h2o_logger_t *self, h2o_req_t *req)
 	if (sock != NULL && sock->ssl != NULL) {
 		ver = h2o_socket_get_ssl_protocol_version(sock);
 		if ((s = tls_conn_sni(sock->ssl)) != NULL)
-			log_safe(sni, sizeof(sni), s, strlen(s));
+			svc_log_safe(sni, sizeof(sni), s, strlen(s));
 	}
 	if ((tag = svc_conn_tag(req)) != NULL)
 		str_copy(client, sizeof(client), tag->peer_ip);
 	plen = req->input.query_at != SIZE_MAX ? req->input.query_at :
 	    req->input.path.len;
-	log_safe(path, sizeof(path), req->input.path.base, plen);
-	log_safe(method, sizeof(method), req->input.method.base,
+	svc_log_safe(path, sizeof(path), req->input.path.base, plen);
+	svc_log_safe(method, sizeof(method), req->input.method.base,
 	    req->input.method.len);
 	gmtime_r(&req->timestamps.request_begin_at.tv_sec, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -409,6 +547,36 @@ log_access(h2o_logger_t *self, h2o_req_t *req)
 	    (unsigned long long)req->conn->id, request_id(req, rid,
 	    sizeof(rid)), client, sni, ver ? ver : "-", method, path,
 	    req->res.status, req->bytes_sent, ms);
+}
+
+/*
+ * Every response on a TLS connection carries Strict-Transport-Security
+ * (hsts_max_age), unless the application sent its own: forwarded answers,
+ * httpsvc's 404/503/4xx, and h2o's own errors (the fallback path).  Never
+ * on plain HTTP, where a client must ignore it anyway (RFC 6797 8.1).
+ */
+static void
+hsts_on_setup(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
+{
+	struct svc	*svc = ((struct svc_hsts *)self)->svc;
+	struct conn_tag	*tag = svc_conn_tag(req);
+
+	if (svc->hsts[0] != '\0' && tag != NULL && tag->tls &&
+	    h2o_find_header(&req->res.headers,
+	    H2O_TOKEN_STRICT_TRANSPORT_SECURITY, -1) == -1)
+		h2o_add_header(&req->pool, &req->res.headers,
+		    H2O_TOKEN_STRICT_TRANSPORT_SECURITY, NULL, svc->hsts,
+		    strlen(svc->hsts));
+	h2o_setup_next_ostream(req, slot);
+}
+
+void
+svc_hsts_register(struct svc *svc, h2o_pathconf_t *pc)
+{
+	struct svc_hsts	*f = (void *)h2o_create_filter(pc, sizeof(*f));
+
+	f->super.on_setup_ostream = hsts_on_setup;
+	f->svc = svc;
 }
 
 void
@@ -424,4 +592,5 @@ svc_handlers_register(struct svc *svc, h2o_pathconf_t *pc)
 	l->super.log_access = log_access;
 	l->svc = svc;
 	pc->error_log.emit_request_errors = 0;
+	svc_hsts_register(svc, pc);
 }

@@ -98,8 +98,11 @@ svc_state_json(struct svc *svc, struct buf *b, struct rs_err *e)
 	rv |= bindings_json(svc, b, e);
 	rv |= routes_json(svc, b, e);
 	rv |= buf_printf(b, e, ",\"connections\":%lu,\"requests\":%lu,"
-	    "\"refused\":%lu}", (unsigned long)atomic_load(&svc->conns),
+	    "\"refused\":%lu,\"spool_used\":%llu,\"spool_refused\":%lu}",
+	    (unsigned long)atomic_load(&svc->conns),
 	    (unsigned long)atomic_load(&svc->requests),
-	    (unsigned long)atomic_load(&svc->refused));
+	    (unsigned long)atomic_load(&svc->refused),
+	    (unsigned long long)atomic_load(&svc->spool_used),
+	    (unsigned long)atomic_load(&svc->spool_refused));
 	return rv ? -1 : 0;
 }

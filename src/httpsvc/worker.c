@@ -61,6 +61,10 @@ struct worker {
 	h2o_timeout_t			 conn_tick;	/* see conn_timer */
 	uint64_t			 tick_ms;
 	h2o_linklist_t			 conns;		/* conn_tag.link */
+	h2o_socket_cb			 h1_reader;	/* gate.c */
+	h2o_timeout_t			 h2_watch;	/* h2peek.c */
+	h2o_timeout_entry_t		 h2_watch_entry;
+	uint64_t			 h2_counted;	/* in spool_used */
 	h2o_timeout_t			 retire_timeout;
 	h2o_timeout_entry_t		 retire_again;
 	struct wlistener		*lis[HTTPSVC_LISTENERS_MAX];
@@ -78,7 +82,9 @@ on_conn_close(void *data)
 		h2o_timeout_unlink(&tag->timer);
 	h2o_linklist_unlink(&tag->link);
 	atomic_fetch_sub(&tag->svc->conns, 1);
-	free(tag);
+	svc_gate_close(tag);
+	if (svc_gate_may_free(tag))
+		free(tag);
 }
 
 struct conn_tag *
@@ -89,10 +95,7 @@ svc_sock_tag(h2o_socket_t *sock)
 	return sock->on_close.data;
 }
 
-static const char	msg_408[] = "HTTP/1.1 408 Request Timeout\r\n"
-    "Connection: close\r\nContent-Type: text/plain\r\n"
-    "Content-Length: 60\r\n\r\n"
-    "408 Request Timeout: the request headers did not arrive in time\n";
+#define WHY_408	"the request headers did not arrive in time"
 
 /*
  * The 408 is out.  h2o's HTTP/1 reader, told that reading failed, closes
@@ -122,7 +125,7 @@ static bool
 write_408(struct conn_tag *tag)
 {
 	h2o_socket_t	*sock = tag->sock;
-	h2o_iovec_t	 v = h2o_iovec_init(msg_408, sizeof(msg_408) - 1);
+	h2o_iovec_t	 v;
 
 	if (sock->_cb.read == NULL || h2o_socket_is_writing(sock) ||
 	    sock->input == NULL || sock->input->size == 0)
@@ -132,6 +135,9 @@ write_408(struct conn_tag *tag)
 		if (h2o_memis(alpn.base, alpn.len, H2O_STRLIT("h2")))
 			return false;
 	}
+	v.len = svc_raw_answer(tag->svc, tag->tls, 408, "Request Timeout",
+	    WHY_408, NULL, tag->out, sizeof(tag->out));
+	v.base = tag->out;
 	tag->engine_read = sock->_cb.read;
 	h2o_socket_read_stop(sock);
 	h2o_socket_write(sock, &v, 1, on_408_sent);
@@ -149,9 +155,12 @@ conn_expire(struct conn_tag *tag, bool partial)
 	    "idle");
 	if (partial && write_408(tag))
 		return;
-	if (partial && !tag->tls)
-		(void)!send(tag->fd, msg_408, sizeof(msg_408) - 1,
-		    MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (partial && !tag->tls) {
+		size_t n = svc_raw_answer(tag->svc, false, 408,
+		    "Request Timeout", WHY_408, NULL, tag->out,
+		    sizeof(tag->out));
+		(void)!send(tag->fd, tag->out, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	}
 	shutdown(tag->fd, SHUT_RDWR);
 }
 
@@ -242,6 +251,7 @@ svc_conn_idle(h2o_req_t *req)
 	tag->busy = false;
 	tag->req = NULL;
 	conn_arm(tag);
+	svc_gate_next_request(tag);
 }
 
 /*
@@ -349,11 +359,23 @@ on_accept(h2o_socket_t *listener, const char *err)
 		tag->tls = wl->tls;
 		tag_addrs(tag, &peer);
 		tag->timer.cb = conn_timer;
+		tag->ctx = &wl->w->ctx;
+		tag->h1_reader = wl->w->h1_reader;
 		sock->on_close.cb = on_conn_close;
 		sock->on_close.data = tag;
 		h2o_linklist_insert(&wl->w->conns, &tag->link);
 		conn_arm(tag);
-		h2o_accept(wl->tls ? &wl->w->tls : &wl->w->plain, sock);
+		if (wl->tls) {
+			svc_gate_tls_accept(tag, &wl->w->tls);
+			continue;
+		}
+		tag->in_engine++;	/* h2o may close it at once */
+		h2o_accept(&wl->w->plain, sock);
+		tag->in_engine--;
+		if (tag->closed)
+			free(tag);
+		else
+			svc_gate_wrap(tag);
 	}
 }
 
@@ -446,6 +468,17 @@ on_retire_again(h2o_timeout_entry_t *entry)
 	retire(H2O_STRUCT_FROM_MEMBER(struct worker, retire_again, entry));
 }
 
+/* The HTTP/2 request bodies of this loop, against the spool limits. */
+static void
+on_h2_watch(h2o_timeout_entry_t *entry)
+{
+	struct worker	*w = H2O_STRUCT_FROM_MEMBER(struct worker,
+	    h2_watch_entry, entry);
+
+	w->h2_counted = svc_h2_watch(w->svc, &w->ctx, w->h2_counted);
+	h2o_timeout_link(w->loop, &w->h2_watch, &w->h2_watch_entry);
+}
+
 static void
 on_message(h2o_multithread_receiver_t *rx, h2o_linklist_t *messages)
 {
@@ -533,6 +566,10 @@ worker_main(void *arg)
 	w->plain.hosts = w->svc->gconf.hosts;
 	w->tls = w->plain;
 	w->tls.ssl_ctx = tls_front_ctx(w->svc->front);
+	svc_gate_learn(&w->plain, &w->h1_reader);
+	h2o_timeout_init(w->loop, &w->h2_watch, SVC_H2_WATCH_MS);
+	w->h2_watch_entry.cb = on_h2_watch;
+	h2o_timeout_link(w->loop, &w->h2_watch, &w->h2_watch_entry);
 	h2o_timeout_init(w->loop, &w->pause_timeout, ACCEPT_PAUSE_MS);
 	w->tick_ms = svc_conn_tick_ms(&w->svc->lim);
 	h2o_timeout_init(w->loop, &w->conn_tick, w->tick_ms);

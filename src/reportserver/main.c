@@ -22,6 +22,7 @@
 #include "data/data.h"
 #include "reportserver/pam_broker.h"
 #include "reportserver/render_hook.h"
+#include "reportserver/rs_int.h"
 #include "reportserver/server.h"
 #include "rsconf/rsconf.h"
 
@@ -89,6 +90,29 @@ send_resp(struct appserver_req *q, struct rsresp *r)
 	send_head(q, r);
 	if (r->body.len > 0)
 		appserver_resp_body(q, r->body.data, r->body.len);
+}
+
+/* httpsvc's precheck of a large upload: the sign-in alone, no body yet. */
+static void
+precheck(struct appserver_req *q, void *arg)
+{
+	struct app_ctx	*a = arg;
+	struct rsreq	 r = { 0 };
+	struct rsresp	 resp;
+	struct rsuser	 u = { 0 };
+
+	r.method = appserver_req_method(q);
+	r.path = appserver_req_subpath(q);
+	r.query = appserver_req_query(q);
+	r.vdir = a->vdir;
+	r.header = get_header;
+	r.hctx = q;
+	rsresp_init(&resp);
+	if (rs_gate(a->srv, &r, &resp, a->portal && strncmp(r.path,
+	    "/api/v2.0", 9) == 0, &u) == NULL)
+		send_resp(q, &resp);
+	rsuser_fini(&u);
+	rsresp_fini(&resp);
 }
 
 static void
@@ -295,7 +319,9 @@ serve(const char *root, const struct opts *o, const struct rsconf *conf,
 	ac.name = "reportserver";
 	ac.socket_path = sock;
 	ac.workers = conf->workers;
-	ac.body_max = conf->max_upload / 3 * 4 + 64 * 1024;
+	ac.body_max = conf->max_upload / 3 * 4 + 64 * 1024;	/* to httpsvc too */
+	ac.precheck = precheck;		/* sign in before a big body comes */
+	ac.precheck_over = 1024 * 1024;
 	ac.no_register = o->no_register;
 	ac.on_reg = on_reg;
 	as = appserver_new(&ac, e);

@@ -5,6 +5,7 @@ DEPS_fuzz_rdl := rdl data expr common
 DEPS_fuzz_expr := expr common
 DEPS_fuzz_rsconf := rsconf common
 DEPS_fuzz_httpsvc_conf := httpsvc common
+DEPS_fuzz_httpsvc_head := httpsvc common
 DEPS_fuzz_certstore := certstore common
 DEPS_fuzz_binding := binding urlres common
 # The report server's request parsers (network input; internal headers).

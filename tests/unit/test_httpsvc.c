@@ -1,8 +1,9 @@
 /*
  * test_httpsvc.c: unit tests of the daemon's pure parts: the limits file
  * (defaults, every directive, all errors reported as file:line, nothing
- * applied when any line is bad, a missing file meaning defaults) and the
- * connection tick derived from the timeouts.
+ * applied when any line is bad, a missing file meaning defaults), the
+ * connection tick derived from the timeouts, and the framing checks on a
+ * request head (head.c).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -119,6 +120,63 @@ test_missing_file(void **state)
 	assert_int_equal(l.body_max, HTTPSVC_BODY_MAX);
 }
 
+/* svc_head_read: what is refused, what passes and what it reports. */
+static void
+test_head(void **state)
+{
+	static const struct {
+		const char	*head;
+		int		 r;
+		uint64_t	 cl;
+		bool		 chunked, expect;
+	} cases[] = {
+		{ "GET / HTTP/1.1\r\nHost: a\r\n\r\n", 1, SVC_HEAD_NO_LENGTH,
+		    false, false },
+		{ "GET / HTTP/1.1\r\nHost: a\r\n", 0, 0, false, false },
+		{ "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 12\r\n\r\n",
+		    1, 12, false, false },
+		{ "POST / HTTP/1.1\r\nTransfer-Encoding: Chunked\r\n"
+		    "Expect: 100-Continue\r\n\r\n", 1, SVC_HEAD_NO_LENGTH,
+		    true, true },
+		{ "POST / HTTP/1.1\r\nContent-Length: 1\r\n"
+		    "Transfer-Encoding: chunked\r\n\r\n", -1, 0, false, false },
+		{ "POST / HTTP/1.1\r\nContent-Length: 1\r\n"
+		    "Content-Length: 1\r\n\r\n", -1, 0, false, false },
+		{ "POST / HTTP/1.1\r\nContent-Length: 1, 1\r\n\r\n", -1, 0,
+		    false, false },
+		{ "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", -1, 0,
+		    false, false },
+		{ "POST / HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n"
+		    "\r\n", -1, 0, false, false },
+		{ "POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+		    -1, 0, false, false },
+		{ "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", -1,
+		    0, false, false },
+		{ "GET / HTTP/1.1\r\nX: a\r\n b\r\n\r\n", -1, 0, false,
+		    false },
+		{ "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", -1, 0,
+		    false, false },
+		{ "GET / HTTP/1.1\r\nHost : a\r\n\r\n", -1, 0, false, false },
+		{ "GET / HTTP/1.1\r\nno colon\r\n\r\n", -1, 0, false, false },
+	};
+	struct svc_head	 h;
+	const char	*why;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int r = svc_head_read(cases[i].head, strlen(cases[i].head), &h,
+		    &why);
+		assert_int_equal(r, cases[i].r);
+		if (r == -1)
+			assert_non_null(why);
+		if (r != 1)
+			continue;
+		assert_true(h.content_length == cases[i].cl);
+		assert_int_equal(h.chunked, cases[i].chunked);
+		assert_int_equal(h.expect_continue, cases[i].expect);
+	}
+}
+
 static void
 test_tick(void **state)
 {
@@ -142,6 +200,7 @@ main(void)
 		cmocka_unit_test(test_bad_file),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_tick),
+		cmocka_unit_test(test_head),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
