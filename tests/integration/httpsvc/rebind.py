@@ -110,11 +110,21 @@ class Loops:
 def s_client(port, sni, args):
     cmd = ["openssl", "s_client", "-connect", "127.0.0.1:%d" % port,
            "-servername", sni] + args
-    # Keep stdin open a moment so a TLS 1.3 ticket sent after the
-    # handshake reaches s_client before it quits.
+    # Keep stdin open until a TLS 1.3 ticket sent after the handshake has
+    # reached s_client (it writes -sess_out then), or a moment when no
+    # session is saved: a fixed pause lost the ticket on a loaded machine.
+    out_file = args[args.index("-sess_out") + 1] if "-sess_out" in args \
+        else None
+    if out_file is not None and os.path.exists(out_file):
+        os.unlink(out_file)
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL, text=True)
-    time.sleep(0.3)
+    if out_file is None:
+        time.sleep(0.3)
+    else:
+        wait_for(lambda: os.path.exists(out_file) and
+                 os.path.getsize(out_file) > 0, 10)
+        time.sleep(0.1)
     out, _ = p.communicate(input="", timeout=20)
     for line in out.splitlines():
         if line.startswith("New,") or line.startswith("Reused,"):
