@@ -254,5 +254,12 @@ void	appserver_resp_length(struct appserver_req *, size_t len);
  * Data buffered with appserver_resp_body before the first write goes first.
  */
 int	appserver_resp_write(struct appserver_req *, const void *, size_t);
+/*
+ * Marks a streamed answer as failed: when the handler returns, the answer
+ * ends cut (the HTTP/1 connection closes without the last chunk, an HTTP/2
+ * stream is reset) instead of ending as a complete one.  For a handler
+ * whose render fails after the head and some of the body were sent.
+ */
+void	appserver_resp_abort(struct appserver_req *);
 
 #endif

@@ -102,6 +102,7 @@ struct job {
 	bool			 handler_done;	/* locked */
 	bool			 queued;	/* locked: msg is in the queue */
 	bool			 gone;	/* locked: client or request gone */
+	bool			 aborted;	/* locked: end the answer cut */
 
 	/* loop thread only */
 	struct buf		 inflight;	/* handed to h2o_send */

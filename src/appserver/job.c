@@ -408,7 +408,7 @@ static void
 pump(struct job *job)
 {
 	struct buf tmp;
-	bool final;
+	bool final, aborted;
 	h2o_iovec_t v;
 
 	pthread_mutex_lock(&job->mu);
@@ -422,6 +422,7 @@ pump(struct job *job)
 	job->pending = tmp;
 	buf_reset(&job->pending);
 	final = job->handler_done;
+	aborted = job->aborted;
 	pthread_cond_broadcast(&job->cv);
 	pthread_mutex_unlock(&job->mu);
 
@@ -432,8 +433,14 @@ pump(struct job *job)
 	v = h2o_iovec_init(job->inflight.data, job->inflight.len);
 	job->sending = !final;
 	job->final_sent = final;
-	h2o_send(job->req, &v, v.len != 0 ? 1 : 0,
-	    final ? H2O_SEND_STATE_FINAL : H2O_SEND_STATE_IN_PROGRESS);
+	/*
+	 * An aborted answer ends in error: HTTP/1 closes the connection
+	 * without the last chunk, HTTP/2 resets the stream, so the client
+	 * sees an incomplete answer instead of a short one that looks whole.
+	 */
+	h2o_send(job->req, &v, v.len != 0 ? 1 : 0, !final ?
+	    H2O_SEND_STATE_IN_PROGRESS : aborted ? H2O_SEND_STATE_ERROR :
+	    H2O_SEND_STATE_FINAL);
 }
 
 static void
@@ -768,4 +775,14 @@ appserver_resp_write(struct appserver_req *r, const void *data, size_t len)
 	rv = job->gone ? -1 : 0;
 	pthread_mutex_unlock(&job->mu);
 	return rv;
+}
+
+void
+appserver_resp_abort(struct appserver_req *r)
+{
+	struct job *job = JOB(r);
+
+	pthread_mutex_lock(&job->mu);
+	job->aborted = true;
+	pthread_mutex_unlock(&job->mu);
 }

@@ -85,8 +85,11 @@ stream(void *ctx, struct rsresp *r, const void *p, size_t len)
 static void
 send_resp(struct appserver_req *q, struct rsresp *r)
 {
-	if (r->streamed)
+	if (r->streamed) {
+		if (r->cut)
+			appserver_resp_abort(q);
 		return;	/* sent as it was made */
+	}
 	send_head(q, r);
 	if (r->body.len > 0)
 		appserver_resp_body(q, r->body.data, r->body.len);

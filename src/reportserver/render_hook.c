@@ -34,7 +34,15 @@ struct rctx {
 	const char			*name;
 	const struct data_policy	*policy;	/* what reports may open */
 	bool				 started;
+	struct buf			 hold;	/* first bytes, not yet sent */
 };
+
+/*
+ * The first RENDER_HOLD bytes of an answer are held back, so a render that
+ * fails early (a query error on its first rows, a bad expression) still
+ * gets a whole error page instead of a 200 that is then cut.
+ */
+#define RENDER_HOLD	((size_t)64 * 1024)
 
 /* Shared data source: the catalog item named by the reference. */
 static int
@@ -80,12 +88,10 @@ resolve(void *arg, const struct rdl_datasource *ds, struct data_source *out,
 	return rc;
 }
 
-/* The first write sends the head: type, and a file name to save as. */
+/* Sends what is held and p: the first time, the head with it. */
 static int
-sink(void *arg, const void *p, size_t len, struct rs_err *e)
+send_out(struct rctx *c, const void *p, size_t len, struct rs_err *e)
 {
-	struct rctx	*c = arg;
-
 	if (!c->started) {
 		const char	*ext = render_format_extension(c->format);
 		char		 cd[CATALOG_NAME_MAX + 64];
@@ -100,7 +106,28 @@ sink(void *arg, const void *p, size_t len, struct rs_err *e)
 			rsresp_header(c->resp, "Content-Disposition", cd);
 		}
 	}
+	if (c->hold.len > 0) {
+		int	rc = rs_stream(c->req, c->resp, c->hold.data, c->hold.len,
+		    RENDER_BUFFER_MAX, e);
+
+		buf_reset(&c->hold);
+		if (rc == -1)
+			return -1;
+	}
+	if (len == 0)
+		return 0;
 	return rs_stream(c->req, c->resp, p, len, RENDER_BUFFER_MAX, e);
+}
+
+/* The renderer's output: held until RENDER_HOLD bytes, then streamed. */
+static int
+sink(void *arg, const void *p, size_t len, struct rs_err *e)
+{
+	struct rctx	*c = arg;
+
+	if (!c->started && c->hold.len + len <= RENDER_HOLD)
+		return buf_append(&c->hold, p, len, e);
+	return send_out(c, p, len, e);
 }
 
 /* Report parameters, rc: settings and rs:Format from the query. */
@@ -205,6 +232,9 @@ run(struct rctx *c, const struct rsuser *u, struct rdl_report *rep,
 	q.url_base = url.data;
 	memset(&lg, 0, sizeof(lg));
 	rc = render_report(&q, &lg, e);
+	if (rc == 0 && (c->hold.len > 0 || !c->started))
+		rc = send_out(c, NULL, 0, e);	/* a small answer, whole */
+	buf_reset(&c->hold);	/* on failure, what was held is dropped */
 	log_execution(c, u, a, &lg);
 	buf_fini(&url);
 	return rc;
@@ -252,13 +282,15 @@ rs_render_report(void *arg, struct catalog *cat, const struct rsuser *u,
     const struct catalog_item *it, const void *rdl, size_t len,
     const struct rsreq *r, struct rsresp *resp, struct rs_err *e)
 {
-	struct rctx		 c = { cat, it, r, resp, NULL, it->name, arg,
-				    false };
+	struct rctx		 c = { .cat = cat, .it = it, .req = r,
+				    .resp = resp, .name = it->name,
+				    .policy = arg };
 	struct rdl_report	*rep;
 	struct args		*a;
 	const char		*fmt;
 	int			 rc = -1;
 
+	buf_init(&c.hold, 0);	/* at most RENDER_HOLD: see sink() */
 	rs_err_clear(e);	/* parts of the engine keep the first error */
 	a = xcalloc(1, sizeof(*a));
 	if (rs_query_parse(r->query, &a->q, e) == -1)
@@ -280,6 +312,7 @@ rs_render_report(void *arg, struct catalog *cat, const struct rsuser *u,
 		rc = 0;		/* bound() answered */
 	rdl_free(rep);
 out:
+	buf_fini(&c.hold);
 	args_fini(a);
 	free(a);
 	return rc;

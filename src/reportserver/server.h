@@ -74,6 +74,7 @@ struct rsresp_header {
 struct rsresp {
 	int			status;
 	bool			streamed;	/* head already sent */
+	bool			cut;	/* streamed, then failed: end it cut */
 	struct rsresp_header	headers[RS_RESP_HEADERS_MAX];
 	size_t			nheaders;
 	struct buf		body;

@@ -215,8 +215,15 @@ render(struct rs_server *s, struct catalog *cat, const struct rsuser *u,
 		rs_error(resp, false, &e);
 		return;
 	}
-	if (s->render(s->render_arg, cat, u, it, rdl, len, r, resp, &e) == -1
-	    && !resp->streamed)
+	if (s->render(s->render_arg, cat, u, it, rdl, len, r, resp, &e) == 0)
+		;
+	else if (resp->streamed) {
+		/* Too late for an error page: the client must not take the
+		 * part it got for the whole report. */
+		log_warn("render of %s failed after its answer began; the "
+		    "answer is cut: %s", it->path, e.msg);
+		resp->cut = true;
+	} else
 		rs_error_html(resp, e.code == RS_E_USAGE ? 400 : e.code ==
 		    RS_E_NOTFOUND ? 404 : e.code == RS_E_LIMIT ? 413 :
 		    e.code == RS_E_PERM ? 403 : 500, render_rscode(&e), e.msg,
