@@ -252,8 +252,8 @@ need_config(const char *root, char *path, size_t pathsz, struct rs_err *e)
 	c = rsconf_load(path, e);
 	if (c == NULL && e->code == RS_E_NOTFOUND)
 		rs_err_set(e, RS_E_NOTFOUND, "%s does not exist; the report "
-		    "server database has not been created; run 'rsconfig "
-		    "database create'", path);
+		    "server database has not been created; run '"
+		    CATALOG_CREATE_HINT "'", path);
 	return c;
 }
 
@@ -291,7 +291,7 @@ rsmgmt_database_show(const char *root, struct rsmgmt_db_info *info,
 	rsconf_free(c);
 	if (!info->exists)
 		rsmgmt_ok(r, "the report server database has not been created;"
-		    " run 'rsconfig database create'");
+		    " run '" CATALOG_CREATE_HINT "'");
 	else if (info->version < CATALOG_SCHEMA_VERSION)
 		rsmgmt_ok(r, "the database needs an upgrade; run 'rsconfig "
 		    "database upgrade'");

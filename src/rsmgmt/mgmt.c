@@ -7,6 +7,7 @@
  * https URL to the SSL binding endpoints that serve it.
  */
 #include "rsmgmt/mgmt_int.h"
+#include "catalog/catalog.h"
 #include "common/fsutil.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
@@ -16,10 +17,12 @@
 #include <net/if.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 uint32_t
@@ -138,8 +141,8 @@ rsmgmt_open(const char *root, struct rsmgmt_result *r)
 		if (e.code == RS_E_NOTFOUND) {
 			rsmgmt_err(r, RSMGMT_ConfigurationFileNotFound,
 			    "cannot read %s: it does not exist; create the "
-			    "report server database first with 'rsconfig "
-			    "database create'", m->cfg_path);
+			    "report server database first with '"
+			    CATALOG_CREATE_HINT "'", m->cfg_path);
 			rsmgmt_close(m);
 			return NULL;
 		}
@@ -299,6 +302,21 @@ mgmt_prefix(const char *url, const char *vdir, char *out, size_t sz,
 }
 
 size_t
+model_prefixes(const struct mmodel *mm, char (*want)[MGMT_PREFIX_MAX],
+    size_t max)
+{
+	struct rs_err	e;
+	size_t		n = 0;
+
+	for (size_t i = 0; i < mm->napps; i++)
+		for (size_t j = 0; j < mm->apps[i].n && n < max; j++)
+			if (mgmt_prefix(mm->apps[i].urls[j], mm->apps[i].vdir,
+			    want[n], MGMT_PREFIX_MAX, &e) == 0)
+				n++;
+	return n;
+}
+
+size_t
 mgmt_url_endpoints(const struct urlres_prefix *p,
     char out[2][BINDING_ENDPOINT_MAX], enum binding_kind kinds[2])
 {
@@ -433,6 +451,44 @@ model_to_conf(const struct rsmgmt *m, char *sid, size_t sidsz)
 	return apps;
 }
 
+/*
+ * rsconf_save and fs_write_atomic write a new file 0600 for its owner;
+ * rsconfig start made the old one root:GROUP 0640 for the report server's
+ * account, which must still read it when it re-registers live: the new
+ * file gets the old group and mode back (never more than 0640).
+ */
+int
+mgmt_keep_mode(const char *path, const struct stat *old, struct rs_err *e)
+{
+	int	fd;
+
+	if (!S_ISREG(old->st_mode) || ((old->st_mode & 0640) == 0600 &&
+	    old->st_gid == getegid()))
+		return 0;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1 || fchown(fd, (uid_t)-1, old->st_gid) == -1 ||
+	    fchmod(fd, (old->st_mode & 0640) | 0600) == -1) {
+		rs_err_sys(e, RS_E_IO, "cannot keep the group and mode of %s",
+		    path);
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int
+save_keeping_mode(struct rsmgmt *m, struct rs_err *e)
+{
+	struct stat	st;
+	bool		had = lstat(m->cfg_path, &st) == 0;
+
+	if (rsconf_save(m->conf, m->cfg_path, e) == -1)
+		return -1;
+	return had ? mgmt_keep_mode(m->cfg_path, &st, e) : 0;
+}
+
 int
 mgmt_save(struct rsmgmt *m, struct rs_err *e)
 {
@@ -451,7 +507,7 @@ mgmt_save(struct rsmgmt *m, struct rs_err *e)
 		    e) == -1)
 			return -1;
 	}
-	return rsconf_save(m->conf, m->cfg_path, e);
+	return save_keeping_mode(m, e);
 }
 
 void

@@ -167,7 +167,7 @@ drop_orphan(struct txn *t, const char *endpoint)
 		return -1;
 	if (binding_ssl_get(t->m->bs, endpoint, &b, &e) == -1)
 		return txn_fail_err(t, RSMGMT_UnknownError, &e);
-	if (!t->dry && binding_ssl_del(t->m->bs, endpoint, &e) == -1) {
+	if (binding_ssl_del(t->m->bs, endpoint, &e) == -1) {
 		binding_ssl_fini(&b);
 		return txn_fail_err(t, RSMGMT_UnknownError, &e);
 	}
@@ -255,7 +255,7 @@ follow_one(struct txn *t, const struct binding_ssl *b,
 		return -1;
 	nb = *b;
 	str_copy(nb.certhash, sizeof(nb.certhash), best->thumbprint);
-	if (!t->dry && binding_ssl_update(t->m->bs, &nb, &e) == -1)
+	if (binding_ssl_update(t->m->bs, &nb, &e) == -1)
 		return txn_fail_err(t, RSMGMT_UnknownError, &e);
 	txn_log(t, "SSL binding %s renewed by name (%s): certificate %s -> "
 	    "%s; the old certificate stays in My", b->endpoint,

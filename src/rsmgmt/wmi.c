@@ -359,6 +359,7 @@ rsmgmt_set_secure_connection_level(struct rsmgmt *m, int level,
 		txn_log(&t, "SecureConnectionLevel set to %d%s", level,
 		    level == 0 ? " (plain HTTP now takes sign-ins: passwords "
 		    "would cross the network in clear)" : "");
+		t.restart = true;	/* read at start */
 		if (op_config_write(&t) == 0)
 			(void)op_notify(&t);
 	}
@@ -426,6 +427,7 @@ rsmgmt_set_service_identity(struct rsmgmt *m, const char *user,
 			if (op_acl_del(&t, pfx) == 0)
 				(void)op_acl_add(&t, pfx, m->account);
 		}
+	t.restart = true;	/* it must run as the new account */
 	if (!t.failed)
 		(void)do_commit(&t);
 	if (t.failed || t.dry) {
