@@ -135,8 +135,7 @@ db_unavailable(struct rsresp *r, bool json, const struct rs_err *e)
 	buf_init(&hint, 0);
 	if (e->code == RS_E_NOTFOUND) {
 		(void)buf_html(&hint, e->msg, NULL);
-		(void)buf_puts(&hint, ". To create it, run this on the server "
-		    "(or restore the database from a backup):<pre>"
+		(void)buf_puts(&hint, "<p>On the server:</p><pre>"
 		    CATALOG_CREATE_HINT "</pre>", NULL);
 	} else {
 		(void)buf_html(&hint, e->msg, NULL);

@@ -32,6 +32,9 @@ status_json(const struct rsmgmt_status *st, struct rsmgmt *m)
 	(void)buf_json_str(&b, st->drift, NULL);
 	(void)buf_puts(&b, ",\"Log\":", NULL);
 	(void)buf_json_str(&b, st->log, NULL);
+	(void)buf_printf(&b, NULL, ",\"DatabaseState\":\"%s\","
+	    "\"DatabaseMessage\":", st->db_state);
+	(void)buf_json_str(&b, st->db_message, NULL);
 	printf("%s}\n", b.data);
 	buf_fini(&b);
 	return 0;
@@ -60,6 +63,13 @@ status_text(const struct rsmgmt_status *st, struct rsmgmt *m)
 	if (st->httpsvc_running)
 		printf("  URLs registered:        %zu of %zu\n", st->registered,
 		    st->expected);
+	if (strcmp(st->db_state, "Ready") == 0)
+		printf("  Database:               ready (%s)\n", st->db_message);
+	else
+		printf("  Database:               %s: %s\n", strcmp(st->db_state,
+		    "Missing") == 0 ? "MISSING" : strcmp(st->db_state,
+		    "NeedsUpgrade") == 0 ? "NEEDS UPGRADE" : "UNUSABLE",
+		    st->db_message);
 	printf("  SecureConnectionLevel:  %d\n",
 	    rsmgmt_secure_connection_level(m));
 	printf("  Instance root:          %s\n", rsmgmt_root(m));

@@ -221,8 +221,17 @@ cmd_web_portal_url(struct popts *p)
 	if (p->nwords > 1 && strcmp(p->words[1], "remove-identity") == 0)
 		return identity(p, false);
 	if (p->nwords > 1) {
-		fprintf(stderr, "rsconfig: unknown web-portal-url command '%s' "
-		    "(add-identity, remove-identity)\n", p->words[1]);
+		static const char *const verbs[] = { "add-identity",
+		    "remove-identity" };
+		const char *near = rsconfig_nearest(p->words[1], verbs,
+		    nitems(verbs));
+		if (near != NULL)
+			fprintf(stderr, "rsconfig: unknown web-portal-url command "
+			    "'%s'; did you mean '%s'?\n", p->words[1], near);
+		else
+			fprintf(stderr, "rsconfig: unknown web-portal-url command "
+			    "'%s' (add-identity, remove-identity)\n",
+			    p->words[1]);
 		return 64;
 	}
 	if (p->https_cert != NULL || p->https_port != NULL) {

@@ -174,6 +174,34 @@ verify_json(const struct tlsprobe_result *r, int nproblems, const char *err)
 	buf_fini(&b);
 }
 
+/*
+ * --cafile must be a readable file with a PEM certificate in it: a file
+ * that is not there must not be ignored, or the verdict would be
+ * "not trusted" for the wrong reason.
+ */
+static int
+cafile_ok(const char *path, struct rs_err *e)
+{
+	char	*text;
+	size_t	 len = 0;
+	bool	 pem;
+
+	text = fs_read_file(path, 16 * 1024 * 1024, &len, e);
+	if (text == NULL) {
+		rs_err_prefix(e, "cannot use --cafile %s", path);
+		return -1;
+	}
+	pem = strstr(text, "-----BEGIN CERTIFICATE-----") != NULL;
+	free(text);
+	if (!pem)
+		return rs_err_set(e, RS_E_BADINPUT, "cannot use --cafile %s: it "
+		    "holds no PEM certificate (-----BEGIN CERTIFICATE-----); "
+		    "give the certificate of the CA that issued the server's "
+		    "certificate in PEM ('certstore export THUMBPRINT --cert "
+		    "FILE' writes one from the store)", path);
+	return 0;
+}
+
 static int
 probe(const struct popts *p, struct tlsprobe_opts *o,
     struct tlsprobe_result *r, struct rs_err *e)
@@ -201,6 +229,10 @@ cmd_verify(struct popts *p)
 	if (p->nwords != 2) {
 		fprintf(stderr, "rsconfig: verify needs one URL\n");
 		return 64;
+	}
+	if (p->cafile != NULL && cafile_ok(p->cafile, &e) == -1) {
+		fprintf(stderr, "rsconfig: %s\n", e.msg);
+		return rs_err_exit_status(e.code);
 	}
 	o.url = p->words[1];
 	o.cafile = p->cafile;

@@ -84,12 +84,19 @@ pick_account(struct rsmgmt *m)
 	m->account_uid = pw->pw_uid;
 }
 
+static int	default_config(struct rsmgmt *, struct rs_err *);
+
 int
 mgmt_reload(struct rsmgmt *m, struct rs_err *e)
 {
 	struct rsconf	*c;
 
 	c = rsconf_load(m->cfg_path, e);
+	if (c == NULL && e->code == RS_E_NOTFOUND) {
+		rsconf_free(m->conf);
+		m->conf = NULL;
+		return default_config(m, e);
+	}
 	if (c == NULL)
 		return -1;
 	rsconf_free(m->conf);
@@ -123,11 +130,33 @@ take_lock(struct rsmgmt *m, struct rs_err *e)
 	return m->lockfd == -1 ? -1 : 0;
 }
 
+/*
+ * No rsreportserver.config yet (the URLs are set before the database):
+ * the default one, in memory, pointing at the default SQLite database; the
+ * first change writes it (and its undo removes it again).
+ */
+static int
+default_config(struct rsmgmt *m, struct rs_err *e)
+{
+	char	db[RS_PATH_MAX], *text;
+
+	if (rs_root_path(m->root, RSCONF_DB_FILE, db, sizeof(db), e) == -1)
+		return -1;
+	text = rsconf_default_text(false, db);
+	m->conf = rsconf_parse(text, strlen(text), m->cfg_path, e);
+	free(text);
+	if (m->conf == NULL)
+		return -1;
+	model_load(&m->model, m->conf);
+	return 0;
+}
+
 struct rsmgmt *
 rsmgmt_open(const char *root, struct rsmgmt_result *r)
 {
 	struct rsmgmt	*m;
 	struct rs_err	 e;
+	bool		 have;
 
 	m = xcalloc(1, sizeof(*m));
 	m->lockfd = -1;
@@ -135,19 +164,13 @@ rsmgmt_open(const char *root, struct rsmgmt_result *r)
 	if (rsmgmt_config_path(root, m->cfg_path, sizeof(m->cfg_path),
 	    &e) == -1)
 		goto fail;
-	if (fs_exists(m->cfg_path) && take_lock(m, &e) == -1)
+	/* Without a config a read-only page needs no lock (none may be
+	 * possible: another user's root); a change then fails writing. */
+	have = fs_exists(m->cfg_path);
+	if (take_lock(m, &e) == -1 && have)
 		goto fail;
-	if (mgmt_reload(m, &e) == -1) {
-		if (e.code == RS_E_NOTFOUND) {
-			rsmgmt_err(r, RSMGMT_ConfigurationFileNotFound,
-			    "cannot read %s: it does not exist; create the "
-			    "report server database first with '"
-			    CATALOG_CREATE_HINT "'", m->cfg_path);
-			rsmgmt_close(m);
-			return NULL;
-		}
+	if (mgmt_reload(m, &e) == -1)
 		goto fail;
-	}
 	m->bs = binding_store_open(root, &e);
 	if (m->bs == NULL)
 		goto fail;
@@ -161,6 +184,12 @@ fail:
 	rsmgmt_fail(r, &e);
 	rsmgmt_close(m);
 	return NULL;
+}
+
+bool
+rsmgmt_configured(const struct rsmgmt *m)
+{
+	return fs_exists(m->cfg_path);
 }
 
 void
@@ -483,7 +512,15 @@ save_keeping_mode(struct rsmgmt *m, struct rs_err *e)
 {
 	struct stat	st;
 	bool		had = lstat(m->cfg_path, &st) == 0;
+	char		dir[RS_PATH_MAX], *slash;
 
+	str_copy(dir, sizeof(dir), m->cfg_path);
+	slash = strrchr(dir, '/');
+	if (!had && slash != NULL) {
+		*slash = '\0';
+		if (fs_mkdir_p(dir, 0700, e) == -1)
+			return -1;
+	}
 	if (rsconf_save(m->conf, m->cfg_path, e) == -1)
 		return -1;
 	return had ? mgmt_keep_mode(m->cfg_path, &st, e) : 0;

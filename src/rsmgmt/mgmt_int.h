@@ -180,7 +180,8 @@ bool	model_needs_endpoint(const struct mmodel *, const char *endpoint,
 	    char *app, size_t appsz);
 /* Is ip an address of this machine (or 0.0.0.0 / ::)? */
 bool	mgmt_ip_is_local(const char *ip);
-/* Reloads the model from the config file on disk. */
+/* Reloads the model from the config file on disk (the default config
+ * when there is none). */
 int	mgmt_reload(struct rsmgmt *, struct rs_err *);
 /*
  * Writes the model into the config document and saves it.  The new file

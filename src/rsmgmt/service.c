@@ -9,6 +9,7 @@
  * waits for the process to finish its requests and exit.
  */
 #include "rsmgmt/wmi_int.h"
+#include "catalog/catalog.h"
 #include "common/fsutil.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
@@ -658,6 +659,12 @@ rsmgmt_service_start(struct rsmgmt *m, struct rsmgmt_result *r)
 		rsmgmt_ok(r, "report server already running (pid %d)", pid);
 		return 0;
 	}
+	if (!rsmgmt_configured(m))
+		return rsmgmt_err(r, RSMGMT_ConfigurationFileNotFound, "cannot "
+		    "start the report server: %s does not exist yet; create "
+		    "the database ('" CATALOG_CREATE_HINT "') or reserve a URL "
+		    "('rsconfig web-service-url --port 80 --apply'), which "
+		    "writes it", m->cfg_path);
 	if (mgmt_reload(m, &e) == -1)
 		return rsmgmt_fail(r, &e);
 	if ((a = acct_new(m, r)) == NULL)
@@ -767,6 +774,8 @@ rsmgmt_service_status(struct rsmgmt *m, struct rsmgmt_status *st,
 	    &st->registered) == 0;
 	(void)rs_root_path(m->root, RSMGMT_LOGFILE, st->log, sizeof(st->log),
 	    &e);
+	rsmgmt_database_state(m->root, st->db_state, sizeof(st->db_state),
+	    st->db_message, sizeof(st->db_message));
 	if (rsmgmt_find_problems(m, &p, &n, r) == 0)
 		for (size_t i = 0; i < n; i++) {
 			if (st->drift[0] != '\0')
