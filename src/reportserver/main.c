@@ -19,6 +19,7 @@
  */
 #include "appserver/appserver.h"
 #include "binding/binding.h"
+#include "catalog/catalog.h"
 #include "common/fsutil.h"
 #include "common/log.h"
 #include "common/root.h"
@@ -232,10 +233,9 @@ reserved(struct binding_store *bs, const char *prefix)
 		return true;
 	if (e.code == RS_E_NOTFOUND)
 		log_warn("%s is in rsreportserver.config but not reserved in "
-		    "the binding store (a hand edit?); not registered; reserve "
-		    "it with 'rsconfig web-service-url' or 'rsconfig "
-		    "web-portal-url', and see 'rsconfig status' for drift",
-		    prefix);
+		    "the binding store (a hand edit?); not registered; 'rsconfig "
+		    "status' shows the drift and 'rsconfig repair' drops it from "
+		    "the configuration", prefix);
 	else
 		log_warn("%s: cannot check its URL reservation: %s; not "
 		    "registered", prefix, e.msg);
@@ -340,8 +340,8 @@ static void
 say_none(void)
 {
 	log_info("no URLs are reserved for the report server yet; it serves "
-	    "them as soon as they are: rsconfig web-service-url --port 80 "
-	    "--apply");
+	    "them as soon as they are: 'rsconfig web-service-url --port 80 "
+	    "--apply'");
 }
 
 /*
@@ -562,8 +562,9 @@ main(int argc, char **argv)
 	conf = rsconf_load(path, &e);
 	if (conf == NULL) {
 		if (e.code == RS_E_NOTFOUND)
-			rs_err_prefix(&e, "cannot start; run 'rsconfig database "
-			    "create' to write the configuration");
+			rs_err_prefix(&e, "cannot start; run '"
+			    CATALOG_CREATE_HINT "' to write the "
+			    "configuration");
 		log_error("%s", e.msg);
 		return rs_err_exit_status(e.code == RS_E_NOTFOUND ?
 		    RS_E_CONFIG : e.code);

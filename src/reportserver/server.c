@@ -208,8 +208,9 @@ secure_required(struct rs_server *s, struct rsreq *r,
 		(void)buf_puts(&hint, "</a>", NULL);
 	} else
 		(void)buf_puts(&hint, "No HTTPS URL is configured for this "
-		    "application; bind one with rsconfig web-service-url "
-		    "--https-cert THUMBPRINT", NULL);
+		    "application; bind one on the server:<pre>rsconfig "
+		    "web-service-url --https-cert THUMBPRINT --https-port 443 "
+		    "--apply</pre>", NULL);
 	rs_error_html(resp, 403, "rsSecureConnectionRequired",
 	    "The operation you are attempting requires a secure connection "
 	    "(HTTPS).", hint.data);

@@ -5,6 +5,7 @@
  * their certificate's names).
  */
 #include "rsconfig/cmd.h"
+#include "catalog/catalog.h"
 #include "common/buf.h"
 #include "common/str.h"
 #include "rsconf/rsconf.h"
@@ -53,13 +54,15 @@ status_text(const struct rsmgmt_status *st, struct rsmgmt *m)
 	printf("  Service account:        %s", rsmgmt_account(m));
 	if (strcmp(st->runs_as, "root") == 0)
 		printf(" (the report server runs as root: give it an account "
-		    "of its own, see 'rsconfig service-account')");
+		    "of its own: 'useradd --system --no-create-home --shell "
+		    "/usr/sbin/nologin reportserver', then 'rsconfig "
+		    "service-account reportserver')");
 	else if (st->runs_as[0] != '\0' &&
 	    strcmp(st->runs_as, rsmgmt_account(m)) != 0)
 		printf(" (the report server runs as %s)", st->runs_as);
 	printf("\n");
 	printf("  httpsvc:                %s\n", st->httpsvc_running ?
-	    "running" : "not running (start it: httpsvc)");
+	    "running" : "not running (start it: 'httpsvc')");
 	if (st->httpsvc_running)
 		printf("  URLs registered:        %zu of %zu\n", st->registered,
 		    st->expected);
@@ -229,8 +232,8 @@ overview_db(struct popts *p)
 	    "SQLite");
 	printf("  Database:               %s\n", info.dsn);
 	printf("  State:                  %s\n", !info.exists ? "not created "
-	    "(rsconfig database create)" : info.version == info.expected ?
-	    "ready" : "needs upgrade (rsconfig database upgrade)");
+	    "('" CATALOG_CREATE_HINT "')" : info.version == info.expected ?
+	    "ready" : "needs upgrade ('rsconfig database upgrade')");
 }
 
 /*

@@ -150,7 +150,7 @@ folder_there(const char *dsn, struct rs_err *e)
 	if (there && S_ISDIR(st.st_mode))
 		return 0;
 	return rs_err_set(e, RS_E_NOTFOUND, "cannot create the report server "
-	    "database %s: the folder %s %s; create it first (mkdir -p %s) or "
+	    "database %s: the folder %s %s; create it first ('mkdir -p %s') or "
 	    "give --sqlite a path in an existing folder; nothing was changed",
 	    dsn, dir, there ? "is not a folder" : "does not exist", dir);
 }
@@ -384,10 +384,16 @@ rsmgmt_database_state(const char *root, char *state, size_t statesz,
 	struct rsmgmt_db_info	info;
 	struct rsmgmt_result	r;
 	const char		*kind;
+	char			 cfg[RS_PATH_MAX];
 
 	rsmgmt_database_show(root, &info, &r);
 	kind = info.postgres ? "PostgreSQL" : "SQLite";
-	if (r.hresult != 0) {
+	if (r.hresult != 0 && rsmgmt_config_path(root, cfg, sizeof(cfg),
+	    NULL) == 0 && !fs_exists(cfg)) {
+		str_copy(state, statesz, "Missing");
+		snprintf(message, msgsz, "not created yet (there is no %s); "
+		    "make it: '" CATALOG_CREATE_HINT "'", cfg);
+	} else if (r.hresult != 0) {
 		str_copy(state, statesz, "Unusable");
 		snprintf(message, msgsz, "%s; see 'rsconfig database show'",
 		    r.message);
@@ -398,13 +404,13 @@ rsmgmt_database_state(const char *root, char *state, size_t statesz,
 		    "%s does not exist (not created yet, or deleted or moved)",
 		    kind, info.dsn);
 		str_append(message, msgsz, "; restore it from a backup, or "
-		    "make it: " CATALOG_CREATE_HINT);
+		    "make it: '" CATALOG_CREATE_HINT "'");
 	} else if (info.version != info.expected) {
 		str_copy(state, statesz, "NeedsUpgrade");
 		snprintf(message, msgsz, "%s %s has schema version %d, this "
-		    "server uses %d: rsconfig database %s", kind, info.dsn,
-		    info.version, info.expected, info.version < info.expected ?
-		    "upgrade" : "show");
+		    "server uses %d: %s", kind, info.dsn, info.version,
+		    info.expected, info.version < info.expected ? "'rsconfig "
+		    "database upgrade'" : "upgrade the report server");
 	} else {
 		str_copy(state, statesz, "Ready");
 		snprintf(message, msgsz, "%s %s", kind, info.dsn);

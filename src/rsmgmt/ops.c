@@ -537,7 +537,7 @@ notify_rs(struct txn *t)
 		return -1;
 	if (mgmt_rs_running(t->m, &pid) != 1) {
 		txn_log(t, "report server is not running; it serves these URLs "
-		    "when it starts: rsconfig start");
+		    "when it starts: 'rsconfig start'");
 		return 0;
 	}
 	return t->restart ? restart_rs(t, pid) : resync_rs(t, pid);

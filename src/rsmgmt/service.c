@@ -313,7 +313,8 @@ child(struct rsmgmt *m, const struct acct *a, const char *bin, int logfd,
 		    strerror(errno), acct_name(a) != NULL ? "; the account " :
 		    "", acct_name(a) != NULL ? acct_name(a) : "",
 		    acct_name(a) != NULL ? " must be able to run it (install "
-		    "it where others can, or chmod o+x the folders above it)" :
+		    "it where others can, or 'chmod o+x FOLDER' each folder "
+		    "above it)" :
 		    "");
 	}
 	dprintf(2, "rsconfig: %s\n", msg);
@@ -601,9 +602,9 @@ say_account(const struct acct *a, struct rsmgmt_result *r)
 		str_append(r->message, sizeof(r->message), acct_name(a));
 	} else if (acct_as_root(a))
 		str_append(r->message, sizeof(r->message), "; warning: it runs "
-		    "as root; give it an account of its own: useradd --system "
-		    "--no-create-home --shell /usr/sbin/nologin reportserver; "
-		    "rsconfig service-account reportserver");
+		    "as root; give it an account of its own: 'useradd --system "
+		    "--no-create-home --shell /usr/sbin/nologin reportserver', "
+		    "then 'rsconfig service-account reportserver'");
 }
 
 /* Prepares the account's files, spawns, waits for the registrations. */
@@ -651,7 +652,7 @@ rsmgmt_service_start(struct rsmgmt *m, struct rsmgmt_result *r)
 		char *argv[] = { "systemctl", "start", UNIT, NULL };
 		if (run(argv) != 0)
 			return rsmgmt_err(r, RSMGMT_ServiceDisabled, "systemctl "
-			    "start %s failed; see journalctl -u %s", UNIT, UNIT);
+			    "start %s failed; see 'journalctl -u %s'", UNIT, UNIT);
 		rsmgmt_ok(r, "report server started (systemd unit %s)", UNIT);
 		return 0;
 	}
