@@ -63,7 +63,10 @@ status_text(const struct rsmgmt_status *st, struct rsmgmt *m)
 	printf("\n");
 	printf("  httpsvc:                %s\n", st->httpsvc_running ?
 	    "running" : "not running (start it: 'httpsvc')");
-	if (st->httpsvc_running)
+	if (st->httpsvc_running && st->expected == 0)
+		printf("  URLs registered:        0 of 0 (no URL is reserved "
+		    "yet: 'rsconfig web-service-url --port 80 --apply')\n");
+	else if (st->httpsvc_running)
 		printf("  URLs registered:        %zu of %zu\n", st->registered,
 		    st->expected);
 	if (strcmp(st->db_state, "Ready") == 0)
