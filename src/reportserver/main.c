@@ -181,8 +181,11 @@ write_state(struct rs_main *m)
 		    sizeof(u->msg));
 		u->state = s == APPSERVER_REG_OK ? RS_REG_OK :
 		    s == APPSERVER_REG_FAILED ? RS_REG_FAILED : RS_REG_PENDING;
-		if (m->no_register)
-			str_copy(u->msg, sizeof(u->msg), "--no-register");
+		if (m->no_register) {
+			u->state = RS_REG_SKIPPED;
+			str_copy(u->msg, sizeof(u->msg), "served on its socket "
+			    "only (--no-register)");
+		}
 	}
 	for (size_t i = 0; i < m->nskipped && st->n < RS_REGSTATE_URLS_MAX;
 	    i++) {

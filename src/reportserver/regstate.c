@@ -153,6 +153,7 @@ rs_regstate_read(const char *path, struct rs_regstate *st, struct rs_err *e)
 	}
 	text = fs_read_fd(fd, FILE_MAX, &len, path, e);
 	close(fd);
+	st->owner = (unsigned)sb.st_uid;
 	if (text == NULL)
 		return -1;
 	if (len < strlen(MAGIC) || strncmp(text, MAGIC "\n",

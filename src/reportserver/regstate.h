@@ -51,6 +51,7 @@ struct rs_regstate_url {
 
 struct rs_regstate {
 	int			 pid;
+	unsigned		 owner;	/* read: the uid the file belongs to */
 	unsigned long		 seq;	/* re-registrations handled */
 	char			 reload_error[RS_REGSTATE_MSG_MAX];
 	struct rs_regstate_url	 urls[RS_REGSTATE_URLS_MAX];
@@ -66,7 +67,9 @@ const char	*rs_regstate_name(enum rs_regstate_kind);
 int	rs_regstate_write(const char *path, const struct rs_regstate *,
 	    struct rs_err *);
 /*
- * Reads it into *st (caller's; usually on the heap, it is large).
+ * Reads it into *st (caller's; usually on the heap, it is large), with
+ * st->owner the uid of the file (the writer: a pid it names is only
+ * believed for a process of that user).
  * RS_E_NOTFOUND when there is none, RS_E_BADINPUT when it is not a
  * regular file or not this format.
  */

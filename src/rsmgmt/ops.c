@@ -481,7 +481,10 @@ say_served(struct txn *t, int pid, const struct rs_regstate *st,
 			return txn_fail(t, RSMGMT_RsURLAlreadyReserved, "httpsvc "
 			    "refused the report server's registration of %s: "
 			    "%s (error %d)", want[i], u->msg, u->code);
-		if (svc_up)
+		if (u != NULL && u->state == RS_REG_SKIPPED)
+			txn_log(t, "report server (pid %d) does not register "
+			    "%s: %s", pid, want[i], u->msg);
+		else if (svc_up)
 			txn_log(t, "report server (pid %d) serves %s", pid,
 			    want[i]);
 		else

@@ -112,14 +112,40 @@ read_state(struct rsmgmt *m, struct rs_regstate *st)
 	return rs_regstate_read(path, st, &e);
 }
 
-/* The pid in the registrations file, when that process is alive. */
+/* The real uid of a process, or -1. */
+static long
+proc_uid(int pid)
+{
+	char		 path[64], *text, *u;
+	size_t		 len;
+	unsigned	 uid;
+	long		 rv = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	text = fs_read_file(path, 64 * 1024, &len, NULL);
+	if (text == NULL)
+		return -1;
+	u = len > 0 ? strstr(text, "\nUid:") : NULL;
+	if (u != NULL && sscanf(u + 5, "%u", &uid) == 1)
+		rv = uid;
+	free(text);
+	return rv;
+}
+
+/*
+ * The pid in the registrations file, when that process is alive and runs
+ * as the file's owner: the report server's account writes the file, and
+ * must not make rsconfig signal a process of another user (its root PAM
+ * broker, another instance).
+ */
 static int
 state_pid(struct rsmgmt *m)
 {
 	struct rs_regstate	*st = xcalloc(1, sizeof(*st));
 	int			 pid = 0;
 
-	if (read_state(m, st) == 0 && alive(st->pid))
+	if (read_state(m, st) == 0 && alive(st->pid) &&
+	    proc_uid(st->pid) == (long)st->owner)
 		pid = st->pid;
 	free(st);
 	return pid;
@@ -732,25 +758,17 @@ rsmgmt_set_service_state(struct rsmgmt *m, bool windows_service,
 static void
 runs_as(int pid, char *out, size_t sz)
 {
-	char		 path[64], *text, *u;
-	size_t		 len;
-	unsigned	 uid;
+	long		 uid = proc_uid(pid);
 	struct passwd	*pw;
 
 	out[0] = '\0';
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	text = fs_read_file(path, 64 * 1024, &len, NULL);
-	if (text == NULL)
+	if (uid == -1)
 		return;
-	u = len > 0 ? strstr(text, "\nUid:") : NULL;
-	if (u != NULL && sscanf(u + 5, "%u", &uid) == 1) {
-		pw = getpwuid((uid_t)uid);
-		if (pw != NULL)
-			str_copy(out, sz, pw->pw_name);
-		else
-			snprintf(out, sz, "%u", uid);
-	}
-	free(text);
+	pw = getpwuid((uid_t)uid);
+	if (pw != NULL)
+		str_copy(out, sz, pw->pw_name);
+	else
+		snprintf(out, sz, "%ld", uid);
 }
 
 uint32_t

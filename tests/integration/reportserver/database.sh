@@ -43,6 +43,7 @@ expect_no_match "... without its password" "$out" hunter2
 check "failed creates left nothing behind" test ! -e "$ROOT/reportserver"
 
 DB=$ROOT/data/catalog.db
+mkdir -p "$ROOT/data"	# a --sqlite folder must exist (no folder from a typo)
 out=$(printf 'pw one\n' | rsconfig --json database create --admin-user admin \
     --sqlite "$DB" --admin-password-stdin)
 expect_match "create --sqlite PATH --json" "$out" \
