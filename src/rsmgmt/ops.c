@@ -452,7 +452,8 @@ restart_rs(struct txn *t, int pid)
 	if (mgmt_rs_restart(t->m, &r) != 0)
 		return txn_fail(t, r.hresult, "cannot restart the report "
 		    "server: %s", r.message);
-	txn_log(t, "report server restarted: %s", r.message);
+	txn_log(t, "report server (pid %d) restarted to take the change: %s",
+	    pid, r.message);
 	t->undo[t->nundo - 1].step = t->res->n - 1;
 	return 0;
 }
