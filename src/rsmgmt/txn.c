@@ -344,7 +344,8 @@ rollback(struct txn *t, bool *restart, bool *resync)
 			s->state = RSMGMT_STEP_UNDO_FAILED;
 			snprintf(s->text + strlen(s->text), sizeof(s->text) -
 			    strlen(s->text), " (undo failed: %s)", e.msg);
-		} else
+		} else if (s->state != RSMGMT_STEP_FAILED)	/* a half-done
+							 * step keeps why */
 			s->state = RSMGMT_STEP_UNDONE;
 	}
 	t->m->model = t->before;
