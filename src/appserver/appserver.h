@@ -15,12 +15,19 @@
  *     block (SQLite, rendering) without stalling other requests; results go
  *     back to the event loop through a queue;
  *   - on SIGTERM/SIGINT (or appserver_stop) stops accepting, drops its
- *     registrations, finishes the requests in flight and returns.
+ *     registrations, finishes the requests in flight and returns;
+ *   - on SIGHUP, when the application gave an on_reload callback, calls it
+ *     on the loop thread: there it may add and remove prefixes
+ *     (appserver_add, appserver_remove), each registered or unregistered
+ *     with httpsvc at once, as HTTP.sys's HttpAddUrl/HttpRemoveUrl work
+ *     on a live request queue.
  *
  * It does not do TLS, authentication or URL reservations: httpsvc does.
  *
  * Threads: appserver_new/add/run/free are called from one thread (the one
- * that runs the loop).  A handler runs on a worker thread and may call every
+ * that runs the loop); while it runs, appserver_add/remove only from the
+ * on_reload and on_reg callbacks (the loop thread).  A handler runs on a
+ * worker thread and may call every
  * appserver_req_* and appserver_resp_* function on its own request only.
  * appserver_stop and appserver_reg_status may be called from any thread.
  *
@@ -77,6 +84,13 @@ enum appserver_reg_state {
 typedef void appserver_reg_fn(const char *prefix, enum appserver_reg_state,
     int code, const char *message, void *arg);
 
+/*
+ * Called on the loop thread when the process gets SIGHUP (set in
+ * appserver_config.on_reload): the application re-reads what it serves
+ * and adds or removes prefixes.
+ */
+typedef void appserver_reload_fn(struct appserver *, void *arg);
+
 struct appserver_config {
 	const char	*root;		/* state root (resolved); required */
 	const char	*name;		/* -> ROOT/run/apps/<name>.sock */
@@ -106,6 +120,10 @@ struct appserver_config {
 	 */
 	appserver_handler_fn *precheck;
 	size_t		 precheck_over;
+	appserver_reload_fn *on_reload;	/* NULL: SIGHUP is not handled; else
+					 * it is, and the appserver may run
+					 * with no prefix yet */
+	void		*on_reload_arg;
 };
 
 /*
@@ -122,7 +140,9 @@ struct appserver *appserver_new(const struct appserver_config *cfg,
  * Adds a URL prefix (an HTTP.sys prefix such as "https://+:8443/site/")
  * and its handler.  Requests are dispatched by the X-Url-Reservation header
  * that httpsvc adds; without it (a direct client on the socket) by the
- * longest path prefix.  Call before appserver_run.  RS_E_USAGE on a bad or
+ * longest path prefix.  Call before appserver_run, or while it runs from
+ * the on_reload or on_reg callback: the prefix is then registered with
+ * httpsvc at once (its outcome comes to on_reg).  RS_E_USAGE on a bad or
  * duplicate prefix or too many prefixes.
  */
 int	appserver_add(struct appserver *, const char *prefix,
@@ -141,14 +161,31 @@ int	appserver_add_inline(struct appserver *, const char *prefix,
 	    appserver_handler_fn *fn, void *arg, struct rs_err *e);
 
 /*
+ * Removes a prefix (any case): new requests under it get 404 from the
+ * appserver, and, as its registration is dropped at once (UNREGISTER),
+ * 503 or 404 from httpsvc; requests already running under it finish.
+ * Before appserver_run or from the on_reload / on_reg callback.
+ * RS_E_NOTFOUND when it is not one of the appserver's prefixes.
+ */
+int	appserver_remove(struct appserver *, const char *prefix,
+	    struct rs_err *e);
+
+/* The prefixes now served: how many, and the i-th (borrowed, valid until
+ * it is removed).  Loop thread (or before appserver_run). */
+size_t	appserver_prefix_count(const struct appserver *);
+const char *appserver_prefix_url(const struct appserver *, size_t i);
+
+/*
  * Runs the event loop on the calling thread until SIGTERM/SIGINT or
  * appserver_stop, then drains in-flight requests and returns 0, or -1 with
- * e when the loop could not start.  The socket file is removed on return.
+ * e when the loop could not start (RS_E_USAGE: no prefix, and no
+ * on_reload to add one later).  The socket file is removed on return.
  * Requests still running drain_ms after the stop are told their client is
  * gone (appserver_resp_write fails) and get 2 s more; a handler blocked
  * elsewhere is waited for.  Signals are read with a signalfd, so threads
- * the application started before must block SIGTERM and SIGINT too (or
- * set no_signals and call appserver_stop from its own handler).
+ * the application started before must block SIGTERM and SIGINT (and SIGHUP
+ * with on_reload) too, or set no_signals and call appserver_stop from its
+ * own handler.
  */
 int	appserver_run(struct appserver *, struct rs_err *e);
 

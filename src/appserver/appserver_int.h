@@ -1,7 +1,8 @@
 /*
  * appserver_int.h: the structures shared by the appserver's files
  * (server.c: socket, loop, dispatch, stop; job.c: worker pool, requests and
- * the response pump; register.c: the control connection to httpsvc).
+ * the response pump; register.c: the control connection to httpsvc;
+ * prefix.c: the prefixes, added and removed while it runs).
  * Not for use outside src/appserver/.
  *
  * Threads: everything that touches h2o runs on the loop thread.  A job (one
@@ -24,23 +25,40 @@
 #include "common/buf.h"
 #include "common/root.h"
 
+/*
+ * One prefix, on the heap: a job keeps the prefix it was dispatched to
+ * (refs, loop thread only), so a prefix removed while requests under it
+ * still run is freed by the last of them.  Everything but the state is
+ * immutable once added.
+ */
 struct prefix {
 	char			*url;	/* as registered, "https://+:8443/site/" */
 	char			*path;	/* its path part without a trailing '/' */
 	appserver_handler_fn	*fn;
 	void			*arg;
 	bool			 inline_run;	/* run on the loop thread */
+	bool			 removed;	/* out of appserver.prefixes */
+	size_t			 refs;	/* jobs that use it (loop thread) */
 	enum appserver_reg_state state;	/* under appserver.reg_mu */
 	int			 code;
 	char			 msg[256];
+};
+
+/* A request line sent to httpsvc whose answer is still to come. */
+struct reg_pend {
+	char			*url;
+	bool			 unreg;	/* UNREGISTER (else REGISTER) */
 };
 
 /* The control connection to httpsvc (loop thread only). */
 struct regconn {
 	h2o_socket_t		*sock;
 	char			 ctl_path[RS_PATH_MAX];
-	struct buf		 out;	/* REGISTER lines being written */
-	size_t			 answered;	/* answers received so far */
+	struct buf		 out;	/* request lines being written */
+	struct buf		 queued;	/* lines to write after those */
+	bool			 writing;	/* out is in h2o_socket_write */
+	struct reg_pend		*pend;	/* answers expected, in order */
+	size_t			 pend_head, npend, pend_cap;
 	uint64_t		 backoff_ms;	/* next retry delay */
 	uint64_t		 retry_at;	/* h2o_now() of the next try */
 	unsigned		 failures;	/* consecutive connect failures */
@@ -71,7 +89,7 @@ struct job {
 	h2o_linklist_t		 live;	/* appserver.jobs (loop thread) */
 	struct appserver	*as;
 	struct job		*next_work;	/* work queue link */
-	const struct prefix	*pfx;
+	struct prefix		*pfx;	/* a reference (prefix_unref) */
 	h2o_req_t		*req;	/* loop thread; NULL once disposed */
 	struct arena_chunk	*arena;
 
@@ -123,10 +141,13 @@ struct appserver {
 	void			*on_reg_arg;
 	appserver_handler_fn	*precheck;	/* may be NULL */
 	size_t			 precheck_over;
+	appserver_reload_fn	*on_reload;
+	void			*on_reload_arg;
 
-	struct prefix		 prefixes[APPSERVER_PREFIXES_MAX];
+	/* changed on the loop thread only, under reg_mu (read elsewhere) */
+	struct prefix		*prefixes[APPSERVER_PREFIXES_MAX];
 	size_t			 nprefixes;
-	pthread_mutex_t		 reg_mu;	/* prefix states */
+	pthread_mutex_t		 reg_mu;	/* prefix list and states */
 
 	int			 listen_fd;
 	int			 stop_pipe[2];
@@ -159,7 +180,7 @@ struct appserver {
 };
 
 /* job.c */
-struct job	*job_new(struct appserver *, h2o_req_t *, const struct prefix *);
+struct job	*job_new(struct appserver *, h2o_req_t *, struct prefix *);
 void		 job_queue(struct job *);
 /* Tells every running handler its client is gone (stop deadline). */
 void		 job_abandon_all(struct appserver *);
@@ -181,5 +202,20 @@ void	reg_start(struct appserver *);
 void	reg_stop(struct appserver *);
 void	reg_set(struct appserver *, struct prefix *, enum appserver_reg_state,
 	    int code, const char *msg);
+/* While connected: REGISTER one prefix added live / UNREGISTER one. */
+void	reg_send(struct appserver *, const struct prefix *);
+void	reg_unsend(struct appserver *, const char *url);
+void	reg_fini(struct appserver *);
+
+/* prefix.c */
+int	prefix_add(struct appserver *, const char *url, appserver_handler_fn *,
+	    void *arg, bool inline_run, struct rs_err *);
+/* The prefix of that URL (any case), or NULL. */
+struct prefix *prefix_find(struct appserver *, const char *url);
+void	prefix_ref(struct prefix *);
+/* Drops a job's reference; frees a removed prefix with none left. */
+void	prefix_unref(struct prefix *);
+/* Frees every prefix (appserver_free). */
+void	prefixes_free(struct appserver *);
 
 #endif

@@ -70,6 +70,7 @@ job_free(struct job *job)
 
 	job->as->njobs--;
 	h2o_linklist_unlink(&job->live);
+	prefix_unref(job->pfx);
 	for (c = job->arena; c != NULL; c = next) {
 		next = c->next;
 		free(c);
@@ -128,7 +129,7 @@ set_subpath(struct job *job, const struct prefix *pfx)
 }
 
 struct job *
-job_new(struct appserver *as, h2o_req_t *req, const struct prefix *pfx)
+job_new(struct appserver *as, h2o_req_t *req, struct prefix *pfx)
 {
 	struct job *job = xcalloc(1, sizeof(*job));
 	size_t plen = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
@@ -136,6 +137,7 @@ job_new(struct appserver *as, h2o_req_t *req, const struct prefix *pfx)
 
 	job->as = as;
 	job->pfx = pfx;
+	prefix_ref(pfx);
 	job->status = 200;
 	job->declared_len = SIZE_MAX;
 	pthread_mutex_init(&job->mu, NULL);

@@ -23,6 +23,7 @@
 #include "appserver/appserver_int.h"
 #include "common/log.h"
 #include "common/str.h"
+#include "common/xmalloc.h"
 
 #define TICK_MS		250
 #define BACKOFF_MAX_MS	1000
@@ -41,6 +42,30 @@ reg_set(struct appserver *as, struct prefix *p, enum appserver_reg_state st,
 		as->on_reg(p->url, st, code, msg, as->on_reg_arg);
 }
 
+/* Forgets every answer still expected. */
+static void
+pend_clear(struct regconn *reg)
+{
+	for (size_t i = reg->pend_head; i < reg->npend; i++)
+		free(reg->pend[i].url);
+	reg->pend_head = reg->npend = 0;
+}
+
+static void
+pend_push(struct regconn *reg, const char *url, bool unreg)
+{
+	if (reg->pend_head == reg->npend)
+		reg->pend_head = reg->npend = 0;
+	if (reg->npend == reg->pend_cap) {
+		reg->pend_cap = reg->pend_cap ? reg->pend_cap * 2 : 16;
+		reg->pend = xreallocarray(reg->pend, reg->pend_cap,
+		    sizeof(*reg->pend));
+	}
+	reg->pend[reg->npend].url = xstrdup(url);
+	reg->pend[reg->npend].unreg = unreg;
+	reg->npend++;
+}
+
 static void
 close_ctl(struct regconn *reg)
 {
@@ -49,6 +74,9 @@ close_ctl(struct regconn *reg)
 		h2o_socket_close(reg->sock);
 		reg->sock = NULL;
 	}
+	reg->writing = false;
+	buf_reset(&reg->queued);
+	pend_clear(reg);
 }
 
 /* The control connection ended: all prefixes are unregistered now. */
@@ -61,28 +89,50 @@ lost(struct appserver *as, const char *why)
 	log_warn("httpsvc control connection %s lost (%s); registering again "
 	    "when it is back", reg->ctl_path, why);
 	for (size_t i = 0; i < as->nprefixes; i++)
-		if (as->prefixes[i].state != APPSERVER_REG_PENDING)
-			reg_set(as, &as->prefixes[i], APPSERVER_REG_PENDING, 0,
+		if (as->prefixes[i]->state != APPSERVER_REG_PENDING)
+			reg_set(as, as->prefixes[i], APPSERVER_REG_PENDING, 0,
 			    "httpsvc connection lost");
 	reg->failures = 0;
 	reg->backoff_ms = TICK_MS;
 	reg->retry_at = h2o_now(as->loop) + TICK_MS;
 }
 
+/*
+ * The answer to an UNREGISTER, or to the REGISTER of a prefix removed
+ * since (its UNREGISTER follows): nothing to record.
+ */
+static void
+answer_gone(const char *url, bool unreg, const char *line)
+{
+	if (unreg && (strcmp(line, "OK") == 0 || str_has_prefix(line, "OK ")))
+		log_info("unregistered %s", url);
+	else
+		log_debug("%s %s: %.80s", unreg ? "UNREGISTER" : "REGISTER", url,
+		    line);
+}
+
 static void
 answer(struct appserver *as, char *line)
 {
 	struct regconn *reg = &as->reg;
+	struct reg_pend pd;
 	struct prefix *p;
 	uint64_t code = 0;
 	char *sp;
 
-	if (reg->answered >= as->nprefixes) {
+	if (reg->pend_head == reg->npend) {
 		log_warn("httpsvc control connection: unexpected line '%.80s'",
 		    line);
 		return;
 	}
-	p = &as->prefixes[reg->answered++];
+	pd = reg->pend[reg->pend_head++];
+	p = pd.unreg ? NULL : prefix_find(as, pd.url);
+	if (p == NULL) {
+		answer_gone(pd.url, pd.unreg, line);
+		free(pd.url);
+		return;
+	}
+	free(pd.url);
 	if (strcmp(line, "OK") == 0 || str_has_prefix(line, "OK ")) {
 		log_info("registered %s -> %s", p->url, as->sock_path);
 		reg_set(as, p, APPSERVER_REG_OK, 0, "registered");
@@ -139,32 +189,77 @@ on_ctl_read(h2o_socket_t *sock, const char *err)
 		lost(as, "answer line too long");
 }
 
+static void flush(struct regconn *);
+
 static void
 on_ctl_written(h2o_socket_t *sock, const char *err)
 {
-	if (err != NULL)
-		lost(sock->data, err);
+	struct appserver *as = sock->data;
+
+	as->reg.writing = false;
+	if (err != NULL) {
+		lost(as, err);
+		return;
+	}
+	flush(&as->reg);
+}
+
+/* Writes the queued lines, unless a write is still in flight. */
+static void
+flush(struct regconn *reg)
+{
+	struct buf tmp;
+	h2o_iovec_t iov;
+
+	if (reg->sock == NULL || reg->writing || reg->queued.len == 0)
+		return;
+	tmp = reg->out;
+	reg->out = reg->queued;
+	reg->queued = tmp;
+	buf_reset(&reg->queued);
+	reg->writing = true;
+	iov = h2o_iovec_init(reg->out.data, reg->out.len);
+	h2o_socket_write(reg->sock, &iov, 1, on_ctl_written);
+}
+
+static void
+queue_register(struct appserver *as, const struct prefix *p)
+{
+	/* httpsvc refuses a larger body before it is sent (413). */
+	buf_printf(&as->reg.queued, NULL, "REGISTER %s %s body_max=%zu",
+	    p->url, as->sock_path, as->body_max);
+	if (as->precheck != NULL)
+		buf_printf(&as->reg.queued, NULL, " precheck=%zu",
+		    as->precheck_over);
+	buf_puts(&as->reg.queued, "\n", NULL);
+	pend_push(&as->reg, p->url, false);
 }
 
 static void
 send_registrations(struct appserver *as)
 {
-	struct regconn *reg = &as->reg;
-	h2o_iovec_t iov;
+	for (size_t i = 0; i < as->nprefixes; i++)
+		queue_register(as, as->prefixes[i]);
+	flush(&as->reg);
+}
 
-	buf_reset(&reg->out);
-	/* httpsvc refuses a larger body before it is sent (413). */
-	for (size_t i = 0; i < as->nprefixes; i++) {
-		buf_printf(&reg->out, NULL, "REGISTER %s %s body_max=%zu",
-		    as->prefixes[i].url, as->sock_path, as->body_max);
-		if (as->precheck != NULL)
-			buf_printf(&reg->out, NULL, " precheck=%zu",
-			    as->precheck_over);
-		buf_puts(&reg->out, "\n", NULL);
-	}
-	reg->answered = 0;
-	iov = h2o_iovec_init(reg->out.data, reg->out.len);
-	h2o_socket_write(reg->sock, &iov, 1, on_ctl_written);
+void
+reg_send(struct appserver *as, const struct prefix *p)
+{
+	if (as->reg.sock == NULL)
+		return;	/* registered with the others once connected */
+	queue_register(as, p);
+	flush(&as->reg);
+}
+
+void
+reg_unsend(struct appserver *as, const char *url)
+{
+	if (as->reg.sock == NULL)
+		return;	/* nothing is registered while disconnected */
+	buf_printf(&as->reg.queued, NULL, "UNREGISTER %s\n", url);
+	pend_push(&as->reg, url, true);
+	flush(&as->reg);
 }
 
 static int
@@ -282,6 +377,7 @@ reg_start(struct appserver *as)
 		str_copy(reg->ctl_path, sizeof(reg->ctl_path),
 		    "/nonexistent/httpsvc.sock");
 	buf_init(&reg->out, 0);
+	buf_init(&reg->queued, 0);
 	reg->backoff_ms = TICK_MS;
 	h2o_timeout_init(as->loop, &reg->tick, TICK_MS);
 	reg->tick_entry.cb = on_tick;
@@ -305,6 +401,16 @@ reg_stop(struct appserver *as)
 	close_ctl(reg);
 	pthread_mutex_lock(&as->reg_mu);
 	for (size_t i = 0; i < as->nprefixes; i++)
-		as->prefixes[i].state = APPSERVER_REG_PENDING;
+		as->prefixes[i]->state = APPSERVER_REG_PENDING;
 	pthread_mutex_unlock(&as->reg_mu);
+}
+
+void
+reg_fini(struct appserver *as)
+{
+	pend_clear(&as->reg);
+	free(as->reg.pend);
+	as->reg.pend = NULL;
+	buf_fini(&as->reg.out);
+	buf_fini(&as->reg.queued);
 }

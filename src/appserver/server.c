@@ -180,6 +180,8 @@ appserver_new(const struct appserver_config *cfg, struct rs_err *e)
 	as->no_signals = cfg->no_signals;
 	as->on_reg = cfg->on_reg;
 	as->on_reg_arg = cfg->on_reg_arg;
+	as->on_reload = cfg->on_reload;
+	as->on_reload_arg = cfg->on_reload_arg;
 	pthread_mutex_init(&as->reg_mu, NULL);
 	if (pipe2(as->stop_pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
 		rs_err_sys(e, RS_E_IO, "appserver: cannot create a pipe");
@@ -194,82 +196,11 @@ appserver_new(const struct appserver_config *cfg, struct rs_err *e)
 	return as;
 }
 
-/* "scheme://host:port/path/" -> "/path" (no trailing '/'); NULL if bad. */
-static char *
-prefix_path(const char *url)
-{
-	const char *p, *s;
-	size_t len;
-
-	if (!str_has_iprefix(url, "http://") &&
-	    !str_has_iprefix(url, "https://"))
-		return NULL;
-	for (s = url; *s != '\0'; s++)
-		if (*s <= ' ' || *s == 0x7f)
-			return NULL;
-	p = strstr(url, "://") + 3;
-	s = strchr(p, '/');
-	if (s == NULL || s == p)
-		return NULL;
-	len = strlen(s);
-	while (len > 0 && s[len - 1] == '/')
-		len--;
-	return xstrndup(s, len);
-}
-
-static int
-add_prefix(struct appserver *as, const char *url, appserver_handler_fn *fn,
-    void *arg, bool inline_run, struct rs_err *e)
-{
-	struct prefix *p;
-	char *path;
-	size_t i;
-
-	if (url == NULL || fn == NULL || strlen(url) >= APPSERVER_PREFIX_MAX)
-		return rs_err_set(e, RS_E_USAGE, "appserver: a prefix and a "
-		    "handler are required (prefix under %d bytes)",
-		    APPSERVER_PREFIX_MAX);
-	if (as->nprefixes == APPSERVER_PREFIXES_MAX)
-		return rs_err_set(e, RS_E_USAGE, "appserver: at most %d "
-		    "prefixes", APPSERVER_PREFIXES_MAX);
-	for (i = 0; i < as->nprefixes; i++)
-		if (strcasecmp(as->prefixes[i].url, url) == 0)
-			return rs_err_set(e, RS_E_USAGE, "appserver: prefix %s "
-			    "added twice", url);
-	path = prefix_path(url);
-	if (path == NULL)
-		return rs_err_set(e, RS_E_USAGE, "invalid URL prefix '%s': "
-		    "expected scheme://host:port/path/, e.g. "
-		    "https://+:8443/site/", url);
-	p = &as->prefixes[as->nprefixes++];
-	p->url = xstrdup(url);
-	p->path = path;
-	p->fn = fn;
-	p->arg = arg;
-	p->inline_run = inline_run;
-	p->state = APPSERVER_REG_PENDING;
-	return 0;
-}
-
-int
-appserver_add(struct appserver *as, const char *url, appserver_handler_fn *fn,
-    void *arg, struct rs_err *e)
-{
-	return add_prefix(as, url, fn, arg, false, e);
-}
-
-int
-appserver_add_inline(struct appserver *as, const char *url,
-    appserver_handler_fn *fn, void *arg, struct rs_err *e)
-{
-	return add_prefix(as, url, fn, arg, true, e);
-}
-
 /* The prefix named by X-Url-Reservation, else the longest path match. */
-static const struct prefix *
+static struct prefix *
 dispatch(struct appserver *as, h2o_req_t *req)
 {
-	const struct prefix *best = NULL;
+	struct prefix *best = NULL;
 	size_t i, plen, pathlen;
 	ssize_t hi;
 	const char *path = req->path.base;
@@ -279,20 +210,20 @@ dispatch(struct appserver *as, h2o_req_t *req)
 	if (hi != -1) {
 		h2o_iovec_t v = req->headers.entries[hi].value;
 		for (i = 0; i < as->nprefixes; i++)
-			if (strlen(as->prefixes[i].url) == v.len &&
-			    strncasecmp(as->prefixes[i].url, v.base, v.len) == 0)
-				return &as->prefixes[i];
+			if (strlen(as->prefixes[i]->url) == v.len &&
+			    strncasecmp(as->prefixes[i]->url, v.base, v.len) == 0)
+				return as->prefixes[i];
 	}
 	pathlen = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
 	for (i = 0; i < as->nprefixes; i++) {
-		plen = strlen(as->prefixes[i].path);
+		plen = strlen(as->prefixes[i]->path);
 		if (plen > pathlen ||
-		    strncasecmp(as->prefixes[i].path, path, plen) != 0)
+		    strncasecmp(as->prefixes[i]->path, path, plen) != 0)
 			continue;
 		if (plen < pathlen && path[plen] != '/')
 			continue;
 		if (best == NULL || plen > strlen(best->path))
-			best = &as->prefixes[i];
+			best = as->prefixes[i];
 	}
 	return best;
 }
@@ -308,7 +239,7 @@ static int
 on_req(h2o_handler_t *self, h2o_req_t *req)
 {
 	struct appserver *as = ((struct handler *)self)->as;
-	const struct prefix *pfx;
+	struct prefix *pfx;
 	struct job *job;
 	size_t queued;
 
@@ -454,8 +385,13 @@ on_signal(h2o_socket_t *sock, const char *err)
 	struct signalfd_siginfo si;
 
 	(void)err;
-	while (read(as->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-		begin_stop(as, si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
+	while (read(as->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo != SIGHUP)
+			begin_stop(as, si.ssi_signo == SIGINT ? "SIGINT" :
+			    "SIGTERM");
+		else if (!as->stopping && as->on_reload != NULL)
+			as->on_reload(as, as->on_reload_arg);
+	}
 }
 
 static int
@@ -466,6 +402,8 @@ setup_signals(struct appserver *as, sigset_t *old, struct rs_err *e)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	if (as->on_reload != NULL)
+		sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, old);
 	as->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (as->sig_fd == -1)
@@ -588,7 +526,7 @@ appserver_run(struct appserver *as, struct rs_err *e)
 {
 	sigset_t old;
 
-	if (as->nprefixes == 0)
+	if (as->nprefixes == 0 && as->on_reload == NULL)
 		return rs_err_set(e, RS_E_USAGE, "appserver: no URL prefix "
 		    "added");
 	if (as->loop != NULL)
@@ -653,13 +591,13 @@ appserver_reg_status(struct appserver *as, const char *url, int *code,
 
 	pthread_mutex_lock(&as->reg_mu);
 	for (size_t i = 0; i < as->nprefixes; i++) {
-		if (strcasecmp(as->prefixes[i].url, url) != 0)
+		if (strcasecmp(as->prefixes[i]->url, url) != 0)
 			continue;
-		st = as->prefixes[i].state;
+		st = as->prefixes[i]->state;
 		if (code != NULL)
-			*code = as->prefixes[i].code;
+			*code = as->prefixes[i]->code;
 		if (msg != NULL && msgsz > 0)
-			str_copy(msg, msgsz, as->prefixes[i].msg);
+			str_copy(msg, msgsz, as->prefixes[i]->msg);
 	}
 	pthread_mutex_unlock(&as->reg_mu);
 	return st;
@@ -679,11 +617,8 @@ appserver_free(struct appserver *as)
 			close(as->stop_pipe[i]);
 	if (as->sig_fd != -1)
 		close(as->sig_fd);
-	for (size_t i = 0; i < as->nprefixes; i++) {
-		free(as->prefixes[i].url);
-		free(as->prefixes[i].path);
-	}
-	buf_fini(&as->reg.out);
+	prefixes_free(as);
+	reg_fini(as);
 	pthread_mutex_destroy(&as->reg_mu);
 	free(as->root);
 	free(as->sock_path);

@@ -79,7 +79,7 @@ open_db(const struct catalog_dsn *d, bool create, struct rs_err *e)
 {
 	if (d->dsn == NULL || d->dsn[0] == '\0') {
 		rs_err_set(e, RS_E_CONFIG, "no report server database is "
-		    "configured; run 'rsconfig database create'");
+		    "configured; run '" CATALOG_CREATE_HINT "'");
 		return NULL;
 	}
 	if (d->postgres)
@@ -107,8 +107,8 @@ check_version(int v, struct rs_err *e)
 {
 	if (v == 0)
 		return rs_err_set(e, RS_E_NOTFOUND, "the report server "
-		    "database has not been created; run 'rsconfig database "
-		    "create'");
+		    "database has not been created; run '" CATALOG_CREATE_HINT
+		    "'");
 	if (v < CATALOG_SCHEMA_VERSION)
 		return rs_err_set(e, RS_E_DB, "the report server database has "
 		    "schema version %d, older than version %d; run 'rsconfig "
@@ -128,11 +128,8 @@ catalog_open(const struct catalog_dsn *d, struct rs_err *e)
 	int		 v = 0;
 
 	db = open_db(d, false, e);
-	if (db == NULL) {
-		if (e->code == RS_E_NOTFOUND)
-			check_version(0, e);
-		return NULL;
-	}
+	if (db == NULL)
+		return NULL;	/* a missing file: its message says so */
 	if (db->ops->get_version(db, &v, e) == -1 ||
 	    check_version(v, e) == -1 ||
 	    db_exec(db, "SELECT count(*) FROM items", e) == -1) {
@@ -143,6 +140,14 @@ catalog_open(const struct catalog_dsn *d, struct rs_err *e)
 	c->db = db;
 	pthread_mutex_init(&c->mu, NULL);
 	return c;
+}
+
+int
+catalog_check(struct catalog *c, struct rs_err *e)
+{
+	if (c->db->ops->check == NULL)
+		return 0;
+	return c->db->ops->check(c->db, e);
 }
 
 void

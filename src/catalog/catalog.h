@@ -33,6 +33,9 @@
 #define CATALOG_PATH_MAX	260	/* rsItemPathLengthExceeded */
 #define CATALOG_NAME_MAX	260
 #define CATALOG_ID_LEN		36
+/* The command that makes the report server database, for messages. */
+#define CATALOG_CREATE_HINT	"rsconfig database create --admin-user NAME " \
+				"--admin-password-stdin"
 
 /* Catalog.Type codes of the original's ReportServer database. */
 enum catalog_type {
@@ -124,6 +127,15 @@ struct catalog_info {
  */
 struct catalog	*catalog_open(const struct catalog_dsn *, struct rs_err *);
 void		 catalog_close(struct catalog *);
+/*
+ * Is the database behind an open handle still the one at its path?  A
+ * SQLite file deleted, moved or replaced while open keeps answering from
+ * the old file, and what is written to it is lost: 0 while it is there,
+ * else -1 with RS_E_NOTFOUND (the message names the file and the command
+ * that makes a new one); close the handle then.  One stat(2); always 0
+ * for PostgreSQL.
+ */
+int		 catalog_check(struct catalog *, struct rs_err *);
 int		 catalog_info(struct catalog *, struct catalog_info *,
 		    struct rs_err *);
 /* How long a write waits for another writer's lock (SQLite; 5 s). */

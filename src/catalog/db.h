@@ -43,6 +43,8 @@ struct db_ops {
 	int	(*changes)(struct db *);
 	void	(*busy)(struct db *, int ms);	/* wait for a locked db */
 	void	(*close)(struct db *);
+	/* The file is still there (catalog_check); NULL: nothing to check. */
+	int	(*check)(struct db *, struct rs_err *);
 };
 
 struct db {

@@ -293,7 +293,7 @@ p_close(struct db *db)
 static const struct db_ops pg_ops = {
 	"PostgreSQL", p_prepare, p_bind_text, p_bind_int, p_bind_blob, p_step,
 	p_col_text, p_col_int, p_col_blob, p_finalize, p_exec,
-	p_get_version, p_set_version, p_changes, p_busy, p_close,
+	p_get_version, p_set_version, p_changes, p_busy, p_close, NULL,
 };
 
 static void

@@ -5,11 +5,14 @@
  * (the report server turns it into rsReportServerDatabaseUnavailable), and
  * a file that is not a database is reported with SQLite's own words.
  */
+#include "catalog/catalog.h"
 #include "catalog/db.h"
 #include "common/fsutil.h"
 #include "common/xmalloc.h"
 
 #include <sqlite3.h>
+#include <stdbool.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +22,9 @@
 struct sdb {
 	struct db	 db;
 	sqlite3		*h;
+	char		*path;
+	dev_t		 dev;	/* of the file opened */
+	ino_t		 ino;
 };
 
 struct sstmt {
@@ -184,13 +190,31 @@ s_close(struct db *db)
 	struct sdb	*s = (struct sdb *)db;
 
 	sqlite3_close(s->h);
+	free(s->path);
 	free(s);
+}
+
+static int
+s_check(struct db *db, struct rs_err *e)
+{
+	struct sdb	*s = (struct sdb *)db;
+	struct stat	 st;
+	bool		 gone = stat(s->path, &st) == -1;
+
+	if (!gone && st.st_dev == s->dev && st.st_ino == s->ino)
+		return 0;
+	return rs_err_set(e, RS_E_NOTFOUND, "the report server database %s "
+	    "is %s while the report server had it open; restore it from a "
+	    "backup, or make a new one with '" CATALOG_CREATE_HINT "'",
+	    s->path, gone ?
+	    "missing: it was deleted or moved" : "another file: it was "
+	    "replaced");
 }
 
 static const struct db_ops sqlite_ops = {
 	"SQLite", s_prepare, s_bind_text, s_bind_int, s_bind_blob, s_step,
 	s_col_text, s_col_int, s_col_blob, s_finalize, s_exec,
-	s_get_version, s_set_version, s_changes, s_busy, s_close,
+	s_get_version, s_set_version, s_changes, s_busy, s_close, s_check,
 };
 
 /*
@@ -208,6 +232,22 @@ setup(struct sdb *s, struct rs_err *e)
 	return 0;
 }
 
+/*
+ * The identity (device, inode) of the file just opened, which s_check
+ * compares with what the path names later.
+ */
+static int
+file_id(struct sdb *s, struct rs_err *e)
+{
+	struct stat	 st;
+
+	if (stat(s->path, &st) == -1)
+		return rs_err_sys(e, RS_E_NOTFOUND, "database %s", s->path);
+	s->dev = st.st_dev;
+	s->ino = st.st_ino;
+	return 0;
+}
+
 struct db *
 db_sqlite_open(const char *path, bool create, struct rs_err *e)
 {
@@ -215,13 +255,17 @@ db_sqlite_open(const char *path, bool create, struct rs_err *e)
 	int		 flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
 
 	if (!create && !fs_exists(path)) {
-		rs_err_set(e, RS_E_NOTFOUND, "database %s does not exist", path);
+		rs_err_set(e, RS_E_NOTFOUND, "the report server database %s "
+		    "does not exist (not created yet, or deleted or moved); "
+		    "restore it from a backup, or make it with '"
+		    CATALOG_CREATE_HINT "'", path);
 		return NULL;
 	}
 	if (create)
 		flags |= SQLITE_OPEN_CREATE;
 	s = xcalloc(1, sizeof(*s));
 	s->db.ops = &sqlite_ops;
+	s->path = xstrdup(path);
 	if (sqlite3_open_v2(path, &s->h, flags, NULL) != SQLITE_OK) {
 		rs_err_set(e, RS_E_DB, "cannot open database %s: %s", path,
 		    s->h != NULL ? sqlite3_errmsg(s->h) : "out of memory");
@@ -229,7 +273,7 @@ db_sqlite_open(const char *path, bool create, struct rs_err *e)
 		return NULL;
 	}
 	sqlite3_extended_result_codes(s->h, 1);
-	if (setup(s, e) == -1) {
+	if (setup(s, e) == -1 || file_id(s, e) == -1) {
 		rs_err_prefix(e, "cannot open database %s", path);
 		s_close(&s->db);
 		return NULL;

@@ -4,7 +4,11 @@
  * (through appserver: its own Unix socket ROOT/run/reportserver/
  * reportserver.sock)
  * and serves the two applications: ReportServerWebService (the web service
- * URL) and ReportServerWebApp (the web portal and its REST API).
+ * URL) and ReportServerWebApp (the web portal and its REST API).  It may
+ * start with no URL reserved yet; on SIGHUP (rsconfig after an Apply) it
+ * re-reads the URL reservations and registers and unregisters the
+ * difference live, and every registration's state goes to
+ * ROOT/run/reportserver/registrations for rsconfig (regstate.h).
  *
  *   reportserver [--root DIR] [-t] [-v] [--no-register] [--pam-fd N]
  *   reportserver [--root DIR] --pam-broker N
@@ -15,12 +19,15 @@
  */
 #include "appserver/appserver.h"
 #include "binding/binding.h"
+#include "catalog/catalog.h"
 #include "common/fsutil.h"
 #include "common/log.h"
 #include "common/root.h"
 #include "common/str.h"
+#include "common/xmalloc.h"
 #include "data/data.h"
 #include "reportserver/pam_broker.h"
+#include "reportserver/regstate.h"
 #include "reportserver/render_hook.h"
 #include "reportserver/rs_int.h"
 #include "reportserver/server.h"
@@ -29,16 +36,38 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libxml/parser.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
+/* One of the two applications; its virtual directory comes per request
+ * from the prefix the request was dispatched to. */
 struct app_ctx {
 	struct rs_server	*srv;
-	char			 vdir[80];	/* "/ReportServer" */
 	bool			 portal;
+};
+
+/*
+ * What the registration callbacks share (loop thread): the config file,
+ * the binding store (root only), the appserver and the registrations
+ * file rsconfig reads after an Apply.
+ */
+struct rs_main {
+	const char		*root;
+	char			 cfg_path[RS_PATH_MAX];
+	char			 state_path[RS_PATH_MAX];
+	struct rs_server	*srv;
+	struct binding_store	*bs;
+	struct appserver	*as;
+	struct app_ctx		 ws, portal;
+	bool			 no_register;
+	struct rs_regstate	 st;	/* what the file says */
+	char			 skipped[RS_REGSTATE_URLS_MAX][
+				    RS_REGSTATE_URL_MAX];
+	size_t			 nskipped;
 };
 
 struct opts {
@@ -95,6 +124,35 @@ send_resp(struct appserver_req *q, struct rsresp *r)
 		appserver_resp_body(q, r->body.data, r->body.len);
 }
 
+/* "/ReportServer" from "https://+:8443/ReportServer/". */
+static void
+vdir_of(const char *prefix, char *out, size_t sz)
+{
+	const char	*p = strstr(prefix, "://");
+	size_t		 n;
+
+	p = p != NULL ? strchr(p + 3, '/') : NULL;
+	if (p == NULL)
+		p = "/";
+	n = strlen(p);
+	while (n > 1 && p[n - 1] == '/')
+		n--;
+	snprintf(out, sz, "%.*s", (int)n, p);
+}
+
+/* The request's head as the report server reads it; vdir holds r.vdir. */
+static void
+req_of(struct appserver_req *q, char *vdir, size_t vdirsz, struct rsreq *r)
+{
+	vdir_of(appserver_req_prefix(q), vdir, vdirsz);
+	r->method = appserver_req_method(q);
+	r->path = appserver_req_subpath(q);
+	r->query = appserver_req_query(q);
+	r->vdir = vdir;
+	r->header = get_header;
+	r->hctx = q;
+}
+
 /* httpsvc's precheck of a large upload: the sign-in alone, no body yet. */
 static void
 precheck(struct appserver_req *q, void *arg)
@@ -103,13 +161,9 @@ precheck(struct appserver_req *q, void *arg)
 	struct rsreq	 r = { 0 };
 	struct rsresp	 resp;
 	struct rsuser	 u = { 0 };
+	char		 vdir[APPSERVER_PREFIX_MAX];
 
-	r.method = appserver_req_method(q);
-	r.path = appserver_req_subpath(q);
-	r.query = appserver_req_query(q);
-	r.vdir = a->vdir;
-	r.header = get_header;
-	r.hctx = q;
+	req_of(q, vdir, sizeof(vdir), &r);
 	rsresp_init(&resp);
 	if (rs_gate(a->srv, &r, &resp, a->portal && strncmp(r.path,
 	    "/api/v2.0", 9) == 0, &u) == NULL)
@@ -124,13 +178,9 @@ handle(struct appserver_req *q, void *arg)
 	struct app_ctx	*a = arg;
 	struct rsreq	 r = { 0 };
 	struct rsresp	 resp;
+	char		 vdir[APPSERVER_PREFIX_MAX];
 
-	r.method = appserver_req_method(q);
-	r.path = appserver_req_subpath(q);
-	r.query = appserver_req_query(q);
-	r.vdir = a->vdir;
-	r.header = get_header;
-	r.hctx = q;
+	req_of(q, vdir, sizeof(vdir), &r);
 	r.body = appserver_req_body(q, &r.body_len);
 	r.stream = stream;
 	r.sctx = q;
@@ -143,11 +193,48 @@ handle(struct appserver_req *q, void *arg)
 	rsresp_fini(&resp);
 }
 
+/* Rewrites the registrations file from the appserver's states. */
+static void
+write_state(struct rs_main *m)
+{
+	struct rs_regstate	*st = &m->st;
+	struct rs_err		 e;
+	size_t			 n = appserver_prefix_count(m->as);
+
+	st->n = 0;
+	for (size_t i = 0; i < n && st->n < RS_REGSTATE_URLS_MAX; i++) {
+		struct rs_regstate_url *u = &st->urls[st->n++];
+		const char *url = appserver_prefix_url(m->as, i);
+		enum appserver_reg_state s;
+
+		str_copy(u->url, sizeof(u->url), url);
+		s = appserver_reg_status(m->as, url, &u->code, u->msg,
+		    sizeof(u->msg));
+		u->state = s == APPSERVER_REG_OK ? RS_REG_OK :
+		    s == APPSERVER_REG_FAILED ? RS_REG_FAILED : RS_REG_PENDING;
+		if (m->no_register) {
+			u->state = RS_REG_SKIPPED;
+			str_copy(u->msg, sizeof(u->msg), "served on its socket "
+			    "only (--no-register)");
+		}
+	}
+	for (size_t i = 0; i < m->nskipped && st->n < RS_REGSTATE_URLS_MAX;
+	    i++) {
+		struct rs_regstate_url *u = &st->urls[st->n++];
+		u->state = RS_REG_SKIPPED;
+		u->code = 0;
+		str_copy(u->url, sizeof(u->url), m->skipped[i]);
+		str_copy(u->msg, sizeof(u->msg), "not reserved in the binding "
+		    "store");
+	}
+	if (rs_regstate_write(m->state_path, st, &e) == -1)
+		log_warn("%s", e.msg);
+}
+
 static void
 on_reg(const char *prefix, enum appserver_reg_state st, int code,
     const char *msg, void *arg)
 {
-	(void)arg;
 	if (st == APPSERVER_REG_OK)
 		log_info("registered %s", prefix);
 	else if (st == APPSERVER_REG_FAILED)
@@ -156,6 +243,7 @@ on_reg(const char *prefix, enum appserver_reg_state st, int code,
 	else
 		log_warn("registration of %s pending: httpsvc not reachable",
 		    prefix);
+	write_state(arg);
 }
 
 /*
@@ -179,48 +267,147 @@ reserved(struct binding_store *bs, const char *prefix)
 		return true;
 	if (e.code == RS_E_NOTFOUND)
 		log_warn("%s is in rsreportserver.config but not reserved in "
-		    "the binding store (a hand edit?); not registered; reserve "
-		    "it with 'rsconfig web-service-url' or 'rsconfig "
-		    "web-portal-url', and see 'rsconfig status' for drift",
-		    prefix);
+		    "the binding store (a hand edit?); not registered; 'rsconfig "
+		    "status' shows the drift and 'rsconfig repair' drops it from "
+		    "the configuration", prefix);
 	else
 		log_warn("%s: cannot check its URL reservation: %s; not "
 		    "registered", prefix, e.msg);
 	return false;
 }
 
-static int
-add_app(struct appserver *as, struct rs_server *srv,
-    const struct rsconf_app *app, struct app_ctx *ctx,
-    struct binding_store *bs, size_t *added, struct rs_err *e)
+/* The application context of a URLReservations entry, or NULL. */
+static struct app_ctx *
+ctx_of(struct rs_main *m, const struct rsconf_app *app)
 {
-	ctx->srv = srv;
-	snprintf(ctx->vdir, sizeof(ctx->vdir), "/%s", app->vdir);
 	if (strcasecmp(app->name, RSCONF_APP_WEBSERVICE) == 0)
-		ctx->portal = false;
-	else if (strcasecmp(app->name, RSCONF_APP_WEBAPP) == 0 ||
+		return &m->ws;
+	if (strcasecmp(app->name, RSCONF_APP_WEBAPP) == 0 ||
 	    strcasecmp(app->name, "ReportManager") == 0)
-		ctx->portal = true;
-	else {
-		log_warn("application %s in URLReservations is not served here;"
-		    " skipped", app->name);
-		return 0;
-	}
-	for (size_t i = 0; i < app->nurls; i++) {
-		char	prefix[APPSERVER_PREFIX_MAX];
-		size_t	n = strlen(app->urls[i].url);
+		return &m->portal;
+	log_warn("application %s in URLReservations is not served here; "
+	    "skipped", app->name);
+	return NULL;
+}
 
-		if (n > 0 && app->urls[i].url[n - 1] == '/')
-			n--;
-		snprintf(prefix, sizeof(prefix), "%.*s/%s/", (int)n,
-		    app->urls[i].url, app->vdir);
-		if (!reserved(bs, prefix))
-			continue;
-		if (appserver_add(as, prefix, handle, ctx, e) == -1)
-			return -1;
-		(*added)++;
+/* The prefixes a config asks for (at most RS_REGSTATE_URLS_MAX). */
+struct want {
+	char		 url[RS_REGSTATE_URLS_MAX][APPSERVER_PREFIX_MAX];
+	struct app_ctx	*ctx[RS_REGSTATE_URLS_MAX];
+	size_t		 n;
+};
+
+static void
+wanted(struct rs_main *m, const struct rsconf *conf, struct want *w)
+{
+	w->n = 0;
+	m->nskipped = 0;
+	for (size_t i = 0; i < conf->napps; i++) {
+		const struct rsconf_app *app = &conf->apps[i];
+		struct app_ctx *ctx = ctx_of(m, app);
+
+		for (size_t j = 0; ctx != NULL && j < app->nurls &&
+		    w->n < RS_REGSTATE_URLS_MAX; j++) {
+			char *pfx = w->url[w->n];
+			size_t n = strlen(app->urls[j].url);
+
+			if (n > 0 && app->urls[j].url[n - 1] == '/')
+				n--;
+			snprintf(pfx, APPSERVER_PREFIX_MAX, "%.*s/%s/", (int)n,
+			    app->urls[j].url, app->vdir);
+			if (reserved(m->bs, pfx)) {
+				w->ctx[w->n++] = ctx;
+				continue;
+			}
+			if (m->nskipped < RS_REGSTATE_URLS_MAX)
+				str_copy(m->skipped[m->nskipped++],
+				    RS_REGSTATE_URL_MAX, pfx);
+		}
 	}
-	return 0;
+}
+
+static bool
+in_want(const struct want *w, const char *url)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (strcasecmp(w->url[i], url) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Makes the appserver's prefixes those of conf: the ones no longer wanted
+ * are removed (unregistered at once), the new ones added (registered at
+ * once).  Returns how many it serves.
+ */
+static size_t
+sync_urls(struct rs_main *m, const struct rsconf *conf)
+{
+	struct want	*w = xcalloc(1, sizeof(*w));
+	struct rs_err	 e;
+	size_t		 n;
+
+	wanted(m, conf, w);
+	for (size_t i = appserver_prefix_count(m->as); i-- > 0;) {
+		const char *url = appserver_prefix_url(m->as, i);
+		if (in_want(w, url))
+			continue;
+		log_info("no longer serving %s (removed from the URL "
+		    "reservations)", url);
+		(void)appserver_remove(m->as, url, &e);
+	}
+	for (size_t i = 0; i < w->n; i++) {
+		bool have = false;
+		for (size_t k = 0; k < appserver_prefix_count(m->as); k++)
+			have |= strcasecmp(appserver_prefix_url(m->as, k),
+			    w->url[i]) == 0;
+		if (!have && appserver_add(m->as, w->url[i], handle,
+		    w->ctx[i], &e) == -1)
+			log_error("cannot serve %s: %s", w->url[i], e.msg);
+	}
+	n = appserver_prefix_count(m->as);
+	free(w);
+	return n;
+}
+
+static void
+say_none(void)
+{
+	log_info("no URLs are reserved for the report server yet; it serves "
+	    "them as soon as they are: 'rsconfig web-service-url --port 80 "
+	    "--apply'");
+}
+
+/*
+ * SIGHUP (rsconfig after an Apply): re-reads rsreportserver.config and the
+ * URL reservations and registers and unregisters the difference, as the
+ * original's Apply reaches the running service.  Settings other than the
+ * URLs take effect at the next start.
+ */
+static void
+on_reload(struct appserver *as, void *arg)
+{
+	struct rs_main	*m = arg;
+	struct rsconf	*conf;
+	struct rs_err	 e;
+
+	(void)as;
+	conf = rsconf_load(m->cfg_path, &e);
+	m->st.seq++;
+	if (conf == NULL) {
+		log_error("cannot re-read the URL reservations: %s; still "
+		    "serving the ones it had", e.msg);
+		str_copy(m->st.reload_error, sizeof(m->st.reload_error), e.msg);
+		write_state(m);
+		return;
+	}
+	m->st.reload_error[0] = '\0';
+	if (sync_urls(m, conf) == 0)
+		say_none();
+	rs_server_set_urls(m->srv, conf);
+	log_info("URL reservations re-read (%zu served)",
+	    appserver_prefix_count(m->as));
+	write_state(m);
 }
 
 /* An inherited descriptor number from argv. */
@@ -290,34 +477,22 @@ policy_of(const struct rsconf *conf, const char *data_root,
 }
 
 static int
-serve(const char *root, const struct opts *o, const struct rsconf *conf,
-    struct rs_err *e)
+setup(struct rs_main *m, const char *root, const struct opts *o,
+    const struct rsconf *conf, struct rs_err *e)
 {
 	struct appserver_config	 ac = { 0 };
-	struct appserver	*as = NULL;
-	struct rs_server	 srv;
-	struct app_ctx		 ctx[RSCONF_APPS_MAX];
-	struct binding_store	*bs = NULL;
-	char			 data_root[RS_PATH_MAX], sock[RS_PATH_MAX];
-	struct data_policy	 policy = { 0 };
-	struct data_pg_rule	 rules[RSCONF_PG_ALLOW_MAX];
-	size_t			 added = 0;
-	int			 rc = -1;
+	char			 sock[RS_PATH_MAX];
 
-	rs_server_init(&srv, conf);
-	srv.pam_fd = o->pam_fd;
-	if (conf->data_root != NULL)
-		str_copy(data_root, sizeof(data_root), conf->data_root);
-	else if (rs_root_path(root, RS_DATA_DIR, data_root,
-	    sizeof(data_root), e) == -1 ||
-	    fs_mkdir_p(data_root, 0750, e) == -1)
-		goto out;
-	policy_of(conf, data_root, rules, &policy);
-	srv.render = rs_render_report;
-	srv.render_arg = &policy;
-	if (rs_root_path(root, RS_REPORTSERVER_SOCK, sock, sizeof(sock),
-	    e) == -1)
-		goto out;
+	m->root = root;
+	m->no_register = o->no_register;
+	m->st.pid = (int)getpid();
+	m->ws.srv = m->portal.srv = m->srv;
+	m->portal.portal = true;
+	if (rs_root_path(root, RSCONF_FILE, m->cfg_path, sizeof(m->cfg_path),
+	    e) == -1 || rs_root_path(root, RS_REGSTATE_FILE, m->state_path,
+	    sizeof(m->state_path), e) == -1 || rs_root_path(root,
+	    RS_REPORTSERVER_SOCK, sock, sizeof(sock), e) == -1)
+		return -1;
 	ac.root = root;
 	ac.name = "reportserver";
 	ac.socket_path = sock;
@@ -327,34 +502,73 @@ serve(const char *root, const struct opts *o, const struct rsconf *conf,
 	ac.precheck_over = 1024 * 1024;
 	ac.no_register = o->no_register;
 	ac.on_reg = on_reg;
-	as = appserver_new(&ac, e);
-	if (as == NULL)
-		goto out;
+	ac.on_reg_arg = m;
+	ac.on_reload = on_reload;
+	ac.on_reload_arg = m;
+	m->as = appserver_new(&ac, e);
+	if (m->as == NULL)
+		return -1;
 	if (!o->no_register && geteuid() == 0) {
-		bs = binding_store_open(root, e);
-		if (bs == NULL) {
+		m->bs = binding_store_open(root, e);
+		if (m->bs == NULL) {
 			rs_err_prefix(e, "cannot read the URL reservations");
-			goto out;
+			return -1;
 		}
 	}
-	for (size_t i = 0; i < conf->napps; i++)
-		if (add_app(as, &srv, &conf->apps[i], &ctx[i], bs, &added,
-		    e) == -1)
-			goto out;
-	if (added == 0) {
-		rs_err_set(e, RS_E_CONFIG, "cannot start: no URLs are reserved "
-		    "for the report server (rsreportserver.config and the "
-		    "binding store); reserve them with 'rsconfig "
-		    "web-service-url --apply'");
+	return 0;
+}
+
+static int
+serve(const char *root, const struct opts *o, const struct rsconf *conf,
+    struct rs_err *e)
+{
+	struct rs_main		*m = xcalloc(1, sizeof(*m));
+	struct rs_server	 srv;
+	char			 data_root[RS_PATH_MAX];
+	struct data_policy	 policy = { 0 };
+	struct data_pg_rule	 rules[RSCONF_PG_ALLOW_MAX];
+	int			 rc = -1;
+
+	rs_server_init(&srv, conf);
+	srv.pam_fd = o->pam_fd;
+	m->srv = &srv;
+	if (conf->data_root != NULL)
+		str_copy(data_root, sizeof(data_root), conf->data_root);
+	else if (rs_root_path(root, RS_DATA_DIR, data_root,
+	    sizeof(data_root), e) == -1 ||
+	    fs_mkdir_p(data_root, 0750, e) == -1)
 		goto out;
-	}
-	log_info("listening on %s", appserver_socket_path(as));
-	rc = appserver_run(as, e);
+	policy_of(conf, data_root, rules, &policy);
+	srv.render = rs_render_report;
+	srv.render_arg = &policy;
+	if (setup(m, root, o, conf, e) == -1)
+		goto out;
+	if (sync_urls(m, conf) == 0)
+		say_none();
+	write_state(m);
+	log_info("listening on %s", appserver_socket_path(m->as));
+	rc = appserver_run(m->as, e);
+	(void)unlink(m->state_path);
 out:
-	binding_store_close(bs);
-	appserver_free(as);
+	binding_store_close(m->bs);
+	appserver_free(m->as);
 	rs_server_fini(&srv);
+	free(m);
 	return rc;
+}
+
+/*
+ * SIGHUP waits (blocked) until the appserver reads it: rsconfig may send
+ * it as soon as the report server has started, before the loop runs.
+ */
+static void
+block_hup(void)
+{
+	sigset_t	set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
 int
@@ -367,6 +581,7 @@ main(int argc, char **argv)
 	int		 rc;
 
 	log_init("reportserver");
+	block_hup();
 	if (parse_args(argc, argv, &o) == -1)
 		return 64;
 	log_set_verbose(o.verbose);
@@ -384,8 +599,9 @@ main(int argc, char **argv)
 	conf = rsconf_load(path, &e);
 	if (conf == NULL) {
 		if (e.code == RS_E_NOTFOUND)
-			rs_err_prefix(&e, "cannot start; run 'rsconfig database "
-			    "create' to write the configuration");
+			rs_err_prefix(&e, "cannot start; run '"
+			    CATALOG_CREATE_HINT "' to write the "
+			    "configuration");
 		log_error("%s", e.msg);
 		return rs_err_exit_status(e.code == RS_E_NOTFOUND ?
 		    RS_E_CONFIG : e.code);

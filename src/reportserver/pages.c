@@ -413,11 +413,7 @@ ws_link(struct page *p, const struct catalog_item *it, const char *cmd,
     const char *label)
 {
 	struct buf	*b = &p->resp->body;
-	const char	*ws = "ReportServer";
-
-	for (size_t i = 0; i < p->srv->conf->napps; i++)
-		if (str_ieq(p->srv->conf->apps[i].name, RSCONF_APP_WEBSERVICE))
-			ws = p->srv->conf->apps[i].vdir;
+	const char	*ws = rs_server_ws_vdir(p->srv);
 	(void)buf_printf(b, NULL, "<a href=\"/%s?", ws);
 	rs_url_encode(b, it->path, true);
 	(void)buf_printf(b, NULL, "&amp;rs:Command=%s\">", cmd);

@@ -518,14 +518,11 @@ static void
 sys_info(struct rest_ctx *c)
 {
 	struct buf	*b = &c->resp->body;
-	const char	*ws = "ReportServer";
+	const char	*ws = rs_server_ws_vdir(c->srv);
 	char		 tz[64];
 	time_t		 now = time(NULL);
 	struct tm	 tm;
 
-	for (size_t i = 0; i < c->srv->conf->napps; i++)
-		if (str_ieq(c->srv->conf->apps[i].name, RSCONF_APP_WEBSERVICE))
-			ws = c->srv->conf->apps[i].vdir;
 	localtime_r(&now, &tm);
 	strftime(tz, sizeof(tz), "%Z", &tm);
 	(void)buf_printf(b, NULL, "{\"@odata.context\":\"%s/api/v2.0/"

@@ -24,6 +24,8 @@ rs_server_init(struct rs_server *s, const struct rsconf *c)
 	s->dsn.postgres = c->postgres;
 	s->dsn.dsn = c->dsn;
 	s->pam_fd = -1;
+	s->urls = c;
+	pthread_mutex_init(&s->urls_mu, NULL);
 	pthread_mutex_init(&s->cat_mu, NULL);
 	pthread_mutex_init(&s->auth_mu, NULL);
 	pthread_mutex_init(&s->pam_mu, NULL);
@@ -34,12 +36,67 @@ rs_server_fini(struct rs_server *s)
 {
 	catalog_close(s->cat);
 	s->cat = NULL;
+	for (size_t i = 0; i < s->nurls_kept; i++)
+		rsconf_free(s->urls_kept[i]);
+	free(s->urls_kept);
+	s->urls_kept = NULL;
+	s->nurls_kept = 0;
+	pthread_mutex_destroy(&s->urls_mu);
 	pthread_mutex_destroy(&s->cat_mu);
 	pthread_mutex_destroy(&s->auth_mu);
 	pthread_mutex_destroy(&s->pam_mu);
 	explicit_bzero(s->tokens, sizeof(s->tokens));
 	explicit_bzero(s->creds, sizeof(s->creds));
 	explicit_bzero(s->cred_salt, sizeof(s->cred_salt));
+}
+
+const struct rsconf *
+rs_server_urls(struct rs_server *s)
+{
+	const struct rsconf	*c;
+
+	pthread_mutex_lock(&s->urls_mu);
+	c = s->urls;
+	pthread_mutex_unlock(&s->urls_mu);
+	return c;
+}
+
+void
+rs_server_set_urls(struct rs_server *s, struct rsconf *c)
+{
+	pthread_mutex_lock(&s->urls_mu);
+	s->urls_kept = xreallocarray(s->urls_kept, s->nurls_kept + 1,
+	    sizeof(*s->urls_kept));
+	s->urls_kept[s->nurls_kept++] = c;
+	s->urls = c;
+	pthread_mutex_unlock(&s->urls_mu);
+}
+
+const char *
+rs_server_ws_vdir(struct rs_server *s)
+{
+	const struct rsconf	*c = rs_server_urls(s);
+
+	for (size_t i = 0; i < c->napps; i++)
+		if (strcasecmp(c->apps[i].name, RSCONF_APP_WEBSERVICE) == 0)
+			return c->apps[i].vdir;
+	return "ReportServer";
+}
+
+/*
+ * A SQLite catalog deleted (or replaced) while open keeps answering from
+ * the unlinked file, and what is written there is lost: the handle goes,
+ * and every request says the database is missing until it is back.
+ */
+static void
+check_gone(struct rs_server *s)
+{
+	if (s->cat == NULL || catalog_check(s->cat, &s->cat_err) == 0)
+		return;
+	log_error("report server database: %s", s->cat_err.msg);
+	catalog_close(s->cat);
+	s->cat = NULL;
+	s->cat_tried = time(NULL);
 }
 
 struct catalog *
@@ -49,6 +106,7 @@ rs_server_catalog(struct rs_server *s, struct rs_err *e)
 	time_t		 now = time(NULL);
 
 	pthread_mutex_lock(&s->cat_mu);
+	check_gone(s);
 	if (s->cat == NULL && now != s->cat_tried) {
 		s->cat_tried = now;
 		s->cat = catalog_open(&s->dsn, &s->cat_err);
@@ -75,12 +133,11 @@ db_unavailable(struct rsresp *r, bool json, const struct rs_err *e)
 	struct buf		 hint;
 
 	buf_init(&hint, 0);
-	if (e->code == RS_E_NOTFOUND)
-		(void)buf_puts(&hint, "The report server database has not been "
-		    "created. To create it, run this on the server:<pre>"
-		    "rsconfig database create --admin-user NAME "
-		    "--admin-password-stdin</pre>", NULL);
-	else {
+	if (e->code == RS_E_NOTFOUND) {
+		(void)buf_html(&hint, e->msg, NULL);
+		(void)buf_puts(&hint, "<p>On the server:</p><pre>"
+		    CATALOG_CREATE_HINT "</pre>", NULL);
+	} else {
 		(void)buf_html(&hint, e->msg, NULL);
 		(void)buf_puts(&hint, "<pre>rsconfig database show</pre>",
 		    NULL);
@@ -100,17 +157,17 @@ db_unavailable(struct rsresp *r, bool json, const struct rs_err *e)
 
 /* The HTTPS URL of this request's application, or "" when none. */
 static void
-https_url(const struct rs_server *s, const struct rsreq *r, char *out,
-    size_t n)
+https_url(struct rs_server *s, const struct rsreq *r, char *out, size_t n)
 {
-	char	host[256];
+	const struct rsconf	*urls = rs_server_urls(s);
+	char			 host[256];
 
 	out[0] = '\0';
 	str_copy(host, sizeof(host), r->host);
 	if (host[0] != '[')
 		host[strcspn(host, ":")] = '\0';
-	for (size_t i = 0; i < s->conf->napps; i++) {
-		const struct rsconf_app	*a = &s->conf->apps[i];
+	for (size_t i = 0; i < urls->napps; i++) {
+		const struct rsconf_app	*a = &urls->apps[i];
 
 		if (strcasecmp(a->vdir, r->vdir + 1) != 0)
 			continue;
@@ -129,7 +186,7 @@ https_url(const struct rs_server *s, const struct rsreq *r, char *out,
 }
 
 static void
-secure_required(const struct rs_server *s, struct rsreq *r,
+secure_required(struct rs_server *s, struct rsreq *r,
     struct rsresp *resp, bool json)
 {
 	char		url[700], msg[900];
@@ -151,8 +208,9 @@ secure_required(const struct rs_server *s, struct rsreq *r,
 		(void)buf_puts(&hint, "</a>", NULL);
 	} else
 		(void)buf_puts(&hint, "No HTTPS URL is configured for this "
-		    "application; bind one with rsconfig web-service-url "
-		    "--https-cert THUMBPRINT", NULL);
+		    "application; bind one on the server:<pre>rsconfig "
+		    "web-service-url --https-cert THUMBPRINT --https-port 443 "
+		    "--apply</pre>", NULL);
 	rs_error_html(resp, 403, "rsSecureConnectionRequired",
 	    "The operation you are attempting requires a secure connection "
 	    "(HTTPS).", hint.data);

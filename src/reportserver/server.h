@@ -160,6 +160,15 @@ struct rs_token {
 
 struct rs_server {
 	const struct rsconf	*conf;
+	/*
+	 * URLReservations as served now: conf at start, then the config each
+	 * live re-registration read (rs_server_set_urls).  Replaced configs
+	 * stay until fini, so a request may keep the one it read.
+	 */
+	pthread_mutex_t		 urls_mu;
+	const struct rsconf	*urls;
+	struct rsconf		**urls_kept;
+	size_t			 nurls_kept;
 	struct catalog_dsn	 dsn;
 	pthread_mutex_t		 cat_mu;
 	struct catalog		*cat;		/* NULL until it opens */
@@ -183,8 +192,20 @@ struct rs_server {
 void	rs_server_init(struct rs_server *, const struct rsconf *);
 void	rs_server_fini(struct rs_server *);
 /*
+ * The config whose URLReservations the report server serves now (for
+ * links to the other application and to the HTTPS URL); borrowed, valid
+ * until rs_server_fini.  rs_server_set_urls installs a newly read config
+ * (taking it) after a live re-registration; any thread.
+ */
+const struct rsconf *rs_server_urls(struct rs_server *);
+void	rs_server_set_urls(struct rs_server *, struct rsconf *);
+/* The web service's virtual directory now ("ReportServer" by default). */
+const char *rs_server_ws_vdir(struct rs_server *);
+/*
  * The catalog, opened on first use and retried at most once a second
- * while it cannot be opened.  NULL with e (RS_E_NOTFOUND: not created).
+ * while it cannot be opened.  NULL with e (RS_E_NOTFOUND: not created,
+ * or a SQLite file deleted or replaced under the open handle, which is
+ * then closed and opened again once the file is back).
  */
 struct catalog *rs_server_catalog(struct rs_server *, struct rs_err *);
 

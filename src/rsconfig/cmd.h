@@ -2,8 +2,8 @@
  * cmd.h: the rsconfig pages of issue 5 (status, start, stop,
  * web-service-url, web-portal-url, certificates, urls, bindings, verify,
  * repair, renew, secure-connection-level, wmi, and the overview with no
- * arguments), each a thin front over rsmgmt.  main.c hands argv over when
- * rsconfig_pages_handles() says the command is one of these.
+ * arguments), each a thin front over rsmgmt.  main.c hands argv over for
+ * everything but 'rsconfig database ...'.
  */
 #ifndef RS_RSCONFIG_CMD_H
 #define RS_RSCONFIG_CMD_H
@@ -13,10 +13,16 @@
 
 #include "rsmgmt/rsmgmt.h"
 
-/* True when argv names one of these pages (or none at all). */
-bool	rsconfig_pages_handles(int argc, char **argv);
-/* Runs it; returns the exit status. */
+/* Runs a page (every command but 'database'); returns the exit status.
+ * An unknown page or option is named with the nearest one. */
 int	rsconfig_pages_main(int argc, char **argv);
+/* Does this option of the pages take a value? */
+bool	rsconfig_opt_valued(const char *arg);
+/* Every command's usage, the pages first. */
+void	rsconfig_usage(FILE *);
+/* The name of names nearest to word (a typo of it), or NULL. */
+const char *rsconfig_nearest(const char *word, const char *const *names,
+	    size_t n);
 
 /* Parsed options shared by the pages. */
 struct popts {
@@ -29,6 +35,7 @@ struct popts {
 	const char	*client_cert;	/* refused: not supported */
 	const char	*words[16];
 	int		 nwords;
+	const char	*bad_opt;	/* an unknown option, reported */
 };
 
 typedef int pcmd_fn(struct popts *);

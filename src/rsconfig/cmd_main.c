@@ -91,25 +91,95 @@ find_opt(const char *a)
 }
 
 bool
-rsconfig_pages_handles(int argc, char **argv)
+rsconfig_opt_valued(const char *arg)
 {
-	for (int i = 1; i < argc; i++) {
-		const struct opt *o = find_opt(argv[i]);
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
-			return true;
-		if (argv[i][0] == '-') {
-			if (o == NULL)
-				return false;
-			i += o->flag ? 0 : 1;
-			continue;
+	const struct opt	*o = find_opt(arg);
+
+	return o != NULL && !o->flag;
+}
+
+/* Edit distance with adjacent transpositions (Damerau), small words. */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t	la = strlen(a), lb = strlen(b), d[48][48];
+
+	if (la >= 47 || lb >= 47)
+		return SIZE_MAX;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			size_t c = a[i - 1] == b[j - 1] ? 0 : 1, v;
+			v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + c < v)
+				v = d[i - 1][j - 1] + c;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
 		}
-		return find_page(argv[i]) != NULL;
+	return d[la][lb];
+}
+
+const char *
+rsconfig_nearest(const char *word, const char *const *names, size_t n)
+{
+	const char	*best = NULL;
+	size_t		 bd = SIZE_MAX, len = strlen(word);
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = distance(word, names[i]);
+		if (len >= 3 && strncmp(names[i], word, len) == 0)
+			d = 1;	/* a beginning of it */
+		if (d < bd) {
+			bd = d;
+			best = names[i];
+		}
 	}
-	return true;	/* no page: the overview */
+	return bd <= (len > 9 ? 3 : 2) ? best : NULL;
+}
+
+/* Says "did you mean X?" after a sentence, when one is near. */
+static void
+suggest(FILE *f, const char *word, const char *const *names, size_t n)
+{
+	const char	*near = rsconfig_nearest(word, names, n);
+
+	if (near != NULL)
+		fprintf(f, "; did you mean '%s'?", near);
+	fprintf(f, "\n");
 }
 
 static void
-usage(FILE *f)
+unknown_page(const char *word)
+{
+	const char	*names[nitems(pages) + 1];
+
+	for (size_t i = 0; i < nitems(pages); i++)
+		names[i] = pages[i].name;
+	names[nitems(pages)] = "database";
+	fprintf(stderr, "rsconfig: unknown page '%s'", word);
+	suggest(stderr, word, names, nitems(names));
+}
+
+static void
+unknown_opt(const char *arg)
+{
+	const char	*names[nitems(opts)];
+
+	for (size_t i = 0; i < nitems(opts); i++)
+		names[i] = opts[i].name;
+	fprintf(stderr, "rsconfig: unknown option %s", arg);
+	suggest(stderr, arg, names, nitems(names));
+}
+
+void
+rsconfig_usage(FILE *f)
 {
 	fprintf(f, "usage: rsconfig [--root DIR] [--json]   (every page at a "
 	    "glance)\n");
@@ -128,7 +198,7 @@ parse(int argc, char **argv, struct popts *p)
 	for (int i = 1; i < argc; i++) {
 		const struct opt *o = find_opt(argv[i]);
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			usage(stdout);
+			rsconfig_usage(stdout);
 			return 1;
 		}
 		if (argv[i][0] != '-' || strcmp(argv[i], "-") == 0) {
@@ -138,9 +208,9 @@ parse(int argc, char **argv, struct popts *p)
 			}
 			p->words[p->nwords++] = argv[i];
 		} else if (o == NULL) {
-			fprintf(stderr, "rsconfig: unknown option %s\n",
-			    argv[i]);
-			return -1;
+			if (p->bad_opt == NULL)
+				unknown_opt(argv[i]);
+			p->bad_opt = argv[i];
 		} else if (o->flag)
 			*(bool *)((char *)p + o->off) = true;
 		else if (i + 1 >= argc) {
@@ -164,9 +234,19 @@ rsconfig_pages_main(int argc, char **argv)
 	if (p == NULL)
 		return 71;
 	rc = parse(argc, argv, p);
+	if (rc == 0 && p->bad_opt != NULL) {
+		pg = p->nwords > 0 ? find_page(p->words[0]) : NULL;
+		if (pg != NULL)
+			fprintf(stderr, "usage: rsconfig %s %s\n", pg->name,
+			    pg->usage);
+		else
+			rsconfig_usage(stderr);
+		free(p);
+		return 64;
+	}
 	if (rc != 0) {
 		if (rc == -1)
-			usage(stderr);
+			rsconfig_usage(stderr);
 		free(p);
 		return rc == 1 ? 0 : 64;
 	}
@@ -184,6 +264,12 @@ rsconfig_pages_main(int argc, char **argv)
 		return 64;
 	}
 	pg = p->nwords > 0 ? find_page(p->words[0]) : NULL;
+	if (p->nwords > 0 && pg == NULL) {
+		unknown_page(p->words[0]);
+		rsconfig_usage(stderr);
+		free(p);
+		return 64;
+	}
 	rc = pg != NULL ? pg->fn(p) : cmd_overview(p);
 	free(p);
 	return rc;

@@ -5,6 +5,7 @@
  * their certificate's names).
  */
 #include "rsconfig/cmd.h"
+#include "catalog/catalog.h"
 #include "common/buf.h"
 #include "common/str.h"
 #include "rsconf/rsconf.h"
@@ -32,6 +33,9 @@ status_json(const struct rsmgmt_status *st, struct rsmgmt *m)
 	(void)buf_json_str(&b, st->drift, NULL);
 	(void)buf_puts(&b, ",\"Log\":", NULL);
 	(void)buf_json_str(&b, st->log, NULL);
+	(void)buf_printf(&b, NULL, ",\"DatabaseState\":\"%s\","
+	    "\"DatabaseMessage\":", st->db_state);
+	(void)buf_json_str(&b, st->db_message, NULL);
 	printf("%s}\n", b.data);
 	buf_fini(&b);
 	return 0;
@@ -50,16 +54,28 @@ status_text(const struct rsmgmt_status *st, struct rsmgmt *m)
 	printf("  Service account:        %s", rsmgmt_account(m));
 	if (strcmp(st->runs_as, "root") == 0)
 		printf(" (the report server runs as root: give it an account "
-		    "of its own, see 'rsconfig service-account')");
+		    "of its own: 'useradd --system --no-create-home --shell "
+		    "/usr/sbin/nologin reportserver', then 'rsconfig "
+		    "service-account reportserver')");
 	else if (st->runs_as[0] != '\0' &&
 	    strcmp(st->runs_as, rsmgmt_account(m)) != 0)
 		printf(" (the report server runs as %s)", st->runs_as);
 	printf("\n");
 	printf("  httpsvc:                %s\n", st->httpsvc_running ?
-	    "running" : "not running (start it: httpsvc)");
-	if (st->httpsvc_running)
+	    "running" : "not running (start it: 'httpsvc')");
+	if (st->httpsvc_running && st->expected == 0)
+		printf("  URLs registered:        0 of 0 (no URL is reserved "
+		    "yet: 'rsconfig web-service-url --port 80 --apply')\n");
+	else if (st->httpsvc_running)
 		printf("  URLs registered:        %zu of %zu\n", st->registered,
 		    st->expected);
+	if (strcmp(st->db_state, "Ready") == 0)
+		printf("  Database:               ready (%s)\n", st->db_message);
+	else
+		printf("  Database:               %s: %s\n", strcmp(st->db_state,
+		    "Missing") == 0 ? "MISSING" : strcmp(st->db_state,
+		    "NeedsUpgrade") == 0 ? "NEEDS UPGRADE" : "UNUSABLE",
+		    st->db_message);
 	printf("  SecureConnectionLevel:  %d\n",
 	    rsmgmt_secure_connection_level(m));
 	printf("  Instance root:          %s\n", rsmgmt_root(m));
@@ -219,8 +235,8 @@ overview_db(struct popts *p)
 	    "SQLite");
 	printf("  Database:               %s\n", info.dsn);
 	printf("  State:                  %s\n", !info.exists ? "not created "
-	    "(rsconfig database create)" : info.version == info.expected ?
-	    "ready" : "needs upgrade (rsconfig database upgrade)");
+	    "('" CATALOG_CREATE_HINT "')" : info.version == info.expected ?
+	    "ready" : "needs upgrade ('rsconfig database upgrade')");
 }
 
 /*

@@ -221,14 +221,23 @@ cmd_web_portal_url(struct popts *p)
 	if (p->nwords > 1 && strcmp(p->words[1], "remove-identity") == 0)
 		return identity(p, false);
 	if (p->nwords > 1) {
-		fprintf(stderr, "rsconfig: unknown web-portal-url command '%s' "
-		    "(add-identity, remove-identity)\n", p->words[1]);
+		static const char *const verbs[] = { "add-identity",
+		    "remove-identity" };
+		const char *near = rsconfig_nearest(p->words[1], verbs,
+		    nitems(verbs));
+		if (near != NULL)
+			fprintf(stderr, "rsconfig: unknown web-portal-url command "
+			    "'%s'; did you mean '%s'?\n", p->words[1], near);
+		else
+			fprintf(stderr, "rsconfig: unknown web-portal-url command "
+			    "'%s' (add-identity, remove-identity)\n",
+			    p->words[1]);
 		return 64;
 	}
 	if (p->https_cert != NULL || p->https_port != NULL) {
 		fprintf(stderr, "rsconfig: the web portal's HTTPS URLs are "
-		    "identities: rsconfig web-portal-url add-identity --https "
-		    "--cert THUMBPRINT --port N\n");
+		    "identities: 'rsconfig web-portal-url add-identity --https "
+		    "--cert THUMBPRINT --port N'\n");
 		return 64;
 	}
 	return apply_page(p, RSCONF_APP_WEBAPP);
@@ -252,7 +261,8 @@ certs_text(const struct rsmgmt_cert *v, size_t n)
 	}
 	if (n == 0)
 		printf("  (none: make one with 'certstore new-self-signed --dns "
-		    "NAME' or import one with 'certstore import')\n");
+		    "NAME' or import one with 'certstore import FILE "
+		    "--password-file F')\n");
 }
 
 int
@@ -333,8 +343,8 @@ cmd_urls(struct popts *p)
 			    v[i].in_store ? "" : "  (DRIFT: not in the binding "
 			    "store)");
 		if (n == 0)
-			printf("(no URLs reserved: rsconfig web-service-url "
-			    "--apply)\n");
+			printf("(no URLs reserved: 'rsconfig web-service-url "
+			    "--port 80 --apply')\n");
 	}
 	free(v);
 	rsmgmt_close(m);

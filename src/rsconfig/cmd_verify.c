@@ -103,17 +103,40 @@ say(FILE *f, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * How to trust the certificate: a self-signed one of this machine's My
+ * store goes into Root itself; else the CA that issued it does.
+ */
+static void
+say_untrusted(FILE *f, const struct popts *p, const struct tlsprobe_result *r)
+{
+	char	mine[RS_PATH_MAX], rel[80];
+
+	snprintf(rel, sizeof(rel), "certstore/My/%s.crt", r->thumbprint);
+	if (strcmp(r->subject, r->issuer) == 0 && rs_root_path(p->root, rel,
+	    mine, sizeof(mine), NULL) == 0 && fs_exists(mine))
+		say(f, "  problem: the certificate is not trusted (%s); put it "
+		    "into Root: 'certstore export %s --cert %s.crt' then "
+		    "'certstore import %s.crt --store Root'\n",
+		    r->trust_reason, r->thumbprint, r->thumbprint,
+		    r->thumbprint);
+	else
+		say(f, "  problem: the certificate is not trusted (%s); put the "
+		    "certificate of the CA that issued it (%s) into Root: "
+		    "'certstore import CA.crt --store Root', or give '--cafile "
+		    "CA.crt'\n", r->trust_reason, r->issuer);
+}
+
 /* Prints each problem to f (may be NULL); returns how many. */
 static int
-problems(const struct tlsprobe_result *r, bool asked, FILE *f)
+problems(const struct popts *p, const struct tlsprobe_result *r, bool asked,
+    FILE *f)
 {
 	int	n = 0;
 
 	if (r->https && !r->trusted) {
 		n++;
-		say(f, "  problem: the certificate is not trusted (%s); import "
-		    "its root certificate into Root (certstore import FILE "
-		    "--store Root) or give --cafile\n", r->trust_reason);
+		say_untrusted(f, p, r);
 	}
 	if (r->https && !r->name_ok) {
 		n++;
@@ -134,7 +157,7 @@ problems(const struct tlsprobe_result *r, bool asked, FILE *f)
 		n++;
 		say(f, "  problem: the server asks for credentials (%s)%s\n",
 		    r->www_authenticate, asked ? ": they were refused" :
-		    "; give --user NAME --password-file FILE");
+		    "; give '--user NAME --password-file FILE'");
 	} else if (r->status >= 400 || r->status < 100) {
 		n++;
 		say(f, "  problem: HTTP status %d %s\n", r->status, r->reason);
@@ -174,6 +197,34 @@ verify_json(const struct tlsprobe_result *r, int nproblems, const char *err)
 	buf_fini(&b);
 }
 
+/*
+ * --cafile must be a readable file with a PEM certificate in it: a file
+ * that is not there must not be ignored, or the verdict would be
+ * "not trusted" for the wrong reason.
+ */
+static int
+cafile_ok(const char *path, struct rs_err *e)
+{
+	char	*text;
+	size_t	 len = 0;
+	bool	 pem;
+
+	text = fs_read_file(path, 16 * 1024 * 1024, &len, e);
+	if (text == NULL) {
+		rs_err_prefix(e, "cannot use --cafile %s", path);
+		return -1;
+	}
+	pem = strstr(text, "-----BEGIN CERTIFICATE-----") != NULL;
+	free(text);
+	if (!pem)
+		return rs_err_set(e, RS_E_BADINPUT, "cannot use --cafile %s: it "
+		    "holds no PEM certificate (-----BEGIN CERTIFICATE-----); "
+		    "give the certificate of the CA that issued the server's "
+		    "certificate in PEM ('certstore export THUMBPRINT --cert "
+		    "FILE' writes one from the store)", path);
+	return 0;
+}
+
 static int
 probe(const struct popts *p, struct tlsprobe_opts *o,
     struct tlsprobe_result *r, struct rs_err *e)
@@ -201,6 +252,10 @@ cmd_verify(struct popts *p)
 	if (p->nwords != 2) {
 		fprintf(stderr, "rsconfig: verify needs one URL\n");
 		return 64;
+	}
+	if (p->cafile != NULL && cafile_ok(p->cafile, &e) == -1) {
+		fprintf(stderr, "rsconfig: %s\n", e.msg);
+		return rs_err_exit_status(e.code);
 	}
 	o.url = p->words[1];
 	o.cafile = p->cafile;
@@ -231,7 +286,7 @@ cmd_verify(struct popts *p)
 	if (pw != NULL)
 		fs_free_secret(pw, len);
 	if (p->json) {
-		n = rc == 0 ? problems(&r, asked, NULL) : 1;
+		n = rc == 0 ? problems(p, &r, asked, NULL) : 1;
 		verify_json(&r, n, rc == 0 ? NULL : e.msg);
 		return n == 0 ? 0 : 1;
 	}
@@ -249,7 +304,7 @@ cmd_verify(struct popts *p)
 	}
 	printf("  HTTP status:   %d %s%s%s\n", r.status, r.reason,
 	    r.location[0] ? " -> " : "", r.location);
-	n = problems(&r, asked || p->user != NULL, stdout);
+	n = problems(p, &r, asked || p->user != NULL, stdout);
 	printf("Result: %s\n", n == 0 ? "OK" : "FAILED");
 	return n == 0 ? 0 : 1;
 }

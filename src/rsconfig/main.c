@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "common/root.h"
 #include "common/str.h"
+#include "common/xmalloc.h"
 #include "reportserver/passwd.h"
 #include "rsmgmt/rsmgmt.h"
 #include "rsconfig/cmd.h"
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 struct opts {
@@ -59,11 +61,11 @@ static const struct cmd {
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: rsconfig [--root DIR] [--json] PAGE VERB "
+	fprintf(f, "usage: rsconfig [--root DIR] [--json] database VERB "
 	    "[options]\n");
 	for (size_t i = 0; i < nitems(cmds); i++)
-		fprintf(f, "       rsconfig %s %s %s\n", cmds[i].page,
-		    cmds[i].verb, cmds[i].usage);
+		fprintf(f, "       rsconfig database %s%s%s\n", cmds[i].verb,
+		    cmds[i].usage[0] ? " " : "", cmds[i].usage);
 }
 
 static void
@@ -125,6 +127,38 @@ print_info_text(const struct rsmgmt_db_info *i)
 	printf("  Configuration file:   %s\n", i->config);
 }
 
+/*
+ * --admin-password-stdin at a terminal: one line, not echoed (a pipe is
+ * read to its end, as before).
+ */
+static char *
+ask_password(const char *user, size_t *len, struct rs_err *e)
+{
+	struct termios	old, quiet;
+	char		line[RS_PASSWD_MAX + 2], *pw;
+	bool		echo_off = tcgetattr(0, &old) == 0, ok;
+
+	fprintf(stderr, "Password for the administrator %s: ", user);
+	fflush(stderr);
+	if (echo_off) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(0, TCSAFLUSH, &quiet);
+	}
+	ok = fgets(line, sizeof(line), stdin) != NULL;
+	if (echo_off)
+		tcsetattr(0, TCSANOW, &old);
+	fprintf(stderr, "\n");
+	if (!ok) {
+		rs_err_set(e, RS_E_USAGE, "no password was typed");
+		return NULL;
+	}
+	*len = strlen(line);
+	pw = xstrdup(line);
+	explicit_bzero(line, sizeof(line));
+	return pw;
+}
+
 /* Reads the password, dropping one trailing newline. */
 static char *
 read_password(const struct opts *o, size_t *len, struct rs_err *e)
@@ -136,9 +170,12 @@ read_password(const struct opts *o, size_t *len, struct rs_err *e)
 		    "--admin-password-file and --admin-password-stdin");
 		return NULL;
 	}
-	pw = o->pw_stdin ? fs_read_fd(0, RS_PASSWD_MAX + 2, len,
-	    "standard input", e) : fs_read_file(o->pw_file,
-	    RS_PASSWD_MAX + 2, len, e);
+	if (o->pw_stdin && isatty(0))
+		pw = ask_password(o->admin_user, len, e);
+	else
+		pw = o->pw_stdin ? fs_read_fd(0, RS_PASSWD_MAX + 2, len,
+		    "standard input", e) : fs_read_file(o->pw_file,
+		    RS_PASSWD_MAX + 2, len, e);
 	if (pw == NULL)
 		return NULL;
 	if (*len > 0 && pw[*len - 1] == '\n')
@@ -148,9 +185,22 @@ read_password(const struct opts *o, size_t *len, struct rs_err *e)
 	return pw;
 }
 
+/* A relative --sqlite path, made absolute from here. */
+static int
+absolute(const char *rel, char *out, size_t sz)
+{
+	char	cwd[RS_PATH_MAX];
+
+	if (getcwd(cwd, sizeof(cwd)) == NULL ||
+	    (size_t)snprintf(out, sz, "%s/%s", cwd, rel) >= sz)
+		return -1;
+	return 0;
+}
+
 static int
 cmd_db_create(struct opts *o)
 {
+	char			 abs_path[RS_PATH_MAX];
 	struct rsmgmt_db_create	 a = { 0 };
 	struct rsmgmt_db_info	 info;
 	struct rsmgmt_result	 r;
@@ -172,6 +222,9 @@ cmd_db_create(struct opts *o)
 	}
 	a.postgres = o->postgres != NULL;
 	a.dsn = o->postgres != NULL ? o->postgres : o->sqlite;
+	if (o->sqlite != NULL && o->sqlite[0] != '/' && absolute(o->sqlite,
+	    abs_path, sizeof(abs_path)) == 0)
+		a.dsn = abs_path;
 	a.admin_user = o->admin_user;
 	a.admin_password = pw;
 	rsmgmt_database_create(o->root, &a, &info, &r);
@@ -180,14 +233,23 @@ cmd_db_create(struct opts *o)
 	if (r.hresult != 0)
 		return r.exit_status;
 	if (o->json)
-		print_info_json(&info, &r, info.config_written ?
-		    ",\"ConfigurationWritten\":true" :
-		    ",\"ConfigurationWritten\":false");
-	else {
+	{
+		struct buf	x;
+
+		buf_init(&x, 0);
+		(void)buf_printf(&x, NULL, ",\"ConfigurationWritten\":%s,"
+		    "\"ReportServer\":", info.config_written ? "true" :
+		    "false");
+		(void)buf_json_str(&x, info.server, NULL);
+		print_info_json(&info, &r, x.data);
+		buf_fini(&x);
+	} else {
 		printf("Report server database created.\n");
 		print_info_text(&info);
 		printf("  Administrator:        %s (System Administrator; "
 		    "Content Manager on /)\n", o->admin_user);
+		if (info.server[0] != '\0')
+			printf("  Report server:        %s\n", info.server);
 	}
 	return 0;
 }
@@ -234,9 +296,16 @@ cmd_db_upgrade(struct opts *o)
 }
 
 /* Options with a value; returns how many argv slots were used, or -1. */
+/* The options of 'database': the first DB_VALUED take a value. */
+#define DB_VALUED	5
+static const char *const db_opts[] = { "--root", "--sqlite", "--postgres",
+    "--admin-user", "--admin-password-file", "--json",
+    "--admin-password-stdin" };
+
 static int
 take_opt(struct opts *o, int argc, char **argv, int i)
 {
+	const char	*near;
 	static const struct {
 		const char	*name;
 		size_t		 off;
@@ -263,8 +332,52 @@ take_opt(struct opts *o, int argc, char **argv, int i)
 		*(const char **)((char *)o + valued[k].off) = argv[i + 1];
 		return 2;
 	}
-	fprintf(stderr, "rsconfig: unknown option %s\n", argv[i]);
+	fprintf(stderr, "rsconfig: unknown option %s for database", argv[i]);
+	near = rsconfig_nearest(argv[i], db_opts, nitems(db_opts));
+	fprintf(stderr, near != NULL ? "; did you mean '%s'?\n" : "%s\n",
+	    near != NULL ? near : "");
 	return -1;
+}
+
+/* Is the command 'rsconfig database ...' (the other pages: cmd_*.c)? */
+static bool
+is_database(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		bool	valued = rsconfig_opt_valued(argv[i]);
+
+		if (argv[i][0] != '-')
+			return strcmp(argv[i], "database") == 0;
+		for (size_t k = 0; k < DB_VALUED; k++)
+			valued |= strcmp(argv[i], db_opts[k]) == 0;
+		if (valued)
+			i++;
+	}
+	return false;
+}
+
+/* An unknown verb: the nearest one and the list. */
+static int
+unknown_verb(const char *verb)
+{
+	const char	*names[nitems(cmds)];
+	const char	*near;
+
+	for (size_t k = 0; k < nitems(cmds); k++)
+		names[k] = cmds[k].verb;
+	near = verb != NULL ? rsconfig_nearest(verb, names, nitems(names)) :
+	    NULL;
+	if (verb == NULL)
+		fprintf(stderr, "rsconfig: database needs a command (create, "
+		    "show, upgrade)\n");
+	else if (near != NULL)
+		fprintf(stderr, "rsconfig: unknown database command '%s'; did "
+		    "you mean '%s'?\n", verb, near);
+	else
+		fprintf(stderr, "rsconfig: unknown database command '%s' "
+		    "(create, show, upgrade)\n", verb);
+	usage(stderr);
+	return 64;
 }
 
 int
@@ -276,7 +389,7 @@ main(int argc, char **argv)
 	int		 nw = 0;
 
 	log_init("rsconfig");
-	if (rsconfig_pages_handles(argc, argv))	/* the other pages: cmd_*.c */
+	if (!is_database(argc, argv))	/* the other pages: cmd_*.c */
 		return rsconfig_pages_main(argc, argv);
 	for (int i = 1; i < argc;) {
 		int	n = 1;
@@ -286,8 +399,10 @@ main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		}
-		if (argv[i][0] == '-' && (n = take_opt(&o, argc, argv, i)) < 0)
+		if (argv[i][0] == '-' && (n = take_opt(&o, argc, argv, i)) < 0) {
+			usage(stderr);
 			return 64;
+		}
 		if (argv[i][0] != '-') {
 			if (nw == 2) {
 				fprintf(stderr, "rsconfig: unexpected '%s'\n",
@@ -303,9 +418,7 @@ main(int argc, char **argv)
 		return rs_err_exit_status(e.code);
 	}
 	for (size_t k = 0; k < nitems(cmds); k++)
-		if (nw == 2 && strcmp(words[0], cmds[k].page) == 0 &&
-		    strcmp(words[1], cmds[k].verb) == 0)
+		if (nw == 2 && strcmp(words[1], cmds[k].verb) == 0)
 			return cmds[k].fn(&o);
-	usage(stderr);
-	return 64;
+	return unknown_verb(nw == 2 ? words[1] : NULL);
 }

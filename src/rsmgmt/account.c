@@ -103,8 +103,8 @@ acct_new(struct rsmgmt *m, struct rsmgmt_result *r)
 	if (rec[0] != '\0' && getpwnam(rec) == NULL) {
 		rsmgmt_err(r, RSMGMT_InvalidUser, "cannot start the report "
 		    "server as %s: there is no such Unix user; create it "
-		    "(useradd --system --no-create-home --shell "
-		    "/usr/sbin/nologin %s) or choose another account with "
+		    "('useradd --system --no-create-home --shell "
+		    "/usr/sbin/nologin %s') or choose another account with "
 		    "'rsconfig service-account USER'", rec, rec);
 		return NULL;
 	}
@@ -175,8 +175,9 @@ plain(const struct acct *a, const char *path, const struct stat *st,
 	if (S_ISREG(st->st_mode) && st->st_nlink > 1)
 		return rsmgmt_err(r, RSMGMT_RsServerConfigurationError,
 		    "cannot give %s to the report server account %s: it has "
-		    "%ju hard links; remove the other links (find / -samefile "
-		    "%s)", path, a->name, (uintmax_t)st->st_nlink, path), -1;
+		    "%ju hard links; remove the other links ('find / -xdev "
+		    "-samefile %s' lists them)", path, a->name,
+		    (uintmax_t)st->st_nlink, path), -1;
 	return 0;
 }
 
@@ -367,7 +368,7 @@ check_above(const struct acct *a, const char *path, char *msg, size_t sz)
 		if (access(p, X_OK) == -1) {
 			mgmt_fmt(msg, sz, "the report server account %s cannot "
 			    "pass through the folder %s (%s); let it through "
-			    "(chmod o+x %s) or move the state root", a->name,
+			    "('chmod o+x %s') or move the state root", a->name,
 			    p, strerror(errno), p);
 			return -1;
 		}
@@ -391,9 +392,10 @@ check_db(const struct acct *a, char *msg, size_t sz)
 	    access(dir, W_OK | X_OK) == -1) {
 		mgmt_fmt(msg, sz, "the report server account %s cannot read "
 		    "and write the report server database %s (%s); make the "
-		    "database and its folder its own (chown %s: %s %s; chmod "
-		    "0600 %s), or keep the database in ROOT/reportserver, "
-		    "which rsconfig start prepares", a->name, a->db,
+		    "database and its folder its own ('chown %s: %s %s' and "
+		    "'chmod 0600 %s'), or keep the database in "
+		    "ROOT/reportserver, which 'rsconfig start' prepares",
+		    a->name, a->db,
 		    strerror(errno), a->name, dir, a->db, a->db);
 		return -1;
 	}
@@ -411,7 +413,7 @@ acct_check(const struct acct *a, char *msg, size_t sz)
 		return -1;
 	if (access(a->cfg, R_OK) == -1) {
 		mgmt_fmt(msg, sz, "the report server account %s cannot read "
-		    "%s (%s); chgrp %s %s; chmod 0640 %s", a->name, a->cfg,
+		    "%s (%s); 'chgrp %s %s' and 'chmod 0640 %s'", a->name, a->cfg,
 		    strerror(errno), a->group, a->cfg, a->cfg);
 		return -1;
 	}
@@ -422,15 +424,15 @@ acct_check(const struct acct *a, char *msg, size_t sz)
 	if (a->data[0] != '\0' && access(a->data, R_OK | X_OK) == -1 &&
 	    errno != ENOENT) {
 		mgmt_fmt(msg, sz, "the report server account %s cannot read "
-		    "the data source folder %s (%s); chgrp %s %s; chmod g+rx "
-		    "%s", a->name, a->data, strerror(errno), a->group,
+		    "the data source folder %s (%s); 'chgrp %s %s' and 'chmod "
+		    "g+rx %s'", a->name, a->data, strerror(errno), a->group,
 		    a->data, a->data);
 		return -1;
 	}
 	if (rs_root_path(a->root, ACCT_SOCKDIR, p, sizeof(p), NULL) == -1 ||
 	    access(p, W_OK | X_OK) == -1) {
 		mgmt_fmt(msg, sz, "the report server account %s cannot make "
-		    "its socket in %s (%s); chown %s: %s", a->name, p,
+		    "its socket in %s (%s); 'chown %s: %s'", a->name, p,
 		    strerror(errno), a->name, p);
 		return -1;
 	}

@@ -5,7 +5,8 @@
  * a failure leaves no config pointing at a database that does not exist.
  */
 #include "rsmgmt/rsmgmt.h"
-#include "rsmgmt/mgmt_int.h"
+#include "rsmgmt/wmi_int.h"
+#include "common/log.h"
 #include "catalog/catalog.h"
 #include "common/fsutil.h"
 #include "common/root.h"
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const struct {
 	uint32_t	 code;
@@ -123,6 +125,36 @@ not_a_link(const struct catalog_dsn *d, struct rs_err *e)
 	    "to, or name that file with --sqlite", d->dsn);
 }
 
+/*
+ * A database named with --sqlite goes into a folder that exists: a typo
+ * in the path must not make folders nobody asked for.  (The default one,
+ * ROOT/reportserver, is the state root's own and is made.)
+ */
+static int
+folder_there(const char *dsn, struct rs_err *e)
+{
+	char		 dir[RS_PATH_MAX], *slash;
+	struct stat	 st;
+	bool		 there;
+
+	if (dsn[0] != '/')
+		return rs_err_set(e, RS_E_USAGE, "cannot create the report "
+		    "server database %s: give an absolute path (the report "
+		    "server does not run in this folder)", dsn);
+	str_copy(dir, sizeof(dir), dsn);
+	slash = strrchr(dir, '/');
+	if (slash == dir)
+		return 0;
+	*slash = '\0';
+	there = stat(dir, &st) == 0;
+	if (there && S_ISDIR(st.st_mode))
+		return 0;
+	return rs_err_set(e, RS_E_NOTFOUND, "cannot create the report server "
+	    "database %s: the folder %s %s; create it first ('mkdir -p %s') or "
+	    "give --sqlite a path in an existing folder; nothing was changed",
+	    dsn, dir, there ? "is not a folder" : "does not exist", dir);
+}
+
 /* Loads the config, or makes a default one in memory when missing. */
 static struct rsconf *
 load_or_default(const char *path, const char *defdb, bool *created,
@@ -195,7 +227,8 @@ create(const char *root, const struct rsmgmt_db_create *a,
 	    rs_passwd_hash(a->admin_password, hash, sizeof(hash), e) == -1)
 		goto out;
 	fill_info(&d, path, info);
-	if (not_a_link(&d, e) == -1 ||
+	if ((a->dsn != NULL && !a->postgres && folder_there(a->dsn, e) == -1) ||
+	    not_a_link(&d, e) == -1 ||
 	    catalog_create(&d, 0, a->admin_user, hash, e) == -1)
 		goto out;
 	info->exists = true;
@@ -220,6 +253,49 @@ out:
 	return rc;
 }
 
+/*
+ * A report server already running (the URLs came first) gets the new
+ * database: when the config now names another database it is restarted
+ * (what it may open, and the rule that reports never open its own
+ * PostgreSQL database, are read at start); else it opens it at its next
+ * request, once its account may (the files are prepared as rsconfig start
+ * prepares them).  What happened goes to info->server.
+ */
+static void
+tell_running(const char *root, struct rsmgmt_db_info *info)
+{
+	struct rsmgmt_result	 r;
+	struct rsmgmt		*m;
+	struct acct		*acct;
+	int			 pid;
+
+	if ((m = rsmgmt_open(root, &r)) == NULL)
+		return;
+	if (mgmt_rs_running(m, &pid) != 1) {
+		rsmgmt_close(m);
+		return;
+	}
+	if (info->config_written) {
+		if (mgmt_rs_restart(m, &r) == 0)
+			mgmt_fmt(info->server, sizeof(info->server), "restarted "
+			    "to use it: %s", r.message);
+		else
+			mgmt_fmt(info->server, sizeof(info->server), "NOT "
+			    "restarted: %s; run 'rsconfig stop' and 'rsconfig "
+			    "start'", r.message);
+	} else if (geteuid() == 0 && (acct = acct_new(m, &r)) != NULL) {
+		if (acct_prepare(acct, &r) == -1) {
+			mgmt_fmt(info->server, sizeof(info->server), "(pid %d) "
+			    "may not open it: %s", pid, r.message);
+			acct_undo(acct, &r);
+		} else
+			mgmt_fmt(info->server, sizeof(info->server), "(pid %d) "
+			    "opens it at its next request", pid);
+		acct_free(acct);
+	}
+	rsmgmt_close(m);
+}
+
 uint32_t
 rsmgmt_database_create(const char *root, const struct rsmgmt_db_create *a,
     struct rsmgmt_db_info *info, struct rsmgmt_result *r)
@@ -236,6 +312,7 @@ rsmgmt_database_create(const char *root, const struct rsmgmt_db_create *a,
 	fs_unlock(lock);
 	if (rc == -1)
 		return rsmgmt_fail(r, &e);
+	tell_running(root, info);
 	rsmgmt_ok(r, "the report server database was created; '%s' is a "
 	    "System Administrator", a->admin_user);
 	return 0;
@@ -252,8 +329,8 @@ need_config(const char *root, char *path, size_t pathsz, struct rs_err *e)
 	c = rsconf_load(path, e);
 	if (c == NULL && e->code == RS_E_NOTFOUND)
 		rs_err_set(e, RS_E_NOTFOUND, "%s does not exist; the report "
-		    "server database has not been created; run 'rsconfig "
-		    "database create'", path);
+		    "server database has not been created; run '"
+		    CATALOG_CREATE_HINT "'", path);
 	return c;
 }
 
@@ -291,13 +368,53 @@ rsmgmt_database_show(const char *root, struct rsmgmt_db_info *info,
 	rsconf_free(c);
 	if (!info->exists)
 		rsmgmt_ok(r, "the report server database has not been created;"
-		    " run 'rsconfig database create'");
+		    " run '" CATALOG_CREATE_HINT "'");
 	else if (info->version < CATALOG_SCHEMA_VERSION)
 		rsmgmt_ok(r, "the database needs an upgrade; run 'rsconfig "
 		    "database upgrade'");
 	else
 		rsmgmt_ok(r, "the report server database is ready");
 	return 0;
+}
+
+void
+rsmgmt_database_state(const char *root, char *state, size_t statesz,
+    char *message, size_t msgsz)
+{
+	struct rsmgmt_db_info	info;
+	struct rsmgmt_result	r;
+	const char		*kind;
+	char			 cfg[RS_PATH_MAX];
+
+	rsmgmt_database_show(root, &info, &r);
+	kind = info.postgres ? "PostgreSQL" : "SQLite";
+	if (r.hresult != 0 && rsmgmt_config_path(root, cfg, sizeof(cfg),
+	    NULL) == 0 && !fs_exists(cfg)) {
+		str_copy(state, statesz, "Missing");
+		snprintf(message, msgsz, "not created yet (there is no %s); "
+		    "make it: '" CATALOG_CREATE_HINT "'", cfg);
+	} else if (r.hresult != 0) {
+		str_copy(state, statesz, "Unusable");
+		snprintf(message, msgsz, "%s; see 'rsconfig database show'",
+		    r.message);
+	} else if (!info.exists) {
+		str_copy(state, statesz, "Missing");
+		snprintf(message, msgsz, info.postgres ? "the %s database %s "
+		    "has no report server database in it" : "the %s database "
+		    "%s does not exist (not created yet, or deleted or moved)",
+		    kind, info.dsn);
+		str_append(message, msgsz, "; restore it from a backup, or "
+		    "make it: '" CATALOG_CREATE_HINT "'");
+	} else if (info.version != info.expected) {
+		str_copy(state, statesz, "NeedsUpgrade");
+		snprintf(message, msgsz, "%s %s has schema version %d, this "
+		    "server uses %d: %s", kind, info.dsn, info.version,
+		    info.expected, info.version < info.expected ? "'rsconfig "
+		    "database upgrade'" : "upgrade the report server");
+	} else {
+		str_copy(state, statesz, "Ready");
+		snprintf(message, msgsz, "%s %s", kind, info.dsn);
+	}
 }
 
 uint32_t

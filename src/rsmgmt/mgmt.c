@@ -7,6 +7,7 @@
  * https URL to the SSL binding endpoints that serve it.
  */
 #include "rsmgmt/mgmt_int.h"
+#include "catalog/catalog.h"
 #include "common/fsutil.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
@@ -16,10 +17,12 @@
 #include <net/if.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 uint32_t
@@ -81,12 +84,19 @@ pick_account(struct rsmgmt *m)
 	m->account_uid = pw->pw_uid;
 }
 
+static int	default_config(struct rsmgmt *, struct rs_err *);
+
 int
 mgmt_reload(struct rsmgmt *m, struct rs_err *e)
 {
 	struct rsconf	*c;
 
 	c = rsconf_load(m->cfg_path, e);
+	if (c == NULL && e->code == RS_E_NOTFOUND) {
+		rsconf_free(m->conf);
+		m->conf = NULL;
+		return default_config(m, e);
+	}
 	if (c == NULL)
 		return -1;
 	rsconf_free(m->conf);
@@ -120,11 +130,33 @@ take_lock(struct rsmgmt *m, struct rs_err *e)
 	return m->lockfd == -1 ? -1 : 0;
 }
 
+/*
+ * No rsreportserver.config yet (the URLs are set before the database):
+ * the default one, in memory, pointing at the default SQLite database; the
+ * first change writes it (and its undo removes it again).
+ */
+static int
+default_config(struct rsmgmt *m, struct rs_err *e)
+{
+	char	db[RS_PATH_MAX], *text;
+
+	if (rs_root_path(m->root, RSCONF_DB_FILE, db, sizeof(db), e) == -1)
+		return -1;
+	text = rsconf_default_text(false, db);
+	m->conf = rsconf_parse(text, strlen(text), m->cfg_path, e);
+	free(text);
+	if (m->conf == NULL)
+		return -1;
+	model_load(&m->model, m->conf);
+	return 0;
+}
+
 struct rsmgmt *
 rsmgmt_open(const char *root, struct rsmgmt_result *r)
 {
 	struct rsmgmt	*m;
 	struct rs_err	 e;
+	bool		 have;
 
 	m = xcalloc(1, sizeof(*m));
 	m->lockfd = -1;
@@ -132,19 +164,13 @@ rsmgmt_open(const char *root, struct rsmgmt_result *r)
 	if (rsmgmt_config_path(root, m->cfg_path, sizeof(m->cfg_path),
 	    &e) == -1)
 		goto fail;
-	if (fs_exists(m->cfg_path) && take_lock(m, &e) == -1)
+	/* Without a config a read-only page needs no lock (none may be
+	 * possible: another user's root); a change then fails writing. */
+	have = fs_exists(m->cfg_path);
+	if (take_lock(m, &e) == -1 && have)
 		goto fail;
-	if (mgmt_reload(m, &e) == -1) {
-		if (e.code == RS_E_NOTFOUND) {
-			rsmgmt_err(r, RSMGMT_ConfigurationFileNotFound,
-			    "cannot read %s: it does not exist; create the "
-			    "report server database first with 'rsconfig "
-			    "database create'", m->cfg_path);
-			rsmgmt_close(m);
-			return NULL;
-		}
+	if (mgmt_reload(m, &e) == -1)
 		goto fail;
-	}
 	m->bs = binding_store_open(root, &e);
 	if (m->bs == NULL)
 		goto fail;
@@ -158,6 +184,12 @@ fail:
 	rsmgmt_fail(r, &e);
 	rsmgmt_close(m);
 	return NULL;
+}
+
+bool
+rsmgmt_configured(const struct rsmgmt *m)
+{
+	return fs_exists(m->cfg_path);
 }
 
 void
@@ -299,6 +331,21 @@ mgmt_prefix(const char *url, const char *vdir, char *out, size_t sz,
 }
 
 size_t
+model_prefixes(const struct mmodel *mm, char (*want)[MGMT_PREFIX_MAX],
+    size_t max)
+{
+	struct rs_err	e;
+	size_t		n = 0;
+
+	for (size_t i = 0; i < mm->napps; i++)
+		for (size_t j = 0; j < mm->apps[i].n && n < max; j++)
+			if (mgmt_prefix(mm->apps[i].urls[j], mm->apps[i].vdir,
+			    want[n], MGMT_PREFIX_MAX, &e) == 0)
+				n++;
+	return n;
+}
+
+size_t
 mgmt_url_endpoints(const struct urlres_prefix *p,
     char out[2][BINDING_ENDPOINT_MAX], enum binding_kind kinds[2])
 {
@@ -433,6 +480,52 @@ model_to_conf(const struct rsmgmt *m, char *sid, size_t sidsz)
 	return apps;
 }
 
+/*
+ * rsconf_save and fs_write_atomic write a new file 0600 for its owner;
+ * rsconfig start made the old one root:GROUP 0640 for the report server's
+ * account, which must still read it when it re-registers live: the new
+ * file gets the old group and mode back (never more than 0640).
+ */
+int
+mgmt_keep_mode(const char *path, const struct stat *old, struct rs_err *e)
+{
+	int	fd;
+
+	if (!S_ISREG(old->st_mode) || ((old->st_mode & 0640) == 0600 &&
+	    old->st_gid == getegid()))
+		return 0;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1 || fchown(fd, (uid_t)-1, old->st_gid) == -1 ||
+	    fchmod(fd, (old->st_mode & 0640) | 0600) == -1) {
+		rs_err_sys(e, RS_E_IO, "cannot keep the group and mode of %s",
+		    path);
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int
+save_keeping_mode(struct rsmgmt *m, struct rs_err *e)
+{
+	struct stat	st;
+	bool		had = lstat(m->cfg_path, &st) == 0;
+	char		dir[RS_PATH_MAX], *slash;
+
+	str_copy(dir, sizeof(dir), m->cfg_path);
+	slash = strrchr(dir, '/');
+	if (!had && slash != NULL) {
+		*slash = '\0';
+		if (fs_mkdir_p(dir, 0700, e) == -1)
+			return -1;
+	}
+	if (rsconf_save(m->conf, m->cfg_path, e) == -1)
+		return -1;
+	return had ? mgmt_keep_mode(m->cfg_path, &st, e) : 0;
+}
+
 int
 mgmt_save(struct rsmgmt *m, struct rs_err *e)
 {
@@ -451,7 +544,7 @@ mgmt_save(struct rsmgmt *m, struct rs_err *e)
 		    e) == -1)
 			return -1;
 	}
-	return rsconf_save(m->conf, m->cfg_path, e);
+	return save_keeping_mode(m, e);
 }
 
 void

@@ -65,6 +65,7 @@ enum undo_kind {
 	UNDO_FOLLOW_SET,	/* a: endpoint, saved.follow_names: before */
 	UNDO_CONFIG,		/* text/len: the file before (NULL: none) */
 	UNDO_RESTARTED,		/* the report server was restarted */
+	UNDO_RESYNCED,		/* the report server re-registered live */
 };
 
 struct undo {
@@ -78,11 +79,28 @@ struct undo {
 	size_t			 len;
 };
 
+/*
+ * A dry run applies the change to copies of the binding store and of
+ * rsreportserver.config in a private temporary folder, so it takes every
+ * decision an apply takes and logs the same lines (as "planned"); the
+ * real stores are put back in the handle at the end.
+ */
+struct scratch {
+	char			 dir[RS_PATH_MAX];	/* "" when none */
+	struct binding_store	*real_bs;
+	char			 real_cfg[RS_PATH_MAX];
+};
+
 struct txn {
 	struct rsmgmt		*m;
 	struct rsmgmt_results	*res;
 	struct rsmgmt_result	*r;
 	bool			 dry;
+	bool			 restart;	/* the change needs a restart of a
+						 * running report server (its
+						 * account, its settings), not a
+						 * live re-registration */
+	struct scratch		 scratch;
 	unsigned		 nstep;		/* steps begun */
 	unsigned		 fault;		/* RS_FAULT_STEP, 0: none */
 	struct undo		 undo[RSMGMT_STEPS_MAX];
@@ -121,7 +139,11 @@ int	op_bind(struct txn *, const char *endpoint, enum binding_kind,
 	    const char *hash, const char *follow);
 int	op_unbind(struct txn *, const char *endpoint);
 int	op_config_write(struct txn *);
-/* Tells httpsvc (op_reload), then restarts a running report server. */
+/*
+ * Tells httpsvc (op_reload), then a running report server: it registers
+ * and unregisters the change live and acknowledges it (one Results line
+ * per URL it now serves), or, with t->restart, it is restarted.
+ */
 int	op_notify(struct txn *);
 int	op_reload(struct txn *);
 int	op_cert_check(struct txn *, const char *input, char hash[41],
@@ -158,19 +180,45 @@ bool	model_needs_endpoint(const struct mmodel *, const char *endpoint,
 	    char *app, size_t appsz);
 /* Is ip an address of this machine (or 0.0.0.0 / ::)? */
 bool	mgmt_ip_is_local(const char *ip);
-/* Reloads the model from the config file on disk. */
+/* Reloads the model from the config file on disk (the default config
+ * when there is none). */
 int	mgmt_reload(struct rsmgmt *, struct rs_err *);
-/* Writes the model into the config document and saves it. */
+/*
+ * Writes the model into the config document and saves it.  The new file
+ * keeps the group and mode of the one it replaces (at most 0640), so a
+ * report server running as its account still reads it.
+ */
 int	mgmt_save(struct rsmgmt *, struct rs_err *);
+struct stat;
+/* Gives path the group and mode (at most 0640) of old, its predecessor. */
+int	mgmt_keep_mode(const char *path, const struct stat *old,
+	    struct rs_err *);
 bool	mgmt_valid_app(const char *app);
 /* snprintf for display text, where truncation is acceptable. */
 void	mgmt_fmt(char *out, size_t sz, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
 /* service.c */
-/* 1 running (pid), 0 not, from the pid file. */
+/* 1 running (pid), 0 not, from the pid file (else the registrations file:
+ * a report server systemd started). */
 int	mgmt_rs_running(struct rsmgmt *, int *pid);
 /* Restarts a running report server (stop, start). */
 uint32_t mgmt_rs_restart(struct rsmgmt *, struct rsmgmt_result *);
+/* Is httpsvc answering on its control socket? */
+bool	mgmt_httpsvc_up(struct rsmgmt *);
+/* The URL prefixes of the model (want[n], n at most RSCONF_APPS_MAX *
+ * RSCONF_URLS_MAX). */
+size_t	model_prefixes(const struct mmodel *, char (*want)[MGMT_PREFIX_MAX],
+	    size_t max);
+struct rs_regstate;
+/*
+ * Live re-registration: SIGHUP to the report server pid, then waits until
+ * its registrations file acknowledges: a re-read handled after the
+ * signal, and an answer from httpsvc for every prefix of want (or httpsvc
+ * not running).  Fills *st; 0, or -1 with why (it exited, it could not
+ * read the config, no acknowledgement in time).
+ */
+int	mgmt_rs_resync(struct rsmgmt *, int pid, char (*want)[MGMT_PREFIX_MAX],
+	    size_t nwant, struct rs_regstate *st, char *why, size_t whysz);
 
 #endif

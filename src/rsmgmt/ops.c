@@ -2,8 +2,9 @@
  * ops.c: the store primitives a transaction is made of.  Each is one
  * step: it checks, changes one thing through the binding store, the
  * certificate store or rsconf, logs its Results line and records how to
- * undo it.  In a dry run the same checks run and the line says what
- * would happen, but nothing is written.
+ * undo it.  A dry run does the same on copies of the stores (txn.c), so
+ * its lines are the apply's; only httpsvc and the report server are not
+ * told.
  *
  * Shared bindings: the report server's use of a binding is its appid in
  * the binding's owners.  A binding with the same certificate is reused
@@ -15,6 +16,8 @@
 #include "rsmgmt/mgmt_int.h"
 #include "common/fsutil.h"
 #include "common/str.h"
+#include "common/xmalloc.h"
+#include "reportserver/regstate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +48,7 @@ rs_owns(const struct binding_ssl *b)
 	return false;
 }
 
-/* Moves *b into a new undo record (or frees it in a dry run). */
+/* Moves *b into a new undo record (or frees it when the log is full). */
 static void
 push_saved(struct txn *t, enum undo_kind k, struct binding_ssl *b,
     bool deleted)
@@ -125,7 +128,7 @@ op_acl_add(struct txn *t, const char *prefix, const char *user)
 	}
 	if (e.code != RS_E_NOTFOUND)
 		return txn_fail_err(t, RSMGMT_UnknownError, &e);
-	if (!t->dry && binding_urlacl_add(t->m->bs, prefix, user, &e) == -1)
+	if (binding_urlacl_add(t->m->bs, prefix, user, &e) == -1)
 		return txn_fail_err(t, e.code == RS_E_EXISTS ?
 		    RSMGMT_RsURLAlreadyReserved : RSMGMT_InvalidParameter, &e);
 	txn_log(t, "URL %s reserved for %s", prefix, user);
@@ -151,7 +154,7 @@ op_acl_del(struct txn *t, const char *prefix)
 		    "remove)", prefix);
 		return 0;
 	}
-	if (!t->dry && binding_urlacl_del(t->m->bs, prefix, &e) == -1)
+	if (binding_urlacl_del(t->m->bs, prefix, &e) == -1)
 		return txn_fail_err(t, RSMGMT_UnknownError, &e);
 	txn_log(t, "URL reservation %s removed", acl.url);
 	u = txn_undo_push(t, UNDO_ACL_DELETED);
@@ -174,7 +177,7 @@ bind_new(struct txn *t, const char *endpoint, enum binding_kind kind,
 	str_copy(b.certhash, sizeof(b.certhash), hash);
 	str_copy(b.store, sizeof(b.store), CERTSTORE_MY);
 	str_copy(b.appid, sizeof(b.appid), RSMGMT_APPID);
-	if (!t->dry && binding_ssl_add(t->m->bs, &b, &e) == -1)
+	if (binding_ssl_add(t->m->bs, &b, &e) == -1)
 		return txn_fail_err(t, RSMGMT_RsSSLBindingConflict, &e);
 	txn_log(t, "SSL binding %s created: certificate %s, application "
 	    "%s", endpoint, hash, RSMGMT_APPID);
@@ -200,7 +203,7 @@ bind_existing(struct txn *t, struct binding_ssl *b, const char *hash)
 			    "certificate %s (kept)", b->endpoint, hash);
 			return 0;
 		}
-		if (!t->dry && binding_ssl_owner_add(t->m->bs, b->endpoint,
+		if (binding_ssl_owner_add(t->m->bs, b->endpoint,
 		    RSMGMT_APPID, &e) == -1)
 			return txn_fail_err(t, RSMGMT_RsSSLBindingConflict, &e);
 		txn_log(t, "SSL binding %s reused: certificate %s is already "
@@ -220,7 +223,7 @@ bind_existing(struct txn *t, struct binding_ssl *b, const char *hash)
 	nb = *b;
 	str_copy(nb.certhash, sizeof(nb.certhash), hash);
 	str_copy(nb.store, sizeof(nb.store), CERTSTORE_MY);
-	if (!t->dry && binding_ssl_update(t->m->bs, &nb, &e) == -1)
+	if (binding_ssl_update(t->m->bs, &nb, &e) == -1)
 		return txn_fail_err(t, RSMGMT_UnknownError, &e);
 	txn_log(t, "SSL binding %s changed from certificate %s to %s",
 	    b->endpoint, b->certhash, hash);
@@ -234,16 +237,13 @@ set_follow(struct txn *t, const char *endpoint, const char *follow)
 	struct binding_ssl	b;
 	struct rs_err		e;
 
-	if (binding_ssl_get(t->m->bs, endpoint, &b, &e) == -1) {
-		if (t->dry)
-			return 0;
+	if (binding_ssl_get(t->m->bs, endpoint, &b, &e) == -1)
 		return txn_fail_err(t, RSMGMT_UnknownError, &e);
-	}
 	if (b.follow_names != NULL && strcmp(b.follow_names, follow) == 0) {
 		binding_ssl_fini(&b);
 		return 0;
 	}
-	if (!t->dry && binding_ssl_set_follow(t->m->bs, endpoint, follow,
+	if (binding_ssl_set_follow(t->m->bs, endpoint, follow,
 	    &e) == -1) {
 		binding_ssl_fini(&b);
 		return txn_fail_err(t, RSMGMT_UnknownError, &e);
@@ -390,7 +390,7 @@ op_unbind(struct txn *t, const char *endpoint)
 		binding_ssl_fini(&b);
 		return 0;
 	}
-	if (!t->dry && binding_ssl_owner_del(t->m->bs, endpoint, RSMGMT_APPID,
+	if (binding_ssl_owner_del(t->m->bs, endpoint, RSMGMT_APPID,
 	    &gone, &e) == -1) {
 		binding_ssl_fini(&b);
 		return txn_fail_err(t, RSMGMT_UnknownError, &e);
@@ -417,11 +417,6 @@ op_config_write(struct txn *t)
 		return -1;
 	for (size_t i = 0; i < t->m->model.napps; i++)
 		nurls += t->m->model.apps[i].n;
-	if (t->dry) {
-		txn_log(t, "configuration representation %s (URLReservations: "
-		    "%zu URLs)", t->m->cfg_path, nurls);
-		return 0;
-	}
 	old = fs_read_file(t->m->cfg_path, RSCONF_MAX_BYTES, &len, &e);
 	if (old == NULL && e.code != RS_E_NOTFOUND)
 		return txn_fail_err(t, RSMGMT_BadConfigurationFile, &e);
@@ -431,7 +426,8 @@ op_config_write(struct txn *t)
 		return txn_fail_err(t, RSMGMT_BadConfigurationFile, &e);
 	}
 	txn_log(t, "configuration representation written to %s "
-	    "(URLReservations: %zu URLs)", t->m->cfg_path, nurls);
+	    "(URLReservations: %zu URLs)", t->dry ? t->scratch.real_cfg :
+	    t->m->cfg_path, nurls);
 	u = txn_undo_push(t, UNDO_CONFIG);
 	if (u == NULL) {
 		free(old);
@@ -443,27 +439,112 @@ op_config_write(struct txn *t)
 }
 
 static int
-restart_rs(struct txn *t)
+restart_rs(struct txn *t, int pid)
 {
 	struct rsmgmt_result	r;
-	int			pid;
 
-	if (mgmt_rs_running(t->m, &pid) != 1)
-		return 0;
-	if (txn_step(t) == -1)
-		return -1;
 	if (t->dry) {
-		txn_log(t, "report server (pid %d) would be restarted to "
-		    "register its URLs", pid);
+		txn_log(t, "report server (pid %d) restarted to take the "
+		    "change", pid);
 		return 0;
 	}
 	txn_undo_push(t, UNDO_RESTARTED);
 	if (mgmt_rs_restart(t->m, &r) != 0)
 		return txn_fail(t, r.hresult, "cannot restart the report "
 		    "server: %s", r.message);
-	txn_log(t, "report server restarted: %s", r.message);
+	txn_log(t, "report server (pid %d) restarted to take the change: %s",
+	    pid, r.message);
 	t->undo[t->nundo - 1].step = t->res->n - 1;
 	return 0;
+}
+
+static bool
+listed(char (*v)[MGMT_PREFIX_MAX], size_t n, const char *url)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(v[i], url) == 0)
+			return true;
+	return false;
+}
+
+/* One line per URL: what the report server serves now, and no longer. */
+static int
+say_served(struct txn *t, int pid, const struct rs_regstate *st,
+    char (*want)[MGMT_PREFIX_MAX], size_t n, bool svc_up)
+{
+	char	old[RSCONF_APPS_MAX * RSCONF_URLS_MAX][MGMT_PREFIX_MAX];
+	size_t	nold = model_prefixes(&t->before, old, nitems(old));
+
+	for (size_t i = 0; i < n; i++) {
+		const struct rs_regstate_url *u = st != NULL ?
+		    rs_regstate_find(st, want[i]) : NULL;
+		if (u != NULL && u->state == RS_REG_FAILED)
+			return txn_fail(t, RSMGMT_RsURLAlreadyReserved, "httpsvc "
+			    "refused the report server's registration of %s: "
+			    "%s (error %d)", want[i], u->msg, u->code);
+		if (u != NULL && u->state == RS_REG_SKIPPED)
+			txn_log(t, "report server (pid %d) does not register "
+			    "%s: %s", pid, want[i], u->msg);
+		else if (svc_up)
+			txn_log(t, "report server (pid %d) serves %s", pid,
+			    want[i]);
+		else
+			txn_log(t, "report server (pid %d) serves %s once "
+			    "httpsvc runs (httpsvc is not running)", pid,
+			    want[i]);
+	}
+	for (size_t i = 0; i < nold; i++)
+		if (!listed(want, n, old[i]))
+			txn_log(t, "report server (pid %d) no longer serves %s",
+			    pid, old[i]);
+	return 0;
+}
+
+/*
+ * The running report server takes the change live: SIGHUP, and its
+ * acknowledgement (the registrations file) before the lines are logged.
+ */
+static int
+resync_rs(struct txn *t, int pid)
+{
+	char			 want[RSCONF_APPS_MAX * RSCONF_URLS_MAX][
+				    MGMT_PREFIX_MAX], why[500];
+	struct rs_regstate	*st;
+	size_t			 n = model_prefixes(&t->m->model, want,
+				    nitems(want));
+	bool			 up = mgmt_httpsvc_up(t->m);
+	int			 rc;
+
+	if (t->dry)
+		return say_served(t, pid, NULL, want, n, up);
+	st = xcalloc(1, sizeof(*st));
+	txn_undo_push(t, UNDO_RESYNCED);
+	if (mgmt_rs_resync(t->m, pid, want, n, st, why, sizeof(why)) == -1)
+		rc = txn_fail(t, RSMGMT_RsServerConfigurationError, "the "
+		    "report server did not take the change: %s; see %s under "
+		    "the state root", why, RSMGMT_LOGFILE);
+	else
+		rc = say_served(t, pid, st, want, n, up);
+	if (t->nundo > 0 && t->res->n > 0)
+		t->undo[t->nundo - 1].step = t->res->n - 1;
+	free(st);
+	return rc;
+}
+
+/* The running report server takes the change; or its absence is said. */
+static int
+notify_rs(struct txn *t)
+{
+	int	pid;
+
+	if (txn_step(t) == -1)
+		return -1;
+	if (mgmt_rs_running(t->m, &pid) != 1) {
+		txn_log(t, "report server is not running; it serves these URLs "
+		    "when it starts: 'rsconfig start'");
+		return 0;
+	}
+	return t->restart ? restart_rs(t, pid) : resync_rs(t, pid);
 }
 
 int
@@ -474,11 +555,10 @@ op_reload(struct txn *t)
 
 	if (txn_step(t) == -1)
 		return -1;
-	if (t->dry) {
-		txn_log(t, "httpsvc would be told to reload the binding store");
-		return 0;
-	}
-	rc = binding_notify_reload(t->m->root, &e);
+	if (t->dry)
+		rc = mgmt_httpsvc_up(t->m) ? 1 : 0;
+	else
+		rc = binding_notify_reload(t->m->root, &e);
 	if (rc == -1)
 		return txn_fail(t, RSMGMT_RsServerConfigurationError,
 		    "httpsvc refused the change: %s", e.msg);
@@ -496,5 +576,5 @@ op_notify(struct txn *t)
 {
 	if (op_reload(t) == -1)
 		return -1;
-	return restart_rs(t);
+	return notify_rs(t);
 }

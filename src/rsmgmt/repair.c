@@ -65,9 +65,17 @@ url_problems(struct rsmgmt *m, struct rsmgmt_problem *v, size_t *n)
 			mgmt_fmt(p->what, sizeof(p->what), "%s is reserved "
 			    "for %s, not for the report server's account %s",
 			    u[i].prefix, u[i].store_user, m->account);
-		mgmt_fmt(p->fix, sizeof(p->fix), "rsconfig repair drops it from "
-		    "the representation (the binding store is the truth); "
-		    "reserve it with rsconfig if it is wanted");
+		if (!u[i].in_store)
+			mgmt_fmt(p->fix, sizeof(p->fix), "'rsconfig repair' "
+			    "drops it from the representation (the binding "
+			    "store is the truth); to keep it, reserve it again "
+			    "after that: 'rsconfig wmi ReserveURL "
+			    "Application=%s UrlString=%s'", u[i].application,
+			    u[i].url_string);
+		else
+			mgmt_fmt(p->fix, sizeof(p->fix), "'rsconfig "
+			    "service-account %s' reserves every URL for the "
+			    "account again", m->account);
 	}
 	free(u);
 }
@@ -91,15 +99,16 @@ binding_problems(struct rsmgmt *m, struct rsmgmt_problem *v, size_t *n)
 		if (b[i].cert_missing) {
 			str_copy(p->endpoint, sizeof(p->endpoint),
 			    b[i].endpoint);
-			mgmt_fmt(p->fix, sizeof(p->fix), "rsconfig repair "
-			    "deletes it (or: httpcfg delete sslcert %s=%s)",
+			mgmt_fmt(p->fix, sizeof(p->fix), "'rsconfig repair' "
+			    "deletes it (or: 'httpcfg delete sslcert %s=%s')",
 			    strchr(b[i].ip, '.') || strchr(b[i].ip, ':') ?
 			    "ipport" : "hostnameport", b[i].endpoint);
 		} else if (!b[i].in_store)
 			mgmt_fmt(p->fix, sizeof(p->fix), "bind a certificate: "
-			    "rsconfig web-service-url --https-cert THUMBPRINT");
+			    "'rsconfig web-service-url --https-cert THUMBPRINT "
+			    "--apply'");
 		else
-			mgmt_fmt(p->fix, sizeof(p->fix), "rsconfig repair "
+			mgmt_fmt(p->fix, sizeof(p->fix), "'rsconfig repair' "
 			    "releases it");
 	}
 	free(b);
@@ -135,8 +144,8 @@ foreign_orphans(struct rsmgmt *m, struct rsmgmt_problem *v, size_t *n)
 		mgmt_fmt(p->what, sizeof(p->what), "binding %s of application "
 		    "%s: certificate %s is no longer in the store (orphan)",
 		    b[i].endpoint, b[i].appid, b[i].certhash);
-		mgmt_fmt(p->fix, sizeof(p->fix), "rsconfig repair --all deletes "
-		    "it (or: httpcfg delete sslcert %s=%s)", b[i].kind ==
+		mgmt_fmt(p->fix, sizeof(p->fix), "'rsconfig repair --all' "
+		    "deletes it (or: 'httpcfg delete sslcert %s=%s')", b[i].kind ==
 		    BINDING_IPPORT ? "ipport" : "hostnameport", b[i].endpoint);
 	}
 	binding_ssl_list_free(b, nb);
@@ -167,7 +176,7 @@ drop_orphan(struct txn *t, const char *endpoint)
 		return -1;
 	if (binding_ssl_get(t->m->bs, endpoint, &b, &e) == -1)
 		return txn_fail_err(t, RSMGMT_UnknownError, &e);
-	if (!t->dry && binding_ssl_del(t->m->bs, endpoint, &e) == -1) {
+	if (binding_ssl_del(t->m->bs, endpoint, &e) == -1) {
 		binding_ssl_fini(&b);
 		return txn_fail_err(t, RSMGMT_UnknownError, &e);
 	}
@@ -255,7 +264,7 @@ follow_one(struct txn *t, const struct binding_ssl *b,
 		return -1;
 	nb = *b;
 	str_copy(nb.certhash, sizeof(nb.certhash), best->thumbprint);
-	if (!t->dry && binding_ssl_update(t->m->bs, &nb, &e) == -1)
+	if (binding_ssl_update(t->m->bs, &nb, &e) == -1)
 		return txn_fail_err(t, RSMGMT_UnknownError, &e);
 	txn_log(t, "SSL binding %s renewed by name (%s): certificate %s -> "
 	    "%s; the old certificate stays in My", b->endpoint,

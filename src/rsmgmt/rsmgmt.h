@@ -95,13 +95,17 @@ struct rsmgmt_db_info {
 	int	 expected;		/* CATALOG_SCHEMA_VERSION */
 	int64_t	 items;
 	int64_t	 users;
+	char	 server[700];		/* create: what a running report
+					 * server did about it, "" if none */
 };
 
 /*
  * Creates the report server database and its first System Administrator,
  * writing a default rsreportserver.config when there is none (or pointing
  * the existing one at the new database).  Refuses when a catalog already
- * exists there.
+ * exists there, and a --sqlite path in a folder that does not exist.  A
+ * running report server is restarted when the config now names another
+ * database, else it opens the new one by itself (info->server says).
  */
 uint32_t	rsmgmt_database_create(const char *root,
 		    const struct rsmgmt_db_create *, struct rsmgmt_db_info *,
@@ -109,6 +113,14 @@ uint32_t	rsmgmt_database_create(const char *root,
 /* Shows where the database is and its state. */
 uint32_t	rsmgmt_database_show(const char *root, struct rsmgmt_db_info *,
 		    struct rsmgmt_result *);
+/*
+ * The database's state for the status page: state is "Ready", "Missing"
+ * (the file or schema is not there: not created, or deleted), "NeedsUpgrade"
+ * or "Unusable"; message says where it is, or what is wrong and the
+ * command that fixes it.
+ */
+void		rsmgmt_database_state(const char *root, char *state,
+		    size_t statesz, char *message, size_t msgsz);
 /* Upgrades an older schema in one transaction; *from and *to. */
 uint32_t	rsmgmt_database_upgrade(const char *root, int *from, int *to,
 		    struct rsmgmt_result *);
@@ -158,12 +170,15 @@ uint32_t	 rsmgmt_err(struct rsmgmt_result *r, uint32_t code,
 struct rsmgmt;		/* opaque: root, stores, working config copy */
 
 /*
- * Opens the stores under root and loads rsreportserver.config
- * (ConfigurationFileNotFound when there is none: create the database
- * first).  NULL with *r filled on failure.  Close with rsmgmt_close.
+ * Opens the stores under root and loads rsreportserver.config; when there
+ * is none yet, the default one (the default SQLite database, no URLs),
+ * written by the first change, so URLs can be set before the database
+ * exists.  NULL with *r filled on failure.  Close with rsmgmt_close.
  */
 struct rsmgmt	*rsmgmt_open(const char *root, struct rsmgmt_result *r);
 void		 rsmgmt_close(struct rsmgmt *);
+/* Does rsreportserver.config exist (else the handle holds the default)? */
+bool		 rsmgmt_configured(const struct rsmgmt *);
 const char	*rsmgmt_root(const struct rsmgmt *);
 
 /*
@@ -412,6 +427,10 @@ struct rsmgmt_status {
 	char	 drift[1024];		/* config vs store differences, "" */
 	char	 log[4096];		/* the log file */
 	char	 runs_as[64];		/* the process's user, "" unknown */
+	char	 db_state[16];		/* Ready, Missing, NeedsUpgrade,
+					 * Unusable */
+	char	 db_message[800];	/* what is wrong and the fix, or where
+					 * it is when Ready */
 };
 uint32_t	rsmgmt_service_status(struct rsmgmt *, struct rsmgmt_status *,
 		    struct rsmgmt_result *);

@@ -9,9 +9,11 @@
  * waits for the process to finish its requests and exit.
  */
 #include "rsmgmt/wmi_int.h"
+#include "catalog/catalog.h"
 #include "common/fsutil.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
+#include "reportserver/regstate.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +30,7 @@
 
 #define UNIT		"reportserver.service"
 #define POLL_MS		100
+#define ACK_POLL_MS	20
 
 static void
 sleep_ms(long ms)
@@ -95,6 +98,63 @@ alive(int pid)
 	return ok;
 }
 
+/* The registrations file of the report server (regstate.h). */
+static int
+read_state(struct rsmgmt *m, struct rs_regstate *st)
+{
+	char		path[RS_PATH_MAX];
+	struct rs_err	e;
+
+	memset(st, 0, sizeof(*st));
+	if (rs_root_path(m->root, RS_REGSTATE_FILE, path, sizeof(path),
+	    &e) == -1)
+		return -1;
+	return rs_regstate_read(path, st, &e);
+}
+
+/* The real uid of a process, or -1. */
+static long
+proc_uid(int pid)
+{
+	char		 path[64], *text, *u;
+	size_t		 len;
+	unsigned	 uid;
+	long		 rv = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	text = fs_read_file(path, 64 * 1024, &len, NULL);
+	if (text == NULL)
+		return -1;
+	u = len > 0 ? strstr(text, "\nUid:") : NULL;
+	if (u != NULL && sscanf(u + 5, "%u", &uid) == 1)
+		rv = uid;
+	free(text);
+	return rv;
+}
+
+/*
+ * The pid in the registrations file, when that process is alive and runs
+ * as the file's owner: the report server's account writes the file, and
+ * must not make rsconfig signal a process of another user (its root PAM
+ * broker, another instance).
+ */
+static int
+state_pid(struct rsmgmt *m)
+{
+	struct rs_regstate	*st = xcalloc(1, sizeof(*st));
+	int			 pid = 0;
+
+	if (read_state(m, st) == 0 && alive(st->pid) &&
+	    proc_uid(st->pid) == (long)st->owner)
+		pid = st->pid;
+	free(st);
+	return pid;
+}
+
+/*
+ * The pid file rsconfig start wrote; else the registrations file, which
+ * every report server writes (one systemd or a user started).
+ */
 int
 mgmt_rs_running(struct rsmgmt *m, int *pid)
 {
@@ -107,16 +167,25 @@ mgmt_rs_running(struct rsmgmt *m, int *pid)
 	    NULL) == -1)
 		return 0;
 	text = fs_read_file(path, 64, &len, NULL);
-	if (text == NULL)
-		return 0;
-	if (len == 0) {
-		free(text);
-		return 0;
-	}
-	if (str_parse_uint(str_trim(text), 1, 4194304, &v, "pid", NULL) == 0)
+	if (text != NULL && len > 0 && str_parse_uint(str_trim(text), 1,
+	    4194304, &v, "pid", NULL) == 0)
 		*pid = (int)v;
 	free(text);
-	return alive(*pid) ? 1 : 0;
+	if (alive(*pid))
+		return 1;
+	*pid = state_pid(m);
+	return *pid > 0 ? 1 : 0;
+}
+
+bool
+mgmt_httpsvc_up(struct rsmgmt *m)
+{
+	struct rs_err	 e;
+	char		*ans = NULL;
+	bool		 up = binding_ctl_call(m->root, "PING", &ans, &e) == 0;
+
+	free(ans);
+	return up;
 }
 
 /* How many of the model's prefixes httpsvc shows registered by pid. */
@@ -270,7 +339,8 @@ child(struct rsmgmt *m, const struct acct *a, const char *bin, int logfd,
 		    strerror(errno), acct_name(a) != NULL ? "; the account " :
 		    "", acct_name(a) != NULL ? acct_name(a) : "",
 		    acct_name(a) != NULL ? " must be able to run it (install "
-		    "it where others can, or chmod o+x the folders above it)" :
+		    "it where others can, or 'chmod o+x FOLDER' each folder "
+		    "above it)" :
 		    "");
 	}
 	dprintf(2, "rsconfig: %s\n", msg);
@@ -401,40 +471,152 @@ child_alive(int pid)
 	return waitpid(pid, &st, WNOHANG) == 0;
 }
 
-/* Waits until every URL is registered by pid, the process dies, or time. */
+/*
+ * Has every prefix of want its answer in st?  PENDING counts as one when
+ * httpsvc is not running (*svc_down says so): it registers when httpsvc
+ * starts.
+ */
+static bool
+answered(struct rsmgmt *m, const struct rs_regstate *st,
+    char (*want)[MGMT_PREFIX_MAX], size_t nwant, int *svc_down)
+{
+	for (size_t i = 0; i < nwant; i++) {
+		const struct rs_regstate_url *u = rs_regstate_find(st, want[i]);
+		if (u == NULL)
+			return false;
+		if (u->state != RS_REG_PENDING)
+			continue;
+		if (*svc_down == -1)
+			*svc_down = !mgmt_httpsvc_up(m);
+		if (*svc_down == 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Waits until the registrations file of pid shows a re-read numbered
+ * seq_min or later and an answer for every prefix of want; child: pid is
+ * our own child (waitpid tells when it died).  0, or -1 with why.
+ */
+static int
+wait_ack(struct rsmgmt *m, int pid, unsigned long seq_min, bool child,
+    char (*want)[MGMT_PREFIX_MAX], size_t nwant, struct rs_regstate *st,
+    char *why, size_t whysz)
+{
+	for (long t = 0; t < RSMGMT_START_TIMEOUT_MS; t += ACK_POLL_MS) {
+		int svc_down = -1;
+
+		if (child ? !child_alive(pid) : !alive(pid)) {
+			mgmt_fmt(why, whysz, "the report server (pid %d) exited",
+			    pid);
+			return -1;
+		}
+		if (read_state(m, st) == 0 && st->pid == pid &&
+		    st->seq >= seq_min) {
+			if (st->reload_error[0] != '\0') {
+				mgmt_fmt(why, whysz, "the report server (pid %d) "
+				    "cannot read its configuration: %s", pid,
+				    st->reload_error);
+				return -1;
+			}
+			if (answered(m, st, want, nwant, &svc_down))
+				return 0;
+		}
+		sleep_ms(ACK_POLL_MS);
+	}
+	mgmt_fmt(why, whysz, "the report server (pid %d) did not acknowledge "
+	    "within %d s", pid, RSMGMT_START_TIMEOUT_MS / 1000);
+	return -1;
+}
+
+int
+mgmt_rs_resync(struct rsmgmt *m, int pid, char (*want)[MGMT_PREFIX_MAX],
+    size_t nwant, struct rs_regstate *st, char *why, size_t whysz)
+{
+	unsigned long	seq0 = 0;
+
+	if (read_state(m, st) == 0 && st->pid == pid)
+		seq0 = st->seq;
+	if (kill(pid, SIGHUP) == -1) {
+		mgmt_fmt(why, whysz, "cannot signal the report server (pid %d): "
+		    "%s", pid, strerror(errno));
+		return -1;
+	}
+	return wait_ack(m, pid, seq0 + 1, false, want, nwant, st, why, whysz);
+}
+
+/* The first registration httpsvc refused, into why; -1 when one was. */
+static int
+refused(const struct rs_regstate *st, char *why, size_t whysz)
+{
+	for (size_t i = 0; i < st->n; i++)
+		if (st->urls[i].state == RS_REG_FAILED) {
+			mgmt_fmt(why, whysz, "httpsvc refused %s: %s (error %d)",
+			    st->urls[i].url, st->urls[i].msg, st->urls[i].code);
+			return -1;
+		}
+	return 0;
+}
+
+/* The start message: how many URLs it serves, or will. */
+static void
+say_started(int pid, const struct rs_regstate *st, size_t n,
+    struct rsmgmt_result *r)
+{
+	size_t	ok = 0, pending = 0, skipped = 0;
+	char	more[200] = "";
+
+	for (size_t i = 0; i < st->n; i++) {
+		ok += st->urls[i].state == RS_REG_OK;
+		pending += st->urls[i].state == RS_REG_PENDING;
+		skipped += st->urls[i].state == RS_REG_SKIPPED;
+	}
+	if (skipped > 0)
+		mgmt_fmt(more, sizeof(more), "; %zu URLs of the configuration "
+		    "are not reserved and not served (see 'rsconfig status')",
+		    skipped);
+	if (n == 0)
+		rsmgmt_ok(r, "report server started (pid %d); no URLs are "
+		    "reserved yet: reserve one with 'rsconfig web-service-url "
+		    "--port 80 --apply'", pid);
+	else if (pending > 0)
+		rsmgmt_ok(r, "report server started (pid %d); httpsvc is not "
+		    "running, so its %zu URLs register when httpsvc starts%s",
+		    pid, pending + ok, more);
+	else
+		rsmgmt_ok(r, "report server started (pid %d); %zu URLs "
+		    "registered with httpsvc%s", pid, ok, more);
+}
+
+/* Waits until the new report server has its URLs, or says why not. */
 static uint32_t
 wait_registered(struct rsmgmt *m, int pid, size_t from,
     struct rsmgmt_result *r)
 {
-	size_t	exp = 0, done = 0;
-	char	why[400];
-	int	svc = 0;
+	char			 want[RSCONF_APPS_MAX * RSCONF_URLS_MAX][
+				    MGMT_PREFIX_MAX], why[400], tail[400];
+	struct rs_regstate	*st = xcalloc(1, sizeof(*st));
+	size_t			 n = model_prefixes(&m->model, want,
+				    nitems(want));
+	uint32_t		 rc = 0;
 
-	for (long t = 0; t < RSMGMT_START_TIMEOUT_MS; t += POLL_MS) {
-		if (!child_alive(pid)) {
-			log_tail(m, from, why, sizeof(why));
-			return rsmgmt_err(r, RSMGMT_ServiceDisabled, "the report "
-			    "server exited at start: %s (see %s under the "
-			    "state root)", why, RSMGMT_LOGFILE);
-		}
-		svc = registered(m, pid, &exp, &done);
-		if (svc == 0 && done == exp) {
-			rsmgmt_ok(r, "report server started (pid %d); %zu "
-			    "URLs registered with httpsvc", pid, done);
-			return 0;
-		}
-		if (svc == -1 && t >= 1000) {
-			rsmgmt_ok(r, "report server started (pid %d); httpsvc "
-			    "is not running, so its %zu URLs register when "
-			    "httpsvc starts", pid, exp);
-			return 0;
-		}
-		sleep_ms(POLL_MS);
-	}
-	log_tail(m, from, why, sizeof(why));
-	return rsmgmt_err(r, RSMGMT_RPCServerNotListening, "the report server "
-	    "(pid %d) registered %zu of its %zu URLs within %d s: %s", pid,
-	    done, exp, RSMGMT_START_TIMEOUT_MS / 1000, why);
+	if (wait_ack(m, pid, 0, true, want, n, st, why, sizeof(why)) == -1 ||
+	    refused(st, why, sizeof(why)) == -1) {
+		log_tail(m, from, tail, sizeof(tail));
+		if (!child_alive(pid))
+			rc = rsmgmt_err(r, RSMGMT_ServiceDisabled, "the report "
+			    "server exited at start: %s (see %s under the state "
+			    "root)", tail, RSMGMT_LOGFILE);
+		else
+			rc = rsmgmt_err(r, RSMGMT_RPCServerNotListening, "the "
+			    "report server (pid %d) did not get its URLs: %s; "
+			    "its log says: %s (see %s under the state root)",
+			    pid, why, tail, RSMGMT_LOGFILE);
+	} else
+		say_started(pid, st, n, r);
+	free(st);
+	return rc;
 }
 
 /* Says how the report server runs, after the start message. */
@@ -446,9 +628,9 @@ say_account(const struct acct *a, struct rsmgmt_result *r)
 		str_append(r->message, sizeof(r->message), acct_name(a));
 	} else if (acct_as_root(a))
 		str_append(r->message, sizeof(r->message), "; warning: it runs "
-		    "as root; give it an account of its own: useradd --system "
-		    "--no-create-home --shell /usr/sbin/nologin reportserver; "
-		    "rsconfig service-account reportserver");
+		    "as root; give it an account of its own: 'useradd --system "
+		    "--no-create-home --shell /usr/sbin/nologin reportserver', "
+		    "then 'rsconfig service-account reportserver'");
 }
 
 /* Prepares the account's files, spawns, waits for the registrations. */
@@ -496,7 +678,7 @@ rsmgmt_service_start(struct rsmgmt *m, struct rsmgmt_result *r)
 		char *argv[] = { "systemctl", "start", UNIT, NULL };
 		if (run(argv) != 0)
 			return rsmgmt_err(r, RSMGMT_ServiceDisabled, "systemctl "
-			    "start %s failed; see journalctl -u %s", UNIT, UNIT);
+			    "start %s failed; see 'journalctl -u %s'", UNIT, UNIT);
 		rsmgmt_ok(r, "report server started (systemd unit %s)", UNIT);
 		return 0;
 	}
@@ -504,6 +686,12 @@ rsmgmt_service_start(struct rsmgmt *m, struct rsmgmt_result *r)
 		rsmgmt_ok(r, "report server already running (pid %d)", pid);
 		return 0;
 	}
+	if (!rsmgmt_configured(m))
+		return rsmgmt_err(r, RSMGMT_ConfigurationFileNotFound, "cannot "
+		    "start the report server: %s does not exist yet; create "
+		    "the database ('" CATALOG_CREATE_HINT "') or reserve a URL "
+		    "('rsconfig web-service-url --port 80 --apply'), which "
+		    "writes it", m->cfg_path);
 	if (mgmt_reload(m, &e) == -1)
 		return rsmgmt_fail(r, &e);
 	if ((a = acct_new(m, r)) == NULL)
@@ -570,25 +758,17 @@ rsmgmt_set_service_state(struct rsmgmt *m, bool windows_service,
 static void
 runs_as(int pid, char *out, size_t sz)
 {
-	char		 path[64], *text, *u;
-	size_t		 len;
-	unsigned	 uid;
+	long		 uid = proc_uid(pid);
 	struct passwd	*pw;
 
 	out[0] = '\0';
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	text = fs_read_file(path, 64 * 1024, &len, NULL);
-	if (text == NULL)
+	if (uid == -1)
 		return;
-	u = len > 0 ? strstr(text, "\nUid:") : NULL;
-	if (u != NULL && sscanf(u + 5, "%u", &uid) == 1) {
-		pw = getpwuid((uid_t)uid);
-		if (pw != NULL)
-			str_copy(out, sz, pw->pw_name);
-		else
-			snprintf(out, sz, "%u", uid);
-	}
-	free(text);
+	pw = getpwuid((uid_t)uid);
+	if (pw != NULL)
+		str_copy(out, sz, pw->pw_name);
+	else
+		snprintf(out, sz, "%ld", uid);
 }
 
 uint32_t
@@ -613,6 +793,8 @@ rsmgmt_service_status(struct rsmgmt *m, struct rsmgmt_status *st,
 	    &st->registered) == 0;
 	(void)rs_root_path(m->root, RSMGMT_LOGFILE, st->log, sizeof(st->log),
 	    &e);
+	rsmgmt_database_state(m->root, st->db_state, sizeof(st->db_state),
+	    st->db_message, sizeof(st->db_message));
 	if (rsmgmt_find_problems(m, &p, &n, r) == 0)
 		for (size_t i = 0; i < n; i++) {
 			if (st->drift[0] != '\0')

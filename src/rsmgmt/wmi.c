@@ -61,8 +61,8 @@ do_reserve(struct txn *t, const char *app, const char *url_in, char *canon,
 		    "already", app, RSCONF_URLS_MAX);
 	if (p.kind == URLRES_IP && !mgmt_ip_is_local(p.host))
 		return txn_fail(t, RSMGMT_RsIpAddressNotFound, "%s is not an "
-		    "address of this machine; see 'rsconfig web-service-url' "
-		    "for the list", p.host);
+		    "address of this machine; 'rsconfig wmi ListIPAddresses' "
+		    "lists them", p.host);
 	if (mgmt_prefix(canon, a->vdir, prefix, sizeof(prefix), &e) == -1)
 		return txn_fail(t, RSMGMT_InvalidUrlParameterSet, "%s", e.msg);
 	if (op_acl_add(t, prefix, t->m->account) == -1)
@@ -162,7 +162,7 @@ rsmgmt_set_virtual_directory(struct rsmgmt *m, const char *app,
 		txn_fail(&t, RSMGMT_RsURLMustNotExist, "cannot change the "
 		    "virtual directory of %s while it has URLs; remove them "
 		    "first (RemoveURL), or use 'rsconfig web-service-url "
-		    "--vdir', which does both", app);
+		    "--vdir NAME --apply', which does both", app);
 	else if (txn_step(&t) == 0) {
 		str_copy(a->vdir, sizeof(a->vdir), vdir);
 		txn_log(&t, "virtual directory of %s set to %s", app, vdir);
@@ -359,6 +359,7 @@ rsmgmt_set_secure_connection_level(struct rsmgmt *m, int level,
 		txn_log(&t, "SecureConnectionLevel set to %d%s", level,
 		    level == 0 ? " (plain HTTP now takes sign-ins: passwords "
 		    "would cross the network in clear)" : "");
+		t.restart = true;	/* read at start */
 		if (op_config_write(&t) == 0)
 			(void)op_notify(&t);
 	}
@@ -426,6 +427,7 @@ rsmgmt_set_service_identity(struct rsmgmt *m, const char *user,
 			if (op_acl_del(&t, pfx) == 0)
 				(void)op_acl_add(&t, pfx, m->account);
 		}
+	t.restart = true;	/* it must run as the new account */
 	if (!t.failed)
 		(void)do_commit(&t);
 	if (t.failed || t.dry) {

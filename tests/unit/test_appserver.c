@@ -5,7 +5,9 @@
  * X-Url-Reservation and by path, 400/404/413 answers, blocking handlers
  * running in parallel, a stop deadline, streaming with backpressure (bounded memory while
  * the client does not read), a client that goes away mid-stream, and a
- * graceful stop that finishes the request in flight.  The appserver runs on
+ * graceful stop that finishes the request in flight, prefixes added and
+ * removed while it runs (SIGHUP's on_reload), a request still running
+ * under a prefix removed meanwhile.  The appserver runs on
  * a thread of the test (inline handlers and their deferral included) and is driven over its Unix socket with plain
  * HTTP/1.1; registration with the real httpsvc is tested in
  * tests/integration/appserver/.
@@ -22,6 +24,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -593,6 +596,120 @@ test_register_pending(void **state)
 	rm_root();
 }
 
+/*
+ * on_reload for test_live_prefixes: the first SIGHUP swaps /a/ for /b/
+ * and drops /slow/; the second removes /b/ too (nothing served).
+ */
+static atomic_int reloads;
+
+static void
+reload_swap(struct appserver *s, void *arg)
+{
+	struct rs_err e;
+
+	(void)arg;
+	if (reloads == 0) {
+		assert_int_equal(appserver_remove(s, "https://+:1/A/", &e), 0);
+		assert_int_equal(appserver_remove(s, "https://+:1/slow/", &e),
+		    0);
+		assert_int_equal(appserver_add(s, "https://+:1/b/", h_echo, "b",
+		    &e), 0);
+		assert_int_equal(appserver_remove(s, "https://+:1/a/", &e), -1);
+		assert_int_equal(e.code, RS_E_NOTFOUND);
+	} else
+		assert_int_equal(appserver_remove(s, "https://+:1/b/", &e), 0);
+	reloads++;
+}
+
+static char *
+get(const char *path)
+{
+	char req[256];
+
+	snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: h\r\n"
+	    "Connection: close\r\n\r\n", path);
+	return http(req, NULL);
+}
+
+static bool
+answers(const char *path, const char *needle)
+{
+	char *r = get(path);
+	bool found = strstr(r, needle) != NULL;
+
+	free(r);
+	return found;
+}
+
+/* Prefixes come and go while it runs; a request under a removed one ends. */
+static void
+test_live_prefixes(void **state)
+{
+	struct appserver_config cfg = { .name = "t", .no_register = true,
+	    .on_reload = reload_swap };
+	struct rs_err e;
+	pthread_t slow;
+	void *r;
+	int i;
+
+	(void)state;
+	make_root();
+	cfg.root = root;
+	reloads = 0;
+	as = appserver_new(&cfg, &e);
+	assert_non_null(as);
+	assert_int_equal(appserver_add(as, "https://+:1/a/", h_echo, "a", &e),
+	    0);
+	assert_int_equal(appserver_add(as, "https://+:1/slow/", h_sleep, NULL,
+	    &e), 0);
+	start();
+	assert_true(answers("/a/x", "tag=a\n"));
+	pthread_create(&slow, NULL, slow_client, NULL);
+	usleep(100 * 1000);	/* the slow request is running */
+	pthread_kill(runner, SIGHUP);
+	for (i = 0; i < 200 && !answers("/b/x", "tag=b\n"); i++)
+		usleep(10 * 1000);
+	assert_true(i < 200);
+	assert_true(answers("/a/x", " 404 "));
+	assert_true(answers("/slow/", " 404 "));
+	pthread_join(slow, &r);
+	assert_non_null(strstr(r, "slept\n"));	/* it was not cut */
+	free(r);
+	pthread_kill(runner, SIGHUP);
+	for (i = 0; i < 200 && reloads < 2; i++)
+		usleep(10 * 1000);
+	assert_int_equal(reloads, 2);
+	assert_true(answers("/b/x", " 404 "));	/* nothing served: still up */
+	stop();
+	rm_root();
+}
+
+/* With on_reload an appserver may start with no prefix yet; else not. */
+static void
+test_run_empty(void **state)
+{
+	struct appserver_config cfg = { .name = "t", .no_register = true,
+	    .no_signals = true };
+	struct rs_err e;
+
+	(void)state;
+	make_root();
+	cfg.root = root;
+	as = appserver_new(&cfg, &e);
+	assert_non_null(as);
+	assert_int_equal(appserver_run(as, &e), -1);
+	assert_int_equal(e.code, RS_E_USAGE);
+	appserver_free(as);
+	cfg.on_reload = reload_swap;
+	as = appserver_new(&cfg, &e);
+	assert_non_null(as);
+	assert_int_equal(appserver_prefix_count(as), 0);
+	start();
+	assert_true(answers("/a/x", " 404 "));
+	stop();
+	rm_root();
+}
+
 static void
 h_headers(struct appserver_req *r, void *arg)
 {
@@ -647,6 +764,8 @@ main(void)
 		cmocka_unit_test(test_resp_header_rules),
 		cmocka_unit_test(test_drain_deadline),
 		cmocka_unit_test(test_register_pending),
+		cmocka_unit_test(test_live_prefixes),
+		cmocka_unit_test(test_run_empty),
 		cmocka_unit_test_setup_teardown(test_request_fields, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_dispatch, setup, teardown),

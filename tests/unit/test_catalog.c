@@ -610,6 +610,31 @@ test_upgrade_pg(void **state)
 	upgrade_from_v1(true);
 }
 
+/* A SQLite file deleted or replaced under an open handle is seen. */
+static void
+test_check_gone(void **state)
+{
+	struct fx	*f = *state;
+	struct rs_err	 e;
+	char		 moved[220];
+
+	assert_int_equal(catalog_check(f->c, &e), 0);
+	snprintf(moved, sizeof(moved), "%s.moved", f->path);
+	assert_int_equal(rename(f->path, moved), 0);
+	assert_int_equal(catalog_check(f->c, &e), -1);
+	assert_int_equal(e.code, RS_E_NOTFOUND);
+	assert_non_null(strstr(e.msg, f->path));
+	assert_non_null(strstr(e.msg, "deleted or moved"));
+	assert_non_null(strstr(e.msg, CATALOG_CREATE_HINT));
+	assert_int_equal(link(moved, f->path), 0);	/* the same file back */
+	assert_int_equal(catalog_check(f->c, &e), 0);
+	unlink(f->path);
+	assert_int_equal(catalog_create(&f->dsn, 0, "x", "$y$h", &e), 0);
+	assert_int_equal(catalog_check(f->c, &e), -1);	/* another file */
+	assert_non_null(strstr(e.msg, "replaced"));
+	unlink(moved);
+}
+
 static void
 test_bad_files(void **state)
 {
@@ -669,6 +694,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_policies, setup_sqlite,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_users, setup_sqlite,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_check_gone, setup_sqlite,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_locked, setup_sqlite,
 		    teardown),

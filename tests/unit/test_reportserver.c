@@ -3,7 +3,8 @@
  * query options, the JSON reader, form bodies, query strings, REST routes,
  * password hashes, and the handlers themselves over a temporary SQLite
  * catalog with no sockets (the 503 page, the Basic challenge, the folder
- * listing, the REST error shape).
+ * listing, the REST error shape), and the registrations file rsconfig
+ * reads (round trip; links, hard links and other files refused).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,6 +24,7 @@
 #include "reportserver/json.h"
 #include "reportserver/odata.h"
 #include "reportserver/passwd.h"
+#include "reportserver/regstate.h"
 #include "reportserver/rest.h"
 #include "reportserver/rs_int.h"
 #include "rsconf/rsconf.h"
@@ -441,6 +443,63 @@ test_handlers(void **state)
 	rsresp_fini(&resp);
 }
 
+static void
+test_regstate(void **state)
+{
+	struct rs_regstate	*w = calloc(1, sizeof(*w)), *r = calloc(1,
+				    sizeof(*r));
+	char			 dir[] = "/tmp/rs-regstate.XXXXXX", p[64], q[64];
+	struct rs_err		 e;
+	FILE			*f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/registrations", dir);
+	w->pid = 4242;
+	w->seq = 7;
+	w->n = 2;
+	w->urls[0].state = RS_REG_OK;
+	str_copy(w->urls[0].url, sizeof(w->urls[0].url),
+	    "https://+:8443/ReportServer/");
+	w->urls[1].state = RS_REG_FAILED;
+	w->urls[1].code = 183;
+	str_copy(w->urls[1].url, sizeof(w->urls[1].url), "http://+:80/Reports/");
+	str_copy(w->urls[1].msg, sizeof(w->urls[1].msg), "taken\nurl OK 0 x");
+	assert_int_equal(rs_regstate_write(p, w, &e), 0);
+	assert_int_equal(rs_regstate_read(p, r, &e), 0);
+	assert_int_equal(r->pid, 4242);
+	assert_int_equal(r->seq, 7);
+	assert_int_equal(r->n, 2);	/* the newline did not make a line */
+	assert_int_equal(rs_regstate_find(r, "HTTPS://+:8443/ReportServer/")->
+	    state, RS_REG_OK);
+	assert_int_equal(r->urls[1].code, 183);
+	assert_string_equal(r->urls[1].msg, "taken url OK 0 x");
+	snprintf(q, sizeof(q), "%s/link", dir);
+	assert_int_equal(symlink(p, q), 0);
+	assert_int_equal(rs_regstate_read(q, r, &e), -1);	/* no link */
+	unlink(q);
+	assert_int_equal(link(p, q), 0);
+	assert_int_equal(rs_regstate_read(p, r, &e), -1);	/* 2 links */
+	assert_int_equal(e.code, RS_E_BADINPUT);
+	unlink(q);
+	f = fopen(p, "w");
+	fputs("root:x:0:0:root:/root:/bin/bash\nurl OK 0 x y\n", f);
+	fclose(f);
+	assert_int_equal(rs_regstate_read(p, r, &e), -1);	/* not ours */
+	f = fopen(p, "w");
+	fputs("reportserver-registrations 1\npid 9\nurl OK 0 a b\nurl OK", f);
+	fclose(f);
+	assert_int_equal(rs_regstate_read(p, r, &e), 0);
+	assert_int_equal(r->n, 1);	/* a line being written is not read */
+	unlink(p);
+	snprintf(q, sizeof(q), "%s/none", dir);
+	assert_int_equal(rs_regstate_read(q, r, &e), -1);
+	assert_int_equal(e.code, RS_E_NOTFOUND);
+	rmdir(dir);
+	free(w);
+	free(r);
+}
+
 int
 main(void)
 {
@@ -451,6 +510,7 @@ main(void)
 		cmocka_unit_test(test_forms),
 		cmocka_unit_test(test_query_and_routes),
 		cmocka_unit_test(test_passwd),
+		cmocka_unit_test(test_regstate),
 		cmocka_unit_test(test_random_inputs),
 		cmocka_unit_test_setup_teardown(test_handlers, setup, teardown),
 	};

@@ -18,7 +18,7 @@ out=$(rsconfig database show 2>&1)
 rc=$?
 expect_eq "show without a config: exit 66" "$rc" 66
 expect_match "... and it names the command to run" "$out" \
-    "run 'rsconfig database create'"
+    "run 'rsconfig database create --admin-user NAME --admin-password-stdin'"
 
 out=$(echo pw | rsconfig database create --admin-password-stdin 2>&1)
 expect_eq "create without --admin-user: usage (64)" "$?" 64
@@ -43,6 +43,7 @@ expect_no_match "... without its password" "$out" hunter2
 check "failed creates left nothing behind" test ! -e "$ROOT/reportserver"
 
 DB=$ROOT/data/catalog.db
+mkdir -p "$ROOT/data"	# a --sqlite folder must exist (no folder from a typo)
 out=$(printf 'pw one\n' | rsconfig --json database create --admin-user admin \
     --sqlite "$DB" --admin-password-stdin)
 expect_match "create --sqlite PATH --json" "$out" \
@@ -59,10 +60,13 @@ out=$(rsconfig --json database show)
 expect_match "show --json: ready at the current schema version" "$out" \
     '"Exists":true,"SchemaVersion":3,"ExpectedSchemaVersion":3'
 
-out=$(reportserver 2>&1)
-expect_eq "without URL reservations the server does not start (78)" "$?" 78
-expect_match "... and says what to run" "$out" \
-    "no URLs are reserved.*rsconfig web-service-url"
+start_bg "$TMP/rs0.log" reportserver --no-register
+wait_for "reportserver with no URL" 20 grep -q "no URLs are reserved" \
+    "$TMP/rs0.log"
+expect_match "without URL reservations the server starts and says so" \
+    "$(cat "$TMP/rs0.log")" "no URLs are reserved.*rsconfig web-service-url"
+kill "$BG_PID"
+wait "$BG_PID" 2>/dev/null
 # The representation rsconfig writes; the server reads it at start.
 sed -i 's|<Authentication>|<URLReservations><Application><Name>ReportServerWebService</Name><VirtualDirectory>ReportServer</VirtualDirectory><URLs><URL><UrlString>http://+:1</UrlString><AccountSid>S-1-22-1-0</AccountSid></URL></URLs></Application><Application><Name>ReportServerWebApp</Name><VirtualDirectory>Reports</VirtualDirectory><URLs><URL><UrlString>http://+:1</UrlString><AccountSid>S-1-22-1-0</AccountSid></URL></URLs></Application></URLReservations><Authentication>|' \
     "$ROOT/reportserver/rsreportserver.config"

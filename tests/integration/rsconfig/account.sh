@@ -205,7 +205,7 @@ expect_match "... and rsconfig status says so" "$(rsconfig status)" \
     "Service account: +root \(the report server runs as root: give it an account"
 out=$(rsconfig service-account "$ACCT" 2>&1)
 expect_match "service-account while it runs: restarted as the account" \
-    "$out" "report server restarted: .*running as $ACCT"
+    "$out" "report server \(pid [0-9]+\) restarted to take the change: .*running as $ACCT"
 pid=$(cat "$ROOT/run/reportserver.pid" 2>/dev/null)
 expect_match "... and /proc/PID/status says so" \
     "$(cat "/proc/$pid/status" 2>/dev/null)" "^Uid:"$'\t'"$UID_A"$'\t'

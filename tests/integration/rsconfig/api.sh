@@ -189,6 +189,7 @@ expect_match "and binds that address only" "$out" \
 expect_eq "served on 127.0.0.1" "$(served $IP localhost)" "$T3"
 out=$(rsconfig web-portal-url add-identity --http --ip ::1 --port "$(free_port)")
 expect_match "an IPv6 identity" "$out" "ok +URL http://\[::1\]:[0-9]+/Reports/ reserved"
+rsconfig stop >/dev/null
 out=$(rsconfig verify http://127.0.0.1:$P/ReportServer)
 expect_match "verify over plain HTTP: 503 while the report server is stopped" \
     "$out" "HTTP status: +503"

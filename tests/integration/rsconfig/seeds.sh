@@ -69,8 +69,8 @@ expect_match "Results: binding created" "$out" \
 expect_match "Results: config written" "$out" \
     "ok +configuration representation written"
 expect_match "Results: services told" "$out" "ok +httpsvc reloaded"
-expect_match "Results: report server restarted" "$out" \
-    "ok +report server restarted"
+expect_match "Results: the running report server serves the new URL" "$out" \
+    "ok +report server \(pid [0-9]+\) serves https://\+:$SP/ReportServer/"
 cfg=$(cat "$ROOT/reportserver/rsreportserver.config")
 expect_match "the config carries the representation" "$cfg" \
     "<UrlString>https://\+:$SP</UrlString>"
