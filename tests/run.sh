@@ -26,7 +26,7 @@ trap 'rm -rf "$out"' EXIT
 
 progs=()
 for f in "$RS_TEST_BUILD"/tests/test_* tests/integration/*/*.sh \
-    tests/integration/*/*.py; do
+    tests/integration/*/*.py tests/security/*.sh tests/security/*.py; do
 	[ -f "$f" ] || continue
 	case "$f" in *"$filter"*) ;; *) continue ;; esac
 	progs+=("$f")

@@ -905,6 +905,10 @@ rs_rest_handle(struct rs_server *s, struct catalog *cat,
 			no_method(&c, "GET, PUT");
 		return;
 	}
+	if (str_ieq(r.set, "SignInLimits") && !r.has_key) {
+		rest_signin_limits(&c, &r);	/* rest_signin.c */
+		return;
+	}
 	if (str_ieq(r.set, "ExecutionLogs") && !r.has_key &&
 	    r.rest[0] == '\0') {
 		if (is(req, "GET"))

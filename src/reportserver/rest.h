@@ -5,7 +5,8 @@
  * Content/$value, Policies, Folders(...)/CatalogItems, Model.MoveItems,
  * Model.DeleteItems), Me and System, with OData query options and the
  * original's property names and JSON error shape; plus ExecutionLogs
- * (ExecutionLog3's rows, System Administrators only), an extension.
+ * (ExecutionLog3's rows, System Administrators only) and SignInLimits
+ * (the sign-in limits and an administrator's unlock), extensions.
  */
 #ifndef RS_REPORTSERVER_REST_H
 #define RS_REPORTSERVER_REST_H
@@ -60,5 +61,8 @@ void	rest_policies_put(struct rest_ctx *, const struct rest_route *,
 void	rest_sys_policies_get(struct rest_ctx *);
 void	rest_sys_policies_put(struct rest_ctx *, const struct rest_route *,
 	    const struct json *);
+
+/* rest_signin.c: SignInLimits (System Administrators only). */
+void	rest_signin_limits(struct rest_ctx *, const struct rest_route *);
 
 #endif
