@@ -112,17 +112,12 @@ answer(struct broker *b, const char *user, const char *pw, unsigned *wait_s)
 int
 rs_pam_broker_run(int fd, const struct rsconf *conf)
 {
-	struct limit_policy	pol = {
-		.free = conf->lockout_threshold,
-		.forget_ms = (int64_t)conf->lockout_minutes * 60000,
-		.step_ms = 1000,
-		.wait_max_ms = RS_SIGNIN_ACCOUNT_WAIT_MAX_S * 1000,
-		.doubling = true,
-	};
+	struct limit_policy	pol;
 	struct broker		b = { .service = conf->pam_service };
 	char			buf[BROKER_REQ_MAX + 1];
 	ssize_t			n;
 
+	rs_signin_account_policy(conf, &pol);
 	limit_init(&b.names, &pol, RS_PAM_NAMES_MAX);
 	b.tokens = RS_PAM_BURST * 1000;
 	b.filled_ms = limit_now();

@@ -348,6 +348,12 @@ json_reply(struct rsresp *resp, int status)
 }
 
 void
+rest_json_reply(struct rsresp *resp, int status)
+{
+	json_reply(resp, status);
+}
+
+void
 rest_item_reply(struct rest_ctx *c, int status, const struct catalog_item *it)
 {
 	struct ent	en;

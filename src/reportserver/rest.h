@@ -45,6 +45,8 @@ int	rest_find(struct rest_ctx *, const struct rest_route *,
 void	rest_item_reply(struct rest_ctx *, int status,
 	    const struct catalog_item *);
 void	rest_fail(struct rest_ctx *, const struct rs_err *, const char *rscode);
+/* The status and the JSON/OData headers of an answer whose body is set. */
+void	rest_json_reply(struct rsresp *, int status);
 void	rest_denied(struct rest_ctx *);
 
 /* rest_write.c */

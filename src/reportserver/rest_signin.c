@@ -17,15 +17,6 @@
 #include <stdlib.h>
 
 static void
-reply(struct rsresp *resp, int status)
-{
-	resp->status = status;
-	rsresp_header(resp, "Content-Type", "application/json; "
-	    "odata.metadata=minimal; charset=utf-8");
-	rsresp_header(resp, "OData-Version", "4.0");
-}
-
-static void
 put_time(struct buf *b, const char *name, int64_t t)
 {
 	char	iso[32];
@@ -60,7 +51,7 @@ list(struct rest_ctx *c)
 	}
 	(void)buf_puts(b, "]}", NULL);
 	free(v);
-	reply(c->resp, 200);
+	rest_json_reply(c->resp, 200);
 }
 
 static void

@@ -51,6 +51,17 @@ struct rs_signin {
 	char			 dummy[RS_PASSWD_HASH_MAX];
 };
 
+void
+rs_signin_account_policy(const struct rsconf *conf, struct limit_policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->free = conf->lockout_threshold;
+	p->forget_ms = (int64_t)conf->lockout_minutes * 60000;
+	p->step_ms = 1000;
+	p->wait_max_ms = RS_SIGNIN_ACCOUNT_WAIT_MAX_S * 1000;
+	p->doubling = true;
+}
+
 struct rs_signin *
 rs_signin_new(const struct rsconf *conf)
 {
@@ -65,14 +76,9 @@ rs_signin_new(const struct rsconf *conf)
 		.step_ms = 1000,
 		.wait_max_ms = RS_SIGNIN_SOURCE_WAIT_MAX_S * 1000,
 	};
-	struct limit_policy	 acct = {
-		.free = conf->lockout_threshold,
-		.forget_ms = (int64_t)conf->lockout_minutes * 60000,
-		.step_ms = 1000,
-		.wait_max_ms = RS_SIGNIN_ACCOUNT_WAIT_MAX_S * 1000,
-		.doubling = true,
-	};
+	struct limit_policy	 acct;
 
+	rs_signin_account_policy(conf, &acct);
 	g->conf = conf;
 	pthread_mutex_init(&g->mu, NULL);
 	pthread_cond_init(&g->cv, NULL);

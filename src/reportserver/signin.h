@@ -48,6 +48,7 @@
 #define RS_SIGNIN_SOURCE_WAIT_MAX_S	5
 
 struct rs_signin;
+struct limit_policy;
 
 enum rs_signin_verdict {
 	RS_SIGNIN_GO,		/* check the password */
@@ -61,6 +62,14 @@ enum rs_signin_verdict {
 /* The limits of conf (borrowed for the lifetime of the result). */
 struct rs_signin *rs_signin_new(const struct rsconf *conf);
 void	rs_signin_free(struct rs_signin *);
+
+/*
+ * The per-name policy of conf (LockoutThreshold failures, then waits
+ * doubling from 1 s to RS_SIGNIN_ACCOUNT_WAIT_MAX_S, forgotten after
+ * LockoutMinutes), which the PAM broker applies too.
+ */
+void	rs_signin_account_policy(const struct rsconf *conf,
+	    struct limit_policy *out);
 
 /* The key an address counts under: IPv4 as is, IPv6 as its "/64". */
 void	rs_signin_source_key(const char *client, char *out, size_t n);

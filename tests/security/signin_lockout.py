@@ -16,6 +16,7 @@ item 5).
 3. The administrator lists the limits and clears an account or an
    address; a user without System Administrator may not.
 """
+import json
 import os
 import sys
 import threading
@@ -56,9 +57,14 @@ def flood(env, n, threads=3):
 def limits(env):
     st, _, text = env.call("admin", PW, path=LIMITS)
     try:
-        return st, __import__("json").loads(text).get("value", [])
+        return st, json.loads(text).get("value", [])
     except ValueError:
         return st, []
+
+
+def clear(env, kind, name, user="admin", pw=PW):
+    return env.call(user, pw, method="POST", path=LIMITS + "/Model.Clear",
+                    body={"Kind": kind, "Name": name})
 
 
 def entry(rows, kind, name):
@@ -87,23 +93,15 @@ def t_flush(env):
     e = entry(rows, "Source", "127.0.0.2")
     lib.check("GET SignInLimits shows the locked address", st == 200 and e
               and e.get("LockedUntil"), st, rows[:3])
-    st, _, _ = env.call("carol", "Carol pw 1", method="POST",
-                        path=LIMITS + "/Model.Clear",
-                        body={"Kind": "Source", "Name": "127.0.0.2"})
+    st, _, _ = clear(env, "Source", "127.0.0.2", "carol", "Carol pw 1")
     lib.expect_eq("a user without System Administrator cannot clear it", st,
                   403)
-    st, _, text = env.call("admin", PW, method="POST",
-                           path=LIMITS + "/Model.Clear",
-                           body={"Kind": "Source", "Name": "127.0.0.9"})
+    st, _, text = clear(env, "Source", "127.0.0.9")
     lib.check("clearing an address with no limit: 404", st == 404, st, text)
-    st, _, text = env.call("admin", PW, method="POST",
-                           path=LIMITS + "/Model.Clear",
-                           body={"Kind": "Planet", "Name": "x"})
+    st, _, text = clear(env, "Planet", "x")
     lib.check("a bad Kind: 400 naming the kinds", st == 400 and "Source"
               in text, st, text)
-    st, _, text = env.call("admin", PW, method="POST",
-                           path=LIMITS + "/Model.Clear",
-                           body={"Kind": "Source", "Name": "127.0.0.2"})
+    st, _, text = clear(env, "Source", "127.0.0.2")
     lib.expect_eq("the administrator clears the lockout", st, 204)
     st, _, _ = env.call("admin", PW, source="127.0.0.2")
     lib.expect_eq("... and 127.0.0.2 signs in again", st, 200)
@@ -151,9 +149,7 @@ def t_account(env):
     st, _, _ = env.call("admin", PW, source="127.2.6.1")
     lib.check("failures again: the account waits again", codes[-1] == 429
               and st == 429, codes, st)
-    st, _, _ = env.call("admin", PW, method="POST",
-                        path=LIMITS + "/Model.Clear",
-                        body={"Kind": "Account", "Name": "ADMIN"})
+    st, _, _ = clear(env, "Account", "ADMIN")
     lib.expect_eq("the administrator clears the account (any case)", st, 204)
     st, _, _ = env.call("admin", PW, source="127.2.6.2")
     lib.expect_eq("... and it signs in from a new address at once", st, 200)
