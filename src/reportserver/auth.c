@@ -401,9 +401,9 @@ refuse(struct rsresp *resp, bool json, const struct rsreq *r,
 }
 
 /*
- * Waits for the limits and a check slot, then checks the password.
- * Returns verify()'s answer, 3 for a sign-in found in the cache, or -2
- * when resp holds a refusal.
+ * Looks in the sign-in cache, else waits for the limits and a check slot
+ * and checks the password.  Returns verify()'s answer (1 also for a
+ * sign-in found in the cache), or -2 when resp holds a refusal.
  */
 static int
 checked(struct rs_server *s, struct catalog *cat, const struct creds *c,
@@ -423,7 +423,7 @@ checked(struct rs_server *s, struct catalog *cat, const struct creds *c,
 			v = rs_signin_account_check(s->signin, c->user, src,
 			    &wait);
 		if (v == RS_SIGNIN_GO && cached(s, c, check, u))
-			return 3;
+			return 1;
 		if (v == RS_SIGNIN_GO)
 			v = rs_signin_enter(s->signin, c->user, check, &slot);
 		if (v == RS_SIGNIN_GO)
@@ -483,7 +483,7 @@ rs_auth(struct rs_server *s, struct catalog *cat, struct rsreq *r,
 		rs_error(resp, json, &e);
 	explicit_bzero(check, sizeof(check));
 	fs_free_secret(c, sizeof(*c));
-	return ok == 1 || ok == 3 ? 0 : -1;
+	return ok == 1 ? 0 : -1;
 }
 
 void

@@ -27,9 +27,10 @@
 #define SLOTS_MAX		APPSERVER_WORKERS_MAX
 
 struct pair {
-	char	user[CATALOG_NAME_MAX + 1];	/* lower case */
-	char	src[RS_SIGNIN_SOURCE_KEY];
-	int64_t	used_ms;
+	char		user[CATALOG_NAME_MAX + 1];	/* lower case */
+	char		src[RS_SIGNIN_SOURCE_KEY];
+	uint32_t	hash;	/* pair_hash(user, src) */
+	int64_t		used_ms;
 };
 
 struct slot {
@@ -170,12 +171,20 @@ rs_signin_source_check(struct rs_signin *g, const char *src, long *wait_s)
 	return locked ? RS_SIGNIN_LOCKED : RS_SIGNIN_SOURCE_WAIT;
 }
 
+static uint32_t
+pair_hash(const char *key, const char *src)
+{
+	return limit_hash(key) * 31 + limit_hash(src);
+}
+
 /* The pair (key, src), or NULL (under g->mu). */
 static struct pair *
 pair_find(struct rs_signin *g, const char *key, const char *src)
 {
+	uint32_t	h = pair_hash(key, src);
+
 	for (size_t i = 0; i < RS_SIGNIN_TRUSTED_MAX; i++)
-		if (g->pairs[i].used_ms != 0 &&
+		if (g->pairs[i].used_ms != 0 && g->pairs[i].hash == h &&
 		    strcmp(g->pairs[i].src, src) == 0 &&
 		    strcmp(g->pairs[i].user, key) == 0)
 			return &g->pairs[i];
@@ -307,6 +316,7 @@ rs_signin_succeeded(struct rs_signin *g, const char *user, const char *src)
 				p = &g->pairs[i];
 		str_copy(p->user, sizeof(p->user), key);
 		str_copy(p->src, sizeof(p->src), src);
+		p->hash = pair_hash(key, src);
 	}
 	p->used_ms = now;
 	pthread_mutex_unlock(&g->mu);

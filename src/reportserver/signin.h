@@ -102,7 +102,7 @@ void	rs_signin_leave(struct rs_signin *, int slot);
 enum rs_signin_verdict rs_signin_failed(struct rs_signin *, const char *user,
 	    const char *src);
 /*
- * A checked success (not one from the sign-in cache): forgives what it
+ * A success (checked, or found in the sign-in cache): forgives what it
  * explains, and remembers (user, src) as an address of the account.
  */
 void	rs_signin_succeeded(struct rs_signin *, const char *user,

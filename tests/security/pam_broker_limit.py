@@ -89,12 +89,18 @@ def main():
         lib.expect_eq("... a wrong one is just no again",
                       b.ask(name, "wrong")[0], NO)
 
+        t0 = time.time()
         answers = [b.ask("nobody-%d" % i, "pw")[0] for i in range(60)]
-        n_limited = answers.count(LIMITED)
-        lib.check("60 names in a burst: the overall limit refuses most "
-                  "(%d checked, %d limited)" % (answers.count(NO),
-                                                n_limited),
-                  answers.count(NO) <= 25 and n_limited >= 35, answers)
+        took = time.time() - t0
+        # The bucket holds 20 checks and refills 5 a second while the
+        # burst lasts (PAM is slower on a loaded machine).
+        most = 20 + 5 * took + 1
+        lib.check("60 names in a burst: at most 20 + 5/s checked, the rest "
+                  "refused (%d checked, %d limited in %.1f s)" % (
+                      answers.count(NO), answers.count(LIMITED), took),
+                  answers.count(NO) <= most and answers.count(NO) +
+                  answers.count(LIMITED) == 60 and
+                  (answers.count(LIMITED) > 0 or most >= 60), answers)
         time.sleep(1.2)
         lib.expect_eq("a second later it checks again",
                       b.ask("nobody-late", "pw")[0], NO)
