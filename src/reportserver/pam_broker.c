@@ -31,6 +31,8 @@ struct broker {
 	int64_t			 tokens;	/* thousandths of a check */
 	int64_t			 filled_ms;	/* when tokens was last topped up */
 	int64_t			 warned_ms;	/* last "too many" line */
+	int64_t			 bad_ms;	/* last "malformed" line */
+	unsigned		 bad;		/* malformed since then */
 };
 
 /* Splits a request; false when it is not one. */
@@ -52,6 +54,21 @@ parse_req(char *buf, size_t len, uint32_t *seq, const char **user,
 	*user = buf + 4;
 	*pw = nul + 1;
 	return true;
+}
+
+/* Logs malformed requests, at most one line a second (a peer may flood). */
+static void
+malformed(struct broker *b, ssize_t n)
+{
+	int64_t	now = limit_now();
+
+	b->bad++;
+	if (now - b->bad_ms < 1000)
+		return;
+	log_warn("pam broker: %u malformed request(s) refused (the last of "
+	    "%zd bytes)", b->bad, n);
+	b->bad_ms = now;
+	b->bad = 0;
 }
 
 /* Takes one check from the bucket; else *wait_s until there is one. */
@@ -135,8 +152,7 @@ rs_pam_broker_run(int fd, const struct rsconf *conf)
 			break;	/* the report server closed its end */
 		if ((size_t)n > sizeof(buf) - 1 ||
 		    !parse_req(buf, (size_t)n, &seq, &user, &pw)) {
-			log_warn("pam broker: a malformed request (%zd bytes) "
-			    "was refused", n);
+			malformed(&b, n);
 			explicit_bzero(buf, sizeof(buf));
 			continue;
 		}
