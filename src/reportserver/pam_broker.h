@@ -4,9 +4,9 @@
  * nothing but the caller's own), so when the report server runs as its
  * service account rsconfig starts a broker that stays root next to it,
  * joined by a socketpair: the report server sends a user name and a
- * password, the broker answers yes or no.  The broker does nothing else:
- * it takes the PAM service from its own config, not from the request, and
- * exits when the report server closes its end.
+ * password, the broker answers yes, no, or "limited" (below).  The broker
+ * does nothing else: it takes the PAM service from its own config, not
+ * from the request, and exits when the report server closes its end.
  *
  * It also keeps its own limits, so that a compromised report server cannot
  * test passwords as fast as PAM answers: after LockoutThreshold failures
