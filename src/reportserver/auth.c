@@ -2,15 +2,21 @@
  * auth.c: sign-in with HTTP Basic.  Built-in accounts are checked against
  * their yescrypt hash in the catalog; other names go to PAM (service name
  * from the config, "reportserver" by default) when PAM is enabled, as
- * Windows accounts are in the original.  Failures are counted per source
- * address: after SlowdownAfter failures each answer is delayed a little
- * more, after LockoutThreshold the source is locked out for
- * LockoutMinutes.  Every failure and lockout is logged, without the
- * password.
+ * Windows accounts are in the original.
+ *
+ * Before a password is looked at, the limits of signin.h say whether it
+ * may be checked now; when not, the answer is 429 with Retry-After at
+ * once (no sleeping: a worker is never held by a penalty).  A failed check
+ * costs the same whatever the name: a built-in account's hash, a Linux
+ * account's PAM check and a name that is neither are all brought to the
+ * cost of the PAM path with dummy yescrypt checks, so the time of a 401
+ * tells nothing about which names exist.  Every failure is logged, without
+ * the password.
  */
 #include "reportserver/rs_int.h"
 #include "reportserver/pam_broker.h"
 #include "reportserver/passwd.h"
+#include "reportserver/signin.h"
 #include "common/fsutil.h"
 #include "common/log.h"
 #include "common/str.h"
@@ -25,10 +31,10 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #define AUTH_HEADER_MAX	4096
-#define DELAY_MAX_S	5
 
 struct creds {
 	char	user[CATALOG_NAME_MAX + 1];
@@ -122,23 +128,38 @@ rs_pam_local(const char *service, const char *user, const char *pw)
 	return rc == PAM_SUCCESS;
 }
 
+static int64_t
+now_us(void)
+{
+	struct timespec	t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
 /*
  * PAM is serialised: not every module is safe to run in parallel.  Run as
  * its service account, the report server asks the broker rsconfig started
- * (pam_broker.h) instead of calling PAM itself.
+ * (pam_broker.h) instead of calling PAM itself.  *us is how long PAM took,
+ * not counting the wait for the lock.
  */
-static bool
-pam_check(struct rs_server *s, const char *user, const char *pw)
+static enum rs_pam_answer
+pam_check(struct rs_server *s, const char *user, const char *pw,
+    unsigned *wait_s, int64_t *us)
 {
-	bool	ok;
+	enum rs_pam_answer	a;
+	int64_t			t0;
 
 	pthread_mutex_lock(&s->pam_mu);
+	t0 = now_us();
 	if (s->pam_fd >= 0)
-		ok = rs_pam_ask(s->pam_fd, &s->pam_seq, user, pw);
+		a = rs_pam_ask(s->pam_fd, &s->pam_seq, user, pw, wait_s);
 	else
-		ok = rs_pam_local(s->conf->pam_service, user, pw);
+		a = rs_pam_local(s->conf->pam_service, user, pw) ?
+		    RS_PAM_YES : RS_PAM_NO;
+	*us = now_us() - t0;
 	pthread_mutex_unlock(&s->pam_mu);
-	return ok;
+	return a;
 }
 
 /* The Unix groups of a PAM user, as extra principals. */
@@ -240,10 +261,57 @@ cred_store(struct rs_server *s, const char *user, const char *check,
 	pthread_mutex_unlock(&s->auth_mu);
 }
 
-/* 1: good, 0: bad credentials, -1: database error (e). */
+/* rs_passwd_verify, timed for the cost model. */
+static bool
+timed_verify(struct rs_server *s, const char *pw, const char *hash)
+{
+	int64_t	t0 = now_us();
+	bool	ok = rs_passwd_verify(pw, hash);
+
+	rs_signin_note_hash(s->signin, now_us() - t0);
+	return ok;
+}
+
+/* n dummy checks: what a failure would have cost on the longer path. */
+static void
+burn(struct rs_server *s, const char *pw, unsigned n)
+{
+	const char	*dummy = rs_signin_dummy(s->signin);
+
+	for (unsigned i = 0; i < n; i++)
+		(void)timed_verify(s, pw, dummy);
+}
+
+/* The PAM half of verify(). */
+static int
+verify_pam(struct rs_server *s, const struct creds *c, struct rsuser *u,
+    unsigned *wait_s)
+{
+	enum rs_pam_answer	a;
+	int64_t			us;
+
+	a = pam_check(s, c->user, c->pass, wait_s, &us);
+	if (a == RS_PAM_LIMITED)
+		return 2;
+	if (a == RS_PAM_YES) {
+		str_copy(u->name, sizeof(u->name), c->user);
+		rs_unix_groups(c->user, u);
+		return 1;
+	}
+	rs_signin_note_pam(s->signin, us);
+	burn(s, c->pass, rs_signin_pam_topup(s->signin, us));
+	return 0;
+}
+
+/*
+ * 1: good, 0: bad credentials, 2: the PAM broker refused to check
+ * (*wait_s), -1: database error (e).  A failure costs what the PAM path
+ * costs when PAM is on (one yescrypt check when it is off), whichever
+ * path the name took.
+ */
 static int
 verify(struct rs_server *s, struct catalog *cat, const struct creds *c,
-    struct rsuser *u, struct rs_err *e)
+    struct rsuser *u, unsigned *wait_s, struct rs_err *e)
 {
 	char	hash[RS_PASSWD_HASH_MAX];
 
@@ -251,8 +319,12 @@ verify(struct rs_server *s, struct catalog *cat, const struct creds *c,
 	if (s->conf->src_builtin) {
 		if (catalog_user_hash(cat, c->user, hash, sizeof(hash), e) ==
 		    0) {
-			if (!rs_passwd_verify(c->pass, hash))
+			if (!timed_verify(s, c->pass, hash)) {
+				if (s->conf->src_pam)
+					burn(s, c->pass,
+					    rs_signin_pam_hashes(s->signin) - 1);
 				return 0;
+			}
 			str_copy(u->name, sizeof(u->name), c->user);
 			u->builtin = true;
 			return 1;
@@ -260,117 +332,28 @@ verify(struct rs_server *s, struct catalog *cat, const struct creds *c,
 		if (e->code != RS_E_NOTFOUND)
 			return -1;
 	}
-	if (!s->conf->src_pam || !pam_check(s, c->user, c->pass))
+	if (!s->conf->src_pam) {
+		burn(s, c->pass, 1);
 		return 0;
+	}
+	return verify_pam(s, c, u, wait_s);
+}
+
+/* A fresh cached sign-in of this user and password, into u. */
+static bool
+cached(struct rs_server *s, const struct creds *c, const char *check,
+    struct rsuser *u)
+{
+	bool	builtin = false;
+
+	if (check[0] == '\0' || !cred_lookup(s, c->user, check, &builtin))
+		return false;
+	memset(u, 0, sizeof(*u));
 	str_copy(u->name, sizeof(u->name), c->user);
-	rs_unix_groups(c->user, u);
-	return 1;
-}
-
-/* verify() behind the cache of recent sign-ins. */
-static int
-fast_verify(struct rs_server *s, struct catalog *cat, const struct creds *c,
-    struct rsuser *u, struct rs_err *e)
-{
-	char	check[128];
-	bool	builtin = false, have;
-	int	ok;
-
-	have = cred_check(s, c->pass, check, sizeof(check));
-	if (have && cred_lookup(s, c->user, check, &builtin)) {
-		memset(u, 0, sizeof(*u));
-		str_copy(u->name, sizeof(u->name), c->user);
-		u->builtin = builtin;
-		if (!builtin)
-			rs_unix_groups(c->user, u);
-		explicit_bzero(check, sizeof(check));
-		return 1;
-	}
-	ok = verify(s, cat, c, u, e);
-	if (ok == 1 && have)
-		cred_store(s, c->user, check, u->builtin);
-	explicit_bzero(check, sizeof(check));
-	return ok;
-}
-
-static struct rs_failure *
-find_source(struct rs_server *s, const char *src, bool add)
-{
-	struct rs_failure	*old = &s->failures[0];
-
-	for (size_t i = 0; i < RS_AUTH_SOURCES_MAX; i++) {
-		struct rs_failure	*f = &s->failures[i];
-
-		if (strcmp(f->source, src) == 0)
-			return f;
-		if (f->last < old->last)
-			old = f;
-	}
-	if (!add)
-		return NULL;
-	memset(old, 0, sizeof(*old));
-	str_copy(old->source, sizeof(old->source), src);
-	return old;
-}
-
-/* Seconds left of a lockout of src, 0 when not locked. */
-static long
-locked_for(struct rs_server *s, const char *src)
-{
-	struct rs_failure	*f;
-	time_t			 now = time(NULL);
-	long			 left = 0;
-
-	pthread_mutex_lock(&s->auth_mu);
-	f = find_source(s, src, false);
-	if (f != NULL && f->locked_until > now)
-		left = (long)(f->locked_until - now);
-	pthread_mutex_unlock(&s->auth_mu);
-	return left;
-}
-
-/* Counts a failure; returns the delay to apply in seconds. */
-static unsigned
-record_failure(struct rs_server *s, const struct rsreq *r, const char *user)
-{
-	const struct rsconf	*c = s->conf;
-	struct rs_failure	*f;
-	time_t			 now = time(NULL);
-	unsigned		 n, delay = 0;
-
-	pthread_mutex_lock(&s->auth_mu);
-	f = find_source(s, r->client, true);
-	if (now - f->last > (time_t)c->lockout_minutes * 60)
-		f->count = 0;
-	n = ++f->count;
-	f->last = now;
-	if (n >= c->lockout_threshold) {
-		f->locked_until = now + (time_t)c->lockout_minutes * 60;
-		f->count = 0;
-	}
-	pthread_mutex_unlock(&s->auth_mu);
-	if (n >= c->lockout_threshold)
-		log_warn("sign-in: source %s locked out for %u minutes after "
-		    "%u failed attempts (last user '%.64s')", r->client,
-		    c->lockout_minutes, n, user);
-	else
-		log_warn("sign-in: failed for user '%.64s' from %s (%u in a "
-		    "row)", user, r->client, n);
-	if (n > c->slowdown_after)
-		delay = n - c->slowdown_after;
-	return delay > DELAY_MAX_S ? DELAY_MAX_S : delay;
-}
-
-static void
-clear_failures(struct rs_server *s, const char *src)
-{
-	struct rs_failure	*f;
-
-	pthread_mutex_lock(&s->auth_mu);
-	f = find_source(s, src, false);
-	if (f != NULL)
-		f->count = 0;
-	pthread_mutex_unlock(&s->auth_mu);
+	u->builtin = builtin;
+	if (!builtin)
+		rs_unix_groups(c->user, u);
+	return true;
 }
 
 static void
@@ -388,35 +371,95 @@ challenge(struct rs_server *s, struct rsresp *resp, bool json,
 	rsresp_header(resp, "WWW-Authenticate", h);
 }
 
+/* 429 (a wait or a lockout) or 503 (busy), with Retry-After; -1. */
 static int
-locked_out(struct rsresp *resp, bool json, const struct rsreq *r, long left)
+refuse(struct rsresp *resp, bool json, const struct rsreq *r,
+    enum rs_signin_verdict v, long wait)
 {
 	char	msg[256], ra[32];
+	long	n = v == RS_SIGNIN_LOCKED ? (wait + 59) / 60 : wait;
+	int	status = v == RS_SIGNIN_BUSY ? 503 : 429;
 
-	snprintf(msg, sizeof(msg), "too many failed sign-in attempts from %s; "
-	    "try again in %ld minute%s", r->client, (left + 59) / 60,
-	    (left + 59) / 60 == 1 ? "" : "s");
-	if (json)
-		rs_error_json(resp, 429, "rsAccessDenied", msg);
+	if (v == RS_SIGNIN_BUSY)
+		snprintf(msg, sizeof(msg), "the report server is busy checking "
+		    "other sign-ins; try again in a second");
 	else
-		rs_error_html(resp, 429, "rsAccessDenied", msg, NULL);
-	snprintf(ra, sizeof(ra), "%ld", left);
+		snprintf(msg, sizeof(msg), "too many failed sign-in attempts "
+		    "%s%s; try again in %ld %s%s", v == RS_SIGNIN_ACCOUNT_WAIT ?
+		    "for this user name" : "from ", v == RS_SIGNIN_ACCOUNT_WAIT ?
+		    "" : r->client, n, v == RS_SIGNIN_LOCKED ? "minute" :
+		    "second", n == 1 ? "" : "s");
+	if (json)
+		rs_error_json(resp, status, status == 503 ? "rsServerBusy" :
+		    "rsAccessDenied", msg);
+	else
+		rs_error_html(resp, status, status == 503 ? "rsServerBusy" :
+		    "rsAccessDenied", msg, NULL);
+	snprintf(ra, sizeof(ra), "%ld", wait > 0 ? wait : 1);
 	rsresp_header(resp, "Retry-After", ra);
 	return -1;
+}
+
+/*
+ * Looks in the sign-in cache, else waits for the limits and a check slot
+ * and checks the password.  Returns verify()'s answer (1 also for a
+ * sign-in found in the cache), or -2 when resp holds a refusal.
+ */
+static int
+checked(struct rs_server *s, struct catalog *cat, const struct creds *c,
+    const char *src, const char *check, const struct rsreq *r,
+    struct rsresp *resp, bool json, struct rsuser *u, struct rs_err *e)
+{
+	enum rs_signin_verdict	v = RS_SIGNIN_GO;
+	long			wait;
+	unsigned		bwait = 0;
+	int			slot, ok;
+
+	for (;;) {
+		/* rs_auth checked the address; a shared check took time. */
+		if (v == RS_SIGNIN_SHARED)
+			v = rs_signin_source_check(s->signin, src, &wait);
+		if (v == RS_SIGNIN_GO)
+			v = rs_signin_account_check(s->signin, c->user, src,
+			    &wait);
+		if (v == RS_SIGNIN_GO && cached(s, c, check, u))
+			return 1;
+		if (v == RS_SIGNIN_GO)
+			v = rs_signin_enter(s->signin, c->user, check, &slot);
+		if (v == RS_SIGNIN_GO)
+			break;
+		if (v != RS_SIGNIN_SHARED) {
+			refuse(resp, json, r, v, v == RS_SIGNIN_BUSY ? 1 : wait);
+			return -2;
+		}
+	}
+	ok = verify(s, cat, c, u, &bwait, e);
+	if (ok == 1 && check[0] != '\0')
+		cred_store(s, c->user, check, u->builtin);
+	rs_signin_leave(s->signin, slot);
+	if (ok == 2) {
+		refuse(resp, json, r, RS_SIGNIN_ACCOUNT_WAIT, bwait > 0 ?
+		    (long)bwait : 1);
+		return -2;
+	}
+	return ok;
 }
 
 int
 rs_auth(struct rs_server *s, struct catalog *cat, struct rsreq *r,
     struct rsresp *resp, bool json, struct rsuser *u)
 {
-	struct creds	*c;
-	struct rs_err	 e;
-	long		 left;
-	int		 ok;
+	char			 src[RS_SIGNIN_SOURCE_KEY], check[128];
+	struct creds		*c;
+	struct rs_err		 e;
+	enum rs_signin_verdict	 v;
+	long			 wait;
+	int			 ok;
 
-	left = locked_for(s, r->client);
-	if (left > 0)
-		return locked_out(resp, json, r, left);
+	rs_signin_source_key(r->client, src, sizeof(src));
+	v = rs_signin_source_check(s->signin, src, &wait);
+	if (v != RS_SIGNIN_GO)
+		return refuse(resp, json, r, v, wait);
 	c = xcalloc(1, sizeof(*c));
 	if (parse_basic(rs_req_header(r, "Authorization"), c) == -1) {
 		fs_free_secret(c, sizeof(*c));
@@ -424,29 +467,23 @@ rs_auth(struct rs_server *s, struct catalog *cat, struct rsreq *r,
 		    "name and password (HTTP Basic)");
 		return -1;
 	}
-	ok = fast_verify(s, cat, c, u, &e);
+	if (!cred_check(s, c->pass, check, sizeof(check)))
+		check[0] = '\0';
+	ok = checked(s, cat, c, src, check, r, resp, json, u, &e);
 	if (ok == 1)
-		clear_failures(s, r->client);
-	else if (ok == 0) {
-		unsigned	d = record_failure(s, r, c->user);
-
-		if (d > 0 && !s->no_delay)
-			sleep(d);
-	}
-	fs_free_secret(c, sizeof(*c));
-	if (ok == -1) {
-		rs_error(resp, json, &e);
-		return -1;
-	}
-	if (ok == 0) {
-		left = locked_for(s, r->client);
-		if (left > 0)
-			return locked_out(resp, json, r, left);
+		rs_signin_succeeded(s->signin, c->user, src);
+	else if (ok == 0 && rs_signin_failed(s->signin, c->user, src) ==
+	    RS_SIGNIN_LOCKED) {
+		(void)rs_signin_source_check(s->signin, src, &wait);
+		ok = refuse(resp, json, r, RS_SIGNIN_LOCKED, wait);
+	} else if (ok == 0)
 		challenge(s, resp, json, "the user name or password is not "
 		    "correct");
-		return -1;
-	}
-	return 0;
+	else if (ok == -1)
+		rs_error(resp, json, &e);
+	explicit_bzero(check, sizeof(check));
+	fs_free_secret(c, sizeof(*c));
+	return ok == 1 ? 0 : -1;
 }
 
 void

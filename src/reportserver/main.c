@@ -614,7 +614,7 @@ main(int argc, char **argv)
 	if (conf->verbose)
 		log_set_verbose(true);
 	if (o.broker_fd != -1) {
-		rc = rs_pam_broker_run(o.broker_fd, conf->pam_service);
+		rc = rs_pam_broker_run(o.broker_fd, conf);
 		rsconf_free(conf);
 		xmlCleanupParser();
 		return rc == -1 ? 74 : 0;

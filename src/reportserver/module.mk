@@ -2,3 +2,4 @@
 DEPS_reportserver := reportserver render data rdl expr rsconf catalog appserver binding urlres common
 DEPS_test_reportserver := reportserver rdl data expr rsconf catalog common
 DEPS_test_pam_broker := reportserver rsconf catalog common
+DEPS_test_signin := reportserver rsconf catalog common

@@ -21,6 +21,13 @@
  */
 int	rs_passwd_hash(const char *pw, char *out, size_t outsz,
 	    struct rs_err *);
+/*
+ * A yescrypt setting with the parameters rs_passwd_hash uses and a fresh
+ * salt, but no hash: checking any password against it costs what checking
+ * a real hash costs, and never matches.  For sign-ins of names that have
+ * no hash (so that they take as long as those that do).  RS_E_INTERNAL.
+ */
+int	rs_passwd_dummy(char *out, size_t outsz, struct rs_err *);
 /* True when pw matches the crypt(3) hash. */
 bool	rs_passwd_verify(const char *pw, const char *hash);
 

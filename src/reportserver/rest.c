@@ -348,6 +348,12 @@ json_reply(struct rsresp *resp, int status)
 }
 
 void
+rest_json_reply(struct rsresp *resp, int status)
+{
+	json_reply(resp, status);
+}
+
+void
 rest_item_reply(struct rest_ctx *c, int status, const struct catalog_item *it)
 {
 	struct ent	en;
@@ -900,6 +906,10 @@ rs_rest_handle(struct rs_server *s, struct catalog *cat,
 			with_body(&c, &r, rest_sys_policies_put);
 		else
 			no_method(&c, "GET, PUT");
+		return;
+	}
+	if (str_ieq(r.set, "SignInLimits") && !r.has_key) {
+		rest_signin_limits(&c, &r);	/* rest_signin.c */
 		return;
 	}
 	if (str_ieq(r.set, "ExecutionLogs") && !r.has_key &&

@@ -5,7 +5,8 @@
  * Content/$value, Policies, Folders(...)/CatalogItems, Model.MoveItems,
  * Model.DeleteItems), Me and System, with OData query options and the
  * original's property names and JSON error shape; plus ExecutionLogs
- * (ExecutionLog3's rows, System Administrators only), an extension.
+ * (ExecutionLog3's rows, System Administrators only) and SignInLimits
+ * (the sign-in limits and an administrator's unlock), extensions.
  */
 #ifndef RS_REPORTSERVER_REST_H
 #define RS_REPORTSERVER_REST_H
@@ -44,6 +45,8 @@ int	rest_find(struct rest_ctx *, const struct rest_route *,
 void	rest_item_reply(struct rest_ctx *, int status,
 	    const struct catalog_item *);
 void	rest_fail(struct rest_ctx *, const struct rs_err *, const char *rscode);
+/* The status and the JSON/OData headers of an answer whose body is set. */
+void	rest_json_reply(struct rsresp *, int status);
 void	rest_denied(struct rest_ctx *);
 
 /* rest_write.c */
@@ -60,5 +63,8 @@ void	rest_policies_put(struct rest_ctx *, const struct rest_route *,
 void	rest_sys_policies_get(struct rest_ctx *);
 void	rest_sys_policies_put(struct rest_ctx *, const struct rest_route *,
 	    const struct json *);
+
+/* rest_signin.c: SignInLimits (System Administrators only). */
+void	rest_signin_limits(struct rest_ctx *, const struct rest_route *);
 
 #endif

@@ -7,6 +7,7 @@
  * HTTPS URL), and the user must sign in.
  */
 #include "reportserver/rs_int.h"
+#include "reportserver/signin.h"
 #include "common/log.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
@@ -26,6 +27,7 @@ rs_server_init(struct rs_server *s, const struct rsconf *c)
 	s->pam_fd = -1;
 	s->urls = c;
 	pthread_mutex_init(&s->urls_mu, NULL);
+	s->signin = rs_signin_new(c);
 	pthread_mutex_init(&s->cat_mu, NULL);
 	pthread_mutex_init(&s->auth_mu, NULL);
 	pthread_mutex_init(&s->pam_mu, NULL);
@@ -42,6 +44,8 @@ rs_server_fini(struct rs_server *s)
 	s->urls_kept = NULL;
 	s->nurls_kept = 0;
 	pthread_mutex_destroy(&s->urls_mu);
+	rs_signin_free(s->signin);
+	s->signin = NULL;
 	pthread_mutex_destroy(&s->cat_mu);
 	pthread_mutex_destroy(&s->auth_mu);
 	pthread_mutex_destroy(&s->pam_mu);

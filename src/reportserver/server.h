@@ -33,13 +33,13 @@
 #define RS_SSRS_VERSION		"15.0.0.1"	/* for tools that parse it */
 #define RS_QUERY_MAX		8192
 #define RS_RESP_HEADERS_MAX	16
-#define RS_AUTH_SOURCES_MAX	256
 #define RS_TOKENS_MAX		1024
 #define RS_GROUPS_MAX		64
 #define RS_CREDS_MAX		256
 #define RS_CRED_TTL_S		300
 
 struct rsresp;
+struct rs_signin;
 
 /* One request, borrowed from the caller for the call's duration. */
 struct rsreq {
@@ -134,13 +134,6 @@ typedef int rs_render_fn(void *arg, struct catalog *, const struct rsuser *,
     const struct catalog_item *, const void *rdl, size_t len,
     const struct rsreq *, struct rsresp *, struct rs_err *);
 
-struct rs_failure {
-	char	 source[64];
-	unsigned count;
-	time_t	 last;
-	time_t	 locked_until;
-};
-
 /*
  * A recent successful sign-in: a cheap keyed hash (sha256crypt with a
  * per-process random salt) of the password, so the next requests of a
@@ -174,8 +167,8 @@ struct rs_server {
 	struct catalog		*cat;		/* NULL until it opens */
 	time_t			 cat_tried;
 	struct rs_err		 cat_err;	/* why it is NULL */
+	struct rs_signin	*signin;	/* sign-in limits (signin.h) */
 	pthread_mutex_t		 auth_mu;
-	struct rs_failure	 failures[RS_AUTH_SOURCES_MAX];
 	struct rs_token		 tokens[RS_TOKENS_MAX];
 	struct rs_cred		 creds[RS_CREDS_MAX];
 	char			 cred_salt[40];
@@ -185,7 +178,6 @@ struct rs_server {
 	uint32_t		 pam_seq;	/* its last request */
 	rs_render_fn		*render;	/* NULL: not available yet */
 	void			*render_arg;
-	bool			 no_delay;	/* tests: do not sleep */
 };
 
 /* Sets up a server over a loaded config (borrowed for its lifetime). */

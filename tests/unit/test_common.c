@@ -1,6 +1,6 @@
 /*
  * test_common.c: unit tests of common/: errors, strings, hex/base64,
- * buffers, atomic files, state root.
+ * buffers, atomic files, state root, log lines.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +17,7 @@
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/fsutil.h"
+#include "common/log.h"
 #include "common/root.h"
 #include "common/str.h"
 
@@ -285,6 +286,84 @@ test_root(void **state)
 	assert_string_equal(out, "/r/certstore/My");
 }
 
+/* Each case: the bytes in, and what a log line shows of them. */
+static void
+test_log_escape(void **state)
+{
+	static const struct {
+		const char	*in, *out;
+	} cases[] = {
+		{ "plain text", "plain text" },
+		{ "a\nb", "a\\x0ab" },
+		{ "x\n<0>forged", "x\\x0a<0>forged" },
+		{ "cr\r", "cr\\x0d" },
+		{ "\x1b[2J", "\\x1b[2J" },
+		{ "del\x7f", "del\\x7f" },
+		{ "tab\t", "tab\\x09" },
+		{ "back\\x0a", "back\\\\x0a" },
+		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+		    "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80" },
+		{ "bad\xff", "bad\\xff" },
+		{ "lone\x80" "cont", "lone\\x80cont" },
+		{ "overlong\xc0\xaf", "overlong\\xc0\\xaf" },
+		{ "overlong3\xe0\x80\xaf", "overlong3\\xe0\\x80\\xaf" },
+		{ "surrogate\xed\xa0\x80", "surrogate\\xed\\xa0\\x80" },
+		{ "big\xf4\x90\x80\x80", "big\\xf4\\x90\\x80\\x80" },
+		{ "cut\xe2\x82", "cut\\xe2\\x82" },
+		{ "c1\xc2\x9b", "c1\\xc2\\x9b" },
+		{ "nbsp\xc2\xa0", "nbsp\xc2\xa0" },
+		{ "ls\xe2\x80\xa8", "ls\\xe2\\x80\\xa8" },
+		{ "rlo\xe2\x80\xae", "rlo\\xe2\\x80\\xae" },
+		{ "fsi\xe2\x81\xa8", "fsi\\xe2\\x81\\xa8" },
+	};
+	char	out[128], small[8];
+	size_t	n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = log_escape(out, sizeof(out), cases[i].in,
+		    strlen(cases[i].in));
+		assert_string_equal(out, cases[i].out);
+		assert_int_equal(n, strlen(cases[i].out));
+	}
+	/* A NUL in the middle is a control character like the others. */
+	assert_int_equal(log_escape(out, sizeof(out), "a\0b", 3), 6);
+	assert_string_equal(out, "a\\x00b");
+	/* Room for "ab" and one escape is not room for two. */
+	n = log_escape(small, sizeof(small), "ab\n\n", 4);
+	assert_string_equal(small, "ab\\x0a");
+	assert_int_equal(n, 6);
+	/* Never half a character. */
+	n = log_escape(small, 4, "a\xe2\x82\xac", 4);
+	assert_string_equal(small, "a");
+	assert_int_equal(log_escape(small, 0, "x", 1), 0);
+}
+
+/* A forged line never reaches stderr: one call writes one line. */
+static void
+test_log_line(void **state)
+{
+	char	buf[512];
+	int	p[2], saved;
+	ssize_t	n;
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	saved = dup(STDERR_FILENO);
+	assert_true(dup2(p[1], STDERR_FILENO) != -1);
+	log_init("t");
+	log_warn("sign-in: failed for user '%s'", "evil\n<0>t: forged\r");
+	assert_true(dup2(saved, STDERR_FILENO) != -1);
+	close(saved);
+	close(p[1]);
+	n = read(p[0], buf, sizeof(buf) - 1);
+	close(p[0]);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_string_equal(buf, "<4>t: sign-in: failed for user "
+	    "'evil\\x0a<0>t: forged\\x0d'\n");
+}
+
 int
 main(void)
 {
@@ -299,6 +378,8 @@ main(void)
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_atomic_file),
 		cmocka_unit_test(test_root),
+		cmocka_unit_test(test_log_escape),
+		cmocka_unit_test(test_log_line),
 	};
 
 	return cmocka_run_group_tests_name("common", tests, NULL, NULL);

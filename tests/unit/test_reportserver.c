@@ -341,7 +341,6 @@ setup(void **state)
 	free(text);
 	assert_non_null(f->conf);
 	rs_server_init(&f->srv, f->conf);
-	f->srv.no_delay = true;
 	*state = f;
 	return 0;
 }
