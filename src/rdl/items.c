@@ -227,6 +227,7 @@ textbox_parse(struct pctx *c, xmlNode *n, struct rdl_item *it)
 	it->constant = true;
 	it->hide_duplicates = child_text(c, n, "HideDuplicates");
 	it->can_grow = child_bool(c, n, "CanGrow", false);
+	it->can_shrink = child_bool(c, n, "CanShrink", false);
 	for (p = child(c, n, "Paragraphs"), p = p ? p->children : NULL;
 	    p != NULL; p = p->next) {
 		if (!is_el(c, p, "Paragraph"))

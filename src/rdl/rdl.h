@@ -84,6 +84,7 @@ struct rdl_item {
 	char			*hide_duplicates;	/* scope name or NULL */
 	bool			 constant;	/* all runs constant */
 	bool			 can_grow;	/* CanGrow: the row grows */
+	bool			 can_shrink;	/* CanShrink (paginated body) */
 	/* Rectangle */
 	struct rdl_item		**items;
 	size_t			 nitems;

@@ -916,6 +916,9 @@ process_items(struct rctx *c, struct rdl_item *const *items, size_t n,
 				return -1;
 			if (hidden) {
 				shift -= it->height;	/* takes no room */
+				if (c->ops->hidden_item != NULL &&
+				    c->ops->hidden_item(c, it) == -1)
+					return -1;
 				break;
 			}
 			if (process_tablix(c, it, y, &h) == -1)
@@ -926,6 +929,9 @@ process_items(struct rctx *c, struct rdl_item *const *items, size_t n,
 			if (pass != 2 && c->ops->body_item(c, it, NULL, y) == -1)
 				return -1;
 			if (process_items(c, it->items, it->nitems, y, pass) == -1)
+				return -1;
+			if (pass != 2 && c->ops->item_end != NULL &&
+			    c->ops->item_end(c, it) == -1)
 				return -1;
 			break;
 		default:

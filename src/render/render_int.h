@@ -8,6 +8,7 @@
 #define RS_RENDER_INT_H
 
 #include "common/buf.h"
+#include "graphics/graphics.h"
 #include "render/render.h"
 
 /* A dataset's rows after calculated fields and filters. */
@@ -90,6 +91,16 @@ struct rops {
 	/* Returns the height the data region took, for the flow layout. */
 	int	(*tablix_end)(struct rctx *, const struct rdl_item *,
 		    double *height);
+	/*
+	 * Optional.  A chart, evaluated: the format takes it (frees it, also
+	 * on failure).  NULL: the format shows no charts (CSV, XML).
+	 */
+	int	(*chart)(struct rctx *, const struct rdl_item *,
+		    struct gfx_chart *, double y);
+	/* Optional: after a rectangle's items; a data region or chart that
+	 * is hidden (takes no room). */
+	int	(*item_end)(struct rctx *, const struct rdl_item *);
+	int	(*hidden_item)(struct rctx *, const struct rdl_item *);
 	int	(*end)(struct rctx *);
 	void	(*free)(struct rctx *);
 };
@@ -307,7 +318,34 @@ int	style_resolve(struct rctx *, const struct rdl_item *, struct rstyle *);
 /* #RRGGBB or a named colour to 0xRRGGBB; false when unknown. */
 bool	color_rgb(const char *, unsigned *rgb);
 
+/*
+ * paged.c: the operations of the paginated formats, which lay the report
+ * out into layout/'s page model; at the end the format's writer draws
+ * the pages (pdf.c: every page into a PDF; image.c: one page as PNG).
+ */
+struct lay_doc;
+typedef int (*paged_write_fn)(struct rctx *, struct lay_doc *);
+int	paged_begin(struct rctx *, paged_write_fn);
+int	paged_body_item(struct rctx *, const struct rdl_item *, struct rcell *,
+	    double y);
+int	paged_tablix_begin(struct rctx *, const struct rdl_item *, double y);
+int	paged_row(struct rctx *, const struct rrow *);
+int	paged_scope(struct rctx *, const struct scope_info *);
+int	paged_page_break(struct rctx *);
+int	paged_tablix_end(struct rctx *, const struct rdl_item *, double *);
+int	paged_chart(struct rctx *, const struct rdl_item *, struct gfx_chart *,
+	    double y);
+int	paged_item_end(struct rctx *, const struct rdl_item *);
+int	paged_hidden_item(struct rctx *, const struct rdl_item *);
+int	paged_end(struct rctx *);
+void	paged_free(struct rctx *);
+/* The meter the paged render measures with (for its writer). */
+struct gfx_meter *paged_meter(struct rctx *);
+/* Sink for graphics/ surfaces: rctx_write, keeping its error. */
+int	paged_sink(void *rctx, const void *data, size_t len);
+
 /* The formats. */
-extern const struct rops rops_csv, rops_xml, rops_html, rops_pdf, rops_xlsx;
+extern const struct rops rops_csv, rops_xml, rops_html, rops_pdf, rops_xlsx,
+	    rops_image;
 
 #endif

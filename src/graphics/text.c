@@ -1,0 +1,178 @@
+/*
+ * text.c: fonts and measuring.  A report names Windows fonts; each family
+ * is asked for with a Liberation face after it (Liberation Sans, Serif
+ * or Mono by the family's kind), so fontconfig takes the report's font
+ * when it is installed, else the metric-compatible face, never an
+ * unrelated default; characters the chosen face lacks (Arabic, CJK, ...)
+ * come from whichever installed font has them, per character (pango's
+ * fallback).  Text is shaped by HarfBuzz through pango, at 72 units per
+ * inch with hinting off, so a measure in points is the same on every
+ * surface and at every resolution: the meter and the surfaces share this
+ * setup, and text measured by the layout engine wraps the same way when
+ * drawn.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#endif
+
+#include "common/str.h"
+#include "common/xmalloc.h"
+#include "graphics/gfx_int.h"
+
+static const char *const serif[] = { "Times", "Georgia", "Cambria",
+	"Garamond", "Book Antiqua", "Palatino", "Serif", NULL };
+static const char *const mono[] = { "Courier", "Consolas", "Lucida Console",
+	"Mono", NULL };
+
+static bool
+family_is(const char *family, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcasestr(family, *list) != NULL)
+			return true;
+	return false;
+}
+
+void
+font_desc(const struct gfx_font *f, PangoFontDescription *d)
+{
+	char		 fam[160];
+	const char	*lib = "Liberation Sans";
+
+	if (family_is(f->family, serif))
+		lib = "Liberation Serif";
+	else if (family_is(f->family, mono))
+		lib = "Liberation Mono";
+	/* A comma would start another family: keep the report's name whole. */
+	snprintf(fam, sizeof(fam), "%.*s,%s", (int)strcspn(f->family, ","),
+	    f->family[0] != '\0' ? f->family : lib, lib);
+	pango_font_description_set_family(d, fam);
+	pango_font_description_set_weight(d, f->bold ? PANGO_WEIGHT_BOLD :
+	    PANGO_WEIGHT_NORMAL);
+	pango_font_description_set_style(d, f->italic ? PANGO_STYLE_ITALIC :
+	    PANGO_STYLE_NORMAL);
+	pango_font_description_set_absolute_size(d, (f->size > 0 ? f->size :
+	    10) * PANGO_SCALE);
+}
+
+static pthread_once_t fc_once = PTHREAD_ONCE_INIT;
+
+/*
+ * fontconfig's configuration is loaded once and stays for the process:
+ * pango's font maps take references to it instead of each loading one.
+ * fontconfig 2.14 loses 288 bytes while it parses its configuration
+ * files, once per process; the sanitizer build is told not to count them
+ * (everything allocated after this is checked as usual).
+ */
+static void
+fc_init(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	__lsan_disable();
+#endif
+	FcInit();
+#if defined(__SANITIZE_ADDRESS__)
+	__lsan_enable();
+#endif
+}
+
+struct gfx_meter *
+gfx_meter_new(void)
+{
+	struct gfx_meter *m = xcalloc(1, sizeof(*m));
+	cairo_font_options_t *fo;
+
+	pthread_once(&fc_once, fc_init);
+	fo = cairo_font_options_create();
+
+	/*
+	 * A font map of the meter's own: pango objects are not shared
+	 * between threads, and everything it caches goes with the meter.
+	 */
+	m->map = pango_cairo_font_map_new();
+	m->ctx = pango_font_map_create_context(m->map);
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	pango_cairo_context_set_font_options(m->ctx, fo);
+	pango_cairo_context_set_resolution(m->ctx, 72);
+	cairo_font_options_destroy(fo);
+	m->layout = pango_layout_new(m->ctx);
+	m->desc = pango_font_description_new();
+	return m;
+}
+
+void
+gfx_meter_free(struct gfx_meter *m)
+{
+	if (m == NULL)
+		return;
+	pango_font_description_free(m->desc);
+	g_object_unref(m->layout);
+	g_object_unref(m->ctx);
+	g_object_unref(m->map);
+	free(m);
+}
+
+static bool
+same_font(const struct gfx_font *a, const struct gfx_font *b)
+{
+	return a->size == b->size && a->bold == b->bold &&
+	    a->italic == b->italic && a->underline == b->underline &&
+	    strcmp(a->family, b->family) == 0;
+}
+
+PangoLayout *
+meter_layout(struct gfx_meter *m, const struct gfx_font *f, const char *text,
+    double width, enum gfx_align align)
+{
+	static const PangoAlignment al[] = { PANGO_ALIGN_LEFT,
+	    PANGO_ALIGN_CENTER, PANGO_ALIGN_RIGHT };
+
+	if (!m->have_last || !same_font(&m->last, f)) {
+		PangoAttrList *attrs = pango_attr_list_new();
+
+		font_desc(f, m->desc);
+		pango_layout_set_font_description(m->layout, m->desc);
+		if (f->underline)
+			pango_attr_list_insert(attrs, pango_attr_underline_new(
+			    PANGO_UNDERLINE_SINGLE));
+		pango_layout_set_attributes(m->layout, attrs);
+		pango_attr_list_unref(attrs);
+		m->last = *f;
+		m->have_last = true;
+	}
+	pango_layout_set_width(m->layout, width > 0 ?
+	    (int)(width * PANGO_SCALE) : -1);
+	pango_layout_set_wrap(m->layout, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_alignment(m->layout, al[align]);
+	pango_layout_set_text(m->layout, text, -1);
+	return m->layout;
+}
+
+void
+gfx_text_size(struct gfx_meter *m, const struct gfx_font *f,
+    const char *text, double width, double *w, double *h)
+{
+	PangoLayout	*l = meter_layout(m, f, text, width, GFX_LEFT);
+	PangoRectangle	 log;
+
+	pango_layout_get_extents(l, NULL, &log);
+	*w = (double)log.width / PANGO_SCALE;
+	*h = (double)log.height / PANGO_SCALE;
+}
+
+double
+gfx_line_height(struct gfx_meter *m, const struct gfx_font *f)
+{
+	double		 w, h;
+
+	gfx_text_size(m, f, "Xg", 0, &w, &h);
+	return h;
+}
