@@ -40,6 +40,8 @@ struct gfx_chart *
 gfx_chart_new(void)
 {
 	struct gfx_chart *c = xcalloc(1, sizeof(*c));
+	const uint32_t	*bp;
+	size_t		 n = gfx_palette(NULL, &bp);
 
 	axis_init(&c->cat_axis, false);
 	axis_init(&c->val_axis, true);
@@ -48,7 +50,7 @@ gfx_chart_new(void)
 	c->legend.position = GFX_POS_RIGHTCENTER;
 	c->legend.font = c->cat_axis.font;
 	c->legend.color = GFX_BLACK;
-	c->npalette = gfx_palette(NULL, &c->palette);
+	gfx_chart_set_palette(c, bp, n);
 	c->background = GFX_WHITE;
 	c->no_data_font = c->cat_axis.font;
 	return c;
@@ -78,7 +80,19 @@ gfx_chart_free(struct gfx_chart *c)
 	free(c->legend.title);
 	free(c->no_data);
 	free(c->name);
+	free(c->palette);
 	free(c);
+}
+
+void
+gfx_chart_set_palette(struct gfx_chart *c, const uint32_t *colors, size_t n)
+{
+	if (n == 0)
+		return;
+	free(c->palette);
+	c->palette = xcalloc(n, sizeof(*c->palette));
+	memcpy(c->palette, colors, n * sizeof(*colors));
+	c->npalette = n;
 }
 
 struct gfx_series *
@@ -186,8 +200,7 @@ gfx_chart_describe(const struct gfx_chart *c, size_t max_points,
 			total++;
 			if (shown >= max_points)
 				continue;
-			chart_value_text(c, s->points[j].y, c->val_axis.format, v,
-			    sizeof(v));
+			chart_value_text(c, s->points[j].y, "", v, sizeof(v));
 			buf_printf(out, NULL, " %s %s;", j < c->ncategories ?
 			    c->categories[j] : "", v);
 			shown++;

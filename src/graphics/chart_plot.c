@@ -165,7 +165,7 @@ point_group(struct plot *p, size_t i, const struct gfx_point *pt, bool on)
 
 	if (!on)
 		return;
-	chart_value_text(p->c, pt->y, p->c->val_axis.format, v, sizeof(v));
+	chart_value_text(p->c, pt->y, "", v, sizeof(v));
 	snprintf(label, sizeof(label), "%s: %s", i < p->c->ncategories ?
 	    p->c->categories[i] : "", v);
 	gfx_group_begin(p->g, "rs-point", label);

@@ -254,7 +254,7 @@ struct gfx_chart {
 	size_t			 nseries;
 	struct gfx_axis		 cat_axis, val_axis, val_axis2;
 	struct gfx_legend	 legend;
-	const uint32_t		*palette;	/* static, see gfx_palette */
+	uint32_t		*palette;	/* owned (gfx_chart_set_palette) */
 	size_t			 npalette;
 	uint32_t		 background;
 	struct gfx_pen		 border;
@@ -268,6 +268,8 @@ struct gfx_chart {
 /* A new empty chart with the original's defaults (owned by the caller). */
 struct gfx_chart *gfx_chart_new(void);
 void	gfx_chart_free(struct gfx_chart *);
+/* Copies n colours as the chart's palette (n = 0: keeps the one it has). */
+void	gfx_chart_set_palette(struct gfx_chart *, const uint32_t *, size_t n);
 /* Adds a series of npoints empty points; returns it (owned by chart). */
 struct gfx_series *gfx_chart_add_series(struct gfx_chart *, const char *name,
 	    size_t npoints);

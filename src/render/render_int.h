@@ -190,8 +190,25 @@ int64_t	coarse_ns(void);	/* cheap, ~4 ms resolution */
 typedef int (*row_fn)(struct rctx *, struct expr_value *row, void *arg);
 int	dataset_run(struct rctx *, int ds, row_fn fn, void *arg);
 int	dataset_keep(struct rctx *, int ds);
-/* Evaluates filters against the environment's current row. */
+/* Evaluates filters against the environment's current row (the rank
+ * filters, TopN and the like, pass here: see rank.c). */
 int	filters_pass(struct rctx *, const struct rdl_filter *, size_t, bool *);
+
+/* rank.c: TopN, BottomN, TopPercent, BottomPercent. */
+bool	filters_rank_any(const struct rdl_filter *, size_t);
+/* Keeps (in order) the rows the rank filters let through; row scope. */
+int	filters_rank_rows(struct rctx *, const struct rdl_filter *, size_t,
+	    struct expr_value **rows, size_t *n);
+/* One rank filter over n items with the given values: clears keep[i] of
+ * the items it drops. */
+int	filters_rank_values(struct rctx *, const struct rdl_filter *,
+	    const struct expr_value *vals, size_t n, bool *keep);
+struct skey;
+/* keep[i]: does instance i of the group pass its rank filters (each
+ * instance valued in its own scope)? */
+int	filters_rank_groups(struct rctx *, const struct rdl_group *,
+	    struct expr_value **rows, const struct skey *inst, size_t ni,
+	    bool *keep);
 void	rowsets_free(struct rctx *);
 
 /* params.c */
@@ -220,6 +237,19 @@ void	lookups_free(struct rctx *);
 struct scope_frame *push_frame(struct rctx *, const char *name,
 	    struct expr_value **rows, size_t n);
 void	pop_frame(struct rctx *);
+/* chart.c: evaluates a chart and hands it to the format (ops->chart). */
+int	process_chart(struct rctx *, const struct rdl_item *, double y);
+/* chart_props.c: properties of charts, in the current scope. */
+int	cprop_text(struct rctx *, const struct rdl_expr *, char *, size_t);
+int	cprop_num(struct rctx *, const struct rdl_expr *, double *);
+int	cprop_bool(struct rctx *, const struct rdl_expr *, bool dflt, bool *);
+int	cprop_color(struct rctx *, const struct rdl_expr *, uint32_t *);
+int	cstyle_font(struct rctx *, const struct rdl_style *, struct gfx_font *,
+	    uint32_t *color);
+int	chart_axis_props(struct rctx *, const struct rdl_chart_axis *,
+	    struct gfx_axis *, bool value);
+int	chart_frame_props(struct rctx *, const struct rdl_item *,
+	    struct gfx_chart *);
 /* pagevals.c: ReportItems! for page headers and footers. */
 void	ritems_collect(struct rctx *);
 /* Does a page header or footer name this textbox? */

@@ -33,10 +33,10 @@ refused() {	# DESC FILE REGEX
 		not_ok "$1" "exit $rc" "$out"
 	fi
 }
-write "$TMP/chart.rdl" '    <Chart Name="C"/>'
-refused "a Chart is refused with its line and the supported items" \
-    "$TMP/chart.rdl" \
-    'chart\.rdl: line 11: <Chart>: report item Chart is not supported; supported report items: Tablix'
+write "$TMP/gauge.rdl" '    <GaugePanel Name="G"/>'
+refused "a GaugePanel is refused with its line and the supported items" \
+    "$TMP/gauge.rdl" \
+    'gauge\.rdl: line 11: <GaugePanel>: report item GaugePanel is not supported; supported report items: Tablix'
 write "$TMP/lookup.rdl" '    <Textbox Name="T"><Paragraphs><Paragraph><TextRuns><TextRun>
       <Value>=LookupSet(Fields!A.Value, 1, 2, "S")</Value></TextRun></TextRuns>
     </Paragraph></Paragraphs></Textbox>'
