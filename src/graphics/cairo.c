@@ -29,6 +29,7 @@ struct cbe {
 	bool		 write_failed;
 	bool		 pdf;
 	bool		 page_open;
+	bool		 layout_ready;	/* the meter's layout has our CTM */
 	struct {
 		const unsigned char *data;
 		cairo_surface_t	*img;
@@ -135,23 +136,31 @@ c_text(struct gfx *g, const struct gfx_textbox *t)
 	bool		 turned = t->angle == 90 || t->angle == 270;
 	double		 bw = turned ? t->h : t->w, bh = turned ? t->w : t->h;
 	double		 dx = 0, dy = 0, lw, lh;
+	bool		 clip;
 	PangoLayout	*l;
 	PangoRectangle	 log;
 
-	cairo_save(b->cr);
-	cairo_rectangle(b->cr, t->x, t->y, t->w, t->h);
-	cairo_clip(b->cr);
-	if (t->angle == 90) {
-		cairo_translate(b->cr, t->x, t->y + t->h);
-		cairo_rotate(b->cr, -M_PI / 2);
-	} else if (t->angle == 270) {
-		cairo_translate(b->cr, t->x + t->w, t->y);
-		cairo_rotate(b->cr, M_PI / 2);
-	} else
-		cairo_translate(b->cr, t->x, t->y);
 	l = meter_layout(g->meter, &t->font, t->text, t->nowrap ? -1 : bw,
 	    t->align);
-	pango_cairo_update_layout(b->cr, l);
+	if (turned) {
+		cairo_save(b->cr);
+		if (t->angle == 90) {
+			cairo_translate(b->cr, t->x, t->y + t->h);
+			cairo_rotate(b->cr, -M_PI / 2);
+		} else {
+			cairo_translate(b->cr, t->x + t->w, t->y);
+			cairo_rotate(b->cr, M_PI / 2);
+		}
+		pango_cairo_update_layout(b->cr, l);
+	} else if (!b->layout_ready) {
+		/*
+		 * Positions are given with move_to, not translations: pango
+		 * keeps its shaping caches while the transformation stays.
+		 */
+		pango_cairo_update_layout(b->cr, l);
+		b->layout_ready = true;
+	}
+	/* Logical extents only: ink extents would load every glyph's outline. */
 	pango_layout_get_extents(l, NULL, &log);
 	lw = (double)log.width / PANGO_SCALE;
 	lh = (double)log.height / PANGO_SCALE;
@@ -163,10 +172,25 @@ c_text(struct gfx *g, const struct gfx_textbox *t)
 		dy = (bh - lh) / 2;
 	else if (t->valign == GFX_BOTTOM)
 		dy = bh - lh;
-	cairo_move_to(b->cr, dx, dy);
+	/* Cut what does not fit the box; most text fits and needs no clip. */
+	clip = dx + (double)log.x / PANGO_SCALE < -0.5 ||
+	    dx + (double)(log.x + log.width) / PANGO_SCALE > bw + 0.5 ||
+	    dy < -0.5 || dy + lh > bh + 0.5;
+	if (clip) {
+		cairo_save(b->cr);
+		cairo_rectangle(b->cr, turned ? 0 : t->x, turned ? 0 : t->y, bw,
+		    bh);
+		cairo_clip(b->cr);
+	}
+	cairo_move_to(b->cr, (turned ? 0 : t->x) + dx, (turned ? 0 : t->y) + dy);
 	source(b->cr, t->color);
 	pango_cairo_show_layout(b->cr, l);
-	cairo_restore(b->cr);
+	if (clip)
+		cairo_restore(b->cr);
+	if (turned) {
+		cairo_restore(b->cr);
+		pango_cairo_update_layout(b->cr, l);
+	}
 }
 
 struct memread {

@@ -36,16 +36,32 @@ struct gfx {
 };
 
 /* text.c */
+#define METER_SLOTS	256	/* laid-out texts kept for reuse */
+
+/*
+ * A meter keeps the texts it laid out last in a direct-mapped cache: a
+ * report repeats values (dates, names, totals), and shaping is most of
+ * the cost of drawing text.
+ */
+struct meter_slot {
+	PangoLayout		*layout;	/* NULL until first used */
+	char			*text;
+	struct gfx_font		 font;
+	int			 width;		/* pango units, -1: no wrap */
+	enum gfx_align		 align;
+};
+
 struct gfx_meter {
 	PangoFontMap		*map;
 	PangoContext		*ctx;
-	PangoLayout		*layout;
 	PangoFontDescription	*desc;
-	struct gfx_font		 last;	/* the font desc was made for */
-	bool			 have_last;
+	struct meter_slot	 slots[METER_SLOTS];
 };
 
-/* Sets the meter's layout to the text, font and wrap width (pt). */
+/*
+ * A layout of the text in the font and wrap width (pt), owned by the
+ * meter and valid until its next call.
+ */
 PangoLayout *meter_layout(struct gfx_meter *, const struct gfx_font *,
 	    const char *text, double width, enum gfx_align);
 /* The font description of a report font, with its fallback families. */

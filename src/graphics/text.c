@@ -118,7 +118,6 @@ gfx_meter_new(void)
 	pango_cairo_context_set_font_options(m->ctx, fo);
 	pango_cairo_context_set_resolution(m->ctx, 72);
 	cairo_font_options_destroy(fo);
-	m->layout = pango_layout_new(m->ctx);
 	m->desc = pango_font_description_new();
 	return m;
 }
@@ -129,7 +128,11 @@ gfx_meter_free(struct gfx_meter *m)
 	if (m == NULL)
 		return;
 	pango_font_description_free(m->desc);
-	g_object_unref(m->layout);
+	for (size_t i = 0; i < METER_SLOTS; i++) {
+		if (m->slots[i].layout != NULL)
+			g_object_unref(m->slots[i].layout);
+		free(m->slots[i].text);
+	}
 	g_object_unref(m->ctx);
 	g_object_unref(m->map);
 	free(m);
@@ -143,32 +146,59 @@ same_font(const struct gfx_font *a, const struct gfx_font *b)
 	    strcmp(a->family, b->family) == 0;
 }
 
+static size_t
+slot_of(const struct gfx_font *f, const char *text, int width,
+    enum gfx_align align)
+{
+	uint64_t	 h = 1469598103934665603ULL;	/* FNV-1a */
+	const char	*p;
+
+	for (p = text; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	for (p = f->family; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	h ^= (uint64_t)(f->size * 64) * 31 + (uint64_t)width * 7 +
+	    (uint64_t)align * 3 + (uint64_t)(f->bold + 2 * f->italic +
+	    4 * f->underline);
+	h *= 1099511628211ULL;
+	return (size_t)(h >> 32) % METER_SLOTS;
+}
+
 PangoLayout *
 meter_layout(struct gfx_meter *m, const struct gfx_font *f, const char *text,
     double width, enum gfx_align align)
 {
 	static const PangoAlignment al[] = { PANGO_ALIGN_LEFT,
 	    PANGO_ALIGN_CENTER, PANGO_ALIGN_RIGHT };
+	int		 w = width > 0 ? (int)(width * PANGO_SCALE) : -1;
+	struct meter_slot *s = &m->slots[slot_of(f, text, w, align)];
+	PangoAttrList	*attrs;
 
-	if (!m->have_last || !same_font(&m->last, f)) {
-		PangoAttrList *attrs = pango_attr_list_new();
-
+	if (s->layout != NULL && s->width == w && s->align == align &&
+	    same_font(&s->font, f) && strcmp(s->text, text) == 0)
+		return s->layout;
+	if (s->layout == NULL)
+		s->layout = pango_layout_new(m->ctx);
+	if (s->text == NULL || !same_font(&s->font, f)) {
 		font_desc(f, m->desc);
-		pango_layout_set_font_description(m->layout, m->desc);
+		pango_layout_set_font_description(s->layout, m->desc);
+		attrs = pango_attr_list_new();
 		if (f->underline)
 			pango_attr_list_insert(attrs, pango_attr_underline_new(
 			    PANGO_UNDERLINE_SINGLE));
-		pango_layout_set_attributes(m->layout, attrs);
+		pango_layout_set_attributes(s->layout, attrs);
 		pango_attr_list_unref(attrs);
-		m->last = *f;
-		m->have_last = true;
+		s->font = *f;
 	}
-	pango_layout_set_width(m->layout, width > 0 ?
-	    (int)(width * PANGO_SCALE) : -1);
-	pango_layout_set_wrap(m->layout, PANGO_WRAP_WORD_CHAR);
-	pango_layout_set_alignment(m->layout, al[align]);
-	pango_layout_set_text(m->layout, text, -1);
-	return m->layout;
+	free(s->text);
+	s->text = xstrdup(text);
+	s->width = w;
+	s->align = align;
+	pango_layout_set_width(s->layout, w);
+	pango_layout_set_wrap(s->layout, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_alignment(s->layout, al[align]);
+	pango_layout_set_text(s->layout, text, -1);
+	return s->layout;
 }
 
 void

@@ -112,9 +112,21 @@ def render(rdl, fmt, out, src, *extra):
 
 
 def svgs(html):
-    """The inline SVG pictures of an HTML page, parsed."""
-    return [ET.fromstring(m) for m in
-            re.findall(r"<svg\b.*?</svg>", html, re.S)]
+    """The inline SVG pictures of an HTML page, parsed (a picture may hold
+    nested <svg> viewports)."""
+    out, pos = [], 0
+    while True:
+        start = html.find("<svg xmlns=", pos)
+        if start < 0:
+            return out
+        depth, i = 0, start
+        for m in re.finditer(r"<svg\b|</svg>", html[start:]):
+            depth += 1 if m.group(0) == "<svg" else -1
+            if depth == 0:
+                i = start + m.end()
+                break
+        out.append(ET.fromstring(html[start:i]))
+        pos = i
 
 
 def series_groups(svg):
@@ -425,6 +437,186 @@ def test_best(src, con):
             t.split(": ")[0]]) for t, m in bars]))
 
 
+# ---- chart kinds the real definitions do not use ----
+
+NS = "http://schemas.microsoft.com/sqlserver/reporting/2016/01/reportdefinition"
+SALES = [("East", 2023, 10.0, 1.0, 3.0), ("East", 2024, 30.0, 2.0, 6.0),
+         ("West", 2023, 20.0, 3.0, 9.0), ("West", 2024, 5.0, 4.0, 2.0),
+         ("North", 2023, 40.0, 5.0, 4.0), ("North", 2024, 15.0, 6.0, 8.0),
+         ("West", 2024, 5.0, 7.0, 1.0)]
+
+
+def chart_rdl(kind, sub, series_group=True, axis="", palette="",
+              legend="<ChartLegend Name=\"L\"/>", title_pos="", y="Amount",
+              x=""):
+    """One chart over the Sales table: regions as categories, years as a
+    series group (or one static series)."""
+    cat = ("<ChartCategoryHierarchy><ChartMembers><ChartMember><Group "
+           "Name=\"Region\"><GroupExpressions><GroupExpression>"
+           "=Fields!Region.Value</GroupExpression></GroupExpressions>"
+           "</Group><SortExpressions><SortExpression><Value>"
+           "=Fields!Region.Value</Value></SortExpression></SortExpressions>"
+           "<Label>=Fields!Region.Value</Label></ChartMember></ChartMembers>"
+           "</ChartCategoryHierarchy>")
+    ser = ("<ChartSeriesHierarchy><ChartMembers><ChartMember><Group "
+           "Name=\"Year\"><GroupExpressions><GroupExpression>"
+           "=Fields!Year.Value</GroupExpression></GroupExpressions></Group>"
+           "<Label>=Fields!Year.Value</Label></ChartMember></ChartMembers>"
+           "</ChartSeriesHierarchy>" if series_group else
+           "<ChartSeriesHierarchy><ChartMembers><ChartMember><Label>Amount"
+           "</Label></ChartMember></ChartMembers></ChartSeriesHierarchy>")
+    xv = "<X>=Sum(Fields!%s.Value)</X><Size>=Sum(Fields!Size.Value)</Size>" \
+        % x if x else ""
+    return f"""<?xml version="1.0"?>
+<Report xmlns="{NS}">
+<DataSources><DataSource Name="D"><ConnectionProperties><DataProvider>SQLITE
+</DataProvider><ConnectString>x</ConnectString></ConnectionProperties>
+</DataSource></DataSources>
+<DataSets><DataSet Name="S"><Query><DataSourceName>D</DataSourceName>
+<CommandText>SELECT Region, Year, Amount, X, Size FROM Sales</CommandText>
+</Query><Fields><Field Name="Region"><DataField>Region</DataField></Field>
+<Field Name="Year"><DataField>Year</DataField></Field><Field Name="Amount">
+<DataField>Amount</DataField></Field><Field Name="X"><DataField>X</DataField>
+</Field><Field Name="Size"><DataField>Size</DataField></Field></Fields>
+</DataSet></DataSets>
+<ReportSections><ReportSection><Body><ReportItems>
+<Chart Name="C">{cat}{ser}<ChartData><ChartSeriesCollection>
+<ChartSeries Name="Amount"><ChartDataPoints><ChartDataPoint>
+<ChartDataPointValues><Y>=Sum(Fields!{y}.Value)</Y>{xv}</ChartDataPointValues>
+<ChartDataLabel><Visible>true</Visible><UseValueAsLabel>true</UseValueAsLabel>
+</ChartDataLabel><ChartMarker><Type>Square</Type></ChartMarker>
+</ChartDataPoint></ChartDataPoints><Type>{kind}</Type><Subtype>{sub}</Subtype>
+</ChartSeries></ChartSeriesCollection></ChartData>
+<ChartAreas><ChartArea Name="Default"><ChartCategoryAxes><ChartAxis
+Name="Primary"><ChartAxisTitle><Caption>Region</Caption></ChartAxisTitle>
+</ChartAxis></ChartCategoryAxes><ChartValueAxes><ChartAxis Name="Primary">
+{axis}<ChartAxisTitle><Caption>Amount</Caption></ChartAxisTitle></ChartAxis>
+</ChartValueAxes></ChartArea></ChartAreas>
+<ChartLegends>{legend}</ChartLegends><ChartTitles><ChartTitle Name="T">
+<Caption>{kind} {sub}</Caption>{title_pos}</ChartTitle></ChartTitles>{palette}
+<DataSetName>S</DataSetName><Top>0.5in</Top><Left>0.5in</Left>
+<Height>3in</Height><Width>5in</Width></Chart>
+</ReportItems><Height>4in</Height></Body><Width>6.5in</Width>
+<Page><PageHeight>11in</PageHeight><PageWidth>8.5in</PageWidth></Page>
+</ReportSection></ReportSections></Report>"""
+
+
+def sums():
+    """Sum of Amount by (region, year)."""
+    out = {}
+    for r, yr, a, _, _ in SALES:
+        out[(r, yr)] = out.get((r, yr), 0) + a
+    return out
+
+
+def kind_svg(name, xml, db, fmt="HTML5"):
+    path = os.path.join(TMP, name + ".rdl")
+    open(path, "w").write(xml)
+    out = os.path.join(TMP, name + "." + fmt.lower())
+    r = run("rsrender", path, "--format", fmt, "--out", out,
+            "--datasource", "D=sqlite:" + db)
+    check(name + " renders to " + fmt, r.returncode == 0, r.stderr)
+    if fmt != "HTML5":
+        return out
+    return svgs(open(out, encoding="utf-8").read())[0]
+
+
+def test_kinds(db):
+    want = sums()
+    regions = sorted({r for r, _ in want})
+    svg = kind_svg("column", chart_rdl("Column", "Plain", axis=(
+        "<Minimum>0</Minimum><Maximum>100</Maximum><Interval>25</Interval>")),
+        db)
+    groups = series_groups(svg)
+    expect_eq("a series group makes a series per year, named by its label",
+              [g.find(SVG + "title").text for g in groups], ["2023", "2024"])
+    bars = {(t.split(": ")[0], int(g.find(SVG + "title").text)): m
+            for g in groups for t, m in points(g)}
+    expect_eq("a column per region and year (nothing for West without "
+              "2024 twice: its two rows are summed)", sorted(bars),
+              sorted(want))
+    check("column heights are in proportion to the sums, on an axis from "
+          "0 to 100", *proportional([(float(m.get("height")), want[k])
+                                     for k, m in bars.items()]))
+    texts = ["".join(t.itertext()) for g in svg.iter(SVG + "g")
+             if g.get("class") == "rs-axis-labels" for t in g.iter(SVG +
+                                                                   "text")]
+    check("the value axis has the report's Minimum, Maximum and Interval",
+          all(v in texts for v in ["0", "25", "50", "75", "100"]) and
+          "125" not in texts, texts)
+    check("clustered: a region's two columns stand side by side",
+          all(float(bars[(r, 2023)].get("x")) + float(bars[(r, 2023)].get(
+              "width")) <= float(bars[(r, 2024)].get("x")) + 0.05
+              for r in regions))
+    check("data labels show the values", all(
+        "%g" % want[k] in texts or "%g" % want[k] in "".join(svg.itertext())
+        for k in want))
+
+    svg = kind_svg("pct", chart_rdl("Column", "PercentStacked"), db)
+    groups = series_groups(svg)
+    tops = {}
+    for g in groups:
+        for t, m in points(g):
+            r = t.split(": ")[0]
+            tops.setdefault(r, []).append(float(m.get("height")))
+    heights = [sum(v) for v in tops.values()]
+    check("100% stacked: every region's column is the full height",
+          all(close(h, heights[0]) for h in heights), tops)
+    ratio = tops["East"][0] / tops["East"][1]
+    check("100% stacked: a segment is its share of the region's total",
+          close(ratio, want[("East", 2023)] / want[("East", 2024)]), ratio)
+
+    svg = kind_svg("area", chart_rdl("Area", "Stacked"), db)
+    polys = [g.find(SVG + "polygon") for g in series_groups(svg)]
+    check("stacked area: a filled shape per series",
+          len(polys) == 2 and all(p is not None for p in polys))
+
+    svg = kind_svg("scatter", chart_rdl("Scatter", "Plain", False, x="X"), db)
+    marks = points(series_groups(svg)[0])
+    xs = {t.split(": ")[0]: m for t, m in marks}
+    expect_eq("scatter: a point per region", sorted(xs), regions)
+
+    svg = kind_svg("pie", chart_rdl("Shape", "Pie", False, palette=(
+        "<Palette>Custom</Palette><ChartCustomPaletteColors>"
+        "<ChartCustomPaletteColor>#112233</ChartCustomPaletteColor>"
+        "<ChartCustomPaletteColor>Tomato</ChartCustomPaletteColor>"
+        "<ChartCustomPaletteColor>#00FF00</ChartCustomPaletteColor>"
+        "</ChartCustomPaletteColors>"), title_pos="<Position>BottomCenter"
+        "</Position>", legend="<ChartLegend Name=\"L\"><Hidden>true"
+        "</Hidden></ChartLegend>"), db)
+    fills = [m.get("fill") for _, m in points(series_groups(svg)[0])]
+    expect_eq("pie: the custom palette colours the slices in order", fills,
+              ["#112233", "#FF6347", "#00FF00"])
+    check("a hidden legend is not drawn", legend_texts(svg) == [])
+    t = [e for e in svg.iter(SVG + "text") if "".join(e.itertext()) ==
+         "Shape Pie"][0]
+    sy = float(re.search(r"translate\([\d.]+,([\d.]+)\)",
+                         t.get("transform")).group(1))
+    check("a title docked at the bottom is below the pie",
+          sy > 150, sy)
+
+    png = kind_svg("column-png", chart_rdl("Column", "Plain"), db, "IMAGE")
+    counts = count_colors(png, ["#418CF0", "#FCB441"])
+    total = [sum(v for (r, y), v in want.items() if y == yr)
+             for yr in (2023, 2024)]
+    check("PNG: BrightPastel (no palette named) colours the two years in "
+          "the ratio of their totals", abs(counts["#418CF0"] /
+                                          counts["#FCB441"] - total[0] /
+                                          total[1]) < 0.06 * total[0] /
+          total[1], counts, total)
+
+
+def test_refusals(db):
+    path = os.path.join(TMP, "polar.rdl")
+    open(path, "w").write(chart_rdl("Polar", "Plain"))
+    r = run("rsrender", "--check", path)
+    check("a chart type outside the subset is refused with the line and "
+          "the supported types", r.returncode == 65 and re.search(
+              r"line \d+: <ChartSeries>: chart type Polar \(Plain\) is not "
+              r"supported; supported: Column, Bar, Line, Area", r.stderr),
+          r.stderr)
+
+
 def main():
     rdls = ["HeadCountByDepartment.rdl", "MarginByCategory.rdl",
             "MonthlySaleTrend.rdl", "SaleVSQuota.rdl", "BestSaleProducts.rdl"]
@@ -444,6 +636,14 @@ def main():
     test_trend(src, con)
     test_quota(src, con)
     test_best(src, con)
+    kinds = os.path.join(TMP, "kinds.db")
+    k = sqlite3.connect(kinds)
+    k.execute("CREATE TABLE Sales (Region TEXT, Year INTEGER, Amount REAL, "
+              "X REAL, Size REAL)")
+    k.executemany("INSERT INTO Sales VALUES (?, ?, ?, ?, ?)", SALES)
+    k.commit()
+    test_kinds(kinds)
+    test_refusals(kinds)
     done_testing()
 
 
