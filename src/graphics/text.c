@@ -117,6 +117,9 @@ gfx_meter_new(void)
 	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
 	pango_cairo_context_set_font_options(m->ctx, fo);
 	pango_cairo_context_set_resolution(m->ctx, 72);
+	/* Exact advances: rounding each to a whole point would make every
+	 * text wider or narrower than the report's font. */
+	pango_context_set_round_glyph_positions(m->ctx, FALSE);
 	cairo_font_options_destroy(fo);
 	m->desc = pango_font_description_new();
 	return m;
