@@ -16,6 +16,7 @@
 
 #define TICKS_MAX	200
 #define NTICKS		(TICKS_MAX + 1)
+#define LABELS_MEASURED	500	/* category labels measured for their room */
 
 static double
 nice_step(double raw)
@@ -183,7 +184,9 @@ fit_categories(struct plot *p, double slot, double room)
 	p->cat_band = 0;
 	if (!a->visible)
 		return;
-	for (size_t i = 0; i < p->c->ncategories; i++) {
+	/* The widest label; of many, a sample is enough (every nth). */
+	for (size_t i = 0; i < p->c->ncategories; i += 1 + p->c->ncategories /
+	    LABELS_MEASURED) {
 		gfx_text_size(p->g->meter, &a->font, p->c->categories[i], 0, &tw,
 		    &th);
 		maxw = tw > maxw ? tw : maxw;
@@ -418,6 +421,11 @@ axis_title(struct plot *p, const struct gfx_axis *a, bool vertical,
 				value_labels_size(p, &p->val, &p->c->val_axis, &vw,
 				    &vh);
 			tb.x -= vw + 4;
+		} else {
+			double	 vw, vh;
+
+			value_labels_size(p, &p->val2, &p->c->val_axis2, &vw, &vh);
+			tb.x += vw + 4;
 		}
 	} else {
 		double	 below = p->horiz ? gfx_line_height(p->g->meter,
