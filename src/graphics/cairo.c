@@ -134,14 +134,11 @@ c_text(struct gfx *g, const struct gfx_textbox *t)
 {
 	struct cbe	*b = g->be;
 	bool		 turned = t->angle == 90 || t->angle == 270;
-	double		 bw = turned ? t->h : t->w, bh = turned ? t->w : t->h;
-	double		 dx = 0, dy = 0, lw, lh;
+	double		 x0 = turned ? 0 : t->x, y0 = turned ? 0 : t->y;
+	struct text_place tp;
 	bool		 clip;
-	PangoLayout	*l;
-	PangoRectangle	 log;
+	PangoLayout	*l = text_place(g->meter, t, &tp);
 
-	l = meter_layout(g->meter, &t->font, t->text, t->nowrap ? -1 : bw,
-	    t->align);
 	if (turned) {
 		cairo_save(b->cr);
 		if (t->angle == 90) {
@@ -160,29 +157,17 @@ c_text(struct gfx *g, const struct gfx_textbox *t)
 		pango_cairo_update_layout(b->cr, l);
 		b->layout_ready = true;
 	}
-	/* Logical extents only: ink extents would load every glyph's outline. */
-	pango_layout_get_extents(l, NULL, &log);
-	lw = (double)log.width / PANGO_SCALE;
-	lh = (double)log.height / PANGO_SCALE;
-	if (t->nowrap && t->align == GFX_CENTER)
-		dx = (bw - lw) / 2;
-	else if (t->nowrap && t->align == GFX_RIGHT)
-		dx = bw - lw;
-	if (t->valign == GFX_MIDDLE)
-		dy = (bh - lh) / 2;
-	else if (t->valign == GFX_BOTTOM)
-		dy = bh - lh;
 	/* Cut what does not fit the box; most text fits and needs no clip. */
-	clip = dx + (double)log.x / PANGO_SCALE < -0.5 ||
-	    dx + (double)(log.x + log.width) / PANGO_SCALE > bw + 0.5 ||
-	    dy < -0.5 || dy + lh > bh + 0.5;
+	clip = tp.dx + (double)tp.log.x / PANGO_SCALE < -0.5 ||
+	    tp.dx + (double)(tp.log.x + tp.log.width) / PANGO_SCALE > tp.bw +
+	    0.5 || tp.dy < -0.5 ||
+	    tp.dy + (double)tp.log.height / PANGO_SCALE > tp.bh + 0.5;
 	if (clip) {
 		cairo_save(b->cr);
-		cairo_rectangle(b->cr, turned ? 0 : t->x, turned ? 0 : t->y, bw,
-		    bh);
+		cairo_rectangle(b->cr, x0, y0, tp.bw, tp.bh);
 		cairo_clip(b->cr);
 	}
-	cairo_move_to(b->cr, (turned ? 0 : t->x) + dx, (turned ? 0 : t->y) + dy);
+	cairo_move_to(b->cr, x0 + tp.dx, y0 + tp.dy);
 	source(b->cr, t->color);
 	pango_cairo_show_layout(b->cr, l);
 	if (clip)

@@ -64,6 +64,20 @@ struct gfx_meter {
  */
 PangoLayout *meter_layout(struct gfx_meter *, const struct gfx_font *,
 	    const char *text, double width, enum gfx_align);
+/*
+ * Where a text box's layout goes inside its box (bw x bh, turned for
+ * rotated text): the offsets its alignments give, and the layout's
+ * logical extents (pt).
+ */
+struct text_place {
+	double		 bw, bh;	/* the box along and across the text */
+	double		 dx, dy;	/* the layout's top-left in the box */
+	PangoRectangle	 log;		/* pango units */
+};
+
+/* Lays the text box out with the meter; the layout is the meter's. */
+PangoLayout *text_place(struct gfx_meter *, const struct gfx_textbox *,
+	    struct text_place *);
 /* The font description of a report font, with its fallback families. */
 void	font_desc(const struct gfx_font *, PangoFontDescription *);
 

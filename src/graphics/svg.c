@@ -229,24 +229,10 @@ static void
 s_text(struct gfx *g, const struct gfx_textbox *t)
 {
 	struct buf	*b = ((struct sbe *)g->be)->out;
-	bool		 turned = t->angle == 90 || t->angle == 270;
-	double		 bw = turned ? t->h : t->w, bh = turned ? t->w : t->h;
-	double		 ox = t->x, oy = t->y, dx = 0, dy = 0, lw, lh;
-	PangoLayout	*l = meter_layout(g->meter, &t->font, t->text,
-	    t->nowrap ? -1 : bw, t->align);
-	PangoRectangle	 log;
+	double		 ox = t->x, oy = t->y;
+	struct text_place tp;
+	PangoLayout	*l = text_place(g->meter, t, &tp);
 
-	pango_layout_get_extents(l, NULL, &log);
-	lw = (double)log.width / PANGO_SCALE;
-	lh = (double)log.height / PANGO_SCALE;
-	if (t->nowrap && t->align == GFX_CENTER)
-		dx = (bw - lw) / 2;
-	else if (t->nowrap && t->align == GFX_RIGHT)
-		dx = bw - lw;
-	if (t->valign == GFX_MIDDLE)
-		dy = (bh - lh) / 2;
-	else if (t->valign == GFX_BOTTOM)
-		dy = bh - lh;
 	buf_puts(b, "<text", NULL);
 	font_attrs(b, &t->font);
 	color(b, "fill", t->color);
@@ -263,7 +249,7 @@ s_text(struct gfx *g, const struct gfx_textbox *t)
 	num(b, oy);
 	buf_printf(b, NULL, ")%s\">", t->angle == 90 ? " rotate(-90)" :
 	    t->angle == 270 ? " rotate(90)" : "");
-	lines(b, l, t->text, dx, dy, bh);
+	lines(b, l, t->text, tp.dx, tp.dy, tp.bh);
 	buf_puts(b, "</text>\n", NULL);
 }
 

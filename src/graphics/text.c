@@ -204,6 +204,34 @@ meter_layout(struct gfx_meter *m, const struct gfx_font *f, const char *text,
 	return s->layout;
 }
 
+PangoLayout *
+text_place(struct gfx_meter *m, const struct gfx_textbox *t,
+    struct text_place *tp)
+{
+	bool		 turned = t->angle == 90 || t->angle == 270;
+	PangoLayout	*l;
+	double		 lw, lh;
+
+	tp->bw = turned ? t->h : t->w;
+	tp->bh = turned ? t->w : t->h;
+	tp->dx = tp->dy = 0;
+	l = meter_layout(m, &t->font, t->text, t->nowrap ? -1 : tp->bw,
+	    t->align);
+	/* Logical extents only: ink extents would load each glyph's outline. */
+	pango_layout_get_extents(l, NULL, &tp->log);
+	lw = (double)tp->log.width / PANGO_SCALE;
+	lh = (double)tp->log.height / PANGO_SCALE;
+	if (t->nowrap && t->align == GFX_CENTER)
+		tp->dx = (tp->bw - lw) / 2;
+	else if (t->nowrap && t->align == GFX_RIGHT)
+		tp->dx = tp->bw - lw;
+	if (t->valign == GFX_MIDDLE)
+		tp->dy = (tp->bh - lh) / 2;
+	else if (t->valign == GFX_BOTTOM)
+		tp->dy = tp->bh - lh;
+	return l;
+}
+
 void
 gfx_text_size(struct gfx_meter *m, const struct gfx_font *f,
     const char *text, double width, double *w, double *h)

@@ -62,7 +62,7 @@ png_write(struct rctx *c, struct lay_doc *doc)
 	return rv;
 }
 
-static int
+int
 image_begin(struct rctx *c)
 {
 	const char	*of = devinfo(c, "OutputFormat", "PNG");
@@ -73,22 +73,3 @@ image_begin(struct rctx *c)
 		    "PNG (one page: rc:StartPage)", of);
 	return paged_begin(c, png_write);
 }
-
-const struct rops rops_image = {
-	.name = "IMAGE",
-	.styles = true,
-	.items_first = false,
-	.begin = image_begin,
-	.body_item = paged_body_item,
-	.tablix_begin = paged_tablix_begin,
-	.scope_begin = paged_scope,
-	.row = paged_row,
-	.scope_end = paged_scope,
-	.page_break = paged_page_break,
-	.tablix_end = paged_tablix_end,
-	.chart = paged_chart,
-	.item_end = paged_item_end,
-	.hidden_item = paged_hidden_item,
-	.end = paged_end,
-	.free = paged_free,
-};

@@ -53,27 +53,8 @@ out:
 	return rv == 0 ? 0 : fail(c, &ge, c->e->code != RS_E_OK);
 }
 
-static int
+int
 pdf_begin(struct rctx *c)
 {
 	return paged_begin(c, pdf_write);
 }
-
-const struct rops rops_pdf = {
-	.name = "PDF",
-	.styles = true,
-	.items_first = false,
-	.begin = pdf_begin,
-	.body_item = paged_body_item,
-	.tablix_begin = paged_tablix_begin,
-	.scope_begin = paged_scope,
-	.row = paged_row,
-	.scope_end = paged_scope,
-	.page_break = paged_page_break,
-	.tablix_end = paged_tablix_end,
-	.chart = paged_chart,
-	.item_end = paged_item_end,
-	.hidden_item = paged_hidden_item,
-	.end = paged_end,
-	.free = paged_free,
-};

@@ -356,6 +356,10 @@ bool	color_rgb(const char *, unsigned *rgb);
 struct lay_doc;
 typedef int (*paged_write_fn)(struct rctx *, struct lay_doc *);
 int	paged_begin(struct rctx *, paged_write_fn);
+/* The begin of PDF (pdf.c) and IMAGE (image.c): paged_begin with their
+ * writer; the rest of their operations are paged_*. */
+int	pdf_begin(struct rctx *);
+int	image_begin(struct rctx *);
 int	paged_body_item(struct rctx *, const struct rdl_item *, struct rcell *,
 	    double y);
 int	paged_tablix_begin(struct rctx *, const struct rdl_item *, double y);
