@@ -407,41 +407,20 @@ paged_free(struct rctx *c)
 	c->fmt = NULL;
 }
 
-/* PDF (pdf.c) and IMAGE (image.c) differ in their begin: their writer. */
-const struct rops rops_pdf = {
-	.name = "PDF",
-	.styles = true,
-	.items_first = false,
-	.begin = pdf_begin,
-	.body_item = paged_body_item,
-	.tablix_begin = paged_tablix_begin,
-	.scope_begin = paged_scope,
-	.row = paged_row,
-	.scope_end = paged_scope,
-	.page_break = paged_page_break,
-	.tablix_end = paged_tablix_end,
-	.chart = paged_chart,
-	.item_end = paged_item_end,
-	.hidden_item = paged_hidden_item,
-	.end = paged_end,
-	.free = paged_free,
-};
+/*
+ * PDF (pdf.c) and IMAGE (image.c) share every operation but their begin
+ * (which picks the writer): a macro rather than two copies of the table,
+ * so a new operation cannot reach one format and miss the other.
+ */
+#define PAGED_OPS(fmt, begin_fn) {					\
+	.name = (fmt), .styles = true, .items_first = false,		\
+	.begin = (begin_fn), .body_item = paged_body_item,		\
+	.tablix_begin = paged_tablix_begin, .scope_begin = paged_scope,	\
+	.row = paged_row, .scope_end = paged_scope,			\
+	.page_break = paged_page_break, .tablix_end = paged_tablix_end,	\
+	.chart = paged_chart, .item_end = paged_item_end,		\
+	.hidden_item = paged_hidden_item, .end = paged_end,		\
+	.free = paged_free }
 
-const struct rops rops_image = {
-	.name = "IMAGE",
-	.styles = true,
-	.items_first = false,
-	.begin = image_begin,
-	.body_item = paged_body_item,
-	.tablix_begin = paged_tablix_begin,
-	.scope_begin = paged_scope,
-	.row = paged_row,
-	.scope_end = paged_scope,
-	.page_break = paged_page_break,
-	.tablix_end = paged_tablix_end,
-	.chart = paged_chart,
-	.item_end = paged_item_end,
-	.hidden_item = paged_hidden_item,
-	.end = paged_end,
-	.free = paged_free,
-};
+const struct rops rops_pdf = PAGED_OPS("PDF", pdf_begin);
+const struct rops rops_image = PAGED_OPS("IMAGE", image_begin);
