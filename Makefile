@@ -15,7 +15,8 @@
 
 CC       ?= gcc
 VERSION  := 0.1.0
-PKGS     := libssl libcrypto sqlite3 libxml-2.0 libpq libh2o-evloop libsystemd xlsxwriter
+PKGS     := libssl libcrypto sqlite3 libxml-2.0 libpq libh2o-evloop libsystemd xlsxwriter \
+            cairo cairo-pdf cairo-png pangocairo fontconfig
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
@@ -33,7 +34,7 @@ BUILDDIR ?= build
 OUT      := $(BUILDDIR)/$(MODE)
 BINDIR   := $(if $(filter release:build,$(MODE):$(BUILDDIR)),bin,$(OUT)/bin)
 CFLAGS_ALL := -std=c17 $(WARN) $(DEFS) $(CFLAGS_$(MODE)) -Isrc $(PKG_CFLAGS) $(CFLAGS)
-LIBS     := -Wl,--as-needed $(PKG_LIBS) -lpam -lcrypt -lhpdf -lz -lm -lpthread
+LIBS     := -Wl,--as-needed $(PKG_LIBS) -lpam -lcrypt -lz -lm -lpthread
 
 # Each module is one static library.  A program links the modules named in
 # DEPS_<program> (set in src/<module>/module.mk), in that order: a module

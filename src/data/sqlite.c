@@ -1,6 +1,7 @@
 /*
  * sqlite.c: the SQLite backend.  The database is opened read-only; the
- * T-SQL helpers YEAR, MONTH, DAY, GETDATE, ISNULL and LEN are registered
+ * T-SQL helpers YEAR, MONTH, DAY, DATEFROMPARTS, GETDATE, ISNULL and LEN
+ * are registered
  * as functions; a schema-qualified table (Sales.Customer) that SQLite
  * reports missing is found by attaching the same file, read-only, under
  * that schema name and preparing again.  Values are bound with
@@ -141,6 +142,31 @@ fn_datepart(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	    2]);
 }
 
+/* DATEFROMPARTS(year, month, day): that date at midnight; NULL if bad. */
+static void
+fn_datefromparts(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	int64_t		 p[3];
+	char		 s[32];
+
+	(void)argc;
+	for (int i = 0; i < 3; i++) {
+		if (sqlite3_value_type(argv[i]) == SQLITE_NULL) {
+			sqlite3_result_null(ctx);
+			return;
+		}
+		p[i] = sqlite3_value_int64(argv[i]);
+	}
+	if (p[0] < 1 || p[0] > 9999 || p[1] < 1 || p[1] > 12 || p[2] < 1 ||
+	    p[2] > 31) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	snprintf(s, sizeof(s), "%04d-%02d-%02d 00:00:00", (int)p[0], (int)p[1],
+	    (int)p[2]);
+	sqlite3_result_text(ctx, s, -1, SQLITE_TRANSIENT);
+}
+
 static void
 fn_getdate(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -193,6 +219,8 @@ register_functions(sqlite3 *db)
 	    NULL, NULL) != SQLITE_OK ||
 	    sqlite3_create_function(db, "DAY", 1, f, (void *)"D", fn_datepart,
 	    NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(db, "DATEFROMPARTS", 3, f, NULL,
+	    fn_datefromparts, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_create_function(db, "ISNULL", 2, f, NULL, fn_isnull, NULL,
 	    NULL) != SQLITE_OK ||
 	    sqlite3_create_function(db, "LEN", 1, f, NULL, fn_len, NULL,

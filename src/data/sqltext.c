@@ -6,8 +6,9 @@
  * placeholders (one per value of a multi-value parameter); [ident] becomes
  * "ident"; SELECT [DISTINCT] TOP n moves to a LIMIT at the end; '+' next
  * to a string literal becomes '||'; for PostgreSQL YEAR(), MONTH(), DAY(),
- * GETDATE(), ISNULL() and LEN() map to its own functions (SQLite gets
- * them as registered functions instead).
+ * GETDATE(), ISNULL(), LEN() and DATEFROMPARTS() map to its own
+ * functions (SQLite gets them as registered functions instead, but
+ * ISNULL(), a keyword there, becomes IFNULL()).
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -95,6 +96,7 @@ static const struct {
 	{ "YEAR", "date_part('year', " }, { "MONTH", "date_part('month', " },
 	{ "DAY", "date_part('day', " }, { "GETDATE", "now(" },
 	{ "ISNULL", "COALESCE(" }, { "LEN", "length(" },
+	{ "DATEFROMPARTS", "make_date(" },
 };
 
 /* Words: TOP after SELECT [DISTINCT], and PostgreSQL function names. */
@@ -131,6 +133,15 @@ word(struct rw *w, const char *s, size_t *ip)
 				*ip = k + 1;
 				return buf_puts(&w->out, pg_funcs[f].pg, w->e);
 			}
+	} else if (j - i == 6 && strncasecmp(s + i, "ISNULL", 6) == 0) {
+		/* ISNULL is an operator keyword in SQLite: IFNULL does it. */
+		k = j;
+		while (isspace((unsigned char)s[k]))
+			k++;
+		if (s[k] == '(') {
+			*ip = j;
+			return buf_puts(&w->out, "IFNULL", w->e);
+		}
 	}
 	*ip = j;
 	return buf_append(&w->out, s + i, j - i, w->e);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/str.h"
 #include "common/xmalloc.h"
 #include "rdl/rdl_int.h"
 
@@ -235,6 +236,7 @@ bind_members(struct bctx *b, struct rdl_member *m, size_t n)
 		}
 		if (bind_sorts(b, m[i].sorts, m[i].nsorts) == -1 ||
 		    bind_prop(b, m[i].hidden, "Hidden") == -1 ||
+		    bind_prop(b, m[i].label, "Label") == -1 ||
 		    (m[i].header != NULL && bind_item(b, m[i].header) == -1) ||
 		    bind_members(b, m[i].children, m[i].nchildren) == -1)
 			return -1;
@@ -267,6 +269,89 @@ bind_tablix(struct bctx *b, struct rdl_tablix *t)
 }
 
 static int
+bind_props(struct bctx *b, struct rdl_expr *const *p, size_t n,
+    const char *where)
+{
+	for (size_t i = 0; i < n; i++)
+		if (bind_prop(b, p[i], where) == -1)
+			return -1;
+	return 0;
+}
+
+static int
+bind_axes(struct bctx *b, struct rdl_chart_axis *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct rdl_expr *p[] = { a[i].visible, a[i].min, a[i].max,
+		    a[i].interval, a[i].log_scale, a[i].reverse, a[i].margin,
+		    a[i].include_zero, a[i].angle, a[i].title, a[i].major_grid,
+		    a[i].minor_grid };
+
+		if (bind_props(b, p, nitems(p), "ChartAxis") == -1 ||
+		    bind_style(b, &a[i].style) == -1 ||
+		    bind_style(b, &a[i].title_style) == -1 ||
+		    bind_style(b, &a[i].grid_style) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+bind_series(struct bctx *b, struct rdl_chart_series *s)
+{
+	struct rdl_expr	*sp[] = { s->hidden, s->legend_hidden };
+
+	if (bind_props(b, sp, nitems(sp), "ChartSeries") == -1 ||
+	    bind_style(b, &s->style) == -1)
+		return -1;
+	for (size_t j = 0; j < s->npoints; j++) {
+		struct rdl_chart_point *pt = &s->points[j];
+		struct rdl_expr *p[] = { pt->y, pt->x, pt->size, pt->label,
+		    pt->label_visible, pt->marker, pt->marker_size };
+
+		if (bind_props(b, p, nitems(p), "ChartDataPoint") == -1 ||
+		    bind_style(b, &pt->style) == -1 ||
+		    bind_style(b, &pt->label_style) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+bind_chart(struct bctx *b, struct rdl_chart *ch)
+{
+	struct bctx	 sub = *b;
+	struct rdl_expr	*p[] = { ch->legend_hidden, ch->legend_position,
+	    ch->palette, ch->no_data };
+
+	sub.ds = ch->dataset;
+	if (bind_members(&sub, ch->categories, ch->ncategories) == -1 ||
+	    bind_members(&sub, ch->series_members, ch->nseries_members) == -1 ||
+	    bind_filters(&sub, ch->filters, ch->nfilters) == -1 ||
+	    bind_axes(&sub, ch->cat_axes, ch->ncat_axes) == -1 ||
+	    bind_axes(&sub, ch->val_axes, ch->nval_axes) == -1 ||
+	    bind_props(&sub, p, nitems(p), "Chart") == -1 ||
+	    bind_props(&sub, ch->custom_colors, ch->ncustom_colors,
+	    "ChartCustomPaletteColor") == -1 ||
+	    bind_style(&sub, &ch->area_style) == -1 ||
+	    bind_style(&sub, &ch->legend_style) == -1 ||
+	    bind_style(&sub, &ch->no_data_style) == -1)
+		return -1;
+	for (size_t i = 0; i < ch->nseries; i++)
+		if (bind_series(&sub, &ch->series[i]) == -1)
+			return -1;
+	for (size_t i = 0; i < ch->ntitles; i++) {
+		struct rdl_expr *t[] = { ch->titles[i].caption,
+		    ch->titles[i].hidden, ch->titles[i].position };
+
+		if (bind_props(&sub, t, nitems(t), "ChartTitle") == -1 ||
+		    bind_style(&sub, &ch->titles[i].style) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
 bind_item(struct bctx *b, struct rdl_item *it)
 {
 	size_t		 i, j;
@@ -291,6 +376,8 @@ bind_item(struct bctx *b, struct rdl_item *it)
 		return rs_err_set(b->e, RS_E_BADINPUT, "line %d: HideDuplicates "
 		    "names scope \"%s\", which is not a dataset or group",
 		    it->line, it->hide_duplicates);
+	if (it->chart != NULL)
+		return bind_chart(b, it->chart);
 	return it->tablix != NULL ? bind_tablix(b, it->tablix) : 0;
 }
 
@@ -333,6 +420,12 @@ scope_in_items(struct rdl_item **items, size_t n, const char *scope)
 					    1, scope))
 						return true;
 		}
+		if (it->kind == RDL_CHART && (strcmp(it->name, scope) == 0 ||
+		    scope_in_members(it->chart->categories,
+		    it->chart->ncategories, scope) ||
+		    scope_in_members(it->chart->series_members,
+		    it->chart->nseries_members, scope)))
+			return true;
 		if (scope_in_items(it->items, it->nitems, scope))
 			return true;
 	}

@@ -1,5 +1,5 @@
 /*
- * items.c: report items (Textbox, Rectangle, Line, Image, Tablix), their
+ * items.c: report items (Textbox, Rectangle, Line, Image, Tablix, Chart), their
  * Style, Visibility and data-element properties, and the Filters and
  * SortExpressions that datasets, data regions and groups share.
  */
@@ -107,6 +107,9 @@ static const struct {
 	{ "GreaterThanOrEqual", RDL_F_GREATEREQ },
 	{ "LessThan", RDL_F_LESS }, { "LessThanOrEqual", RDL_F_LESSEQ },
 	{ "Like", RDL_F_LIKE }, { "In", RDL_F_IN }, { "Between", RDL_F_BETWEEN },
+	{ "TopN", RDL_F_TOPN }, { "BottomN", RDL_F_BOTTOMN },
+	{ "TopPercent", RDL_F_TOPPERCENT },
+	{ "BottomPercent", RDL_F_BOTTOMPERCENT },
 };
 
 static int
@@ -128,7 +131,8 @@ filter_parse(struct pctx *c, xmlNode *k, struct rdl_filter *f)
 	if (op == NULL || i == nitems(filter_ops)) {
 		fail(c, k, "filter operator %s is not supported; supported: "
 		    "Equal, NotEqual, GreaterThan, GreaterThanOrEqual, LessThan, "
-		    "LessThanOrEqual, Like, In, Between", op ? op : "(none)");
+		    "LessThanOrEqual, Like, In, Between, TopN, BottomN, "
+		    "TopPercent, BottomPercent", op ? op : "(none)");
 		free(op);
 		return -1;
 	}
@@ -145,7 +149,8 @@ filter_parse(struct pctx *c, xmlNode *k, struct rdl_filter *f)
 			return -1;
 		f->nvalues++;
 	}
-	if (f->nvalues == 0 || (f->op == RDL_F_BETWEEN && f->nvalues != 2))
+	if (f->nvalues == 0 || (f->op == RDL_F_BETWEEN && f->nvalues != 2) ||
+	    (RDL_FILTER_RANKS(f->op) && f->nvalues != 1))
 		return fail(c, k, "wrong number of FilterValues for this "
 		    "operator");
 	return 0;
@@ -227,6 +232,7 @@ textbox_parse(struct pctx *c, xmlNode *n, struct rdl_item *it)
 	it->constant = true;
 	it->hide_duplicates = child_text(c, n, "HideDuplicates");
 	it->can_grow = child_bool(c, n, "CanGrow", false);
+	it->can_shrink = child_bool(c, n, "CanShrink", false);
 	for (p = child(c, n, "Paragraphs"), p = p ? p->children : NULL;
 	    p != NULL; p = p->next) {
 		if (!is_el(c, p, "Paragraph"))
@@ -287,6 +293,7 @@ static const struct {
 } item_kinds[] = {
 	{ "Textbox", RDL_TEXTBOX }, { "Rectangle", RDL_RECTANGLE },
 	{ "Line", RDL_LINE }, { "Image", RDL_IMAGE }, { "Tablix", RDL_TABLIX },
+	{ "Chart", RDL_CHART },
 };
 
 static int
@@ -355,6 +362,8 @@ item_parse(struct pctx *c, xmlNode *n)
 		rv = image_parse(c, n, it);
 	else if (it->kind == RDL_TABLIX)
 		rv = (it->tablix = tablix_parse(c, n)) == NULL ? -1 : 0;
+	else if (it->kind == RDL_CHART)
+		rv = (it->chart = chart_parse(c, n)) == NULL ? -1 : 0;
 	c->depth--;
 	if (rv == -1) {
 		item_free(it);
@@ -427,5 +436,6 @@ item_free(struct rdl_item *it)
 		item_free(it->items[i]);
 	free(it->items);
 	tablix_free(it->tablix);
+	chart_free(it->chart);
 	free(it);
 }

@@ -210,22 +210,25 @@ count_node(struct pctx *c, xmlNode *n)
 	return 0;
 }
 
+/*
+ * What the subset leaves out, and why.  With known[] below this is the one
+ * list of the elements a definition may use: rdl_parse (so rsrender
+ * --check and every upload) refuses anything else with its line.
+ */
+#define ITEMS_SUPPORTED "supported report items: Tablix (table or list), " \
+	"Chart, Textbox, Rectangle, Line, Image"
+
 static const struct {
 	const char	*name;
 	const char	*why;
 } refused[] = {
-	{ "Subreport", "report item Subreport is not supported; supported "
-	    "report items: Tablix (table or list), Textbox, Rectangle, Line, "
-	    "Image" },
-	{ "Chart", "report item Chart is not supported; supported report "
-	    "items: Tablix (table or list), Textbox, Rectangle, Line, Image" },
-	{ "GaugePanel", "report item GaugePanel is not supported; supported "
-	    "report items: Tablix, Textbox, Rectangle, Line, Image" },
-	{ "Map", "report item Map is not supported; supported report items: "
-	    "Tablix, Textbox, Rectangle, Line, Image" },
-	{ "CustomReportItem", "custom report items (data bars, sparklines, "
-	    "indicators) are not supported; supported report items: Tablix, "
-	    "Textbox, Rectangle, Line, Image" },
+	{ "Subreport", "report item Subreport is not supported; "
+	    ITEMS_SUPPORTED },
+	{ "GaugePanel", "report item GaugePanel is not supported; "
+	    ITEMS_SUPPORTED },
+	{ "Map", "report item Map is not supported; " ITEMS_SUPPORTED },
+	{ "CustomReportItem", "custom report items are not supported; "
+	    ITEMS_SUPPORTED },
 	{ "Code", "custom code (Code!) is not supported; use the built-in "
 	    "functions" },
 	{ "CodeModules", "code modules are not supported" },
@@ -235,6 +238,10 @@ static const struct {
 	    "query in the report (Query with DataSourceName and CommandText)" },
 	{ "Parent", "recursive hierarchies (Group/Parent) are not supported" },
 	{ "DataTransform", "DataTransform (XSLT) is not supported" },
+	{ "ChartCodeParameters", "custom code in charts is not supported" },
+	{ "ChartDerivedSeriesCollection", "derived chart series (trend lines, "
+	    "moving averages) are not supported" },
+	{ "ChartStripLines", "chart strip lines are not supported" },
 };
 
 /* Every element of the subset, handled or harmless to ignore. */
@@ -294,6 +301,49 @@ static const char *const known[] = {
 	"Calendar", "NumeralLanguage", "NumeralVariant", "UnicodeBiDi",
 	"ShadowColor", "ShadowOffset", "TextEffect", "CustomProperties",
 	"CustomProperty", "Name", "RepeatWith", "Position", "Angle",
+	/* Chart (rdl/chart.c reads what changes the picture; the rest are
+	 * the designer's fine tuning of label placement and decoration). */
+	"Chart", "ChartCategoryHierarchy", "ChartSeriesHierarchy",
+	"ChartMembers", "ChartMember", "ChartData", "ChartSeriesCollection",
+	"ChartSeries", "ChartDataPoints", "ChartDataPoint",
+	"ChartDataPointValues", "X", "Y", "ChartDataLabel", "UseValueAsLabel",
+	"Visible", "ChartMarker", "Type", "Subtype", "ChartEmptyPoints",
+	"ValueAxisName", "CategoryAxisName", "ChartSmartLabel",
+	"AllowOutSidePlotArea", "CalloutBackColor", "CalloutLineAnchor",
+	"CalloutLineColor", "CalloutLineStyle", "CalloutLineWidth",
+	"CalloutStyle", "ShowOverlapped", "MarkerOverlapping",
+	"MaxMovingDistance", "MinMovingDistance", "NoMoveDirections", "Up",
+	"Down", "Right", "UpLeft", "UpRight", "DownLeft", "DownRight",
+	"ChartItemInLegend", "LegendText", "ChartAreas", "ChartArea",
+	"ChartCategoryAxes", "ChartValueAxes", "ChartAxis", "ChartAxisTitle",
+	"Caption", "TextOrientation", "ChartMajorGridLines",
+	"ChartMinorGridLines", "Enabled", "Interval", "IntervalType",
+	"IntervalOffset", "IntervalOffsetType", "ChartMajorTickMarks",
+	"ChartMinorTickMarks", "Length", "CrossAt", "Minimum", "Maximum",
+	"LogScale", "LogBase", "Reverse", "Margin", "IncludeZero", "Location",
+	"Arrows", "Scalar", "ChartAxisScaleBreak", "BreakLineType",
+	"CollapsibleSpaceThreshold", "MaxNumberOfBreaks", "Spacing",
+	"PreventFontShrink", "PreventFontGrow", "PreventLabelOffset",
+	"PreventWordWrap", "AllowLabelRotation", "LabelsAutoFitDisabled",
+	"MinFontSize", "MaxFontSize", "OffsetLabels", "HideLabels",
+	"HideEndLabels", "LabelInterval", "LabelIntervalType",
+	"LabelIntervalOffset", "LabelIntervalOffsetType",
+	"VariableAutoInterval", "Interlaced", "InterlacedColor",
+	"ChartThreeDProperties", "ProjectionMode", "Rotation", "Inclination",
+	"Perspective", "DepthRatio", "Shading", "GapDepth", "WallThickness",
+	"Clustered", "ChartElementPosition", "ChartInnerPlotPosition",
+	"ChartAlignType", "AxesView", "Cursor", "InnerPlotPosition",
+	"AlignWithChartArea", "AlignOrientation", "EquallySizedAxesFont",
+	"ChartLegends", "ChartLegend", "ChartLegendTitle", "TitleSeparator",
+	"TitleSeparatorColor", "HeaderSeparator", "HeaderSeparatorColor",
+	"ColumnSeparator", "ColumnSeparatorColor", "InterlacedRows",
+	"InterlacedRowsColor", "Layout", "DockOutsideChartArea", "DockToChartArea",
+	"AutoFitTextDisabled", "MaxAutoSize", "TextWrapThreshold",
+	"EquallySpacedItems", "Reversed", "ChartTitles", "ChartTitle", "Palette",
+	"PaletteHatchBehavior", "ChartCustomPaletteColors",
+	"ChartCustomPaletteColor", "ChartBorderSkin", "ChartBorderSkinType",
+	"ChartNoDataMessage", "DynamicHeight", "DynamicWidth",
+	"BackgroundHatchType", "ShadowOffset", "Docking", "DockOffset",
 	NULL
 };
 

@@ -49,7 +49,7 @@ struct rdl_style {
 };
 
 enum rdl_item_kind { RDL_TEXTBOX, RDL_RECTANGLE, RDL_LINE, RDL_IMAGE,
-	RDL_TABLIX };
+	RDL_TABLIX, RDL_CHART };
 
 /* DataElementOutput: which items become data in CSV and XML. */
 enum rdl_deo { RDL_DEO_AUTO, RDL_DEO_OUTPUT, RDL_DEO_NOOUTPUT,
@@ -67,6 +67,7 @@ struct rdl_paragraph {
 };
 
 struct rdl_tablix;
+struct rdl_chart;
 
 struct rdl_item {
 	enum rdl_item_kind	 kind;
@@ -84,6 +85,7 @@ struct rdl_item {
 	char			*hide_duplicates;	/* scope name or NULL */
 	bool			 constant;	/* all runs constant */
 	bool			 can_grow;	/* CanGrow: the row grows */
+	bool			 can_shrink;	/* CanShrink (paginated body) */
 	/* Rectangle */
 	struct rdl_item		**items;
 	size_t			 nitems;
@@ -91,11 +93,18 @@ struct rdl_item {
 	int			 image;		/* index in embedded images */
 	/* Tablix */
 	struct rdl_tablix	*tablix;
+	/* Chart */
+	struct rdl_chart	*chart;
 };
 
 enum rdl_filter_op { RDL_F_EQUAL, RDL_F_NOTEQUAL, RDL_F_GREATER,
 	RDL_F_GREATEREQ, RDL_F_LESS, RDL_F_LESSEQ, RDL_F_LIKE, RDL_F_IN,
-	RDL_F_BETWEEN };
+	RDL_F_BETWEEN, RDL_F_TOPN, RDL_F_BOTTOMN, RDL_F_TOPPERCENT,
+	RDL_F_BOTTOMPERCENT };
+
+/* TopN, BottomN, TopPercent, BottomPercent: they rank a set of rows or
+ * group instances, so they apply to the set, not to one row. */
+#define RDL_FILTER_RANKS(op)	((op) >= RDL_F_TOPN)
 
 struct rdl_filter {
 	struct rdl_expr		*expr;
@@ -122,7 +131,8 @@ struct rdl_group {
 	char			*data_element_name;	/* default: name */
 };
 
-/* A member of the row hierarchy; a leaf is one TablixRow. */
+/* A member of the row hierarchy; a leaf is one TablixRow (in a chart's
+ * category or series hierarchy, a leaf is a data point or series). */
 struct rdl_member {
 	struct rdl_group	*group;		/* NULL: static */
 	struct rdl_sort		*sorts;
@@ -138,6 +148,7 @@ struct rdl_member {
 	struct rdl_expr		*hidden;
 	int			 row;		/* leaf: TablixRows index, or -1 */
 	int			 line;
+	struct rdl_expr		*label;		/* ChartMember/Label */
 };
 
 struct rdl_cell {
@@ -171,6 +182,84 @@ struct rdl_tablix {
 	size_t			 nfilters;
 	struct rdl_expr		*no_rows_message;
 	enum rdl_break		 page_break;
+};
+
+/* ---- Chart (rdl/chart.c) ---- */
+
+enum rdl_chart_type { RDL_CHART_COLUMN, RDL_CHART_BAR, RDL_CHART_LINE,
+	RDL_CHART_AREA, RDL_CHART_PIE, RDL_CHART_DOUGHNUT, RDL_CHART_SCATTER,
+	RDL_CHART_BUBBLE };
+
+enum rdl_chart_stack { RDL_STACK_NONE, RDL_STACK_STACKED,
+	RDL_STACK_PERCENT };
+
+/* ChartAxis: every property may be an expression. */
+struct rdl_chart_axis {
+	char			*name;
+	struct rdl_expr		*visible, *min, *max, *interval, *log_scale;
+	struct rdl_expr		*reverse, *margin, *include_zero, *angle;
+	struct rdl_expr		*title;		/* ChartAxisTitle/Caption */
+	struct rdl_style	 style, title_style;
+	struct rdl_expr		*major_grid, *minor_grid;	/* Enabled */
+	struct rdl_style	 grid_style;
+	bool			 opposite;	/* Location=Opposite */
+};
+
+/* ChartDataPoint: the values of a point and how it shows. */
+struct rdl_chart_point {
+	struct rdl_expr		*y, *x, *size;
+	struct rdl_expr		*label;		/* ChartDataLabel/Label */
+	struct rdl_expr		*label_visible;
+	bool			 value_as_label;	/* UseValueAsLabel */
+	struct rdl_style	 label_style;
+	struct rdl_style	 style;		/* Color of the point */
+	struct rdl_expr		*marker, *marker_size;	/* ChartMarker */
+};
+
+struct rdl_chart_series {
+	char			*name;
+	int			 line;
+	enum rdl_chart_type	 type;
+	enum rdl_chart_stack	 stack;
+	struct rdl_chart_point	*points;	/* one per category leaf */
+	size_t			 npoints;
+	struct rdl_style	 style;
+	char			*value_axis;	/* ValueAxisName */
+	struct rdl_expr		*hidden, *legend_hidden;
+	double			 point_width;	/* CustomProperty PointWidth */
+};
+
+struct rdl_chart_title {
+	struct rdl_expr		*caption, *hidden, *position;
+	struct rdl_style	 style;
+};
+
+struct rdl_chart {
+	int			 dataset;
+	struct rdl_member	*categories;	/* ChartCategoryHierarchy */
+	size_t			 ncategories;
+	struct rdl_member	*series_members;	/* ChartSeriesHierarchy */
+	size_t			 nseries_members;
+	struct rdl_chart_series	*series;	/* one per series leaf */
+	size_t			 nseries;
+	size_t			 ncat_leaves;
+	struct rdl_chart_axis	*cat_axes, *val_axes;	/* first ChartArea */
+	size_t			 ncat_axes, nval_axes;
+	struct rdl_style	 area_style;	/* the plot area */
+	struct rdl_expr		*legend_hidden, *legend_position;
+	struct rdl_style	 legend_style;
+	bool			 has_legend;
+	struct rdl_chart_title	*titles;
+	size_t			 ntitles;
+	struct rdl_expr		*palette;
+	struct rdl_expr		**custom_colors;	/* ChartCustomPaletteColors */
+	size_t			 ncustom_colors;
+	struct rdl_expr		*no_data;	/* ChartNoDataMessage/Caption */
+	struct rdl_style	 no_data_style;
+	struct rdl_filter	*filters;
+	size_t			 nfilters;
+	struct rdl_sort		*sorts;
+	size_t			 nsorts;
 };
 
 struct rdl_field {

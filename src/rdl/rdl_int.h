@@ -58,6 +58,13 @@ enum rdl_deo deo_parse(struct pctx *, xmlNode *n);
 /* tablix.c */
 struct rdl_tablix *tablix_parse(struct pctx *, xmlNode *n);
 void	 tablix_free(struct rdl_tablix *);
+/* A Group element into a member (name, expressions, filters, breaks). */
+int	 group_parse(struct pctx *, xmlNode *g, struct rdl_member *);
+void	 member_fini(struct rdl_member *);
+
+/* chart.c */
+struct rdl_chart *chart_parse(struct pctx *, xmlNode *n);
+void	 chart_free(struct rdl_chart *);
 
 /* datasets.c */
 int	 parse_datasets(struct pctx *, xmlNode *list);

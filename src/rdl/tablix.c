@@ -38,6 +38,17 @@ break_parse(struct pctx *c, xmlNode *n)
 	return b;
 }
 
+static bool
+has_chart(const struct rdl_item *it)
+{
+	if (it->kind == RDL_CHART)
+		return true;
+	for (size_t i = 0; i < it->nitems; i++)
+		if (has_chart(it->items[i]))
+			return true;
+	return false;
+}
+
 /* The single report item inside a CellContents, or NULL. */
 static struct rdl_item *
 cell_item(struct pctx *c, xmlNode *contents, int *colspan)
@@ -67,6 +78,13 @@ cell_item(struct pctx *c, xmlNode *contents, int *colspan)
 		if (k->type != XML_ELEMENT_NODE)
 			continue;
 		it = item_parse(c, k);
+		if (it != NULL && has_chart(it)) {
+			fail(c, k, "a chart inside a data region's cell (a "
+			    "sparkline or data bar) is not supported yet; "
+			    "supported: charts in the body or in a rectangle");
+			item_free(it);
+			return NULL;
+		}
 		if (it != NULL || (c->e != NULL && c->e->code != RS_E_OK))
 			return it;
 	}
@@ -130,12 +148,10 @@ body_parse(struct pctx *c, xmlNode *body, struct rdl_tablix *t)
 	return 0;
 }
 
-static void	member_fini(struct rdl_member *);
-
 static int	members_parse(struct pctx *, xmlNode *, struct rdl_member **,
 		    size_t *, int *, int);
 
-static int
+int
 group_parse(struct pctx *c, xmlNode *g, struct rdl_member *m)
 {
 	struct rdl_group *grp = xcalloc(1, sizeof(*grp));
@@ -359,7 +375,7 @@ fail:
 	return NULL;
 }
 
-static void
+void
 member_fini(struct rdl_member *m)
 {
 	size_t		 i;
@@ -380,6 +396,7 @@ member_fini(struct rdl_member *m)
 	free(m->children);
 	free(m->data_element_name);
 	prop_free(m->hidden);
+	prop_free(m->label);
 }
 
 void

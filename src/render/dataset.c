@@ -59,6 +59,10 @@ filter_one(struct rctx *c, const struct rdl_filter *f, bool *pass)
 			buf_fini(&p);
 			break;
 		}
+		case RDL_F_TOPN: case RDL_F_BOTTOMN: case RDL_F_TOPPERCENT:
+		case RDL_F_BOTTOMPERCENT:
+			*pass = true;	/* they rank the set: rank.c */
+			break;
 		case RDL_F_BETWEEN:
 			if (i == 0) {
 				lo = w;
@@ -270,11 +274,35 @@ int
 dataset_keep(struct rctx *c, int ds)
 {
 	struct rowset	*rs = &c->sets[ds];
+	const struct rdl_dataset *d = &c->r->datasets[ds];
+	size_t		 saved = c->env.nfields, n, i, j;
+	struct expr_value **kept;
+	int		 rv;
 
 	if (rs->done)
 		return 0;
 	rs->done = true;
-	return dataset_run(c, ds, keep_row, rs);
+	if (dataset_run(c, ds, keep_row, rs) == -1)
+		return -1;
+	if (!filters_rank_any(d->filters, d->nfilters))
+		return 0;
+	/* TopN and the like rank the whole dataset: drop the rest. */
+	kept = xcalloc(rs->nrows + 1, sizeof(*kept));
+	memcpy(kept, rs->rows, rs->nrows * sizeof(*kept));
+	n = rs->nrows;
+	c->env.nfields = d->nfields;
+	rv = filters_rank_rows(c, d->filters, d->nfilters, kept, &n);
+	c->env.nfields = saved;
+	for (i = j = 0; rv == 0 && i < rs->nrows; i++) {
+		if (j < n && rs->rows[i] == kept[j])
+			rs->rows[j++] = rs->rows[i];
+		else
+			free(rs->rows[i]);
+	}
+	if (rv == 0)
+		rs->nrows = n;
+	free(kept);
+	return rv;
 }
 
 void

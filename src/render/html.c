@@ -740,6 +740,52 @@ html_body_item(struct rctx *c, const struct rdl_item *it, struct rcell *cell,
 	return flush(c, h);
 }
 
+/*
+ * A chart as inline SVG: role="img", the chart's title as <title> and a
+ * text alternative (its kind, series and values) as <desc>, each point a
+ * group titled "category: value" (a tooltip); text stays text.
+ */
+static int
+html_chart(struct rctx *c, const struct rdl_item *it, struct gfx_chart *ch,
+    double y)
+{
+	struct html	*h = c->fmt;
+	struct buf	 desc;
+	struct gfx	*g;
+	const char	*title = ch->ntitles > 0 ? ch->titles[0].text : it->name;
+	int		 rv = 0;
+
+	(void)y;
+	if (h->used + it->height > h->page_h && h->used > 0 &&
+	    new_page(c, h) == -1) {
+		gfx_chart_free(ch);
+		return -1;
+	}
+	h->used += it->height;
+	if (!visible(h)) {
+		gfx_chart_free(ch);
+		return 0;
+	}
+	buf_init(&desc, 0);
+	gfx_chart_describe(ch, 100, &desc);
+	buf_puts(&h->out, "<div class=\"rs-chart\" id=\"", NULL);
+	esc(&h->out, it->name);
+	buf_printf(&h->out, NULL, "\" style=\"margin-left:%.4gpt\">", it->left);
+	g = gfx_svg_new(&h->out, it->width, it->height, title, desc.data,
+	    c->e);
+	if (g == NULL)
+		rv = -1;
+	else {
+		gfx_chart_draw(g, ch, 0, 0, it->width, it->height);
+		rv = gfx_finish(g, c->e);
+		gfx_free(g);
+	}
+	buf_puts(&h->out, "</div>\n", NULL);
+	buf_fini(&desc);
+	gfx_chart_free(ch);
+	return rv == -1 ? -1 : flush(c, h);
+}
+
 static void
 table_open(struct html *h, const struct rdl_item *it)
 {
@@ -1045,6 +1091,7 @@ const struct rops rops_html = {
 	.scope_end = html_scope,
 	.page_break = html_page_break,
 	.tablix_end = html_tablix_end,
+	.chart = html_chart,
 	.end = html_end,
 	.free = html_free,
 };

@@ -704,6 +704,7 @@ process_group(struct rctx *c, struct twalk *w, const struct rdl_member *m,
 	struct scope_info si = { .kind = SCOPE_COLLECTION };
 	struct expr_value **rows = NULL;
 	struct skey	*inst = NULL;
+	bool		*keep = NULL;
 	size_t		 ni = 0, i;
 	char		 cname[300];
 	int		 rv = -1;
@@ -720,9 +721,12 @@ process_group(struct rctx *c, struct twalk *w, const struct rdl_member *m,
 	rows = xcalloc(f->nrows + 1, sizeof(*rows));
 	memcpy(rows, f->rows, f->nrows * sizeof(*rows));
 	if (g->nexprs == 0) {
-		if (sort_rows(c, rows, f->nrows, m->sorts, m->nsorts) == -1)
+		size_t	 nd = f->nrows;
+
+		if (sort_rows(c, rows, nd, m->sorts, m->nsorts) == -1 ||
+		    filters_rank_rows(c, g->filters, g->nfilters, rows, &nd) == -1)
 			goto out;
-		for (i = 0; i < f->nrows; i++)
+		for (i = 0; i < nd; i++)
 			if (enter_instance(c, w, m, rows + i, 1, hlevel) == -1)
 				goto out;
 		goto end;
@@ -731,9 +735,12 @@ process_group(struct rctx *c, struct twalk *w, const struct rdl_member *m,
 	if (inst == NULL || (m->nsorts > 0 &&
 	    sort_instances(c, m, rows, inst, ni) == -1))
 		goto out;
+	keep = xcalloc(ni + 1, sizeof(*keep));
+	if (filters_rank_groups(c, g, rows, inst, ni, keep) == -1)
+		goto out;
 	for (i = 0; i < ni; i++)
-		if (enter_instance(c, w, m, rows + inst[i].start, inst[i].n,
-		    hlevel) == -1)
+		if (keep[i] && enter_instance(c, w, m, rows + inst[i].start,
+		    inst[i].n, hlevel) == -1)
 			goto out;
 end:
 	if (rv == -1 && c->streaming)
@@ -742,6 +749,7 @@ end:
 out:
 	if (inst != NULL)
 		skeys_free(inst, ni, m->nsorts);
+	free(keep);
 	free(rows);
 	return rv;
 }
@@ -791,6 +799,8 @@ tablix_rows(struct rctx *c, struct twalk *w, const char *name)
 		if (pass)
 			rows[n++] = rs->rows[i];
 	}
+	if (filters_rank_rows(c, t->filters, t->nfilters, rows, &n) == -1)
+		goto out;
 	if (sort_rows(c, rows, n, t->sorts, t->nsorts) == -1 ||
 	    push_frame(c, c->r->datasets[w->ds].name, rs->rows,
 	    rs->nrows) == NULL)
@@ -916,16 +926,37 @@ process_items(struct rctx *c, struct rdl_item *const *items, size_t n,
 				return -1;
 			if (hidden) {
 				shift -= it->height;	/* takes no room */
+				if (c->ops->hidden_item != NULL &&
+				    c->ops->hidden_item(c, it) == -1)
+					return -1;
 				break;
 			}
 			if (process_tablix(c, it, y, &h) == -1)
 				return -1;
 			shift += h - it->height;
 			break;
+		case RDL_CHART:
+			if (pass == 1)
+				break;
+			if (is_hidden(c, it->hidden, &hidden) == -1)
+				return -1;
+			if (hidden) {
+				shift -= it->height;
+				if (c->ops->hidden_item != NULL &&
+				    c->ops->hidden_item(c, it) == -1)
+					return -1;
+				break;
+			}
+			if (process_chart(c, it, y) == -1)
+				return -1;
+			break;
 		case RDL_RECTANGLE:
 			if (pass != 2 && c->ops->body_item(c, it, NULL, y) == -1)
 				return -1;
 			if (process_items(c, it->items, it->nitems, y, pass) == -1)
+				return -1;
+			if (pass != 2 && c->ops->item_end != NULL &&
+			    c->ops->item_end(c, it) == -1)
 				return -1;
 			break;
 		default:

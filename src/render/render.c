@@ -27,6 +27,7 @@ static const struct {
 	{ "HTML5", "text/html; charset=utf-8", "html", &rops_html },
 	{ "HTML4.0", "text/html; charset=utf-8", "html", &rops_html },
 	{ "PDF", "application/pdf", "pdf", &rops_pdf },
+	{ "IMAGE", "image/png", "png", &rops_image },
 	{ "EXCELOPENXML", "application/vnd.openxmlformats-officedocument."
 	    "spreadsheetml.sheet", "xlsx", &rops_xlsx },
 };

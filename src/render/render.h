@@ -9,9 +9,10 @@
  * bytes and status.
  *
  * Formats: CSV, XML and HTML5 stream (a plain detail table is rendered
- * row by row as the query returns them, in bounded memory); PDF (libharu)
- * and EXCELOPENXML (libxlsxwriter) build their file in memory or a
- * temporary file and write it at the end.  No socket or catalog access in
+ * row by row as the query returns them, in bounded memory); PDF and
+ * IMAGE (PNG) lay the report out into pages (layout/) and draw them with
+ * cairo (graphics/), PDF page by page; EXCELOPENXML (libxlsxwriter)
+ * builds its file in a temporary file and writes it at the end.  No socket or catalog access in
  * here.  Safe to call from several threads at once on one report.
  */
 #ifndef RS_RENDER_RENDER_H
@@ -141,6 +142,6 @@ const char *render_format_mime(const char *format);
 const char *render_format_extension(const char *format);
 
 /* The supported formats, comma separated, for messages. */
-#define RENDER_FORMATS	"HTML5, CSV, XML, PDF, EXCELOPENXML"
+#define RENDER_FORMATS	"HTML5, CSV, XML, PDF, IMAGE, EXCELOPENXML"
 
 #endif

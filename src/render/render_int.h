@@ -8,6 +8,7 @@
 #define RS_RENDER_INT_H
 
 #include "common/buf.h"
+#include "graphics/graphics.h"
 #include "render/render.h"
 
 /* A dataset's rows after calculated fields and filters. */
@@ -90,6 +91,16 @@ struct rops {
 	/* Returns the height the data region took, for the flow layout. */
 	int	(*tablix_end)(struct rctx *, const struct rdl_item *,
 		    double *height);
+	/*
+	 * Optional.  A chart, evaluated: the format takes it (frees it, also
+	 * on failure).  NULL: the format shows no charts (CSV, XML).
+	 */
+	int	(*chart)(struct rctx *, const struct rdl_item *,
+		    struct gfx_chart *, double y);
+	/* Optional: after a rectangle's items; a data region or chart that
+	 * is hidden (takes no room). */
+	int	(*item_end)(struct rctx *, const struct rdl_item *);
+	int	(*hidden_item)(struct rctx *, const struct rdl_item *);
 	int	(*end)(struct rctx *);
 	void	(*free)(struct rctx *);
 };
@@ -179,8 +190,25 @@ int64_t	coarse_ns(void);	/* cheap, ~4 ms resolution */
 typedef int (*row_fn)(struct rctx *, struct expr_value *row, void *arg);
 int	dataset_run(struct rctx *, int ds, row_fn fn, void *arg);
 int	dataset_keep(struct rctx *, int ds);
-/* Evaluates filters against the environment's current row. */
+/* Evaluates filters against the environment's current row (the rank
+ * filters, TopN and the like, pass here: see rank.c). */
 int	filters_pass(struct rctx *, const struct rdl_filter *, size_t, bool *);
+
+/* rank.c: TopN, BottomN, TopPercent, BottomPercent. */
+bool	filters_rank_any(const struct rdl_filter *, size_t);
+/* Keeps (in order) the rows the rank filters let through; row scope. */
+int	filters_rank_rows(struct rctx *, const struct rdl_filter *, size_t,
+	    struct expr_value **rows, size_t *n);
+/* One rank filter over n items with the given values: clears keep[i] of
+ * the items it drops. */
+int	filters_rank_values(struct rctx *, const struct rdl_filter *,
+	    const struct expr_value *vals, size_t n, bool *keep);
+struct skey;
+/* keep[i]: does instance i of the group pass its rank filters (each
+ * instance valued in its own scope)? */
+int	filters_rank_groups(struct rctx *, const struct rdl_group *,
+	    struct expr_value **rows, const struct skey *inst, size_t ni,
+	    bool *keep);
 void	rowsets_free(struct rctx *);
 
 /* params.c */
@@ -209,6 +237,19 @@ void	lookups_free(struct rctx *);
 struct scope_frame *push_frame(struct rctx *, const char *name,
 	    struct expr_value **rows, size_t n);
 void	pop_frame(struct rctx *);
+/* chart.c: evaluates a chart and hands it to the format (ops->chart). */
+int	process_chart(struct rctx *, const struct rdl_item *, double y);
+/* chart_props.c: properties of charts, in the current scope. */
+int	cprop_text(struct rctx *, const struct rdl_expr *, char *, size_t);
+int	cprop_num(struct rctx *, const struct rdl_expr *, double *);
+int	cprop_bool(struct rctx *, const struct rdl_expr *, bool dflt, bool *);
+int	cprop_color(struct rctx *, const struct rdl_expr *, uint32_t *);
+int	cstyle_font(struct rctx *, const struct rdl_style *, struct gfx_font *,
+	    uint32_t *color);
+int	chart_axis_props(struct rctx *, const struct rdl_chart_axis *,
+	    struct gfx_axis *, bool value);
+int	chart_frame_props(struct rctx *, const struct rdl_item *,
+	    struct gfx_chart *);
 /* pagevals.c: ReportItems! for page headers and footers. */
 void	ritems_collect(struct rctx *);
 /* Does a page header or footer name this textbox? */
@@ -312,7 +353,38 @@ void	style_clean_color(char *s);
 /* #RRGGBB or a named colour to 0xRRGGBB; false when unknown. */
 bool	color_rgb(const char *, unsigned *rgb);
 
+/*
+ * paged.c: the operations of the paginated formats, which lay the report
+ * out into layout/'s page model; at the end the format's writer draws
+ * the pages (pdf.c: every page into a PDF; image.c: one page as PNG).
+ */
+struct lay_doc;
+typedef int (*paged_write_fn)(struct rctx *, struct lay_doc *);
+int	paged_begin(struct rctx *, paged_write_fn);
+/* The begin of PDF (pdf.c) and IMAGE (image.c): paged_begin with their
+ * writer; the rest of their operations are paged_*. */
+int	pdf_begin(struct rctx *);
+int	image_begin(struct rctx *);
+int	paged_body_item(struct rctx *, const struct rdl_item *, struct rcell *,
+	    double y);
+int	paged_tablix_begin(struct rctx *, const struct rdl_item *, double y);
+int	paged_row(struct rctx *, const struct rrow *);
+int	paged_scope(struct rctx *, const struct scope_info *);
+int	paged_page_break(struct rctx *);
+int	paged_tablix_end(struct rctx *, const struct rdl_item *, double *);
+int	paged_chart(struct rctx *, const struct rdl_item *, struct gfx_chart *,
+	    double y);
+int	paged_item_end(struct rctx *, const struct rdl_item *);
+int	paged_hidden_item(struct rctx *, const struct rdl_item *);
+int	paged_end(struct rctx *);
+void	paged_free(struct rctx *);
+/* The meter the paged render measures with (for its writer). */
+struct gfx_meter *paged_meter(struct rctx *);
+/* Sink for graphics/ surfaces: rctx_write, keeping its error. */
+int	paged_sink(void *rctx, const void *data, size_t len);
+
 /* The formats. */
-extern const struct rops rops_csv, rops_xml, rops_html, rops_pdf, rops_xlsx;
+extern const struct rops rops_csv, rops_xml, rops_html, rops_pdf, rops_xlsx,
+	    rops_image;
 
 #endif

@@ -96,6 +96,11 @@ items_use_data(struct rdl_item *const *items, size_t n,
 				(*regions)++;
 			continue;
 		}
+		if (it->kind == RDL_CHART) {
+			if (it->chart->dataset == ds)
+				(*regions)++;
+			continue;
+		}
 		if (it->kind == RDL_TEXTBOX && item_uses(it, true))
 			return true;
 		if (items_use_data(it->items, it->nitems, except, ds, regions))
@@ -113,7 +118,8 @@ can_stream(struct rctx *c, const struct rdl_item *item)
 	int		 ndetail = 0, regions = 0;
 
 	if (c->sets[t->dataset].done || t->matrix || t->nsorts > 0 ||
-	    t->nfilters > 0 ||
+	    t->nfilters > 0 || filters_rank_any(c->r->datasets[t->dataset].filters,
+	    c->r->datasets[t->dataset].nfilters) ||
 	    !members_stream(t, t->members, t->nmembers, false, &ndetail) ||
 	    ndetail != 1)
 		return false;

@@ -10,10 +10,17 @@
  * can add them up; a hidden duplicate (HideDuplicates) is an empty cell,
  * so a group value appears once.  Fonts, colours, fills, borders and
  * alignment carry over.  A page break (a group's PageBreak) starts a new
- * worksheet with the repeated header rows, as SSRS does.  libxlsxwriter
- * writes a temporary file, which is streamed to the sink and removed.
+ * worksheet with the repeated header rows, as SSRS does.  A chart is a
+ * native Excel chart (SSRS renders a picture) over its data, which goes
+ * to a last worksheet "Chart Data" (one block per chart: the categories
+ * down, a column per series, so the numbers can be worked with too);
+ * pie, doughnut, column, bar, line, area and scatter map to Excel's own
+ * types with their stacking, palette colours, titles, legend place and
+ * axes.  libxlsxwriter writes a temporary file, which is streamed to the
+ * sink and removed.
  */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +56,12 @@ struct xlsx {
 	int		 sheets;
 	struct rrow	*repeat;	/* RepeatOnNewPage rows, for new sheets */
 	size_t		 nrepeat;
+	struct gfx_chart **charts;	/* their data, for the data sheet */
+	size_t		 ncharts;
+	uint32_t	 data_row;	/* next free row of the data sheet */
 };
+
+#define DATA_SHEET	"Chart Data"
 
 /* N2, C, P1, F0, D3: the standard numeric formats; false if not one. */
 static bool
@@ -59,15 +71,15 @@ std_numeric(const char *f, char *out, size_t n)
 	long		 prec = -1;
 	int		 p;
 
-	if (f[0] == '\0' || strchr("NnFfCcPpDd", f[0]) == NULL)
+	if (f[0] == '\0' || strchr("NnFfCcPpDdEe", f[0]) == NULL)
 		return false;
 	if (f[1] != '\0') {
 		prec = strtol(f + 1, &end, 10);
 		if (*end != '\0' || !isdigit((unsigned char)f[1]) || prec > 30)
 			return false;
 	}
-	p = prec < 0 ? (toupper((unsigned char)f[0]) == 'D' ? 0 : 2) :
-	    (int)prec;
+	p = prec < 0 ? (toupper((unsigned char)f[0]) == 'D' ? 0 :
+	    toupper((unsigned char)f[0]) == 'E' ? 6 : 2) : (int)prec;
 	if (p > 0) {
 		dec[0] = '.';
 		memset(dec + 1, '0', (size_t)p);
@@ -79,6 +91,7 @@ std_numeric(const char *f, char *out, size_t n)
 	case 'P': snprintf(out, n, "0%s %%", dec); break;
 	case 'C': snprintf(out, n, "\"$\"#,##0%s;(\"$\"#,##0%s)", dec, dec);
 		break;
+	case 'E': snprintf(out, n, "0%sE+000", dec); break;
 	default: snprintf(out, n, "%0*d", p > 0 ? p : 1, 0); break;
 	}
 	return true;
@@ -543,6 +556,221 @@ xlsx_tablix_end(struct rctx *c, const struct rdl_item *it, double *h)
 	return 0;
 }
 
+static bool
+chart_xy(const struct gfx_chart *g)
+{
+	return g->nseries > 0 && (g->series[0].type == GFX_CHART_SCATTER ||
+	    g->series[0].type == GFX_CHART_BUBBLE);
+}
+
+static uint8_t
+chart_type(const struct gfx_chart *g)
+{
+	static const uint8_t plain[] = { LXW_CHART_COLUMN, LXW_CHART_BAR,
+	    LXW_CHART_LINE, LXW_CHART_AREA, LXW_CHART_PIE, LXW_CHART_DOUGHNUT,
+	    LXW_CHART_SCATTER, LXW_CHART_SCATTER };
+	const struct gfx_series *s = &g->series[0];
+	int		 k = s->stacking == GFX_STACKED ? 1 :
+	    s->stacking == GFX_STACKED100 ? 2 : 0;
+
+	switch (s->type) {
+	case GFX_CHART_COLUMN:
+		return (uint8_t)(LXW_CHART_COLUMN + k);
+	case GFX_CHART_BAR:
+		return (uint8_t)(LXW_CHART_BAR + k);
+	case GFX_CHART_AREA:
+		return (uint8_t)(LXW_CHART_AREA + k);
+	case GFX_CHART_LINE:
+		return (uint8_t)(LXW_CHART_LINE + k);
+	default:
+		return plain[s->type];
+	}
+}
+
+static void
+chart_axis(lxw_chart_axis *ax, const struct gfx_axis *a, bool value)
+{
+	struct expr_value num = { .type = EXPR_T_FLOAT };
+	char		 fmt[128];
+
+	if (!a->visible) {
+		chart_axis_off(ax);
+		return;
+	}
+	if (a->title != NULL)
+		chart_axis_set_name(ax, a->title);
+	chart_axis_major_gridlines_set_visible(ax, a->major_grid);
+	if (a->reversed)
+		chart_axis_set_reverse(ax);
+	if (!value)
+		return;
+	if (isfinite(a->min))
+		chart_axis_set_min(ax, a->min);
+	if (isfinite(a->max))
+		chart_axis_set_max(ax, a->max);
+	if (isfinite(a->interval) && a->interval > 0)
+		chart_axis_set_major_unit(ax, a->interval);
+	if (a->log_scale)
+		chart_axis_set_log_base(ax, 10);
+	excel_numfmt(a->format, &num, fmt, sizeof(fmt));
+	if (fmt[0] != '\0')
+		chart_axis_set_num_format(ax, fmt);
+}
+
+static void
+chart_series(struct xlsx *x, const struct gfx_chart *g, lxw_chart *ch,
+    size_t s, uint32_t top)
+{
+	const struct gfx_series *gs = &g->series[s];
+	uint32_t	 last = top + (uint32_t)g->ncategories;
+	bool		 xy = chart_xy(g);
+	lxw_col_t	 vc = (lxw_col_t)(xy ? 2 + 2 * s : 1 + s);
+	lxw_chart_series *se;
+	lxw_chart_fill	 fill = { .color = gfx_chart_color(g, s, (size_t)-1) &
+	    0xFFFFFF };
+	lxw_chart_line	 line = { .color = fill.color };
+	bool		 labels = false;
+
+	(void)x;
+	se = chart_add_series(ch, NULL, NULL);
+	if (se == NULL)
+		return;
+	chart_series_set_categories(se, DATA_SHEET, top + 1, xy ? vc - 1 : 0,
+	    last, xy ? vc - 1 : 0);
+	chart_series_set_values(se, DATA_SHEET, top + 1, vc, last, vc);
+	chart_series_set_name_range(se, DATA_SHEET, top, vc);
+	if (gs->type == GFX_CHART_PIE || gs->type == GFX_CHART_DOUGHNUT) {
+		lxw_chart_point *pts = xcalloc(gs->npoints + 1, sizeof(*pts));
+		lxw_chart_fill	*fills = xcalloc(gs->npoints + 1, sizeof(*fills));
+		lxw_chart_point	**pp = xcalloc(gs->npoints + 1, sizeof(*pp));
+
+		for (size_t j = 0; j < gs->npoints; j++) {
+			fills[j].color = gfx_chart_color(g, s, j) & 0xFFFFFF;
+			pts[j].fill = &fills[j];
+			pp[j] = &pts[j];
+		}
+		chart_series_set_points(se, pp);
+		free(pp);
+		free(fills);
+		free(pts);
+	} else if (gs->type == GFX_CHART_LINE || xy)
+		chart_series_set_line(se, &line);
+	else
+		chart_series_set_fill(se, &fill);
+	for (size_t j = 0; j < gs->npoints; j++)
+		labels = labels || gs->points[j].label != NULL;
+	if (labels)
+		chart_series_set_labels(se);
+}
+
+static uint8_t
+legend_place(const struct gfx_legend *l)
+{
+	if (!l->visible)
+		return LXW_CHART_LEGEND_NONE;
+	if (l->position <= GFX_POS_TOPRIGHT)
+		return LXW_CHART_LEGEND_TOP;
+	if (l->position <= GFX_POS_RIGHTBOTTOM)
+		return LXW_CHART_LEGEND_RIGHT;
+	if (l->position <= GFX_POS_BOTTOMLEFT)
+		return LXW_CHART_LEGEND_BOTTOM;
+	return LXW_CHART_LEGEND_LEFT;
+}
+
+/* A native chart where the item is; its data waits for the end. */
+static int
+xlsx_chart(struct rctx *c, const struct rdl_item *it, struct gfx_chart *g,
+    double y)
+{
+	struct xlsx	*x = c->fmt;
+	lxw_chart_options opt = { 0 };
+	lxw_chart	*ch;
+	uint32_t	 top = x->data_row;
+
+	(void)y;
+	if (g->nseries == 0 || g->ncategories == 0 ||
+	    x->data_row + g->ncategories + 2 >= XLSX_ROWS_MAX) {
+		gfx_chart_free(g);	/* nothing to chart, or no room */
+		return 0;
+	}
+	ch = workbook_add_chart(x->wb, chart_type(g));
+	if (ch == NULL) {
+		gfx_chart_free(g);
+		return rs_err_set(c->e, RS_E_INTERNAL, "cannot add a chart");
+	}
+	for (size_t s = 0; s < g->nseries; s++)
+		chart_series(x, g, ch, s, top);
+	if (g->ntitles > 0)
+		chart_title_set_name(ch, g->titles[0].text);
+	else
+		chart_title_off(ch);
+	chart_legend_set_position(ch, legend_place(&g->legend));
+	if (g->series[0].type == GFX_CHART_BAR) {
+		/* libxlsxwriter's x axis of a bar chart is the value axis. */
+		chart_axis(ch->y_axis, &g->cat_axis, false);
+		chart_axis(ch->x_axis, &g->val_axis, true);
+	} else if (g->series[0].type != GFX_CHART_PIE &&
+	    g->series[0].type != GFX_CHART_DOUGHNUT) {
+		chart_axis(ch->x_axis, &g->cat_axis, chart_xy(g));
+		chart_axis(ch->y_axis, &g->val_axis, true);
+	}
+	x->data_row += (uint32_t)g->ncategories + 2;
+	x->charts = xreallocarray(x->charts, x->ncharts + 1, sizeof(*x->charts));
+	x->charts[x->ncharts++] = g;
+	if (x->have_body_row)
+		x->row++;
+	x->have_body_row = true;
+	x->last_top = -1;
+	worksheet_set_row(x->ws, x->row, it->height > 409 ? 409 : it->height,
+	    NULL);
+	opt.x_scale = it->width * 96 / 72 / 480;
+	opt.y_scale = it->height * 96 / 72 / 288;
+	return xl_check(c, worksheet_insert_chart_opt(x->ws, x->row,
+	    (lxw_col_t)col_of(x, it->left), ch, &opt));
+}
+
+/* The charts' data: a block per chart, categories down, series across. */
+static int
+data_sheet(struct rctx *c, struct xlsx *x)
+{
+	lxw_worksheet	*ws;
+	uint32_t	 r = 0;
+
+	if (x->ncharts == 0)
+		return 0;
+	ws = workbook_add_worksheet(x->wb, DATA_SHEET);
+	if (ws == NULL)
+		return rs_err_set(c->e, RS_E_INTERNAL, "cannot add the chart data "
+		    "worksheet");
+	for (size_t k = 0; k < x->ncharts; k++) {
+		const struct gfx_chart *g = x->charts[k];
+		bool	 xy = chart_xy(g);
+
+		worksheet_write_string(ws, r, 0, g->name, NULL);
+		for (size_t s = 0; s < g->nseries; s++)
+			worksheet_write_string(ws, r, (lxw_col_t)(xy ? 2 + 2 * s :
+			    1 + s), g->series[s].name, NULL);
+		for (size_t i = 0; i < g->ncategories; i++) {
+			worksheet_write_string(ws, r + 1 + (uint32_t)i, 0,
+			    g->categories[i], NULL);
+			for (size_t s = 0; s < g->nseries; s++) {
+				const struct gfx_point *p = &g->series[s].points[i];
+				lxw_col_t col = (lxw_col_t)(xy ? 2 + 2 * s : 1 + s);
+
+				if (p->empty)
+					continue;
+				if (xy)
+					worksheet_write_number(ws, r + 1 + (uint32_t)i,
+					    col - 1, p->x, NULL);
+				worksheet_write_number(ws, r + 1 + (uint32_t)i, col,
+				    p->y, NULL);
+			}
+		}
+		r += (uint32_t)g->ncategories + 2;
+	}
+	return 0;
+}
+
 static int
 xlsx_end(struct rctx *c)
 {
@@ -553,6 +781,8 @@ xlsx_end(struct rctx *c)
 	lxw_error	 err;
 	int		 rv = 0;
 
+	if (data_sheet(c, x) == -1)
+		return -1;
 	err = workbook_close(x->wb);
 	x->wb = NULL;
 	if (xl_check(c, err) == -1)
@@ -586,6 +816,9 @@ xlsx_free(struct rctx *c)
 		free(x->fmts[i].key);
 	free(x->fmts);
 	free(x->colx);
+	for (size_t i = 0; i < x->ncharts; i++)
+		gfx_chart_free(x->charts[i]);
+	free(x->charts);
 	free(x);
 	c->fmt = NULL;
 }
@@ -602,6 +835,7 @@ const struct rops rops_xlsx = {
 	.scope_end = xlsx_scope,
 	.page_break = xlsx_page_break,
 	.tablix_end = xlsx_tablix_end,
+	.chart = xlsx_chart,
 	.end = xlsx_end,
 	.free = xlsx_free,
 };

@@ -108,9 +108,12 @@ test_refusals(void **state)
 		const char	*rootattr, *extra, *value, *items, *cols, *op;
 		const char	*msg;
 	} cases[] = {
-		{ "chart", "", "", "x", "<Chart Name=\"C\"/>", "<TablixMember/>",
-		    "Equal", "report item Chart is not supported; supported "
-		    "report items: Tablix" },
+		{ "gauge", "", "", "x", "<GaugePanel Name=\"G\"/>",
+		    "<TablixMember/>", "Equal", "report item GaugePanel is not "
+		    "supported; supported report items: Tablix" },
+		{ "chart without a dataset", "", "", "x", "<Chart Name=\"C\"/>",
+		    "<TablixMember/>", "Equal", "the Chart names dataset \"\", "
+		    "which is not defined" },
 		{ "subreport", "", "", "x", "<Subreport Name=\"S\"/>",
 		    "<TablixMember/>", "Equal", "Subreport is not supported" },
 		{ "custom code", "", "<Code>Function F() : End Function</Code>",
@@ -129,8 +132,9 @@ test_refusals(void **state)
 		    "<TablixMember/>", "Equal", "parameter P is not declared" },
 		{ "matrix", "", "", "x", "", "<TablixMember><Group Name=\"G\"/>"
 		    "</TablixMember>", "Equal", "column groups" },
-		{ "TopN", "", "", "x", "", "<TablixMember/>", "TopN",
-		    "filter operator TopN is not supported; supported: Equal" },
+		{ "unknown filter operator", "", "", "x", "", "<TablixMember/>",
+		    "Nearly", "filter operator Nearly is not supported; supported: "
+		    "Equal" },
 		{ "MustUnderstand", "MustUnderstand=\"zz\" xmlns:zz=\"urn:zz\"",
 		    "", "x", "", "<TablixMember/>", "Equal",
 		    "MustUnderstand names extension \"zz\"" },

@@ -186,7 +186,7 @@ test_params(void **state)
 	buf_fini(&s.b);
 	assert_int_equal(do_render("DOCX", NULL, 0, NULL, 0, &s, &log, &e), -1);
 	assert_non_null(strstr(e.msg, "supported: HTML5, CSV, XML, PDF, "
-	    "EXCELOPENXML"));
+	    "IMAGE, EXCELOPENXML"));
 	buf_fini(&s.b);
 }
 

@@ -33,10 +33,10 @@ refused() {	# DESC FILE REGEX
 		not_ok "$1" "exit $rc" "$out"
 	fi
 }
-write "$TMP/chart.rdl" '    <Chart Name="C"/>'
-refused "a Chart is refused with its line and the supported items" \
-    "$TMP/chart.rdl" \
-    'chart\.rdl: line 11: <Chart>: report item Chart is not supported; supported report items: Tablix'
+write "$TMP/gauge.rdl" '    <GaugePanel Name="G"/>'
+refused "a GaugePanel is refused with its line and the supported items" \
+    "$TMP/gauge.rdl" \
+    'gauge\.rdl: line 11: <GaugePanel>: report item GaugePanel is not supported; supported report items: Tablix'
 write "$TMP/lookup.rdl" '    <Textbox Name="T"><Paragraphs><Paragraph><TextRuns><TextRun>
       <Value>=LookupSet(Fields!A.Value, 1, 2, "S")</Value></TextRun></TextRuns>
     </Paragraph></Paragraphs></Textbox>'
@@ -65,5 +65,5 @@ out=$(rsrender "$RS_SRC/samples/reports/ProductList.rdl" --format DOCX \
     --out "$TMP/x" 2>&1)
 rc=$?
 expect_match "an unknown format is refused (exit $rc) with the list" "$out" \
-    'format DOCX is not supported; supported: HTML5, CSV, XML, PDF, EXCELOPENXML'
+    'format DOCX is not supported; supported: HTML5, CSV, XML, PDF, IMAGE, EXCELOPENXML'
 done_testing
