@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/root.h"
 #include "common/str.h"
+#include "common/xmalloc.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -58,11 +59,46 @@ cc_root_opt(struct buf *b, const struct opts *o)
 static void
 command_text(struct buf *b, const struct opts *o)
 {
+	bool	first = true;
+
 	for (int i = 0; i < o->argc; i++) {
-		if (i > 0)
-			buf_puts(b, " ", NULL);
+		if (strcmp(o->argv[i], "--max-iterations") == 0) {
+			i++;	/* the hint gives its own */
+			continue;
+		}
+		if (str_has_prefix(o->argv[i], "--max-iterations="))
+			continue;
+		buf_puts(b, first ? "" : " ", NULL);
 		shell_arg(b, o->argv[i]);
+		first = false;
 	}
+}
+
+/*
+ * "add --max-iterations N" becomes the whole command to run again:
+ * "run 'certstore import F ... --max-iterations N'".
+ */
+static void
+iter_hint(const struct opts *o, struct buf *b)
+{
+	static const char	 add[] = "add --max-iterations ";
+	char			*at;
+	struct buf		 cmd;
+	const char		*n;
+
+	if (b->data == NULL || (at = strstr(b->data, add)) == NULL)
+		return;
+	n = at + strlen(add);
+	buf_init(&cmd, 0);
+	buf_puts(&cmd, "run 'certstore ", NULL);
+	cc_root_opt(&cmd, o);
+	command_text(&cmd, o);
+	buf_printf(&cmd, NULL, " --max-iterations %.*s'", (int)strspn(n,
+	    "0123456789"), n);
+	b->len = (size_t)(at - b->data);
+	b->data[b->len] = '\0';
+	buf_puts(b, cmd.data, NULL);
+	buf_fini(&cmd);
 }
 
 /*
@@ -87,6 +123,7 @@ final_message(const struct opts *o, const struct rs_err *e, struct buf *b)
 	}
 	buf_puts(b, p, NULL);
 	buf_fini(&r);
+	iter_hint(o, b);
 	if (o->root_arg != NULL || getenv(RS_ROOT_ENV) != NULL ||
 	    geteuid() == 0 || (e->sys_errno != EACCES &&
 	    e->sys_errno != EPERM && e->sys_errno != EROFS))
@@ -353,15 +390,19 @@ certcmd_main(int argc, char **argv)
 		printf("certstore %s\n", RS_VERSION);
 		return 0;
 	}
+	/* As typed: getopt reorders argv. */
 	o.argc = argc - i;
-	o.argv = argv + i;
+	o.argv = xcalloc((size_t)o.argc + 1, sizeof(*o.argv));
+	memcpy(o.argv, argv + i, (size_t)o.argc * sizeof(*o.argv));
 	if (run(argc - i, argv + i, &o, &e) == -1) {
 		cc_wipe_pw(&o);
 		buf_init(&msg, 0);
 		final_message(&o, &e, &msg);
 		log_error("%s", msg.data);
 		buf_fini(&msg);
+		free(o.argv);
 		return rs_err_exit_status(e.code);
 	}
+	free(o.argv);
 	return 0;
 }

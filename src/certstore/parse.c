@@ -152,8 +152,9 @@ iter_check(const struct input *in, uint64_t n, const char *what,
 		return 0;
 	return rs_err_set(e, RS_E_LIMIT, "cannot import %s: %s asks for %"
 	    PRIu64 " key-derivation iterations, more than the limit of %"
-	    PRIu64 " (real files use 2048 to about 1000000; this many would "
-	    "take minutes of CPU); if you trust the file, add "
+	    PRIu64 " (real files use 2048 to about 1000000, and a huge count "
+	    "costs minutes of CPU before any password is checked); if you "
+	    "trust the file, add "
 	    "--max-iterations %" PRIu64, in->name, what, n, in->max_iter, n);
 }
 
