@@ -40,7 +40,8 @@ perm_hint(struct rs_err *e, const struct rs_err *sub, const char *what,
 	bool	perm = err == EACCES || err == EPERM || err == EROFS;
 
 	rs_err_set(e, perm ? RS_E_PERM : RS_E_IO, "cannot %s %s: %s%s", what,
-	    path, strerror(err), perm ? "; the system store needs root" : "");
+	    path, strerror(err), perm ? "; the system store needs root (or "
+	    "give --nss to trust it in your browsers only)" : "");
 	return -1;
 }
 
@@ -90,7 +91,12 @@ update(const struct trust_opts *o, bool fresh, trust_say_fn *say, void *arg,
 			str_copy(last, sizeof(last), l);
 		l = nl != NULL ? nl + 1 : NULL;
 	}
-	trust_say(say, arg, "system store: update-ca-certificates: %s", last);
+	if (fresh)
+		trust_say(say, arg, "system store: update-ca-certificates --fresh "
+		    "rebuilt /etc/ssl/certs without it: %s", last);
+	else
+		trust_say(say, arg, "system store: update-ca-certificates: %s",
+		    last);
 	trust_run_fini(&r);
 	return 0;
 }
