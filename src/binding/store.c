@@ -295,29 +295,20 @@ binding_store_generation(struct binding_store *bs, struct rs_err *e)
 	return g;
 }
 
-/* root:gid, mode (what already matches is left); counted in *changed. */
+/* root:gid, with group read and write added (set: exactly that mode). */
 static int
-grant_one(const char *path, gid_t gid, mode_t add, mode_t set, bool must,
+grant_one(const char *path, gid_t gid, mode_t set, bool must,
     size_t *changed, struct rs_err *e)
 {
 	struct stat	st;
-	mode_t		mode;
 
 	if (lstat(path, &st) == -1) {
 		if (errno == ENOENT && !must)
 			return 0;
 		return rs_err_sys(e, RS_E_IO, "cannot read %s", path);
 	}
-	if (S_ISLNK(st.st_mode))
-		return rs_err_set(e, RS_E_PERM, "%s is a symbolic link", path);
-	mode = set != 0 ? set : (st.st_mode & 07777) | add;
-	if (st.st_uid == 0 && st.st_gid == gid && (st.st_mode & 07777) == mode)
-		return 0;
-	if (chown(path, 0, gid) == -1 || chmod(path, mode) == -1)
-		return rs_err_sys(e, RS_E_IO, "cannot set the owner and mode "
-		    "of %s", path);
-	(*changed)++;
-	return 0;
+	return fs_set_owner(path, 0, gid, set != 0 ? set :
+	    (st.st_mode & 07777) | 0660, changed, e);
 }
 
 int
@@ -334,11 +325,11 @@ binding_store_grant(const char *root, gid_t gid, size_t *changed,
 		    "store to a service group");
 	if (make_dir(root, db, sizeof(db), e) == -1 ||
 	    rs_root_path(root, "http", dir, sizeof(dir), e) == -1 ||
-	    grant_one(dir, gid, 0, 02775, true, changed, e) == -1)
+	    grant_one(dir, gid, 02775, true, changed, e) == -1)
 		return -1;
 	for (i = 0; i < nitems(files); i++) {
 		snprintf(p, sizeof(p), "%s%s", db, files[i]);
-		if (grant_one(p, gid, 0660, 0, i == 0, changed, e) == -1)
+		if (grant_one(p, gid, 0, i == 0, changed, e) == -1)
 			return -1;
 	}
 	return 0;

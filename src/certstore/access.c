@@ -12,6 +12,7 @@
  * loads a key.
  */
 #include "certstore/certstore_int.h"
+#include "common/fsutil.h"
 #include "common/str.h"
 
 #include <errno.h>
@@ -117,28 +118,6 @@ certstore_key_file_check(const char *path, struct rs_err *e)
 	    path, path);
 }
 
-/* root:gid, mode; only what differs is changed, counted in *changed. */
-static int
-set_owner_mode(const char *path, gid_t gid, mode_t mode, size_t *changed,
-    struct rs_err *e)
-{
-	struct stat	st;
-
-	if (lstat(path, &st) == -1)
-		return rs_err_sys(e, RS_E_IO, "cannot read %s", path);
-	if (S_ISLNK(st.st_mode))
-		return rs_err_set(e, RS_E_PERM, "%s is a symbolic link; the "
-		    "store holds plain files and folders", path);
-	if (st.st_uid == 0 && st.st_gid == gid &&
-	    (st.st_mode & 07777) == mode)
-		return 0;
-	if (chown(path, 0, gid) == -1 || chmod(path, mode) == -1)
-		return rs_err_sys(e, RS_E_IO, "cannot set the owner and mode "
-		    "of %s", path);
-	(*changed)++;
-	return 0;
-}
-
 static bool
 is_ca_cert(const struct certstore *cs, const char *thumb)
 {
@@ -174,8 +153,8 @@ grant_keys(const struct certstore *cs, gid_t gid, size_t *changed,
 		if (lstat(p, &st) == -1 || !S_ISREG(st.st_mode) ||
 		    st.st_uid != 0 || (st.st_mode & 037) != 0)
 			continue;	/* no key, or not the store's form */
-		rv = set_owner_mode(p, gid, is_ca_cert(cs, v[i]) ? 0600 :
-		    0640, changed, e);
+		rv = fs_set_owner(p, 0, gid, is_ca_cert(cs, v[i]) ?
+		    0600 : 0640, changed, e);
 	}
 	free(v);
 	return rv;
@@ -197,11 +176,11 @@ certstore_grant_service(struct certstore *cs, gid_t gid, size_t *changed,
 		return 0;
 	if ((fd = cs_lock(cs, e)) == -1)
 		return -1;
-	if (set_owner_mode(cs->dir, gid, 0750, changed, e) == -1)
+	if (fs_set_owner(cs->dir, 0, gid, 0750, changed, e) == -1)
 		goto out;
 	for (i = 0; i < CS_STORES_N; i++)
 		if (cs_dir(cs, cs_store_names[i], p, sizeof(p), e) == -1 ||
-		    set_owner_mode(p, gid, i == 0 ? 02750 : 0750, changed,
+		    fs_set_owner(p, 0, gid, i == 0 ? 02750 : 0750, changed,
 		    e) == -1)
 			goto out;
 	rv = grant_keys(cs, gid, changed, e);

@@ -273,25 +273,29 @@ fail:
 	return NULL;
 }
 
-int
-certstore_new_self_signed(struct certstore *cs, const struct certstore_new *nw,
+/*
+ * Makes a key and a certificate for nw (self-signed, or issued by issuer
+ * and signed with issuer_key) and stores both in store, the certificate
+ * also in Root when root is set, under the writers' lock.
+ */
+static int
+create(struct certstore *cs, const struct certstore_new *nw,
+    const char *store, X509 *issuer, EVP_PKEY *issuer_key, bool root,
     char thumb[CERTSTORE_THUMB_LEN + 1], struct rs_err *e)
 {
-	const char	*store;
 	EVP_PKEY	*key = NULL;
 	X509		*x = NULL;
 	int		 fd = -1, rv = -1;
 
-	if ((store = certstore_store_name(nw->store, e)) == NULL ||
-	    check_new(nw, e) == -1)
-		return -1;
 	if ((key = gen_key(nw->key_type, e)) == NULL ||
-	    (x = make_cert(nw, key, NULL, NULL, e)) == NULL)
+	    (x = make_cert(nw, key, issuer, issuer_key, e)) == NULL)
 		goto out;
 	if ((fd = cs_lock(cs, e)) == -1)
 		goto out;
 	if (cs_entry_write(cs, store, x, NULL, key, nw->friendly_name,
-	    e) == -1 || cs_bump_generation(cs, e) == -1)
+	    e) == -1 || (root && cs_entry_write(cs, CERTSTORE_ROOT, x, NULL,
+	    NULL, nw->friendly_name, e) == -1) ||
+	    cs_bump_generation(cs, e) == -1)
 		goto out;
 	cs_thumb_of(x, thumb);
 	rv = 0;
@@ -300,6 +304,18 @@ out:
 	X509_free(x);
 	EVP_PKEY_free(key);
 	return rv;
+}
+
+int
+certstore_new_self_signed(struct certstore *cs, const struct certstore_new *nw,
+    char thumb[CERTSTORE_THUMB_LEN + 1], struct rs_err *e)
+{
+	const char	*store;
+
+	if ((store = certstore_store_name(nw->store, e)) == NULL ||
+	    check_new(nw, e) == -1)
+		return -1;
+	return create(cs, nw, store, NULL, NULL, false, thumb, e);
 }
 
 static X509_REQ *
@@ -427,30 +443,11 @@ int
 certstore_new_ca(struct certstore *cs, const struct certstore_new *nw,
     char thumb[CERTSTORE_THUMB_LEN + 1], struct rs_err *e)
 {
-	EVP_PKEY	*key = NULL;
-	X509		*x = NULL;
-	int		 fd = -1, rv = -1;
-
-	if (check_ca(nw, e) == -1)
-		return -1;
-	if ((key = gen_key(nw->key_type, e)) == NULL ||
-	    (x = make_cert(nw, key, NULL, NULL, e)) == NULL)
-		goto out;
-	if ((fd = cs_lock(cs, e)) == -1)
-		goto out;
 	/* The key stays in My (0600: a CA's key is never the service's);
 	 * Root gets the certificate, so the store trusts what it issues. */
-	if (cs_entry_write(cs, CERTSTORE_MY, x, NULL, key, nw->friendly_name,
-	    e) == -1 || cs_entry_write(cs, CERTSTORE_ROOT, x, NULL, NULL,
-	    nw->friendly_name, e) == -1 || cs_bump_generation(cs, e) == -1)
-		goto out;
-	cs_thumb_of(x, thumb);
-	rv = 0;
-out:
-	cs_unlock(fd);
-	X509_free(x);
-	EVP_PKEY_free(key);
-	return rv;
+	if (check_ca(nw, e) == -1)
+		return -1;
+	return create(cs, nw, CERTSTORE_MY, NULL, NULL, true, thumb, e);
 }
 
 /* The CA of My that issues: a CA certificate with its key, valid now. */
@@ -487,28 +484,13 @@ certstore_issue(struct certstore *cs, const char *ca,
     const struct certstore_new *nw, char thumb[CERTSTORE_THUMB_LEN + 1],
     struct rs_err *e)
 {
-	struct cs_entry	 en;
-	EVP_PKEY	*key = NULL;
-	X509		*x = NULL;
-	int		 fd = -1, rv = -1;
+	struct cs_entry	en;
+	int		rv;
 
 	if (check_new(nw, e) == -1 || load_issuer(cs, ca, &en, e) == -1)
 		return -1;
-	if ((key = gen_key(nw->key_type, e)) == NULL ||
-	    (x = make_cert(nw, key, en.leaf, en.key, e)) == NULL)
-		goto out;
-	if ((fd = cs_lock(cs, e)) == -1)
-		goto out;
 	/* The chain is empty: clients hold the root, as with any root CA. */
-	if (cs_entry_write(cs, CERTSTORE_MY, x, NULL, key, nw->friendly_name,
-	    e) == -1 || cs_bump_generation(cs, e) == -1)
-		goto out;
-	cs_thumb_of(x, thumb);
-	rv = 0;
-out:
-	cs_unlock(fd);
-	X509_free(x);
-	EVP_PKEY_free(key);
+	rv = create(cs, nw, CERTSTORE_MY, en.leaf, en.key, false, thumb, e);
 	cs_entry_fini(&en);
 	return rv;
 }
