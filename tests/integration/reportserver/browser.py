@@ -99,6 +99,16 @@ def trust(home, ca):
     return r
 
 
+def trusted_home(env):
+    """A $HOME whose NSS database trusts the CA that issued env's
+    certificate (viewer.py): ca_leaf, then the guide's command."""
+    ca = ca_leaf(env)
+    home = os.path.join(lib.TMP, "home")
+    os.makedirs(home, exist_ok=True)
+    trust(home, ca)
+    return home
+
+
 def browse(home, *args):
     penv = dict(os.environ, HOME=home, NODE_PATH=NODE_PATH)
     p = subprocess.run(

@@ -60,7 +60,7 @@ def main():
         lib.wait_for(lambda: env.admin("GET", "/ReportServer/")[0] == 200,
                      10)
         publish(env)
-        home = browser.nss_home(env.cafile)
+        home = browser.trusted_home(env)
         build = os.environ.get("RS_TEST_BUILD") or os.path.dirname(lib.BIN)
         art = os.path.join(build, "artifacts")
         os.makedirs(art, exist_ok=True)
