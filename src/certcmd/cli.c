@@ -109,13 +109,18 @@ iter_hint(const struct opts *o, struct buf *b)
 static void
 final_message(const struct opts *o, const struct rs_err *e, struct buf *b)
 {
-	const char	*p = e->msg, *q;
+	const char	*p = e->msg, *q, *h;
 	struct buf	 r, cmd;
 
 	buf_init(&r, 0);
 	cc_root_opt(&r, o);
-	while ((q = strstr(p, "'certstore ")) != NULL ||
-	    (q = strstr(p, "'httpcfg ")) != NULL) {
+	for (;;) {
+		q = strstr(p, "'certstore ");
+		h = strstr(p, "'httpcfg ");
+		if (q == NULL || (h != NULL && h < q))
+			q = h;		/* the first of the two */
+		if (q == NULL)
+			break;
 		q = strchr(q, ' ') + 1;
 		buf_append(b, p, (size_t)(q - p), NULL);
 		buf_puts(b, r.data, NULL);

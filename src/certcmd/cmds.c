@@ -140,9 +140,13 @@ print_import_warnings(const struct certstore_import_result *r,
 			log_warn("%s: %s", name, certstore_warning_text(bit));
 }
 
-/* Says why what was just put into My cannot serve TLS, if it cannot. */
+/*
+ * Says why what was just put into My cannot serve TLS, if it cannot;
+ * known problems (already warned about) are left out.
+ */
 static void
-warn_cannot_serve(struct certstore *cs, const char *thumb, const char *name)
+warn_cannot_serve(struct certstore *cs, const char *thumb, const char *name,
+    unsigned known)
 {
 	struct certstore_info	in;
 	struct buf		b;
@@ -150,9 +154,10 @@ warn_cannot_serve(struct certstore *cs, const char *thumb, const char *name)
 
 	if (certstore_get(cs, CERTSTORE_MY, thumb, &in, &e) == -1)
 		return;
-	if (in.problems != 0) {
+	if ((in.problems & ~known) != 0) {
 		buf_init(&b, 0);
-		cc_bits_text(&b, in.problems, certstore_problem_text, "; ");
+		cc_bits_text(&b, in.problems & ~known, certstore_problem_text,
+		    "; ");
 		log_warn("%s: %s is stored, but it cannot serve TLS here (%s): "
 		    "%s", name, thumb, in.key_type, b.data);
 		buf_fini(&b);
@@ -197,7 +202,9 @@ cc_import(struct certstore *cs, struct opts *o, int argc, char **argv,
 		return -1;
 	print_import_warnings(&r, argv[0]);
 	if (strcmp(r.store, CERTSTORE_MY) == 0)
-		warn_cannot_serve(cs, r.thumbprint, argv[0]);
+		warn_cannot_serve(cs, r.thumbprint, argv[0],
+		    (r.warnings & CERTSTORE_W_EXPIRED) != 0 ?
+		    CERTSTORE_P_EXPIRED : 0);
 	if (r.completed_request)
 		printf("completed the pending request: certificate and key "
 		    "are in My\n");

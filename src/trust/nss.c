@@ -12,6 +12,7 @@
 #include "trust/trust_int.h"
 #include "common/fsutil.h"
 #include "common/str.h"
+#include "common/xmalloc.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -157,7 +158,7 @@ nss_open(struct nss *n, const struct trust_opts *o, bool create,
 		return rs_err_set(e, RS_E_IO, "cannot read the NSS database "
 		    "%s: certutil: %s", o->nssdb, cert9);
 	}
-	n->list = r.output != NULL ? r.output : strdup("");
+	n->list = r.output != NULL ? r.output : xstrdup("");
 	return 0;
 }
 
