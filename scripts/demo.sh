@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # scripts/demo.sh: the main job behind `make run`.
 #
-# Creates (or reuses) a demo state root with the seeds' recipe (a
-# certificate in My, trusted through Root), a report server database with
-# an administrator, the report server's URLs bound over HTTPS on port 8443
+# Creates (or reuses) a demo state root with a local CA (in Root) and a
+# server certificate it issues for this machine's names (in My), a report
+# server database with an administrator, the report server's URLs bound over HTTPS on port 8443
 # (RS_DEMO_PORT) with plain HTTP on 8080 (RS_DEMO_HTTP_PORT) refusing
 # credentials, a redirect of the site root / to the web portal, and the
 # sample reports; starts httpsvc, the report server and the redirect, checks
@@ -125,29 +125,43 @@ on_exit() {
 trap on_exit EXIT
 trap 'stop_all; exit 0' INT TERM
 
-# 1. The certificate: the seeds' test-certificate recipe, three commands.
-T=""
-if [ -s "$RS_ROOT/demo.thumbprint" ]; then
+# 1. The certificates, the way a small organisation's CA works: a local
+# root CA in Root (its key root's alone, in My) and a server certificate it
+# issues for localhost and this machine's names, in My (bound below).
+# Browsers accept it once the CA is trusted: DEMO_TRUST is that command.
+T="" CA=""
+if [ -s "$RS_ROOT/demo.thumbprint" ] && [ -s "$RS_ROOT/demo-ca.thumbprint" ]; then
 	T=$(cat "$RS_ROOT/demo.thumbprint")
-	certstore show "$T" >/dev/null 2>&1 || T=""
+	CA=$(cat "$RS_ROOT/demo-ca.thumbprint")
+	certstore show "$T" >/dev/null 2>&1 &&
+	    certstore show "$CA" --store Root >/dev/null 2>&1 || T="" CA=""
+elif [ -s "$RS_ROOT/demo.thumbprint" ]; then
+	T=$(cat "$RS_ROOT/demo.thumbprint")	# a demo made before the CA
 fi
 if [ -z "$T" ]; then
-	say "making the demo certificate (certstore new-self-signed)"
-	T=$(certstore new-self-signed --dns localhost --dns "$(hostname)" \
+	say "making the demo CA and its server certificate (certstore new-ca, certstore issue)"
+	CA=$(certstore new-ca --name "Report Server demo CA" | tail -n 1)
+	names=(--dns localhost --dns "$(hostname)")
+	fqdn=$(hostname -f 2>/dev/null || true)
+	case "$fqdn" in "$(hostname)" | "" | *[!A-Za-z0-9.-]*) ;;
+	*) names+=(--dns "$fqdn") ;; esac
+	T=$(certstore issue --ca "$CA" "${names[@]}" --dns 127.0.0.1 --dns ::1 \
 	    --friendly-name "Report Server demo" | tail -n 1)
-	head -c 18 /dev/urandom | base64 >"$RS_ROOT/demo-pfx.password"
-	certstore export "$T" --pfx "$RS_ROOT/demo.pfx" \
-	    --password-file "$RS_ROOT/demo-pfx.password"
-	certstore import "$RS_ROOT/demo.pfx" --store Root \
-	    --password-file "$RS_ROOT/demo-pfx.password"
-	certstore export "$T" --cert "$RS_ROOT/demo-root.crt"
+	certstore export "$CA" --store Root --cert "$RS_ROOT/demo-root.crt"
 	chmod 0644 "$RS_ROOT/demo-root.crt"
+	echo "$CA" >"$RS_ROOT/demo-ca.thumbprint"
 	echo "$T" >"$RS_ROOT/demo.thumbprint"
 fi
+if [ -n "$CA" ]; then
+	DEMO_TRUST=$(printf '%q ' "$BIN/certstore" --root "$RS_ROOT" trust \
+	    "$CA")
+	DEMO_TRUST=${DEMO_TRUST% }
+else
+	DEMO_TRUST="(this demo root predates the demo CA: rm -rf $RS_ROOT for one)"
+fi
 
-# How to trust the demo's certificate, for the banner.  The certificate
-# block above may set TRUST_HINT (its 'certstore trust' command); else:
-: "${TRUST_HINT:=browsers: import $RS_ROOT/demo-root.crt; curl: --cacert $RS_ROOT/demo-root.crt}"
+# How to trust the demo's CA, for the banner.
+TRUST_HINT="$DEMO_TRUST (system store and your browsers' NSS database; curl without it: --cacert $RS_ROOT/demo-root.crt)"
 
 # 2. The report server database and its first System Administrator.
 if [ ! -s "$RS_ROOT/admin.password" ]; then

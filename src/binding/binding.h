@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "common/err.h"
@@ -80,6 +81,16 @@ struct binding_store	*binding_store_open(const char *root, struct rs_err *);
 void			 binding_store_close(struct binding_store *);
 /* The path of the database file (borrowed, valid while open). */
 const char		*binding_store_path(const struct binding_store *);
+
+/*
+ * Lets group gid (the HTTP daemon's service group) write the store
+ * without privileges: ROOT/http becomes root:gid 02775 (setgid, so a
+ * -wal or -shm file made later takes the group) and the database with its
+ * -wal and -shm files root:gid with group read and write added.  Root
+ * only (RS_E_PERM).  Idempotent; *changed counts what changed.
+ */
+int	binding_store_grant(const char *root, gid_t gid, size_t *changed,
+	    struct rs_err *);
 
 /*
  * A number that changes on every committed change to the store, by any

@@ -5,11 +5,13 @@
  * timeout (several processes write), and foreign keys on.  Each migration
  * runs in its own IMMEDIATE transaction that re-reads user_version first,
  * so two processes opening a new store at once migrate it once.
+ * binding_store_grant lets the daemon's service group write it.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "binding/binding_int.h"
@@ -291,4 +293,44 @@ binding_store_generation(struct binding_store *bs, struct rs_err *e)
 		bs_db_err(bs, e, "cannot read the generation");
 	sqlite3_finalize(st);
 	return g;
+}
+
+/* root:gid, with group read and write added (set: exactly that mode). */
+static int
+grant_one(const char *path, gid_t gid, mode_t set, bool must,
+    size_t *changed, struct rs_err *e)
+{
+	struct stat	st;
+
+	if (lstat(path, &st) == -1) {
+		if (errno == ENOENT && !must)
+			return 0;
+		return rs_err_sys(e, RS_E_IO, "cannot read %s", path);
+	}
+	return fs_set_owner(path, 0, gid, set != 0 ? set :
+	    (st.st_mode & 07777) | 0660, changed, e);
+}
+
+int
+binding_store_grant(const char *root, gid_t gid, size_t *changed,
+    struct rs_err *e)
+{
+	static const char *const files[] = { "", "-wal", "-shm" };
+	char	dir[RS_PATH_MAX], db[RS_PATH_MAX], p[RS_PATH_MAX + 8];
+	size_t	i;
+
+	*changed = 0;
+	if (geteuid() != 0)
+		return rs_err_set(e, RS_E_PERM, "only root may grant the binding "
+		    "store to a service group");
+	if (make_dir(root, db, sizeof(db), e) == -1 ||
+	    rs_root_path(root, "http", dir, sizeof(dir), e) == -1 ||
+	    grant_one(dir, gid, 02775, true, changed, e) == -1)
+		return -1;
+	for (i = 0; i < nitems(files); i++) {
+		snprintf(p, sizeof(p), "%s%s", db, files[i]);
+		if (grant_one(p, gid, 0, i == 0, changed, e) == -1)
+			return -1;
+	}
+	return 0;
 }

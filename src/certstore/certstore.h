@@ -9,12 +9,15 @@
  *
  *   ROOT/certstore/<Store>/<THUMBPRINT>.crt   leaf first, then its chain
  *   ROOT/certstore/<Store>/<THUMBPRINT>.key   PKCS#8 private key, 0600
+ *                                             (0640 with the service group)
  *   ROOT/certstore/<Store>/<THUMBPRINT>.meta  friendly name (key=value)
  *   ROOT/certstore/REQUEST/<KEYID>.key        key of a pending request
  *   ROOT/certstore/generation                 bumped on every change
  *   ROOT/certstore/.lock                      writers' exclusive lock
  *
- * Folders are 0700, keys 0600; every file is written with fs_write_atomic
+ * Folders are 0700, keys 0600, until root grants the store to the TLS
+ * daemon's group (certstore_grant_service); every file is written with
+ * fs_write_atomic
  * and every change happens under an exclusive fs_lock, so concurrent
  * writers (CLI, config tool) are safe and readers never see a torn file.
  *
@@ -49,6 +52,16 @@
 #define CERTSTORE_FRIENDLY_MAX	256		/* bytes of a friendly name */
 #define CERTSTORE_DAYS_MAX	36500		/* --days */
 #define CERTSTORE_DAYS_DEFAULT	365
+#define CERTSTORE_CA_DAYS_DEFAULT 3650		/* a local root CA */
+#define CERTSTORE_CA_NAME_MAX	64		/* its name, the CN */
+/*
+ * Key-derivation iterations a PFX may ask for (its MAC, each encrypted
+ * part): Windows writes 2000 to 10000, OpenSSL 2048, other tools up to
+ * about 1,000,000.  Each costs about 0.2 s per million here; a file asking
+ * for 100,000,000 would take a minute of CPU, so it is refused unless the
+ * caller raises the limit.
+ */
+#define CERTSTORE_PFX_ITER_MAX	2000000
 #define CERTSTORE_SOON_DAYS	30		/* "expires soon" warning */
 
 /* The stores, by their Windows names (compared case-insensitively). */
@@ -206,6 +219,30 @@ int	certstore_paths(struct certstore *, const char *store,
  */
 uint64_t	certstore_generation(struct certstore *);
 
+/*
+ * Checks that the key file at path is kept as the store keeps keys: a
+ * regular file owned by root or by the effective user, readable by its
+ * owner only (0600, 0400), or also by the store's service group (0640,
+ * 0440; the group of its folder when that folder is setgid, see
+ * certstore_grant_service).  Returns 0 or -1 (RS_E_PERM, RS_E_NOTFOUND)
+ * with a message naming the file, its mode and the command that fixes it.
+ * The TLS daemon calls it before it loads a key.
+ */
+int	certstore_key_file_check(const char *path, struct rs_err *);
+
+/*
+ * Lets group gid (the TLS daemon's service group) read what it serves:
+ * ROOT/certstore and its My, Root and CA folders become root:gid 0750, My
+ * also setgid (so the files written there later take the group), and the
+ * key of each certificate of My that is not a CA becomes root:gid 0640; a
+ * CA's key stays 0600, and REQUEST/ stays root's.  A key that is not in
+ * the store's form (not root's, or readable by others) is left for the
+ * checks to refuse.  Root only (RS_E_PERM); idempotent; *changed counts
+ * what changed.
+ */
+int	certstore_grant_service(struct certstore *, gid_t gid,
+	    size_t *changed, struct rs_err *);
+
 /* Key types of new keys. */
 enum certstore_key_type {
 	CERTSTORE_KEY_ECDSA_P256,	/* default */
@@ -229,6 +266,7 @@ struct certstore_new {
 	unsigned		 days;		/* 0: CERTSTORE_DAYS_DEFAULT */
 	time_t			 not_before;	/* 0: now (tests back-date) */
 	const char		*store;		/* NULL: My */
+	const char		*ca_name;	/* new_ca only: its name (CN) */
 };
 
 /*
@@ -239,6 +277,30 @@ struct certstore_new {
  * RS_E_USAGE for a bad DNS name or count.
  */
 int	certstore_new_self_signed(struct certstore *,
+	    const struct certstore_new *, char thumb[CERTSTORE_THUMB_LEN + 1],
+	    struct rs_err *);
+
+/*
+ * Makes a local root CA, the way a small organisation's CA starts: a key
+ * and a self-signed certificate named nw->ca_name (CN), basicConstraints
+ * critical CA:TRUE with pathlen 0, keyUsage keyCertSign and cRLSign only,
+ * valid for nw->days (default CERTSTORE_CA_DAYS_DEFAULT).  Stores the
+ * certificate with its key in My (the key 0600, root's alone, even in a
+ * store granted to a service group) and the certificate in Root.  thumb
+ * gets the thumbprint.  nw->dns is not used.  RS_E_USAGE.
+ */
+int	certstore_new_ca(struct certstore *, const struct certstore_new *,
+	    char thumb[CERTSTORE_THUMB_LEN + 1], struct rs_err *);
+
+/*
+ * Issues a TLS server certificate from the CA ca (a canonical thumbprint
+ * in My whose key is there): the names and extensions of
+ * certstore_new_self_signed (CA:FALSE, serverAuth, subjectAltName), issuer
+ * the CA's subject, authorityKeyIdentifier the CA's key id, never valid
+ * past the CA.  Stores it with its new key in My.  RS_E_NOTFOUND,
+ * RS_E_BADINPUT (not a CA, no key, expired), RS_E_USAGE.
+ */
+int	certstore_issue(struct certstore *, const char *ca,
 	    const struct certstore_new *, char thumb[CERTSTORE_THUMB_LEN + 1],
 	    struct rs_err *);
 
@@ -258,6 +320,7 @@ struct certstore_import_opts {
 	size_t		 password_len;
 	const char	*friendly_name;	/* NULL: the file's, if any */
 	bool		 install_chain;	/* PFX/PEM chain -> CA and Root */
+	unsigned long	 max_iterations; /* 0: CERTSTORE_PFX_ITER_MAX */
 };
 
 /* What an import did. */
@@ -286,8 +349,14 @@ void	certstore_import_result_fini(struct certstore_import_result *);
  * Re-importing what is there changes nothing (existed).  An expired
  * certificate is imported with CERTSTORE_W_EXPIRED.  On any error the
  * store is unchanged.  RS_E_BADINPUT corrupt/truncated data, a key that
- * does not match, an unsupported key type, an answer with no pending
- * request; RS_E_PERM a wrong password; RS_E_USAGE a missing password.
+ * does not match, an answer with no pending request; RS_E_LIMIT a PFX
+ * or encrypted key asking for more key-derivation iterations than
+ * max_iterations (checked before any is computed); RS_E_PERM a wrong
+ * password; RS_E_USAGE a missing password.  A PFX's empty password is
+ * tried in both encodings (with and without the BMPString terminator),
+ * as Windows does.  A certificate whose key TLS cannot use here (RSA
+ * below 2048 bits) is imported: the store holds what the machine has, and
+ * its problems (CERTSTORE_P_UNSUPPORTED_KEY) say why it cannot serve.
  */
 int	certstore_import(struct certstore *, const void *data, size_t len,
 	    const char *name, const struct certstore_import_opts *,

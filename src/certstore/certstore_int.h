@@ -7,6 +7,8 @@
 #ifndef RS_CERTSTORE_INT_H
 #define RS_CERTSTORE_INT_H
 
+#include <sys/stat.h>
+
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -120,6 +122,16 @@ bool	cs_self_signed(X509 *);
 /* Validates a friendly name (printable, bounded).  RS_E_USAGE. */
 int	cs_friendly_check(const char *, struct rs_err *);
 
+/*
+ * Who may read keys (access.c): the store's service group (the group of
+ * My when My is setgid), or -1; whether a key file's mode and group are
+ * the store's (0600/0400, or 0640/0440 with the service group); whether
+ * uid/gid can reach and read path.
+ */
+gid_t	cs_service_gid(const struct certstore *);
+bool	cs_key_mode_ok(const char *path, const struct stat *);
+bool	cs_readable_by(const char *path, uid_t, gid_t);
+
 /* Loads every Root certificate as an anchor and every CA certificate. */
 int	cs_trust_load(const struct certstore *, struct cs_trust *,
 	    struct rs_err *);
@@ -149,10 +161,12 @@ struct cs_parsed {
 
 /*
  * Parses PEM, DER, PKCS#7 or PFX input (see parse.c).  pw may be NULL.
- * Errors as certstore_import.
+ * max_iter bounds the key-derivation iterations a PFX or an encrypted
+ * key may ask for.  Errors as certstore_import.
  */
 int	cs_parse_input(const char *data, size_t len, const char *name,
-	    const char *pw, size_t pwlen, struct cs_parsed *, struct rs_err *);
+	    const char *pw, size_t pwlen, uint64_t max_iter,
+	    struct cs_parsed *, struct rs_err *);
 void	cs_parsed_fini(struct cs_parsed *);
 
 #endif

@@ -6,6 +6,10 @@
  * digitalSignature (+ keyEncipherment for RSA), a random positive 128-bit
  * serial, SHA-256.  A request's key waits in REQUEST/ named by the SHA-1
  * of its public key, so the CA's answer finds it without a search.
+ * A local root CA (the small organisation's CA) is a CA:TRUE, pathlen 0
+ * certificate that may only sign certificates; its key stays in My,
+ * root's alone, and its certificate also goes to Root.  What it issues is
+ * the same server certificate as above, signed by it.
  */
 #include "certstore/certstore_int.h"
 #include "common/buf.h"
@@ -145,20 +149,28 @@ static int
 add_exts(X509V3_CTX *ctx, const struct certstore_new *nw, EVP_PKEY *key,
     X509 *x, STACK_OF(X509_EXTENSION) **req_exts, struct rs_err *e)
 {
-	char		*san = san_text(nw);
-	const char	*ku = EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA ?
+	char		*san = nw->ca_name == NULL ? san_text(nw) : NULL;
+	const char	*ku = nw->ca_name != NULL ?
+			    "critical,keyCertSign,cRLSign" :
+			    EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA ?
 			    "critical,digitalSignature,keyEncipherment" :
 			    "critical,digitalSignature";
-	struct { int nid; const char *v; } ext[] = {
+	struct { int nid; const char *v; } leaf[] = {
 		{ NID_basic_constraints, "critical,CA:FALSE" },
 		{ NID_key_usage, ku },
 		{ NID_ext_key_usage, "serverAuth" },
 		{ NID_subject_alt_name, san },
 		{ NID_subject_key_identifier, "hash" },
 		{ NID_authority_key_identifier, "keyid:always" },
-	};
+	}, ca[] = {
+		{ NID_basic_constraints, "critical,CA:TRUE,pathlen:0" },
+		{ NID_key_usage, ku },
+		{ NID_subject_key_identifier, "hash" },
+		{ NID_authority_key_identifier, "keyid:always" },
+	}, *ext = nw->ca_name != NULL ? ca : leaf;
 	X509_EXTENSION	*ex;
-	size_t		 i, n = x != NULL ? nitems(ext) : nitems(ext) - 2;
+	size_t		 i, n = nw->ca_name != NULL ? nitems(ca) :
+			    x != NULL ? nitems(leaf) : nitems(leaf) - 2;
 	int		 rv = 0;
 
 	for (i = 0; i < n && rv == 0; i++) {
@@ -180,9 +192,10 @@ static X509_NAME *
 subject_of(const struct certstore_new *nw)
 {
 	X509_NAME	*name = X509_NAME_new();
+	const char	*cn = nw->ca_name != NULL ? nw->ca_name : nw->dns[0];
 
 	if (name != NULL && X509_NAME_add_entry_by_NID(name, NID_commonName,
-	    MBSTRING_UTF8, (const unsigned char *)nw->dns[0], -1, -1, 0) != 1) {
+	    MBSTRING_UTF8, (const unsigned char *)cn, -1, -1, 0) != 1) {
 		X509_NAME_free(name);
 		return NULL;
 	}
@@ -190,13 +203,15 @@ subject_of(const struct certstore_new *nw)
 }
 
 static int
-set_serial_dates(X509 *x, const struct certstore_new *nw, struct rs_err *e)
+set_serial_dates(X509 *x, const struct certstore_new *nw, X509 *issuer,
+    struct rs_err *e)
 {
 	unsigned char	 r[16];
 	BIGNUM		*bn;
 	time_t		 from = nw->not_before != 0 ? nw->not_before :
 			    time(NULL) - 600;	/* clients' clocks lag */
 	unsigned	 days = nw->days != 0 ? nw->days :
+			    nw->ca_name != NULL ? CERTSTORE_CA_DAYS_DEFAULT :
 			    CERTSTORE_DAYS_DEFAULT;
 	int		 ok;
 
@@ -210,14 +225,23 @@ set_serial_dates(X509 *x, const struct certstore_new *nw, struct rs_err *e)
 	    ASN1_TIME_set(X509_getm_notAfter(x), from + 600 +
 	    (time_t)days * 86400) != NULL;
 	BN_free(bn);
+	/* A certificate never outlives its issuer. */
+	if (ok && issuer != NULL && ASN1_TIME_compare(X509_get0_notAfter(x),
+	    X509_get0_notAfter(issuer)) > 0)
+		ok = X509_set1_notAfter(x, X509_get0_notAfter(issuer));
 	if (!ok)
 		return cs_err_ssl(e, RS_E_INTERNAL,
 		    "cannot set serial or dates");
 	return 0;
 }
 
+/*
+ * A new certificate for key: self-signed when issuer is NULL, else
+ * issued by issuer and signed with issuer_key.
+ */
 static X509 *
-make_cert(const struct certstore_new *nw, EVP_PKEY *key, struct rs_err *e)
+make_cert(const struct certstore_new *nw, EVP_PKEY *key, X509 *issuer,
+    EVP_PKEY *issuer_key, struct rs_err *e)
 {
 	X509		*x = X509_new();
 	X509_NAME	*name = subject_of(nw);
@@ -225,17 +249,19 @@ make_cert(const struct certstore_new *nw, EVP_PKEY *key, struct rs_err *e)
 
 	if (x == NULL || name == NULL || X509_set_version(x, 2) != 1 ||
 	    X509_set_subject_name(x, name) != 1 ||
-	    X509_set_issuer_name(x, name) != 1 ||
+	    X509_set_issuer_name(x, issuer != NULL ?
+	    X509_get_subject_name(issuer) : name) != 1 ||
 	    X509_set_pubkey(x, key) != 1) {
 		cs_err_ssl(e, RS_E_INTERNAL, "cannot build certificate");
 		goto fail;
 	}
-	if (set_serial_dates(x, nw, e) == -1)
+	if (set_serial_dates(x, nw, issuer, e) == -1)
 		goto fail;
-	X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
+	X509V3_set_ctx(&ctx, issuer != NULL ? issuer : x, x, NULL, NULL, 0);
 	if (add_exts(&ctx, nw, key, x, NULL, e) == -1)
 		goto fail;
-	if (X509_sign(x, key, EVP_sha256()) <= 0) {
+	if (X509_sign(x, issuer_key != NULL ? issuer_key : key,
+	    EVP_sha256()) <= 0) {
 		cs_err_ssl(e, RS_E_INTERNAL, "cannot sign certificate");
 		goto fail;
 	}
@@ -247,25 +273,29 @@ fail:
 	return NULL;
 }
 
-int
-certstore_new_self_signed(struct certstore *cs, const struct certstore_new *nw,
+/*
+ * Makes a key and a certificate for nw (self-signed, or issued by issuer
+ * and signed with issuer_key) and stores both in store, the certificate
+ * also in Root when root is set, under the writers' lock.
+ */
+static int
+create(struct certstore *cs, const struct certstore_new *nw,
+    const char *store, X509 *issuer, EVP_PKEY *issuer_key, bool root,
     char thumb[CERTSTORE_THUMB_LEN + 1], struct rs_err *e)
 {
-	const char	*store;
 	EVP_PKEY	*key = NULL;
 	X509		*x = NULL;
 	int		 fd = -1, rv = -1;
 
-	if ((store = certstore_store_name(nw->store, e)) == NULL ||
-	    check_new(nw, e) == -1)
-		return -1;
 	if ((key = gen_key(nw->key_type, e)) == NULL ||
-	    (x = make_cert(nw, key, e)) == NULL)
+	    (x = make_cert(nw, key, issuer, issuer_key, e)) == NULL)
 		goto out;
 	if ((fd = cs_lock(cs, e)) == -1)
 		goto out;
 	if (cs_entry_write(cs, store, x, NULL, key, nw->friendly_name,
-	    e) == -1 || cs_bump_generation(cs, e) == -1)
+	    e) == -1 || (root && cs_entry_write(cs, CERTSTORE_ROOT, x, NULL,
+	    NULL, nw->friendly_name, e) == -1) ||
+	    cs_bump_generation(cs, e) == -1)
 		goto out;
 	cs_thumb_of(x, thumb);
 	rv = 0;
@@ -274,6 +304,18 @@ out:
 	X509_free(x);
 	EVP_PKEY_free(key);
 	return rv;
+}
+
+int
+certstore_new_self_signed(struct certstore *cs, const struct certstore_new *nw,
+    char thumb[CERTSTORE_THUMB_LEN + 1], struct rs_err *e)
+{
+	const char	*store;
+
+	if ((store = certstore_store_name(nw->store, e)) == NULL ||
+	    check_new(nw, e) == -1)
+		return -1;
+	return create(cs, nw, store, NULL, NULL, false, thumb, e);
 }
 
 static X509_REQ *
@@ -377,5 +419,78 @@ out:
 	free(pem);
 	X509_REQ_free(req);
 	EVP_PKEY_free(key);
+	return rv;
+}
+
+/* A CA's name: printable text, 1 to 64 bytes (the X.520 bound of a CN). */
+static int
+check_ca(const struct certstore_new *nw, struct rs_err *e)
+{
+	size_t	n = nw->ca_name != NULL ? strlen(nw->ca_name) : 0;
+
+	if (n == 0 || n > CERTSTORE_CA_NAME_MAX)
+		return rs_err_set(e, RS_E_USAGE, "a CA needs a name of 1 to %d "
+		    "characters; give --name TEXT", CERTSTORE_CA_NAME_MAX);
+	if (cs_friendly_check(nw->ca_name, e) == -1)
+		return rs_err_prefix(e, "--name"), -1;
+	if (nw->days > CERTSTORE_DAYS_MAX)
+		return rs_err_set(e, RS_E_USAGE, "--days %u is more than %d",
+		    nw->days, CERTSTORE_DAYS_MAX);
+	return cs_friendly_check(nw->friendly_name, e);
+}
+
+int
+certstore_new_ca(struct certstore *cs, const struct certstore_new *nw,
+    char thumb[CERTSTORE_THUMB_LEN + 1], struct rs_err *e)
+{
+	/* The key stays in My (0600: a CA's key is never the service's);
+	 * Root gets the certificate, so the store trusts what it issues. */
+	if (check_ca(nw, e) == -1)
+		return -1;
+	return create(cs, nw, CERTSTORE_MY, NULL, NULL, true, thumb, e);
+}
+
+/* The CA of My that issues: a CA certificate with its key, valid now. */
+static int
+load_issuer(struct certstore *cs, const char *ca, struct cs_entry *en,
+    struct rs_err *e)
+{
+	if (cs_entry_load(cs, CERTSTORE_MY, ca, true, en, e) == -1)
+		return -1;
+	if (X509_check_ca(en->leaf) == 0 ||
+	    ((X509_get_extension_flags(en->leaf) & EXFLAG_KUSAGE) != 0 &&
+	    (X509_get_key_usage(en->leaf) & KU_KEY_CERT_SIGN) == 0))
+		rs_err_set(e, RS_E_BADINPUT, "cannot issue from %s: it is not "
+		    "a CA certificate (make one with 'certstore new-ca')", ca);
+	else if (en->key == NULL)
+		rs_err_set(e, RS_E_BADINPUT, "cannot issue from %s: its "
+		    "private key is not in My or cannot be read", ca);
+	else if (X509_check_private_key(en->leaf, en->key) != 1)
+		rs_err_set(e, RS_E_BADINPUT, "cannot issue from %s: its "
+		    "private key does not match it", ca);
+	else if (X509_cmp_current_time(X509_get0_notAfter(en->leaf)) < 0 ||
+	    X509_cmp_current_time(X509_get0_notBefore(en->leaf)) > 0)
+		rs_err_set(e, RS_E_BADINPUT, "cannot issue from %s: the CA "
+		    "certificate is expired or not yet valid", ca);
+	else
+		return 0;
+	ERR_clear_error();
+	cs_entry_fini(en);
+	return -1;
+}
+
+int
+certstore_issue(struct certstore *cs, const char *ca,
+    const struct certstore_new *nw, char thumb[CERTSTORE_THUMB_LEN + 1],
+    struct rs_err *e)
+{
+	struct cs_entry	en;
+	int		rv;
+
+	if (check_new(nw, e) == -1 || load_issuer(cs, ca, &en, e) == -1)
+		return -1;
+	/* The chain is empty: clients hold the root, as with any root CA. */
+	rv = create(cs, nw, CERTSTORE_MY, en.leaf, en.key, false, thumb, e);
+	cs_entry_fini(&en);
 	return rv;
 }

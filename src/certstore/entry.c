@@ -19,6 +19,7 @@
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 void
 cs_entry_fini(struct cs_entry *en)
@@ -28,37 +29,6 @@ cs_entry_fini(struct cs_entry *en)
 	EVP_PKEY_free(en->key);
 	free(en->friendly);
 	memset(en, 0, sizeof(*en));
-}
-
-/*
- * Whether uid/gid may read path: every folder on the way needs x, the file
- * needs r, by owner, group or other bits.  root reads everything.
- */
-static bool
-readable_by(const char *path, uid_t uid, gid_t gid)
-{
-	char		 p[RS_PATH_MAX], *slash;
-	struct stat	 st;
-	mode_t		 need;
-
-	if (uid == 0)
-		return true;
-	if (str_copy(p, sizeof(p), path) == -1)
-		return false;
-	for (slash = strchr(p + 1, '/');; slash = strchr(slash + 1, '/')) {
-		if (slash != NULL)
-			*slash = '\0';
-		if (stat(p, &st) == -1)
-			return false;
-		need = slash != NULL ? 1 : 4;	/* x on folders, r on file */
-		if (!(st.st_uid == uid ? st.st_mode & (need << 6) :
-		    st.st_gid == gid ? st.st_mode & (need << 3) :
-		    st.st_mode & need))
-			return false;
-		if (slash == NULL)
-			return true;
-		*slash = '/';
-	}
 }
 
 static void
@@ -71,10 +41,10 @@ load_key(const struct certstore *cs, const char *path, struct cs_entry *en)
 		return;
 	}
 	en->has_key_file = true;
-	if ((st.st_mode & 077) != 0 || (st.st_uid != 0 &&
+	if (!cs_key_mode_ok(path, &st) || (st.st_uid != 0 &&
 	    st.st_uid != cs->svc_uid && st.st_uid != geteuid()))
 		en->key_problems |= CERTSTORE_P_KEY_INSECURE;
-	if (!readable_by(path, cs->svc_uid, cs->svc_gid))
+	if (!cs_readable_by(path, cs->svc_uid, cs->svc_gid))
 		en->key_problems |= CERTSTORE_P_KEY_UNREADABLE;
 	en->key = cs_key_read(path, NULL);
 	if (en->key == NULL) {
@@ -131,10 +101,18 @@ fail:
 	return -1;
 }
 
+/*
+ * A key is root's alone (0600), or also its service group's (0640) in a
+ * My granted to one (access.c), unless it is a CA's.  The group comes
+ * from the setgid folder the file is created in.
+ */
 static int
-write_key(const struct certstore *cs, const char *store, const char *thumb,
-    EVP_PKEY *key, struct rs_err *e)
+write_key(const struct certstore *cs, const char *store, X509 *leaf,
+    const char *thumb, EVP_PKEY *key, struct rs_err *e)
 {
+	mode_t	 mode = strcmp(store, CERTSTORE_MY) == 0 &&
+		    (X509_get_extension_flags(leaf) & EXFLAG_CA) == 0 &&
+		    cs_service_gid(cs) != (gid_t)-1 ? 0640 : 0600;
 	char	 p[RS_PATH_MAX], *pem;
 	size_t	 len = 0;
 	int	 rv;
@@ -143,7 +121,7 @@ write_key(const struct certstore *cs, const char *store, const char *thumb,
 	if (pem == NULL)
 		return -1;
 	rv = cs_file(cs, store, thumb, ".key", p, sizeof(p), e) == -1 ? -1 :
-	    fs_write_atomic(p, pem, len, 0600, e);
+	    fs_write_atomic(p, pem, len, mode, e);
 	fs_free_secret(pem, len);
 	return rv;
 }
@@ -161,7 +139,7 @@ cs_entry_write(const struct certstore *cs, const char *store, X509 *leaf,
 
 	cs_thumb_of(leaf, thumb);
 	existed = cs_entry_exists(cs, store, thumb);
-	if (key != NULL && write_key(cs, store, thumb, key, e) == -1)
+	if (key != NULL && write_key(cs, store, leaf, thumb, key, e) == -1)
 		goto fail;
 	data = cs_meta_text(friendly);
 	rv = cs_file(cs, store, thumb, ".meta", p, sizeof(p), e) == -1 ? -1 :

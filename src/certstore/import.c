@@ -194,8 +194,13 @@ plan_leaf(const struct certstore *cs, const char *store,
 			return -1;
 	} else
 		pl->leaf = end_entity(in->certs);
-	if (my && cs_key_supported(X509_get0_pubkey(pl->leaf), e) == -1)
-		return rs_err_prefix(e, "cannot import %s", name), -1;
+	/* A key TLS cannot use here (RSA-1024) is still stored: the store
+	 * holds what the machine has, and its problems say why it cannot
+	 * serve; only a key that cannot be read at all is refused. */
+	if (my && X509_get0_pubkey(pl->leaf) == NULL)
+		return cs_err_ssl(e, RS_E_BADINPUT, "cannot import %s: the "
+		    "certificate's public key cannot be read (corrupt or of an "
+		    "unknown type)", name);
 	if (my && in->key == NULL &&
 	    pending_key(cs, name, pl, existed, e) == -1)
 		return -1;
@@ -416,8 +421,9 @@ certstore_import(struct certstore *cs, const void *data, size_t len,
 	if (len > CERTSTORE_FILE_MAX)
 		return rs_err_set(e, RS_E_LIMIT, "cannot import %s: larger "
 		    "than %d bytes", name, CERTSTORE_FILE_MAX);
-	if (cs_parse_input(data, len, name, o->password, o->password_len, &in,
-	    e) == -1)
+	if (cs_parse_input(data, len, name, o->password, o->password_len,
+	    o->max_iterations != 0 ? o->max_iterations :
+	    CERTSTORE_PFX_ITER_MAX, &in, e) == -1)
 		return -1;
 	str_copy(r->store, sizeof(r->store), store);
 	if (in.key != NULL || strcmp(store, CERTSTORE_MY) == 0)

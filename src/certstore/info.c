@@ -28,9 +28,11 @@ static const char *const problem_texts[] = {
 	"chain incomplete: an issuer certificate is missing (import it into "
 	    "CA or Root)",
 	"private key unreadable by the service user",
-	"private key file is readable by group or others (must be 0600)",
+	"private key file is readable by others or by a group other than the "
+	    "store's service group (must be 0600, or 0640 with that group)",
 	"private key file is corrupt",
-	"key type not supported for TLS",
+	"key type or size not supported for TLS (use RSA of 2048 bits or more, "
+	    "or ECDSA P-256, P-384 or P-521)",
 	"certificate file is corrupt",
 	"chain does not verify",
 };
@@ -220,7 +222,7 @@ fill_names(X509 *x, struct certstore_info *in)
 	in->server_auth =
 	    X509_check_purpose(x, X509_PURPOSE_SSL_SERVER, 0) == 1;
 	in->is_ca = (X509_get_extension_flags(x) & EXFLAG_CA) != 0;
-	if (in->n_dns == 0)
+	if (in->n_dns == 0 && !in->is_ca)
 		in->warnings |= CERTSTORE_W_NO_DNS;
 }
 

@@ -11,6 +11,7 @@
 #include "common/str.h"
 #include "common/xmalloc.h"
 
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,14 @@ struct pw_state {
 	const char	*pw;
 	size_t		 len;
 	bool		 asked;
+};
+
+/* What the parsers of one input share: its name, password and limit. */
+struct input {
+	const char	*name;
+	const char	*pw;		/* NULL: none given */
+	size_t		 pwlen;
+	uint64_t	 max_iter;	/* key-derivation iterations allowed */
 };
 
 void
@@ -79,31 +88,125 @@ pw_cb(char *buf, int size, int rwflag, void *u)
 	return (int)n;
 }
 
-static int
-add_key(struct cs_parsed *out, const char *blk, size_t n, const char *name,
-    const char *pw, size_t pwlen, struct rs_err *e)
+/*
+ * The iteration count of an INTEGER; one that is negative or does not fit
+ * counts as the most (it is refused).
+ */
+static uint64_t
+iter_value(const ASN1_INTEGER *n)
 {
-	struct pw_state	 st = { pw, pwlen, false };
+	uint64_t	v = 0;
+
+	if (n == NULL)
+		return 1;	/* DEFAULT 1 in the PKCS#12 MacData */
+	if (ASN1_INTEGER_get_uint64(&v, n) != 1) {
+		ERR_clear_error();
+		return UINT64_MAX;
+	}
+	return v;
+}
+
+/*
+ * The iteration count of a password-based encryption algorithm (PKCS#12
+ * and PKCS#5 v1 PBE, PBES2 with PBKDF2), read without deriving anything;
+ * 0 when alg is not one of those (nothing to limit).
+ */
+static uint64_t
+pbe_iter(const X509_ALGOR *alg)
+{
+	const ASN1_OBJECT	*obj;
+	const void		*val;
+	PBE2PARAM		*p2;
+	PBKDF2PARAM		*kdf;
+	PBEPARAM		*p1;
+	uint64_t		 n = 0;
+	int			 type;
+
+	X509_ALGOR_get0(&obj, &type, &val, alg);
+	if (type != V_ASN1_SEQUENCE || val == NULL)
+		return 0;
+	if (OBJ_obj2nid(obj) == NID_pbes2) {
+		p2 = ASN1_item_unpack(val, ASN1_ITEM_rptr(PBE2PARAM));
+		if (p2 != NULL && OBJ_obj2nid(p2->keyfunc->algorithm) ==
+		    NID_id_pbkdf2 && (kdf = ASN1_TYPE_unpack_sequence(
+		    ASN1_ITEM_rptr(PBKDF2PARAM), p2->keyfunc->parameter)) !=
+		    NULL) {
+			n = iter_value(kdf->iter);
+			PBKDF2PARAM_free(kdf);
+		}
+		PBE2PARAM_free(p2);
+	} else if ((p1 = ASN1_item_unpack(val, ASN1_ITEM_rptr(PBEPARAM))) !=
+	    NULL) {
+		n = iter_value(p1->iter);
+		PBEPARAM_free(p1);
+	}
+	ERR_clear_error();
+	return n;
+}
+
+static int
+iter_check(const struct input *in, uint64_t n, const char *what,
+    struct rs_err *e)
+{
+	if (n <= in->max_iter)
+		return 0;
+	return rs_err_set(e, RS_E_LIMIT, "cannot import %s: %s asks for %"
+	    PRIu64 " key-derivation iterations, more than the limit of %"
+	    PRIu64 " (real files use 2048 to about 1000000, and a huge count "
+	    "costs minutes of CPU before any password is checked); if you "
+	    "trust the file, add "
+	    "--max-iterations %" PRIu64, in->name, what, n, in->max_iter, n);
+}
+
+/* An encrypted PKCS#8 key: its iteration count, before any is run. */
+static int
+pkcs8_iter_check(const char *blk, size_t n, const struct input *in,
+    struct rs_err *e)
+{
+	const X509_ALGOR	*alg;
+	X509_SIG		*sig;
+	BIO			*bio = BIO_new_mem_buf(blk, (int)n);
+	uint64_t		 it = 0;
+
+	sig = bio != NULL ? PEM_read_bio_PKCS8(bio, NULL, NULL, NULL) : NULL;
+	BIO_free(bio);
+	if (sig != NULL) {
+		X509_SIG_get0(sig, &alg, NULL);
+		it = pbe_iter(alg);
+		X509_SIG_free(sig);
+	}
+	ERR_clear_error();
+	return iter_check(in, it, "its encrypted private key", e);
+}
+
+static int
+add_key(struct cs_parsed *out, const char *label, const char *blk, size_t n,
+    const struct input *in, struct rs_err *e)
+{
+	struct pw_state	 st = { in->pw, in->pwlen, false };
 	BIO		*bio;
 
 	if (out->key != NULL)
 		return rs_err_set(e, RS_E_BADINPUT, "%s holds more than one "
-		    "private key; give one key with its certificate", name);
+		    "private key; give one key with its certificate", in->name);
+	if (strcmp(label, "ENCRYPTED PRIVATE KEY") == 0 &&
+	    pkcs8_iter_check(blk, n, in, e) == -1)
+		return -1;
 	bio = BIO_new_mem_buf(blk, (int)n);
 	out->key = bio == NULL ? NULL :
 	    PEM_read_bio_PrivateKey(bio, NULL, pw_cb, &st);
 	BIO_free(bio);
 	if (out->key != NULL)
 		return 0;
-	if (st.asked && pw == NULL)
+	if (st.asked && in->pw == NULL)
 		return ERR_clear_error(), rs_err_set(e, RS_E_USAGE, "the "
 		    "private key in %s is encrypted; give its password with "
-		    "--password-file FILE or --password-stdin", name);
+		    "--password-file FILE or --password-stdin", in->name);
 	if (st.asked)
 		return ERR_clear_error(), rs_err_set(e, RS_E_PERM, "wrong "
-		    "password for the private key in %s", name);
+		    "password for the private key in %s", in->name);
 	return cs_err_ssl(e, RS_E_BADINPUT, "the private key in %s is corrupt",
-	    name);
+	    in->name);
 }
 
 static int
@@ -128,15 +231,15 @@ add_p7(struct cs_parsed *out, PKCS7 *p7, const char *name, struct rs_err *e)
 
 static int
 add_block(struct cs_parsed *out, const char *label, const char *blk,
-    size_t n, const char *name, const char *pw, size_t pwlen,
-    struct rs_err *e)
+    size_t n, const struct input *in, struct rs_err *e)
 {
-	BIO	*bio;
-	X509	*x = NULL;
-	PKCS7	*p7 = NULL;
+	const char	*name = in->name;
+	BIO		*bio;
+	X509		*x = NULL;
+	PKCS7		*p7 = NULL;
 
 	if (str_has_suffix(label, "PRIVATE KEY"))
-		return add_key(out, blk, n, name, pw, pwlen, e);
+		return add_key(out, label, blk, n, in, e);
 	if (strcmp(label, "EC PARAMETERS") == 0)
 		return 0;	/* "openssl ecparam -genkey" puts it first */
 	bio = BIO_new_mem_buf(blk, (int)n);
@@ -202,10 +305,11 @@ next_block(const char *p, const char *end, char *label, size_t labelsz,
 }
 
 static int
-parse_pem(const char *data, size_t len, const char *name, const char *pw,
-    size_t pwlen, struct cs_parsed *out, struct rs_err *e)
+parse_pem(const char *data, size_t len, const struct input *in,
+    struct cs_parsed *out, struct rs_err *e)
 {
 	const char	*p = data, *end = data + len, *b, *bend = data;
+	const char	*name = in->name;
 	char		 label[64];
 	int		 nblk = 0;
 
@@ -214,8 +318,7 @@ parse_pem(const char *data, size_t len, const char *name, const char *pw,
 		if (++nblk > PEM_BLOCKS_MAX)
 			return rs_err_set(e, RS_E_LIMIT, "%s has more than %d "
 			    "PEM blocks", name, PEM_BLOCKS_MAX);
-		if (add_block(out, label, b, (size_t)(bend - b), name, pw,
-		    pwlen, e) == -1)
+		if (add_block(out, label, b, (size_t)(bend - b), in, e) == -1)
 			return -1;
 		p = bend;
 	}
@@ -227,19 +330,26 @@ parse_pem(const char *data, size_t len, const char *name, const char *pw,
 	return 0;
 }
 
+/*
+ * Which password opens the PFX, checked on its MAC.  An empty password
+ * has two encodings: the BMPString terminator alone (OpenSSL, most tools)
+ * or nothing at all (the "null" password some Windows tools write);
+ * Windows tries both, and so does this, whether the password was not
+ * given or given empty.
+ */
 static int
-pfx_password(PKCS12 *p12, const char *name, const char *pw, size_t pwlen,
-    const char **pass, struct rs_err *e)
+pfx_password(PKCS12 *p12, const struct input *in, const char **pass,
+    struct rs_err *e)
 {
-	*pass = pw;
+	*pass = in->pw;
 	if (!PKCS12_mac_present(p12))
 		return 0;
-	if (pw != NULL) {
-		if (PKCS12_verify_mac(p12, pw, (int)pwlen) == 1)
+	if (in->pw != NULL && in->pwlen > 0) {
+		if (PKCS12_verify_mac(p12, in->pw, (int)in->pwlen) == 1)
 			return 0;
 		ERR_clear_error();
 		return rs_err_set(e, RS_E_PERM, "cannot import %s: wrong "
-		    "password (the file's integrity check failed)", name);
+		    "password (the file's integrity check failed)", in->name);
 	}
 	if (PKCS12_verify_mac(p12, NULL, 0) == 1)
 		*pass = NULL;
@@ -247,17 +357,101 @@ pfx_password(PKCS12 *p12, const char *name, const char *pw, size_t pwlen,
 		*pass = "";
 	else {
 		ERR_clear_error();
+		if (in->pw != NULL)
+			return rs_err_set(e, RS_E_PERM, "cannot import %s: "
+			    "wrong password (the file's integrity check failed "
+			    "with an empty password in both encodings)",
+			    in->name);
 		return rs_err_set(e, RS_E_USAGE, "%s is protected by a "
 		    "password; give it with --password-file FILE or "
-		    "--password-stdin", name);
+		    "--password-stdin", in->name);
 	}
 	return 0;
 }
 
+/* The shrouded keys among bags (and bags nested in them). */
 static int
-parse_pfx(PKCS12 *p12, const char *name, const char *pw, size_t pwlen,
-    struct cs_parsed *out, struct rs_err *e)
+scan_bags(const STACK_OF(PKCS12_SAFEBAG) *bags, const struct input *in,
+    int depth, struct rs_err *e)
 {
+	const PKCS12_SAFEBAG	*bag;
+	const X509_ALGOR	*alg;
+	int			 i;
+
+	for (i = 0; bags != NULL && i < sk_PKCS12_SAFEBAG_num(bags); i++) {
+		bag = sk_PKCS12_SAFEBAG_value(bags, i);
+		switch (PKCS12_SAFEBAG_get_nid(bag)) {
+		case NID_pkcs8ShroudedKeyBag:
+			X509_SIG_get0(PKCS12_SAFEBAG_get0_pkcs8(bag), &alg,
+			    NULL);
+			if (iter_check(in, pbe_iter(alg), "its private key",
+			    e) == -1)
+				return -1;
+			break;
+		case NID_safeContentsBag:
+			if (depth < 3 && scan_bags(
+			    PKCS12_SAFEBAG_get0_safes(bag), in, depth + 1,
+			    e) == -1)
+				return -1;
+			break;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The iteration counts a PFX asks for, each read before it is run: the
+ * MAC (before the password is checked on it), each encrypted part, and
+ * each shrouded key (inside an encrypted part, after that part's count
+ * was found within the limit).  What cannot be read is left to
+ * PKCS12_parse to refuse.
+ */
+static int
+pfx_mac_iter(PKCS12 *p12, const struct input *in, struct rs_err *e)
+{
+	const ASN1_INTEGER	*it = NULL;
+
+	if (!PKCS12_mac_present(p12))
+		return 0;
+	PKCS12_get0_mac(NULL, NULL, NULL, &it, p12);
+	return iter_check(in, iter_value(it), "its integrity check (MAC)", e);
+}
+
+static int
+pfx_scan(PKCS12 *p12, const struct input *in, const char *pass,
+    struct rs_err *e)
+{
+	STACK_OF(PKCS7)		*safes = PKCS12_unpack_authsafes(p12);
+	STACK_OF(PKCS12_SAFEBAG) *bags;
+	PKCS7			*p7;
+	int			 i, rv = 0;
+
+	for (i = 0; safes != NULL && i < sk_PKCS7_num(safes) && rv == 0; i++) {
+		p7 = sk_PKCS7_value(safes, i);
+		bags = NULL;
+		if (OBJ_obj2nid(p7->type) == NID_pkcs7_data)
+			bags = PKCS12_unpack_p7data(p7);
+		else if (OBJ_obj2nid(p7->type) == NID_pkcs7_encrypted &&
+		    p7->d.encrypted != NULL) {
+			rv = iter_check(in, pbe_iter(p7->d.encrypted->
+			    enc_data->algorithm), "its encrypted part", e);
+			if (rv == 0)
+				bags = PKCS12_unpack_p7encdata(p7, pass, -1);
+		}
+		if (rv == 0)
+			rv = scan_bags(bags, in, 0, e);
+		sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
+	}
+	sk_PKCS7_pop_free(safes, PKCS7_free);
+	ERR_clear_error();
+	return rv;
+}
+
+static int
+parse_pfx(PKCS12 *p12, const struct input *in, struct cs_parsed *out,
+    struct rs_err *e)
+{
+	const char	*name = in->name;
 	STACK_OF(X509)	*ca = NULL;
 	X509		*cert = NULL;
 	const char	*pass;
@@ -265,7 +459,9 @@ parse_pfx(PKCS12 *p12, const char *name, const char *pw, size_t pwlen,
 	int		 alen = 0;
 
 	pthread_once(&legacy_once, load_legacy);
-	if (pfx_password(p12, name, pw, pwlen, &pass, e) == -1)
+	if (pfx_mac_iter(p12, in, e) == -1 ||
+	    pfx_password(p12, in, &pass, e) == -1 ||
+	    pfx_scan(p12, in, pass, e) == -1)
 		return -1;
 	if (PKCS12_parse(p12, pass, &out->key, &cert, &ca) != 1) {
 		if (prov_legacy == NULL)
@@ -294,9 +490,10 @@ parse_pfx(PKCS12 *p12, const char *name, const char *pw, size_t pwlen,
 
 /* DER: one certificate, a PKCS#7 bundle or a PFX; all of data used. */
 static int
-parse_der(const char *data, size_t len, const char *name, const char *pw,
-    size_t pwlen, struct cs_parsed *out, struct rs_err *e)
+parse_der(const char *data, size_t len, const struct input *in,
+    struct cs_parsed *out, struct rs_err *e)
 {
+	const char		*name = in->name;
 	const unsigned char	*p = (const unsigned char *)data;
 	X509			*x;
 	PKCS7			*p7;
@@ -316,7 +513,7 @@ parse_der(const char *data, size_t len, const char *name, const char *pw,
 	if ((p12 = d2i_PKCS12(NULL, &p, (long)len)) != NULL &&
 	    p == (const unsigned char *)data + len) {
 		ERR_clear_error();
-		rv = parse_pfx(p12, name, pw, pwlen, out, e);
+		rv = parse_pfx(p12, in, out, e);
 		PKCS12_free(p12);
 		return rv;
 	}
@@ -329,9 +526,11 @@ parse_der(const char *data, size_t len, const char *name, const char *pw,
 
 int
 cs_parse_input(const char *data, size_t len, const char *name,
-    const char *pw, size_t pwlen, struct cs_parsed *out, struct rs_err *e)
+    const char *pw, size_t pwlen, uint64_t max_iter, struct cs_parsed *out,
+    struct rs_err *e)
 {
-	int	rv;
+	struct input	in = { name, pw, pwlen, max_iter };
+	int		rv;
 
 	memset(out, 0, sizeof(*out));
 	out->certs = sk_X509_new_null();
@@ -341,9 +540,9 @@ cs_parse_input(const char *data, size_t len, const char *name,
 		rv = rs_err_set(e, RS_E_BADINPUT, "cannot import %s: the file "
 		    "is empty", name);
 	else if (memmem(data, len, "-----BEGIN ", 11) != NULL)
-		rv = parse_pem(data, len, name, pw, pwlen, out, e);
+		rv = parse_pem(data, len, &in, out, e);
 	else
-		rv = parse_der(data, len, name, pw, pwlen, out, e);
+		rv = parse_der(data, len, &in, out, e);
 	if (rv == -1)
 		cs_parsed_fini(out);
 	ERR_clear_error();

@@ -242,3 +242,24 @@ fs_free_secret(void *p, size_t len)
 	explicit_bzero(p, len);
 	free(p);
 }
+
+int
+fs_set_owner(const char *path, uid_t uid, gid_t gid, mode_t mode,
+    size_t *changed, struct rs_err *e)
+{
+	struct stat	st;
+
+	if (lstat(path, &st) == -1)
+		return rs_err_sys(e, RS_E_IO, "cannot read %s", path);
+	if (S_ISLNK(st.st_mode))
+		return rs_err_set(e, RS_E_PERM, "%s is a symbolic link; it must "
+		    "be a plain file or folder", path);
+	if (st.st_uid == uid && st.st_gid == gid &&
+	    (st.st_mode & 07777) == mode)
+		return 0;
+	if (chown(path, uid, gid) == -1 || chmod(path, mode) == -1)
+		return rs_err_sys(e, RS_E_IO, "cannot set the owner and mode "
+		    "of %s", path);
+	(*changed)++;
+	return 0;
+}

@@ -58,6 +58,14 @@ void	fs_unlock(int fd);
 
 bool	fs_exists(const char *path);
 
+/*
+ * Makes path (a file or folder; a symbolic link is refused, never
+ * followed) owned by uid:gid with mode.  What already matches is left;
+ * each change counts in *changed.  Returns 0 or -1 (RS_E_IO, RS_E_PERM).
+ */
+int	fs_set_owner(const char *path, uid_t uid, gid_t gid, mode_t mode,
+	    size_t *changed, struct rs_err *);
+
 /* Wipes and frees a buffer that held a secret (a key, a password). */
 void	fs_free_secret(void *p, size_t len);
 

@@ -9,9 +9,14 @@
  *
  * Privileges: started as root, httpsvc binds, then becomes user rshttp
  * keeping only CAP_NET_BIND_SERVICE (a reload may open a new port below
- * 1024) and CAP_DAC_OVERRIDE (a reload re-reads root's 0600 key files
- * and the binding store's SQLite WAL, which needs write access to its
- * shared-memory file).  Without a user rshttp it stays root and warns.
+ * 1024).  What a reload reads it reaches as rshttp's group, as SSRS's
+ * documentation has Windows admins grant the service account read on the
+ * private key: before dropping root, httpsvc grants the certificate store
+ * (keys of My root:rshttp 0640, folders 0750) and the binding store
+ * (group-writable) to that group.  Only when rshttp cannot even pass
+ * through the folders above the state root (a checkout in a private home
+ * folder) does it keep CAP_DAC_OVERRIDE, and it says so at every start.
+ * Without a user rshttp it stays root and warns.
  */
 #include "httpsvc/httpsvc.h"
 
@@ -115,7 +120,7 @@ setup_h2o(struct svc *svc)
 }
 
 static int
-keep_caps(void)
+keep_caps(bool dac)
 {
 	struct __user_cap_header_struct	hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
@@ -123,37 +128,107 @@ keep_caps(void)
 	uint32_t			caps;
 
 	memset(data, 0, sizeof(data));
-	caps = (1u << CAP_NET_BIND_SERVICE) | (1u << CAP_DAC_OVERRIDE);
+	caps = (1u << CAP_NET_BIND_SERVICE) |
+	    (dac ? 1u << CAP_DAC_OVERRIDE : 0);
 	data[0].effective = data[0].permitted = caps;
 	return (int)syscall(SYS_capset, &hdr, data);
 }
 
+/*
+ * Whether uid/gid (no supplementary groups: httpsvc drops them) may pass
+ * through every folder down to and including dir; else the first folder
+ * that stops it goes to closed.
+ */
+static bool
+reachable(const char *dir, uid_t uid, gid_t gid, char *closed, size_t sz)
+{
+	char		 p[RS_PATH_MAX], *s;
+	struct stat	 st;
+	bool		 last;
+
+	if (str_copy(p, sizeof(p), dir) == -1)
+		return false;
+	for (s = p;; *s = '/') {
+		s = strchr(s + 1, '/');
+		last = s == NULL;
+		if (!last)
+			*s = '\0';
+		if (stat(p[0] != '\0' ? p : "/", &st) == -1 ||
+		    !(st.st_uid == uid ? st.st_mode & S_IXUSR :
+		    st.st_gid == gid ? st.st_mode & S_IXGRP :
+		    st.st_mode & S_IXOTH)) {
+			str_copy(closed, sz, p[0] != '\0' ? p : "/");
+			return false;
+		}
+		if (last)
+			return true;
+	}
+}
+
+/*
+ * Lets the service group read the keys and write the binding store, so a
+ * reload as the service user needs no capability.  Returns false (and
+ * says why) when that could not be done.
+ */
+static bool
+grant(struct svc *svc, const struct passwd *pw)
+{
+	struct rs_err	e;
+	size_t		nc = 0, nb = 0;
+
+	if (certstore_grant_service(svc->cs, pw->pw_gid, &nc, &e) == -1 ||
+	    binding_store_grant(svc->root, pw->pw_gid, &nb, &e) == -1) {
+		log_warn("%s; keeping CAP_DAC_OVERRIDE so that user %s can "
+		    "reload them", e.msg, pw->pw_name);
+		return false;
+	}
+	if (nc + nb > 0)
+		log_info("gave the group of user %s read access to %zu key "
+		    "files and folders of the certificate store and write "
+		    "access to %zu files of the binding store", pw->pw_name,
+		    nc, nb);
+	return true;
+}
+
 static int
-drop_root(const char *user)
+drop_root(struct svc *svc)
 {
 	struct passwd	*pw;
+	char		 closed[RS_PATH_MAX];
+	bool		 dac;
 
 	if (geteuid() != 0)
 		return 0;
-	pw = getpwnam(user);
+	pw = getpwnam(svc->user);
 	if (pw == NULL) {
 		log_warn("running as root: user %s does not exist; create it "
 		    "with 'useradd --system --no-create-home --shell "
-		    "/usr/sbin/nologin %s'", user, user);
+		    "/usr/sbin/nologin %s'", svc->user, svc->user);
 		return 0;
 	}
+	dac = !reachable(svc->root, pw->pw_uid, pw->pw_gid, closed,
+	    sizeof(closed));
+	if (dac)
+		log_warn("user %s cannot pass through the folder %s to the "
+		    "state root %s; keeping CAP_DAC_OVERRIDE so that it can "
+		    "reload keys and bindings; 'chmod o+x %s' (or a state root "
+		    "elsewhere) lets httpsvc drop it", svc->user, closed,
+		    svc->root, closed);
+	else
+		dac = !grant(svc, pw);
 	/*
 	 * NO_SETUID_FIXUP: setuid keeps the capabilities (trimmed right
 	 * after) and access(2), which the stores use, honours them too.
 	 */
 	if (prctl(PR_SET_SECUREBITS, SECBIT_NO_SETUID_FIXUP) == -1 ||
 	    setgroups(0, NULL) == -1 || setgid(pw->pw_gid) == -1 ||
-	    setuid(pw->pw_uid) == -1 || keep_caps() == -1) {
-		log_error("cannot become user %s: %s", user, strerror(errno));
+	    setuid(pw->pw_uid) == -1 || keep_caps(dac) == -1) {
+		log_error("cannot become user %s: %s", svc->user,
+		    strerror(errno));
 		return -1;
 	}
-	log_info("running as user %s (keeping CAP_NET_BIND_SERVICE, "
-	    "CAP_DAC_OVERRIDE)", user);
+	log_info("running as user %s (keeping CAP_NET_BIND_SERVICE%s)",
+	    svc->user, dac ? ", CAP_DAC_OVERRIDE" : " only");
 	return 0;
 }
 
@@ -279,7 +354,7 @@ start(struct svc *svc, struct rs_err *e)
 	if (svc_control_open(svc, e) == -1 || setup_spool(svc, e) == -1 ||
 	    svc_reload(svc, "start", e) == -1)
 		return -1;
-	if (drop_root(svc->user) == -1)
+	if (drop_root(svc) == -1)
 		return rs_err_set(e, RS_E_PERM, "cannot drop root");
 	return svc_workers_start(svc, e);
 }

@@ -126,28 +126,7 @@ tls_binding_of(SSL *s)
 int
 tls_key_file_check(const char *path, struct rs_err *e)
 {
-	struct stat	st;
-
-	if (stat(path, &st) == -1) {
-		if (errno == ENOENT)
-			return rs_err_set(e, RS_E_NOTFOUND,
-			    "key file %s does not exist", path);
-		return rs_err_sys(e, RS_E_PERM, "cannot read key file %s",
-		    path);
-	}
-	if (!S_ISREG(st.st_mode))
-		return rs_err_set(e, RS_E_PERM,
-		    "key file %s is not a regular file", path);
-	if ((st.st_mode & 077) != 0)
-		return rs_err_set(e, RS_E_PERM,
-		    "key file %s has mode %04o; it must be 0600 (no group or "
-		    "other access); run chmod 600 %s", path,
-		    (unsigned)(st.st_mode & 07777), path);
-	if (st.st_uid != 0 && st.st_uid != geteuid())
-		return rs_err_set(e, RS_E_PERM,
-		    "key file %s is owned by uid %u; it must be owned by root",
-		    path, (unsigned)st.st_uid);
-	return 0;
+	return certstore_key_file_check(path, e);
 }
 
 /* Loads the PEM key at path into ctx, wiping the file's bytes after. */

@@ -88,10 +88,10 @@ struct tls_set	*tls_front_swap(struct tls_front *, struct tls_set *);
 /*
  * Builds a set from the bindings b[0..n) (borrowed; copied): for each,
  * reuses prev's context when the binding is unchanged, else loads the
- * certificate chain and key with certstore_paths().  A key file must be a
- * regular file owned by root or by this process's user with no group or
- * other permission bits (mode 0600 or 0400); anything looser is refused
- * with the mode it expects.  A binding whose certificate is no longer in
+ * certificate chain and key with certstore_paths().  A key file must be
+ * kept as the store keeps keys (certstore_key_file_check: owned by root
+ * or by this process's user, mode 0600, or 0640 with the store's service
+ * group); anything looser is refused with the command that fixes it.  A binding whose certificate is no longer in
  * its store (an orphan: "certstore remove --force") does not fail the
  * set: it stays in it without a context (tls_set_orphan), so
  * binding_choose still picks it for its endpoint and the handshake is
@@ -126,10 +126,11 @@ bool	tls_conn_retired(const void *h2o_ssl);
 const char	*tls_conn_sni(const void *h2o_ssl);
 
 /*
- * Checks that the key file at path is one the daemon may load: a regular
- * file, owned by root or the effective user, mode without group/other
- * bits.  Returns 0 or -1 (RS_E_PERM, RS_E_NOTFOUND) with a message that
- * names the file, its mode and the expected mode.
+ * Checks that the key file at path is one the daemon may load: the rule
+ * of certstore_key_file_check (a regular file owned by root or the
+ * effective user, mode 0600, or 0640 with the store's service group).
+ * Returns 0 or -1 (RS_E_PERM, RS_E_NOTFOUND) with a message that names
+ * the file, its mode and the command that fixes it.
  */
 int	tls_key_file_check(const char *path, struct rs_err *);
 

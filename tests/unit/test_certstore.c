@@ -2,8 +2,9 @@
  * test_certstore.c: unit tests of certstore/: thumbprint normalisation
  * and resolution (tables), store and key-type names, problem detection on
  * real certificates made by the library in a temporary state root, the
- * generation counter, paths, bad input leaving the store unchanged, and a
- * few hundred mutated PFX/DER/PEM inputs (no crash, a clean error code).
+ * generation counter, paths, bad input leaving the store unchanged, the
+ * local CA and the service group's key modes, and a few hundred mutated
+ * PFX/DER/PEM inputs (no crash, a clean error code).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -471,6 +472,63 @@ test_mutations(void **state)
 	}
 }
 
+/*
+ * The local CA: new-ca puts the certificate in Root and My (key 0600),
+ * issue makes a leaf that verifies to it and serves TLS; a leaf issued in
+ * a store granted to a service group gets a 0640 key of that group, the
+ * CA's key never; issuing from a leaf or past the CA is refused or cut.
+ */
+static void
+test_ca(void **state)
+{
+	struct fx		*f = *state;
+	const char		*names[] = { "leaf.test" };
+	struct certstore_new	 ca = { .ca_name = "Unit CA", .days = 30 };
+	struct certstore_new	 nw = { .dns = names, .n_dns = 1, .days = 800 };
+	struct certstore_verify	 v;
+	struct certstore_info	 in, cin;
+	struct rs_err		 e;
+	struct stat		 st;
+	char			 c[41], l[41], l2[41], key[4096], my[4096];
+	size_t			 n = 0;
+
+	assert_int_equal(certstore_new_ca(f->cs, &ca, c, &e), 0);
+	assert_int_equal(certstore_get(f->cs, "Root", c, &cin, &e), 0);
+	assert_true(cin.is_ca);
+	assert_false(cin.has_key);
+	assert_int_equal(certstore_issue(f->cs, c, &nw, l, &e), 0);
+	assert_int_equal(certstore_verify(f->cs, "My", l, &v, &e), 0);
+	assert_true(v.trusted);
+	assert_string_equal(v.root, c);
+	assert_int_equal(v.info.problems, 0);
+	assert_true(v.info.not_after <= cin.not_after);	/* cut to the CA */
+	certstore_verify_fini(&v);
+	/* A leaf is no issuer; a CA needs a name. */
+	assert_int_equal(certstore_issue(f->cs, l, &nw, l2, &e), -1);
+	assert_int_equal(e.code, RS_E_BADINPUT);
+	assert_non_null(strstr(e.msg, "it is not a CA certificate"));
+	ca.ca_name = "";
+	assert_int_equal(certstore_new_ca(f->cs, &ca, l2, &e), -1);
+	assert_int_equal(e.code, RS_E_USAGE);
+	/* Granted to group 65534: new keys 0640 of it, the CA's stays. */
+	assert_int_equal(certstore_grant_service(f->cs, 65534, &n, &e), 0);
+	assert_int_equal(certstore_issue(f->cs, c, &nw, l2, &e), 0);
+	assert_int_equal(certstore_paths(f->cs, "My", l2, NULL, 0, key,
+	    sizeof(key), &e), 0);
+	assert_int_equal(stat(key, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+	assert_int_equal(st.st_gid, 65534);
+	assert_int_equal(certstore_key_file_check(key, &e), 0);
+	assert_int_equal(certstore_paths(f->cs, "My", c, NULL, 0, my,
+	    sizeof(my), &e), 0);
+	assert_int_equal(stat(my, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(certstore_get(f->cs, "My", l2, &in, &e), 0);
+	assert_int_equal(in.problems, 0);
+	certstore_info_fini(&in);
+	certstore_info_fini(&cin);
+}
+
 int
 main(void)
 {
@@ -483,6 +541,7 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_import, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_ca, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mutations, setup,
 		    teardown),
 	};

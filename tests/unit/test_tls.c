@@ -1,6 +1,6 @@
 /*
  * test_tls.c: unit tests of tls/ without sockets: key file checks (owner,
- * mode, kind), building a set of binding contexts from a real certificate
+ * mode, kind, the store's service group), building a set of binding contexts from a real certificate
  * store (again on top of a previous set, as a reload does), and
  * all-or-nothing failure naming the binding.
  */
@@ -102,6 +102,7 @@ test_key_file_check(void **state)
 	assert_int_equal(tls_key_file_check(key, &e), -1);
 	assert_int_equal(e.code, RS_E_PERM);
 	assert_non_null(strstr(e.msg, "has mode 0640; it must be 0600"));
+	assert_non_null(strstr(e.msg, "run chmod 600 "));
 	assert_int_equal(chmod(key, 0400), 0);
 	assert_int_equal(tls_key_file_check(key, &e), 0);
 	assert_int_equal(chmod(key, 0600), 0);
@@ -109,6 +110,54 @@ test_key_file_check(void **state)
 	assert_int_equal(e.code, RS_E_NOTFOUND);
 	assert_int_equal(tls_key_file_check("/tmp", &e), -1);
 	assert_non_null(strstr(e.msg, "not a regular file"));
+}
+
+/*
+ * The service group: a key 0640 of the setgid folder's group is the
+ * store's (what certstore_grant_service makes); the same mode with any
+ * other group, or group write, or others' read, is refused.
+ */
+static void
+test_key_file_group(void **state)
+{
+	struct fixture	*f = *state;
+	char		 key[4096], dir[4096], *slash;
+	struct rs_err	 e;
+	size_t		 n = 0;
+	gid_t		 g = 65534;	/* nogroup */
+
+	key_path(f, f->a, key, sizeof(key));
+	str_copy(dir, sizeof(dir), key);
+	slash = strrchr(dir, '/');
+	*slash = '\0';
+	assert_int_equal(certstore_grant_service(f->cs, g, &n, &e), 0);
+	assert_true(n >= 3);
+	assert_int_equal(tls_key_file_check(key, &e), 0);
+	assert_int_equal(tls_key_file_check(key, &e), 0);
+	assert_int_equal(chown(key, 0, 0), 0);
+	assert_int_equal(chmod(key, 0640), 0);
+	assert_int_equal(tls_key_file_check(key, &e), -1);
+	assert_non_null(strstr(e.msg, "which is not the store's service "
+	    "group"));
+	assert_int_equal(chown(key, 0, g), 0);
+	assert_int_equal(chmod(key, 0660), 0);
+	assert_int_equal(tls_key_file_check(key, &e), -1);
+	assert_int_equal(chmod(key, 0644), 0);
+	assert_int_equal(tls_key_file_check(key, &e), -1);
+	assert_int_equal(chmod(key, 0640), 0);
+	assert_int_equal(tls_key_file_check(key, &e), 0);
+	/* Not setgid: no service group, only 0600. */
+	assert_int_equal(chmod(dir, 0750), 0);
+	assert_int_equal(tls_key_file_check(key, &e), -1);
+	assert_int_equal(chmod(dir, 02750), 0);
+	/* Back to the store as the other tests expect it. */
+	assert_int_equal(chown(key, 0, 0), 0);
+	assert_int_equal(chmod(key, 0600), 0);
+	key_path(f, f->b, key, sizeof(key));
+	assert_int_equal(chown(key, 0, 0), 0);
+	assert_int_equal(chmod(key, 0600), 0);
+	assert_int_equal(chown(dir, 0, 0), 0);
+	assert_int_equal(chmod(dir, 0700), 0);
 }
 
 static void
@@ -204,6 +253,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_file_check),
+		cmocka_unit_test(test_key_file_group),
 		cmocka_unit_test(test_set_build),
 		cmocka_unit_test(test_set_orphan),
 		cmocka_unit_test(test_set_all_or_nothing),

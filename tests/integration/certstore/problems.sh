@@ -27,7 +27,7 @@ done
 K="$ROOT/certstore/My/$T.key"
 chmod 0644 "$K"
 expect_eq "a key file readable by others is named" "$(reason "$T")" \
-    "NO: private key file is readable by group or others (must be 0600)"
+    "NO: private key file is readable by others or by a group other than the store's service group (must be 0600, or 0640 with that group)"
 chmod 0600 "$K"
 expect_eq "the service user cannot read a root-only key" \
     "$(reason "$T" nobody)" "NO: private key unreadable by the service user"

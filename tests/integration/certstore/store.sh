@@ -83,8 +83,17 @@ if command -v httpcfg >/dev/null; then
 	o=$(certstore remove "$B" 2>&1)
 	expect_eq "remove of a bound certificate exits 75 (busy)" "$?" 75
 	expect_match "... naming the bindings" "$o" \
-	    "cannot remove $B from My: it is used by 2 SSL bindings \\((0.0.0.0:8443, www.n1.test:443|www.n1.test:443, 0.0.0.0:8443)\\); delete them with 'httpcfg delete sslcert', or add --force"
+	    "cannot remove $B from My: it is used by 2 SSL bindings \\((0.0.0.0:8443, www.n1.test:443|www.n1.test:443, 0.0.0.0:8443)\\); delete them with ('httpcfg delete sslcert ipport=0.0.0.0:8443', 'httpcfg delete sslcert hostnameport=www.n1.test:443'|'httpcfg delete sslcert hostnameport=www.n1.test:443', 'httpcfg delete sslcert ipport=0.0.0.0:8443'), or add --force"
 	expect_eq "... and the store is unchanged" "$(tree_digest "$S")" "$d"
+	n=0
+	while read -r h; do
+		sh -c "$h" >/dev/null 2>&1 && n=$((n + 1))
+	done < <(printf '%s' "$o" | grep -o "'httpcfg [^']*'" | tr -d "'")
+	expect_eq "each httpcfg command it names works as written" "$n" 2
+	check "... and then remove needs no --force" certstore remove "$B"
+	B=$(certstore new-self-signed --dns bound.test | tail -n 1)
+	httpcfg add sslcert ipport=0.0.0.0:8443 certhash="$B" \
+	    appid='{12345678-1234-1234-1234-123456789abc}' >/dev/null
 	o=$(certstore remove "$B" --force 2>&1)
 	check "remove --force removes it" test $? = 0
 	expect_match "--force warns about the orphaned bindings" "$o" \

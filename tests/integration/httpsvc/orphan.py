@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """An orphan binding (its certificate removed with certstore remove --force).
 
-- The reload after the removal succeeds: one warning line in the log and a
-  warning in STATE name the binding; the other bindings keep serving.
+- The reload after the removal succeeds: one warning line in the log (per
+  reload) and a warning in STATE name the binding; the other bindings keep
+  serving.
 - Handshakes for the orphan's endpoint are refused with the no-certificate
   alert (unrecognized_name); the removed certificate is never served again
   (not even from a context kept in memory).
@@ -89,7 +90,11 @@ def main():
     lines = [ln for ln in log().splitlines()
              if "binding b.test:%d: certificate %s is not in the My store"
              % (port, b) in ln]
-    expect_eq("one warning line names the orphan binding", len(lines), 1)
+    # certstore tells httpsvc (RELOAD) after a forced removal; the store
+    # poll may have seen the change a moment before: one line per reload.
+    check("one warning line per reload names the orphan binding",
+          len(lines) >= 1 and len(lines) == reloads() - n, lines,
+          reloads() - n)
     warns = state().get("warnings", [])
     check("STATE warns about the orphan binding",
           any(b in w and "not in the My store" in w for w in warns), warns)

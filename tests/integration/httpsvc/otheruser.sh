@@ -2,22 +2,32 @@
 # Registration is authorised by the caller's Unix uid (SO_PEERCRED) against
 # the URL ACL's user: a process running as another user cannot register a
 # prefix reserved for someone else, nor an unreserved one; it can register
-# its own reservation (and a prefix under it); only root reloads.
+# its own reservation (and a prefix under it); only root (or httpsvc's
+# own user) reloads.  httpsvc runs as a service user of its own here, with
+# no capability but CAP_NET_BIND_SERVICE: it reaches the application's
+# socket as any other user would (a passable folder, a writable socket).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 stage_for_others "$APP" || exit 1	# the other user runs testapp
 UAPP=$STAGE/testapp
 
 U=rsh3t$$
+SVC=rsh3s$$
 useradd --system --no-create-home --shell /usr/sbin/nologin "$U" || exit 1
-trap '_cleanup; userdel "$U" 2>/dev/null' EXIT
+useradd --system --no-create-home --shell /usr/sbin/nologin "$SVC" || exit 1
+trap '_cleanup; userdel "$U" 2>/dev/null; userdel "$SVC" 2>/dev/null' EXIT
 chmod 755 "$TMP"
-mkdir -m 700 "$TMP/u" && chown "$U:" "$TMP/u"
+mkdir -m 711 "$TMP/u" && chown "$U:" "$TMP/u"
 
 P=$(free_port)
 httpcfg add urlacl url=http://+:$P/rootonly/ user=root >/dev/null
 httpcfg add urlacl url=http://+:$P/mine/ user=$U >/dev/null
-start_svc
+start_bg "$TMP/svc.log" httpsvc --user "$SVC"
+SVC_PID=$BG_PID
+wait_for "httpsvc ready" 30 grep -q "ready: listening" "$TMP/svc.log"
+expect_match "httpsvc runs as its service user with CAP_NET_BIND_SERVICE only" \
+    "$(grep -E '^(Uid|CapEff):' "/proc/$SVC_PID/status" | tr -s '\t\n' '  ')" \
+    "^Uid: $(id -u "$SVC") .*CapEff: 0000000000000400 *\$"
 
 # as_user CMD...: runs CMD as $U.
 as_user() { setpriv --reuid="$U" --regid="$U" --clear-groups "$@"; }
@@ -44,7 +54,9 @@ expect_match "its own reservation routed to a socket it does not own: ERR 5" \
 expect_match "RELOAD as another user: ERR 5" "$(uctl RELOAD)" "^ERR 5 "
 expect_eq "PING works for anyone" "$(uctl PING)" OK
 
+# umask 0: a socket others can connect to (httpsvc is another user).
 start_bg "$TMP/app-u.log" setpriv --reuid="$U" --regid="$U" --clear-groups \
+    sh -c 'umask 0; exec "$@"' sh \
     /usr/bin/python3 "$UAPP" --root "$ROOT" --sock "$TMP/u/app.sock" --name user \
     --url "http://+:$P/mine/" --url "http://+:$P/mine/sub/" \
     --url "http://+:$P/rootonly/"

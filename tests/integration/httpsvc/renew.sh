@@ -4,16 +4,27 @@
 # certificate for the same names as soon as certstore adds it; no command
 # is run, and openssl s_client sees the new certificate within seconds.
 # Certificates for other names, older ones, and bindings that do not
-# follow are left alone.
+# follow are left alone.  httpsvc runs as a service user of its own, with
+# CAP_NET_BIND_SERVICE only (issue 18): it reads the renewed key as a
+# member of the store's service group, not through a capability.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 
+SVC=rsrn$$
+useradd --system --no-create-home --shell /usr/sbin/nologin "$SVC" || exit 1
+trap '_cleanup; userdel "$SVC" 2>/dev/null' EXIT
+chmod 711 "$TMP"	# the service user passes through to the state root
 SP=$(free_port)
 FP=$(free_port)
 printf 'Adm1n-%s-pass\n' "$RANDOM" >"$TMP/pw"
 rsconfig database create --admin-user admin --admin-password-file "$TMP/pw" \
     >/dev/null
-start_svc
+start_bg "$TMP/svc.log" httpsvc --user "$SVC"
+SVC_PID=$BG_PID
+wait_for "httpsvc ready" 30 grep -q "ready: listening" "$TMP/svc.log"
+expect_match "httpsvc runs as $SVC with CAP_NET_BIND_SERVICE only" \
+    "$(grep -E '^(Uid|CapEff):' "/proc/$SVC_PID/status" | tr -s '\t\n' '  ')" \
+    "^Uid: $(id -u "$SVC") .*CapEff: 0000000000000400 *\$"
 
 # thumb PORT SNI: the SHA-1 thumbprint served, or none.
 thumb() {
@@ -39,6 +50,8 @@ T2=$(certstore new-self-signed --dns renew.test --days 800 2>/dev/null |
     tail -n 1)
 wait_log "binding 0\.0\.0\.0:$SP renewed by name: $T -> $T2" 10
 check "the move is logged" test $? = 0
+expect_eq "the renewed key is root's and the service group's (0640)" \
+    "$(stat -c '%U:%G %a' "$ROOT/certstore/My/$T2.key")" "root:$(id -gn "$SVC") 640"
 wait_for "s_client sees the renewed certificate" 10 sh -c \
     "[ \"\$(echo | timeout 10 openssl s_client -connect 127.0.0.1:$SP -servername renew.test 2>/dev/null | openssl x509 -noout -fingerprint -sha1 | sed 's/.*=//; s/://g')\" = $T2 ]"
 check "s_client sees the renewed certificate with no command run" test $? = 0

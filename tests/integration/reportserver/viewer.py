@@ -54,7 +54,7 @@ def main():
     try:
         env.up()
         publish(env)
-        home = browser.nss_home(env.cafile)
+        home = browser.trusted_home(env)
         build = os.environ.get("RS_TEST_BUILD") or os.path.dirname(lib.BIN)
         art = os.path.join(build, "artifacts")
         os.makedirs(art, exist_ok=True)
