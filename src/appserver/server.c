@@ -129,13 +129,26 @@ make_dirs(const char *path, struct rs_err *e)
 {
 	char dir[RS_PATH_MAX];
 	char *slash;
+	struct stat st;
 
 	str_copy(dir, sizeof(dir), path);
 	slash = strrchr(dir, '/');
 	if (slash == NULL || slash == dir)
 		return 0;
 	*slash = '\0';
-	return fs_mkdir_p(dir, 0755, e);
+	if (fs_mkdir_p(dir, 0755, e) == -1)
+		return -1;
+	/*
+	 * httpsvc, running as its own user, must pass through the socket's
+	 * folder whatever the umask that made it: let others pass through one
+	 * of ours (not list it; the socket itself is chmod'ed in bind_socket).
+	 */
+	if (stat(dir, &st) == 0 && st.st_uid == geteuid() &&
+	    (st.st_mode & S_IXOTH) == 0 &&
+	    chmod(dir, (st.st_mode & 07777) | S_IXGRP | S_IXOTH) == -1)
+		return rs_err_sys(e, RS_E_IO, "cannot open folder %s to "
+		    "httpsvc", dir);
+	return 0;
 }
 
 struct appserver *

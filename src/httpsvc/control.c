@@ -283,6 +283,14 @@ check_app_socket(struct ctl_conn *c, const char *path)
 		    "path shorter than 108 bytes");
 		return -1;
 	}
+	if (stat(path, &st) == -1 && errno == EACCES) {
+		/* httpsvc runs as its service user with no capability. */
+		reply(c, "ERR 5 access denied: httpsvc (uid %u) cannot reach "
+		    "the application socket %s: a folder above it is not open "
+		    "to it; make each folder passable (chmod o+x, or group "
+		    "rshttp)", (unsigned)geteuid(), path);
+		return -1;
+	}
 	if (stat(path, &st) == -1 || !S_ISSOCK(st.st_mode)) {
 		reply(c, "ERR 87 the application socket %s is not a Unix "
 		    "socket", path);
