@@ -24,6 +24,7 @@
 #include "reportserver/render_hook.h"
 #include "reportserver/server.h"
 #include "rsconf/rsconf.h"
+#include "soap/soap.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -286,6 +287,8 @@ serve(const char *root, const struct opts *o, const struct rsconf *conf,
 	policy_of(conf, data_root, rules, &policy);
 	srv.render = rs_render_report;
 	srv.render_arg = &policy;
+	srv.soap = soap_handle;
+	srv.soap_arg = &policy;
 	if (rs_root_path(root, RS_REPORTSERVER_SOCK, sock, sizeof(sock),
 	    e) == -1)
 		goto out;
