@@ -227,7 +227,7 @@ call(struct soap_call *c, struct rsresp *resp)
 		    "part of the contract but not implemented here (docs/soap.md "
 		    "lists the operations that are)" : "it is not an operation "
 		    "of this endpoint's contract");
-	(void)xmlTextWriterEndDocument(c->w);
+	(void)xmlTextWriterEndDocument(c->w);	/* closes what is open */
 	soap_respond(c, resp);
 	xmlFreeTextWriter(c->w);
 	xmlBufferFree(c->body);

@@ -145,11 +145,14 @@ soap_unsupported(struct soap_call *c, const char *why)
 	    "not supported by this report server: %s", c->opname, why);
 }
 
+/* As ASP.NET writes it: the declaration, then the three prefixes. */
 static void
 w_envelope_start(xmlTextWriter *w, int version)
 {
-	(void)xmlTextWriterStartDocument(w, NULL, "utf-8", NULL);
-	(void)xmlTextWriterStartElementNS(w, X("soap"), X("Envelope"),
+	(void)xmlTextWriterWriteRaw(w, X("<?xml version=\"1.0\" "
+	    "encoding=\"utf-8\"?>"));
+	(void)xmlTextWriterStartElement(w, X("soap:Envelope"));
+	(void)xmlTextWriterWriteAttribute(w, X("xmlns:soap"),
 	    X(version == 12 ? SOAP_NS_12 : SOAP_NS_11));
 	(void)xmlTextWriterWriteAttribute(w, X("xmlns:xsi"), X(SOAP_NS_XSI));
 	(void)xmlTextWriterWriteAttribute(w, X("xmlns:xsd"), X(SOAP_NS_XSD));
@@ -242,23 +245,20 @@ w_fault(xmlTextWriter *w, int version, const struct soap_fault *f,
 	    (f->server ? "Receiver" : "Sender") : (f->server ? "Server" :
 	    "Client");
 
-	(void)xmlTextWriterStartElementNS(w, X("soap"), X("Fault"), NULL);
+	(void)xmlTextWriterStartElement(w, X("soap:Fault"));
 	if (version == 12) {
-		(void)xmlTextWriterStartElementNS(w, X("soap"), X("Code"), NULL);
-		(void)xmlTextWriterWriteFormatElementNS(w, X("soap"), X("Value"),
-		    NULL, "soap:%s", who);
+		(void)xmlTextWriterStartElement(w, X("soap:Code"));
+		(void)xmlTextWriterWriteFormatElement(w, X("soap:Value"),
+		    "soap:%s", who);
 		(void)xmlTextWriterEndElement(w);
-		(void)xmlTextWriterStartElementNS(w, X("soap"), X("Reason"),
-		    NULL);
-		(void)xmlTextWriterStartElementNS(w, X("soap"), X("Text"), NULL);
+		(void)xmlTextWriterStartElement(w, X("soap:Reason"));
+		(void)xmlTextWriterStartElement(w, X("soap:Text"));
 		(void)xmlTextWriterWriteAttribute(w, X("xml:lang"), X("en"));
 		(void)xmlTextWriterWriteString(w, X(f->msg));
 		(void)xmlTextWriterEndElement(w);
 		(void)xmlTextWriterEndElement(w);
-		(void)xmlTextWriterWriteElementNS(w, X("soap"), X("Node"), NULL,
-		    X(actor));
-		(void)xmlTextWriterStartElementNS(w, X("soap"), X("Detail"),
-		    NULL);
+		(void)xmlTextWriterWriteElement(w, X("soap:Node"), X(actor));
+		(void)xmlTextWriterStartElement(w, X("soap:Detail"));
 	} else {
 		(void)xmlTextWriterWriteFormatElement(w, X("faultcode"),
 		    "soap:%s", who);
@@ -292,12 +292,11 @@ fault_doc(struct rsresp *resp, int version, const struct soap_fault *f,
 
 	w_envelope_start(w, version);
 	if (ns != NULL) {
-		(void)xmlTextWriterStartElementNS(w, X("soap"), X("Header"),
-		    NULL);
+		(void)xmlTextWriterStartElement(w, X("soap:Header"));
 		w_server_info(w, ns);
 		(void)xmlTextWriterEndElement(w);
 	}
-	(void)xmlTextWriterStartElementNS(w, X("soap"), X("Body"), NULL);
+	(void)xmlTextWriterStartElement(w, X("soap:Body"));
 	w_fault(w, version, f, actor);
 	(void)xmlTextWriterEndDocument(w);
 	xmlFreeTextWriter(w);
@@ -335,7 +334,7 @@ soap_respond(struct soap_call *c, struct rsresp *resp)
 	b = xmlBufferCreate();
 	w = xmlNewTextWriterMemory(b, 0);
 	w_envelope_start(w, c->version);
-	(void)xmlTextWriterStartElementNS(w, X("soap"), X("Header"), NULL);
+	(void)xmlTextWriterStartElement(w, X("soap:Header"));
 	if (c->exec_out[0] != '\0') {
 		(void)xmlTextWriterStartElementNS(w, NULL, X("ExecutionHeader"),
 		    X(c->ns));
@@ -345,7 +344,7 @@ soap_respond(struct soap_call *c, struct rsresp *resp)
 	}
 	w_server_info(w, c->ns);
 	(void)xmlTextWriterEndElement(w);
-	(void)xmlTextWriterStartElementNS(w, X("soap"), X("Body"), NULL);
+	(void)xmlTextWriterStartElement(w, X("soap:Body"));
 	(void)xmlTextWriterFlush(c->w);
 	(void)xmlTextWriterWriteRaw(w, xmlBufferContent(c->body));
 	(void)xmlTextWriterEndDocument(w);
