@@ -4,20 +4,23 @@
  * Format and each element of DeviceInfo as a device setting (rc:Section,
  * rc:Toolbar ...), into a buffer that becomes the base64 Result.  The
  * page count of the render is kept with the execution (NumPages); the
- * execution log gets its row as for any render.  RenderStream answers
- * that no stream exists (images are inline in HTML here); document maps,
- * bookmarks, toggles, interactive sort, drillthrough and text search are
- * not built yet, and say so.
+ * execution log gets its row as for any render.  FindString renders the
+ * pages asked for as the HTML viewer shows them and searches their text
+ * (libxml2's HTML parser).  RenderStream answers that no stream exists
+ * (images are inline in HTML here); document maps, bookmarks, toggles,
+ * interactive sort and drillthrough are not built yet, and say so.
  */
 #include "soap/soap_int.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
 
+#include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define DEVINFO_MAX	(64 * 1024)
+#define FIND_PAGES_MAX	200	/* pages FindString renders */
 
 struct sink {
 	struct buf	b;
@@ -204,9 +207,76 @@ soap_get_document_map(struct soap_call *c)
 	    "execution).");
 }
 
+/* The text of an HTML page (libxml2's HTML parser); owned, or NULL. */
+static char *
+page_text(const struct buf *b)
+{
+	htmlDocPtr	 doc;
+	xmlChar		*t;
+	char		*s = NULL;
+
+	if (b->len == 0 || b->len > (size_t)0x7fffffff)
+		return NULL;
+	doc = htmlReadMemory(b->data, (int)b->len, "page.html", "utf-8",
+	    HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+	if (doc == NULL)
+		return NULL;
+	t = xmlNodeGetContent(xmlDocGetRootElement(doc));
+	if (t != NULL)
+		s = xstrdup((const char *)t);
+	xmlFree(t);
+	xmlFreeDoc(doc);
+	return s;
+}
+
+/* Whether page p (HTML, as the viewer shows it) holds what; -1: fault. */
+static int
+page_has(struct soap_call *c, struct catalog_execution *x, int64_t p,
+    const char *what)
+{
+	struct sink	 s = { .max = SOAP_RENDER_MAX };
+	char		 dev[128], *text;
+	int		 rc;
+
+	buf_init(&s.b, 0);
+	snprintf(dev, sizeof(dev), "<DeviceInfo><Section>%lld</Section>"
+	    "<HTMLFragment>true</HTMLFragment></DeviceInfo>", (long long)p);
+	rc = run(c, x, "HTML5", dev, &s);
+	text = rc == 0 ? page_text(&s.b) : NULL;
+	if (rc == 0)
+		rc = text != NULL && strcasestr(text, what) != NULL;
+	free(text);
+	buf_fini(&s.b);
+	return rc;
+}
+
+/* The first page from StartPage to EndPage holding FindValue, or 0. */
 void
 soap_find_string(struct soap_call *c)
 {
-	soap_unsupported(c, "searching the text of rendered pages is not built "
-	    "yet.");
+	struct catalog_execution x;
+	int64_t			 start = 1, end = 1, found = 0;
+	char			*what = soap_need(c, c->op, "FindValue");
+
+	if (what == NULL || soap_arg_int(c, c->op, "StartPage", 1, 100000,
+	    &start) == -1 || soap_arg_int(c, c->op, "EndPage", 1, 100000,
+	    &end) == -1 || soap_exec_get(c, &x) == -1) {
+		free(what);
+		return;
+	}
+	if (end < start || end - start >= FIND_PAGES_MAX)
+		soap_fail(c, "rsInvalidParameter", 400, "FindString searches at "
+		    "most %d pages, from StartPage to EndPage.", FIND_PAGES_MAX);
+	for (int64_t p = start; c->fault.code[0] == '\0' && p <= end; p++) {
+		int	rc = page_has(c, &x, p, what);
+
+		if (rc == 1)
+			found = p;
+		if (rc != 0 || (x.num_pages > 0 && p >= x.num_pages))
+			break;
+	}
+	if (c->fault.code[0] == '\0')
+		soap_w_int(c, "PageNumber", found);
+	catalog_execution_fini(&x);
+	free(what);
 }

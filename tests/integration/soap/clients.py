@@ -478,6 +478,19 @@ def t_paging(env, ex):
                   "</HTMLFragment></DeviceInfo>").Result.decode()
     lib.check("... and HTMLFragment gives the markup alone",
               "<html" not in frag and "<table" in frag, frag[:200])
+    # The last month of the golden CSV is on a later page than the first.
+    last = golden("SalesSummary.csv").decode("utf-8-sig").split(
+        "\r\n")[-2].split(",")[0]
+    pages = [render(ex, eid, "HTML5", "<DeviceInfo><Section>%d</Section>"
+                    "<HTMLFragment>true</HTMLFragment></DeviceInfo>" % i)
+             .Result.decode() for i in range(1, 5)]
+    want = next(i + 1 for i, t in enumerate(pages) if last in t)
+    h = {"ExecutionHeader": {"ExecutionID": eid}}
+    got = ex.service.FindString(1, 4, last, _soapheaders=h).body.PageNumber
+    lib.check("FindString: the first page showing the text (%s, page %d)"
+              % (last, want), want > 1 and got == want, got)
+    lib.expect_eq("... 0 when no page has it", ex.service.FindString(
+        1, 4, "no such text", _soapheaders=h).body.PageNumber, 0)
 
 
 def t_sessions(env, ex, eid):
