@@ -202,7 +202,7 @@ void
 soap_create_data_source(struct soap_call *c)
 {
 	struct catalog_new	 nw = { .type = CATALOG_DATASOURCE };
-	struct catalog_item	 it, dir;
+	struct catalog_item	 it;
 	struct soap_props	 p;
 	struct dsdef		 d;
 	struct rs_err		 e;
@@ -216,14 +216,10 @@ soap_create_data_source(struct soap_call *c)
 	    soap_arg_bool(c, c->op, "Overwrite", &nw.overwrite) == -1 ||
 	    soap_props_read(c, soap_child(c, c->op, "Properties"), &p) == -1 ||
 	    soap_dsdef_read(c, soap_child(c, c->op, "Definition"), &d) == -1 ||
-	    soap_item(c, parent, false, &dir) == -1)
+	    soap_may_add(c, parent, CATALOG_DATASOURCE) == -1)
 		goto out;
-	if ((rs_tasks(c->cat, dir.id, c->user) & CATALOG_T_MANAGE_DATASOURCES) ==
-	    0)
-		soap_denied(c);
-	catalog_item_fini(&dir);
 	rs_path_join(parent, name, path, sizeof(path));
-	if (c->fault.code[0] != '\0' ||
+	if (soap_may_replace(c, path, nw.overwrite) == -1 ||
 	    (xml = soap_dsdef_checked(c, &d, path, &nw.len)) == NULL)
 		goto out;
 	nw.parent = parent;

@@ -42,12 +42,19 @@ soap_item(struct soap_call *c, const char *path, bool by_id,
 	return 0;
 }
 
+/*
+ * Managing an item needs its manage task only: a Publisher (no View
+ * reports) changes the reports he publishes, e.g. SetItemDataSources right
+ * after CreateCatalogItem in Visual Studio's deploy.
+ */
 int
 soap_item_managed(struct soap_call *c, const char *path,
     struct catalog_item *it)
 {
-	if (soap_item(c, path, false, it) == -1)
-		return -1;
+	struct rs_err	e;
+
+	if (catalog_item_get(c->cat, path, it, &e) == -1)
+		return soap_item(c, path, false, it);	/* its fault */
 	if ((rs_tasks(c->cat, it->id, c->user) & rs_manage_task(it->type)) ==
 	    0) {
 		catalog_item_fini(it);

@@ -42,20 +42,36 @@ soap_base64(struct soap_call *c, const char *name, const char *text,
 	return out;
 }
 
-/* The parent folder exists and its user may manage items of type there. */
-static int
-may_add(struct soap_call *c, const char *parent, int type)
+int
+soap_may_add(struct soap_call *c, const char *parent, int type)
 {
 	struct catalog_item	dir;
+	struct rs_err		e;
 	unsigned		t;
 
-	if (soap_item(c, parent, false, &dir) == -1)
-		return -1;
+	if (catalog_item_get(c->cat, parent, &dir, &e) == -1)
+		return e.code == RS_E_NOTFOUND ? soap_fail(c, "rsItemNotFound",
+		    404, "The item '%.300s' cannot be found.", parent) :
+		    soap_fail_err(c, &e, "rsInvalidItemPath");
 	t = rs_tasks(c->cat, dir.id, c->user);
 	catalog_item_fini(&dir);
 	if ((t & rs_manage_task(type)) == 0)
 		return soap_denied(c);
 	return 0;
+}
+
+int
+soap_may_replace(struct soap_call *c, const char *path, bool overwrite)
+{
+	struct catalog_item	old;
+	struct rs_err		e;
+	unsigned		t;
+
+	if (!overwrite || catalog_item_get(c->cat, path, &old, &e) == -1)
+		return 0;	/* nothing to replace: the catalog decides */
+	t = rs_tasks(c->cat, old.id, c->user);
+	catalog_item_fini(&old);
+	return (t & rs_manage_task(old.type)) != 0 ? 0 : soap_denied(c);
 }
 
 /* Adds the item; its user-defined properties follow.  -1 with a fault. */
@@ -93,7 +109,7 @@ soap_create_folder(struct soap_call *c)
 	if (name != NULL)
 		parent = soap_need(c, c->op, "Parent");
 	if (parent == NULL || soap_props_read(c, soap_child(c, c->op,
-	    "Properties"), &p) == -1 || may_add(c, parent, CATALOG_FOLDER) ==
+	    "Properties"), &p) == -1 || soap_may_add(c, parent, CATALOG_FOLDER) ==
 	    -1)
 		goto out;
 	nw.parent = parent;
@@ -157,7 +173,8 @@ newitem_read(struct soap_call *c, struct newitem *n, int *type)
 		    "with a space, or contain / \\ ; ? : @ & = + , $ * < > | \" "
 		    "or control characters.", n->name);
 	rs_path_join(n->parent, n->name, n->path, sizeof(n->path));
-	if (may_add(c, n->parent, *type) == -1)
+	if (soap_may_add(c, n->parent, *type) == -1 ||
+	    soap_may_replace(c, n->path, n->overwrite) == -1)
 		return -1;
 	return soap_intake(c, *type, n->path, n->def, n->len, &n->w);
 }
@@ -342,7 +359,7 @@ soap_move_item(struct soap_call *c)
 		goto out;
 	}
 	catalog_path_parent(norm, folder, sizeof(folder));
-	if (may_add(c, folder, it.type) == 0)
+	if (soap_may_add(c, folder, it.type) == 0)
 		move(c, &it, folder, strrchr(norm, '/') + 1, norm);
 out:
 	free(target);

@@ -158,6 +158,18 @@ void	soap_w_catalog_item(struct soap_call *, const char *elem,
 	    const struct catalog_item *);
 void	soap_w_warnings(struct soap_call *, const char *elem,
 	    const struct rs_warnings *);
+/*
+ * The parent folder exists and the user may manage items of type there
+ * (as REST's POST: a Publisher has no View folders, yet publishes); -1
+ * with rsItemNotFound or rsAccessDenied.
+ */
+int	soap_may_add(struct soap_call *, const char *parent, int type);
+/*
+ * With overwrite, an item already at path may be replaced only by a user
+ * who may manage it (its own policy may differ from its folder's); -1
+ * with rsAccessDenied.
+ */
+int	soap_may_replace(struct soap_call *, const char *path, bool overwrite);
 /* A definition passes the intake check; -1 with its refusal as a fault. */
 int	soap_intake(struct soap_call *, int type, const char *path,
 	    const void *data, size_t len, struct rs_warnings *);

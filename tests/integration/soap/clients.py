@@ -350,6 +350,33 @@ def t_security(env, rs):
     lib.expect_eq("the Browser sees nothing outside its folder",
                   br.service.GetItemType("/Data Sources/Sales").body.Type,
                   "Unknown")
+    pub, ppw = env.add_pam_user("Publisher")
+    rs.service.SetPolicies("/Sales Reports", {"Policy": [
+        {"GroupUserName": "admin", "Roles": {"Role": [
+            {"Name": "Content Manager"}]}},
+        {"GroupUserName": pub, "Roles": {"Role": [{"Name": "Publisher"}]}}]})
+    rs.service.SetPolicies("/Sales Reports/SalesSummary", {"Policy": [
+        {"GroupUserName": "admin", "Roles": {"Role": [
+            {"Name": "Content Manager"}]}}]})
+    pc = client(env, MGMT, pub, ppw)
+    r = pc.service.CreateCatalogItem("Report", "Mine", "/Sales Reports", True,
+                                     read("ProductList.rdl"), None)
+    lib.check("a Publisher of the folder publishes a report of his own",
+              r.body.ItemInfo.Path == "/Sales Reports/Mine", r.body)
+    expect_fault("... and may not bind it to a data source he cannot read",
+                 "rsAccessDenied", pc.service.SetItemDataSources,
+                 "/Sales Reports/Mine", {"DataSource": [{
+                     "Name": "Sales", "DataSourceReference": {
+                         "Reference": "/Data Sources/Sales"}}]})
+    expect_fault("... but Overwrite of a report whose own policy leaves him "
+                 "out is refused", "rsAccessDenied",
+                 pc.service.CreateCatalogItem, "Report", "SalesSummary",
+                 "/Sales Reports", True, read("ProductList.rdl"), None)
+    lib.check("... and the report is unchanged",
+              rs.service.GetItemDefinition("/Sales Reports/SalesSummary")
+              .body.Definition == read("SalesSummary.rdl"))
+    rs.service.InheritParentSecurity("/Sales Reports/SalesSummary")
+    rs.service.DeleteItem("/Sales Reports/Mine")
     rs.service.InheritParentSecurity("/Sales Reports")
     lib.expect_eq("InheritParentSecurity", rs.service.GetPolicies(
         "/Sales Reports").body.InheritParent, True)
