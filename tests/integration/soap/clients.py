@@ -29,7 +29,6 @@ time from the WSDL the server serves, as .NET's proxies are:
     reason), missing/expired execution, TrustedUserHeader, plain HTTP at
     SecureConnectionLevel 1, a wrong password (401 with the challenge).
 """
-import base64
 import io
 import os
 import subprocess
@@ -45,7 +44,6 @@ except ImportError:        # Debian's python3-zeep is for /usr/bin/python3
     raise
 
 import requests
-import zeep
 from zeep.transports import Transport
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
@@ -584,15 +582,21 @@ def t_transport(env):
                   rs.service.IsSSLRequired().body.IsSSLRequiredResult, True)
 
 
+def up(env):
+    """The servers, a database, and the samples' data (its path)."""
+    env.up()
+    db = os.path.join(lib.ROOT, "data", "sales.db")
+    os.makedirs(os.path.dirname(db), exist_ok=True)
+    r = suite.sh(os.path.join(lib.SRC, "samples", "make-db.sh"), db)
+    lib.check("the sample sales database", r.returncode == 0, r.stderr)
+    return db
+
+
 def main():
     env = suite.Env("SQLite", os.path.join(lib.ROOT, "reportserver",
                                            "ReportServer.db"))
     try:
-        env.up()
-        db = os.path.join(lib.ROOT, "data", "sales.db")
-        os.makedirs(os.path.dirname(db), exist_ok=True)
-        r = suite.sh(os.path.join(lib.SRC, "samples", "make-db.sh"), db)
-        lib.check("the sample sales database", r.returncode == 0, r.stderr)
+        db = up(env)
         t_wsdl(env)
         rs = client(env, MGMT)
         ex = client(env, EXEC)

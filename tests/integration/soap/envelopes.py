@@ -379,11 +379,7 @@ def main():
     env = suite.Env("SQLite", os.path.join(lib.ROOT, "reportserver",
                                            "ReportServer.db"))
     try:
-        env.up()
-        db = os.path.join(lib.ROOT, "data", "sales.db")
-        os.makedirs(os.path.dirname(db), exist_ok=True)
-        r = suite.sh(os.path.join(lib.SRC, "samples", "make-db.sh"), db)
-        lib.check("the sample sales database", r.returncode == 0, r.stderr)
+        db = clients.up(env)
         rs = clients.client(env, clients.MGMT)
         ex = clients.client(env, clients.EXEC)
         clients.t_deploy(env, rs, ex, db)
