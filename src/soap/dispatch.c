@@ -5,11 +5,9 @@
  * faults with the same code and HTTP status, and a 401 keeps its Basic
  * challenge), then the envelope, then the operation from the endpoint's
  * table.  An operation the table does not hold is the fault
- * rsOperationNotSupported naming it.  Expired executions are purged now
- * and then, so the table of executions does not grow.
+ * rsOperationNotSupported naming it.
  */
 #include "soap/soap_int.h"
-#include "common/log.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
 #include "reportserver/json.h"
@@ -18,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 static const struct soap_op mgmt_ops[] = {
 	{ "ListChildren", soap_list_children },
@@ -191,22 +188,6 @@ service_page(struct rsresp *resp, enum soap_ep ep, const struct rsreq *r)
 	    "</a>.</p></body></html>\n", NULL);
 }
 
-/* Now and then (1 call in 64), expired executions are removed. */
-static void
-purge(struct catalog *cat)
-{
-	static unsigned	 calls;	/* a hint only: races are harmless */
-	struct rs_err	 e;
-	int64_t		 n;
-
-	if (__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED) % 64 != 0)
-		return;
-	if (catalog_execution_purge(cat, time(NULL), &n, &e) == -1)
-		log_warn("executions: %s", e.msg);
-	else if (n > 0)
-		log_debug("executions: %lld expired removed", (long long)n);
-}
-
 /* The operation; its answer's element is the operation's name+Response. */
 static void
 call(struct soap_call *c, struct rsresp *resp)
@@ -231,7 +212,6 @@ call(struct soap_call *c, struct rsresp *resp)
 	soap_respond(c, resp);
 	xmlFreeTextWriter(c->w);
 	xmlBufferFree(c->body);
-	purge(c->cat);
 }
 
 static void

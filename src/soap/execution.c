@@ -7,10 +7,12 @@
  * parameter values, page count and expiry), so the next call may land on
  * any node of a scale-out; it belongs to the user who started it (another
  * user gets rsExecutionNotFound, as for one that expired) and lives
- * SessionTimeout seconds after its last use.  The report's permissions are
+ * SessionTimeout seconds after its last use; each new execution removes
+ * the expired ones.  The report's permissions are
  * checked again at every call.
  */
 #include "soap/soap_int.h"
+#include "common/log.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
 
@@ -193,10 +195,14 @@ start(struct soap_call *c, struct catalog_execution *x,
 	x->expires = x->created + SOAP_SESSION_S;
 	if (w_exec_info(c, "executionInfo", x, it, rdl, len, v2) == -1)
 		return;
-	if (catalog_execution_add(c->cat, x, &e) == -1)
+	if (catalog_execution_add(c->cat, x, &e) == -1) {
 		soap_fail_err(c, &e, NULL);
-	else
-		str_copy(c->exec_out, sizeof(c->exec_out), x->id);
+		return;
+	}
+	str_copy(c->exec_out, sizeof(c->exec_out), x->id);
+	/* Each new execution clears the expired ones (an indexed delete). */
+	if (catalog_execution_purge(c->cat, x->created, NULL, &e) == -1)
+		log_warn("executions: %s", e.msg);
 }
 
 static void
