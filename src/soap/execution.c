@@ -349,7 +349,7 @@ set_parameters(struct soap_call *c, bool v2)
 	free(x.param_language);
 	x.param_language = xstrdup(lang != NULL ? str_trim(lang) : "");
 	x.num_pages = 0;
-	buf_reset(&q);
+	buf_fini(&q);
 	exec_query(&x, &q);
 	if (soap_params_of(c, &it, rdl, len, q.data != NULL ? q.data : "",
 	    &rep, &defs) == 0 && given_ok(c, list, rep, defs) == 0 &&

@@ -518,8 +518,20 @@ def t_paging(env, ex):
         1, 4, "no such text", _soapheaders=h).body.PageNumber, 0)
 
 
-def t_sessions(env, ex, eid):
+def stopped_clean(env, desc):
+    """Stops the report server; its log holds no sanitizer report."""
     env.stop_rs()
+    with open(env.rs_log) as f:
+        log = f.read()
+    bad = [k for k in ("LeakSanitizer", "AddressSanitizer", "runtime error")
+           if k in log]
+    lib.check("%s: the report server stops without a sanitizer report "
+              "(leaks, memory errors, undefined behaviour)" % desc, not bad,
+              log[log.find(bad[0]) - 100:][:3000] if bad else "")
+
+
+def t_sessions(env, ex, eid):
+    stopped_clean(env, "after the deploy, catalog and render calls")
     env.start_rs()
     ex = client(env, EXEC)
     out = render(ex, eid, "CSV")
@@ -609,6 +621,7 @@ def main():
         t_paging(env, ex)
         t_sessions(env, ex, eid)
         t_transport(env)
+        stopped_clean(env, "at the end")
     finally:
         env.cleanup()
         if os.environ.get("RS_KEEP_LOG"):

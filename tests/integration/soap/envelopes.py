@@ -393,6 +393,7 @@ def main():
         t_faults(env, sch)
         t_soap12(env, sch)
         t_protocol(env)
+        clients.stopped_clean(env, "after the envelope calls")
     finally:
         env.cleanup()
     lib.done_testing()
