@@ -29,7 +29,7 @@
 
 #include "common/err.h"
 
-#define CATALOG_SCHEMA_VERSION	3
+#define CATALOG_SCHEMA_VERSION	4
 #define CATALOG_PATH_MAX	260	/* rsItemPathLengthExceeded */
 #define CATALOG_NAME_MAX	260
 #define CATALOG_ID_LEN		36
@@ -407,6 +407,91 @@ struct catalog_exec_row {
 int	catalog_exec_log_list(struct catalog *, size_t limit,
 	    struct catalog_exec_row **out, size_t *n, struct rs_err *);
 void	catalog_exec_rows_free(struct catalog_exec_row *, size_t n);
+
+/*
+ * Report executions (the ReportExecution2005 sessions of the SOAP
+ * endpoint), kept in the catalog so that any node of a scale-out can
+ * continue one.  An execution belongs to the user who started it and
+ * lives until expires (seconds since the epoch); every use moves expires
+ * on.  Strings are owned; catalog_execution_fini frees them.
+ */
+#define CATALOG_EXEC_ID_LEN	24
+
+struct catalog_execution {
+	char	 id[CATALOG_EXEC_ID_LEN + 1];
+	char	*user;
+	char	 item_id[CATALOG_ID_LEN + 1];	/* "" for an ad hoc definition */
+	char	*item_path;
+	void	*definition;	/* LoadReportDefinition's, or NULL */
+	size_t	 definition_len;
+	char	*parameters;	/* "Name=value&..." URL-encoded, or "" */
+	char	*param_language;	/* "de-DE", or "" */
+	int	 num_pages;	/* 0 until rendered */
+	int64_t	 created;
+	int64_t	 expires;
+};
+
+void	catalog_execution_fini(struct catalog_execution *);
+/* Makes a new random id (lower-case letters and digits) into x->id. */
+void	catalog_execution_id(struct catalog_execution *x);
+/* Stores a new execution (x->id set).  RS_E_EXISTS for a used id. */
+int	catalog_execution_add(struct catalog *, const struct catalog_execution *,
+	    struct rs_err *);
+/*
+ * Reads an execution that has not expired at now.  RS_E_NOTFOUND when
+ * there is none (never made, expired, or its report deleted).
+ */
+int	catalog_execution_get(struct catalog *, const char *id, int64_t now,
+	    struct catalog_execution *out, struct rs_err *);
+/* Writes parameters, param_language, num_pages and expires of x->id. */
+int	catalog_execution_update(struct catalog *,
+	    const struct catalog_execution *, struct rs_err *);
+int	catalog_execution_del(struct catalog *, const char *id,
+	    struct rs_err *);
+/* Deletes the executions that expired before now; *n gets how many. */
+int	catalog_execution_purge(struct catalog *, int64_t now, int64_t *n,
+	    struct rs_err *);
+
+/*
+ * Server-side bindings of an item's data sources by name (the original's
+ * SetItemDataSources and SetItemReferences): either a shared data source
+ * (ref_id, and ref_path, its path when it was bound) or an embedded
+ * DataSourceDefinition.  A new definition of the item (content replaced)
+ * drops them: it brings its own data sources.
+ */
+struct catalog_ds_binding {
+	char	*name;
+	char	 ref_id[CATALOG_ID_LEN + 1];	/* "" when none or deleted */
+	char	*ref_path;	/* the shared data source's path now (by id),
+				   else as bound; NULL for a definition */
+	void	*definition;	/* XML, or NULL */
+	size_t	 definition_len;
+};
+
+void	catalog_ds_bindings_free(struct catalog_ds_binding *, size_t n);
+int	catalog_ds_binding_list(struct catalog *, const char *item_id,
+	    struct catalog_ds_binding **out, size_t *n, struct rs_err *);
+/*
+ * Sets n bindings of an item (each replaces the one of its name, case-
+ * insensitively) and records user as the item's last modifier, in one
+ * transaction.
+ */
+int	catalog_ds_binding_set(struct catalog *, const char *item_id,
+	    const struct catalog_ds_binding *, size_t n, const char *user,
+	    struct rs_err *);
+
+/* User-defined item properties (SetProperties), names case-insensitive. */
+struct catalog_prop {
+	char	*name;
+	char	*value;
+};
+
+void	catalog_props_free(struct catalog_prop *, size_t n);
+int	catalog_prop_list(struct catalog *, const char *item_id,
+	    struct catalog_prop **out, size_t *n, struct rs_err *);
+/* Sets (or, with a NULL value, removes) n properties in one transaction. */
+int	catalog_prop_set(struct catalog *, const char *item_id,
+	    const struct catalog_prop *, size_t n, struct rs_err *);
 
 /* Makes a random (version 4) GUID, lower case, 36 characters. */
 void	catalog_guid(char out[CATALOG_ID_LEN + 1]);

@@ -274,6 +274,10 @@ replace_content(struct catalog *c, const struct catalog_item *old,
 	if (old->type != nw->type)
 		return rs_err_set(e, RS_E_EXISTS, "an item of another type "
 		    "named '%s' already exists", old->path);
+	/* A new definition brings its own data sources. */
+	if (db_run(c->db, e, "DELETE FROM item_datasources WHERE item_id = ?",
+	    "s", old->id) < 0)
+		return -1;
 	return db_run(c->db, e, "UPDATE items SET content = ?, size = ?, "
 	    "content_type = ?, modified_by = ?, modified = ? WHERE id = ?",
 	    "bissis", nw->content, nw->len, (int64_t)nw->len,
@@ -468,6 +472,8 @@ update_locked(struct catalog *c, const char *id, const struct catalog_update
 	    (u->has_content && db_run(c->db, e, "UPDATE items SET content = ?,"
 	    " size = ? WHERE id = ?", "bis", u->content ? u->content : "",
 	    u->len, (int64_t)u->len, id) < 0) ||
+	    (u->has_content && db_run(c->db, e, "DELETE FROM item_datasources "
+	    "WHERE item_id = ?", "s", id) < 0) ||
 	    db_run(c->db, e, "UPDATE items SET modified_by = ?, modified = ? "
 	    "WHERE id = ?", "sis", user, cat_now(), id) < 0)
 		goto out;

@@ -114,7 +114,47 @@ static const char *const v3[] = {
 	NULL,
 };
 
-static const char *const *const migrations[] = { NULL, v1, v2, v3 };
+/*
+ * Version 4: what the SOAP endpoints keep between calls.  executions are
+ * the ReportExecution2005 sessions (ExecutionID, owner, the report or an
+ * ad hoc definition, parameter values, page count, expiry), kept here so
+ * any node of a scale-out can continue one.  item_datasources are the
+ * server-side bindings of a report's or shared dataset's data sources
+ * (SetItemDataSources, SetItemReferences): a shared data source by id, and
+ * its path when bound, or an embedded definition.  item_properties are
+ * user-defined item properties (SetProperties).
+ */
+static const char *const v4[] = {
+	"CREATE TABLE executions ("
+	" id TEXT PRIMARY KEY,"
+	" user_name TEXT NOT NULL,"
+	" item_id TEXT REFERENCES items(id) ON DELETE CASCADE,"
+	" item_path TEXT NOT NULL,"
+	" definition %BLOB%,"
+	" parameters TEXT NOT NULL DEFAULT '',"
+	" param_language TEXT NOT NULL DEFAULT '',"
+	" num_pages INTEGER NOT NULL DEFAULT 0,"
+	" created BIGINT NOT NULL,"
+	" expires BIGINT NOT NULL)",
+	"CREATE INDEX executions_expires ON executions(expires)",
+	"CREATE TABLE item_datasources ("
+	" item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,"
+	" lname TEXT NOT NULL,"
+	" name TEXT NOT NULL,"
+	" ref_id TEXT REFERENCES items(id) ON DELETE SET NULL,"
+	" ref_path TEXT,"
+	" definition %BLOB%,"
+	" PRIMARY KEY (item_id, lname))",
+	"CREATE TABLE item_properties ("
+	" item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,"
+	" lname TEXT NOT NULL,"
+	" name TEXT NOT NULL,"
+	" value TEXT NOT NULL,"
+	" PRIMARY KEY (item_id, lname))",
+	NULL,
+};
+
+static const char *const *const migrations[] = { NULL, v1, v2, v3, v4 };
 
 const char *const *
 schema_migration(int version)

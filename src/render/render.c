@@ -238,6 +238,7 @@ finish_log(struct rctx *c, int64_t t0, int rv)
 	if (log->time_processing_ms < 0)
 		log->time_processing_ms = 0;
 	log->bytes = c->bytes;
+	log->pages = rv == 0 ? c->globals.total_pages : 0;
 	snprintf(log->status, sizeof(log->status), "%s",
 	    rv == 0 ? "rsSuccess" : status_of(c->e));
 }

@@ -85,6 +85,8 @@ struct render_log {
 	uint64_t	 bytes;			/* ByteCount */
 	char		 format[32];
 	char		 status[64];	/* "rsSuccess" or the first error's code */
+	int		 pages;		/* pages of a paginated format (HTML's
+					   soft pages, PDF); 1 otherwise */
 };
 
 /*

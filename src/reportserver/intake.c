@@ -9,6 +9,7 @@
 #include "reportserver/intake.h"
 #include "reportserver/passwd.h"
 #include "common/str.h"
+#include "common/xmalloc.h"
 #include "data/data.h"
 
 #include <stdio.h>
@@ -60,11 +61,35 @@ refuse(struct rs_refusal *ref, int status, const char *rscode)
 	return -1;
 }
 
+/* A reference to a data source not published: warned, bound to nothing. */
+static void
+warn_missing(struct rs_warnings *w, const char *path,
+    const struct rdl_datasource *ds, const char *target)
+{
+	bool			 dataset = w->dataset;
+	struct rs_warning	*x;
+	const char		*name = strrchr(path, '/');
+
+	if (w->n == RS_WARNINGS_MAX)
+		return;
+	x = &w->v[w->n++];
+	name = name != NULL ? name + 1 : path;
+	str_copy(x->code, sizeof(x->code), "rsDataSourceReferenceNotPublished");
+	str_copy(x->object_name, sizeof(x->object_name), name);
+	str_copy(x->object_type, sizeof(x->object_type), dataset ? "DataSet" :
+	    "Report");
+	/* Paths are at most CATALOG_PATH_MAX long: the text fits. */
+	snprintf(x->message, sizeof(x->message), "The %s '%.260s' refers to "
+	    "the shared data source '%.260s', which is not published on the "
+	    "report server (data source '%.20s').", dataset ? "dataset" :
+	    "report", path, target, ds->name);
+}
+
 /* One DataSourceReference: there, a data source, readable by binder. */
 static int
 binding_one(struct catalog *cat, const struct rsuser *binder,
     const char *path, const struct rdl_datasource *ds, bool at_render,
-    struct rs_refusal *ref, struct rs_err *e)
+    struct rs_warnings *w, struct rs_refusal *ref, struct rs_err *e)
 {
 	char			target[CATALOG_PATH_MAX * 2 + 2];
 	struct catalog_item	src;
@@ -87,6 +112,10 @@ binding_one(struct catalog *cat, const struct rsuser *binder,
 	if (rc == -1 && (ge.code == RS_E_DB || ge.code == RS_E_BUSY)) {
 		*e = ge;
 		return refuse(ref, rs_err_status(&ge), rs_err_rscode(&ge));
+	}
+	if (rc == -1 && w != NULL && !at_render) {
+		warn_missing(w, path, ds, target);
+		return 0;
 	}
 	if (rc == -1) {
 		rs_err_set(e, RS_E_NOTFOUND, "line %d: data source '%s' refers "
@@ -119,16 +148,33 @@ binding_one(struct catalog *cat, const struct rsuser *binder,
 	return refuse(ref, 403, "rsAccessDenied");
 }
 
+/* rs_bindings_check; with w, a data source not found is a warning. */
+static int
+bindings(struct catalog *cat, const struct rsuser *binder, const char *path,
+    const struct rdl_datasource *v, size_t n, bool at_render,
+    struct rs_warnings *w, struct rs_refusal *ref, struct rs_err *e)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].reference != NULL && binding_one(cat, binder, path,
+		    &v[i], at_render, w, ref, e) == -1)
+			return -1;
+	return 0;
+}
+
 int
 rs_bindings_check(struct catalog *cat, const struct rsuser *binder,
     const char *path, const struct rdl_datasource *v, size_t n,
     bool at_render, struct rs_refusal *ref, struct rs_err *e)
 {
-	for (size_t i = 0; i < n; i++)
-		if (v[i].reference != NULL && binding_one(cat, binder, path,
-		    &v[i], at_render, ref, e) == -1)
-			return -1;
-	return 0;
+	return bindings(cat, binder, path, v, n, at_render, NULL, ref, e);
+}
+
+int
+rs_bindings_check_warn(struct catalog *cat, const struct rsuser *binder,
+    const char *path, const struct rdl_datasource *v, size_t n,
+    struct rs_warnings *w, struct rs_refusal *ref, struct rs_err *e)
+{
+	return bindings(cat, binder, path, v, n, false, w, ref, e);
 }
 
 /* An embedded data source must use an extension the server has. */
@@ -192,22 +238,24 @@ kind_of(int type, enum rdl_kind *kind)
 /* The bindings of a checked definition. */
 static int
 bindings_of(struct catalog *cat, const struct rsuser *u, const char *path,
-    const struct rdl_definition *d, struct rs_refusal *ref,
-    struct rs_err *e)
+    const struct rdl_definition *d, struct rs_warnings *w,
+    struct rs_refusal *ref, struct rs_err *e)
 {
+	if (w != NULL)
+		w->dataset = d->dataset != NULL;
 	if (d->report != NULL)
-		return rs_bindings_check(cat, u, path, d->report->datasources,
-		    d->report->ndatasources, false, ref, e);
+		return bindings(cat, u, path, d->report->datasources,
+		    d->report->ndatasources, false, w, ref, e);
 	if (d->dataset != NULL)
-		return rs_bindings_check(cat, u, path, &d->dataset->source, 1,
-		    false, ref, e);
+		return bindings(cat, u, path, &d->dataset->source, 1, false, w,
+		    ref, e);
 	return 0;
 }
 
-int
-rs_intake_check(struct catalog *cat, const struct rsuser *u, int type,
-    const char *path, const void *data, size_t len, struct rs_refusal *ref,
-    struct rs_err *e)
+static int
+intake(struct catalog *cat, const struct rsuser *u, int type,
+    const char *path, const void *data, size_t len, struct rs_warnings *w,
+    struct rs_refusal *ref, struct rs_err *e)
 {
 	struct rdl_definition	d;
 	enum rdl_kind		kind;
@@ -224,12 +272,29 @@ rs_intake_check(struct catalog *cat, const struct rsuser *u, int type,
 	else if (d.report != NULL && providers_check(d.report, ref, e) == -1)
 		rc = -1;
 	else
-		rc = bindings_of(cat, u, path, &d, ref, e);
+		rc = bindings_of(cat, u, path, &d, w, ref, e);
 	if (rc == -1)
 		rs_err_prefix(e, "cannot publish %s '%s'", rdl_kind_name(kind),
 		    path);
 	rdl_definition_fini(&d);
 	return rc;
+}
+
+int
+rs_intake_check(struct catalog *cat, const struct rsuser *u, int type,
+    const char *path, const void *data, size_t len, struct rs_refusal *ref,
+    struct rs_err *e)
+{
+	return intake(cat, u, type, path, data, len, NULL, ref, e);
+}
+
+int
+rs_intake_check_warn(struct catalog *cat, const struct rsuser *u, int type,
+    const char *path, const void *data, size_t len, struct rs_warnings *w,
+    struct rs_refusal *ref, struct rs_err *e)
+{
+	w->n = 0;
+	return intake(cat, u, type, path, data, len, w, ref, e);
 }
 
 int
@@ -249,12 +314,66 @@ rs_rebind_check(struct catalog *cat, const struct rsuser *u,
 		return 0;
 	if (catalog_item_content(cat, it->id, &data, &len, e) == -1)
 		return refuse(ref, rs_err_status(e), rs_err_rscode(e));
-	if (rdl_check(kind, data, len, it->name, &d, &ce) == 0)
-		rc = bindings_of(cat, u, path, &d, ref, e);
+	if (rdl_check(kind, data, len, it->name, &d, &ce) == 0) {
+		rc = d.report != NULL ? rs_bindings_apply(cat, it->id, NULL,
+		    d.report->datasources, d.report->ndatasources, e) :
+		    d.dataset != NULL ? rs_bindings_apply(cat, it->id,
+		    RS_DATASET_SOURCE, &d.dataset->source, 1, e) : 0;
+		if (rc == -1)
+			refuse(ref, rs_err_status(e), rs_err_rscode(e));
+		else
+			rc = bindings_of(cat, u, path, &d, NULL, ref, e);
+	}
 	if (rc == -1)
 		rs_err_prefix(e, "cannot change %s '%s'", rdl_kind_name(kind),
 		    it->path);
 	rdl_definition_fini(&d);
 	free(data);
 	return rc;
+}
+
+/* One stored binding onto a data source; false when it does not fit. */
+static bool
+apply_one(const struct catalog_ds_binding *b, struct rdl_datasource *ds)
+{
+	struct rdl_definition	d;
+	struct rs_err		ce;
+
+	if (b->ref_path != NULL) {
+		free(ds->reference);
+		ds->reference = xstrdup(b->ref_path);
+		return true;
+	}
+	if (b->definition == NULL || rdl_check(RDL_DATASOURCE, b->definition,
+	    b->definition_len, ds->name, &d, &ce) == -1)
+		return false;
+	free(ds->reference);
+	free(ds->provider);
+	free(ds->connect_string);
+	ds->reference = NULL;
+	ds->provider = xstrdup(d.source->extension);
+	ds->connect_string = xstrdup(d.source->connect_string != NULL ?
+	    d.source->connect_string : "");
+	rdl_definition_fini(&d);
+	return true;
+}
+
+int
+rs_bindings_apply(struct catalog *cat, const char *id, const char *name,
+    struct rdl_datasource *v, size_t n, struct rs_err *e)
+{
+	struct catalog_ds_binding	*b;
+	size_t				 nb;
+
+	if (id == NULL || id[0] == '\0' || n == 0)
+		return 0;
+	if (catalog_ds_binding_list(cat, id, &b, &nb, e) == -1)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < nb; k++)
+			if (str_ieq(b[k].name, name != NULL ? name :
+			    v[i].name) && apply_one(&b[k], &v[i]))
+				break;
+	catalog_ds_bindings_free(b, nb);
+	return 0;
 }

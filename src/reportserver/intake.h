@@ -50,6 +50,56 @@ int	rs_bindings_check(struct catalog *, const struct rsuser *binder,
 	    const char *path, const struct rdl_datasource *, size_t n,
 	    bool at_render, struct rs_refusal *ref, struct rs_err *e);
 
+/*
+ * What the original's SOAP API answers with a warning instead of a
+ * refusal: a DataSourceReference to a shared data source that is not
+ * published yet (Visual Studio deploys the report, then points it at the
+ * data source with SetItemDataSources).  Such a report binds nothing and
+ * does not render until its data sources are set.
+ */
+#define RS_WARNINGS_MAX	16
+
+struct rs_warning {
+	char	code[48];	/* rsDataSourceReferenceNotPublished */
+	char	object_name[CATALOG_NAME_MAX + 1];
+	char	object_type[24];	/* Report, DataSet */
+	char	message[700];
+};
+
+struct rs_warnings {
+	struct rs_warning	v[RS_WARNINGS_MAX];
+	size_t			n;
+	bool			dataset;	/* the definition's kind */
+};
+
+/*
+ * rs_intake_check, except that a shared data source that cannot be found
+ * is a warning in *w rather than a refusal.  A shared data source the user
+ * may not read is still refused.
+ */
+int	rs_intake_check_warn(struct catalog *, const struct rsuser *u,
+	    int type, const char *path, const void *data, size_t len,
+	    struct rs_warnings *w, struct rs_refusal *ref, struct rs_err *e);
+
+/* rs_bindings_check (not at render) with missing data sources warned. */
+int	rs_bindings_check_warn(struct catalog *, const struct rsuser *binder,
+	    const char *path, const struct rdl_datasource *, size_t n,
+	    struct rs_warnings *w, struct rs_refusal *ref, struct rs_err *e);
+
+/*
+ * Applies the server-side bindings stored for item id (SetItemDataSources,
+ * SetItemReferences) to its n data sources, in place: a shared data source
+ * replaces the DataSourceReference with that data source's path (absolute),
+ * an embedded definition replaces it with its extension and connection
+ * string.  name: the binding name of a shared dataset's data source
+ * ("DataSetDataSource"), or NULL to match each data source by its own name.
+ * Returns 0, or -1 with e (RS_E_DB).
+ */
+#define RS_DATASET_SOURCE	"DataSetDataSource"
+
+int	rs_bindings_apply(struct catalog *, const char *id, const char *name,
+	    struct rdl_datasource *v, size_t n, struct rs_err *e);
+
 /* folder + "/" + name into out (out may be folder itself). */
 void	rs_path_join(const char *folder, const char *name, char *out,
 	    size_t outsz);

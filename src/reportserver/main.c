@@ -32,6 +32,7 @@
 #include "reportserver/rs_int.h"
 #include "reportserver/server.h"
 #include "rsconf/rsconf.h"
+#include "soap/soap.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -541,6 +542,8 @@ serve(const char *root, const struct opts *o, const struct rsconf *conf,
 	policy_of(conf, data_root, rules, &policy);
 	srv.render = rs_render_report;
 	srv.render_arg = &policy;
+	srv.soap = soap_handle;
+	srv.soap_arg = &policy;
 	if (setup(m, root, o, conf, e) == -1)
 		goto out;
 	if (sync_urls(m, conf) == 0)

@@ -7,7 +7,10 @@
  * shared data source in the catalog, relative to the report's folder),
  * takes rs:Format, rc: device settings and report parameters from the
  * URL, and runs render_report() with its output streamed to the client;
- * then writes a row to the execution log.
+ * then writes a row to the execution log.  The same run, with the
+ * server-side data source bindings (SetItemDataSources) applied, serves
+ * the SOAP endpoint's Render (rs_render_query, into a buffer) and its
+ * parameter descriptions (rs_render_params).
  */
 #include "reportserver/intake.h"
 #include "reportserver/render_hook.h"
@@ -28,21 +31,12 @@
 struct rctx {
 	struct catalog			*cat;
 	const struct catalog_item	*it;
-	const struct rsreq		*req;
-	struct rsresp			*resp;
+	const char			*vdir;	/* links: "/ReportServer" */
 	const char			*format;
-	const char			*name;
 	const struct data_policy	*policy;	/* what reports may open */
-	bool				 started;
-	struct buf			 hold;	/* first bytes, not yet sent */
+	render_write_fn			 write;
+	void				*write_arg;
 };
-
-/*
- * The first RENDER_HOLD bytes of an answer are held back, so a render that
- * fails early (a query error on its first rows, a bad expression) still
- * gets a whole error page instead of a 200 that is then cut.
- */
-#define RENDER_HOLD	((size_t)64 * 1024)
 
 /* Shared data source: the catalog item named by the reference. */
 static int
@@ -88,9 +82,26 @@ resolve(void *arg, const struct rdl_datasource *ds, struct data_source *out,
 	return rc;
 }
 
+/*
+ * URL access: the first write sends the head, then the body streams.  The
+ * first RENDER_HOLD bytes are held back, so a render that fails early (a
+ * query error on its first rows, a bad expression) still gets a whole
+ * error page instead of a 200 that is then cut.
+ */
+#define RENDER_HOLD	((size_t)64 * 1024)
+
+struct urlsink {
+	const struct rsreq	*req;
+	struct rsresp		*resp;
+	const char		*format;
+	const char		*name;
+	bool			 started;
+	struct buf		 hold;	/* first bytes, not yet sent */
+};
+
 /* Sends what is held and p: the first time, the head with it. */
 static int
-send_out(struct rctx *c, const void *p, size_t len, struct rs_err *e)
+url_send(struct urlsink *c, const void *p, size_t len, struct rs_err *e)
 {
 	if (!c->started) {
 		const char	*ext = render_format_extension(c->format);
@@ -121,13 +132,13 @@ send_out(struct rctx *c, const void *p, size_t len, struct rs_err *e)
 
 /* The renderer's output: held until RENDER_HOLD bytes, then streamed. */
 static int
-sink(void *arg, const void *p, size_t len, struct rs_err *e)
+url_sink(void *arg, const void *p, size_t len, struct rs_err *e)
 {
-	struct rctx	*c = arg;
+	struct urlsink	*c = arg;
 
 	if (!c->started && c->hold.len + len <= RENDER_HOLD)
 		return buf_append(&c->hold, p, len, e);
-	return send_out(c, p, len, e);
+	return url_send(c, p, len, e);
 }
 
 /* Report parameters, rc: settings and rs:Format from the query. */
@@ -205,7 +216,7 @@ log_execution(struct rctx *c, const struct rsuser *u, const struct args *a,
 
 static int
 run(struct rctx *c, const struct rsuser *u, struct rdl_report *rep,
-    struct args *a, struct rs_err *e)
+    struct args *a, struct rs_render_result *res, struct rs_err *e)
 {
 	struct render_request	q = { 0 };
 	struct render_log	lg;
@@ -214,7 +225,7 @@ run(struct rctx *c, const struct rsuser *u, struct rdl_report *rep,
 	int			rc;
 
 	buf_init(&url, 0);
-	(void)buf_printf(&url, NULL, "%s?", c->req->vdir);
+	(void)buf_printf(&url, NULL, "%s?", c->vdir);
 	rs_url_encode(&url, c->it->path, false);
 	catalog_path_parent(c->it->path, folder, sizeof(folder));
 	q.report = rep;
@@ -225,29 +236,31 @@ run(struct rctx *c, const struct rsuser *u, struct rdl_report *rep,
 	q.ndevinfo = a->nopts;
 	q.resolve = resolve;
 	q.resolve_arg = c;
-	q.write = sink;
-	q.write_arg = c;
+	q.write = c->write;
+	q.write_arg = c->write_arg;
 	q.user_id = u->name;
 	q.report_folder = folder;
 	q.url_base = url.data;
+	q.param_language = rs_query_get(&a->q, "rs:ParameterLanguage");
 	memset(&lg, 0, sizeof(lg));
 	rc = render_report(&q, &lg, e);
-	if (rc == 0 && (c->hold.len > 0 || !c->started))
-		rc = send_out(c, NULL, 0, e);	/* a small answer, whole */
-	buf_reset(&c->hold);	/* on failure, what was held is dropped */
 	log_execution(c, u, a, &lg);
+	res->pages = lg.pages;
+	res->bytes = lg.bytes;
+	str_copy(res->rscode, sizeof(res->rscode), lg.status[0] ? lg.status :
+	    "rsSuccess");
 	buf_fini(&url);
 	return rc;
 }
 
 /*
  * The report's bindings, for the user who last stored or changed it.  On
- * refusal the answer (403 rsAccessDenied, 404 rsDataSourceNotFound) and
- * an execution log row are written here; false then.
+ * refusal res gets the answer (403 rsAccessDenied, 404 rsDataSourceNotFound)
+ * and an execution log row is written; false then.
  */
 static bool
 bound(struct rctx *c, const struct rsuser *u, const struct rdl_report *rep,
-    const struct args *a, struct rs_err *e)
+    const struct args *a, struct rs_render_result *res, struct rs_err *e)
 {
 	struct rsuser		binder;
 	struct rs_refusal	ref;
@@ -267,7 +280,10 @@ bound(struct rctx *c, const struct rsuser *u, const struct rdl_report *rep,
 	rsuser_fini(&binder);
 	if (rc == 0)
 		return true;
-	rs_error_html(c->resp, ref.status, ref.rscode, e->msg, NULL);
+	res->status = ref.status;
+	str_copy(res->rscode, sizeof(res->rscode), ref.rscode);
+	if (a == NULL)
+		return false;
 	gettimeofday(&tv, NULL);
 	memset(&lg, 0, sizeof(lg));
 	lg.time_start = lg.time_end = (int64_t)tv.tv_sec * 1000 +
@@ -277,23 +293,38 @@ bound(struct rctx *c, const struct rsuser *u, const struct rdl_report *rep,
 	return false;
 }
 
-int
-rs_render_report(void *arg, struct catalog *cat, const struct rsuser *u,
-    const struct catalog_item *it, const void *rdl, size_t len,
-    const struct rsreq *r, struct rsresp *resp, struct rs_err *e)
+/* The definition with the item's server-side bindings applied. */
+static struct rdl_report *
+report_of(struct rctx *c, const void *rdl, size_t len, struct rs_err *e)
 {
-	struct rctx		 c = { .cat = cat, .it = it, .req = r,
-				    .resp = resp, .name = it->name,
-				    .policy = arg };
+	struct rdl_report	*rep;
+
+	rep = rdl_parse(rdl, len, c->it->name, e);
+	if (rep != NULL && rs_bindings_apply(c->cat, c->it->id, NULL,
+	    rep->datasources, rep->ndatasources, e) == -1) {
+		rdl_free(rep);
+		rep = NULL;
+	}
+	return rep;
+}
+
+int
+rs_render_query(void *policy, struct catalog *cat, const struct rsuser *u,
+    const struct catalog_item *it, const void *rdl, size_t len,
+    const char *vdir, const char *query, render_write_fn write,
+    void *write_arg, struct rs_render_result *res, struct rs_err *e)
+{
+	struct rctx		 c = { cat, it, vdir, NULL, policy, write,
+				    write_arg };
 	struct rdl_report	*rep;
 	struct args		*a;
 	const char		*fmt;
 	int			 rc = -1;
 
-	buf_init(&c.hold, 0);	/* at most RENDER_HOLD: see sink() */
 	rs_err_clear(e);	/* parts of the engine keep the first error */
+	memset(res, 0, sizeof(*res));
 	a = xcalloc(1, sizeof(*a));
-	if (rs_query_parse(r->query, &a->q, e) == -1)
+	if (rs_query_parse(query, &a->q, e) == -1)
 		goto out;
 	fmt = rs_query_get(&a->q, "rs:Format");
 	c.format = fmt != NULL && fmt[0] != '\0' ? fmt : "HTML5";
@@ -303,17 +334,88 @@ rs_render_report(void *arg, struct catalog *cat, const struct rsuser *u,
 		goto out;
 	}
 	args_take(a);
-	rep = rdl_parse(rdl, len, it->name, e);
+	rep = report_of(&c, rdl, len, e);
 	if (rep == NULL)
 		goto out;
-	if (bound(&c, u, rep, a, e))
-		rc = run(&c, u, rep, a, e);
+	if (bound(&c, u, rep, a, res, e))
+		rc = run(&c, u, rep, a, res, e);
 	else
-		rc = 0;		/* bound() answered */
+		rc = 0;		/* refused: res says how */
 	rdl_free(rep);
 out:
-	buf_fini(&c.hold);
 	args_fini(a);
 	free(a);
+	return rc;
+}
+
+int
+rs_render_params(void *policy, struct catalog *cat, const struct rsuser *u,
+    const struct catalog_item *it, const void *rdl, size_t len,
+    const char *query, struct rdl_report **repp,
+    struct render_param_def **defs, struct rs_render_result *res,
+    struct rs_err *e)
+{
+	struct rctx		 c = { cat, it, "", NULL, policy, NULL, NULL };
+	struct render_request	 q = { 0 };
+	struct args		*a;
+	int			 rc = -1;
+
+	rs_err_clear(e);
+	memset(res, 0, sizeof(*res));
+	*repp = NULL;
+	*defs = NULL;
+	a = xcalloc(1, sizeof(*a));
+	if (rs_query_parse(query, &a->q, e) == -1)
+		goto out;
+	args_take(a);
+	*repp = report_of(&c, rdl, len, e);
+	if (*repp == NULL)
+		goto out;
+	if (!bound(&c, u, *repp, NULL, res, e)) {
+		rc = 0;		/* refused: res says how */
+		goto out;
+	}
+	q.report = *repp;
+	q.params = a->params;
+	q.nparams = a->nparams;
+	q.resolve = resolve;
+	q.resolve_arg = &c;
+	q.user_id = u->name;
+	q.param_language = rs_query_get(&a->q, "rs:ParameterLanguage");
+	rc = render_parameters(&q, defs, e);
+out:
+	if (rc == -1 || res->status != 0) {
+		rdl_free(*repp);
+		*repp = NULL;
+	}
+	args_fini(a);
+	free(a);
+	return rc;
+}
+
+int
+rs_render_report(void *arg, struct catalog *cat, const struct rsuser *u,
+    const struct catalog_item *it, const void *rdl, size_t len,
+    const struct rsreq *r, struct rsresp *resp, struct rs_err *e)
+{
+	struct urlsink		sk = { .req = r, .resp = resp,
+				    .name = it->name };
+	struct rs_render_result	res;
+	struct rsquery		q;
+	const char		*fmt;
+	int			rc;
+
+	if (rs_query_parse(r->query, &q, e) == -1)
+		return -1;
+	fmt = rs_query_get(&q, "rs:Format");
+	sk.format = fmt != NULL && fmt[0] != '\0' ? fmt : "HTML5";
+	rc = rs_render_query(arg, cat, u, it, rdl, len, r->vdir, r->query,
+	    url_sink, &sk, &res, e);
+	if (rc == 0 && res.status != 0)
+		rs_error_html(resp, res.status, res.rscode, e->msg, NULL);
+	else if (rc == 0 && (sk.hold.len > 0 || !sk.started))
+		rc = url_send(&sk, NULL, 0, e);	/* a small answer, whole */
+	buf_fini(&sk.hold);	/* on failure, what was held is dropped */
+	rs_query_fini(&q);
 	return rc;
 }

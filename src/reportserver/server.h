@@ -134,6 +134,17 @@ typedef int rs_render_fn(void *arg, struct catalog *, const struct rsuser *,
     const struct catalog_item *, const void *rdl, size_t len,
     const struct rsreq *, struct rsresp *, struct rs_err *);
 
+struct rs_server;
+
+/*
+ * The SOAP endpoints (src/soap: ReportService2010.asmx and
+ * ReportExecution2005.asmx), installed by the daemon like the render
+ * hook: every request for a /<name>.asmx path of the web service goes to
+ * it whole (it passes the gate itself, to answer with SOAP faults).
+ */
+typedef void rs_soap_fn(void *arg, struct rs_server *, struct rsreq *,
+    struct rsresp *);
+
 /*
  * A recent successful sign-in: a cheap keyed hash (sha256crypt with a
  * per-process random salt) of the password, so the next requests of a
@@ -178,6 +189,8 @@ struct rs_server {
 	uint32_t		 pam_seq;	/* its last request */
 	rs_render_fn		*render;	/* NULL: not available yet */
 	void			*render_arg;
+	rs_soap_fn		*soap;		/* NULL: no SOAP endpoints */
+	void			*soap_arg;
 };
 
 /* Sets up a server over a loaded config (borrowed for its lifetime). */

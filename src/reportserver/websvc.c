@@ -5,7 +5,9 @@
  * browsing; GetResourceContents streams a resource with its MIME type;
  * GetDataSourceContents returns a data source's definition; Render goes
  * to the rendering hook (rs_server.render) when one is installed.
- * Without rs:Command the item's type picks the command.
+ * Without rs:Command the item's type picks the command.  The SOAP
+ * endpoints (/ReportService2010.asmx, /ReportExecution2005.asmx) go to
+ * rs_server.soap (src/soap).
  */
 #include "reportserver/rs_int.h"
 #include "common/log.h"
@@ -277,6 +279,16 @@ dispatch(struct rs_server *s, struct catalog *cat, const struct rsuser *u,
 	}
 }
 
+/* "/ReportService2010.asmx" and the like: the SOAP endpoints' URLs. */
+static bool
+is_soap(const char *path)
+{
+	size_t	n = strlen(path);
+
+	return n > 6 && strcasecmp(path + n - 5, ".asmx") == 0 &&
+	    strchr(path + 1, '/') == NULL;
+}
+
 void
 rs_websvc_handle(struct rs_server *s, struct rsreq *r, struct rsresp *resp)
 {
@@ -287,13 +299,23 @@ rs_websvc_handle(struct rs_server *s, struct rsreq *r, struct rsresp *resp)
 	struct rs_err		 e;
 	const char		*cmd;
 
+	if (is_soap(r->path)) {
+		if (s->soap != NULL)
+			s->soap(s->soap_arg, s, r, resp);
+		else
+			rs_error_html(resp, 501, "rsOperationNotSupported",
+			    "The SOAP endpoints are not available in this "
+			    "build of the report server.", NULL);
+		return;
+	}
 	memset(&u, 0, sizeof(u));
 	cat = rs_gate(s, r, resp, false, &u);
 	if (cat == NULL)
 		return;
 	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {
 		rs_error_html(resp, 405, "rsInvalidRequest", "Only GET is "
-		    "supported on this URL (SOAP endpoints are not provided).",
+		    "supported on this URL (the SOAP endpoints are "
+		    "ReportService2010.asmx and ReportExecution2005.asmx).",
 		    NULL);
 		rsresp_header(resp, "Allow", "GET, HEAD");
 		goto out;

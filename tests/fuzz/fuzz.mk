@@ -12,3 +12,5 @@ DEPS_fuzz_binding := binding urlres common
 DEPS_fuzz_rs_json := reportserver rsconf catalog common
 DEPS_fuzz_rs_odata := reportserver rsconf catalog common
 DEPS_fuzz_rs_form := reportserver rsconf catalog common
+# The SOAP endpoints' request reader (soap/envelope.c; internal header).
+DEPS_fuzz_soap := soap reportserver rsconf catalog common

@@ -1,8 +1,9 @@
 /*
  * test_catalog.c: unit tests of catalog/: names and paths, create and
  * upgrade, items (add, list, content, rename, move, delete), role
- * assignments with inheritance and breaking it, built-in users, and a
- * corrupt or locked database.  Each catalog test runs on SQLite, and on
+ * assignments with inheritance and breaking it, built-in users, the
+ * executions, data source bindings and properties of the SOAP endpoints,
+ * and a corrupt or locked database.  Each catalog test runs on SQLite, and on
  * PostgreSQL too when RS_TEST_PG holds a connection string of a scratch
  * database (its public schema is emptied first).
  */
@@ -678,6 +679,141 @@ test_locked(void **state)
 	assert_int_equal(catalog_item_add(f->c, &nw, "admin", NULL, &e), 0);
 }
 
+/* Executions: stored, read while they live, owned, updated, purged. */
+static void
+test_executions(void **state)
+{
+	struct fx			*f = *state;
+	struct catalog_execution	 x = { 0 }, y;
+	struct catalog_item		 it;
+	struct rs_err			 e;
+	int64_t				 n;
+
+	add(f->c, "/", "R", CATALOG_REPORT, "<Report/>");
+	assert_int_equal(catalog_item_get(f->c, "/R", &it, &e), 0);
+	catalog_execution_id(&x);
+	assert_int_equal(strlen(x.id), CATALOG_EXEC_ID_LEN);
+	assert_int_equal(strspn(x.id, "abcdefghijklmnopqrstuvwxyz012345"),
+	    CATALOG_EXEC_ID_LEN);
+	x.user = "bob";
+	str_copy(x.item_id, sizeof(x.item_id), it.id);
+	x.item_path = "/R";
+	x.parameters = "A=1";
+	x.created = 1000;
+	x.expires = 2000;
+	assert_int_equal(catalog_execution_add(f->c, &x, &e), 0);
+	assert_int_equal(catalog_execution_get(f->c, x.id, 1500, &y, &e), 0);
+	assert_string_equal(y.user, "bob");
+	assert_string_equal(y.item_id, it.id);
+	assert_string_equal(y.parameters, "A=1");
+	assert_null(y.definition);
+	catalog_execution_fini(&y);
+	assert_int_equal(catalog_execution_get(f->c, x.id, 2001, &y, &e), -1);
+	assert_int_equal(e.code, RS_E_NOTFOUND);
+	x.parameters = "A=2";
+	x.num_pages = 4;
+	x.expires = 3000;
+	assert_int_equal(catalog_execution_update(f->c, &x, &e), 0);
+	assert_int_equal(catalog_execution_get(f->c, x.id, 2500, &y, &e), 0);
+	assert_int_equal(y.num_pages, 4);
+	assert_string_equal(y.parameters, "A=2");
+	catalog_execution_fini(&y);
+	/* An ad hoc one keeps its definition; purge removes what expired. */
+	catalog_execution_id(&x);
+	x.item_id[0] = '\0';
+	x.definition = "<Report>x</Report>";
+	x.definition_len = 18;
+	x.expires = 100;
+	assert_int_equal(catalog_execution_add(f->c, &x, &e), 0);
+	assert_int_equal(catalog_execution_get(f->c, x.id, 50, &y, &e), 0);
+	assert_int_equal(y.definition_len, 18);
+	assert_memory_equal(y.definition, "<Report>x</Report>", 18);
+	catalog_execution_fini(&y);
+	assert_int_equal(catalog_execution_purge(f->c, 500, &n, &e), 0);
+	assert_int_equal(n, 1);
+	/* Deleting the report ends its executions. */
+	assert_int_equal(catalog_item_del(f->c, it.id, &e), 0);
+	assert_int_equal(catalog_execution_purge(f->c, 0, &n, &e), 0);
+	catalog_item_fini(&it);
+}
+
+/* Data source bindings: by id (the path follows moves), definitions. */
+static void
+test_ds_bindings(void **state)
+{
+	struct fx			*f = *state;
+	struct catalog_ds_binding	 b[2], *v;
+	struct catalog_item		 r, ds;
+	struct catalog_update		 u = { .has_content = true,
+					    .content = "<Report/>", .len = 9 };
+	struct rs_err			 e;
+	size_t				 n;
+
+	add(f->c, "/", "F", CATALOG_FOLDER, NULL);
+	add(f->c, "/", "R", CATALOG_REPORT, "<Report/>");
+	add(f->c, "/", "DS", CATALOG_DATASOURCE, "<DataSourceDefinition/>");
+	assert_int_equal(catalog_item_get(f->c, "/R", &r, &e), 0);
+	assert_int_equal(catalog_item_get(f->c, "/DS", &ds, &e), 0);
+	memset(b, 0, sizeof(b));
+	b[0].name = "Sales";
+	str_copy(b[0].ref_id, sizeof(b[0].ref_id), ds.id);
+	b[0].ref_path = "/DS";
+	b[1].name = "Inline";
+	b[1].definition = "<DataSourceDefinition/>";
+	b[1].definition_len = 23;
+	assert_int_equal(catalog_ds_binding_set(f->c, r.id, b, 2, "carol",
+	    &e), 0);
+	assert_int_equal(catalog_item_move(f->c, ds.id, "/F", "admin", &e), 0);
+	assert_int_equal(catalog_ds_binding_list(f->c, r.id, &v, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].name, "Inline");
+	assert_null(v[0].ref_path);
+	assert_int_equal(v[0].definition_len, 23);
+	assert_string_equal(v[1].ref_path, "/F/DS");
+	catalog_ds_bindings_free(v, n);
+	catalog_item_fini(&r);
+	assert_int_equal(catalog_item_get(f->c, "/R", &r, &e), 0);
+	assert_string_equal(r.modified_by, "carol");
+	/* A deleted data source leaves the path it had when bound. */
+	assert_int_equal(catalog_item_del(f->c, ds.id, &e), 0);
+	assert_int_equal(catalog_ds_binding_list(f->c, r.id, &v, &n, &e), 0);
+	assert_string_equal(v[1].ref_id, "");
+	assert_string_equal(v[1].ref_path, "/DS");
+	catalog_ds_bindings_free(v, n);
+	/* A new definition brings its own data sources. */
+	assert_int_equal(catalog_item_update(f->c, r.id, &u, "admin", &e), 0);
+	assert_int_equal(catalog_ds_binding_list(f->c, r.id, &v, &n, &e), 0);
+	assert_int_equal(n, 0);
+	catalog_ds_bindings_free(v, n);
+	catalog_item_fini(&r);
+	catalog_item_fini(&ds);
+}
+
+static void
+test_props(void **state)
+{
+	struct fx		*f = *state;
+	struct catalog_prop	 p[2] = { { "Owner", "Finance" },
+				    { "Color", "red" } }, *v;
+	struct catalog_item	 r;
+	struct rs_err		 e;
+	size_t			 n;
+
+	add(f->c, "/", "R", CATALOG_REPORT, "<Report/>");
+	assert_int_equal(catalog_item_get(f->c, "/R", &r, &e), 0);
+	assert_int_equal(catalog_prop_set(f->c, r.id, p, 2, &e), 0);
+	p[0].name = "OWNER";
+	p[0].value = "Sales";
+	p[1].value = NULL;
+	assert_int_equal(catalog_prop_set(f->c, r.id, p, 2, &e), 0);
+	assert_int_equal(catalog_prop_list(f->c, r.id, &v, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].name, "OWNER");
+	assert_string_equal(v[0].value, "Sales");
+	catalog_props_free(v, n);
+	catalog_item_fini(&r);
+}
+
 int
 main(void)
 {
@@ -703,6 +839,12 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_exec_log_list,
 		    setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(test_executions, setup_sqlite,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ds_bindings,
+		    setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(test_props, setup_sqlite,
+		    teardown),
 	};
 	const struct CMUnitTest pg_tests[] = {
 		cmocka_unit_test(test_upgrade_pg),
@@ -719,6 +861,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_exec_log, setup_pg,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_exec_log_list, setup_pg,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_executions, setup_pg,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ds_bindings, setup_pg,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_props, setup_pg,
 		    teardown),
 	};
 	int	rc;
