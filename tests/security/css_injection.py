@@ -135,7 +135,7 @@ def t_browser(env, url, marker):
             os.path.join(browser.NODE_PATH, "playwright-core")):
         lib.ok("# SKIP chromium or playwright-core is not installed")
         return
-    home = browser.nss_home(env.cafile)
+    home = browser.trusted_home(env)
     p = subprocess.run(
         ["node", os.path.join(HERE, "css_injection.js"), url, "admin",
          suite.ADMIN_PW, marker],
