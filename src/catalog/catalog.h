@@ -29,7 +29,7 @@
 
 #include "common/err.h"
 
-#define CATALOG_SCHEMA_VERSION	3
+#define CATALOG_SCHEMA_VERSION	4
 #define CATALOG_PATH_MAX	260	/* rsItemPathLengthExceeded */
 #define CATALOG_NAME_MAX	260
 #define CATALOG_ID_LEN		36
@@ -398,5 +398,8 @@ void	catalog_exec_rows_free(struct catalog_exec_row *, size_t n);
 
 /* Makes a random (version 4) GUID, lower case, 36 characters. */
 void	catalog_guid(char out[CATALOG_ID_LEN + 1]);
+
+/* Schedules, subscriptions, the job queue and stored report data. */
+#include "catalog/catalog_sched.h"
 
 #endif

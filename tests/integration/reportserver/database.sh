@@ -82,7 +82,7 @@ expect_match "... naming 'rsconfig database upgrade'" "$out" \
     "rsconfig database upgrade"
 out=$(rsconfig database upgrade)
 expect_match "upgrade reports the versions" "$out" \
-    "upgraded from schema version 1 to 3"
+    "upgraded from schema version 1 to 4"
 check "the execution log table is back" sqlite3 "$DB" \
     'SELECT count(*) FROM execution_log'
 sleep 1.1	# the server retries the database at most once a second
@@ -91,7 +91,7 @@ expect_eq "after the upgrade the running server answers (200)" \
     "${out##*$'\n'}" 200
 out=$(rsconfig database upgrade)
 expect_match "a second upgrade has nothing to do" "$out" \
-    "already at schema version 3"
+    "already at schema version 4"
 
 # A corrupt database: the server says so; nothing pretends to work.
 kill "$BG_PID" 2>/dev/null
