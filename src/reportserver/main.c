@@ -23,6 +23,7 @@
 #include "reportserver/pam_broker.h"
 #include "reportserver/render_hook.h"
 #include "reportserver/server.h"
+#include "reportserver/subs.h"
 #include "rsconf/rsconf.h"
 
 #include <errno.h>
@@ -271,7 +272,10 @@ serve(const char *root, const struct opts *o, const struct rsconf *conf,
 	struct rs_server	 srv;
 	struct app_ctx		 ctx[RSCONF_APPS_MAX];
 	struct binding_store	*bs = NULL;
+	struct rs_subs		 subs;
+	bool			 subs_on = false;
 	char			 data_root[RS_PATH_MAX], sock[RS_PATH_MAX];
+	char			 cpath[RS_PATH_MAX];
 	struct data_policy	 policy = { 0 };
 	struct data_pg_rule	 rules[RSCONF_PG_ALLOW_MAX];
 	size_t			 added = 0;
@@ -319,9 +323,16 @@ serve(const char *root, const struct opts *o, const struct rsconf *conf,
 		    "web-service-url --apply'");
 		goto out;
 	}
+	/* The scheduler lives with the server: no daemon to forget. */
+	if (rs_root_path(root, RSCONF_FILE, cpath, sizeof(cpath), e) == -1 ||
+	    rs_subs_start(&subs, &srv, root, cpath, &policy, e) == -1)
+		goto out;
+	subs_on = true;
 	log_info("listening on %s", appserver_socket_path(as));
 	rc = appserver_run(as, e);
 out:
+	if (subs_on)
+		rs_subs_stop(&subs);
 	binding_store_close(bs);
 	appserver_free(as);
 	rs_server_fini(&srv);

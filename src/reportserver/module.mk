@@ -1,4 +1,4 @@
 # reportserver/: the report server daemon (web service, portal, REST).
-DEPS_reportserver := reportserver render data rdl expr rsconf catalog appserver binding urlres common
-DEPS_test_reportserver := reportserver rdl data expr rsconf catalog common
-DEPS_test_pam_broker := reportserver rsconf catalog common
+DEPS_reportserver := reportserver render data rdl expr sched deliver rskey rsconf catalog appserver binding urlres common
+DEPS_test_reportserver := reportserver rdl data expr sched deliver rsconf catalog common
+DEPS_test_pam_broker := reportserver sched deliver rsconf catalog common

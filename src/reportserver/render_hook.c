@@ -37,20 +37,20 @@ struct rctx {
 };
 
 /* Shared data source: the catalog item named by the reference. */
-static int
-resolve(void *arg, const struct rdl_datasource *ds, struct data_source *out,
-    struct rs_err *e)
+int
+rs_resolve_source(struct catalog *cat, const char *item_path,
+    const struct data_policy *policy, const struct rdl_datasource *ds,
+    struct data_source *out, struct rs_err *e)
 {
-	struct rctx		*c = arg;
 	struct catalog_item	 src;
 	struct ds_info		 d;
 	char			 path[CATALOG_PATH_MAX * 2 + 2];
 	int			 rc = -1;
 
 	if (ds->reference == NULL)
-		return render_resolve_default((void *)c->policy, ds, out, e);
-	rs_ds_ref_path(c->it->path, ds->reference, path, sizeof(path));
-	if (catalog_item_get(c->cat, path, &src, e) == -1 ||
+		return render_resolve_default((void *)policy, ds, out, e);
+	rs_ds_ref_path(item_path, ds->reference, path, sizeof(path));
+	if (catalog_item_get(cat, path, &src, e) == -1 ||
 	    src.type != CATALOG_DATASOURCE) {
 		if (e->code != RS_E_NOTFOUND)
 			catalog_item_fini(&src);
@@ -58,7 +58,7 @@ resolve(void *arg, const struct rdl_datasource *ds, struct data_source *out,
 		    "'%s' of data source '%s' cannot be found (rsDataSourceNot"
 		    "Found)", path, ds->name);
 	}
-	rs_ds_read(c->cat, src.id, &d);
+	rs_ds_read(cat, src.id, &d);
 	if (!d.enabled)
 		rs_err_set(e, RS_E_USAGE, "the shared data source '%s' is "
 		    "disabled", path);
@@ -67,7 +67,7 @@ resolve(void *arg, const struct rdl_datasource *ds, struct data_source *out,
 		    d.conn : "") == -1)
 			rs_err_set(e, RS_E_USAGE, "the connection string of "
 			    "'%s' is too long", path);
-		else if (data_source_confine(out, c->policy, e) == -1)
+		else if (data_source_confine(out, policy, e) == -1)
 			rs_err_prefix(e, "shared data source '%s'", path);
 		else
 			rc = 0;
@@ -78,6 +78,15 @@ resolve(void *arg, const struct rdl_datasource *ds, struct data_source *out,
 	rs_ds_fini(&d);
 	catalog_item_fini(&src);
 	return rc;
+}
+
+static int
+resolve(void *arg, const struct rdl_datasource *ds, struct data_source *out,
+    struct rs_err *e)
+{
+	struct rctx	*c = arg;
+
+	return rs_resolve_source(c->cat, c->it->path, c->policy, ds, out, e);
 }
 
 /* The first write sends the head: type, and a file name to save as. */

@@ -12,4 +12,18 @@
 
 rs_render_fn	rs_render_report;
 
+struct data_policy;
+struct data_source;
+struct rdl_datasource;
+
+/*
+ * Resolves one data source of the report at item_path: a shared
+ * reference through the catalog (relative to the report's folder), an
+ * embedded one as the renderer does, both confined by the server's
+ * policy.  Also used by scheduled renders (subs_run.c).
+ */
+int	rs_resolve_source(struct catalog *, const char *item_path,
+	    const struct data_policy *, const struct rdl_datasource *,
+	    struct data_source *out, struct rs_err *);
+
 #endif

@@ -40,6 +40,7 @@
 #define RS_CRED_TTL_S		300
 
 struct rsresp;
+struct rs_subs;
 
 /* One request, borrowed from the caller for the call's duration. */
 struct rsreq {
@@ -175,6 +176,7 @@ struct rs_server {
 	uint32_t		 pam_seq;	/* its last request */
 	rs_render_fn		*render;	/* NULL: not available yet */
 	void			*render_arg;
+	struct rs_subs		*subs;		/* the scheduler, or NULL */
 	bool			 no_delay;	/* tests: do not sleep */
 };
 

@@ -268,8 +268,8 @@ finish(struct sched *s, struct catalog *cat, const struct catalog_job *j,
 		log_warn("scheduler: job %lld: %s", (long long)j->id, e.msg);
 		return;
 	}
-	if (state != CATALOG_JOB_QUEUED && s->ops->on_final != NULL)
-		s->ops->on_final(s->arg, s, j, r);
+	if (s->ops->on_result != NULL)
+		s->ops->on_result(s->arg, s, j, r, due);
 }
 
 static bool

@@ -133,16 +133,18 @@ struct sched_result {
 /*
  * The callbacks.  catalog returns the catalog (NULL with e while there is
  * none: nothing runs then).  run does one claimed job; it may call
- * sched_job_renew for a long one.  on_final, when not NULL, hears the
- * final outcome of every job (after retries) so its owner's LastStatus
- * can say so.  All run on scheduler threads.
+ * sched_job_renew for a long one.  on_result, when not NULL, hears every
+ * outcome once it is recorded: retry_at is the time of the next try, or
+ * 0 when the outcome is final, so the owner's LastStatus can say so.  All
+ * run on scheduler threads.
  */
 struct sched_ops {
 	struct catalog	*(*catalog)(void *arg, struct rs_err *);
 	void	(*run)(void *arg, struct sched *, const struct catalog_job *,
 		    struct sched_result *);
-	void	(*on_final)(void *arg, struct sched *,
-		    const struct catalog_job *, const struct sched_result *);
+	void	(*on_result)(void *arg, struct sched *,
+		    const struct catalog_job *, const struct sched_result *,
+		    int64_t retry_at);
 };
 
 struct sched_config {
