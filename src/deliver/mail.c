@@ -196,6 +196,34 @@ header(struct curl_slist *h, const char *name, const char *value)
 	return h;
 }
 
+static int
+join_addr(void *arg, const char *a, size_t n)
+{
+	struct buf	*b = arg;
+
+	if (b->len > 0)
+		(void)buf_puts(b, ", ", NULL);
+	return buf_append(b, a, n, NULL);
+}
+
+/* An address list as RFC 5322 writes it: "a@x, b@y". */
+static struct curl_slist *
+addr_header(struct curl_slist *h, const char *name, const char *list)
+{
+	struct buf	b;
+
+	if (list == NULL)
+		return h;
+	buf_init(&b, 0);
+	(void)each_addr(list, join_addr, &b);
+	if (b.len > 0) {
+		(void)buf_puts(&b, "", NULL);
+		h = header(h, name, b.data);
+	}
+	buf_fini(&b);
+	return h;
+}
+
 static struct curl_slist *
 headers(const struct deliver_smtp *s, const struct deliver_mail *m)
 {
@@ -209,9 +237,9 @@ headers(const struct deliver_smtp *s, const struct deliver_mail *m)
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	h = header(h, "Date", date);
 	h = header(h, "From", s->from);
-	h = header(h, "To", m->to);
-	h = header(h, "Cc", m->cc);
-	h = header(h, "Reply-To", m->reply_to);
+	h = addr_header(h, "To", m->to);
+	h = addr_header(h, "Cc", m->cc);
+	h = addr_header(h, "Reply-To", m->reply_to);
 	h = header(h, "Subject", m->subject);
 	h = header(h, "Message-ID", m->message_id);
 	if (m->priority != NULL && str_ieq(m->priority, "HIGH")) {

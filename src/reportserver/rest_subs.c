@@ -267,11 +267,22 @@ addr_setting(const struct deliver_kvs *l, const char *name, struct rs_err *e)
 	return 0;
 }
 
+/* A setting's value, or NULL when absent or a field reference (the
+ * data-driven row gives it; the row is checked when it is delivered). */
+static const char *
+lit(const struct deliver_kvs *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (str_ieq(l->v[i].name, name))
+			return l->v[i].field ? NULL : l->v[i].value;
+	return NULL;
+}
+
 static int
 check_email(const struct deliver_kvs *l, struct rs_err *e)
 {
-	const char	*f = deliver_kvs_get(l, "RenderFormat");
-	const char	*pr = deliver_kvs_get(l, "Priority");
+	const char	*f = lit(l, "RenderFormat");
+	const char	*pr = lit(l, "Priority");
 
 	if (deliver_kvs_get(l, "TO") == NULL && deliver_kvs_get(l, "CC") ==
 	    NULL && deliver_kvs_get(l, "BCC") == NULL)
@@ -285,8 +296,8 @@ check_email(const struct deliver_kvs *l, struct rs_err *e)
 	    !str_ieq(pr, "LOW"))
 		return rs_err_set(e, RS_E_BADINPUT, "Priority must be NORMAL, "
 		    "HIGH or LOW");
-	if (!bool_ok(deliver_kvs_get(l, "IncludeReport")) ||
-	    !bool_ok(deliver_kvs_get(l, "IncludeLink")))
+	if (!bool_ok(lit(l, "IncludeReport")) || !bool_ok(lit(l,
+	    "IncludeLink")))
 		return rs_err_set(e, RS_E_BADINPUT, "IncludeReport and "
 		    "IncludeLink must be True or False");
 	if (f != NULL && !format_ok(f))
@@ -300,16 +311,17 @@ static int
 check_share(struct rest_ctx *c, const struct deliver_kvs *l,
     struct rs_err *e)
 {
-	const struct rsconf	*conf = c->srv->conf;
-	const char		*path = deliver_kvs_get(l, "PATH");
-	const char		*name = deliver_kvs_get(l, "FILENAME");
-	const char		*f = deliver_kvs_get(l, "RenderFormat");
-	size_t			 i;
+	const char		*path = lit(l, "PATH");
+	const char		*name = lit(l, "FILENAME");
+	const char		*f = lit(l, "RenderFormat");
 
-	if (path == NULL || name == NULL)
+	if (deliver_kvs_get(l, "PATH") == NULL ||
+	    deliver_kvs_get(l, "FILENAME") == NULL)
 		return rs_err_set(e, RS_E_BADINPUT, "a file share subscription "
 		    "needs PATH and FILENAME");
-	if (deliver_overwrite_parse(deliver_kvs_get(l, "WRITEMODE")) < 0)
+	if (name == NULL)
+		name = "x";
+	if (deliver_overwrite_parse(lit(l, "WRITEMODE")) < 0)
 		return rs_err_set(e, RS_E_BADINPUT, "WRITEMODE must be "
 		    "Overwrite, AutoIncrement or None");
 	if (strchr(name, '/') != NULL || strcmp(name, "..") == 0)
@@ -318,19 +330,13 @@ check_share(struct rest_ctx *c, const struct deliver_kvs *l,
 	if (f != NULL && !format_ok(f))
 		return rs_err_set(e, RS_E_BADINPUT, "the rendering extension "
 		    "'%.32s' is not available; use one of " RENDER_FORMATS, f);
+	if (path == NULL)
+		return 0;
 	if (path[0] == '\\' || str_has_iprefix(path, "smb://"))
 		return rs_err_set(e, RS_E_BADINPUT, "SMB shares (%.80s) are not "
 		    "written directly yet; mount the share and name the mounted "
 		    "folder", path);
-	for (i = 0; i < conf->nshare_paths; i++) {
-		size_t	n = strlen(conf->share_paths[i]);
-
-		if (strncmp(path, conf->share_paths[i], n) == 0 &&
-		    (path[n] == '\0' || path[n] == '/' || n == 1) &&
-		    strstr(path, "/..") == NULL)
-			break;
-	}
-	if (path[0] != '/' || i == conf->nshare_paths)
+	if (!rs_subs_share_allowed(c->srv, path))
 		return rs_err_set(e, RS_E_PERM, "the folder '%.200s' is not one "
 		    "file share delivery may write into; an administrator adds "
 		    "it to FileShareConfiguration/AllowedPaths in "

@@ -57,6 +57,8 @@ int64_t	rs_subs_now(const struct rs_server *);
 int	rs_subs_run_now(struct rs_server *, struct catalog *, int kind,
 	    const char *target, struct rs_err *);
 void	rs_subs_wake(struct rs_server *);
+/* Whether file share delivery may write into path (AllowedPaths now). */
+bool	rs_subs_share_allowed(struct rs_server *, const char *path);
 
 /* ---- rendering into memory, with stored data (subs_render.c) ---- */
 

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int64_t
 rs_subs_now(const struct rs_server *srv)
@@ -48,4 +49,36 @@ rs_subs_run_now(struct rs_server *srv, struct catalog *cat, int kind,
 		return -1;
 	rs_subs_wake(srv);
 	return 0;
+}
+
+/* Whether path is under one of the folders the settings allow. */
+static bool
+under(const struct rsconf *conf, const char *path)
+{
+	for (size_t i = 0; i < conf->nshare_paths; i++) {
+		size_t	n = strlen(conf->share_paths[i]);
+
+		if (strncmp(path, conf->share_paths[i], n) == 0 &&
+		    (path[n] == '\0' || path[n] == '/' || n == 1))
+			return true;
+	}
+	return false;
+}
+
+bool
+rs_subs_share_allowed(struct rs_server *srv, const char *path)
+{
+	struct rsconf	*now;
+	struct rs_err	 e;
+	bool		 ok;
+
+	if (path[0] != '/' || strstr(path, "/..") != NULL)
+		return false;
+	if (srv->subs == NULL)
+		return under(srv->conf, path);
+	/* The file as it is now: rsconfig may have changed it. */
+	now = rsconf_load(srv->subs->conf_path, &e);
+	ok = under(now != NULL ? now : srv->conf, path);
+	rsconf_free(now);
+	return ok;
 }
