@@ -11,6 +11,7 @@
  */
 #include "reportserver/intake.h"
 #include "reportserver/render_hook.h"
+#include "reportserver/subs.h"
 #include "common/log.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
@@ -163,7 +164,7 @@ args_fini(struct args *a)
 
 static void
 log_execution(struct rctx *c, const struct rsuser *u, const struct args *a,
-    const struct render_log *lg)
+    const struct render_log *lg, const char *source)
 {
 	struct catalog_exec	x = { 0 };
 	struct rs_err		e;
@@ -179,6 +180,7 @@ log_execution(struct rctx *c, const struct rsuser *u, const struct args *a,
 	x.time_processing = lg->time_processing_ms;
 	x.time_rendering = lg->time_rendering_ms;
 	x.status = lg->status[0] ? lg->status : "rsSuccess";
+	x.source = source;
 	x.bytes = (int64_t)lg->bytes;
 	x.rows = (int64_t)lg->rows;
 	if (catalog_exec_log_add(c->cat, &x, &e) == -1)
@@ -192,6 +194,7 @@ run(struct rctx *c, const struct rsuser *u, struct rdl_report *rep,
 	struct render_request	q = { 0 };
 	struct render_log	lg;
 	struct buf		url;
+	struct rs_stored	*st = NULL;
 	char			folder[CATALOG_PATH_MAX + 2];
 	int			rc;
 
@@ -213,8 +216,13 @@ run(struct rctx *c, const struct rsuser *u, struct rdl_report *rep,
 	q.report_folder = folder;
 	q.url_base = url.data;
 	memset(&lg, 0, sizeof(lg));
-	rc = render_report(&q, &lg, e);
-	log_execution(c, u, a, &lg);
+	/* Snapshots, history and the cache (issue 15, subs_render.c). */
+	rc = rs_stored_begin(c->cat, c->it, rs_query_get(&a->q, "rs:Snapshot"),
+	    rs_clock_now(), &q, &st, e);
+	if (rc == 0)
+		rc = render_report(&q, &lg, e);
+	log_execution(c, u, a, &lg, rs_source_name(rs_stored_source(st)));
+	rs_stored_end(c->cat, st, rc);
 	buf_fini(&url);
 	return rc;
 }
@@ -252,7 +260,7 @@ bound(struct rctx *c, const struct rsuser *u, const struct rdl_report *rep,
 	lg.time_start = lg.time_end = (int64_t)tv.tv_sec * 1000 +
 	    tv.tv_usec / 1000;
 	str_copy(lg.status, sizeof(lg.status), ref.rscode);
-	log_execution(c, u, a, &lg);
+	log_execution(c, u, a, &lg, NULL);
 	return false;
 }
 

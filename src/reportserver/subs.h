@@ -53,6 +53,8 @@ int	rs_subs_start(struct rs_subs *, struct rs_server *, const char *root,
 void	rs_subs_stop(struct rs_subs *);
 /* The scheduler's time (its clock), or the real time without one. */
 int64_t	rs_subs_now(const struct rs_server *);
+/* The same without a server at hand (the scheduler's clock). */
+int64_t	rs_clock_now(void);
 /* Queues a job that runs now (Model.Execute) and wakes the scheduler. */
 int	rs_subs_run_now(struct rs_server *, struct catalog *, int kind,
 	    const char *target, struct rs_err *);
@@ -100,6 +102,23 @@ int	rs_job_render(struct catalog *, struct rs_job_render *, struct rs_err *);
 void	rs_job_render_fini(struct rs_job_render *);
 /* The canonical parameter key of a parameter list (cache entries). */
 char	*rs_param_key(const struct deliver_kvs *);
+
+/*
+ * URL access over stored data (render_hook.c): by rs:Snapshot (a history
+ * snapshot's time) or by the report's execution options (its snapshot,
+ * or its cache entry for these parameter values; a cache miss is recorded
+ * and kept by rs_stored_end).  Sets q's replay or record.  -1 with e for
+ * a history snapshot that does not exist.  *out is freed by rs_stored_end
+ * in every case.
+ */
+struct rs_stored;
+int	rs_stored_begin(struct catalog *, const struct catalog_item *,
+	    const char *snapshot, int64_t now, struct render_request *q,
+	    struct rs_stored **out, struct rs_err *);
+enum rs_source rs_stored_source(const struct rs_stored *);
+void	rs_stored_end(struct catalog *, struct rs_stored *, int render_rc);
+/* The cache key of URL parameter values (as rs_param_key's). */
+char	*rs_param_key_in(const struct render_param_in *, size_t n);
 
 /* ---- the REST API's part (rest_subs.c) ---- */
 

@@ -20,6 +20,12 @@ rs_subs_now(const struct rs_server *srv)
 	return sched_clock_now(clock);
 }
 
+int64_t
+rs_clock_now(void)
+{
+	return sched_clock_now(getenv("RS_SCHED_CLOCK"));
+}
+
 void
 rs_subs_wake(struct rs_server *srv)
 {

@@ -442,3 +442,154 @@ rs_job_render_fini(struct rs_job_render *j)
 {
 	buf_fini(&j->out);
 }
+
+/* ---- interactive renders (URL access) ---- */
+
+struct rs_stored {
+	enum rs_source	 source;
+	struct play	 pl;
+	void		*data;
+	struct rec	 rec;		/* a cache miss: recorded, then kept */
+	bool		 recording;
+	char		 item_id[CATALOG_ID_LEN + 1];
+	char		*pk;
+	int64_t		 now;
+	int		 minutes;
+};
+
+char *
+rs_param_key_in(const struct render_param_in *p, size_t n)
+{
+	struct deliver_kvs	l = { 0 };
+	struct rs_err		e;
+	char			*k;
+
+	for (size_t i = 0; i < n && i < DELIVER_KV_MAX; i++)
+		(void)deliver_kvs_add(&l, p[i].name, p[i].isnull ? "" :
+		    p[i].value, false, &e);
+	k = rs_param_key(&l);
+	deliver_kvs_fini(&l);
+	return k;
+}
+
+/* The history snapshot named by rs:Snapshot ("2026-06-01T08:00:00Z"). */
+static void *
+history_data(struct catalog *cat, const char *item_id, const char *id,
+    size_t *len, struct rs_err *e)
+{
+	struct catalog_rdata	 d;
+	struct tm		 tm;
+	const char		*end;
+	void			*data = NULL;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(id, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (end == NULL || (*end != '\0' && strcmp(end, "Z") != 0)) {
+		rs_err_set(e, RS_E_BADINPUT, "rs:Snapshot '%.40s' is not a "
+		    "history snapshot time (2026-06-01T08:00:00Z)", id);
+		return NULL;
+	}
+	if (catalog_rdata_find(cat, item_id, CATALOG_DATA_HISTORY, NULL,
+	    (int64_t)timegm(&tm), 0, &d, &data, len, e) == -1) {
+		rs_err_set(e, RS_E_NOTFOUND, "the report has no history "
+		    "snapshot of %.40s (rsReportSnapshotNotFound)", id);
+		return NULL;
+	}
+	catalog_rdata_fini(&d);
+	return data;
+}
+
+static void *
+exec_data(struct catalog *cat, struct rs_stored *s, size_t *len)
+{
+	struct catalog_exec_opts	o;
+	struct catalog_rdata		d;
+	struct rs_err			e;
+	void				*data = NULL;
+
+	if (catalog_exec_opts_get(cat, s->item_id, &o, &e) == -1 ||
+	    o.exec_type == CATALOG_EXEC_LIVE)
+		return NULL;
+	s->minutes = o.cache_minutes;
+	if (catalog_rdata_find(cat, s->item_id, o.exec_type ==
+	    CATALOG_EXEC_SNAPSHOT ? CATALOG_DATA_SNAPSHOT : CATALOG_DATA_CACHE,
+	    s->pk, 0, s->now, &d, &data, len, &e) == 0) {
+		catalog_rdata_fini(&d);
+		s->source = o.exec_type == CATALOG_EXEC_SNAPSHOT ?
+		    RS_SRC_SNAPSHOT : RS_SRC_CACHE;
+		return data;
+	}
+	/* A cache miss renders live and keeps the data; a snapshot report
+	 * without a snapshot yet renders live (the original makes one). */
+	if (o.exec_type == CATALOG_EXEC_CACHE) {
+		s->recording = true;
+		buf_init(&s->rec.b, 0);
+		header(&s->rec, expr_dt_now(), s->pk);
+	}
+	return NULL;
+}
+
+int
+rs_stored_begin(struct catalog *cat, const struct catalog_item *it,
+    const char *snapshot, int64_t now, struct render_request *q,
+    struct rs_stored **out, struct rs_err *e)
+{
+	struct rs_stored	*s = xcalloc(1, sizeof(*s));
+	size_t			 len = 0;
+
+	*out = s;
+	str_copy(s->item_id, sizeof(s->item_id), it->id);
+	s->pk = rs_param_key_in(q->params, q->nparams);
+	s->now = now;
+	if (snapshot != NULL && snapshot[0] != '\0') {
+		s->data = history_data(cat, it->id, snapshot, &len, e);
+		if (s->data == NULL)
+			return -1;
+		s->source = RS_SRC_HISTORY;
+	} else
+		s->data = exec_data(cat, s, &len);
+	if (s->data != NULL) {
+		if (!play_open(&s->pl, s->data, len))
+			return rs_err_set(e, RS_E_INTERNAL, "the stored data of "
+			    "this report is damaged");
+		q->replay = replay;
+		q->data_arg = &s->pl;
+		q->execution_time = s->pl.exec_time;
+	} else if (s->recording) {
+		q->record = rec_row;
+		q->data_arg = &s->rec;
+	}
+	return 0;
+}
+
+enum rs_source
+rs_stored_source(const struct rs_stored *s)
+{
+	return s != NULL ? s->source : RS_SRC_LIVE;
+}
+
+void
+rs_stored_end(struct catalog *cat, struct rs_stored *s, int rc)
+{
+	struct catalog_rdata	d = { 0 };
+	struct rs_err		e;
+
+	if (s == NULL)
+		return;
+	if (s->recording && rc == 0) {
+		str_copy(d.item_id, sizeof(d.item_id), s->item_id);
+		d.kind = CATALOG_DATA_CACHE;
+		d.param_key = s->pk;
+		d.created = s->now;
+		d.expires = s->minutes > 0 ? s->now + 60 * (int64_t)s->minutes :
+		    0;
+		if (catalog_rdata_put(cat, &d, s->rec.b.data, s->rec.b.len, -1,
+		    &e) == -1)
+			log_warn("cache: %s", e.msg);
+	}
+	buf_fini(&s->rec.b);
+	free(s->pl.params);
+	free(s->data);
+	free(s->pk);
+	free(s);
+}

@@ -622,8 +622,9 @@ run_kind(struct ctx *c)
 			    "deleted");
 			break;
 		}
+		/* A refresh: always live, the entry replaced. */
 		render_stored(c, p.item_id, p.parameters, CATALOG_DATA_CACHE,
-		    false, &params);
+		    true, &params);
 		catalog_plan_fini(&p);
 		break;
 	case CATALOG_JOB_SNAPSHOT:
