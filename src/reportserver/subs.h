@@ -130,12 +130,14 @@ bool	rest_subs_route(struct rest_ctx *, const struct rest_route *);
 
 /* ---- the portal's part (portal_subs.c) ---- */
 
-/* GET /Reports/subscriptions/<report path>: the report's Subscriptions. */
-void	rs_portal_subs_page(struct rs_server *, struct catalog *,
-	    const struct rsuser *, struct rsreq *, struct rsresp *,
-	    const char *path);
-/* POST /Reports/subscriptions: create, run now, enable, disable, delete. */
-void	rs_portal_subs_action(struct rs_server *, struct catalog *,
-	    const struct rsuser *, struct rsreq *, struct rsresp *);
+struct page;
+struct form;
+
+/* GET /Reports/subscriptions/PATH: a report's Subscriptions tab. */
+void	rs_portal_subs_page(struct page *, const char *path);
+/* POST /Reports/action with op sub_*: create, run, enable, disable,
+ * delete.  False when op is not one of these. */
+bool	rs_portal_subs_action(struct page *, const struct form *,
+	    const char *op);
 
 #endif

@@ -316,5 +316,59 @@ lib.check("implicit TLS (smtps) with AUTH delivers, the setting read "
 r = env.rsconfig("email", "SMTPTLSMode=None")
 lib.check("rsconfig refuses to send the password without TLS", r.returncode
           != 0 and "without TLS" in r.stderr, r.stderr)
+
+# ---- the portal's Subscriptions tab ----
+env.rsconfig("email", "SMTPServerPort=%d" % smtp.port, "SMTPTLSMode=StartTLS")
+st, h, page, _ = env.admin("GET", "/Reports/item/Samples/ProductList")
+lib.check("the report's portal page links to its Subscriptions", st == 200
+          and "/Reports/subscriptions" in page and ">Subscriptions<" in page,
+          st)
+st, h, page, _ = env.admin("GET", "/Reports/subscriptions/Samples/"
+                           "ProductList")
+lib.check("the Subscriptions tab lists the report's subscriptions", st == 200
+          and "Run now" in page and "Mail sent to" in page, st, page[:300])
+tok = se.suite.csrf_of(page)
+
+
+def post(fields):
+    from urllib.parse import urlencode
+    return env.admin("POST", "/Reports/action", body=urlencode(
+        dict(fields, csrf=tok)), headers={
+            "Content-Type": "application/x-www-form-urlencoded"})
+
+
+st, h, _, _ = post({"op": "sub_create", "path": "/Samples/ProductList",
+                    "description": "from the portal", "to":
+                    "portal@example.com", "subject": "Portal @ReportName",
+                    "format": "CSV", "schedule": "", "time": "07:30",
+                    "tz": "Europe/Berlin"})
+lib.check("the portal's form makes an e-mail subscription (303)",
+          st == 303, st, h)
+subs = [x for x in env.api("GET", "/Reports(Path='/Samples/ProductList')"
+                           "/Subscriptions")[1]
+        if x["Description"] == "from the portal"]
+lib.check("... daily at 07:30 Berlin", len(subs) == 1 and subs[0][
+    "Schedule"]["Definition"]["StartDateTime"].startswith("2026-") and
+    "T07:30:00+02:00" in subs[0]["Schedule"]["Definition"]["StartDateTime"],
+    subs)
+n0 = len(smtp.messages())
+if subs:
+    st, h, _, _ = post({"op": "sub_run", "path": "/Samples/ProductList",
+                        "sub": subs[0]["Id"]})
+    ok = lib.wait_for(lambda: any(m["Subject"] == "Portal ProductList" for m
+                                  in smtp.messages()[n0:]), 30)
+    lib.check("Run now from the portal delivers it", st == 303 and ok, st)
+    post({"op": "sub_disable", "path": "/Samples/ProductList",
+          "sub": subs[0]["Id"]})
+    st, j, _ = env.api("GET", "/Subscriptions(%s)" % subs[0]["Id"])
+    lib.check("Disable from the portal", j["IsActive"] is False, j)
+RS = "/Reports(Path='/Samples/ProductList')/Subscriptions"
+before = len(env.api("GET", RS)[1])
+st, h, text, _ = post({"op": "sub_create", "path": "/Samples/ProductList",
+                       "to": "x@y.com\r\nBcc: a@b.com", "format": "CSV",
+                       "time": "07:30", "tz": "Europe/Berlin"})
+lib.check("a bad address in the portal's form: 400, nothing made",
+          st == 400 and len(env.api("GET", RS)[1]) == before, st,
+          text[:300])
 env.cleanup()
 lib.done_testing()
