@@ -1,2 +1,2 @@
 # rskey/: the installation's symmetric key and encrypted secrets (OpenSSL).
-DEPS_test_rskey := rskey common
+# (tested by test_deliver)

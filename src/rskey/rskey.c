@@ -198,7 +198,8 @@ rskey_decrypt(const char *root, const char *stored, struct rs_err *e)
 	OPENSSL_cleanse(key, sizeof(key));
 	free(raw);
 	if (m < 0) {
-		rskey_free(out);
+		OPENSSL_cleanse(out, (size_t)n + 1);
+		free(out);
 		rs_err_set(e, RS_E_BADINPUT, "the stored secret does not match "
 		    "this installation's key; set it again with rsconfig");
 		return NULL;
