@@ -36,8 +36,10 @@ own_like_config(const char *root, const char *path, const char *dir)
 	    "rsreportserver.config", cfg, sizeof(cfg), NULL) == -1 ||
 	    stat(cfg, &st) == -1)
 		return;
-	(void)chown(dir, st.st_uid, st.st_gid);
-	(void)chown(path, st.st_uid, st.st_gid);
+	/* Best effort: without it only root reads the key. */
+	if (chown(dir, st.st_uid, st.st_gid) == -1 ||
+	    chown(path, st.st_uid, st.st_gid) == -1)
+		return;
 }
 
 static int
