@@ -262,6 +262,9 @@ int	catalog_job_list(struct catalog *, const char *target, int64_t parent,
 /* Counts of a parent's row jobs: all, done, failed. */
 int	catalog_job_children(struct catalog *, int64_t parent, int64_t *all,
 	    int64_t *done, int64_t *failed, struct rs_err *);
+/* Whether a parent still has row jobs not finished (one index probe). */
+int	catalog_job_children_pending(struct catalog *, int64_t parent,
+	    bool *pending, struct rs_err *);
 /* Counts by state over the whole queue (index: enum catalog_job_state). */
 int	catalog_job_counts(struct catalog *, int64_t counts[4],
 	    struct rs_err *);

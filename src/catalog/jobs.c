@@ -116,6 +116,16 @@ catalog_job_claim(struct catalog *c, const char *owner, int64_t now,
 	return rc;
 }
 
+/* The result of an update of a claimed job: 0 rows means not ours. */
+static int
+held(int rc, int64_t id, const char *owner, struct rs_err *e)
+{
+	if (rc == 0)
+		return rs_err_set(e, RS_E_NOTFOUND, "job %lld is no longer "
+		    "held by %s", (long long)id, owner);
+	return rc < 0 ? -1 : 0;
+}
+
 int
 catalog_job_renew(struct catalog *c, int64_t id, const char *owner,
     int64_t lease_until, struct rs_err *e)
@@ -126,10 +136,7 @@ catalog_job_renew(struct catalog *c, int64_t id, const char *owner,
 	rc = db_run(c->db, e, "UPDATE jobs SET lease_until = ? WHERE id = ? "
 	    "AND state = 1 AND owner = ?", "iis", lease_until, id, owner);
 	cat_unlock(c);
-	if (rc == 0)
-		return rs_err_set(e, RS_E_NOTFOUND, "job %lld is no longer "
-		    "held by %s", (long long)id, owner);
-	return rc < 0 ? -1 : 0;
+	return held(rc, id, owner, e);
 }
 
 int
@@ -151,10 +158,7 @@ catalog_job_finish(struct catalog *c, int64_t id, const char *owner,
 		    "AND owner = ?", "isiis", (int64_t)state, status, now, id,
 		    owner);
 	cat_unlock(c);
-	if (rc == 0)
-		return rs_err_set(e, RS_E_NOTFOUND, "job %lld is no longer "
-		    "held by %s", (long long)id, owner);
-	return rc < 0 ? -1 : 0;
+	return held(rc, id, owner, e);
 }
 
 int
@@ -167,10 +171,7 @@ catalog_job_note(struct catalog *c, int64_t id, const char *owner,
 	rc = db_run(c->db, e, "UPDATE jobs SET status = ? WHERE id = ? AND "
 	    "state = 1 AND owner = ?", "sis", status, id, owner);
 	cat_unlock(c);
-	if (rc == 0)
-		return rs_err_set(e, RS_E_NOTFOUND, "job %lld is no longer "
-		    "held by %s", (long long)id, owner);
-	return rc < 0 ? -1 : 0;
+	return held(rc, id, owner, e);
 }
 
 int
@@ -241,6 +242,27 @@ catalog_job_children(struct catalog *c, int64_t parent, int64_t *all,
 		*done = c->db->ops->col_int(st, 1);
 		*failed = c->db->ops->col_int(st, 2);
 		rc = 0;
+	}
+	db_finalize(st);
+	cat_unlock(c);
+	return rc;
+}
+
+int
+catalog_job_children_pending(struct catalog *c, int64_t parent,
+    bool *pending, struct rs_err *e)
+{
+	struct db_stmt	*st;
+	int		 rc = -1;
+
+	*pending = false;
+	cat_lock(c);
+	st = db_query(c->db, e, "SELECT 1 FROM jobs WHERE parent = ? AND "
+	    "state < 2 LIMIT 1", "i", parent);
+	if (st != NULL) {
+		rc = db_step(st, e);
+		*pending = rc == 1;
+		rc = rc < 0 ? -1 : 0;
 	}
 	db_finalize(st);
 	cat_unlock(c);

@@ -200,6 +200,7 @@ static const char *const v4[] = {
 	" finished BIGINT)",
 	"CREATE INDEX jobs_ready ON jobs(state, due)",
 	"CREATE INDEX jobs_target ON jobs(target)",
+	"CREATE INDEX jobs_parent ON jobs(parent, state)",
 	"CREATE TABLE report_data ("
 	" id TEXT PRIMARY KEY,"
 	" item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,"

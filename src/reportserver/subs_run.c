@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#define ROWS_STATUS_EVERY	50
+
 struct ctx {
 	struct rs_subs		*s;
 	struct sched		*sched;
@@ -690,8 +692,14 @@ rows_status(struct catalog *cat, const struct catalog_job *j,
 {
 	int64_t	all, done, failed;
 	char	st[512];
+	bool	pending;
 	struct rs_err e;
 
+	/* Counting every row at every row would be quadratic: the count is
+	 * refreshed every ROWS_STATUS_EVERY rows and when the last is done. */
+	if (catalog_job_children_pending(cat, j->parent, &pending, &e) == -1 ||
+	    (pending && j->row_no % ROWS_STATUS_EVERY != 0))
+		return;
 	if (catalog_job_children(cat, j->parent, &all, &done, &failed,
 	    &e) == -1)
 		return;

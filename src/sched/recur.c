@@ -8,6 +8,7 @@
  * when the schedule is made, not when it should run.
  */
 #include "sched/sched.h"
+#include "common/civil.h"
 #include "common/str.h"
 
 #include <stdio.h>
@@ -17,36 +18,6 @@
 #include <unicode/ustring.h>
 
 #define SEARCH_DAYS	(366 * 30)	/* far enough for any pattern */
-
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
-static int64_t
-days_from_civil(int y, int m, int d)
-{
-	int64_t		era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-	int64_t		era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
 
 /* 0 Sunday .. 6 Saturday. */
 static int
@@ -194,8 +165,8 @@ sched_recur_check(const struct sched_recur *r, struct rs_err *e)
 	if (!civil_ok(&r->start, false))
 		return rs_err_set(e, RS_E_BADINPUT, "the start date and time "
 		    "are not a valid date and time");
-	if (r->has_end && (!civil_ok(&r->end, true) || days_from_civil(
-	    r->end.year, r->end.month, r->end.day) < days_from_civil(
+	if (r->has_end && (!civil_ok(&r->end, true) || rs_days_from_civil(
+	    r->end.year, r->end.month, r->end.day) < rs_days_from_civil(
 	    r->start.year, r->start.month, r->start.day)))
 		return rs_err_set(e, RS_E_BADINPUT, "the end date must be a "
 		    "valid date on or after the start date");
@@ -282,8 +253,8 @@ sched_recur_next(const struct sched_recur *r, int64_t after, struct rs_err *e)
 	if (r->has_end) {
 		struct sched_civil	 x = r->end;
 
-		end_day = days_from_civil(x.year, x.month, x.day);
-		civil_from_days(end_day + 1, &x.year, &x.month, &x.day);
+		end_day = rs_days_from_civil(x.year, x.month, x.day);
+		rs_civil_from_days(end_day + 1, &x.year, &x.month, &x.day);
 		x.hour = x.minute = x.second = 0;
 		if (sched_civil_to_utc(r->tz, &x, &end, e) == -1)
 			return -1;
@@ -292,17 +263,17 @@ sched_recur_next(const struct sched_recur *r, int64_t after, struct rs_err *e)
 		return t0 > after ? t0 : 0;
 	if (r->kind == SCHED_MINUTE)
 		return next_minute(r, t0, after, end);
-	start_day = days_from_civil(r->start.year, r->start.month,
+	start_day = rs_days_from_civil(r->start.year, r->start.month,
 	    r->start.day);
 	if (sched_utc_to_civil(r->tz, after > t0 ? after : t0, &now, e) == -1)
 		return -1;
-	day = days_from_civil(now.year, now.month, now.day) - 1;
+	day = rs_days_from_civil(now.year, now.month, now.day) - 1;
 	if (day < start_day)
 		day = start_day;
 	for (int64_t n = 0; n < SEARCH_DAYS; n++, day++) {
 		if (r->has_end && day > end_day)
 			return 0;
-		civil_from_days(day, &y, &m, &d);
+		rs_civil_from_days(day, &y, &m, &d);
 		if (!day_matches(r, day, start_day, y, m, d))
 			continue;
 		c = r->start;

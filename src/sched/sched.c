@@ -303,14 +303,12 @@ worker_main(void *arg)
 		unsigned	 seen = wakeups(s);
 		struct rs_err	 e;
 		struct catalog	*cat = s->ops->catalog(s->arg, &e);
-		bool		 busy = false;
 
 		if (cat != NULL) {
 			release_own(s, cat);
 			while (!s->stopping && run_one(s, cat))
-				busy = true;
+				;
 		}
-		(void)busy;
 		if (!nap(s, seen))
 			break;
 	} while (!s->stopping);
