@@ -469,6 +469,29 @@ apply(const struct body *b, struct catalog_sub *s, unsigned tasks,
 	return 0;
 }
 
+/* The data-driven query's shared data source: one the user may read. */
+static int
+source_ok(struct rest_ctx *c, const char *path, struct rs_err *e)
+{
+	struct catalog_item	it;
+	unsigned		tasks;
+	int			type;
+
+	if (rs_item_get(c->cat, c->user, path, &it, e) == -1)
+		return -1;
+	tasks = rs_tasks(c->cat, it.id, c->user);
+	type = it.type;
+	catalog_item_fini(&it);
+	if (type != CATALOG_DATASOURCE)
+		return rs_err_set(e, RS_E_BADINPUT, "DataSourcePath '%.200s' is "
+		    "not a shared data source", path);
+	if ((tasks & (CATALOG_T_VIEW_DATASOURCES |
+	    CATALOG_T_MANAGE_DATASOURCES)) == 0)
+		return rs_err_set(e, RS_E_PERM, "you may not read the shared "
+		    "data source '%.200s'", path);
+	return 0;
+}
+
 static int
 validate(struct rest_ctx *c, struct catalog_sub *s, const struct body *b,
     struct rs_err *e)
@@ -481,6 +504,8 @@ validate(struct rest_ctx *c, struct catalog_sub *s, const struct body *b,
 	rc = check_settings(c, s->extension, &set, e);
 	deliver_kvs_fini(&set);
 	if (rc == -1)
+		return -1;
+	if (b->source != NULL && source_ok(c, b->source, e) == -1)
 		return -1;
 	if (str_ieq(s->event_type, "TimedSubscription") && b->sched == NULL &&
 	    s->schedule_id[0] == '\0')

@@ -236,6 +236,10 @@ lib.check("one message per row with its own format; the bad row fails "
           set(got) == {"For Erin", "For Frank"} and
           next(got["For Frank"].iter_attachments()).get_filename() ==
           "ProductList.csv", s, list(got))
+st, j, t = env.subscribe(dict(dd, DataQuery={
+    "CommandText": "SELECT 1", "DataSourcePath": "/Samples/Nowhere"}))
+lib.check("a data-driven query on a data source that does not exist: 404",
+          st == 404, st, t[:300])
 bad = dict(dd, DataQuery={"CommandText": "SELECT nope FROM r",
                           "DataSourcePath": "/Samples/Recipients"})
 st, j, _ = env.subscribe(bad)
