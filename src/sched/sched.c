@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,8 +328,28 @@ sched_job_renew(struct sched *s, const struct catalog_job *j,
 	    s->cfg.lease_s, e);
 }
 
+/*
+ * The threads start with every signal blocked, so a SIGTERM meant for the
+ * daemon's loop is never delivered to (and the default action taken on)
+ * one of them.
+ */
+static int	spawn(struct sched *, struct rs_err *);
+
 static int
 start_threads(struct sched *s, struct rs_err *e)
+{
+	sigset_t	all, old;
+	int		rc;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = spawn(s, e);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+static int
+spawn(struct sched *s, struct rs_err *e)
 {
 	if (s->cfg.fire) {
 		if (pthread_create(&s->firer, NULL, firer_main, s) != 0)

@@ -57,7 +57,7 @@ expect_match "the config names the database in <Dsn>" \
     "<Dsn>$DB</Dsn>"
 out=$(rsconfig --json database show)
 expect_match "show --json: ready at the current schema version" "$out" \
-    '"Exists":true,"SchemaVersion":3,"ExpectedSchemaVersion":3'
+    '"Exists":true,"SchemaVersion":4,"ExpectedSchemaVersion":4'
 
 out=$(reportserver 2>&1)
 expect_eq "without URL reservations the server does not start (78)" "$?" 78
@@ -67,8 +67,11 @@ expect_match "... and says what to run" "$out" \
 sed -i 's|<Authentication>|<URLReservations><Application><Name>ReportServerWebService</Name><VirtualDirectory>ReportServer</VirtualDirectory><URLs><URL><UrlString>http://+:1</UrlString><AccountSid>S-1-22-1-0</AccountSid></URL></URLs></Application><Application><Name>ReportServerWebApp</Name><VirtualDirectory>Reports</VirtualDirectory><URLs><URL><UrlString>http://+:1</UrlString><AccountSid>S-1-22-1-0</AccountSid></URL></URLs></Application></URLReservations><Authentication>|' \
     "$ROOT/reportserver/rsreportserver.config"
 
-# An older database: version 1 had no execution log.
-sqlite3 "$DB" 'DROP TABLE execution_log; PRAGMA user_version = 1;'
+# An older database: version 1 had no execution log (version 2) and no
+# schedules, subscriptions or job queue (version 4).
+sqlite3 "$DB" 'DROP TABLE execution_log; DROP TABLE report_data;
+    DROP TABLE jobs; DROP TABLE item_exec; DROP TABLE cache_plans;
+    DROP TABLE subscriptions; DROP TABLE schedules; PRAGMA user_version = 1;'
 out=$(rsconfig database show)
 expect_match "show names an older schema" "$out" \
     "needs upgrade"
