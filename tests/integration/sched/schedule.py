@@ -97,6 +97,8 @@ lib.check("resumed, it runs next on Wednesday (no catching up)",
 
 # Down while runs were due: one run when it is back.
 env.stop_rs()
+lib.expect_eq("the report server, scheduler and all, stops cleanly on "
+              "SIGTERM", env.rs.returncode, 0)
 env.set_clock(1781762400 + 5)		# Thursday 18 June: 3 runs missed
 env.start_rs()
 ok = lib.wait_for(lambda: count() == 2, 30)
