@@ -81,10 +81,13 @@ catalog_job_add(struct catalog *c, const struct catalog_job_new *j,
 
 	*added = false;
 	cat_lock(c);
+	/* A job without a parent has NULL there (purge and lists rely on
+	 * it), never 0. */
 	rc = db_run(c->db, e, "INSERT INTO jobs (event, kind, target, parent, "
-	    "row_no, row_data, fire, due, created) VALUES (?, ?, ?, ?, ?, ?, "
-	    "?, ?, ?) ON CONFLICT (event) DO NOTHING", "sisiisiii", j->event,
-	    (int64_t)j->kind, j->target, j->parent, (int64_t)j->row_no,
+	    "row_no, row_data, fire, due, created) VALUES (?, ?, ?, "
+	    "NULLIF(?, 0), ?, ?, ?, ?, ?) ON CONFLICT (event) DO NOTHING",
+	    "sisiisiii", j->event, (int64_t)j->kind, j->target, j->parent,
+	    (int64_t)j->row_no,
 	    j->row_data ? j->row_data : "", j->fire, j->due, now);
 	cat_unlock(c);
 	if (rc < 0)

@@ -339,6 +339,14 @@ test_queue(void **state)
 	    0, "", t0, t0 };
 	assert_int_equal(catalog_job_add(f->c, &nj, t0, &added, &e), 0);
 	assert_false(added);
+	/* A job queued by hand (no parent) survives the purge of old ones. */
+	nj.event = "S:x:run:1";
+	assert_int_equal(catalog_job_add(f->c, &nj, t0, &added, &e), 0);
+	assert_true(added);
+	assert_int_equal(catalog_job_purge(f->c, t0 + 86400 * 60, &e), 0);
+	assert_int_equal(catalog_job_counts(f->c, counts, &e), 0);
+	assert_int_equal(counts[CATALOG_JOB_QUEUED], 1);
+	assert_int_equal(counts[CATALOG_JOB_DONE], 0);
 	catalog_job_fini(&k);
 	catalog_job_fini(&j);
 }

@@ -56,7 +56,12 @@ def run_and_wait(sid, n_before, n=1, seconds=40):
 body = se.email_sub("/Samples/ProductList", "anna@example.com; "
                     "bob@example.com", "PDF", extra=[("CC",
                                                       "carol@example.com"),
-                                                     ("Priority", "HIGH")])
+                                                     ("Priority", "HIGH")],
+                    schedule={"Definition": {
+                        "StartDateTime": "2026-06-01T09:00:00Z",
+                        "TimeZone": "Europe/Berlin",
+                        "Recurrence": {"DailyRecurrence": {
+                            "DaysInterval": 1}}}})
 st, j, t = env.subscribe(body)
 lib.check("POST /Subscriptions: 201", st == 201, st, t[:400])
 sid = (j or {}).get("Id")
@@ -111,6 +116,17 @@ lib.check("the execution log has the render as RequestType Subscription, "
           "Source Live", st == 200 and any(
               x["ItemPath"] == "/Samples/ProductList" and x["Format"] ==
               "PDF" and x["Source"] == "Live" for x in j["value"]), j)
+
+# Its own schedule changed in place (PATCH): once, in 2030, so the clock
+# steps below run it only when the test asks.
+st, _, t = env.api("PATCH", "/Subscriptions(%s)" % sid, {"Schedule": {
+    "Definition": {"StartDateTime": "2030-01-01T00:00:00Z",
+                   "TimeZone": "UTC"}}})
+j = env.api("GET", "/Subscriptions(%s)" % sid)[1]
+lib.check("PATCH of its Schedule: 204, once in 2030 (Recurrence null)",
+          st == 204 and j["Schedule"]["Definition"]["Recurrence"] is None and
+          j["Schedule"]["Definition"]["StartDateTime"] ==
+          "2030-01-01T00:00:00+00:00", st, t, j["Schedule"])
 
 # ---- Excel ----
 n0 = len(smtp.messages())
@@ -285,7 +301,7 @@ mail_fault("a mail server that says try later (451): retried", "try again",
 env.set_clock(env.now + 3600 * 6)	# past the backoff
 s = env.wait_status(sid, lambda s: s.startswith("Mail sent"), 30)
 lib.check("... and delivered on the retry once the server takes it", s and
-          s.startswith("Mail sent"), s)
+          s.startswith("Mail sent"), s, env.now, open(env.rs_log).read()[-3000:])
 down = lib.free_port()
 r = env.rsconfig("email", "SMTPServerPort=%d" % down)
 lib.check("rsconfig changes the port while the server runs", r.returncode

@@ -168,7 +168,7 @@ def email_sub(report, to, fmt="PDF", extra=(), schedule=None):
             "EventType": "TimedSubscription",
             "ExtensionSettings": {"Extension": "DeliveryExtension",
                                   "ParameterValues": pv},
+            # Once, long after the tests' times: runs only when asked.
             "Schedule": schedule or {"Definition": {
-                "StartDateTime": "2026-06-01T09:00:00Z",
-                "TimeZone": "Europe/Berlin",
-                "Recurrence": {"DailyRecurrence": {"DaysInterval": 1}}}}}
+                "StartDateTime": "2030-01-01T00:00:00Z",
+                "TimeZone": "UTC"}}}
