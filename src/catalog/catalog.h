@@ -29,7 +29,7 @@
 
 #include "common/err.h"
 
-#define CATALOG_SCHEMA_VERSION	4
+#define CATALOG_SCHEMA_VERSION	5
 #define CATALOG_PATH_MAX	260	/* rsItemPathLengthExceeded */
 #define CATALOG_NAME_MAX	260
 #define CATALOG_ID_LEN		36
@@ -495,5 +495,8 @@ int	catalog_prop_set(struct catalog *, const char *item_id,
 
 /* Makes a random (version 4) GUID, lower case, 36 characters. */
 void	catalog_guid(char out[CATALOG_ID_LEN + 1]);
+
+/* Schedules, subscriptions, the job queue and stored report data. */
+#include "catalog/catalog_sched.h"
 
 #endif

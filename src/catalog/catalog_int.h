@@ -24,4 +24,10 @@ void	 cat_unlock(struct catalog *);
 int	 cat_item_by_id(struct catalog *, const char *id,
 	    struct catalog_item *, struct rs_err *);
 
+/* Column helpers (schedules.c): an owned copy ("" for NULL), an id. */
+char	*cat_col_dup(struct db_stmt *, int);
+void	 cat_col_id(struct db_stmt *, int, char out[CATALOG_ID_LEN + 1]);
+/* A NULL for an empty id, for nullable references. */
+const char *cat_nullid(const char *);
+
 #endif

@@ -154,7 +154,108 @@ static const char *const v4[] = {
 	NULL,
 };
 
-static const char *const *const migrations[] = { NULL, v1, v2, v3, v4 };
+/*
+ * Version 5 (issue 15): schedules, subscriptions, the job queue, report
+ * execution options, cache refresh plans and stored report data (execution
+ * snapshots, history and cache entries).  A job's event is unique, so an
+ * event enqueued twice (two servers, a retried transaction) is one job.
+ */
+static const char *const v5[] = {
+	"CREATE TABLE schedules ("
+	" id TEXT PRIMARY KEY,"
+	" name TEXT NOT NULL,"
+	" lname TEXT NOT NULL,"
+	" shared INTEGER NOT NULL,"
+	" recurrence TEXT NOT NULL,"
+	" paused INTEGER NOT NULL DEFAULT 0,"
+	" next_run BIGINT,"
+	" last_run BIGINT,"
+	" created_by TEXT NOT NULL,"
+	" created BIGINT NOT NULL,"
+	" modified_by TEXT NOT NULL,"
+	" modified BIGINT NOT NULL)",
+	"CREATE UNIQUE INDEX schedules_name ON schedules(lname) "
+	"WHERE shared = 1",
+	"CREATE INDEX schedules_next ON schedules(next_run)",
+	"CREATE TABLE subscriptions ("
+	" id TEXT PRIMARY KEY,"
+	" item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,"
+	" owner TEXT NOT NULL,"
+	" owner_kind INTEGER NOT NULL,"
+	" description TEXT NOT NULL DEFAULT '',"
+	" event_type TEXT NOT NULL,"
+	" schedule_id TEXT REFERENCES schedules(id) ON DELETE SET NULL,"
+	" extension TEXT NOT NULL,"
+	" settings TEXT NOT NULL DEFAULT '',"
+	" parameters TEXT NOT NULL DEFAULT '',"
+	" data_query TEXT,"
+	" data_source TEXT,"
+	" active INTEGER NOT NULL DEFAULT 1,"
+	" last_status TEXT NOT NULL DEFAULT 'New Subscription',"
+	" last_run BIGINT,"
+	" created BIGINT NOT NULL,"
+	" modified_by TEXT NOT NULL,"
+	" modified BIGINT NOT NULL)",
+	"CREATE INDEX subscriptions_item ON subscriptions(item_id)",
+	"CREATE INDEX subscriptions_schedule ON subscriptions(schedule_id)",
+	"CREATE TABLE cache_plans ("
+	" id TEXT PRIMARY KEY,"
+	" item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,"
+	" owner TEXT NOT NULL,"
+	" description TEXT NOT NULL DEFAULT '',"
+	" schedule_id TEXT REFERENCES schedules(id) ON DELETE SET NULL,"
+	" parameters TEXT NOT NULL DEFAULT '',"
+	" last_status TEXT NOT NULL DEFAULT 'New Cache Refresh Plan',"
+	" last_run BIGINT,"
+	" modified_by TEXT NOT NULL,"
+	" modified BIGINT NOT NULL)",
+	"CREATE TABLE item_exec ("
+	" item_id TEXT PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,"
+	" exec_type INTEGER NOT NULL DEFAULT 0,"
+	" cache_minutes INTEGER NOT NULL DEFAULT 0,"
+	" cache_schedule_id TEXT REFERENCES schedules(id) ON DELETE SET NULL,"
+	" snapshot_schedule_id TEXT REFERENCES schedules(id) "
+	"ON DELETE SET NULL,"
+	" history_schedule_id TEXT REFERENCES schedules(id) "
+	"ON DELETE SET NULL,"
+	" history_manual INTEGER NOT NULL DEFAULT 1,"
+	" history_keep_exec INTEGER NOT NULL DEFAULT 0,"
+	" history_limit INTEGER NOT NULL DEFAULT -1)",
+	"CREATE TABLE jobs ("
+	" id %SERIAL% PRIMARY KEY,"
+	" event TEXT NOT NULL UNIQUE,"
+	" kind INTEGER NOT NULL,"
+	" target TEXT NOT NULL,"
+	" parent BIGINT,"
+	" row_no INTEGER NOT NULL DEFAULT 0,"
+	" row_data TEXT NOT NULL DEFAULT '',"
+	" fire BIGINT NOT NULL,"
+	" due BIGINT NOT NULL,"
+	" state INTEGER NOT NULL DEFAULT 0,"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" owner TEXT,"
+	" lease_until BIGINT NOT NULL DEFAULT 0,"
+	" status TEXT NOT NULL DEFAULT '',"
+	" created BIGINT NOT NULL,"
+	" finished BIGINT)",
+	"CREATE INDEX jobs_ready ON jobs(state, due)",
+	"CREATE INDEX jobs_target ON jobs(target)",
+	"CREATE INDEX jobs_parent ON jobs(parent, state)",
+	"CREATE TABLE report_data ("
+	" id TEXT PRIMARY KEY,"
+	" item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,"
+	" kind INTEGER NOT NULL,"
+	" param_key TEXT NOT NULL DEFAULT '',"
+	" created BIGINT NOT NULL,"
+	" expires BIGINT,"
+	" size BIGINT NOT NULL,"
+	" data %BLOB% NOT NULL)",
+	"CREATE INDEX report_data_item ON report_data(item_id, kind, "
+	"param_key)",
+	NULL,
+};
+
+static const char *const *const migrations[] = { NULL, v1, v2, v3, v4, v5 };
 
 const char *const *
 schema_migration(int version)

@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "common/civil.h"
 #include "common/xmalloc.h"
 #include "expr/expr.h"
 
@@ -52,36 +53,6 @@ expr_value_take_str(struct expr_value *v, char *s)
 	v->u.s = s;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t		 era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-	int64_t		 era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 int64_t
 expr_dt_make(int y, int mo, int d, int h, int mi, int s, int ms)
 {
@@ -96,7 +67,7 @@ expr_dt_make(int y, int mo, int d, int h, int mi, int s, int ms)
 		mo += 12;
 		y--;
 	}
-	days = days_from_civil(y, mo, 1) + d - 1;
+	days = rs_days_from_civil(y, mo, 1) + d - 1;
 	return ((days * 24 + h) * 60 + mi) * 60000LL + s * 1000LL + ms;
 }
 
@@ -110,7 +81,7 @@ expr_dt_split(int64_t dt, int *y, int *mo, int *d, int *h, int *mi, int *s,
 		rem += 86400000LL;
 		days--;
 	}
-	civil_from_days(days, y, mo, d);
+	rs_civil_from_days(days, y, mo, d);
 	*h = (int)(rem / 3600000);
 	*mi = (int)(rem / 60000 % 60);
 	*s = (int)(rem / 1000 % 60);

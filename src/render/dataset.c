@@ -150,6 +150,45 @@ out:
 	return rv;
 }
 
+/* A recorded query: each row goes to the recorder, then on. */
+struct tap {
+	struct run	*rn;
+	int		 ds;
+};
+
+static int
+on_tapped_row(void *arg, const struct expr_value *cols, size_t ncols,
+    struct rs_err *e)
+{
+	struct tap		*t = arg;
+	const struct render_request *q = t->rn->c->req;
+
+	if (q->record(q->data_arg, t->ds, cols, ncols, e) == -1)
+		return -1;
+	return on_row(t->rn, cols, ncols, e);
+}
+
+/* The dataset's rows: stored, recorded, or straight from the query. */
+static int
+fetch(struct rctx *c, int ds, const struct data_query *q, struct run *rn,
+    size_t *rows)
+{
+	const struct rdl_dataset *d = &c->r->datasets[ds];
+	struct tap		 t = { rn, ds };
+
+	if (c->req->replay != NULL)
+		return c->req->replay(c->req->data_arg, ds, on_row, rn, rows,
+		    c->e);
+	if (c->req->record == NULL)
+		return data_exec(&c->sources[d->datasource], q, on_row, rn,
+		    rows, c->e);
+	if (c->req->record(c->req->data_arg, ds, NULL, q->ncolumns, c->e) ==
+	    -1)
+		return -1;
+	return data_exec(&c->sources[d->datasource], q, on_tapped_row, &t,
+	    rows, c->e);
+}
+
 /* Query parameter values: a multi-value parameter passes all of its. */
 static int
 query_params(struct rctx *c, const struct rdl_dataset *d,
@@ -217,8 +256,7 @@ dataset_run(struct rctx *c, int ds, row_fn fn, void *arg)
 	q.hints = hints;
 	q.ncolumns = nc;
 	t0 = coarse_ns();
-	rv = data_exec(&c->sources[d->datasource], &q, on_row, &rn, &rows,
-	    c->e);
+	rv = fetch(c, ds, &q, &rn, &rows);
 	c->t_data_ns += coarse_ns() - t0 - rn.cb_ns;
 	c->log->rows += rows;
 	if (rv == -1)

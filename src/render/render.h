@@ -72,6 +72,18 @@ struct render_request {
 	const char		*param_language; /* rs:ParameterLanguage, e.g.
 						    "de-DE"; NULL: en-US */
 	int64_t			 execution_time;	/* ms local; 0: now */
+	/*
+	 * Stored report data (snapshots, history, cache: issue 15).  When
+	 * record is set it sees each row a dataset's query returns, as the
+	 * query returned it (row NULL first: the dataset starts over); when
+	 * replay is set it hands a dataset's stored rows to fn instead of
+	 * running the query, so a stored snapshot renders without querying.
+	 */
+	int	(*record)(void *arg, int dataset, const struct expr_value *row,
+		    size_t ncolumns, struct rs_err *);
+	int	(*replay)(void *arg, int dataset, data_row_fn fn, void *fnarg,
+		    size_t *rows, struct rs_err *);
+	void	*data_arg;
 };
 
 /* The execution-log record (ExecutionLog3's columns we can fill). */

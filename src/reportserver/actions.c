@@ -12,6 +12,7 @@
 #include "reportserver/form.h"
 #include "reportserver/intake.h"
 #include "reportserver/pages.h"
+#include "reportserver/subs.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
 
@@ -428,7 +429,8 @@ rs_actions_handle(struct page *p)
 	}
 	op = form_str(&a.f, "op");
 	path = form_str(&a.f, "path");
-	if (op != NULL && rs_admin_action(p, &a.f, op))
+	if (op != NULL && (rs_admin_action(p, &a.f, op) ||
+	    rs_portal_subs_action(p, &a.f, op)))	/* portal_subs.c */
 		goto out;
 	if (op == NULL || path == NULL) {
 		page_error(p, 400, "rsMissingElement", "The form is incomplete.",

@@ -31,6 +31,7 @@
 #include "reportserver/render_hook.h"
 #include "reportserver/rs_int.h"
 #include "reportserver/server.h"
+#include "reportserver/subs.h"
 #include "rsconf/rsconf.h"
 #include "soap/soap.h"
 
@@ -525,7 +526,9 @@ serve(const char *root, const struct opts *o, const struct rsconf *conf,
 {
 	struct rs_main		*m = xcalloc(1, sizeof(*m));
 	struct rs_server	 srv;
-	char			 data_root[RS_PATH_MAX];
+	char			 data_root[RS_PATH_MAX], cpath[RS_PATH_MAX];
+	struct rs_subs		 subs;
+	bool			 subs_on = false;
 	struct data_policy	 policy = { 0 };
 	struct data_pg_rule	 rules[RSCONF_PG_ALLOW_MAX];
 	int			 rc = -1;
@@ -546,6 +549,11 @@ serve(const char *root, const struct opts *o, const struct rsconf *conf,
 	srv.soap_arg = &policy;
 	if (setup(m, root, o, conf, e) == -1)
 		goto out;
+	/* The scheduler lives with the server: no daemon to forget. */
+	if (rs_root_path(root, RSCONF_FILE, cpath, sizeof(cpath), e) == -1 ||
+	    rs_subs_start(&subs, &srv, root, cpath, &policy, e) == -1)
+		goto out;
+	subs_on = true;
 	if (sync_urls(m, conf) == 0)
 		say_none();
 	write_state(m);
@@ -553,6 +561,8 @@ serve(const char *root, const struct opts *o, const struct rsconf *conf,
 	rc = appserver_run(m->as, e);
 	(void)unlink(m->state_path);
 out:
+	if (subs_on)
+		rs_subs_stop(&subs);
 	binding_store_close(m->bs);
 	appserver_free(m->as);
 	rs_server_fini(&srv);

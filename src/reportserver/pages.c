@@ -6,6 +6,7 @@
  */
 #include "reportserver/form.h"
 #include "reportserver/pages.h"
+#include "reportserver/subs.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
 
@@ -464,6 +465,12 @@ item_forms(struct page *p, const struct catalog_item *it, unsigned t)
 		page_url(p, b, "security", it->path);
 		(void)buf_puts(b, "\">Manage role assignments</a></p>", NULL);
 	}
+	if (it->type == CATALOG_REPORT && (t & (CATALOG_T_MANAGE_SUBSCRIPTIONS |
+	    CATALOG_T_MANAGE_ALL_SUBS))) {
+		(void)buf_puts(b, "<p><a href=\"", NULL);
+		page_url(p, b, "subscriptions", it->path);
+		(void)buf_puts(b, "\">Subscriptions</a></p>", NULL);
+	}
 	(void)buf_puts(b, "</div>", NULL);
 }
 
@@ -666,6 +673,8 @@ rs_pages_handle(struct rs_server *s, struct catalog *cat,
 		    "answers GET.", NULL);
 	else if (strcmp(r->path, "/admin") == 0)
 		page_admin(&p);
+	else if (strncmp(r->path, "/subscriptions/", 15) == 0)
+		rs_portal_subs_page(&p, r->path + 14);	/* portal_subs.c */
 	else if (strcmp(r->path, "/") == 0 || r->path[0] == '\0') {
 		struct buf	loc;
 

@@ -14,6 +14,7 @@
  */
 #include "reportserver/intake.h"
 #include "reportserver/render_hook.h"
+#include "reportserver/subs.h"
 #include "common/log.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
@@ -39,20 +40,20 @@ struct rctx {
 };
 
 /* Shared data source: the catalog item named by the reference. */
-static int
-resolve(void *arg, const struct rdl_datasource *ds, struct data_source *out,
-    struct rs_err *e)
+int
+rs_resolve_source(struct catalog *cat, const char *item_path,
+    const struct data_policy *policy, const struct rdl_datasource *ds,
+    struct data_source *out, struct rs_err *e)
 {
-	struct rctx		*c = arg;
 	struct catalog_item	 src;
 	struct ds_info		 d;
 	char			 path[CATALOG_PATH_MAX * 2 + 2];
 	int			 rc = -1;
 
 	if (ds->reference == NULL)
-		return render_resolve_default((void *)c->policy, ds, out, e);
-	rs_ds_ref_path(c->it->path, ds->reference, path, sizeof(path));
-	if (catalog_item_get(c->cat, path, &src, e) == -1 ||
+		return render_resolve_default((void *)policy, ds, out, e);
+	rs_ds_ref_path(item_path, ds->reference, path, sizeof(path));
+	if (catalog_item_get(cat, path, &src, e) == -1 ||
 	    src.type != CATALOG_DATASOURCE) {
 		if (e->code != RS_E_NOTFOUND)
 			catalog_item_fini(&src);
@@ -60,7 +61,7 @@ resolve(void *arg, const struct rdl_datasource *ds, struct data_source *out,
 		    "'%s' of data source '%s' cannot be found (rsDataSourceNot"
 		    "Found)", path, ds->name);
 	}
-	rs_ds_read(c->cat, src.id, &d);
+	rs_ds_read(cat, src.id, &d);
 	if (!d.enabled)
 		rs_err_set(e, RS_E_USAGE, "the shared data source '%s' is "
 		    "disabled", path);
@@ -69,7 +70,7 @@ resolve(void *arg, const struct rdl_datasource *ds, struct data_source *out,
 		    d.conn : "") == -1)
 			rs_err_set(e, RS_E_USAGE, "the connection string of "
 			    "'%s' is too long", path);
-		else if (data_source_confine(out, c->policy, e) == -1)
+		else if (data_source_confine(out, policy, e) == -1)
 			rs_err_prefix(e, "shared data source '%s'", path);
 		else
 			rc = 0;
@@ -80,6 +81,15 @@ resolve(void *arg, const struct rdl_datasource *ds, struct data_source *out,
 	rs_ds_fini(&d);
 	catalog_item_fini(&src);
 	return rc;
+}
+
+static int
+resolve(void *arg, const struct rdl_datasource *ds, struct data_source *out,
+    struct rs_err *e)
+{
+	struct rctx	*c = arg;
+
+	return rs_resolve_source(c->cat, c->it->path, c->policy, ds, out, e);
 }
 
 /*
@@ -192,7 +202,7 @@ args_fini(struct args *a)
 
 static void
 log_execution(struct rctx *c, const struct rsuser *u, const struct args *a,
-    const struct render_log *lg)
+    const struct render_log *lg, const char *source)
 {
 	struct catalog_exec	x = { 0 };
 	struct rs_err		e;
@@ -208,6 +218,7 @@ log_execution(struct rctx *c, const struct rsuser *u, const struct args *a,
 	x.time_processing = lg->time_processing_ms;
 	x.time_rendering = lg->time_rendering_ms;
 	x.status = lg->status[0] ? lg->status : "rsSuccess";
+	x.source = source;
 	x.bytes = (int64_t)lg->bytes;
 	x.rows = (int64_t)lg->rows;
 	if (catalog_exec_log_add(c->cat, &x, &e) == -1)
@@ -221,6 +232,7 @@ run(struct rctx *c, const struct rsuser *u, struct rdl_report *rep,
 	struct render_request	q = { 0 };
 	struct render_log	lg;
 	struct buf		url;
+	struct rs_stored	*st = NULL;
 	char			folder[CATALOG_PATH_MAX + 2];
 	int			rc;
 
@@ -243,8 +255,13 @@ run(struct rctx *c, const struct rsuser *u, struct rdl_report *rep,
 	q.url_base = url.data;
 	q.param_language = rs_query_get(&a->q, "rs:ParameterLanguage");
 	memset(&lg, 0, sizeof(lg));
-	rc = render_report(&q, &lg, e);
-	log_execution(c, u, a, &lg);
+	/* Snapshots, history and the cache (issue 15, subs_render.c). */
+	rc = rs_stored_begin(c->cat, c->it, rs_query_get(&a->q, "rs:Snapshot"),
+	    rs_clock_now(), &q, &st, e);
+	if (rc == 0)
+		rc = render_report(&q, &lg, e);
+	log_execution(c, u, a, &lg, rs_source_name(rs_stored_source(st)));
+	rs_stored_end(c->cat, st, rc);
 	res->pages = lg.pages;
 	res->bytes = lg.bytes;
 	str_copy(res->rscode, sizeof(res->rscode), lg.status[0] ? lg.status :
@@ -289,7 +306,7 @@ bound(struct rctx *c, const struct rsuser *u, const struct rdl_report *rep,
 	lg.time_start = lg.time_end = (int64_t)tv.tv_sec * 1000 +
 	    tv.tv_usec / 1000;
 	str_copy(lg.status, sizeof(lg.status), ref.rscode);
-	log_execution(c, u, a, &lg);
+	log_execution(c, u, a, &lg, NULL);
 	return false;
 }
 

@@ -54,4 +54,18 @@ int	rs_render_params(void *policy, struct catalog *, const struct rsuser *u,
 	    struct render_param_def **defs, struct rs_render_result *res,
 	    struct rs_err *e);
 
+struct data_policy;
+struct data_source;
+struct rdl_datasource;
+
+/*
+ * Resolves one data source of the report at item_path: a shared
+ * reference through the catalog (relative to the report's folder), an
+ * embedded one as the renderer does, both confined by the server's
+ * policy.  Also used by scheduled renders (subs_run.c).
+ */
+int	rs_resolve_source(struct catalog *, const char *item_path,
+	    const struct data_policy *, const struct rdl_datasource *,
+	    struct data_source *out, struct rs_err *);
+
 #endif

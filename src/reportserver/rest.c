@@ -6,6 +6,7 @@
  * {"error":{"code":"rs...","message":...}} shape.
  */
 #include "reportserver/rest.h"
+#include "reportserver/subs.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
 
@@ -920,6 +921,8 @@ rs_rest_handle(struct rs_server *s, struct catalog *cat,
 			no_method(&c, "GET");
 		return;
 	}
+	if (rest_subs_route(&c, &r))	/* issue 15: rest_subs.c */
+		return;
 	for (size_t i = 0; i < nitems(sets); i++)
 		if (str_ieq(r.set, sets[i].set)) {
 			c.type = sets[i].type;

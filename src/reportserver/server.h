@@ -40,6 +40,7 @@
 
 struct rsresp;
 struct rs_signin;
+struct rs_subs;
 
 /* One request, borrowed from the caller for the call's duration. */
 struct rsreq {
@@ -191,6 +192,7 @@ struct rs_server {
 	void			*render_arg;
 	rs_soap_fn		*soap;		/* NULL: no SOAP endpoints */
 	void			*soap_arg;
+	struct rs_subs		*subs;		/* the scheduler, or NULL */
 };
 
 /* Sets up a server over a loaded config (borrowed for its lifetime). */

@@ -74,8 +74,8 @@ rsconf_child(xmlNode *parent, const char *name)
 }
 
 /* The trimmed text of an element; the caller frees. */
-static char *
-text_of(xmlNode *n)
+char *
+rsconf_text_of(xmlNode *n)
 {
 	xmlChar	*t = xmlNodeGetContent(n);
 	char	*s, *r;
@@ -87,10 +87,10 @@ text_of(xmlNode *n)
 	return r;
 }
 
-static int
-parse_bool(const struct pctx *p, xmlNode *n, bool *out)
+int
+rsconf_parse_bool(const struct pctx *p, xmlNode *n, bool *out)
 {
-	char	*s = text_of(n);
+	char	*s = rsconf_text_of(n);
 	int	 rc = 0;
 
 	if (str_ieq(s, "true"))
@@ -120,11 +120,11 @@ parse_num(const struct pctx *p, xmlNode *n, const char *s, uint64_t min,
 	return 0;
 }
 
-static int
-elem_num(const struct pctx *p, xmlNode *n, uint64_t min, uint64_t max,
-    unsigned *out)
+int
+rsconf_elem_num(const struct pctx *p, xmlNode *n, uint64_t min,
+    uint64_t max, unsigned *out)
 {
-	char		*s = text_of(n);
+	char		*s = rsconf_text_of(n);
 	uint64_t	 v;
 	int		 rc;
 
@@ -217,7 +217,7 @@ need(const struct pctx *p, xmlNode *parent, const char *name, char **out)
 	if (n == NULL)
 		return rsconf_node_err(p, parent, "<%s> has no <%s>",
 		    parent->name, name);
-	*out = text_of(n);
+	*out = rsconf_text_of(n);
 	if ((*out)[0] == '\0')
 		return rsconf_node_err(p, n, "<%s> is empty", name);
 	return 0;
@@ -243,7 +243,7 @@ do_url(struct rsconf_app *a, const struct pctx *p, xmlNode *n)
 		    u->url);
 	an = rsconf_child(n, "AccountName");
 	if (an != NULL)
-		u->account_name = text_of(an);
+		u->account_name = rsconf_text_of(an);
 	return 0;
 }
 
@@ -298,7 +298,7 @@ do_urls(struct rsconf *c, const struct pctx *p, xmlNode *n)
 static int
 do_sources(struct rsconf *c, const struct pctx *p, xmlNode *n)
 {
-	char	*s = text_of(n), *w, *save = NULL;
+	char	*s = rsconf_text_of(n), *w, *save = NULL;
 	int	 rc = 0;
 
 	c->src_builtin = c->src_pam = false;
@@ -327,12 +327,12 @@ do_basic(struct rsconf *c, const struct pctx *p, xmlNode *n)
 
 	c->basic = true;
 	x = rsconf_child(n, "LogonMethod");
-	if (x != NULL && elem_num(p, x, 2, 3, &lm) == -1)
+	if (x != NULL && rsconf_elem_num(p, x, 2, 3, &lm) == -1)
 		return -1;
 	x = rsconf_child(n, "Realm");
 	if (x != NULL) {
 		free(c->realm);
-		c->realm = text_of(x);
+		c->realm = rsconf_text_of(x);
 		if (strchr(c->realm, '"') != NULL)
 			return rsconf_node_err(p, x, "<Realm> may not contain "
 			    "'\"'");
@@ -378,16 +378,16 @@ do_auth(struct rsconf *c, const struct pctx *p, xmlNode *n)
 	x = rsconf_child(n, "PamService");
 	if (x != NULL) {
 		free(c->pam_service);
-		c->pam_service = text_of(x);
+		c->pam_service = rsconf_text_of(x);
 		if (!vdir_ok(c->pam_service))
 			return rsconf_node_err(p, x, "bad PAM service name");
 	}
 	if (((x = rsconf_child(n, "SlowdownAfter")) != NULL &&
-	    elem_num(p, x, 1, 1000, &c->slowdown_after) == -1) ||
+	    rsconf_elem_num(p, x, 1, 1000, &c->slowdown_after) == -1) ||
 	    ((x = rsconf_child(n, "LockoutThreshold")) != NULL &&
-	    elem_num(p, x, 1, 10000, &c->lockout_threshold) == -1) ||
+	    rsconf_elem_num(p, x, 1, 10000, &c->lockout_threshold) == -1) ||
 	    ((x = rsconf_child(n, "LockoutMinutes")) != NULL &&
-	    elem_num(p, x, 1, 1440, &c->lockout_minutes) == -1))
+	    rsconf_elem_num(p, x, 1, 1440, &c->lockout_minutes) == -1))
 		return -1;
 	return 0;
 }
@@ -398,22 +398,31 @@ do_service(struct rsconf *c, const struct pctx *p, xmlNode *n)
 	xmlNode	*x;
 
 	if ((x = rsconf_child(n, "IsWebServiceEnabled")) != NULL &&
-	    parse_bool(p, x, &c->web_service_enabled) == -1)
+	    rsconf_parse_bool(p, x, &c->web_service_enabled) == -1)
 		return -1;
 	if ((x = rsconf_child(n, "LogVerbose")) != NULL &&
-	    parse_bool(p, x, &c->verbose) == -1)
+	    rsconf_parse_bool(p, x, &c->verbose) == -1)
 		return -1;
 	if ((x = rsconf_child(n, "MaxQueueThreads")) != NULL &&
-	    elem_num(p, x, 0, 64, &c->workers) == -1)
+	    rsconf_elem_num(p, x, 0, 64, &c->workers) == -1)
+		return -1;
+	if (((x = rsconf_child(n, "PollingInterval")) != NULL &&
+	    rsconf_elem_num(p, x, 1, 3600, &c->polling_s) == -1) ||
+	    ((x = rsconf_child(n, "IsSchedulingService")) != NULL &&
+	    rsconf_parse_bool(p, x, &c->scheduling) == -1) ||
+	    ((x = rsconf_child(n, "IsNotificationService")) != NULL &&
+	    rsconf_parse_bool(p, x, &c->notification) == -1) ||
+	    ((x = rsconf_child(n, "SchedulerThreads")) != NULL &&
+	    rsconf_elem_num(p, x, 0, 16, &c->sched_threads) == -1))
 		return -1;
 	/* The free()s: <Service> may come more than once. */
 	if ((x = rsconf_child(n, "Hostname")) != NULL) {
 		free(c->hostname);
-		c->hostname = text_of(x);
+		c->hostname = rsconf_text_of(x);
 	}
 	if ((x = rsconf_child(n, "UrlRoot")) != NULL) {
 		free(c->url_root);
-		c->url_root = text_of(x);
+		c->url_root = rsconf_text_of(x);
 	}
 	return 0;
 }
@@ -421,7 +430,7 @@ do_service(struct rsconf *c, const struct pctx *p, xmlNode *n)
 static int
 do_dbtype(struct rsconf *c, const struct pctx *p, xmlNode *n)
 {
-	char	*s = text_of(n);
+	char	*s = rsconf_text_of(n);
 	int	 rc = 0;
 
 	if (str_ieq(s, "SQLite"))
@@ -446,6 +455,9 @@ defaults(struct rsconf *c)
 	c->lockout_threshold = 10;
 	c->lockout_minutes = 15;
 	c->web_service_enabled = true;
+	c->polling_s = 10;
+	c->scheduling = c->notification = true;
+	rsconf_delivery_defaults(c);
 }
 
 static int
@@ -453,15 +465,15 @@ do_top(struct rsconf *c, const struct pctx *p, xmlNode *n)
 {
 	if (rsconf_is(n, "Dsn")) {
 		free(c->dsn);
-		c->dsn = text_of(n);
+		c->dsn = rsconf_text_of(n);
 	} else if (rsconf_is(n, "DatabaseType"))
 		return do_dbtype(c, p, n);
 	else if (rsconf_is(n, "InstanceId")) {
 		free(c->instance_id);
-		c->instance_id = text_of(n);
+		c->instance_id = rsconf_text_of(n);
 	} else if (rsconf_is(n, "InstallationID")) {
 		free(c->installation_id);
-		c->installation_id = text_of(n);
+		c->installation_id = rsconf_text_of(n);
 	} else if (rsconf_is(n, "Add"))
 		return do_add(c, p, n);
 	else if (rsconf_is(n, "URLReservations"))
@@ -472,6 +484,8 @@ do_top(struct rsconf *c, const struct pctx *p, xmlNode *n)
 		return do_service(c, p, n);
 	else if (rsconf_is(n, "PostgreSQLDataSources"))
 		return rsconf_pg_allow_parse(c, p, n);
+	else if (rsconf_is(n, "Extensions"))
+		return rsconf_delivery_parse(c, p, n);
 	return 0;
 }
 

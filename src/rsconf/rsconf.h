@@ -18,6 +18,19 @@
  *       <MaxQueueThreads/><LogVerbose/></Service>
  *     <PostgreSQLDataSources><Allow>host[:port]/database</Allow>...
  *       </PostgreSQLDataSources>
+ *     <Extensions><Delivery>
+ *       <Extension Name="Report Server Email"><MaxRetries/>
+ *         <SecondsBeforeRetry/><Configuration><RSEmailDPConfiguration>
+ *           <SMTPServer/> <SMTPServerPort/> <SendUsing/> <SMTPUseSSL/>
+ *           <SMTPTLSMode/> <SMTPAuthenticate/> <SendUserName/>
+ *           <SendPassword/> <From/> <SMTPConnectionTimeout/>
+ *           <SMTPCAFile/> <DefaultHostName/>
+ *         </RSEmailDPConfiguration></Configuration></Extension>
+ *       <Extension Name="Report Server FileShare"><MaxRetries/>
+ *         <SecondsBeforeRetry/><Configuration><FileShareConfiguration>
+ *           <AllowedPaths><Path>/srv/reports</Path>...</AllowedPaths>
+ *         </FileShareConfiguration></Configuration></Extension>
+ *     </Delivery></Extensions>
  *   </Configuration>
  *
  * A file that cannot be used is refused as a whole with
@@ -80,6 +93,32 @@ struct rsconf_pg_allow {
 					 * may write; else read-only */
 };
 
+/* SMTPTLSMode (ours; SMTPUseSSL False alone means none). */
+enum rsconf_tls {
+	RSCONF_TLS_STARTTLS = 0,
+	RSCONF_TLS_IMPLICIT = 1,
+	RSCONF_TLS_NONE = 2,
+};
+
+#define RSCONF_SHARE_PATHS_MAX	64
+
+/* The Report Server Email delivery extension's settings. */
+struct rsconf_email {
+	char		*smtp_server;
+	unsigned	 port;		/* SMTPServerPort, 0: by TLS mode */
+	unsigned	 send_using;	/* 2: network (the only one here) */
+	enum rsconf_tls	 tls;
+	unsigned	 authenticate;	/* 0 none, 1 basic (PLAIN/LOGIN) */
+	char		*user;		/* SendUserName as stored (encrypted) */
+	char		*password;	/* SendPassword as stored (encrypted) */
+	char		*from;
+	char		*ca_file;	/* SMTPCAFile: trusted roots, or NULL */
+	char		*default_host;	/* DefaultHostName: links, Message-ID */
+	unsigned	 timeout_s;	/* SMTPConnectionTimeout */
+	unsigned	 max_retries;	/* MaxRetries */
+	unsigned	 retry_s;	/* SecondsBeforeRetry */
+};
+
 struct rsconf {
 	char		*file;		/* name used in messages */
 	void		*doc;		/* the xmlDoc, kept for writing */
@@ -115,6 +154,17 @@ struct rsconf {
 	char		*url_root;
 	unsigned	 workers;	/* MaxQueueThreads, 0: default */
 	bool		 verbose;
+	/* Scheduling (Service). */
+	unsigned	 polling_s;	/* PollingInterval, seconds */
+	bool		 scheduling;	/* IsSchedulingService */
+	bool		 notification;	/* IsNotificationService */
+	unsigned	 sched_threads;	/* SchedulerThreads, 0: default */
+	/* Delivery extensions. */
+	struct rsconf_email email;
+	char		*share_paths[RSCONF_SHARE_PATHS_MAX];
+	size_t		 nshare_paths;	/* FileShareConfiguration/AllowedPaths */
+	unsigned	 share_max_retries;
+	unsigned	 share_retry_s;
 };
 
 /*
@@ -148,6 +198,20 @@ int	rsconf_set_urls(struct rsconf *, const struct rsconf_app *apps,
 	    size_t n, struct rs_err *);
 /* Writes the document atomically, mode 0600. */
 int	rsconf_save(const struct rsconf *, const char *path, struct rs_err *);
+
+/*
+ * Replaces the Report Server Email settings (the whole
+ * RSEmailDPConfiguration; user and password as they are to be stored,
+ * i.e. already encrypted) and re-reads the struct.
+ */
+int	rsconf_set_email(struct rsconf *, const struct rsconf_email *,
+	    struct rs_err *);
+/* Replaces FileShareConfiguration/AllowedPaths (absolute folders). */
+int	rsconf_set_share_paths(struct rsconf *, const char *const *paths,
+	    size_t n, struct rs_err *);
+/* The TLS mode's name ("StartTLS", "Implicit", "None") and back (-1). */
+const char	*rsconf_tls_name(enum rsconf_tls);
+int		 rsconf_tls_parse(const char *);
 
 /* Finds an application by name (case-insensitive), or NULL. */
 const struct rsconf_app *rsconf_app_find(const struct rsconf *,

@@ -44,6 +44,7 @@ rsconf_clear(struct rsconf *c)
 	c->dsn = c->instance_id = c->installation_id = c->realm = NULL;
 	c->pam_service = c->hostname = c->url_root = c->data_root = NULL;
 	rsconf_pg_allow_clear(c);
+	rsconf_delivery_clear(c);
 	c->postgres = false;
 	c->secure_level = 1;
 	c->basic = false;
@@ -130,8 +131,13 @@ rsconf_default_text(bool postgres, const char *dsn)
 	    "    <UrlRoot></UrlRoot>\n"
 	    "    <MaxQueueThreads>0</MaxQueueThreads>\n"
 	    "    <LogVerbose>False</LogVerbose>\n"
+	    "    <PollingInterval>10</PollingInterval>\n"
+	    "    <IsSchedulingService>True</IsSchedulingService>\n"
+	    "    <IsNotificationService>True</IsNotificationService>\n"
 	    "  </Service>\n"
-	    "</Configuration>\n", postgres ? "PostgreSQL" : "SQLite", id);
+	    "%s"
+	    "</Configuration>\n", postgres ? "PostgreSQL" : "SQLite", id,
+	    RSCONF_DELIVERY_DEFAULT);
 	return buf_take(&b, NULL);
 }
 

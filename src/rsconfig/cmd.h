@@ -64,5 +64,6 @@ int	cmd_renew(struct popts *);
 int	cmd_secure_level(struct popts *);
 int	cmd_service_account(struct popts *);
 int	cmd_wmi(struct popts *);
+int	cmd_email(struct popts *);	/* cmd_email.c */
 
 #endif

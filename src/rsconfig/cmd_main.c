@@ -40,6 +40,8 @@ static const struct page {
 	{ "secure-connection-level", cmd_secure_level, "[0|1|2|3] [--dry-run]" },
 	{ "service-account", cmd_service_account, "[USER] [--dry-run]" },
 	{ "wmi", cmd_wmi, "METHOD [Name=Value ...]" },
+	{ "email", cmd_email, "[Name=Value ...] [--user NAME (--password-file F "
+	  "| --password-stdin)] [--dry-run]" },
 };
 
 static const struct opt {

@@ -74,10 +74,13 @@ wait "$BG_PID" 2>/dev/null
 sed -i 's|<Authentication>|<URLReservations><Application><Name>ReportServerWebService</Name><VirtualDirectory>ReportServer</VirtualDirectory><URLs><URL><UrlString>http://+:1</UrlString><AccountSid>S-1-22-1-0</AccountSid></URL></URLs></Application><Application><Name>ReportServerWebApp</Name><VirtualDirectory>Reports</VirtualDirectory><URLs><URL><UrlString>http://+:1</UrlString><AccountSid>S-1-22-1-0</AccountSid></URL></URLs></Application></URLReservations><Authentication>|' \
     "$ROOT/reportserver/rsreportserver.config"
 
-# An older database: version 1 had no execution log (version 2) nor the
-# SOAP executions, bindings and properties (version 4).
+# An older database: version 1 had no execution log (version 2), no SOAP
+# executions, bindings and properties (version 4), no schedules,
+# subscriptions or job queue (version 5).
 sqlite3 "$DB" 'DROP TABLE execution_log; DROP TABLE executions;
     DROP TABLE item_datasources; DROP TABLE item_properties;
+    DROP TABLE report_data; DROP TABLE jobs; DROP TABLE item_exec;
+    DROP TABLE cache_plans; DROP TABLE subscriptions; DROP TABLE schedules;
     PRAGMA user_version = 1;'
 out=$(rsconfig database show)
 expect_match "show names an older schema" "$out" \

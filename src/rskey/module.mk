@@ -1,0 +1,2 @@
+# rskey/: the installation's symmetric key and encrypted secrets (OpenSSL).
+# (tested by test_deliver)
