@@ -15,7 +15,7 @@
 
 CC       ?= gcc
 VERSION  := 0.1.0
-PKGS     := libssl libcrypto sqlite3 libxml-2.0 libpq libh2o-evloop libsystemd xlsxwriter
+PKGS     := libssl libcrypto sqlite3 libxml-2.0 libpq libh2o-evloop libsystemd xlsxwriter icu-i18n icu-uc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \

@@ -9,6 +9,7 @@
 
 #include "common/str.h"
 #include "common/xmalloc.h"
+#include "data/data.h"
 #include "rdl/rdl_int.h"
 
 static enum expr_type
@@ -107,9 +108,15 @@ query_parse(struct pctx *c, xmlNode *q, struct rdl_dataset *d)
 	bool		 failed = false;
 
 	ctype = child_text(c, q, "CommandType");
-	if (ctype != NULL && strcmp(str_trim(ctype), "Text") != 0) {
+	d->command = RDL_CMD_TEXT;
+	if (ctype != NULL && strcmp(str_trim(ctype), "StoredProcedure") == 0)
+		d->command = RDL_CMD_PROCEDURE;
+	else if (ctype != NULL && strcmp(str_trim(ctype), "TableDirect") == 0)
+		d->command = RDL_CMD_TABLE;
+	else if (ctype != NULL && strcmp(str_trim(ctype), "Text") != 0) {
 		fail(c, child(c, q, "CommandType"), "CommandType %s is not "
-		    "supported; supported: Text", ctype);
+		    "supported; supported: Text, StoredProcedure, TableDirect",
+		    ctype);
 		free(ctype);
 		return -1;
 	}
@@ -120,6 +127,13 @@ query_parse(struct pctx *c, xmlNode *q, struct rdl_dataset *d)
 	if (str_trim(d->command_text)[0] == '=')
 		return fail(c, child(c, q, "CommandText"), "expression-based "
 		    "queries are not supported; use query parameters");
+	if (d->command != RDL_CMD_TEXT) {
+		char schema[128], name[128];
+		struct rs_err ne;
+		if (data_object_name(d->command_text, schema, sizeof(schema),
+		    name, sizeof(name), &ne) == -1)
+			return fail(c, child(c, q, "CommandText"), "%s", ne.msg);
+	}
 	for (k = child(c, q, "QueryParameters"), k = k ? k->children : NULL;
 	    k != NULL; k = k->next) {
 		if (!is_el(c, k, "QueryParameter"))

@@ -226,11 +226,12 @@ static const struct {
 	{ "CustomReportItem", "custom report items (data bars, sparklines, "
 	    "indicators) are not supported; supported report items: Tablix, "
 	    "Textbox, Rectangle, Line, Image" },
-	{ "Code", "custom code (Code!) is not supported; use the built-in "
-	    "functions" },
-	{ "CodeModules", "code modules are not supported" },
-	{ "Classes", "custom assemblies are not supported" },
-	{ "Variables", "report and group variables are not supported" },
+	{ "CodeModules", "custom assemblies (CodeModules) are not supported: "
+	    "their code is a .NET assembly this server cannot run; put the "
+	    "functions in the report's Code block" },
+	{ "Classes", "custom assemblies (Classes) are not supported: their "
+	    "code is a .NET assembly this server cannot run; put the "
+	    "functions in the report's Code block" },
 	{ "SharedDataSet", "shared datasets are not supported; embed the "
 	    "query in the report (Query with DataSourceName and CommandText)" },
 	{ "Parent", "recursive hierarchies (Group/Parent) are not supported" },
@@ -294,6 +295,7 @@ static const char *const known[] = {
 	"Calendar", "NumeralLanguage", "NumeralVariant", "UnicodeBiDi",
 	"ShadowColor", "ShadowOffset", "TextEffect", "CustomProperties",
 	"CustomProperty", "Name", "RepeatWith", "Position", "Angle",
+	"Code", "Variables", "Variable", "Writable", "DeferVariableEvaluation",
 	NULL
 };
 
@@ -556,7 +558,8 @@ parse_report(struct pctx *c, xmlNode *root)
 	c->r->data_schema = child_text(c, root, "DataSchema");
 	c->r->default_font = ns_child(root, "defaultfontfamily",
 	    "DefaultFontFamily");
-	if (parse_datasources(c, child(c, root, "DataSources")) == -1 ||
+	if (code_parse(c, root) == -1 ||
+	    parse_datasources(c, child(c, root, "DataSources")) == -1 ||
 	    parse_datasets(c, child(c, root, "DataSets")) == -1 ||
 	    parse_params(c, child(c, root, "ReportParameters")) == -1 ||
 	    parse_images(c, child(c, root, "EmbeddedImages")) == -1)
@@ -711,6 +714,9 @@ rdl_free(struct rdl_report *r)
 		free(r->images[i].data);
 	}
 	free(r->images);
+	prop_free(r->language_prop);
+	variables_free(r->vars, r->nvars);
+	expr_code_free(r->code);
 	free(r->name);
 	free(r->description);
 	free(r->author);

@@ -180,7 +180,9 @@ dataset_run(struct rctx *c, int ds, row_fn fn, void *arg)
 {
 	const struct rdl_dataset *d = &c->r->datasets[ds];
 	struct run	 rn = { .c = c, .d = d, .fn = fn, .arg = arg };
-	struct data_query q = { .text = d->command_text };
+	struct data_query q = { .text = d->command_text,
+	    .command = d->command == RDL_CMD_PROCEDURE ? DATA_CMD_PROC :
+	    d->command == RDL_CMD_TABLE ? DATA_CMD_TABLE : DATA_CMD_TEXT };
 	struct data_param *qp;
 	struct expr_value *one;
 	const char	**cols;

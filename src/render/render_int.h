@@ -100,6 +100,9 @@ struct scope_frame {
 	size_t			 nrows;
 	int64_t			 pos;	/* detail rows emitted so far */
 	uint64_t		 gen;	/* tells instances apart */
+	struct expr_value	*vars;	/* its group's variables, once used */
+	unsigned char		*vstate;
+	size_t			 nvars;
 };
 
 /* Lookup: the destination keys of a dataset, sorted, per node. */
@@ -163,6 +166,19 @@ struct rctx {
 	int			 hide_depth;	/* inside hidden members */
 	struct rcell		*pending_hdr;	/* row headers not yet shown */
 	int			 npending;
+	/* scope.c: variables, cultures, ReportItems! in the body. */
+	struct expr_value	*rvars;		/* report variables, once used */
+	unsigned char		*rvstate;
+	const struct rdl_group	**vgroups;	/* groups with variables */
+	size_t			 nvgroups;
+	struct {
+		char			*name;
+		struct expr_culture	*c;
+	}			*cultures;
+	size_t			 ncultures;
+	const struct expr_culture *culture;	/* the report's Language */
+	int			 ritem_depth;
+	bool			 in_band;	/* a page header or footer */
 };
 
 /* render.c */
@@ -217,6 +233,20 @@ bool	ritem_wanted(const struct rctx *, const struct rdl_item *);
 void	page_value(struct rctx *, int page, const struct rdl_item *,
 	    const char *text);
 void	pagevals_free(struct rctx *);
+
+/* The value and text of a textbox (runs formatted, in its culture). */
+int	textbox_value(struct rctx *, const struct rdl_item *, struct rcell *);
+
+/* scope.c */
+int	scope_init(struct rctx *);	/* variables, Code */
+int	culture_init(struct rctx *);	/* the report's Language */
+void	scope_fini(struct rctx *);
+int	body_ritem(struct rctx *, const char *name, struct expr_value *);
+bool	scope_in(const struct rctx *, const char *scope);
+int	culture_get(struct rctx *, const char *name,
+	    const struct expr_culture **);
+int	culture_of_prop(struct rctx *, const struct rdl_expr *,
+	    const struct expr_culture **);
 
 /* Evaluates a page header or footer item (textboxes) for a page. */
 int	eval_band_item(struct rctx *, const struct rdl_item *, struct rcell *);

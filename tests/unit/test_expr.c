@@ -184,17 +184,24 @@ test_refusals(void **state)
 	static const struct {
 		const char	*expr, *msg;
 	} cases[] = {
-		{ "LookupSet(1, 2, 3, \"x\")", "unsupported function LookupSet" },
+		{ "Frobnicate(1, 2)", "unsupported function Frobnicate" },
 		{ "Lookup(1, 2, 3)", "Lookup needs a source, a destination" },
-		{ "Code.Foo()", "unsupported name Code" },
+		{ "LookupSet(1, 2, 3)", "LookupSet needs a source, a destination" },
+		{ "InScope(1)", "InScope needs a scope name" },
+		{ "Code.F(1).Frobnicate", "unsupported member .Frobnicate" },
 		{ "ReportItems!Textbox1.Label", "unsupported member .Label" },
 		{ "DataSets!D.CommandText", "unsupported collection DataSets" },
-		{ "Variables!V.Value", "unsupported collection Variables" },
+		{ "Variables!V.Foo", "unsupported member .Foo of Variables!V" },
+		{ "Variables!V.SetValue()", "SetValue takes one value" },
 		{ "Sum(Sum(Fields!A.Value))", "aggregates of aggregates" },
 		{ "Sum(Fields!A.Value, Fields!B.Value)", "scope of Sum" },
 		{ "1 +", "unexpected end" },
 		{ "\"abc", "unterminated string" },
-		{ "Fields!A.Value.ToString()", "member calls" },
+		{ "Fields!A.Value.Frobnicate()", "unsupported member .Frobnicate" },
+		{ "Math.Round", "Math.Round needs arguments" },
+		{ "New System.Text.StringBuilder()", "New StringBuilder is not "
+		    "supported" },
+		{ "Split(\"a\")(0, 1)", "an array has one index" },
 		{ "Globals!Foo", "unsupported global Foo" },
 		{ "RunningValue(Fields!A.Value, Sum)", "expected ',' and a "
 		    "scope" },
@@ -218,7 +225,7 @@ test_refusals(void **state)
 			    e.msg, cases[i].msg);
 	}
 	/* The refusal of a function lists what is supported. */
-	n = expr_parse("LookupSet(1)", &e);
+	n = expr_parse("NoSuchFunction(1)", &e);
 	assert_null(n);
 	assert_non_null(strstr(e.msg, "supported: Sum Count"));
 	assert_non_null(strstr(e.msg, "FormatDateTime"));

@@ -113,13 +113,29 @@ test_refusals(void **state)
 		    "report items: Tablix" },
 		{ "subreport", "", "", "x", "<Subreport Name=\"S\"/>",
 		    "<TablixMember/>", "Equal", "Subreport is not supported" },
-		{ "custom code", "", "<Code>Function F() : End Function</Code>",
-		    "x", "", "<TablixMember/>", "Equal", "custom code" },
+		{ "custom assembly", "", "<CodeModules><CodeModule>X"
+		    "</CodeModule></CodeModules>", "x", "", "<TablixMember/>",
+		    "Equal", "custom assemblies (CodeModules) are not supported" },
+		{ "a class in Code", "", "<Code>\nClass K\nEnd Class</Code>",
+		    "x", "", "<TablixMember/>", "Equal", "line 8: classes are not "
+		    "supported in Code" },
+		{ "Code with an undeclared name", "", "<Code>Function F()\n"
+		    "Return y\nEnd Function</Code>", "x", "", "<TablixMember/>",
+		    "Equal", "line 8: y is not declared" },
+		{ "a call of no function of Code", "", "<Code>Function F()\n"
+		    "End Function</Code>", "=Code.G()", "", "<TablixMember/>",
+		    "Equal", "the report's Code defines no function G" },
+		{ "Code called without Code", "", "", "=Code.G()", "",
+		    "<TablixMember/>", "Equal", "the report has no Code block" },
+		{ "Code with arguments it does not take", "", "<Code>Function "
+		    "F(a)\nEnd Function</Code>", "=Code.F(1, 2)", "",
+		    "<TablixMember/>", "Equal", "Code.F takes 1 to 1 arguments" },
 		{ "unknown element", "", "<Frobnicate/>", "x", "",
 		    "<TablixMember/>", "Equal", "<Frobnicate>: element is not "
 		    "in the supported subset" },
-		{ "lookupset", "", "", "=LookupSet(1, 2, 3, \"S\")", "",
-		    "<TablixMember/>", "Equal", "unsupported function LookupSet" },
+		{ "lookupset of a missing dataset", "", "", "=LookupSet(1, 2, 3, "
+		    "\"Nope\")", "", "<TablixMember/>", "Equal", "LookupSet names "
+		    "dataset \"Nope\"" },
 		{ "lookup of a missing dataset", "", "", "=Lookup(1, 2, 3, "
 		    "\"Nope\")", "", "<TablixMember/>", "Equal", "Lookup names "
 		    "dataset \"Nope\", which is not defined" },
@@ -136,11 +152,19 @@ test_refusals(void **state)
 		    "MustUnderstand names extension \"zz\"" },
 		{ "bad scope", "", "", "=Sum(Fields!A.Value, \"Nowhere\")", "",
 		    "<TablixMember/>", "Equal", "scope \"Nowhere\"" },
-		{ "variables", "", "<Variables/>", "x", "", "<TablixMember/>",
-		    "Equal", "variables are not supported" },
-		{ "ReportItems in the body", "", "", "=ReportItems!X.Value", "",
-		    "<TablixMember/>", "Equal", "ReportItems!X is supported in "
-		    "page headers and footers only" },
+		{ "an undefined variable", "", "<Variables/>",
+		    "=Variables!V.Value", "", "<TablixMember/>", "Equal",
+		    "variable V is not defined in Variables" },
+		{ "SetValue of a read-only variable", "", "<Variables><Variable "
+		    "Name=\"V\"><Value>1</Value></Variable></Variables>",
+		    "=Variables!V.SetValue(2)", "", "<TablixMember/>", "Equal",
+		    "variable V is not Writable" },
+		{ "ReportItems of no textbox", "", "", "=ReportItems!Nope.Value",
+		    "", "<TablixMember/>", "Equal", "ReportItems!Nope names no "
+		    "textbox of the report" },
+		{ "InScope of no scope", "", "", "=InScope(\"Nope\")", "",
+		    "<TablixMember/>", "Equal", "InScope names scope \"Nope\"" },
+
 	};
 	struct rs_err	 e;
 	struct rdl_report *r;
@@ -330,8 +354,11 @@ test_check(void **state)
 		    RDL_FAULT_CONTENT, "needs a DataSourceReference" },
 		{ RDL_DATASET, RSD("<DataSourceReference>S</DataSourceReference>"
 		    "<CommandType>StoredProcedure</CommandType>"),
-		    RDL_FAULT_CONTENT, "CommandType StoredProcedure is not "
-		    "supported; supported: Text" },
+		    RDL_FAULT_CONTENT, "\"\" is not a procedure or table name" },
+		{ RDL_DATASET, RSD("<DataSourceReference>S</DataSourceReference>"
+		    "<CommandType>Sideways</CommandType>"),
+		    RDL_FAULT_CONTENT, "CommandType Sideways is not supported; "
+		    "supported: Text, StoredProcedure, TableDirect" },
 		{ RDL_DATASET, RSD("<DataSourceReference>S</DataSourceReference>"
 		    "<Bogus/>"), RDL_FAULT_ELEMENT, "<Bogus>: element is not part "
 		    "of a shared dataset" },
