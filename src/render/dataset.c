@@ -201,7 +201,11 @@ dataset_run(struct rctx *c, int ds, row_fn fn, void *arg)
 	rn.colmap = xcalloc(d->nfields + 1, sizeof(int));
 	for (i = 0; i < d->nfields; i++) {
 		rn.colmap[i] = -1;
-		if (d->fields[i].data_field == NULL)
+		/* No DataField, or an empty one (<DataField />): the field
+		 * is always Nothing, as SSRS gives a field missing from the
+		 * result. */
+		if (d->fields[i].data_field == NULL ||
+		    d->fields[i].data_field[0] == '\0')
 			continue;
 		rn.colmap[i] = (int)nc;
 		hints[nc] = d->fields[i].type_hint;

@@ -21,6 +21,13 @@
 #include "common/xmalloc.h"
 #include "render/render_int.h"
 
+/*
+ * The row of a scope instance with no rows (a matrix cell where a row
+ * group and a column group do not meet): every field is Nothing, as SSRS
+ * gives.  Zeroed values are Nothing; the array is never written.
+ */
+static const struct expr_value empty_row[DATA_COLUMNS_MAX + 64];
+
 struct scope_frame *
 push_frame(struct rctx *c, const char *name, struct expr_value **rows,
     size_t n)
@@ -40,7 +47,7 @@ push_frame(struct rctx *c, const char *name, struct expr_value **rows,
 	f->vars = NULL;
 	f->vstate = NULL;
 	f->nvars = 0;
-	c->env.row = n > 0 ? rows[0] : NULL;
+	c->env.row = n > 0 ? rows[0] : empty_row;
 	return f;
 }
 
@@ -57,8 +64,8 @@ pop_frame(struct rctx *c)
 	f->vstate = NULL;
 	f->nvars = 0;
 	c->depth--;
-	c->env.row = c->depth > 0 && c->stack[c->depth - 1].nrows > 0 ?
-	    c->stack[c->depth - 1].rows[0] : NULL;
+	c->env.row = c->depth == 0 ? NULL : c->stack[c->depth - 1].nrows > 0 ?
+	    c->stack[c->depth - 1].rows[0] : empty_row;
 }
 
 static int

@@ -8,6 +8,7 @@
  * the same or an enclosing scope), the report's Code state, and the
  * cultures of the report's and the textboxes' Language.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -224,6 +225,7 @@ body_ritem(struct rctx *c, const char *name, struct expr_value *out)
 	if (c->ritem_depth >= RITEM_DEPTH_MAX)
 		return rs_err_set(c->e, RS_E_BADINPUT, "ReportItems!%s: textboxes "
 		    "refer to each other in a circle", name);
+	memset(&cell, 0, offsetof(struct rcell, st));
 	c->ritem_depth++;
 	rv = textbox_value(c, it, &cell);
 	c->ritem_depth--;

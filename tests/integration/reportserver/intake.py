@@ -7,7 +7,7 @@ runs, and a refusal stores nothing (the catalog is read back after each):
 
   - REST POST through /CatalogItems and /Reports, PATCH of Content, of a
     report (malformed XML: 400 naming line and column; CustomReportItem
-    and LookupSet(): 400 naming the element or function, its line and what
+    and an unknown function: 400 naming the element or function, its line and what
     is supported; an embedded provider the server cannot connect to; a
     shared data source that does not exist), a shared data source (.rds
     and properties: a data extension that is not supported, malformed XML,
@@ -111,10 +111,10 @@ def t_reports(env):
                 "line 4: <CustomReportItem>", "supported report items: "
                 "Tablix")
     lookup = report().replace(b"<Value>x</Value>",
-                              b"<Value>=LookupSet(1, 1, 1, \"Q\")</Value>")
+                              b"<Value>=Frobnicate(1, 1)</Value>")
     refused(env, "an unsupported function", "POST", "/Reports",
             {"Path": "/In/L", "Content": b64(lookup)}, 400,
-            "rsInvalidReportDefinition", "unsupported function LookupSet",
+            "rsInvalidReportDefinition", "unsupported function Frobnicate",
             "supported: Sum")
     sqlserver = report(sources='<DataSources><DataSource Name="W">'
                        '<ConnectionProperties><DataProvider>SQL'
