@@ -254,6 +254,11 @@ bool	expr_value_truthy(const struct expr_value *);
 int	expr_to_double(const struct expr_value *, double *, struct rs_err *);
 int	expr_to_int(const struct expr_value *, int64_t *, struct rs_err *);
 int	expr_to_datetime(const struct expr_value *, int64_t *, struct rs_err *);
+/* Converts *v in place to a type as VB assigns (Dim x As Integer = "5"):
+ * CInt rounds half to even, text is parsed in the culture (NULL: en-US),
+ * Nothing becomes the type's default except for String. */
+int	expr_convert(struct expr_value *v, enum expr_type to,
+	    const struct expr_culture *, struct rs_err *);
 /* Appends the default (unformatted) text of a value: ToString() in en-US
  * (an array: its elements joined by ", "). */
 int	expr_value_text(const struct expr_value *, struct buf *, struct rs_err *);

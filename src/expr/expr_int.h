@@ -106,9 +106,6 @@ int	expr_value_text_c(const struct expr_value *,
 /* value.c helpers shared by the functions. */
 int	expr_text_of(const struct expr_value *, struct buf *, struct rs_err *);
 int	expr_ret_buf(struct expr_value *out, struct buf *);
-/* The value converted to a declared type (Dim x As Integer = ...). */
-int	expr_convert(struct expr_value *v, enum expr_type to,
-	    const struct expr_culture *, struct rs_err *);
 /* TimeSpan.ToString(): [-][d.]hh:mm:ss[.fffffff] */
 void	expr_timespan_text(int64_t ticks, struct buf *);
 /* Bytes a value holds (strings, arrays), for the Code memory budget. */

@@ -415,7 +415,10 @@ finish_agg(struct parser *ps, struct expr_node *n)
 		perr(ps, "wrong number of arguments to %s", n->name);
 		goto fail;
 	}
-	if (want >= 1 && expr_walk(n->args[0], has_agg, NULL)) {
+	/* Previous(Sum(...)) in a group: the aggregate of the instance
+	 * before; any other aggregate of an aggregate is refused. */
+	if (want >= 1 && n->aggfn != EXPR_AGG_PREVIOUS &&
+	    expr_walk(n->args[0], has_agg, NULL)) {
 		perr(ps, "aggregates of aggregates are not supported (in %s)",
 		    n->name);
 		goto fail;

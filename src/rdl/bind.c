@@ -16,6 +16,7 @@
 struct bctx {
 	struct rdl_report	*r;
 	bool			 in_band;	/* a page header or footer */
+	bool			 any_param;	/* a shared dataset's own */
 	int			 ds;	/* current dataset, -1: none */
 	int			 line;
 	const char		*where;
@@ -268,6 +269,8 @@ bind_node(struct bctx *b, struct expr_node *n)
 			    b->line, b->where, n->name);
 		return 0;
 	case EXPR_PARAM:
+		if (b->any_param)
+			return 0;
 		for (i = 0; i < b->r->nparams; i++)
 			if (strcmp(b->r->params[i].name, n->name) == 0)
 				found = true;
@@ -536,4 +539,18 @@ bind_report(struct rdl_report *r, struct rs_err *e)
 			if (bind_item(&b, bands[i]->items[j]) == -1)
 				return -1;
 	return 0;
+}
+
+int
+bind_shared(struct rdl_shared_dataset *sd, struct rs_err *e)
+{
+	struct rdl_report r = { .datasets = &sd->dataset, .ndatasets = 1 };
+	struct bctx	 b = { .r = &r, .ds = 0, .e = e, .any_param = true };
+
+	for (size_t i = 0; i < sd->nparams; i++)
+		for (size_t j = 0; j < sd->params[i].ndefaults; j++)
+			if (bind_prop(&b, sd->params[i].defaults[j],
+			    "DefaultValue") == -1)
+				return -1;
+	return bind_datasets(&b);
 }

@@ -232,8 +232,6 @@ static const struct {
 	{ "Classes", "custom assemblies (Classes) are not supported: their "
 	    "code is a .NET assembly this server cannot run; put the "
 	    "functions in the report's Code block" },
-	{ "SharedDataSet", "shared datasets are not supported; embed the "
-	    "query in the report (Query with DataSourceName and CommandText)" },
 	{ "Parent", "recursive hierarchies (Group/Parent) are not supported" },
 	{ "DataTransform", "DataTransform (XSLT) is not supported" },
 };
@@ -296,6 +294,7 @@ static const char *const known[] = {
 	"ShadowColor", "ShadowOffset", "TextEffect", "CustomProperties",
 	"CustomProperty", "Name", "RepeatWith", "Position", "Angle",
 	"Code", "Variables", "Variable", "Writable", "DeferVariableEvaluation",
+	"SharedDataSet", "SharedDataSetReference",
 	NULL
 };
 
@@ -647,6 +646,7 @@ dataset_fini(struct rdl_dataset *d)
 
 	free(d->name);
 	free(d->command_text);
+	free(d->shared_ref);
 	for (i = 0; i < d->nqparams; i++) {
 		free(d->qparams[i].name);
 		prop_free(d->qparams[i].value);

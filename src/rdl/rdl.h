@@ -207,6 +207,10 @@ struct rdl_dataset {
 	int			 datasource;	/* index */
 	enum rdl_command	 command;
 	char			*command_text;
+	/* A report's dataset over a shared dataset: its reference (an .rsd
+	 * in the catalog, a path or a name); qparams then give the values
+	 * of the shared dataset's Parameters; datasource is -1. */
+	char			*shared_ref;
 	struct rdl_query_param	*qparams;
 	size_t			 nqparams;
 	struct rdl_field	*fields;
@@ -303,9 +307,23 @@ struct rdl_shared_source {
 	bool			 enabled;
 };
 
+/* A parameter of a shared dataset (<Parameters><Parameter>). */
+struct rdl_dataset_param {
+	char			*name;
+	enum expr_type		 type;		/* EXPR_T_NULL: String */
+	bool			 nullable, multi, omit;
+	bool			 query;		/* a DataSetParameter: @Name of
+						   the query itself */
+	struct rdl_expr		**defaults;	/* constants or expressions */
+	size_t			 ndefaults;
+	bool			 has_default;
+};
+
 struct rdl_shared_dataset {
 	struct rdl_datasource	 source;	/* its DataSourceReference */
 	struct rdl_dataset	 dataset;	/* datasource is -1 */
+	struct rdl_dataset_param *params;
+	size_t			 nparams;
 };
 
 enum rdl_kind { RDL_REPORT, RDL_DATASOURCE, RDL_DATASET };

@@ -94,5 +94,7 @@ void	 variables_free(struct rdl_variable *, size_t);
 
 /* bind.c: binds field references to datasets, checks scopes. */
 int	 bind_report(struct rdl_report *, struct rs_err *);
+/* Binds a shared dataset's fields (its Parameters! are its own). */
+int	 bind_shared(struct rdl_shared_dataset *, struct rs_err *);
 
 #endif

@@ -133,6 +133,31 @@ running_value(struct rctx *c, const struct expr_node *n,
 		r->gen = f->gen;
 		r->pos = -1;
 	}
+	/* Previous(expr, "Group") in detail rows starts again in each
+	 * instance of its scope: the first row of a group has Nothing. */
+	if (r->gen != f->gen && n->aggfn == EXPR_AGG_PREVIOUS && c->in_detail &&
+	    n->scope != NULL) {
+		expr_value_fini(&r->prev);
+		expr_value_fini(&r->cur);
+		r->gen = f->gen;
+		r->pos = -1;
+	}
+	if (n->aggfn == EXPR_AGG_PREVIOUS && !c->in_detail && c->depth > 0) {
+		/* In a group header or footer: the value of the instance
+		 * before this one (Previous(Sum(...)) of the group). */
+		const struct scope_frame *cur = &c->stack[c->depth - 1];
+		if (r->gen != cur->gen) {
+			if (expr_eval(n->args[0], &c->env, &v, c->e) == -1)
+				return -1;
+			expr_value_fini(&r->prev);
+			r->prev = r->cur;
+			expr_value_copy(&r->cur, &v);
+			expr_value_fini(&v);
+			r->gen = cur->gen;
+		}
+		expr_value_copy(out, &r->prev);
+		return 0;
+	}
 	if (c->in_detail && r->pos != f->pos) {
 		if (expr_eval(n->args[0], &c->env, &v, c->e) == -1)
 			return -1;

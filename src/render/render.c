@@ -289,8 +289,9 @@ render_report(const struct render_request *q, struct render_log *log,
 	init_globals(&c, fi);
 	ritems_collect(&c);
 	c.sets = xcalloc(c.r->ndatasets + 1, sizeof(*c.sets));
-	if (resolve_sources(&c) == -1 || scope_init(&c) == -1 ||
-	    params_resolve(&c) == -1 || culture_init(&c) == -1)
+	if (resolve_sources(&c) == -1 || shareds_resolve(&c) == -1 ||
+	    scope_init(&c) == -1 || params_resolve(&c) == -1 ||
+	    culture_init(&c) == -1)
 		goto out;
 	if (c.ops->begin(&c) == -1 || process_report(&c) == -1 ||
 	    c.ops->end(&c) == -1)
@@ -306,6 +307,7 @@ out:
 	lookups_free(&c);
 	pagevals_free(&c);
 	scope_fini(&c);
+	shareds_free(&c);
 	free(c.sources);
 	for (size_t i = 0; i < c.ndup; i++)
 		free(c.dup_text[i]);
@@ -337,6 +339,7 @@ render_parameters(const struct render_request *q,
 		rv = 0;
 	params_free(&c);
 	scope_fini(&c);
+	shareds_free(&c);
 	lookups_free(&c);
 	rowsets_free(&c);
 	free(c.sources);

@@ -179,6 +179,7 @@ struct rctx {
 	const struct expr_culture *culture;	/* the report's Language */
 	int			 ritem_depth;
 	bool			 in_band;	/* a page header or footer */
+	struct rdl_definition	*shareds;	/* per dataset, once resolved */
 };
 
 /* render.c */
@@ -195,6 +196,17 @@ int64_t	coarse_ns(void);	/* cheap, ~4 ms resolution */
 typedef int (*row_fn)(struct rctx *, struct expr_value *row, void *arg);
 int	dataset_run(struct rctx *, int ds, row_fn fn, void *arg);
 int	dataset_keep(struct rctx *, int ds);
+/* shared.c: a dataset over a shared dataset: the shared dataset and its
+ * data source; the values of its parameters. */
+const struct rdl_shared_dataset *shared_get(struct rctx *, int ds,
+	    struct data_source *src);
+int	shared_params(struct rctx *, const struct rdl_dataset *,
+	    const struct rdl_shared_dataset *, struct expr_param **, size_t *);
+void	shared_params_free(struct expr_param *, size_t);
+/* Resolves every shared dataset (before any output: a missing one is an
+ * error the caller can still answer with its status). */
+int	shareds_resolve(struct rctx *);
+void	shareds_free(struct rctx *);
 /* Evaluates filters against the environment's current row. */
 int	filters_pass(struct rctx *, const struct rdl_filter *, size_t, bool *);
 void	rowsets_free(struct rctx *);

@@ -283,6 +283,47 @@ def test_own_report():
           r.stderr, (text or "")[:400])
 
 
+def test_previous_of_groups():
+    """Previous(Sum(...)) in a group row: the sum of the group before."""
+    rows = [dict(Region=r, Amount=a) for r, a in
+            (("A", 3), ("A", 4), ("B", 5), ("C", 1), ("C", 1))]
+    hdr = "".join("<TablixCell><CellContents>%s</CellContents></TablixCell>"
+                  % textbox(n, v) for n, v in (
+                      ("Region", "=Fields!Region.Value"),
+                      ("Total", "=Sum(Fields!Amount.Value)"),
+                      ("Before", "=Previous(Sum(Fields!Amount.Value))")))
+    det = "".join("<TablixCell><CellContents>%s</CellContents></TablixCell>"
+                  % textbox(n, v) for n, v in (
+                      ("Amount", "=Fields!Amount.Value"),
+                      ("PrevAmount", "=Previous(Fields!Amount.Value, "
+                       "\"RegionGroup\")"), ("Blank", "")))
+    path = write("prev.rdl", """<?xml version="1.0"?>
+<Report xmlns="%s">
+<DataSources><DataSource Name="E"><ConnectionProperties><DataProvider>ENTERDATA</DataProvider><ConnectString/></ConnectionProperties></DataSource></DataSources>
+<DataSets>%s</DataSets>
+<ReportSections><ReportSection><Body><ReportItems>
+<Tablix Name="T"><TablixBody><TablixColumns>%s</TablixColumns><TablixRows>
+<TablixRow><Height>0.25in</Height><TablixCells>%s</TablixCells></TablixRow>
+<TablixRow><Height>0.25in</Height><TablixCells>%s</TablixCells></TablixRow></TablixRows></TablixBody>
+<TablixColumnHierarchy><TablixMembers><TablixMember/><TablixMember/><TablixMember/></TablixMembers></TablixColumnHierarchy>
+<TablixRowHierarchy><TablixMembers><TablixMember><Group Name="RegionGroup"><GroupExpressions><GroupExpression>=Fields!Region.Value</GroupExpression></GroupExpressions></Group>
+<TablixMembers><TablixMember><KeepWithGroup>After</KeepWithGroup></TablixMember><TablixMember><Group Name="Details"/></TablixMember></TablixMembers></TablixMember></TablixMembers></TablixRowHierarchy>
+<DataSetName>Sales</DataSetName><Height>0.5in</Height><Width>3in</Width></Tablix>
+</ReportItems><Height>1in</Height></Body><Width>8in</Width><Page/></ReportSection></ReportSections>
+</Report>
+""" % (NS, dataset("Sales", rows, dict(Region="String", Amount="Integer")),
+           "<TablixColumn><Width>1in</Width></TablixColumn>" * 3, hdr, det))
+    r, text = rsrender(path, "XML")
+    check("Previous(Sum(...)) in a group header row renders", r.returncode == 0,
+          r.stderr)
+    got = re.findall(r'Total="(\d+)"(?: Before="(\d*)")?', text or "")
+    expect_eq("... is the previous group's sum (nothing before the first)",
+              got, [("7", ""), ("5", "7"), ("2", "5")])
+    expect_eq("Previous(x, \"RegionGroup\") in detail rows starts again in "
+              "each group", re.findall(r'PrevAmount="(\d*)"', text or ""),
+              ["", "3", "", "", "1"])
+
+
 def test_languages():
     cells = [("N", "=Fields!Amount.Value * 1000.5"),
              ("C", "=FormatCurrency(Fields!Amount.Value * 1000.5)"),
@@ -773,6 +814,63 @@ def pg_cases(pg, pgt, pgbin, port):
           "no_such" in r.stderr, r.stderr)
 
 
+SHOP_RSD = '<?xml version="1.0" encoding="utf-8"?>\n<SharedDataSet xmlns:rd="http://schemas.microsoft.com/SQLServer/reporting/reportdesigner" xmlns="http://schemas.microsoft.com/sqlserver/reporting/2010/01/shareddatasetdefinition">\n  <DataSet Name="">\n    <Query>\n      <DataSourceReference>/Data/Shop</DataSourceReference>\n      <DataSetParameters>\n        <DataSetParameter Name="@Region"><DefaultValue>A</DefaultValue><ReadOnly>false</ReadOnly><Nullable>false</Nullable><OmitFromQuery>false</OmitFromQuery><rd:DbType>AnsiString</rd:DbType></DataSetParameter>\n        <DataSetParameter Name="@Min"><DefaultValue>1</DefaultValue><ReadOnly>false</ReadOnly><Nullable>false</Nullable><OmitFromQuery>true</OmitFromQuery></DataSetParameter>\n      </DataSetParameters>\n      <CommandText>SELECT region, item, amount FROM sales WHERE region IN (@Region) ORDER BY item</CommandText>\n    </Query>\n    <Fields>\n      <Field Name="Region"><DataField>region</DataField></Field>\n      <Field Name="Item"><DataField>item</DataField></Field>\n      <Field Name="Amount"><DataField>amount</DataField></Field>\n      <Field Name="Double"><Value>=Fields!Amount.Value * 2</Value></Field>\n    </Fields>\n    <Filters><Filter><FilterExpression>=Fields!Amount.Value</FilterExpression><Operator>GreaterThan</Operator><FilterValues><FilterValue>=Parameters!Min.Value</FilterValue></FilterValues></Filter></Filters>\n  </DataSet>\n</SharedDataSet>\n'
+
+OVER_SHOP = '<?xml version="1.0"?>\n<Report xmlns="http://schemas.microsoft.com/sqlserver/reporting/2016/01/reportdefinition">\n<DataSets><DataSet Name="S"><SharedDataSet><SharedDataSetReference>/Data/ShopSales</SharedDataSetReference>\n<QueryParameters><QueryParameter Name="@Region"><Value>=Parameters!R.Value</Value></QueryParameter></QueryParameters></SharedDataSet>\n<Fields><Field Name="Item"><DataField>Item</DataField></Field><Field Name="Twice"><DataField>Double</DataField></Field><Field Name="Label"><Value>=UCase(Fields!Item.Value)</Value></Field></Fields>\n<Filters><Filter><FilterExpression>=Fields!Item.Value</FilterExpression><Operator>NotEqual</Operator><FilterValues><FilterValue>cherries</FilterValue></FilterValues></Filter></Filters>\n</DataSet></DataSets>\n<ReportParameters><ReportParameter Name="R"><DataType>String</DataType><MultiValue>true</MultiValue><Prompt>R</Prompt></ReportParameter></ReportParameters>\n<ReportSections><ReportSection><Body><ReportItems>\n<Tablix Name="T"><TablixBody><TablixColumns><TablixColumn><Width>1in</Width></TablixColumn><TablixColumn><Width>1in</Width></TablixColumn><TablixColumn><Width>1in</Width></TablixColumn></TablixColumns><TablixRows><TablixRow><Height>0.25in</Height><TablixCells>\n<TablixCell><CellContents><Textbox Name="Item"><Paragraphs><Paragraph><TextRuns><TextRun><Value>=Fields!Item.Value</Value></TextRun></TextRuns></Paragraph></Paragraphs></Textbox></CellContents></TablixCell>\n<TablixCell><CellContents><Textbox Name="Twice"><Paragraphs><Paragraph><TextRuns><TextRun><Value>=Fields!Twice.Value</Value></TextRun></TextRuns></Paragraph></Paragraphs></Textbox></CellContents></TablixCell>\n<TablixCell><CellContents><Textbox Name="Label"><Paragraphs><Paragraph><TextRuns><TextRun><Value>=Fields!Label.Value</Value></TextRun></TextRuns></Paragraph></Paragraphs></Textbox></CellContents></TablixCell>\n</TablixCells></TablixRow></TablixRows></TablixBody>\n<TablixColumnHierarchy><TablixMembers><TablixMember/><TablixMember/><TablixMember/></TablixMembers></TablixColumnHierarchy>\n<TablixRowHierarchy><TablixMembers><TablixMember><Group Name="Details"/></TablixMember></TablixMembers></TablixRowHierarchy>\n<DataSetName>S</DataSetName><Height>0.25in</Height><Width>3in</Width></Tablix>\n</ReportItems><Height>1in</Height></Body><Width>8in</Width><Page/></ReportSection></ReportSections>\n</Report>\n'
+
+
+def test_shared_datasets():
+    db = os.path.join(TMP, "shop.db")
+    con = sqlite3.connect(db)
+    con.executescript("CREATE TABLE sales(region, item, amount); INSERT "
+                      "INTO sales VALUES ('A','apples',3), ('A','apricots',1),"
+                      " ('B','bananas',5), ('C','cherries',7), ('C','cress',4)")
+    con.commit()
+    con.close()
+    rsd = write("ShopSales.rsd", SHOP_RSD)
+    path = write("over.rdl", OVER_SHOP)
+    r = run("rsrender", "--check", path)
+    check("a report over a shared dataset passes --check and says what it "
+          "needs offline", r.returncode == 0 and "--dataset ShopSales="
+          in r.stdout, r.stdout, r.stderr)
+    args = ["--dataset", "ShopSales=" + rsd, "--datasource",
+            "Shop=sqlite:" + db]
+    r, text = rsrender(path, "CSV", *args, "--param", "R=A", "--param", "R=C")
+    expect_eq("the shared dataset's query gets the report's multi-value "
+              "@Region, its filter its own @Min default, its calculated "
+              "field is there, then the report's field, calculated field and "
+              "filter (cherries out)", (text or r.stderr).replace(
+                  "\r\n", "\n").lstrip("\ufeff"),
+              "Item,Twice,Label\napples,6,APPLES\ncress,8,CRESS\n")
+    r, text = rsrender(path, "CSV", *args[2:], "--param", "R=A")
+    check("without --dataset the reference is a clear error", r.returncode
+          != 0 and 'shared dataset "/Data/ShopSales" is not given; offline, '
+          "give --dataset ShopSales=FILE.rsd" in r.stderr, r.stderr)
+    # The real shared dataset of ../shared, over the AdventureWorks tables
+    # realrdl.py builds from SSRS's own output.
+    import realrdl
+    ssrs = realrdl.sheet_rows(real("SalesOrderGrouping.ssrs-output.xlsx"))
+    aw = os.path.join(TMP, "aw.db")
+    realrdl.build_aw(aw, ssrs)
+    over = OVER_SHOP.replace("/Data/ShopSales", "AdventureWorksDataset") \
+        .replace("<QueryParameters><QueryParameter Name=\"@Region\"><Value>"
+                 "=Parameters!R.Value</Value></QueryParameter>"
+                 "</QueryParameters>", "").replace(
+                     "<DataField>Double</DataField>", "<DataField>Qty"
+                     "</DataField>").replace("<DataField>Item</DataField>",
+                                             "<DataField>Product</DataField>")
+    over = re.sub(r"<ReportParameters>.*</ReportParameters>", "", over)
+    path = write("overaw.rdl", over)
+    r, text = rsrender(path, "CSV", "--dataset", "AdventureWorksDataset=" +
+                       real("AdventureWorksDataset.rsd"), "--datasource",
+                       "AdventureWorks=sqlite:" + aw)
+    recs = records(text) if text else []
+    check("a report over the real AdventureWorksDataset.rsd renders its "
+          "clothing lines", r.returncode == 0 and len(recs) > 100 and
+          all(x["Label"] == x["Item"].upper() for x in recs), r.stderr,
+          recs[:2])
+
+
 def test_real_checks():
     for name in ("CatalogReports-ExecutionLog.rdl",
                  "CatalogReports-Permissions.rdl",
@@ -794,6 +892,7 @@ def test_real_checks():
 
 def main():
     test_own_report()
+    test_previous_of_groups()
     test_languages()
     test_budget()
     if not os.path.exists(real("ProSSRS-Matrix.rdl")):
@@ -806,6 +905,7 @@ def main():
     test_subscriptions()
     test_matrix_sqlite()
     test_ar_reconciliation()
+    test_shared_datasets()
     test_postgres()
     done_testing()
 
