@@ -34,6 +34,7 @@ struct expr_code_state {
 	struct expr_value	*globals;
 	bool			 inited;
 	int64_t			 steps;		/* this call from a report */
+	int64_t			 max_steps;	/* per call */
 	int64_t			 total;		/* this render */
 	int64_t			 mem;		/* bytes held by variables */
 	int			 depth;
@@ -86,10 +87,18 @@ expr_code_state_new(const struct expr_code *m)
 	struct expr_code_state *st = xcalloc(1, sizeof(*st));
 
 	st->m = m;
+	st->max_steps = EXPR_CODE_STEPS_MAX;
 	st->globals = xcalloc(m->nglobals + 1, sizeof(*st->globals));
 	for (size_t i = 0; i < m->nglobals; i++)
 		vb_default(&m->globals[i].type, &st->globals[i]);
 	return st;
+}
+
+void
+expr_code_state_steps(struct expr_code_state *st, int64_t steps)
+{
+	st->max_steps = steps > 0 && steps < EXPR_CODE_STEPS_MAX ? steps :
+	    EXPR_CODE_STEPS_MAX;
 }
 
 void
@@ -118,10 +127,10 @@ static int
 step(struct xctx *x, int line)
 {
 	x->fr->line = line;
-	if (++x->st->steps > EXPR_CODE_STEPS_MAX) {
-		rs_err_set(x->e, RS_E_LIMIT, "the code ran more than %d steps "
+	if (++x->st->steps > x->st->max_steps) {
+		rs_err_set(x->e, RS_E_LIMIT, "the code ran more than %lld steps "
 		    "in one call (a loop that does not end?); the limit keeps "
-		    "the report server responsive", EXPR_CODE_STEPS_MAX);
+		    "the report server responsive", (long long)x->st->max_steps);
 		return fail_at(x, line);
 	}
 	if (++x->st->total > EXPR_CODE_RENDER_STEPS) {

@@ -371,6 +371,10 @@ expr_num_parse_culture(const char *s, const struct expr_culture *c,
 	if (strlen(s) >= sizeof(tmp))
 		return false;
 	snprintf(tmp, sizeof(tmp), "%s", s);
+	/* A group separator after the decimal one is not a number. */
+	if (c->group[0] != '\0' && (p = strstr(tmp, c->decimal)) != NULL &&
+	    strstr(p, c->group) != NULL)
+		return false;
 	strip(tmp, "\xC2\xA0");		/* no-break spaces */
 	strip(tmp, "\xE2\x80\xAF");
 	strip(tmp, c->currency);

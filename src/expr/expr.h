@@ -366,6 +366,9 @@ void	expr_code_free(struct expr_code *);
  * *min_args and *max_args (either may be NULL). */
 int	expr_code_find(const struct expr_code *, const char *name,
 	    int *min_args, int *max_args);
+/* The number of functions, and function i's name (NULL past the end). */
+size_t	expr_code_count(const struct expr_code *);
+const char *expr_code_name(const struct expr_code *, size_t i);
 
 /*
  * The state of a module for one render: its shared (module-level)
@@ -374,6 +377,9 @@ int	expr_code_find(const struct expr_code *, const char *name,
  */
 struct expr_code_state *expr_code_state_new(const struct expr_code *);
 void	expr_code_state_free(struct expr_code_state *);
+/* A lower step budget per call than EXPR_CODE_STEPS_MAX (tests, fuzzing);
+ * steps <= 0 or above the default keeps the default. */
+void	expr_code_state_steps(struct expr_code_state *, int64_t steps);
 /*
  * Calls function fn of env->code with nargs values (Code.F from an
  * expression).  Returns 0 with *out, or -1: RS_E_BADINPUT for a runtime

@@ -227,6 +227,43 @@ struct expr_code {
 /* EXPR_LOCAL's op: where the slot lives. */
 enum { VB_SLOT_LOCAL, VB_SLOT_GLOBAL };
 
+/* The parse of one module: the parser and the function being read
+ * (code.c: declarations and functions; code_stmt.c: statements). */
+struct cparse {
+	struct parser	 ps;
+	struct expr_code *m;
+	struct vb_func	*f;	/* NULL at module level */
+	int		 fi;
+	int		 nest;
+};
+
+int	cp_err(struct cparse *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+int	cp_next(struct cparse *);
+bool	cp_word(struct cparse *, const char *);
+int	cp_accept(struct cparse *, const char *, bool *got);
+int	cp_expect_word(struct cparse *, const char *, const char *after);
+bool	cp_at_end(struct cparse *);
+int	cp_end_statement(struct cparse *);
+int	cp_skip_lines(struct cparse *);
+int	cp_want(struct cparse *, enum expr_tok, const char *what);
+struct expr_node *cp_expr(struct cparse *);
+int	cp_type(struct cparse *, struct vb_type *);
+int	cp_slot_find(const struct vb_func *, const char *name);
+int	cp_slot_add(struct cparse *, const char *name, const struct vb_type *);
+struct vb_stmt *cp_stmt_add(struct vb_block *, enum vb_stmt_kind, int line);
+struct expr_node *cp_name_node(struct cparse *, const char *name);
+int	cp_dim(struct cparse *, struct vb_block *, bool is_const,
+	    bool is_static);
+/* code_stmt.c */
+bool	cp_is_stop(struct cparse *, const char *const *stops);
+int	cp_end_of(struct cparse *, const char *what);
+int	cp_refuse_word(struct cparse *);
+int	cp_statement(struct cparse *, struct vb_block *);
+int	cp_block(struct cparse *, struct vb_block *, const char *const *stops);
+/* code_bind.c */
+int	vb_bind_module(struct expr_code *, struct rs_err *);
+
 /* code_exec.c: default value of a type; eval of Code-only nodes. */
 void	vb_default(const struct vb_type *, struct expr_value *);
 int	vb_eval_node(const struct expr_node *, struct expr_env *,

@@ -164,8 +164,9 @@ static int
 lex_date(struct parser *ps)
 {
 	const char	*end = strchr(ps->p + 1, '#');
+	const char	*nl = strchr(ps->p + 1, '\n');
 
-	if (end == NULL)
+	if (end == NULL || (ps->code && nl != NULL && nl < end))
 		return perr(ps, "unterminated date literal%s", "");
 	ps->text = xstrndup(ps->p + 1, (size_t)(end - ps->p - 1));
 	ps->p = end + 1;

@@ -330,7 +330,8 @@ expr_to_double(const struct expr_value *v, double *out, struct rs_err *e)
 		*out = v->u.f;
 		return 0;
 	case EXPR_T_STRING:
-		if (str_to_double(v->u.s, out) == 0)
+		if (str_to_double(v->u.s, out) == 0 ||
+		    expr_num_parse_culture(v->u.s, NULL, out))
 			return 0;
 		return rs_err_set(e, RS_E_BADINPUT,
 		    "cannot convert string \"%.40s\" to a number", v->u.s);

@@ -230,6 +230,9 @@ void	rcell_fini(struct rcell *);
 void	rrow_copy(struct rrow *dst, const struct rrow *src);
 void	rrow_fini(struct rrow *);
 void	running_free(struct rctx *);
+/* running.c: RunningValue and Previous of node n in frame f. */
+int	running_value(struct rctx *, const struct expr_node *n,
+	    const struct scope_frame *f, struct expr_value *out);
 /* Lookup(): the result for the current row, and the caches' end. */
 int	lookup_eval(struct rctx *, const struct expr_node *, struct expr_value *);
 void	lookups_free(struct rctx *);

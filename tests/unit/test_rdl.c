@@ -100,6 +100,61 @@ test_minimal(void **state)
 	free(x);
 }
 
+/* Code, Variables, Language and a stored procedure are in the model. */
+static void
+test_code_model(void **state)
+{
+	struct rs_err	 e;
+	char		*x = make("", "<Code>Function F(a, Optional b = 2)\n"
+	    "  Return a + b\nEnd Function</Code>\n<Variables><Variable Name="
+	    "\"V\"><Value>=Code.F(1)</Value><Writable>true</Writable>"
+	    "</Variable></Variables><Language>=\"de-DE\"</Language>",
+	    "=Code.F(Fields!A.Value) &amp; Variables!V.Value &amp; "
+	    "Variables!V.SetValue(3)", "", "<TablixMember/>", "Equal");
+	struct rdl_report *r;
+	const struct expr_node *n;
+
+	(void)state;
+	r = parse(x, &e);
+	free(x);
+	if (r == NULL)
+		fail_msg("%s", e.msg);
+	assert_non_null(r->code);
+	assert_int_equal(expr_code_count(r->code), 1);
+	assert_int_equal(r->nvars, 1);
+	assert_true(r->vars[0].writable);
+	assert_non_null(r->language_prop);
+	assert_true(r->language_prop->is_expr);
+	n = r->body[0]->tablix->rows[0].cells[0].item->paras[0].runs[0].value->
+	    ast;
+	while (n->kind == EXPR_BINARY)
+		n = n->args[0];
+	assert_int_equal(n->kind, EXPR_CODE);
+	assert_int_equal(n->index, 0);	/* bound to F */
+	rdl_free(r);
+
+	x = make("", "", "x", "", "<TablixMember/>", "Equal");
+	{
+		char *p = strstr(x, "<CommandText>SELECT a FROM t</CommandText>");
+		char *y;
+		assert_non_null(p);
+		y = malloc(strlen(x) + 100);
+		snprintf(y, strlen(x) + 100, "%.*s<CommandType>StoredProcedure"
+		    "</CommandType><CommandText>[dbo].[get a]</CommandText>%s",
+		    (int)(p - x), x, p + strlen("<CommandText>SELECT a FROM t"
+		    "</CommandText>"));
+		free(x);
+		x = y;
+	}
+	r = parse(x, &e);
+	free(x);
+	if (r == NULL)
+		fail_msg("%s", e.msg);
+	assert_int_equal(r->datasets[0].command, RDL_CMD_PROCEDURE);
+	assert_string_equal(r->datasets[0].command_text, "[dbo].[get a]");
+	rdl_free(r);
+}
+
 static void
 test_refusals(void **state)
 {
@@ -412,6 +467,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_minimal),
+		cmocka_unit_test(test_code_model),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_mutations),
