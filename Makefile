@@ -16,7 +16,7 @@
 CC       ?= gcc
 VERSION  := 0.1.0
 PKGS     := libssl libcrypto sqlite3 libxml-2.0 libpq libh2o-evloop libsystemd xlsxwriter \
-            cairo cairo-pdf cairo-png pangocairo fontconfig icu-i18n libcurl
+            cairo cairo-pdf cairo-png pangocairo fontconfig icu-i18n libcurl icu-uc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \

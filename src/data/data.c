@@ -81,6 +81,9 @@ data_exec(const struct data_source *src, const struct data_query *q,
 	case DATA_POSTGRES:
 		return data_pg_exec(src, q, fn, arg, rows, e);
 	case DATA_ENTERDATA:
+		if (q->command != DATA_CMD_TEXT)
+			return rs_err_set(e, RS_E_BADINPUT, "an ENTERDATA data "
+			    "source has no stored procedures or tables");
 		return data_enterdata_exec(q, fn, arg, rows, e);
 	}
 	return rs_err_set(e, RS_E_INTERNAL, "bad data source kind");

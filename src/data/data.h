@@ -110,8 +110,22 @@ struct data_param {
 	size_t			 nvalues;
 };
 
+/*
+ * CommandType.  A stored procedure: on PostgreSQL the function (SELECT *
+ * FROM name(p => $1, ...)) or procedure (CALL name(...)) of that name,
+ * the query parameters passed by name without their '@' (a multi-value
+ * parameter as one comma-separated text, as SQL Server receives it); on
+ * SQLite, which has none, the query an administrator stored under that
+ * name in the database's table DATA_PROC_TABLE (name, body), with @Name
+ * placeholders like a report query.  TableDirect: SELECT * FROM the
+ * table.  Either way the query runs read-only like any other.
+ */
+enum data_command { DATA_CMD_TEXT, DATA_CMD_PROC, DATA_CMD_TABLE };
+#define DATA_PROC_TABLE	"rs_procedures"
+
 struct data_query {
 	const char		*text;		/* CommandText */
+	enum data_command	 command;
 	const struct data_param	*params;
 	size_t			 nparams;
 	const char *const	*columns;	/* DataField names wanted */
@@ -154,5 +168,14 @@ struct data_bind {
 };
 char	*data_sql_rewrite(const struct data_query *q, enum data_kind,
 	    struct data_bind **order, size_t *norder, struct rs_err *);
+
+/*
+ * A procedure or table name as CommandText writes it (name, dbo.name,
+ * [dbo].[my name]): its schema (or "") and name, unquoted.  Returns 0, or
+ * -1 with RS_E_BADINPUT for anything else (a name is letters, digits, _,
+ * $ or # in brackets; at most two parts).  Exposed for rdl/ and tests.
+ */
+int	data_object_name(const char *text, char *schema, size_t,
+	    char *name, size_t, struct rs_err *);
 
 #endif

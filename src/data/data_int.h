@@ -19,6 +19,17 @@ int	data_pg_exec(const struct data_source *, const struct data_query *,
 int	data_map_columns(const struct data_query *q,
 	    const char *(*name)(void *ctx, int i), void *ctx, int n, int *map,
 	    struct rs_err *);
+/* command.c: SELECT * FROM a TableDirect table; a PostgreSQL call of
+ * procedure schema.name with q's parameters by name (new strings). */
+char	*data_table_sql(const struct data_query *, struct rs_err *);
+char	*data_proc_pg_sql(const struct data_query *, const char *schema,
+	    const char *name, bool procedure, struct rs_err *);
+/* The parameters of q with each multi-value one joined by ',' into one
+ * text (as SQL Server passes them to a procedure); free with the next. */
+struct data_param *data_proc_params(const struct data_query *,
+	    struct expr_value **store);
+void	data_proc_params_free(struct data_param *, struct expr_value *,
+	    size_t);
 int	data_enterdata_exec(const struct data_query *, data_row_fn, void *,
 	    size_t *, struct rs_err *);
 

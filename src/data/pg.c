@@ -192,10 +192,72 @@ fetch(PGconn *conn, const struct data_query *q, data_row_fn fn, void *arg,
 	return rv;
 }
 
+/*
+ * Is schema.name a function ('f') or a procedure ('p')?  Its schema and
+ * name as the catalog spells them go into nsp and pro.  SQL Server's
+ * default schema dbo (or none) means PostgreSQL's search path.
+ */
+static int
+proc_kind(PGconn *conn, const char *schema, const char *name, char *kind,
+    char *nsp, char *pro, size_t size, struct rs_err *e)
+{
+	const char	*vals[2] = { name, schema };
+	PGresult	*res;
+	int		 rv = -1;
+
+	res = PQexecParams(conn, "SELECT p.prokind, n.nspname, p.proname FROM "
+	    "pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = "
+	    "p.pronamespace WHERE lower(p.proname) = lower($1) AND "
+	    "(lower(n.nspname) = lower($2) OR (lower($2) IN ('', 'dbo') AND "
+	    "pg_catalog.pg_function_is_visible(p.oid))) AND p.prokind IN "
+	    "('f', 'p') ORDER BY n.nspname = $2 DESC LIMIT 1", 2, NULL, vals,
+	    NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		rs_err_set(e, RS_E_BADINPUT, "cannot look up procedure %s: %s",
+		    name, PQresultErrorMessage(res));
+	else if (PQntuples(res) == 0)
+		rs_err_set(e, RS_E_BADINPUT, "cannot run stored procedure %s%s%s: "
+		    "PostgreSQL has no function or procedure of that name; "
+		    "create it (CREATE FUNCTION %s(...) RETURNS TABLE ...)",
+		    schema, schema[0] ? "." : "", name, name);
+	else if (strchr(PQgetvalue(res, 0, 1), '"') != NULL ||
+	    strchr(PQgetvalue(res, 0, 2), '"') != NULL)
+		rs_err_set(e, RS_E_BADINPUT, "procedure %s: its name holds a "
+		    "double quote", name);
+	else {
+		*kind = PQgetvalue(res, 0, 0)[0];
+		snprintf(nsp, size, "%s", PQgetvalue(res, 0, 1));
+		snprintf(pro, size, "%s", PQgetvalue(res, 0, 2));
+		rv = 0;
+	}
+	PQclear(res);
+	return rv;
+}
+
+/* StoredProcedure and TableDirect: the Text query they mean. */
+static char *
+command_sql(PGconn *conn, const struct data_query *q, struct rs_err *e)
+{
+	char		 schema[128], name[128], nsp[128], pro[128], kind = 0;
+
+	if (q->command == DATA_CMD_TABLE)
+		return data_table_sql(q, e);
+	if (data_object_name(q->text, schema, sizeof(schema), name,
+	    sizeof(name), e) == -1 || proc_kind(conn, schema, name, &kind, nsp,
+	    pro, sizeof(nsp), e) == -1)
+		return NULL;
+	return data_proc_pg_sql(q, nsp, pro, kind == 'p', e);
+}
+
 int
 data_pg_exec(const struct data_source *src, const struct data_query *q,
     data_row_fn fn, void *arg, size_t *rows, struct rs_err *e)
 {
+	struct data_query cq = *q;
+	struct data_param *pp = NULL;
+	struct expr_value *store = NULL;
+	char		*ctext = NULL;
+
 	PGconn		*conn;
 	struct data_bind *order = NULL;
 	size_t		 norder = 0, i;
@@ -214,6 +276,15 @@ data_pg_exec(const struct data_source *src, const struct data_query *q,
 	if (session(conn, src, q->timeout_ms > 0 ? q->timeout_ms :
 	    DATA_TIMEOUT_MS, e) == -1)
 		goto out;
+	if (q->command != DATA_CMD_TEXT) {
+		if ((ctext = command_sql(conn, q, e)) == NULL)
+			goto out;
+		pp = data_proc_params(q, &store);
+		cq.text = ctext;
+		cq.command = DATA_CMD_TEXT;
+		cq.params = pp;
+		q = &cq;
+	}
 	sql = data_sql_rewrite(q, DATA_POSTGRES, &order, &norder, e);
 	if (sql == NULL)
 		goto out;
@@ -235,6 +306,8 @@ out:
 	free(vals);
 	free(order);
 	free(sql);
+	free(ctext);
+	data_proc_params_free(pp, store, q->nparams);
 	PQfinish(conn);
 	return rv;
 }

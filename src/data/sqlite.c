@@ -311,6 +311,14 @@ bind_value(sqlite3_stmt *st, int i, const struct expr_value *v)
 		rc = sqlite3_bind_text(st, i, b.data, -1, SQLITE_TRANSIENT);
 		buf_fini(&b);
 		return rc;
+	case EXPR_T_TIMESPAN:
+	case EXPR_T_ARRAY:
+		buf_init(&b, 0);
+		expr_value_text(v, &b, NULL);
+		rc = sqlite3_bind_text(st, i, b.data ? b.data : "", -1,
+		    SQLITE_TRANSIENT);
+		buf_fini(&b);
+		return rc;
 	}
 	return SQLITE_MISUSE;
 }
@@ -482,10 +490,58 @@ harden(sqlite3 *db, struct guard *g)
 }
 
 static int
+no_procedure(const char *name, struct rs_err *e)
+{
+	return rs_err_set(e, RS_E_BADINPUT, "cannot run stored procedure %s: "
+	    "SQLite has no stored procedures; an administrator can store the "
+	    "procedure's query under that name in the database's table "
+	    DATA_PROC_TABLE " (name TEXT PRIMARY KEY, body TEXT), with @Name "
+	    "for each parameter; see docs/reports.md", name);
+}
+
+/*
+ * A stored procedure's query: the body stored under its name (schema.name
+ * first, then the bare name) in DATA_PROC_TABLE, read through the same
+ * read-only connection and authorizer as any query.
+ */
+static char *
+proc_body(sqlite3 *db, const struct data_query *q, struct rs_err *e)
+{
+	char		 schema[128], name[128], full[260];
+	const char	*tries[2] = { full, name };
+	sqlite3_stmt	*st = NULL;
+	char		*body = NULL;
+
+	if (data_object_name(q->text, schema, sizeof(schema), name,
+	    sizeof(name), e) == -1)
+		return NULL;
+	snprintf(full, sizeof(full), "%s%s%s", schema, schema[0] ? "." : "",
+	    name);
+	if (sqlite3_prepare_v2(db, "SELECT body FROM " DATA_PROC_TABLE
+	    " WHERE name = ?1 COLLATE NOCASE", -1, &st, NULL) != SQLITE_OK) {
+		no_procedure(full, e);
+		return NULL;
+	}
+	for (size_t i = 0; i < 2 && body == NULL; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, tries[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW &&
+		    sqlite3_column_text(st, 0) != NULL)
+			body = xstrdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	if (body == NULL)
+		no_procedure(full, e);
+	return body;
+}
+
+static int
 run(sqlite3 *db, struct guard *g, const struct data_source *src,
-    const struct data_query *q, data_row_fn fn, void *arg, size_t *rows,
+    const struct data_query *q0, data_row_fn fn, void *arg, size_t *rows,
     struct rs_err *e)
 {
+	struct data_query cq = *q0, *q = &cq;
+	char		*ctext = NULL;
 	struct data_bind *order = NULL;
 	size_t		 norder = 0, i;
 	sqlite3_stmt	*st = NULL;
@@ -496,9 +552,19 @@ run(sqlite3 *db, struct guard *g, const struct data_source *src,
 	if (q->ncolumns > DATA_COLUMNS_MAX)
 		return rs_err_set(e, RS_E_LIMIT, "more than %d fields",
 		    DATA_COLUMNS_MAX);
+	if (q->command != DATA_CMD_TEXT) {
+		ctext = q->command == DATA_CMD_PROC ? proc_body(db, q, e) :
+		    data_table_sql(q, e);
+		if (ctext == NULL)
+			return -1;
+		cq.text = ctext;
+		cq.command = DATA_CMD_TEXT;
+	}
 	sql = data_sql_rewrite(q, DATA_SQLITE, &order, &norder, e);
-	if (sql == NULL)
+	if (sql == NULL) {
+		free(ctext);
 		return -1;
+	}
 	st = prepare(db, g, src->conn, sql, e);
 	if (st == NULL || find_columns(st, q, map, e) == -1)
 		goto out;
@@ -527,6 +593,7 @@ run(sqlite3 *db, struct guard *g, const struct data_source *src,
 out:
 	sqlite3_finalize(st);
 	free(sql);
+	free(ctext);
 	free(order);
 	return rv;
 }

@@ -3,7 +3,10 @@
  * follow Visual Basic with Option Strict Off, as the report processor
  * does: "+" adds numbers and joins two strings, "&" always joins text,
  * Nothing counts as 0 (or "") in arithmetic, "/" always gives a Double,
- * comparisons convert a string to the other side's type.
+ * comparisons convert a string to the other side's type.  An array of one
+ * element stands for that element; a longer one compares as its text.
+ * Nodes of Code blocks (locals, calls of the module's functions) are
+ * evaluated by code_exec.c, members (.ToString) by members.c.
  */
 #include <math.h>
 #include <stdio.h>
@@ -86,19 +89,16 @@ eval_param(const struct expr_node *n, struct expr_env *env,
 		return 0;
 	}
 	if (p->multi && n->index < 0 && p->nvalues > 1) {
-		/* A whole multi-value parameter as text: its values joined. */
-		struct buf b;
-
-		buf_init(&b, EXPR_STRING_MAX);
+		/* A whole multi-value parameter is an array (Object() in
+		 * SSRS); as text its values are joined by ", ". */
+		expr_value_array(out, p->nvalues);
 		for (i = 0; i < p->nvalues; i++) {
-			if (i > 0)
-				buf_puts(&b, ", ", NULL);
-			if (n->member == EXPR_M_LABEL && p->labels != NULL)
-				buf_puts(&b, p->labels[i], NULL);
+			if (n->member == EXPR_M_LABEL && p->labels != NULL &&
+			    p->labels[i] != NULL)
+				expr_value_str(&out->u.a->v[i], p->labels[i]);
 			else
-				expr_value_text(&p->values[i], &b, NULL);
+				expr_value_copy(&out->u.a->v[i], &p->values[i]);
 		}
-		expr_value_take_str(out, buf_take(&b, NULL));
 		return 0;
 	}
 	if (n->member == EXPR_M_LABEL && p->labels != NULL &&
@@ -155,13 +155,14 @@ eval_global(const struct expr_node *n, struct expr_env *env,
 }
 
 static int
-concat(struct expr_value *a, struct expr_value *b, struct expr_value *out,
-    struct rs_err *e)
+concat(struct expr_value *a, struct expr_value *b, struct expr_env *env,
+    struct expr_value *out, struct rs_err *e)
 {
 	struct buf	 s;
 
 	buf_init(&s, EXPR_STRING_MAX);
-	if (expr_value_text(a, &s, e) == -1 || expr_value_text(b, &s, e) == -1) {
+	if (expr_value_text_c(a, env->culture, &s, e) == -1 ||
+	    expr_value_text_c(b, env->culture, &s, e) == -1) {
 		buf_fini(&s);
 		return -1;
 	}
@@ -225,9 +226,47 @@ int_arith(int op, int64_t x, int64_t y, struct expr_value *out,
 	return 0;
 }
 
+/* Dates and TimeSpans: date - date, date +- span, span +- span. */
+static int
+time_arith(int op, struct expr_value *a, struct expr_value *b,
+    struct expr_value *out, struct rs_err *e)
+{
+	int64_t		 x = a->type == EXPR_T_DATETIME ? a->u.dt * 10000 :
+	    a->u.ts, y = b->type == EXPR_T_DATETIME ? b->u.dt * 10000 : b->u.ts;
+
+	if (op != TK_PLUS && op != TK_MINUS)
+		return rs_err_set(e, RS_E_BADINPUT, "dates and TimeSpans can "
+		    "only be added and subtracted");
+	if (a->type == EXPR_T_DATETIME && b->type == EXPR_T_DATETIME) {
+		if (op == TK_PLUS)
+			return rs_err_set(e, RS_E_BADINPUT, "cannot add two "
+			    "dates");
+		out->type = EXPR_T_TIMESPAN;
+		out->u.ts = x - y;
+		return 0;
+	}
+	if (b->type == EXPR_T_DATETIME && op == TK_MINUS)
+		return rs_err_set(e, RS_E_BADINPUT, "cannot subtract a date "
+		    "from a TimeSpan");
+	out->type = a->type == EXPR_T_DATETIME || b->type == EXPR_T_DATETIME ?
+	    EXPR_T_DATETIME : EXPR_T_TIMESPAN;
+	x = op == TK_PLUS ? x + y : x - y;
+	if (out->type == EXPR_T_DATETIME)
+		out->u.dt = x / 10000;
+	else
+		out->u.ts = x;
+	return 0;
+}
+
+static bool
+is_time(const struct expr_value *v)
+{
+	return v->type == EXPR_T_DATETIME || v->type == EXPR_T_TIMESPAN;
+}
+
 static int
 arith(int op, struct expr_value *a, struct expr_value *b,
-    struct expr_value *out, struct rs_err *e)
+    struct expr_env *env, struct expr_value *out, struct rs_err *e)
 {
 	double		 x, y;
 
@@ -235,13 +274,17 @@ arith(int op, struct expr_value *a, struct expr_value *b,
 	    a->type == EXPR_T_NULL) && (b->type == EXPR_T_STRING ||
 	    b->type == EXPR_T_NULL) && !(a->type == EXPR_T_NULL &&
 	    b->type == EXPR_T_NULL))
-		return concat(a, b, out, e);
+		return concat(a, b, env, out, e);
+	if (is_time(a) && is_time(b) && (a->type == EXPR_T_TIMESPAN ||
+	    b->type == EXPR_T_TIMESPAN || op == TK_MINUS))
+		return time_arith(op, a, b, out, e);
 	if (op == TK_PLUS && a->type == EXPR_T_DATETIME &&
 	    b->type == EXPR_T_DATETIME)
 		return rs_err_set(e, RS_E_BADINPUT, "cannot add two dates");
 	if (both_int(a, b) && op != TK_SLASH && op != TK_CARET)
 		return int_arith(op, ival(a), ival(b), out, e);
-	if (expr_to_double(a, &x, e) == -1 || expr_to_double(b, &y, e) == -1)
+	if (expr_to_double_c(a, env->culture, &x, e) == -1 ||
+	    expr_to_double_c(b, env->culture, &y, e) == -1)
 		return -1;
 	out->type = EXPR_T_FLOAT;
 	switch (op) {
@@ -348,17 +391,41 @@ like_op(const struct expr_value *a, const struct expr_value *b,
 /* A string compared with a number or date converts to that type. */
 static int
 coerce(const struct expr_value *v, const struct expr_value *other,
-    struct expr_value *tmp, struct rs_err *e)
+    const struct expr_culture *cu, struct expr_value *tmp, struct rs_err *e)
 {
 	if (v->type != EXPR_T_STRING || other->type == EXPR_T_STRING ||
-	    other->type == EXPR_T_NULL)
+	    other->type == EXPR_T_NULL || other->type == EXPR_T_ARRAY)
 		return 1;
 	if (other->type == EXPR_T_DATETIME) {
 		tmp->type = EXPR_T_DATETIME;
-		return expr_to_datetime(v, &tmp->u.dt, e);
+		return expr_to_datetime_c(v, cu, &tmp->u.dt, e);
+	}
+	if (other->type == EXPR_T_BOOL) {
+		tmp->type = EXPR_T_BOOL;
+		tmp->u.b = expr_value_truthy(v);
+		return 0;
 	}
 	tmp->type = EXPR_T_FLOAT;
-	return expr_to_double(v, &tmp->u.f, e);
+	return expr_to_double_c(v, cu, &tmp->u.f, e);
+}
+
+/*
+ * An array operand: one element stands for itself; a longer array
+ * becomes its text (a multi-value parameter compares as "a, b").
+ */
+static struct expr_value *
+unarray(struct expr_value *v, struct expr_value *tmp)
+{
+	struct buf	 b;
+
+	if (v->type != EXPR_T_ARRAY)
+		return v;
+	if (v->u.a->n == 1)
+		return &v->u.a->v[0];
+	buf_init(&b, EXPR_STRING_MAX);
+	expr_value_text(v, &b, NULL);
+	expr_ret_buf(tmp, &b);
+	return tmp;
 }
 
 /* Nothing compares as the default of the other side's type. */
@@ -380,27 +447,32 @@ null_as(const struct expr_value *v, const struct expr_value *other,
 }
 
 static int
-compare(int op, struct expr_value *a, struct expr_value *b,
-    struct expr_value *out, struct rs_err *e)
+compare(int op, struct expr_value *a0, struct expr_value *b0,
+    const struct expr_culture *cu, struct expr_value *out, struct rs_err *e)
 {
-	struct expr_value ca = { .type = EXPR_T_NULL }, cb = ca;
-	const struct expr_value *x = a, *y = b;
-	int		 c, r;
+	struct expr_value ca = { .type = EXPR_T_NULL }, cb = ca, ta = ca, tb = ca;
+	struct expr_value *a, *b;
+	const struct expr_value *x, *y;
+	int		 c, r, rv = -1;
 
 	out->type = EXPR_T_BOOL;
 	if (op == TK_IS || op == TK_ISNOT) {
 		/* Only "x Is Nothing" is meaningful without objects. */
-		c = (a->type == EXPR_T_NULL) == (b->type == EXPR_T_NULL);
+		c = (a0->type == EXPR_T_NULL) == (b0->type == EXPR_T_NULL);
 		out->u.b = op == TK_IS ? c : !c;
 		return 0;
 	}
-	if (op == TK_LIKE)
-		return like_op(a, b, out);
-	if ((r = coerce(a, b, &ca, e)) == -1)
-		return -1;
+	a = unarray(a0, &ta);
+	b = unarray(b0, &tb);
+	if (op == TK_LIKE) {
+		rv = like_op(a, b, out);
+		goto out;
+	}
+	if ((r = coerce(a, b, cu, &ca, e)) == -1)
+		goto out;
 	x = r == 0 ? &ca : a;
-	if ((r = coerce(b, a, &cb, e)) == -1)
-		return -1;
+	if ((r = coerce(b, a, cu, &cb, e)) == -1)
+		goto out;
 	y = r == 0 ? &cb : b;
 	x = null_as(x, y, &ca);
 	y = null_as(y, x, &cb);
@@ -416,7 +488,11 @@ compare(int op, struct expr_value *a, struct expr_value *b,
 	case TK_LE: out->u.b = c <= 0; break;
 	default: out->u.b = c >= 0; break;
 	}
-	return 0;
+	rv = 0;
+out:
+	expr_value_fini(&ta);
+	expr_value_fini(&tb);
+	return rv;
 }
 
 static int
@@ -459,25 +535,30 @@ eval_binary(const struct expr_node *n, struct expr_env *env,
 	}
 	if (expr_eval(n->args[1], env, &b, e) == -1)
 		goto out;
-	switch (n->op) {
-	case TK_AMP:
-		rv = concat(&a, &b, out, e);
-		break;
-	case TK_PLUS: case TK_MINUS: case TK_STAR: case TK_SLASH:
-	case TK_BSLASH: case TK_MOD: case TK_CARET:
-		rv = arith(n->op, &a, &b, out, e);
-		break;
-	case TK_AND: case TK_ANDALSO: case TK_OR: case TK_ORELSE: case TK_XOR:
-		rv = logical(n->op, &a, &b, out);
-		break;
-	default:
-		rv = compare(n->op, &a, &b, out, e);
-		break;
-	}
+	rv = expr_binop(n->op, &a, &b, env, out, e);
 out:
 	expr_value_fini(&a);
 	expr_value_fini(&b);
 	return rv;
+}
+
+int
+expr_binop(int op, struct expr_value *a, struct expr_value *b,
+    struct expr_env *env, struct expr_value *out, struct rs_err *e)
+{
+	out->type = EXPR_T_NULL;
+	out->borrowed = false;
+	switch (op) {
+	case TK_AMP:
+		return concat(a, b, env, out, e);
+	case TK_PLUS: case TK_MINUS: case TK_STAR: case TK_SLASH:
+	case TK_BSLASH: case TK_MOD: case TK_CARET:
+		return arith(op, a, b, env, out, e);
+	case TK_AND: case TK_ANDALSO: case TK_OR: case TK_ORELSE: case TK_XOR:
+		return logical(op, a, b, out);
+	default:
+		return compare(op, a, b, env->culture, out, e);
+	}
 }
 
 static int
@@ -501,11 +582,60 @@ eval_unary(const struct expr_node *n, struct expr_env *env,
 	} else if (a.type == EXPR_T_INT && a.u.i != INT64_MIN) {
 		out->type = EXPR_T_INT;
 		out->u.i = -a.u.i;
-	} else if ((rv = expr_to_double(&a, &d, e)) == 0) {
+	} else if (a.type == EXPR_T_TIMESPAN) {
+		out->type = EXPR_T_TIMESPAN;
+		out->u.ts = -a.u.ts;
+	} else if ((rv = expr_to_double_c(&a, env->culture, &d, e)) == 0) {
 		out->type = EXPR_T_FLOAT;
 		out->u.f = -d;
 	}
 	expr_value_fini(&a);
+	return rv;
+}
+
+/* Code.F(args): the report's Code; Variables!V (SetValue). */
+static int
+eval_code(const struct expr_node *n, struct expr_env *env,
+    struct expr_value *out, struct rs_err *e)
+{
+	struct expr_value args[32];
+	size_t		 i, na = n->nargs;
+	int		 rv = -1;
+
+	if (env->code == NULL || n->index < 0)
+		return rs_err_set(e, RS_E_BADINPUT, "Code.%s: the report's Code "
+		    "does not define %s", n->name, n->name);
+	if (na > nitems(args))
+		return rs_err_set(e, RS_E_BADINPUT, "too many arguments to "
+		    "Code.%s", n->name);
+	for (i = 0; i < na; i++)
+		args[i].type = EXPR_T_NULL;
+	for (i = 0; i < na; i++)
+		if (expr_eval(n->args[i], env, &args[i], e) == -1)
+			goto out;
+	rv = expr_code_call(env, n->index, args, na, out, e);
+out:
+	for (i = 0; i < na; i++)
+		expr_value_fini(&args[i]);
+	return rv;
+}
+
+static int
+eval_var(const struct expr_node *n, struct expr_env *env,
+    struct expr_value *out, struct rs_err *e)
+{
+	struct expr_value set = { .type = EXPR_T_NULL };
+	int		 rv;
+
+	if (env->var == NULL)
+		return rs_err_set(e, RS_E_BADINPUT, "Variables!%s is not "
+		    "available here", n->name);
+	if (n->member != EXPR_M_SETVALUE)
+		return env->var(env->var_arg, n->name, NULL, env, out, e);
+	if (expr_eval(n->args[0], env, &set, e) == -1)
+		return -1;
+	rv = env->var(env->var_arg, n->name, &set, env, out, e);
+	expr_value_fini(&set);
 	return rv;
 }
 
@@ -576,6 +706,15 @@ expr_eval(const struct expr_node *n, struct expr_env *env,
 			return rs_err_set(e, RS_E_BADINPUT, "aggregate %s is not "
 			    "allowed here", n->name);
 		return env->agg(env->agg_arg, n, env, out, e);
+	case EXPR_MEMBER:
+		return expr_member_eval(n, env, out, e);
+	case EXPR_CODE:
+		return eval_code(n, env, out, e);
+	case EXPR_VAR:
+		return eval_var(n, env, out, e);
+	case EXPR_NAME: case EXPR_LOCAL: case EXPR_UCALL: case EXPR_INDEX:
+	case EXPR_ARRAYLIT:
+		return vb_eval_node(n, env, out, e);
 	}
 	return rs_err_set(e, RS_E_INTERNAL, "bad expression node");
 }

@@ -1,6 +1,7 @@
 /*
- * format.c: .NET format strings in the en-US culture, as Style/Format and
- * Format() use them.  Numbers: the standard formats C, D, E, F, G, N, P,
+ * format.c: .NET format strings in a culture (en-US by default), as
+ * Style/Format and Format() use them; the culture gives the separators,
+ * signs, names and standard patterns (culture.c).  Numbers: the standard formats C, D, E, F, G, N, P,
  * R, X with a precision, and custom formats (0 # . , % ; and quoted
  * literals, up to three sections).  Dates: the standard formats d D f F g
  * G M o r s t T u U y and custom formats (yyyy MM MMM dd ddd HH hh mm ss
@@ -14,13 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "expr/expr.h"
-
-static const char *month_names[] = { "January", "February", "March",
-    "April", "May", "June", "July", "August", "September", "October",
-    "November", "December" };
-static const char *day_names[] = { "Sunday", "Monday", "Tuesday",
-    "Wednesday", "Thursday", "Friday", "Saturday" };
+#include "expr/expr_int.h"
 
 /* A decimal number: digits d[0..nd) with the point after "point" digits. */
 struct dec {
@@ -100,7 +95,8 @@ dec_is_zero(const struct dec *x)
 
 /* Integer digits, at least min_digits, optionally grouped by 3. */
 static void
-put_int(struct buf *b, const struct dec *x, int min_digits, bool group)
+put_int(struct buf *b, const struct dec *x, int min_digits, bool group,
+    const struct expr_culture *cu)
 {
 	char		 digits[400];
 	int		 n = 0, i, len;
@@ -114,7 +110,7 @@ put_int(struct buf *b, const struct dec *x, int min_digits, bool group)
 		int src = i - (len - n);
 		buf_append(b, src >= 0 ? &digits[src] : "0", 1, NULL);
 		if (group && i < len - 1 && (len - 1 - i) % 3 == 0)
-			buf_append(b, ",", 1, NULL);
+			buf_puts(b, cu->group, NULL);
 	}
 }
 
@@ -131,51 +127,105 @@ put_frac(struct buf *b, const struct dec *x, int decimals)
 }
 
 static void
-put_fixed(struct buf *b, struct dec *x, int decimals, bool group)
+put_fixed(struct buf *b, struct dec *x, int decimals, bool group,
+    const struct expr_culture *cu)
 {
 	dec_round(x, decimals);
-	put_int(b, x, 1, group);
+	put_int(b, x, 1, group, cu);
 	if (decimals > 0) {
-		buf_append(b, ".", 1, NULL);
+		buf_puts(b, cu->decimal, NULL);
 		put_frac(b, x, decimals);
 	}
 }
 
+/* A sign pattern ("($n)", "-n $", "n %"): n is the number. */
+static void
+put_signed(struct buf *b, const char *pat, struct dec *x, int decimals,
+    const struct expr_culture *cu)
+{
+	for (const char *p = pat; *p != '\0'; p++) {
+		if (*p == 'n')
+			put_fixed(b, x, decimals, true, cu);
+		else if (*p == '$')
+			buf_puts(b, cu->currency, NULL);
+		else if (*p == '%')
+			buf_puts(b, cu->percent, NULL);
+		else if (*p == '-')
+			buf_puts(b, cu->minus, NULL);
+		else
+			buf_append(b, p, 1, NULL);
+	}
+}
+
+/* Text made in en-US ("1.5E+20", "-2.5") with the culture's signs. */
+static int
+put_local(struct buf *b, const char *t, const struct expr_culture *cu,
+    struct rs_err *e)
+{
+	for (; *t != '\0'; t++) {
+		if (*t == '.')
+			buf_puts(b, cu->decimal, NULL);
+		else if (*t == '-')
+			buf_puts(b, cu->minus, NULL);
+		else
+			buf_append(b, t, 1, NULL);
+	}
+	return b->data == NULL ? buf_puts(b, "", e) : 0;
+}
+
+static int
+put_general(struct buf *b, const struct expr_value *v, double f, int prec,
+    const struct expr_culture *cu, struct rs_err *e)
+{
+	struct buf	 t;
+	int		 rv;
+
+	buf_init(&t, 256);
+	if (prec > 0 && v->type != EXPR_T_INT)
+		buf_printf(&t, NULL, "%.*G", prec > 17 ? 17 : prec, f);
+	else
+		expr_value_text(v, &t, NULL);
+	rv = put_local(b, t.data != NULL ? t.data : "", cu, e);
+	buf_fini(&t);
+	return rv;
+}
+
 static int
 std_number(const struct expr_value *v, double f, char spec, int prec,
-    struct buf *b, struct rs_err *e)
+    const struct expr_culture *cu, struct buf *b, struct rs_err *e)
 {
 	struct dec	 x;
 	bool		 neg;
 	char		 tmp[128];
+	int		 d = prec < 0 ? 2 : prec;
 
 	dec_from_value(v, f, &x);
 	switch (toupper((unsigned char)spec)) {
 	case 'C':
-		dec_round(&x, prec < 0 ? 2 : prec);
+		dec_round(&x, d);
 		neg = x.neg && !dec_is_zero(&x);
-		buf_puts(b, neg ? "($" : "$", NULL);
-		put_fixed(b, &x, prec < 0 ? 2 : prec, true);
-		return neg ? buf_puts(b, ")", e) : 0;
-	case 'N':
-	case 'F':
+		put_signed(b, neg ? cu->cur_neg : cu->cur_pos, &x, d, cu);
+		return b->data == NULL ? buf_puts(b, "", e) : 0;
 	case 'P':
 		/* Percent: times 100 in decimal, exact and without the
 		 * overflow of f * 100 (an integer was scaled twice). */
-		if (toupper((unsigned char)spec) == 'P')
-			x.point += 2;
-		dec_round(&x, prec < 0 ? 2 : prec);
+		x.point += 2;
+		dec_round(&x, d);
+		neg = x.neg && !dec_is_zero(&x);
+		put_signed(b, neg ? cu->pct_neg : cu->pct_pos, &x, d, cu);
+		return b->data == NULL ? buf_puts(b, "", e) : 0;
+	case 'N':
+	case 'F':
+		dec_round(&x, d);
 		if (x.neg && !dec_is_zero(&x))
-			buf_puts(b, "-", NULL);
-		put_fixed(b, &x, prec < 0 ? 2 : prec, toupper((unsigned char)spec)
-		    != 'F');
-		return toupper((unsigned char)spec) == 'P' ?
-		    buf_puts(b, " %", e) : 0;
+			buf_puts(b, cu->minus, NULL);
+		put_fixed(b, &x, d, toupper((unsigned char)spec) != 'F', cu);
+		return 0;
 	case 'D':
 		dec_round(&x, 0);
 		if (x.neg && !dec_is_zero(&x))
-			buf_puts(b, "-", NULL);
-		put_int(b, &x, prec < 0 ? 1 : prec, false);
+			buf_puts(b, cu->minus, NULL);
+		put_int(b, &x, prec < 0 ? 1 : prec, false, cu);
 		return 0;
 	case 'X':
 		/* (int64_t)f is undefined past the range of int64_t. */
@@ -194,11 +244,16 @@ std_number(const struct expr_value *v, double f, char spec, int prec,
 			char *ep = strchr(tmp, 'E');
 			int ex = (int)strtol(ep + 1, NULL, 10);
 			*ep = '\0';
-			buf_puts(b, tmp, NULL);
+			if (cu != expr_culture_en())
+				put_local(b, tmp, cu, NULL);
+			else
+				buf_puts(b, tmp, NULL);
 			return buf_printf(b, e, "%c%c%03d", spec,
 			    ex < 0 ? '-' : '+', abs(ex));
 		}
 	default:	/* G, R */
+		if (cu != expr_culture_en())
+			return put_general(b, v, f, prec, cu, e);
 		if (prec > 0 && v->type != EXPR_T_INT)
 			return buf_printf(b, e, "%.*G", prec > 17 ? 17 : prec, f);
 		return expr_value_text(v, b, e);
@@ -270,7 +325,7 @@ put_frac_digit(struct buf *b, const struct dec *x, int i)
 
 static void
 emit_custom(struct buf *b, const struct numsec *ns, struct dec *x,
-    bool minus)
+    bool minus, const struct expr_culture *cu)
 {
 	size_t		 i;
 	bool		 int_done = false, point_done = false;
@@ -284,7 +339,7 @@ emit_custom(struct buf *b, const struct numsec *ns, struct dec *x,
 			break;
 		}
 	if (minus)
-		buf_puts(b, "-", NULL);
+		buf_puts(b, cu->minus, NULL);
 	for (i = 0; i < ns->len; i++) {
 		c = ns->s[i];
 		if (c == '\'' || c == '"') {
@@ -295,7 +350,8 @@ emit_custom(struct buf *b, const struct numsec *ns, struct dec *x,
 		} else if ((c == '0' || c == '#') && !point_done) {
 			if (!int_done) {
 				if (x->point > 0 || ns->int_zeros > 0)
-					put_int(b, x, ns->int_zeros, ns->group);
+					put_int(b, x, ns->int_zeros, ns->group,
+					    cu);
 				int_done = true;
 			}
 		} else if (c == '0' || c == '#') {
@@ -306,12 +362,15 @@ emit_custom(struct buf *b, const struct numsec *ns, struct dec *x,
 			point_done = true;
 			if (!int_done) {
 				if (ns->int_zeros > 0 || x->point > 0)
-					put_int(b, x, ns->int_zeros, ns->group);
+					put_int(b, x, ns->int_zeros, ns->group,
+					    cu);
 				int_done = true;
 			}
 			if (nfrac > 0)
-				buf_append(b, ".", 1, NULL);
-		} else if (c != ',')
+				buf_puts(b, cu->decimal, NULL);
+		} else if (c == '%')
+			buf_puts(b, cu->percent, NULL);
+		else if (c != ',')
 			buf_append(b, &c, 1, NULL);
 	}
 }
@@ -361,7 +420,7 @@ split_sections(const char *fmt, struct numsec *sec)
 
 static int
 custom_number(const struct expr_value *v, double f, const char *fmt,
-    struct buf *b, struct rs_err *e)
+    const struct expr_culture *cu, struct buf *b, struct rs_err *e)
 {
 	struct numsec	 sec[3], *ns;
 	struct dec	 x;
@@ -384,13 +443,14 @@ custom_number(const struct expr_value *v, double f, const char *fmt,
 		x.point = 0;
 	}
 	for (i = 0; i < 1; i++)
-		emit_custom(b, ns, &x, neg && ns == &sec[0] && !dec_is_zero(&x));
+		emit_custom(b, ns, &x, neg && ns == &sec[0] && !dec_is_zero(&x),
+		    cu);
 	return b->data == NULL ? buf_puts(b, "", e) : 0;
 }
 
 static int
-format_number(const struct expr_value *v, const char *fmt, struct buf *b,
-    struct rs_err *e)
+format_number(const struct expr_value *v, const char *fmt,
+    const struct expr_culture *cu, struct buf *b, struct rs_err *e)
 {
 	double		 f = 0;
 	char		*end;
@@ -407,13 +467,13 @@ format_number(const struct expr_value *v, const char *fmt, struct buf *b,
 	if (isalpha((unsigned char)fmt[0]) && strchr("CcDdEeFfGgNnPpRrXx",
 	    fmt[0]) != NULL) {
 		if (fmt[1] == '\0')
-			return std_number(v, f, fmt[0], -1, b, e);
+			return std_number(v, f, fmt[0], -1, cu, b, e);
 		prec = strtol(fmt + 1, &end, 10);
 		if (*end == '\0' && prec >= 0 && prec <= 99 &&
 		    isdigit((unsigned char)fmt[1]))
-			return std_number(v, f, fmt[0], (int)prec, b, e);
+			return std_number(v, f, fmt[0], (int)prec, cu, b, e);
 	}
-	return custom_number(v, f, fmt, b, e);
+	return custom_number(v, f, fmt, cu, b, e);
 }
 
 static int
@@ -434,7 +494,8 @@ put_num(struct buf *b, int v, int width)
 
 /* One run of a custom date format: c repeated n times. */
 static void
-date_token(struct buf *b, int64_t dt, char c, int n)
+date_token(struct buf *b, int64_t dt, char c, int n,
+    const struct expr_culture *cu, bool genitive)
 {
 	int		 y, mo, d, h, mi, s, ms, h12;
 
@@ -445,15 +506,16 @@ date_token(struct buf *b, int64_t dt, char c, int n)
 		if (n <= 2)
 			put_num(b, d, n);
 		else
-			buf_printf(b, NULL, "%.*s", n == 3 ? 3 : 20,
-			    day_names[weekday(dt)]);
+			buf_puts(b, n == 3 ? cu->days_abbr[weekday(dt)] :
+			    cu->days[weekday(dt)], NULL);
 		break;
 	case 'M':
 		if (n <= 2)
 			put_num(b, mo, n);
 		else
-			buf_printf(b, NULL, "%.*s", n == 3 ? 3 : 20,
-			    month_names[mo - 1]);
+			buf_puts(b, n == 3 ? cu->months_abbr[mo - 1] :
+			    genitive ? cu->months_gen[mo - 1] :
+			    cu->months[mo - 1], NULL);
 		break;
 	case 'y':
 		if (n == 1)
@@ -481,19 +543,52 @@ date_token(struct buf *b, int64_t dt, char c, int n)
 		break;
 	}
 	case 't':
-		buf_printf(b, NULL, "%.*s", n == 1 ? 1 : 2, h < 12 ? "AM" : "PM");
+		if (n == 1 && cu != expr_culture_en())
+			buf_printf(b, NULL, "%.1s", h < 12 ? cu->am : cu->pm);
+		else
+			buf_printf(b, NULL, "%.*s", n == 1 ? 1 : 30,
+			    h < 12 ? cu->am : cu->pm);
 		break;
 	default:	/* z, K, g: time zone and era are not kept */
 		break;
 	}
 }
 
+/* .NET uses the genitive month names when the format has a day (d, dd). */
+static bool
+has_day(const char *p)
+{
+	int		 n;
+
+	while (*p != '\0') {
+		if (*p == '\'' || *p == '"') {
+			char q = *p++;
+			while (*p != '\0' && *p != q)
+				p++;
+			if (*p != '\0')
+				p++;
+			continue;
+		}
+		if (*p != 'd') {
+			p++;
+			continue;
+		}
+		for (n = 0; *p == 'd'; p++)
+			n++;
+		if (n <= 2)
+			return true;
+	}
+	return false;
+}
+
 static int
-custom_date(int64_t dt, const char *fmt, struct buf *b, struct rs_err *e)
+custom_date(int64_t dt, const char *fmt, const struct expr_culture *cu,
+    struct buf *b, struct rs_err *e)
 {
 	const char	*p = fmt;
 	char		 c, q;
 	int		 n;
+	bool		 gen = cu != expr_culture_en() && has_day(fmt);
 
 	if (p[0] == '%' && p[1] != '\0')
 		p++;
@@ -511,55 +606,82 @@ custom_date(int64_t dt, const char *fmt, struct buf *b, struct rs_err *e)
 			p += 2;
 			continue;
 		}
+		if (c == '/' || c == ':') {
+			buf_puts(b, c == '/' ? cu->date_sep : cu->time_sep, NULL);
+			p++;
+			continue;
+		}
 		if (strchr("dMyhHmsfFtzKg", c) == NULL) {
 			buf_append(b, p++, 1, NULL);
 			continue;
 		}
 		for (n = 0; *p == c; p++)
 			n++;
-		date_token(b, dt, c, n);
+		date_token(b, dt, c, n, cu, gen);
 	}
 	return b->data == NULL ? buf_puts(b, "", e) : 0;
 }
 
+/* A standard date format as a custom one; combined ones in buf. */
 static const char *
-std_date(char c)
+std_date(char c, const struct expr_culture *cu, char *buf, size_t size)
 {
 	switch (c) {
-	case 'd': return "M/d/yyyy";
-	case 'D': return "dddd, MMMM d, yyyy";
-	case 'f': return "dddd, MMMM d, yyyy h:mm tt";
-	case 'F': return "dddd, MMMM d, yyyy h:mm:ss tt";
-	case 'g': return "M/d/yyyy h:mm tt";
-	case 'G': return "M/d/yyyy h:mm:ss tt";
-	case 'm': case 'M': return "MMMM d";
+	case 'd': return cu->pat_d;
+	case 'D': return cu->pat_D;
+	case 'f': snprintf(buf, size, "%s %s", cu->pat_D, cu->pat_t); return buf;
+	case 'F': case 'U':
+		snprintf(buf, size, "%s %s", cu->pat_D, cu->pat_T);
+		return buf;
+	case 'g': snprintf(buf, size, "%s %s", cu->pat_d, cu->pat_t); return buf;
+	case 'G': snprintf(buf, size, "%s %s", cu->pat_d, cu->pat_T); return buf;
+	case 'm': case 'M': return cu->pat_M;
 	case 'o': case 'O': return "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffff";
 	case 'r': case 'R': return "ddd, dd MMM yyyy HH':'mm':'ss 'GMT'";
 	case 's': return "yyyy'-'MM'-'dd'T'HH':'mm':'ss";
-	case 't': return "h:mm tt";
-	case 'T': return "h:mm:ss tt";
+	case 't': return cu->pat_t;
+	case 'T': return cu->pat_T;
 	case 'u': return "yyyy'-'MM'-'dd HH':'mm':'ss'Z'";
-	case 'U': return "dddd, MMMM d, yyyy h:mm:ss tt";
-	case 'y': case 'Y': return "MMMM yyyy";
+	case 'y': case 'Y': return cu->pat_y;
 	default: return NULL;
 	}
+}
+
+int
+expr_format_culture(const struct expr_value *v, const char *fmt,
+    const struct expr_culture *cu, struct buf *b, struct rs_err *e)
+{
+	const struct expr_culture *inv = expr_culture_en();
+	const char	*std;
+	char		 tmp[160];
+
+	if (cu == NULL)
+		cu = inv;
+	if (fmt == NULL || fmt[0] == '\0' || v->type == EXPR_T_STRING ||
+	    v->type == EXPR_T_NULL || v->type == EXPR_T_BOOL ||
+	    v->type == EXPR_T_TIMESPAN || v->type == EXPR_T_ARRAY) {
+		if (v->type == EXPR_T_DATETIME)
+			return custom_date(v->u.dt, std_date('G', cu, tmp,
+			    sizeof(tmp)), cu, b, e);
+		if (cu != inv && (v->type == EXPR_T_FLOAT ||
+		    v->type == EXPR_T_INT))
+			return format_number(v, "G", cu, b, e);
+		return expr_value_text(v, b, e);
+	}
+	if (v->type == EXPR_T_DATETIME) {
+		std = fmt[1] == '\0' ? std_date(fmt[0], cu, tmp, sizeof(tmp)) :
+		    NULL;
+		/* The invariant forms (o, r, s, u) use English names. */
+		if (std != NULL && strchr("oOrRsu", fmt[0]) != NULL)
+			cu = inv;
+		return custom_date(v->u.dt, std != NULL ? std : fmt, cu, b, e);
+	}
+	return format_number(v, fmt, cu, b, e);
 }
 
 int
 expr_format(const struct expr_value *v, const char *fmt, struct buf *b,
     struct rs_err *e)
 {
-	const char	*std;
-
-	if (fmt == NULL || fmt[0] == '\0' || v->type == EXPR_T_STRING ||
-	    v->type == EXPR_T_NULL || v->type == EXPR_T_BOOL) {
-		if (v->type == EXPR_T_DATETIME)
-			return custom_date(v->u.dt, std_date('G'), b, e);
-		return expr_value_text(v, b, e);
-	}
-	if (v->type == EXPR_T_DATETIME) {
-		std = fmt[1] == '\0' ? std_date(fmt[0]) : NULL;
-		return custom_date(v->u.dt, std != NULL ? std : fmt, b, e);
-	}
-	return format_number(v, fmt, b, e);
+	return expr_format_culture(v, fmt, NULL, b, e);
 }

@@ -23,25 +23,6 @@
 		    struct expr_value *out, struct rs_err *e
 #define UNUSED	(void)a; (void)na; (void)env; (void)e
 
-static int
-text_of(const struct expr_value *v, struct buf *b, struct rs_err *e)
-{
-	buf_init(b, EXPR_STRING_MAX);
-	if (expr_value_text(v, b, e) == -1)
-		return -1;
-	if (b->data == NULL)
-		buf_puts(b, "", NULL);
-	return 0;
-}
-
-static int
-ret_buf(struct expr_value *out, struct buf *b)
-{
-	if (b->data == NULL)
-		buf_puts(b, "", NULL);
-	expr_value_take_str(out, buf_take(b, NULL));
-	return 0;
-}
 
 /* Byte offset of code point n in s (UTF-8), or strlen(s). */
 static size_t
@@ -126,28 +107,63 @@ lazy_choose(const struct expr_node *c, struct expr_env *env,
 	return expr_eval(c->args[i], env, out, e);
 }
 
+/* Appends the elements of an array (or a single value) joined by sep. */
+static void
+join_values(struct buf *b, const struct expr_value *v,
+    const struct expr_value *sep, const struct expr_culture *cu)
+{
+	size_t		 n = v->type == EXPR_T_ARRAY ? v->u.a->n : 1;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0) {
+			if (sep->type == EXPR_T_NULL)
+				buf_puts(b, " ", NULL);
+			else
+				expr_value_text(sep, b, NULL);
+		}
+		expr_value_text_c(v->type == EXPR_T_ARRAY ? &v->u.a->v[i] : v,
+		    cu, b, NULL);
+	}
+}
+
+/*
+ * Join(values[, separator]): a multi-value parameter (its labels with
+ * .Label), or any array (LookupSet, Split).
+ */
 static int
 lazy_join(const struct expr_node *c, struct expr_env *env,
     struct expr_value *out, struct rs_err *e)
 {
 	const struct expr_node *p = c->args[0];
-	struct expr_value sep = { .type = EXPR_T_NULL }, v;
+	struct expr_value sep = { .type = EXPR_T_NULL }, v = sep;
 	const struct expr_param *prm = NULL;
 	struct buf	 b;
 	size_t		 i;
 
-	if (p->kind != EXPR_PARAM || p->index >= 0)
-		return rs_err_set(e, RS_E_BADINPUT, "Join needs a multi-value "
-		    "parameter such as Parameters!P.Value");
-	for (i = 0; i < env->nparams; i++)
-		if (strcmp(env->params[i].name, p->name) == 0)
-			prm = &env->params[i];
-	if (prm == NULL)
-		return rs_err_set(e, RS_E_BADINPUT, "report parameter %s is not "
-		    "defined", p->name);
 	if (c->nargs > 1 && expr_eval(c->args[1], env, &sep, e) == -1)
 		return -1;
 	buf_init(&b, EXPR_STRING_MAX);
+	if (p->kind != EXPR_PARAM || p->index >= 0) {
+		if (expr_eval(p, env, &v, e) == -1) {
+			expr_value_fini(&sep);
+			buf_fini(&b);
+			return -1;
+		}
+		if (v.type != EXPR_T_NULL)
+			join_values(&b, &v, &sep, env->culture);
+		expr_value_fini(&v);
+		expr_value_fini(&sep);
+		return expr_ret_buf(out, &b);
+	}
+	for (i = 0; i < env->nparams; i++)
+		if (strcmp(env->params[i].name, p->name) == 0)
+			prm = &env->params[i];
+	if (prm == NULL) {
+		expr_value_fini(&sep);
+		buf_fini(&b);
+		return rs_err_set(e, RS_E_BADINPUT, "report parameter %s is not "
+		    "defined", p->name);
+	}
 	for (i = 0; i < prm->nvalues; i++) {
 		if (i > 0) {
 			if (sep.type == EXPR_T_NULL)
@@ -157,13 +173,11 @@ lazy_join(const struct expr_node *c, struct expr_env *env,
 		}
 		if (p->member == EXPR_M_LABEL && prm->labels != NULL)
 			buf_puts(&b, prm->labels[i], NULL);
-		else {
-			v = prm->values[i];
-			expr_value_text(&v, &b, NULL);
-		}
+		else
+			expr_value_text_c(&prm->values[i], env->culture, &b, NULL);
 	}
 	expr_value_fini(&sep);
-	return ret_buf(out, &b);
+	return expr_ret_buf(out, &b);
 }
 
 static int
@@ -183,24 +197,25 @@ fn_format(ARGS)
 
 	UNUSED;
 	if (na < 2 || a[1].type == EXPR_T_NULL)
-		return text_of(&a[0], &b, e) == -1 ? -1 : ret_buf(out, &b);
-	if (text_of(&a[1], &f, e) == -1)
+		return expr_text_of(&a[0], &b, e) == -1 ? -1 : expr_ret_buf(out, &b);
+	if (expr_text_of(&a[1], &f, e) == -1)
 		return -1;
 	buf_init(&b, EXPR_STRING_MAX);
-	rv = expr_format(&a[0], f.data, &b, e);
+	rv = expr_format_culture(&a[0], f.data, env->culture, &b, e);
 	buf_fini(&f);
 	if (rv == -1) {
 		buf_fini(&b);
 		return -1;
 	}
-	return ret_buf(out, &b);
+	return expr_ret_buf(out, &b);
 }
 
 /* FormatNumber / FormatCurrency / FormatPercent (digits default 2). */
 static int
-vb_number(struct expr_value *a, size_t na, char kind, struct expr_value *out,
-    struct rs_err *e)
+vb_number(struct expr_value *a, size_t na, char kind, struct expr_env *env,
+    struct expr_value *out, struct rs_err *e)
 {
+	const struct expr_culture *cu = env->culture;
 	struct buf	 b;
 	char		 fmt[16];
 	int64_t		 digits = 2;
@@ -211,24 +226,24 @@ vb_number(struct expr_value *a, size_t na, char kind, struct expr_value *out,
 		return -1;
 	if (digits < 0 || digits > 30)
 		digits = 2;
-	if (expr_to_double(&a[0], &v.u.f, e) == -1)
+	if (expr_to_double_c(&a[0], cu, &v.u.f, e) == -1)
 		return -1;
 	buf_init(&b, EXPR_STRING_MAX);
 	if (kind == 'P') {
 		v.u.f *= 100;
 		snprintf(fmt, sizeof(fmt), "N%d", (int)digits);
-		expr_format(&v, fmt, &b, e);
-		buf_puts(&b, "%", e);
+		expr_format_culture(&v, fmt, cu, &b, e);
+		buf_puts(&b, cu != NULL ? cu->percent : "%", e);
 	} else {
 		snprintf(fmt, sizeof(fmt), "%c%d", kind, (int)digits);
-		expr_format(&v, fmt, &b, e);
+		expr_format_culture(&v, fmt, cu, &b, e);
 	}
-	return ret_buf(out, &b);
+	return expr_ret_buf(out, &b);
 }
 
-static int fn_formatnumber(ARGS) { UNUSED; return vb_number(a, na, 'N', out, e); }
-static int fn_formatcurrency(ARGS) { UNUSED; return vb_number(a, na, 'C', out, e); }
-static int fn_formatpercent(ARGS) { UNUSED; return vb_number(a, na, 'P', out, e); }
+static int fn_formatnumber(ARGS) { UNUSED; return vb_number(a, na, 'N', env, out, e); }
+static int fn_formatcurrency(ARGS) { UNUSED; return vb_number(a, na, 'C', env, out, e); }
+static int fn_formatpercent(ARGS) { UNUSED; return vb_number(a, na, 'P', env, out, e); }
 
 static int
 fn_formatdatetime(ARGS)
@@ -240,7 +255,7 @@ fn_formatdatetime(ARGS)
 	int		 y, mo, d, h, mi, s, ms;
 
 	UNUSED;
-	if (expr_to_datetime(&a[0], &v.u.dt, e) == -1)
+	if (expr_to_datetime_c(&a[0], env->culture, &v.u.dt, e) == -1)
 		return -1;
 	if (na > 1 && expr_to_int(&a[1], &kind, e) == -1)
 		return -1;
@@ -251,10 +266,13 @@ fn_formatdatetime(ARGS)
 	if (kind == 0) {
 		/* General: the date alone when there is no time part. */
 		expr_dt_split(v.u.dt, &y, &mo, &d, &h, &mi, &s, &ms);
-		expr_format(&v, h || mi || s ? "G" : "d", &b, e);
-	} else
-		expr_format(&v, fmts[kind], &b, e);
-	return ret_buf(out, &b);
+		expr_format_culture(&v, h || mi || s ? "G" : "d", env->culture,
+		    &b, e);
+	} else if (kind == 4 && env->culture != NULL)
+		expr_format_culture(&v, "t", env->culture, &b, e);
+	else
+		expr_format_culture(&v, fmts[kind], env->culture, &b, e);
+	return expr_ret_buf(out, &b);
 }
 
 static int
@@ -263,7 +281,12 @@ fn_cstr(ARGS)
 	struct buf	 b;
 
 	UNUSED;
-	return text_of(&a[0], &b, e) == -1 ? -1 : ret_buf(out, &b);
+	buf_init(&b, EXPR_STRING_MAX);
+	if (expr_value_text_c(&a[0], env->culture, &b, e) == -1) {
+		buf_fini(&b);
+		return -1;
+	}
+	return expr_ret_buf(out, &b);
 }
 
 static int
@@ -271,7 +294,7 @@ fn_cint(ARGS)
 {
 	UNUSED;
 	out->type = EXPR_T_INT;
-	return expr_to_int(&a[0], &out->u.i, e);
+	return expr_to_int_c(&a[0], env->culture, &out->u.i, e);
 }
 
 static int
@@ -279,14 +302,25 @@ fn_cdbl(ARGS)
 {
 	UNUSED;
 	out->type = EXPR_T_FLOAT;
-	return expr_to_double(&a[0], &out->u.f, e);
+	return expr_to_double_c(&a[0], env->culture, &out->u.f, e);
 }
 
+/* CBool: numbers are True unless 0; text must be True, False or a number. */
 static int
 fn_cbool(ARGS)
 {
+	double		 d;
+
 	UNUSED;
 	out->type = EXPR_T_BOOL;
+	if (a[0].type == EXPR_T_STRING && strcasecmp(a[0].u.s, "true") != 0 &&
+	    strcasecmp(a[0].u.s, "false") != 0) {
+		if (!expr_num_parse_culture(a[0].u.s, env->culture, &d))
+			return rs_err_set(e, RS_E_BADINPUT, "cannot convert "
+			    "string \"%.40s\" to a Boolean", a[0].u.s);
+		out->u.b = d != 0;
+		return 0;
+	}
 	out->u.b = expr_value_truthy(&a[0]);
 	return 0;
 }
@@ -296,7 +330,7 @@ fn_cdate(ARGS)
 {
 	UNUSED;
 	out->type = EXPR_T_DATETIME;
-	return expr_to_datetime(&a[0], &out->u.dt, e);
+	return expr_to_datetime_c(&a[0], env->culture, &out->u.dt, e);
 }
 
 static int
@@ -305,7 +339,7 @@ fn_len(ARGS)
 	struct buf	 b;
 
 	UNUSED;
-	if (text_of(&a[0], &b, e) == -1)
+	if (expr_text_of(&a[0], &b, e) == -1)
 		return -1;
 	out->type = EXPR_T_INT;
 	out->u.i = cp_len(b.data);
@@ -330,7 +364,7 @@ fn_left(ARGS)
 	int64_t		 n;
 
 	UNUSED;
-	if (expr_to_int(&a[1], &n, e) == -1 || text_of(&a[0], &b, e) == -1)
+	if (expr_to_int(&a[1], &n, e) == -1 || expr_text_of(&a[0], &b, e) == -1)
 		return -1;
 	substr(out, b.data, 0, n < 0 ? 0 : n);
 	buf_fini(&b);
@@ -344,7 +378,7 @@ fn_right(ARGS)
 	int64_t		 n, len;
 
 	UNUSED;
-	if (expr_to_int(&a[1], &n, e) == -1 || text_of(&a[0], &b, e) == -1)
+	if (expr_to_int(&a[1], &n, e) == -1 || expr_text_of(&a[0], &b, e) == -1)
 		return -1;
 	len = cp_len(b.data);
 	if (n > len)
@@ -367,7 +401,7 @@ fn_mid(ARGS)
 	if (start < 1)
 		return rs_err_set(e, RS_E_BADINPUT, "Mid: start must be 1 or "
 		    "more");
-	if (text_of(&a[0], &b, e) == -1)
+	if (expr_text_of(&a[0], &b, e) == -1)
 		return -1;
 	substr(out, b.data, start - 1, n < 0 ? 0 : n);
 	buf_fini(&b);
@@ -381,7 +415,7 @@ trim_common(struct expr_value *a, struct expr_value *out, int which,
 	struct buf	 b;
 	char		*s, *z;
 
-	if (text_of(&a[0], &b, e) == -1)
+	if (expr_text_of(&a[0], &b, e) == -1)
 		return -1;
 	s = b.data;
 	if (which & 1)
@@ -411,12 +445,12 @@ change_case(struct expr_value *a, struct expr_value *out, bool upper,
 		expr_value_str(out, "");
 		return 0;
 	}
-	if (text_of(&a[0], &b, e) == -1)
+	if (expr_text_of(&a[0], &b, e) == -1)
 		return -1;
 	for (p = b.data; *p != '\0'; p++)
 		*p = (char)(upper ? toupper((unsigned char)*p) :
 		    tolower((unsigned char)*p));
-	return ret_buf(out, &b);
+	return expr_ret_buf(out, &b);
 }
 
 static int fn_ucase(ARGS) { UNUSED; return change_case(a, out, true, e); }
@@ -430,14 +464,14 @@ fn_replace(ARGS)
 	int		 rv = -1;
 
 	UNUSED;
-	if (text_of(&a[0], &s, e) == -1)
+	if (expr_text_of(&a[0], &s, e) == -1)
 		return -1;
-	text_of(&a[1], &f, NULL);
-	text_of(&a[2], &r, NULL);
+	expr_text_of(&a[1], &f, NULL);
+	expr_text_of(&a[2], &r, NULL);
 	buf_init(&o, EXPR_STRING_MAX);
 	if (f.len == 0) {
 		buf_puts(&o, s.data, e);
-		rv = ret_buf(out, &o);
+		rv = expr_ret_buf(out, &o);
 		goto out;
 	}
 	for (p = s.data; (hit = strstr(p, f.data)) != NULL; p = hit + f.len) {
@@ -448,7 +482,7 @@ fn_replace(ARGS)
 		}
 	}
 	buf_puts(&o, p, NULL);
-	rv = ret_buf(out, &o);
+	rv = expr_ret_buf(out, &o);
 out:
 	buf_fini(&s);
 	buf_fini(&f);
@@ -475,9 +509,9 @@ fn_instr(ARGS)
 	if (start < 1)
 		return rs_err_set(e, RS_E_BADINPUT, "InStr: start must be 1 or "
 		    "more");
-	if (text_of(hay, &s, e) == -1)
+	if (expr_text_of(hay, &s, e) == -1)
 		return -1;
-	text_of(needle, &f, NULL);
+	expr_text_of(needle, &f, NULL);
 	out->type = EXPR_T_INT;
 	off = cp_offset(s.data, start - 1);
 	hit = strstr(s.data + off, f.data);
@@ -508,13 +542,13 @@ fn_today(ARGS)
 }
 
 static int
-date_part(struct expr_value *a, struct expr_value *out, char which,
-    struct rs_err *e)
+date_part(struct expr_value *a, struct expr_env *env, struct expr_value *out,
+    char which, struct rs_err *e)
 {
 	int64_t		 dt;
 	int		 p[7];
 
-	if (expr_to_datetime(&a[0], &dt, e) == -1)
+	if (expr_to_datetime_c(&a[0], env->culture, &dt, e) == -1)
 		return -1;
 	expr_dt_split(dt, &p[0], &p[1], &p[2], &p[3], &p[4], &p[5], &p[6]);
 	out->type = EXPR_T_INT;
@@ -522,12 +556,12 @@ date_part(struct expr_value *a, struct expr_value *out, char which,
 	return 0;
 }
 
-static int fn_year(ARGS) { UNUSED; return date_part(a, out, 'Y', e); }
-static int fn_month(ARGS) { UNUSED; return date_part(a, out, 'M', e); }
-static int fn_day(ARGS) { UNUSED; return date_part(a, out, 'D', e); }
-static int fn_hour(ARGS) { UNUSED; return date_part(a, out, 'h', e); }
-static int fn_minute(ARGS) { UNUSED; return date_part(a, out, 'm', e); }
-static int fn_second(ARGS) { UNUSED; return date_part(a, out, 's', e); }
+static int fn_year(ARGS) { UNUSED; return date_part(a, env, out, 'Y', e); }
+static int fn_month(ARGS) { UNUSED; return date_part(a, env, out, 'M', e); }
+static int fn_day(ARGS) { UNUSED; return date_part(a, env, out, 'D', e); }
+static int fn_hour(ARGS) { UNUSED; return date_part(a, env, out, 'h', e); }
+static int fn_minute(ARGS) { UNUSED; return date_part(a, env, out, 'm', e); }
+static int fn_second(ARGS) { UNUSED; return date_part(a, env, out, 's', e); }
 
 static int
 fn_monthname(ARGS)
@@ -762,7 +796,9 @@ expr_func_find(const char *name)
 	for (i = 0; i < nitems(funcs); i++)
 		if (strcasecmp(funcs[i].name, name) == 0)
 			return &funcs[i];
-	return NULL;
+	if (strchr(name, '.') != NULL)
+		return expr_netfunc_find(name);
+	return expr_func2_find(name);
 }
 
 void
@@ -772,7 +808,9 @@ expr_func_names(struct buf *b)
 
 	/* Spaces, not commas: the whole list must fit one error message. */
 	buf_puts(b, "Sum Count CountDistinct CountRows Avg Min Max First Last "
-	    "RowNumber RunningValue Previous Lookup", NULL);
+	    "RowNumber RunningValue Previous Lookup LookupSet MultiLookup "
+	    "Aggregate InScope Level", NULL);
 	for (i = 0; i < nitems(funcs); i++)
 		buf_printf(b, NULL, " %s", funcs[i].name);
+	expr_func2_names(b);
 }

@@ -1,9 +1,10 @@
 /*
- * value.c: typed values of the expression language: ownership, VB-style
- * conversions (a string "12.5" converts to a number, Nothing to 0), the
- * compare used for sorting and grouping, the default ToString() text in
- * en-US, and the calendar arithmetic behind DateTime (days from the civil
- * date, no time zone, so no dependence on the process's TZ).
+ * value.c: typed values of the expression language: ownership (strings,
+ * counted arrays), VB-style conversions (a string "12.5" converts to a
+ * number, "14 January 2020" to a date, Nothing to 0), the compare used for
+ * sorting and grouping, the default ToString() text in en-US, and the
+ * calendar arithmetic behind DateTime (days from the civil date, no time
+ * zone, so no dependence on the process's TZ).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -16,13 +17,27 @@
 
 #include "common/civil.h"
 #include "common/xmalloc.h"
-#include "expr/expr.h"
+#include "common/str.h"
+#include "expr/expr_int.h"
+
+static void
+array_release(struct expr_array *a)
+{
+	if (--a->refs > 0)
+		return;
+	for (size_t i = 0; i < a->n; i++)
+		expr_value_fini(&a->v[i]);
+	free(a->v);
+	free(a);
+}
 
 void
 expr_value_fini(struct expr_value *v)
 {
 	if (v->type == EXPR_T_STRING && !v->borrowed)
 		free(v->u.s);
+	if (v->type == EXPR_T_ARRAY && !v->borrowed)
+		array_release(v->u.a);
 	v->type = EXPR_T_NULL;
 	v->borrowed = false;
 }
@@ -35,6 +50,70 @@ expr_value_copy(struct expr_value *dst, const struct expr_value *src)
 		dst->u.s = xstrdup(src->u.s);
 		dst->borrowed = false;
 	}
+	if (src->type == EXPR_T_ARRAY) {
+		src->u.a->refs++;
+		dst->borrowed = false;
+	}
+}
+
+void
+expr_value_array(struct expr_value *v, size_t n)
+{
+	struct expr_array *a = xcalloc(1, sizeof(*a));
+
+	a->refs = 1;
+	a->n = a->cap = n;
+	a->v = xcalloc(n + 1, sizeof(*a->v));
+	v->type = EXPR_T_ARRAY;
+	v->borrowed = false;
+	v->u.a = a;
+}
+
+void
+expr_array_push(struct expr_value *av, const struct expr_value *x)
+{
+	struct expr_array *a = av->u.a;
+
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 8;
+		a->v = xreallocarray(a->v, a->cap + 1, sizeof(*a->v));
+	}
+	expr_value_copy(&a->v[a->n++], x);
+}
+
+size_t
+expr_value_size(const struct expr_value *v)
+{
+	size_t		 n = sizeof(*v);
+
+	if (v->type == EXPR_T_STRING && !v->borrowed)
+		n += strlen(v->u.s) + 1;
+	if (v->type == EXPR_T_ARRAY)
+		for (size_t i = 0; i < v->u.a->n; i++)
+			n += expr_value_size(&v->u.a->v[i]);
+	return n;
+}
+
+int
+expr_text_of(const struct expr_value *v, struct buf *b, struct rs_err *e)
+{
+	buf_init(b, EXPR_STRING_MAX);
+	if (expr_value_text(v, b, e) == -1) {
+		buf_fini(b);
+		return -1;
+	}
+	if (b->data == NULL)
+		buf_puts(b, "", NULL);
+	return 0;
+}
+
+int
+expr_ret_buf(struct expr_value *out, struct buf *b)
+{
+	if (b->data == NULL)
+		buf_puts(b, "", NULL);
+	expr_value_take_str(out, buf_take(b, NULL));
+	return 0;
 }
 
 void
@@ -222,10 +301,20 @@ expr_to_double(const struct expr_value *v, double *out, struct rs_err *e)
 		*out = v->u.f;
 		return 0;
 	case EXPR_T_STRING:
-		if (str_to_double(v->u.s, out) == 0)
+		if (str_to_double(v->u.s, out) == 0 ||
+		    expr_num_parse_culture(v->u.s, NULL, out))
 			return 0;
 		return rs_err_set(e, RS_E_BADINPUT,
 		    "cannot convert string \"%.40s\" to a number", v->u.s);
+	case EXPR_T_ARRAY:
+		if (v->u.a->n == 1)
+			return expr_to_double(&v->u.a->v[0], out, e);
+		return rs_err_set(e, RS_E_BADINPUT, "cannot convert an array of "
+		    "%zu values to a number; take one element, e.g. "
+		    "Parameters!P.Value(0)", v->u.a->n);
+	case EXPR_T_TIMESPAN:
+		return rs_err_set(e, RS_E_BADINPUT, "cannot convert a TimeSpan "
+		    "to a number; use .TotalMilliseconds or .TotalSeconds");
 	case EXPR_T_DATETIME:
 		break;
 	}
@@ -234,7 +323,27 @@ expr_to_double(const struct expr_value *v, double *out, struct rs_err *e)
 }
 
 int
+expr_to_double_c(const struct expr_value *v, const struct expr_culture *c,
+    double *out, struct rs_err *e)
+{
+	if (v->type == EXPR_T_STRING && c != NULL) {
+		if (expr_num_parse_culture(v->u.s, c, out))
+			return 0;
+		return rs_err_set(e, RS_E_BADINPUT, "cannot convert string "
+		    "\"%.40s\" to a number (culture %s)", v->u.s, c->name);
+	}
+	return expr_to_double(v, out, e);
+}
+
+int
 expr_to_int(const struct expr_value *v, int64_t *out, struct rs_err *e)
+{
+	return expr_to_int_c(v, NULL, out, e);
+}
+
+int
+expr_to_int_c(const struct expr_value *v, const struct expr_culture *c,
+    int64_t *out, struct rs_err *e)
 {
 	double		 d;
 
@@ -242,7 +351,7 @@ expr_to_int(const struct expr_value *v, int64_t *out, struct rs_err *e)
 		*out = v->u.i;
 		return 0;
 	}
-	if (expr_to_double(v, &d, e) == -1)
+	if (expr_to_double_c(v, c, &d, e) == -1)
 		return -1;
 	if (!(d > -9.2e18 && d < 9.2e18))
 		return rs_err_set(e, RS_E_BADINPUT, "number out of range");
@@ -251,20 +360,38 @@ expr_to_int(const struct expr_value *v, int64_t *out, struct rs_err *e)
 }
 
 int
-expr_to_datetime(const struct expr_value *v, int64_t *out, struct rs_err *e)
+expr_to_datetime_c(const struct expr_value *v, const struct expr_culture *c,
+    int64_t *out, struct rs_err *e)
 {
 	if (v->type == EXPR_T_DATETIME) {
 		*out = v->u.dt;
 		return 0;
 	}
-	if (v->type == EXPR_T_STRING && expr_dt_parse(v->u.s, out))
+	if (v->type == EXPR_T_STRING && ((c == NULL &&
+	    expr_dt_parse(v->u.s, out)) || expr_dt_parse_culture(v->u.s, c,
+	    out)))
 		return 0;
 	if (v->type == EXPR_T_NULL) {
 		*out = expr_dt_make(1, 1, 1, 0, 0, 0, 0);
 		return 0;
 	}
+	if (v->type == EXPR_T_ARRAY && v->u.a->n == 1)
+		return expr_to_datetime_c(&v->u.a->v[0], c, out, e);
+	if (v->type == EXPR_T_STRING)
+		return rs_err_set(e, RS_E_BADINPUT, "cannot convert string "
+		    "\"%.40s\" to a date (culture %s); give a date such as "
+		    "2020-01-14 or one the culture writes", v->u.s,
+		    expr_culture_name(c));
 	return rs_err_set(e, RS_E_BADINPUT, "cannot convert %s to a date",
-	    v->type == EXPR_T_STRING ? "this string" : "a number");
+	    v->type == EXPR_T_BOOL ? "a Boolean" : v->type == EXPR_T_ARRAY ?
+	    "an array" : v->type == EXPR_T_TIMESPAN ? "a TimeSpan" :
+	    "a number");
+}
+
+int
+expr_to_datetime(const struct expr_value *v, int64_t *out, struct rs_err *e)
+{
+	return expr_to_datetime_c(v, NULL, out, e);
 }
 
 bool
@@ -281,6 +408,11 @@ expr_value_truthy(const struct expr_value *v)
 		return strcasecmp(v->u.s, "true") == 0 ||
 		    (strcmp(v->u.s, "0") != 0 && strcasecmp(v->u.s, "false") != 0 &&
 		    v->u.s[0] != '\0');
+	case EXPR_T_TIMESPAN:
+		return v->u.ts != 0;
+	case EXPR_T_ARRAY:
+		return v->u.a->n == 1 ? expr_value_truthy(&v->u.a->v[0]) :
+		    v->u.a->n > 0;
 	default:
 		return false;
 	}
@@ -313,6 +445,12 @@ expr_value_cmp(const struct expr_value *a, const struct expr_value *b)
 	}
 	if (a->type == EXPR_T_DATETIME && b->type == EXPR_T_DATETIME)
 		return (a->u.dt > b->u.dt) - (a->u.dt < b->u.dt);
+	if (a->type == EXPR_T_TIMESPAN && b->type == EXPR_T_TIMESPAN)
+		return (a->u.ts > b->u.ts) - (a->u.ts < b->u.ts);
+	if (a->type == EXPR_T_ARRAY && a->u.a->n == 1)
+		return expr_value_cmp(&a->u.a->v[0], b);
+	if (b->type == EXPR_T_ARRAY && b->u.a->n == 1)
+		return expr_value_cmp(a, &b->u.a->v[0]);
 	return (int)a->type - (int)b->type;
 }
 
@@ -364,7 +502,89 @@ expr_value_text(const struct expr_value *v, struct buf *b, struct rs_err *e)
 		return buf_puts(b, v->u.s, e);
 	case EXPR_T_DATETIME:
 		return expr_format(v, "G", b, e);
+	case EXPR_T_TIMESPAN:
+		expr_timespan_text(v->u.ts, b);
+		return 0;
+	case EXPR_T_ARRAY:
+		for (size_t i = 0; i < v->u.a->n; i++)
+			if ((i > 0 && buf_puts(b, ", ", e) == -1) ||
+			    expr_value_text(&v->u.a->v[i], b, e) == -1)
+				return -1;
+		return 0;
 	}
+	return 0;
+}
+
+void
+expr_timespan_text(int64_t t, struct buf *b)
+{
+	uint64_t	 u = t < 0 ? -(uint64_t)t : (uint64_t)t;
+	uint64_t	 days = u / 864000000000ULL, rem = u % 864000000000ULL;
+
+	if (t < 0)
+		buf_puts(b, "-", NULL);
+	if (days > 0)
+		buf_printf(b, NULL, "%llu.", (unsigned long long)days);
+	buf_printf(b, NULL, "%02u:%02u:%02u", (unsigned)(rem / 36000000000ULL),
+	    (unsigned)(rem / 600000000ULL % 60), (unsigned)(rem / 10000000ULL %
+	    60));
+	if (rem % 10000000ULL != 0)
+		buf_printf(b, NULL, ".%07u", (unsigned)(rem % 10000000ULL));
+}
+
+/*
+ * The value as a declared type, as VB assigns with Option Strict Off:
+ * CInt rounds half to even, a string is parsed, Nothing becomes the
+ * type's default (0, False, #1/1/0001#) except for String.
+ */
+int
+expr_convert(struct expr_value *v, enum expr_type to,
+    const struct expr_culture *c, struct rs_err *e)
+{
+	struct expr_value r = { .type = to };
+	struct buf	 b;
+
+	if (v->type == to || to == EXPR_T_NULL ||
+	    (to == EXPR_T_STRING && v->type == EXPR_T_NULL))
+		return 0;
+	switch (to) {
+	case EXPR_T_BOOL:
+		r.u.b = expr_value_truthy(v);
+		break;
+	case EXPR_T_INT:
+		if (expr_to_int_c(v, c, &r.u.i, e) == -1)
+			return -1;
+		break;
+	case EXPR_T_FLOAT:
+		if (expr_to_double_c(v, c, &r.u.f, e) == -1)
+			return -1;
+		break;
+	case EXPR_T_DATETIME:
+		if (expr_to_datetime_c(v, c, &r.u.dt, e) == -1)
+			return -1;
+		break;
+	case EXPR_T_STRING:
+		if (expr_text_of(v, &b, e) == -1)
+			return -1;
+		expr_ret_buf(&r, &b);
+		break;
+	case EXPR_T_TIMESPAN:
+		if (v->type == EXPR_T_NULL) {
+			r.u.ts = 0;
+			break;
+		}
+		return rs_err_set(e, RS_E_BADINPUT, "cannot convert this value "
+		    "to a TimeSpan");
+	case EXPR_T_ARRAY:
+		if (v->type == EXPR_T_NULL)
+			return 0;
+		return rs_err_set(e, RS_E_BADINPUT, "cannot convert a single "
+		    "value to an array");
+	default:
+		return 0;
+	}
+	expr_value_fini(v);
+	*v = r;
 	return 0;
 }
 
@@ -387,4 +607,14 @@ expr_value_xsd(const struct expr_value *v, struct buf *b, struct rs_err *e)
 	default:
 		return expr_value_text(v, b, e);
 	}
+}
+
+int
+expr_value_text_c(const struct expr_value *v, const struct expr_culture *c,
+    struct buf *b, struct rs_err *e)
+{
+	if (c == NULL || (v->type != EXPR_T_FLOAT &&
+	    v->type != EXPR_T_DATETIME))
+		return expr_value_text(v, b, e);
+	return expr_format_culture(v, NULL, c, b, e);
 }

@@ -17,6 +17,7 @@
 struct bctx {
 	struct rdl_report	*r;
 	bool			 in_band;	/* a page header or footer */
+	bool			 any_param;	/* a shared dataset's own */
 	int			 ds;	/* current dataset, -1: none */
 	int			 line;
 	const char		*where;
@@ -96,13 +97,23 @@ bind_agg(struct bctx *b, struct expr_node *n)
 	int		 ds;
 	size_t		 i;
 
-	if (n->aggfn == EXPR_AGG_LOOKUP) {
+	if (n->aggfn == EXPR_AGG_INSCOPE || n->aggfn == EXPR_AGG_LEVEL) {
+		if (n->scope != NULL && n->scope[0] != '\0' &&
+		    !scope_known(b->r, n->scope))
+			return rs_err_set(b->e, RS_E_BADINPUT, "line %d: %s: "
+			    "%s names scope \"%s\", which is not a dataset, "
+			    "data region or group", b->line, b->where, n->name,
+			    n->scope);
+		return 0;
+	}
+	if (n->aggfn == EXPR_AGG_LOOKUP || n->aggfn == EXPR_AGG_LOOKUPSET ||
+	    n->aggfn == EXPR_AGG_MULTILOOKUP) {
 		/* The source in this scope; the rest in the looked-up dataset. */
 		ds = rdl_dataset_find(b->r, n->scope);
 		if (ds < 0)
 			return rs_err_set(b->e, RS_E_BADINPUT, "line %d: %s: "
-			    "Lookup names dataset \"%s\", which is not defined",
-			    b->line, b->where, n->scope);
+			    "%s names dataset \"%s\", which is not defined",
+			    b->line, b->where, n->name, n->scope);
 		if (bind_node(b, n->args[0]) == -1)
 			return -1;
 		sub.ds = ds;
@@ -127,6 +138,103 @@ bind_agg(struct bctx *b, struct expr_node *n)
 	return 0;
 }
 
+/* Code.F(...): a function of the report's Code, with its arguments. */
+static int
+bind_code(struct bctx *b, struct expr_node *n)
+{
+	int		 min, max;
+
+	if (b->r->code == NULL)
+		return rs_err_set(b->e, RS_E_BADINPUT, "line %d: %s: Code.%s is "
+		    "called but the report has no Code block", b->line, b->where,
+		    n->name);
+	n->index = expr_code_find(b->r->code, n->name, &min, &max);
+	if (n->index < 0)
+		return rs_err_set(b->e, RS_E_BADINPUT, "line %d: %s: the "
+		    "report's Code defines no function %s", b->line, b->where,
+		    n->name);
+	if ((int)n->nargs < min || (int)n->nargs > max)
+		return rs_err_set(b->e, RS_E_BADINPUT, "line %d: %s: Code.%s "
+		    "takes %d to %d arguments, not %zu", b->line, b->where,
+		    n->name, min, max, n->nargs);
+	return 0;
+}
+
+static const struct rdl_variable *
+var_in(const struct rdl_variable *v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].name, name) == 0)
+			return &v[i];
+	return NULL;
+}
+
+static const struct rdl_variable *
+var_in_members(const struct rdl_member *m, size_t n, const char *name);
+
+static const struct rdl_variable *
+var_in_items(struct rdl_item *const *items, size_t n, const char *name)
+{
+	const struct rdl_variable *v = NULL;
+
+	for (size_t i = 0; i < n && v == NULL; i++) {
+		const struct rdl_tablix *t = items[i]->tablix;
+		v = var_in_items(items[i]->items, items[i]->nitems, name);
+		if (v == NULL && t != NULL)
+			v = var_in_members(t->members, t->nmembers, name);
+		if (v == NULL && t != NULL)
+			v = var_in_members(t->col_members, t->ncol_members, name);
+	}
+	return v;
+}
+
+static const struct rdl_variable *
+var_in_members(const struct rdl_member *m, size_t n, const char *name)
+{
+	const struct rdl_variable *v = NULL;
+
+	for (size_t i = 0; i < n && v == NULL; i++) {
+		if (m[i].group != NULL)
+			v = var_in(m[i].group->vars, m[i].group->nvars, name);
+		if (v == NULL)
+			v = var_in_members(m[i].children, m[i].nchildren, name);
+	}
+	return v;
+}
+
+/* Variables!V: a report variable, or a variable of some group. */
+static int
+bind_var(struct bctx *b, struct expr_node *n)
+{
+	const struct rdl_variable *v = var_in(b->r->vars, b->r->nvars, n->name);
+
+	if (v == NULL)
+		v = var_in_items(b->r->body, b->r->nbody, n->name);
+	if (v == NULL)
+		return rs_err_set(b->e, RS_E_BADINPUT, "line %d: %s: variable "
+		    "%s is not defined in Variables", b->line, b->where,
+		    n->name);
+	if (n->member == EXPR_M_SETVALUE && !v->writable)
+		return rs_err_set(b->e, RS_E_BADINPUT, "line %d: %s: variable "
+		    "%s is not Writable, so SetValue cannot change it", b->line,
+		    b->where, n->name);
+	return 0;
+}
+
+static bool
+textbox_anywhere(struct rdl_report *r, const char *name)
+{
+	const struct rdl_band *bands[] = { r->page.header, r->page.footer };
+
+	if (textbox_named(r->body, r->nbody, name))
+		return true;
+	for (size_t i = 0; i < 2; i++)
+		if (bands[i] != NULL && textbox_named(bands[i]->items,
+		    bands[i]->nitems, name))
+			return true;
+	return false;
+}
+
 static int
 bind_node(struct bctx *b, struct expr_node *n)
 {
@@ -134,21 +242,36 @@ bind_node(struct bctx *b, struct expr_node *n)
 	bool		 found = false;
 
 	switch (n->kind) {
+	case EXPR_CODE:
+		if (bind_code(b, n) == -1)
+			return -1;
+		break;
+	case EXPR_VAR:
+		if (bind_var(b, n) == -1)
+			return -1;
+		break;
+	default:
+		break;
+	}
+	switch (n->kind) {
 	case EXPR_FIELD:
 		return bind_field(b, n);
 	case EXPR_AGG:
 		return bind_agg(b, n);
 	case EXPR_RITEM:
-		if (!b->in_band)
-			return rs_err_set(b->e, RS_E_BADINPUT, "line %d: %s: "
-			    "ReportItems!%s is supported in page headers and "
-			    "footers only", b->line, b->where, n->name);
-		if (!textbox_named(b->r->body, b->r->nbody, n->name))
+		if (b->in_band && !textbox_named(b->r->body, b->r->nbody,
+		    n->name))
 			return rs_err_set(b->e, RS_E_BADINPUT, "line %d: %s: "
 			    "ReportItems!%s names no textbox of the body",
 			    b->line, b->where, n->name);
+		if (!b->in_band && !textbox_anywhere(b->r, n->name))
+			return rs_err_set(b->e, RS_E_BADINPUT, "line %d: %s: "
+			    "ReportItems!%s names no textbox of the report",
+			    b->line, b->where, n->name);
 		return 0;
 	case EXPR_PARAM:
+		if (b->any_param)
+			return 0;
 		for (i = 0; i < b->r->nparams; i++)
 			if (strcmp(b->r->params[i].name, n->name) == 0)
 				found = true;
@@ -183,7 +306,8 @@ bind_style(struct bctx *b, struct rdl_style *s)
 	struct rdl_expr	*props[] = { s->font_family, s->font_size,
 	    s->font_weight, s->font_style, s->color, s->background_color,
 	    s->format, s->text_align, s->vertical_align, s->text_decoration,
-	    s->padding[0], s->padding[1], s->padding[2], s->padding[3] };
+	    s->padding[0], s->padding[1], s->padding[2], s->padding[3],
+	    s->language };
 	size_t		 i;
 
 	for (i = 0; i < sizeof(props) / sizeof(props[0]); i++)
@@ -233,6 +357,10 @@ bind_members(struct bctx *b, struct rdl_member *m, size_t n)
 			if (bind_filters(b, m[i].group->filters,
 			    m[i].group->nfilters) == -1)
 				return -1;
+			for (size_t j = 0; j < m[i].group->nvars; j++)
+				if (bind_prop(b, m[i].group->vars[j].value,
+				    "Variable") == -1)
+					return -1;
 		}
 		if (bind_sorts(b, m[i].sorts, m[i].nsorts) == -1 ||
 		    bind_prop(b, m[i].hidden, "Hidden") == -1 ||
@@ -489,8 +617,12 @@ bind_report(struct rdl_report *r, struct rs_err *e)
 	struct rdl_band	*bands[] = { r->page.header, r->page.footer };
 	size_t		 i, j;
 
-	if (bind_datasets(&b) == -1 || bind_params(&b) == -1)
+	if (bind_datasets(&b) == -1 || bind_params(&b) == -1 ||
+	    bind_prop(&b, r->language_prop, "Language") == -1)
 		return -1;
+	for (i = 0; i < r->nvars; i++)
+		if (bind_prop(&b, r->vars[i].value, "Variable") == -1)
+			return -1;
 	for (i = 0; i < r->nbody; i++)
 		if (bind_item(&b, r->body[i]) == -1)
 			return -1;
@@ -500,4 +632,18 @@ bind_report(struct rdl_report *r, struct rs_err *e)
 			if (bind_item(&b, bands[i]->items[j]) == -1)
 				return -1;
 	return 0;
+}
+
+int
+bind_shared(struct rdl_shared_dataset *sd, struct rs_err *e)
+{
+	struct rdl_report r = { .datasets = &sd->dataset, .ndatasets = 1 };
+	struct bctx	 b = { .r = &r, .ds = 0, .e = e, .any_param = true };
+
+	for (size_t i = 0; i < sd->nparams; i++)
+		for (size_t j = 0; j < sd->params[i].ndefaults; j++)
+			if (bind_prop(&b, sd->params[i].defaults[j],
+			    "DefaultValue") == -1)
+				return -1;
+	return bind_datasets(&b);
 }

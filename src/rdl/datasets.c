@@ -9,6 +9,7 @@
 
 #include "common/str.h"
 #include "common/xmalloc.h"
+#include "data/data.h"
 #include "rdl/rdl_int.h"
 
 static enum expr_type
@@ -78,6 +79,26 @@ fields_parse(struct pctx *c, xmlNode *list, struct rdl_dataset *d)
 }
 
 /* A report's dataset: its DataSourceName, then the query itself. */
+static int	query_params_parse(struct pctx *, xmlNode *, struct rdl_dataset *);
+
+/*
+ * <SharedDataSet><SharedDataSetReference>/Data/Sales</...><QueryParameters>
+ * the shared dataset is resolved when the report runs.
+ */
+static int
+shared_ref_parse(struct pctx *c, xmlNode *sn, struct rdl_dataset *d)
+{
+	d->datasource = -1;
+	d->shared_ref = child_text(c, sn, "SharedDataSetReference");
+	if (d->shared_ref == NULL || str_trim(d->shared_ref)[0] == '\0')
+		return fail(c, sn, "dataset %s: a SharedDataSet needs a "
+		    "SharedDataSetReference", d->name);
+	memmove(d->shared_ref, str_trim(d->shared_ref),
+	    strlen(str_trim(d->shared_ref)) + 1);
+	d->command_text = xstrdup("");
+	return query_params_parse(c, sn, d);
+}
+
 static int
 parse_query(struct pctx *c, xmlNode *q, struct rdl_dataset *d)
 {
@@ -101,15 +122,18 @@ parse_query(struct pctx *c, xmlNode *q, struct rdl_dataset *d)
 int
 query_parse(struct pctx *c, xmlNode *q, struct rdl_dataset *d)
 {
-	struct rdl_query_param *qp;
 	char		*ctype;
-	xmlNode		*k;
-	bool		 failed = false;
 
 	ctype = child_text(c, q, "CommandType");
-	if (ctype != NULL && strcmp(str_trim(ctype), "Text") != 0) {
+	d->command = RDL_CMD_TEXT;
+	if (ctype != NULL && strcmp(str_trim(ctype), "StoredProcedure") == 0)
+		d->command = RDL_CMD_PROCEDURE;
+	else if (ctype != NULL && strcmp(str_trim(ctype), "TableDirect") == 0)
+		d->command = RDL_CMD_TABLE;
+	else if (ctype != NULL && strcmp(str_trim(ctype), "Text") != 0) {
 		fail(c, child(c, q, "CommandType"), "CommandType %s is not "
-		    "supported; supported: Text", ctype);
+		    "supported; supported: Text, StoredProcedure, TableDirect",
+		    ctype);
 		free(ctype);
 		return -1;
 	}
@@ -120,6 +144,23 @@ query_parse(struct pctx *c, xmlNode *q, struct rdl_dataset *d)
 	if (str_trim(d->command_text)[0] == '=')
 		return fail(c, child(c, q, "CommandText"), "expression-based "
 		    "queries are not supported; use query parameters");
+	if (d->command != RDL_CMD_TEXT) {
+		char schema[128], name[128];
+		struct rs_err ne;
+		if (data_object_name(d->command_text, schema, sizeof(schema),
+		    name, sizeof(name), &ne) == -1)
+			return fail(c, child(c, q, "CommandText"), "%s", ne.msg);
+	}
+	return query_params_parse(c, q, d);
+}
+
+static int
+query_params_parse(struct pctx *c, xmlNode *q, struct rdl_dataset *d)
+{
+	struct rdl_query_param *qp;
+	xmlNode		*k;
+	bool		 failed = false;
+
 	for (k = child(c, q, "QueryParameters"), k = k ? k->children : NULL;
 	    k != NULL; k = k->next) {
 		if (!is_el(c, k, "QueryParameter"))
@@ -158,9 +199,16 @@ parse_datasets(struct pctx *c, xmlNode *list)
 		if (d->name == NULL)
 			return fail(c, k, "a DataSet needs a Name");
 		q = child(c, k, "Query");
-		if (q == NULL)
-			return fail(c, k, "dataset %s needs a Query", d->name);
-		if (parse_query(c, q, d) == -1 ||
+		if (q == NULL && child(c, k, "SharedDataSet") != NULL) {
+			if (shared_ref_parse(c, child(c, k, "SharedDataSet"),
+			    d) == -1)
+				return -1;
+		} else if (q == NULL)
+			return fail(c, k, "dataset %s needs a Query or a "
+			    "SharedDataSet", d->name);
+		else if (parse_query(c, q, d) == -1)
+			return -1;
+		if (
 		    fields_parse(c, child(c, k, "Fields"), d) == -1 ||
 		    filters_parse(c, child(c, k, "Filters"), &d->filters,
 		    &d->nfilters) == -1)

@@ -45,6 +45,7 @@ style_parse(struct pctx *c, xmlNode *n, struct rdl_style *s)
 	s->text_align = child_prop(c, n, "TextAlign", &failed);
 	s->vertical_align = child_prop(c, n, "VerticalAlign", &failed);
 	s->text_decoration = child_prop(c, n, "TextDecoration", &failed);
+	s->language = child_prop(c, n, "Language", &failed);
 	s->padding[0] = child_prop(c, n, "PaddingLeft", &failed);
 	s->padding[1] = child_prop(c, n, "PaddingRight", &failed);
 	s->padding[2] = child_prop(c, n, "PaddingTop", &failed);
@@ -70,6 +71,7 @@ style_fini(struct rdl_style *s)
 	prop_free(s->text_align);
 	prop_free(s->vertical_align);
 	prop_free(s->text_decoration);
+	prop_free(s->language);
 	for (i = 0; i < 4; i++)
 		prop_free(s->padding[i]);
 	for (i = 0; i < RDL_SIDE__N; i++) {

@@ -229,13 +229,12 @@ static const struct {
 	{ "Map", "report item Map is not supported; " ITEMS_SUPPORTED },
 	{ "CustomReportItem", "custom report items are not supported; "
 	    ITEMS_SUPPORTED },
-	{ "Code", "custom code (Code!) is not supported; use the built-in "
-	    "functions" },
-	{ "CodeModules", "code modules are not supported" },
-	{ "Classes", "custom assemblies are not supported" },
-	{ "Variables", "report and group variables are not supported" },
-	{ "SharedDataSet", "shared datasets are not supported; embed the "
-	    "query in the report (Query with DataSourceName and CommandText)" },
+	{ "CodeModules", "custom assemblies (CodeModules) are not supported: "
+	    "their code is a .NET assembly this server cannot run; put the "
+	    "functions in the report's Code block" },
+	{ "Classes", "custom assemblies (Classes) are not supported: their "
+	    "code is a .NET assembly this server cannot run; put the "
+	    "functions in the report's Code block" },
 	{ "Parent", "recursive hierarchies (Group/Parent) are not supported" },
 	{ "DataTransform", "DataTransform (XSLT) is not supported" },
 	{ "ChartCodeParameters", "custom code in charts is not supported" },
@@ -344,6 +343,8 @@ static const char *const known[] = {
 	"ChartCustomPaletteColor", "ChartBorderSkin", "ChartBorderSkinType",
 	"ChartNoDataMessage", "DynamicHeight", "DynamicWidth",
 	"BackgroundHatchType", "ShadowOffset", "Docking", "DockOffset",
+	"Code", "Variables", "Variable", "Writable", "DeferVariableEvaluation",
+	"SharedDataSet", "SharedDataSetReference",
 	NULL
 };
 
@@ -606,7 +607,8 @@ parse_report(struct pctx *c, xmlNode *root)
 	c->r->data_schema = child_text(c, root, "DataSchema");
 	c->r->default_font = ns_child(root, "defaultfontfamily",
 	    "DefaultFontFamily");
-	if (parse_datasources(c, child(c, root, "DataSources")) == -1 ||
+	if (code_parse(c, root) == -1 ||
+	    parse_datasources(c, child(c, root, "DataSources")) == -1 ||
 	    parse_datasets(c, child(c, root, "DataSets")) == -1 ||
 	    parse_params(c, child(c, root, "ReportParameters")) == -1 ||
 	    parse_images(c, child(c, root, "EmbeddedImages")) == -1)
@@ -694,6 +696,7 @@ dataset_fini(struct rdl_dataset *d)
 
 	free(d->name);
 	free(d->command_text);
+	free(d->shared_ref);
 	for (i = 0; i < d->nqparams; i++) {
 		free(d->qparams[i].name);
 		prop_free(d->qparams[i].value);
@@ -761,6 +764,9 @@ rdl_free(struct rdl_report *r)
 		free(r->images[i].data);
 	}
 	free(r->images);
+	prop_free(r->language_prop);
+	variables_free(r->vars, r->nvars);
+	expr_code_free(r->code);
 	free(r->name);
 	free(r->description);
 	free(r->author);

@@ -44,6 +44,7 @@ struct rdl_style {
 	struct rdl_expr	*font_family, *font_size, *font_weight, *font_style;
 	struct rdl_expr	*color, *background_color, *format, *text_align;
 	struct rdl_expr	*vertical_align, *text_decoration;
+	struct rdl_expr	*language;	/* Language: the culture of formats */
 	struct rdl_expr	*padding[4];	/* left, right, top, bottom */
 	struct rdl_border border[RDL_SIDE__N];
 };
@@ -121,8 +122,18 @@ struct rdl_sort {
 enum rdl_break { RDL_BREAK_NONE, RDL_BREAK_START, RDL_BREAK_END,
 	RDL_BREAK_STARTEND, RDL_BREAK_BETWEEN };
 
+/* A report or group variable (Variables/Variable). */
+struct rdl_variable {
+	char			*name;
+	struct rdl_expr		*value;
+	bool			 writable;	/* SetValue allowed (report only) */
+	int			 line;
+};
+
 struct rdl_group {
 	char			*name;
+	struct rdl_variable	*vars;		/* group variables */
+	size_t			 nvars;
 	struct rdl_expr		**exprs;	/* none: the details group */
 	size_t			 nexprs;
 	struct rdl_filter	*filters;
@@ -275,11 +286,20 @@ struct rdl_query_param {
 	struct rdl_expr		*value;
 };
 
+/* CommandType: Text, StoredProcedure (CommandText is its name) or
+ * TableDirect (the table's name). */
+enum rdl_command { RDL_CMD_TEXT, RDL_CMD_PROCEDURE, RDL_CMD_TABLE };
+
 struct rdl_dataset {
 	char			*name;
 	int			 line;
 	int			 datasource;	/* index */
+	enum rdl_command	 command;
 	char			*command_text;
+	/* A report's dataset over a shared dataset: its reference (an .rsd
+	 * in the catalog, a path or a name); qparams then give the values
+	 * of the shared dataset's Parameters; datasource is -1. */
+	char			*shared_ref;
 	struct rdl_query_param	*qparams;
 	size_t			 nqparams;
 	struct rdl_field	*fields;
@@ -358,6 +378,10 @@ struct rdl_report {
 	struct rdl_page		 page;
 	struct rdl_image	*images;
 	size_t			 nimages;
+	struct rdl_expr		*language_prop;	/* Language, as written */
+	struct rdl_variable	*vars;		/* report variables */
+	size_t			 nvars;
+	struct expr_code	*code;		/* the Code block, or NULL */
 };
 
 /*
@@ -372,9 +396,23 @@ struct rdl_shared_source {
 	bool			 enabled;
 };
 
+/* A parameter of a shared dataset (<Parameters><Parameter>). */
+struct rdl_dataset_param {
+	char			*name;
+	enum expr_type		 type;		/* EXPR_T_NULL: String */
+	bool			 nullable, multi, omit;
+	bool			 query;		/* a DataSetParameter: @Name of
+						   the query itself */
+	struct rdl_expr		**defaults;	/* constants or expressions */
+	size_t			 ndefaults;
+	bool			 has_default;
+};
+
 struct rdl_shared_dataset {
 	struct rdl_datasource	 source;	/* its DataSourceReference */
 	struct rdl_dataset	 dataset;	/* datasource is -1 */
+	struct rdl_dataset_param *params;
+	size_t			 nparams;
 };
 
 enum rdl_kind { RDL_REPORT, RDL_DATASOURCE, RDL_DATASET };

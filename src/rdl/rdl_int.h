@@ -93,7 +93,15 @@ struct rdl_shared_dataset *shared_dataset_parse(const char *, size_t,
 void	 shared_source_free(struct rdl_shared_source *);
 void	 shared_dataset_free(struct rdl_shared_dataset *);
 
+/* code.c: the Code block and Variables (report and group). */
+int	 code_parse(struct pctx *, xmlNode *root);
+int	 variables_parse(struct pctx *, xmlNode *list, bool group,
+	    struct rdl_variable **out, size_t *nout);
+void	 variables_free(struct rdl_variable *, size_t);
+
 /* bind.c: binds field references to datasets, checks scopes. */
 int	 bind_report(struct rdl_report *, struct rs_err *);
+/* Binds a shared dataset's fields (its Parameters! are its own). */
+int	 bind_shared(struct rdl_shared_dataset *, struct rs_err *);
 
 #endif

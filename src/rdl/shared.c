@@ -38,6 +38,7 @@ static const char *const dataset_known[] = {
 	"Operator", "FilterValues", "FilterValue", "Parameters", "Parameter",
 	"DefaultValue", "Values", "DataType", "Nullable", "MultiValue",
 	"OmitFromQuery", "AllowBlank", "CaseSensitivity", "Collation",
+	"DataSetParameters", "DataSetParameter", "ReadOnly",
 	"AccentSensitivity", "KanatypeSensitivity", "WidthSensitivity",
 	"InterpretSubtotalsAsDetails", NULL
 };
@@ -216,6 +217,135 @@ shared_source_free(struct rdl_shared_source *s)
 	free(s);
 }
 
+static enum expr_type
+param_type(const char *t)
+{
+	static const struct {
+		const char	*name;
+		enum expr_type	 type;
+	} types[] = {
+		{ "String", EXPR_T_STRING }, { "Integer", EXPR_T_INT },
+		{ "Float", EXPR_T_FLOAT }, { "DateTime", EXPR_T_DATETIME },
+		{ "Boolean", EXPR_T_BOOL },
+	};
+
+	for (size_t i = 0; t != NULL && i < nitems(types); i++)
+		if (str_ieq(t, types[i].name))
+			return types[i].type;
+	return EXPR_T_NULL;
+}
+
+/* <Parameters><Parameter Name=><DataType/><DefaultValue><Values>... */
+static int
+dataset_params(struct pctx *c, xmlNode *list, struct rdl_shared_dataset *sd)
+{
+	struct rdl_dataset_param *p;
+	xmlNode		*k, *dv, *v;
+	char		*t;
+
+	for (k = list != NULL ? list->children : NULL; k != NULL; k = k->next) {
+		if (!is_el(c, k, "Parameter"))
+			continue;
+		sd->params = xreallocarray(sd->params, sd->nparams + 1,
+		    sizeof(*sd->params));
+		p = &sd->params[sd->nparams++];
+		memset(p, 0, sizeof(*p));
+		p->name = attr(k, "Name");
+		if (p->name == NULL)
+			return fail(c, k, "a Parameter needs a Name");
+		t = child_text(c, k, "DataType");
+		p->type = t != NULL ? param_type(str_trim(t)) : EXPR_T_STRING;
+		free(t);
+		if (p->type == EXPR_T_NULL)
+			return fail(c, k, "parameter %s: DataType is not one of "
+			    "String, Integer, Float, DateTime, Boolean", p->name);
+		p->nullable = child_bool(c, k, "Nullable", false);
+		p->multi = child_bool(c, k, "MultiValue", false);
+		p->omit = child_bool(c, k, "OmitFromQuery", false);
+		dv = child(c, k, "DefaultValue");
+		p->has_default = dv != NULL;
+		for (v = child(c, dv, "Values"), v = v ? v->children : NULL;
+		    v != NULL; v = v->next) {
+			if (!is_el(c, v, "Value"))
+				continue;
+			p->defaults = xreallocarray(p->defaults, p->ndefaults + 1,
+			    sizeof(*p->defaults));
+			if ((p->defaults[p->ndefaults] = prop_new(c, v)) == NULL)
+				return -1;
+			p->ndefaults++;
+		}
+		if (dv != NULL && p->ndefaults == 0 &&
+		    child(c, dv, "Value") != NULL) {
+			p->defaults = xcalloc(1, sizeof(*p->defaults));
+			if ((p->defaults[0] = prop_new(c, child(c, dv,
+			    "Value"))) == NULL)
+				return -1;
+			p->ndefaults = 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * <Query><DataSetParameters><DataSetParameter Name="@Region">: what SQL
+ * Server's designers write; the query's @Region takes the value.
+ */
+static int
+query_dataset_params(struct pctx *c, xmlNode *list,
+    struct rdl_shared_dataset *sd)
+{
+	struct rdl_dataset_param *p;
+	xmlNode		*k, *dv;
+
+	for (k = list != NULL ? list->children : NULL; k != NULL; k = k->next) {
+		if (!is_el(c, k, "DataSetParameter"))
+			continue;
+		sd->params = xreallocarray(sd->params, sd->nparams + 1,
+		    sizeof(*sd->params));
+		p = &sd->params[sd->nparams++];
+		memset(p, 0, sizeof(*p));
+		p->name = attr(k, "Name");
+		if (p->name == NULL)
+			return fail(c, k, "a DataSetParameter needs a Name");
+		p->type = EXPR_T_NULL;	/* as given */
+		p->nullable = child_bool(c, k, "Nullable", false);
+		p->omit = child_bool(c, k, "OmitFromQuery", false);
+		p->query = true;
+		dv = child(c, k, "DefaultValue");
+		if (dv != NULL) {
+			p->defaults = xcalloc(1, sizeof(*p->defaults));
+			if ((p->defaults[0] = prop_new(c, dv)) == NULL)
+				return -1;
+			p->ndefaults = 1;
+			p->has_default = true;
+		}
+	}
+	return 0;
+}
+
+/* Each DataSetParameter the query does not omit is its @Name, unless a
+ * QueryParameter already gives that name a value. */
+static int
+query_from_params(struct rdl_shared_dataset *sd)
+{
+	struct rdl_dataset *d = &sd->dataset;
+
+	for (size_t i = 0; i < sd->nparams; i++) {
+		bool have = false;
+		if (!sd->params[i].query || sd->params[i].omit)
+			continue;
+		for (size_t j = 0; j < d->nqparams; j++)
+			have |= strcmp(d->qparams[j].name, sd->params[i].name) == 0;
+		if (have)
+			continue;
+		d->qparams = xreallocarray(d->qparams, d->nqparams + 1,
+		    sizeof(*d->qparams));
+		d->qparams[d->nqparams].name = xstrdup(sd->params[i].name);
+		d->qparams[d->nqparams++].value = NULL;
+	}
+	return 0;
+}
+
 /* <DataSet>: its Query with a DataSourceReference, Fields, Filters. */
 static int
 dataset_fields(struct pctx *c, xmlNode *dn, struct rdl_shared_dataset *sd)
@@ -243,7 +373,11 @@ dataset_fields(struct pctx *c, xmlNode *dn, struct rdl_shared_dataset *sd)
 	return query_parse(c, q, d) == -1 ||
 	    fields_parse(c, child(c, dn, "Fields"), d) == -1 ||
 	    filters_parse(c, child(c, dn, "Filters"), &d->filters,
-	    &d->nfilters) == -1 ? -1 : 0;
+	    &d->nfilters) == -1 ||
+	    dataset_params(c, child(c, dn, "Parameters"), sd) == -1 ||
+	    query_dataset_params(c, child(c, q, "DataSetParameters"),
+	    sd) == -1 || query_from_params(sd) == -1 ||
+	    bind_shared(sd, c->e) == -1 ? -1 : 0;
 }
 
 struct rdl_shared_dataset *
@@ -296,5 +430,12 @@ shared_dataset_free(struct rdl_shared_dataset *sd)
 	free(sd->source.name);
 	free(sd->source.reference);
 	dataset_fini(&sd->dataset);
+	for (size_t i = 0; i < sd->nparams; i++) {
+		free(sd->params[i].name);
+		for (size_t j = 0; j < sd->params[i].ndefaults; j++)
+			prop_free(sd->params[i].defaults[j]);
+		free(sd->params[i].defaults);
+	}
+	free(sd->params);
 	free(sd);
 }

@@ -175,6 +175,9 @@ group_parse(struct pctx *c, xmlNode *g, struct rdl_member *m)
 			return -1;
 		grp->nexprs++;
 	}
+	if (variables_parse(c, child(c, g, "Variables"), true, &grp->vars,
+	    &grp->nvars) == -1)
+		return -1;
 	return filters_parse(c, child(c, g, "Filters"), &grp->filters,
 	    &grp->nfilters);
 }
@@ -386,6 +389,7 @@ member_fini(struct rdl_member *m)
 			prop_free(m->group->exprs[i]);
 		free(m->group->exprs);
 		filters_free(m->group->filters, m->group->nfilters);
+		variables_free(m->group->vars, m->group->nvars);
 		free(m->group->data_element_name);
 		free(m->group);
 	}

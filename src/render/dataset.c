@@ -23,6 +23,23 @@ struct run {
 	int64_t			 cb_ns;
 };
 
+/* A FilterValue is compared as the expression's type, as SSRS does: "1"
+ * against a number is 1.  On failure w is finished. */
+static int
+as_type(struct rctx *c, const struct expr_value *v, struct expr_value *w)
+{
+	if (w->type != EXPR_T_STRING || v->type == EXPR_T_STRING ||
+	    v->type == EXPR_T_NULL || v->type == EXPR_T_ARRAY)
+		return 0;
+	if (w->borrowed)
+		expr_value_str(w, w->u.s);
+	if (expr_convert(w, v->type, c->env.culture, c->e) == 0)
+		return 0;
+	expr_value_fini(w);
+	rs_err_prefix(c->e, "FilterValue");
+	return -1;
+}
+
 static int
 filter_one(struct rctx *c, const struct rdl_filter *f, bool *pass)
 {
@@ -35,6 +52,8 @@ filter_one(struct rctx *c, const struct rdl_filter *f, bool *pass)
 	*pass = false;
 	for (i = 0; i < f->nvalues && !*pass; i++) {
 		if (expr_eval(f->values[i]->ast, &c->env, &w, c->e) == -1)
+			goto out;
+		if (f->op != RDL_F_LIKE && as_type(c, &v, &w) == -1)
 			goto out;
 		cmp = expr_value_cmp(&v, &w);
 		switch (f->op) {
@@ -68,7 +87,7 @@ filter_one(struct rctx *c, const struct rdl_filter *f, bool *pass)
 				lo = w;
 				w.type = EXPR_T_NULL;
 				if (expr_eval(f->values[1]->ast, &c->env, &w,
-				    c->e) == -1) {
+				    c->e) == -1 || as_type(c, &v, &w) == -1) {
 					expr_value_fini(&lo);
 					goto out;
 				}
@@ -170,40 +189,51 @@ on_tapped_row(void *arg, const struct expr_value *cols, size_t ncols,
 
 /* The dataset's rows: stored, recorded, or straight from the query. */
 static int
-fetch(struct rctx *c, int ds, const struct data_query *q, struct run *rn,
-    size_t *rows)
+fetch(struct rctx *c, int ds, const struct data_source *src,
+    const struct data_query *q, struct run *rn, size_t *rows)
 {
-	const struct rdl_dataset *d = &c->r->datasets[ds];
 	struct tap		 t = { rn, ds };
 
 	if (c->req->replay != NULL)
 		return c->req->replay(c->req->data_arg, ds, on_row, rn, rows,
 		    c->e);
 	if (c->req->record == NULL)
-		return data_exec(&c->sources[d->datasource], q, on_row, rn,
-		    rows, c->e);
+		return data_exec(src, q, on_row, rn, rows, c->e);
 	if (c->req->record(c->req->data_arg, ds, NULL, q->ncolumns, c->e) ==
 	    -1)
 		return -1;
-	return data_exec(&c->sources[d->datasource], q, on_tapped_row, &t,
-	    rows, c->e);
+	return data_exec(src, q, on_tapped_row, &t, rows, c->e);
 }
 
-/* Query parameter values: a multi-value parameter passes all of its. */
+/*
+ * Query parameter values: a multi-value parameter passes all of its, as
+ * does an expression that gives an array (Split, LookupSet).  The
+ * parameters are the environment's: the report's, or a shared dataset's.
+ */
 static int
 query_params(struct rctx *c, const struct rdl_dataset *d,
     struct data_param *qp, struct expr_value *one)
 {
 	for (size_t i = 0; i < d->nqparams; i++) {
+		if (d->qparams[i].value == NULL) {	/* a DataSetParameter */
+			qp[i].name = d->qparams[i].name;
+			for (size_t p = 0; p < c->env.nparams; p++)
+				if (strcmp(c->env.params[p].name,
+				    qp[i].name + (qp[i].name[0] == '@')) == 0) {
+					qp[i].values = c->env.params[p].values;
+					qp[i].nvalues = c->env.params[p].nvalues;
+				}
+			continue;
+		}
 		const struct expr_node *n = d->qparams[i].value->ast;
 
 		qp[i].name = d->qparams[i].name;
 		if (n->kind == EXPR_PARAM && n->index < 0 &&
 		    n->member == EXPR_M_VALUE) {
-			for (size_t p = 0; p < c->nparams; p++)
-				if (strcmp(c->params[p].name, n->name) == 0) {
-					qp[i].values = c->params[p].values;
-					qp[i].nvalues = c->params[p].nvalues;
+			for (size_t p = 0; p < c->env.nparams; p++)
+				if (strcmp(c->env.params[p].name, n->name) == 0) {
+					qp[i].values = c->env.params[p].values;
+					qp[i].nvalues = c->env.params[p].nvalues;
 				}
 			if (qp[i].values != NULL || qp[i].nvalues == 0)
 				continue;
@@ -212,18 +242,27 @@ query_params(struct rctx *c, const struct rdl_dataset *d,
 			rs_err_prefix(c->e, "query parameter %s", qp[i].name);
 			return -1;
 		}
+		if (one[i].type == EXPR_T_STRING && one[i].borrowed)
+			expr_value_str(&one[i], one[i].u.s);
 		qp[i].values = &one[i];
 		qp[i].nvalues = 1;
+		if (one[i].type == EXPR_T_ARRAY) {
+			qp[i].values = one[i].u.a->v;
+			qp[i].nvalues = one[i].u.a->n;
+		}
 	}
 	return 0;
 }
 
-int
-dataset_run(struct rctx *c, int ds, row_fn fn, void *arg)
+/* Runs d's query on src; each row goes through on_row to fn. */
+static int
+query_run(struct rctx *c, int ds, const struct rdl_dataset *d,
+    const struct data_source *src, row_fn fn, void *arg)
 {
-	const struct rdl_dataset *d = &c->r->datasets[ds];
 	struct run	 rn = { .c = c, .d = d, .fn = fn, .arg = arg };
-	struct data_query q = { .text = d->command_text };
+	struct data_query q = { .text = d->command_text,
+	    .command = d->command == RDL_CMD_PROCEDURE ? DATA_CMD_PROC :
+	    d->command == RDL_CMD_TABLE ? DATA_CMD_TABLE : DATA_CMD_TEXT };
 	struct data_param *qp;
 	struct expr_value *one;
 	const char	**cols;
@@ -242,7 +281,11 @@ dataset_run(struct rctx *c, int ds, row_fn fn, void *arg)
 	rn.colmap = xcalloc(d->nfields + 1, sizeof(int));
 	for (i = 0; i < d->nfields; i++) {
 		rn.colmap[i] = -1;
-		if (d->fields[i].data_field == NULL)
+		/* No DataField, or an empty one (<DataField />): the field
+		 * is always Nothing, as SSRS gives a field missing from the
+		 * result. */
+		if (d->fields[i].data_field == NULL ||
+		    d->fields[i].data_field[0] == '\0')
 			continue;
 		rn.colmap[i] = (int)nc;
 		hints[nc] = d->fields[i].type_hint;
@@ -256,7 +299,7 @@ dataset_run(struct rctx *c, int ds, row_fn fn, void *arg)
 	q.hints = hints;
 	q.ncolumns = nc;
 	t0 = coarse_ns();
-	rv = fetch(c, ds, &q, &rn, &rows);
+	rv = fetch(c, ds, src, &q, &rn, &rows);
 	c->t_data_ns += coarse_ns() - t0 - rn.cb_ns;
 	c->log->rows += rows;
 	if (rv == -1)
@@ -269,6 +312,89 @@ out:
 	free(cols);
 	free(hints);
 	free(rn.colmap);
+	return rv;
+}
+
+/* A report's dataset over a shared dataset's rows (shared.c). */
+struct over {
+	struct run		 rn;
+	const struct expr_param	*rparams;	/* the report's */
+	size_t			 nrparams;
+	size_t			 nfields;	/* of the shared dataset */
+};
+
+/* A row of the shared dataset: the report's fields by name, then its
+ * calculated fields and filters, with the report's parameters. */
+static int
+over_row(struct rctx *c, struct expr_value *row, void *arg)
+{
+	struct over	*o = arg;
+	const struct expr_param *sp = c->env.params;
+	size_t		 nsp = c->env.nparams;
+	int		 rv;
+
+	c->env.params = o->rparams;
+	c->env.nparams = o->nrparams;
+	rv = on_row(&o->rn, row, o->nfields, c->e);
+	c->env.params = sp;
+	c->env.nparams = nsp;
+	return rv;
+}
+
+/* Each field of d names a field of the shared dataset sd. */
+static int
+over_map(struct rctx *c, const struct rdl_dataset *d,
+    const struct rdl_dataset *sd, int *map)
+{
+	for (size_t i = 0; i < d->nfields; i++) {
+		const char *df = d->fields[i].data_field;
+
+		map[i] = -1;
+		if (df == NULL || df[0] == '\0')
+			continue;
+		for (size_t j = 0; j < sd->nfields && map[i] < 0; j++)
+			if (strcasecmp(sd->fields[j].name, df) == 0)
+				map[i] = (int)j;
+		if (map[i] < 0)
+			return rs_err_set(c->e, RS_E_BADINPUT, "dataset %s: field "
+			    "%s is not a field of shared dataset %s", d->name,
+			    df, d->shared_ref);
+	}
+	return 0;
+}
+
+int
+dataset_run(struct rctx *c, int ds, row_fn fn, void *arg)
+{
+	const struct rdl_dataset *d = &c->r->datasets[ds];
+	const struct rdl_shared_dataset *sd;
+	struct data_source src;
+	struct expr_param *sp = NULL;
+	size_t		 nsp = 0;
+	struct over	 o = { .rn = { .c = c, .d = d, .fn = fn, .arg = arg } };
+	int		 rv = -1;
+
+	if (d->shared_ref == NULL)
+		return query_run(c, ds, d, &c->sources[d->datasource], fn,
+		    arg);
+	if ((sd = shared_get(c, ds, &src)) == NULL ||
+	    shared_params(c, d, sd, &sp, &nsp) == -1)
+		return -1;
+	o.rn.colmap = xcalloc(d->nfields + 1, sizeof(int));
+	o.rparams = c->env.params;
+	o.nrparams = c->env.nparams;
+	o.nfields = sd->dataset.nfields;
+	if (over_map(c, d, &sd->dataset, o.rn.colmap) == 0) {
+		c->env.params = sp;
+		c->env.nparams = nsp;
+		rv = query_run(c, ds, &sd->dataset, &src, over_row, &o);
+		c->env.params = o.rparams;
+		c->env.nparams = o.nrparams;
+		if (rv == -1)
+			rs_err_prefix(c->e, "shared dataset %s", d->shared_ref);
+	}
+	shared_params_free(sp, nsp);
+	free(o.rn.colmap);
 	return rv;
 }
 

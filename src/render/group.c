@@ -237,19 +237,75 @@ lookup_build(struct rctx *c, const struct expr_node *n)
 	return l;
 }
 
+/* The result expression on row i of the looked-up dataset. */
+static int
+lookup_result(struct rctx *c, const struct lookup *l,
+    const struct expr_node *n, size_t i, struct expr_value *out)
+{
+	size_t		 nf = c->env.nfields;
+	const struct expr_value *row = c->env.row;
+	int		 rv;
+
+	c->env.row = c->sets[l->ds].rows[l->rows[i]];
+	c->env.nfields = c->r->datasets[l->ds].nfields;
+	rv = expr_eval(n->args[2], &c->env, out, c->e);
+	if (rv == 0 && out->type == EXPR_T_STRING && out->borrowed)
+		expr_value_str(out, out->u.s);
+	c->env.row = row;
+	c->env.nfields = nf;
+	return rv;
+}
+
+/* First key equal to src, or l->n. */
+static size_t
+lookup_find(const struct lookup *l, const struct expr_value *src)
+{
+	size_t		 lo = 0, hi = l->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (expr_value_cmp(&l->keys[mid], src) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < l->n && expr_value_cmp(&l->keys[lo], src) == 0 ? lo : l->n;
+}
+
+/* Lookup: the first match or Nothing; LookupSet: every match, an array. */
+static int
+lookup_one(struct rctx *c, const struct lookup *l, const struct expr_node *n,
+    const struct expr_value *src, bool all, struct expr_value *out)
+{
+	size_t		 i = lookup_find(l, src);
+	struct expr_value v;
+
+	out->type = EXPR_T_NULL;
+	if (!all)
+		return i < l->n ? lookup_result(c, l, n, i, out) : 0;
+	expr_value_array(out, 0);
+	for (; i < l->n && expr_value_cmp(&l->keys[i], src) == 0; i++) {
+		if (lookup_result(c, l, n, i, &v) == -1)
+			return -1;
+		expr_array_push(out, &v);
+		expr_value_fini(&v);
+	}
+	return 0;
+}
+
 /*
  * Lookup(source, destination, result, "DataSet"): the result expression
  * on the first row of the dataset whose destination equals the source,
- * or Nothing.  The destinations are evaluated once and binary-searched.
+ * or Nothing; LookupSet gives the results of every such row (an array);
+ * MultiLookup takes an array of sources and gives Lookup of each.  The
+ * destinations are evaluated once and binary-searched.
  */
 int
 lookup_eval(struct rctx *c, const struct expr_node *n, struct expr_value *out)
 {
 	struct lookup	*l = NULL;
-	struct expr_value src;
-	size_t		 lo = 0, hi, nf = c->env.nfields;
-	const struct expr_value *row = c->env.row;
-	int		 rv;
+	struct expr_value src, v;
+	int		 rv = 0;
 
 	out->type = EXPR_T_NULL;
 	for (size_t i = 0; i < c->nlookups && l == NULL; i++)
@@ -259,22 +315,23 @@ lookup_eval(struct rctx *c, const struct expr_node *n, struct expr_value *out)
 		return -1;
 	if (expr_eval(n->args[0], &c->env, &src, c->e) == -1)
 		return -1;
-	for (hi = l->n; lo < hi;) {
-		size_t mid = (lo + hi) / 2;
-		if (expr_value_cmp(&l->keys[mid], &src) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	rv = 0;
-	if (lo < l->n && expr_value_cmp(&l->keys[lo], &src) == 0) {
-		c->env.row = c->sets[l->ds].rows[l->rows[lo]];
-		c->env.nfields = c->r->datasets[l->ds].nfields;
-		rv = expr_eval(n->args[2], &c->env, out, c->e);
-		if (rv == 0 && out->type == EXPR_T_STRING && out->borrowed)
-			expr_value_str(out, out->u.s);
-		c->env.row = row;
-		c->env.nfields = nf;
+	if (n->aggfn != EXPR_AGG_MULTILOOKUP)
+		rv = lookup_one(c, l, n, &src, n->aggfn == EXPR_AGG_LOOKUPSET,
+		    out);
+	else if (src.type == EXPR_T_ARRAY) {
+		expr_value_array(out, 0);
+		for (size_t i = 0; i < src.u.a->n && rv == 0; i++) {
+			rv = lookup_one(c, l, n, &src.u.a->v[i], false, &v);
+			if (rv == 0)
+				expr_array_push(out, &v);
+			expr_value_fini(&v);
+		}
+	} else if (src.type != EXPR_T_NULL) {
+		expr_value_array(out, 0);
+		rv = lookup_one(c, l, n, &src, false, &v);
+		if (rv == 0)
+			expr_array_push(out, &v);
+		expr_value_fini(&v);
 	}
 	expr_value_fini(&src);
 	return rv;

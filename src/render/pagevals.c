@@ -47,6 +47,8 @@ ritem_cb(void *arg, const char *name, struct expr_value *out,
 
 	(void)e;
 	out->type = EXPR_T_NULL;
+	if (!c->in_band)
+		return body_ritem(c, name, out);
 	for (size_t i = 0; i < c->npagevals; i++)
 		if (c->pagevals[i].page == c->globals.page_number &&
 		    strcmp(c->pagevals[i].name, name) == 0) {

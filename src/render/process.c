@@ -21,6 +21,13 @@
 #include "common/xmalloc.h"
 #include "render/render_int.h"
 
+/*
+ * The row of a scope instance with no rows (a matrix cell where a row
+ * group and a column group do not meet): every field is Nothing, as SSRS
+ * gives.  Zeroed values are Nothing; the array is never written.
+ */
+static const struct expr_value empty_row[DATA_COLUMNS_MAX + 64];
+
 struct scope_frame *
 push_frame(struct rctx *c, const char *name, struct expr_value **rows,
     size_t n)
@@ -37,16 +44,28 @@ push_frame(struct rctx *c, const char *name, struct expr_value **rows,
 	f->nrows = n;
 	f->pos = 0;
 	f->gen = ++c->gens;
-	c->env.row = n > 0 ? rows[0] : NULL;
+	f->vars = NULL;
+	f->vstate = NULL;
+	f->nvars = 0;
+	c->env.row = n > 0 ? rows[0] : empty_row;
 	return f;
 }
 
 void
 pop_frame(struct rctx *c)
 {
+	struct scope_frame *f = &c->stack[c->depth - 1];
+
+	for (size_t i = 0; i < f->nvars; i++)
+		expr_value_fini(&f->vars[i]);
+	free(f->vars);
+	free(f->vstate);
+	f->vars = NULL;
+	f->vstate = NULL;
+	f->nvars = 0;
 	c->depth--;
-	c->env.row = c->depth > 0 && c->stack[c->depth - 1].nrows > 0 ?
-	    c->stack[c->depth - 1].rows[0] : NULL;
+	c->env.row = c->depth == 0 ? NULL : c->stack[c->depth - 1].nrows > 0 ?
+	    c->stack[c->depth - 1].rows[0] : empty_row;
 }
 
 static int
@@ -77,79 +96,6 @@ agg_over(struct rctx *c, const struct expr_node *n, struct expr_value **rows,
 	return rv;
 }
 
-static struct running *
-running_of(struct rctx *c, const struct expr_node *n)
-{
-	struct running	*r;
-
-	for (size_t i = 0; i < c->nrunning; i++)
-		if (c->running[i].node == n)
-			return &c->running[i];
-	c->running = xreallocarray(c->running, c->nrunning + 1,
-	    sizeof(*c->running));
-	r = &c->running[c->nrunning++];
-	memset(r, 0, sizeof(*r));
-	r->node = n;
-	r->pos = -1;
-	expr_agg_init(&r->acc, (enum expr_aggfn)n->op);
-	return r;
-}
-
-/*
- * RunningValue adds each detail row's value once, in the order the rows
- * are shown, and starts again in each instance of its scope; Previous
- * answers the value of the row shown before.  Outside a detail row both
- * give what they hold.
- */
-static int
-running_value(struct rctx *c, const struct expr_node *n,
-    const struct scope_frame *f, struct expr_value *out)
-{
-	struct running	*r = running_of(c, n);
-	struct expr_value v;
-
-	if (r->gen != f->gen && n->aggfn == EXPR_AGG_RUNNINGVALUE) {
-		expr_agg_fini(&r->acc);
-		expr_agg_init(&r->acc, (enum expr_aggfn)n->op);
-		r->gen = f->gen;
-		r->pos = -1;
-	}
-	if (c->in_detail && r->pos != f->pos) {
-		if (expr_eval(n->args[0], &c->env, &v, c->e) == -1)
-			return -1;
-		r->pos = f->pos;
-		if (n->aggfn == EXPR_AGG_RUNNINGVALUE) {
-			int rv = expr_agg_add(&r->acc, &v, c->e);
-			expr_value_fini(&v);
-			if (rv == -1)
-				return -1;
-		} else {
-			expr_value_fini(&r->prev);
-			r->prev = r->cur;
-			expr_value_copy(&r->cur, &v);
-			expr_value_fini(&v);
-		}
-	}
-	if (n->aggfn == EXPR_AGG_PREVIOUS) {
-		expr_value_copy(out, &r->prev);
-		return 0;
-	}
-	return expr_agg_result(&r->acc, out, c->e);
-}
-
-void
-running_free(struct rctx *c)
-{
-	for (size_t i = 0; i < c->nrunning; i++) {
-		expr_agg_fini(&c->running[i].acc);
-		expr_value_fini(&c->running[i].prev);
-		expr_value_fini(&c->running[i].cur);
-	}
-	free(c->running);
-	c->running = NULL;
-	c->nrunning = 0;
-}
-
 static int
 agg_cb(void *arg, const struct expr_node *n, struct expr_env *env,
     struct expr_value *out, struct rs_err *e)
@@ -159,8 +105,26 @@ agg_cb(void *arg, const struct expr_node *n, struct expr_env *env,
 	int		 ds;
 
 	(void)env;
-	if (n->aggfn == EXPR_AGG_LOOKUP)
+	switch (n->aggfn) {
+	case EXPR_AGG_LOOKUP: case EXPR_AGG_LOOKUPSET: case EXPR_AGG_MULTILOOKUP:
 		return lookup_eval(c, n, out);
+	case EXPR_AGG_INSCOPE:
+		out->type = EXPR_T_BOOL;
+		out->u.b = scope_in(c, n->scope);
+		return 0;
+	case EXPR_AGG_LEVEL:
+		/* Recursive hierarchies are refused: every group is flat. */
+		out->type = EXPR_T_INT;
+		out->u.i = 0;
+		return 0;
+	case EXPR_AGG_AGGREGATE:
+		/* No server aggregates from SQLite or PostgreSQL: SSRS gives
+		 * Nothing when the data provider has none. */
+		out->type = EXPR_T_NULL;
+		return 0;
+	default:
+		break;
+	}
 	if (n->scope == NULL)
 		f = c->depth > 0 ? &c->stack[c->depth - 1] : NULL;
 	else if (n->scope[0] == '\0')
@@ -220,22 +184,29 @@ rcell_fini(struct rcell *cell)
 	memset(cell, 0, offsetof(struct rcell, st));
 }
 
-/* The text of one run: its value formatted with its Format. */
+/* The text of one run: its value formatted with its Format, in the
+ * culture of the nearest Language (run, paragraph, textbox, report). */
 static int
-run_text(struct rctx *c, const struct rdl_item *it, const struct rdl_run *run,
+run_text(struct rctx *c, const struct rdl_item *it,
+    const struct rdl_paragraph *para, const struct rdl_run *run,
     struct expr_value *v, struct buf *out)
 {
 	struct expr_value fmt = { .type = EXPR_T_NULL };
 	struct buf	 f;
 	const struct rdl_expr *fp = run->style.format ? run->style.format :
 	    it->style.format;
+	const struct rdl_expr *lp = run->style.language ? run->style.language :
+	    para->style.language ? para->style.language : it->style.language;
+	const struct expr_culture *cu = c->culture;
 	int		 rv;
 
 	if (eval_prop(c, run->value, v) == -1 || eval_prop(c, fp, &fmt) == -1)
 		return -1;
+	if (lp != NULL && culture_of_prop(c, lp, &cu) == -1)
+		return -1;
 	buf_init(&f, 256);
 	expr_value_text(&fmt, &f, NULL);
-	rv = expr_format(v, f.data, out, c->e);
+	rv = expr_format_culture(v, f.data, cu, out, c->e);
 	buf_fini(&f);
 	expr_value_fini(&fmt);
 	return rv;
@@ -275,7 +246,7 @@ dup_reset(struct rctx *c, const char *scope)
 		}
 }
 
-static int
+int
 textbox_value(struct rctx *c, const struct rdl_item *it, struct rcell *cell)
 {
 	struct buf	 t;
@@ -289,7 +260,8 @@ textbox_value(struct rctx *c, const struct rdl_item *it, struct rcell *cell)
 		if (p > 0)
 			buf_puts(&t, "\n", NULL);
 		for (r = 0; r < it->paras[p].nruns; r++) {
-			if (run_text(c, it, &it->paras[p].runs[r], &v, &t) == -1) {
+			if (run_text(c, it, &it->paras[p], &it->paras[p].runs[r],
+			    &v, &t) == -1) {
 				rs_err_prefix(c->e, "textbox %s", it->name);
 				buf_fini(&t);
 				return -1;
@@ -358,7 +330,12 @@ eval_text(struct rctx *c, const struct rdl_item *it, struct rcell *cell)
 int
 eval_band_item(struct rctx *c, const struct rdl_item *it, struct rcell *cell)
 {
-	return eval_text(c, it, cell);
+	int		 rv;
+
+	c->in_band = true;
+	rv = eval_text(c, it, cell);
+	c->in_band = false;
+	return rv;
 }
 
 struct twalk {

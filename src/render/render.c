@@ -291,7 +291,9 @@ render_report(const struct render_request *q, struct render_log *log,
 	init_globals(&c, fi);
 	ritems_collect(&c);
 	c.sets = xcalloc(c.r->ndatasets + 1, sizeof(*c.sets));
-	if (resolve_sources(&c) == -1 || params_resolve(&c) == -1)
+	if (resolve_sources(&c) == -1 || shareds_resolve(&c) == -1 ||
+	    scope_init(&c) == -1 || params_resolve(&c) == -1 ||
+	    culture_init(&c) == -1)
 		goto out;
 	if (c.ops->begin(&c) == -1 || process_report(&c) == -1 ||
 	    c.ops->end(&c) == -1)
@@ -306,6 +308,8 @@ out:
 	running_free(&c);
 	lookups_free(&c);
 	pagevals_free(&c);
+	scope_fini(&c);
+	shareds_free(&c);
 	free(c.sources);
 	for (size_t i = 0; i < c.ndup; i++)
 		free(c.dup_text[i]);
@@ -332,9 +336,12 @@ render_parameters(const struct render_request *q,
 	*defs = xcalloc(c.r->nparams + 1, sizeof(**defs));
 	init_globals(&c, 0);
 	c.sets = xcalloc(c.r->ndatasets + 1, sizeof(*c.sets));
-	if (resolve_sources(&c) == 0 && params_describe(&c, *defs) == 0)
+	if (resolve_sources(&c) == 0 && scope_init(&c) == 0 &&
+	    params_describe(&c, *defs) == 0)
 		rv = 0;
 	params_free(&c);
+	scope_fini(&c);
+	shareds_free(&c);
 	lookups_free(&c);
 	rowsets_free(&c);
 	free(c.sources);

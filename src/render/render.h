@@ -51,6 +51,15 @@ struct render_opt {
 typedef int (*render_resolve_fn)(void *arg, const struct rdl_datasource *,
     struct data_source *out, struct rs_err *);
 
+/*
+ * Resolves a report dataset's SharedDataSetReference into the shared
+ * dataset it names: fill *out (rdl_check of an .rsd; the render calls
+ * rdl_definition_fini on it) or return -1 with an error (RS_E_NOTFOUND
+ * when there is no such shared dataset).
+ */
+typedef int (*render_dataset_fn)(void *arg, const char *reference,
+    struct rdl_definition *out, struct rs_err *);
+
 /* The sink.  Returns 0, or -1 to stop the render (e.g. client gone). */
 typedef int (*render_write_fn)(void *arg, const void *data, size_t len,
     struct rs_err *);
@@ -64,6 +73,9 @@ struct render_request {
 	size_t			 ndevinfo;
 	render_resolve_fn	 resolve;	/* NULL: render_resolve_default */
 	void			*resolve_arg;
+	render_dataset_fn	 resolve_dataset;	/* NULL: shared datasets
+							   are refused */
+	void			*resolve_dataset_arg;
 	render_write_fn		 write;
 	void			*write_arg;
 	const char		*user_id;	/* User!UserID */

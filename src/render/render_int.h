@@ -111,6 +111,9 @@ struct scope_frame {
 	size_t			 nrows;
 	int64_t			 pos;	/* detail rows emitted so far */
 	uint64_t		 gen;	/* tells instances apart */
+	struct expr_value	*vars;	/* its group's variables, once used */
+	unsigned char		*vstate;
+	size_t			 nvars;
 };
 
 /* Lookup: the destination keys of a dataset, sorted, per node. */
@@ -174,6 +177,20 @@ struct rctx {
 	int			 hide_depth;	/* inside hidden members */
 	struct rcell		*pending_hdr;	/* row headers not yet shown */
 	int			 npending;
+	/* scope.c: variables, cultures, ReportItems! in the body. */
+	struct expr_value	*rvars;		/* report variables, once used */
+	unsigned char		*rvstate;
+	const struct rdl_group	**vgroups;	/* groups with variables */
+	size_t			 nvgroups;
+	struct {
+		char			*name;
+		struct expr_culture	*c;
+	}			*cultures;
+	size_t			 ncultures;
+	const struct expr_culture *culture;	/* the report's Language */
+	int			 ritem_depth;
+	bool			 in_band;	/* a page header or footer */
+	struct rdl_definition	*shareds;	/* per dataset, once resolved */
 };
 
 /* render.c */
@@ -190,6 +207,17 @@ int64_t	coarse_ns(void);	/* cheap, ~4 ms resolution */
 typedef int (*row_fn)(struct rctx *, struct expr_value *row, void *arg);
 int	dataset_run(struct rctx *, int ds, row_fn fn, void *arg);
 int	dataset_keep(struct rctx *, int ds);
+/* shared.c: a dataset over a shared dataset: the shared dataset and its
+ * data source; the values of its parameters. */
+const struct rdl_shared_dataset *shared_get(struct rctx *, int ds,
+	    struct data_source *src);
+int	shared_params(struct rctx *, const struct rdl_dataset *,
+	    const struct rdl_shared_dataset *, struct expr_param **, size_t *);
+void	shared_params_free(struct expr_param *, size_t);
+/* Resolves every shared dataset (before any output: a missing one is an
+ * error the caller can still answer with its status). */
+int	shareds_resolve(struct rctx *);
+void	shareds_free(struct rctx *);
 /* Evaluates filters against the environment's current row (the rank
  * filters, TopN and the like, pass here: see rank.c). */
 int	filters_pass(struct rctx *, const struct rdl_filter *, size_t, bool *);
@@ -230,6 +258,9 @@ void	rcell_fini(struct rcell *);
 void	rrow_copy(struct rrow *dst, const struct rrow *src);
 void	rrow_fini(struct rrow *);
 void	running_free(struct rctx *);
+/* running.c: RunningValue and Previous of node n in frame f. */
+int	running_value(struct rctx *, const struct expr_node *n,
+	    const struct scope_frame *f, struct expr_value *out);
 /* Lookup(): the result for the current row, and the caches' end. */
 int	lookup_eval(struct rctx *, const struct expr_node *, struct expr_value *);
 void	lookups_free(struct rctx *);
@@ -258,6 +289,20 @@ bool	ritem_wanted(const struct rctx *, const struct rdl_item *);
 void	page_value(struct rctx *, int page, const struct rdl_item *,
 	    const char *text);
 void	pagevals_free(struct rctx *);
+
+/* The value and text of a textbox (runs formatted, in its culture). */
+int	textbox_value(struct rctx *, const struct rdl_item *, struct rcell *);
+
+/* scope.c */
+int	scope_init(struct rctx *);	/* variables, Code */
+int	culture_init(struct rctx *);	/* the report's Language */
+void	scope_fini(struct rctx *);
+int	body_ritem(struct rctx *, const char *name, struct expr_value *);
+bool	scope_in(const struct rctx *, const char *scope);
+int	culture_get(struct rctx *, const char *name,
+	    const struct expr_culture **);
+int	culture_of_prop(struct rctx *, const struct rdl_expr *,
+	    const struct expr_culture **);
 
 /* Evaluates a page header or footer item (textboxes) for a page. */
 int	eval_band_item(struct rctx *, const struct rdl_item *, struct rcell *);

@@ -200,6 +200,37 @@ args_fini(struct args *a)
 	rs_query_fini(&a->q);
 }
 
+/*
+ * Shared dataset: the catalog item the report's SharedDataSetReference
+ * names (absolute, or relative to the report's folder), checked as
+ * every .rsd is when stored.
+ */
+static int
+resolve_dataset(void *arg, const char *ref, struct rdl_definition *out,
+    struct rs_err *e)
+{
+	struct rctx		*c = arg;
+	struct catalog_item	 it;
+	char			 path[CATALOG_PATH_MAX * 2 + 2];
+	void			*data = NULL;
+	size_t			 len = 0;
+	int			 rc = -1;
+
+	rs_ds_ref_path(c->it->path, ref, path, sizeof(path));
+	if (catalog_item_get(c->cat, path, &it, e) == -1 ||
+	    it.type != CATALOG_DATASET) {
+		if (e->code != RS_E_NOTFOUND)
+			catalog_item_fini(&it);
+		return rs_err_set(e, RS_E_NOTFOUND, "the shared dataset '%s' "
+		    "cannot be found (rsDataSetNotFound)", path);
+	}
+	if (catalog_item_content(c->cat, it.id, &data, &len, e) == 0)
+		rc = rdl_check(RDL_DATASET, data, len, it.name, out, e);
+	free(data);
+	catalog_item_fini(&it);
+	return rc;
+}
+
 static void
 log_execution(struct rctx *c, const struct rsuser *u, const struct args *a,
     const struct render_log *lg, const char *source)
@@ -248,6 +279,8 @@ run(struct rctx *c, const struct rsuser *u, struct rdl_report *rep,
 	q.ndevinfo = a->nopts;
 	q.resolve = resolve;
 	q.resolve_arg = c;
+	q.resolve_dataset = resolve_dataset;
+	q.resolve_dataset_arg = c;
 	q.write = c->write;
 	q.write_arg = c->write_arg;
 	q.user_id = u->name;

@@ -4,6 +4,7 @@
  *   rsrender REPORT.rdl --format CSV|XML|HTML5|PDF|EXCELOPENXML --out FILE
  *       [--param NAME=VALUE ...] [--param NAME:isnull=true]
  *       [--datasource NAME=sqlite:PATH|postgres:CONNINFO|enterdata:]
+ *       [--dataset REFERENCE=FILE.rsd]   (a shared dataset a report names)
  *       [--devinfo NAME=VALUE ...] [--user NAME] [--log]
  *       [--url /ReportServer?/Folder/Report]   (HTML5: the viewer's links)
  *       [--language de-DE]   (rs:ParameterLanguage: how dates and numbers in
@@ -40,8 +41,14 @@ struct dsmap {
 	struct data_source	 src;
 };
 
+struct dsetmap {
+	const char		*ref, *file;
+};
+
 struct opts {
 	const char		*rdl, *format, *out, *user, *url, *lang;
+	struct dsetmap		 dsets[ARGS_MAX];
+	size_t			 ndsets;
 	bool			 check, log;
 	struct render_param_in	 params[ARGS_MAX];
 	size_t			 nparams;
@@ -59,12 +66,24 @@ usage(void)
 	    "           [--param NAME=VALUE ...] [--param NAME:isnull=true]\n"
 	    "           [--datasource NAME=sqlite:PATH|postgres:CONNINFO|"
 	    "enterdata:]\n"
+	    "           [--dataset REFERENCE=FILE.rsd]\n"
 	    "           [--devinfo NAME=VALUE ...] [--user NAME] [--log]\n"
 	    "           [--url /ReportServer?/Folder/Report] [--language de-DE]\n"
 	    "       rsrender --check FILE.rdl|FILE.rds|FILE.rsd\n");
 	exit(64);
 }
 
+/* The last part of a catalog path: "/Data/Sales" is "Sales". */
+static const char *
+leaf(const char *path)
+{
+	const char	*s = strrchr(path, '/');
+
+	return s != NULL ? s + 1 : path;
+}
+
+/* --datasource NAME: the data source's name, or the reference it makes
+ * (a shared dataset's data source is known by its reference). */
 static int
 resolve(void *arg, const struct rdl_datasource *ds, struct data_source *out,
     struct rs_err *e)
@@ -72,11 +91,41 @@ resolve(void *arg, const struct rdl_datasource *ds, struct data_source *out,
 	const struct opts *o = arg;
 
 	for (size_t i = 0; i < o->nds; i++)
-		if (strcmp(o->ds[i].name, ds->name) == 0) {
+		if (strcmp(o->ds[i].name, ds->name) == 0 ||
+		    (ds->reference != NULL && (strcmp(o->ds[i].name,
+		    ds->reference) == 0 || strcmp(o->ds[i].name,
+		    leaf(ds->reference)) == 0))) {
 			*out = o->ds[i].src;
 			return 0;
 		}
 	return render_resolve_default(NULL, ds, out, e);
+}
+
+/* --dataset REFERENCE=FILE.rsd: the reference as written or its leaf. */
+static int
+resolve_dataset(void *arg, const char *ref, struct rdl_definition *out,
+    struct rs_err *e)
+{
+	const struct opts *o = arg;
+	char		*xml;
+	size_t		 len;
+	int		 rv;
+
+	for (size_t i = 0; i < o->ndsets; i++) {
+		if (strcmp(o->dsets[i].ref, ref) != 0 &&
+		    strcmp(o->dsets[i].ref, leaf(ref)) != 0)
+			continue;
+		xml = fs_read_file(o->dsets[i].file, RDL_MAX_BYTES, &len, e);
+		if (xml == NULL)
+			return -1;
+		rv = rdl_check(RDL_DATASET, xml, len, leaf(ref), out, e);
+		free(xml);
+		if (rv == -1)
+			rs_err_prefix(e, "%s", o->dsets[i].file);
+		return rv;
+	}
+	return rs_err_set(e, RS_E_NOTFOUND, "shared dataset \"%s\" is not "
+	    "given; offline, give --dataset %s=FILE.rsd", ref, leaf(ref));
 }
 
 static int
@@ -137,6 +186,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		{ "out", required_argument, NULL, 'o' },
 		{ "param", required_argument, NULL, 'p' },
 		{ "datasource", required_argument, NULL, 'd' },
+		{ "dataset", required_argument, NULL, 'D' },
 		{ "devinfo", required_argument, NULL, 'i' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "url", required_argument, NULL, 'U' },
@@ -153,6 +203,7 @@ parse_args(int argc, char **argv, struct opts *o)
 	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		if ((ch == 'p' && o->nparams >= ARGS_MAX) ||
 		    (ch == 'd' && o->nds >= ARGS_MAX) ||
+		    (ch == 'D' && o->ndsets >= ARGS_MAX) ||
 		    (ch == 'i' && o->ndevinfo >= ARGS_MAX)) {
 			fprintf(stderr, "rsrender: too many options\n");
 			exit(64);
@@ -166,6 +217,11 @@ parse_args(int argc, char **argv, struct opts *o)
 		case 'c': o->check = true; break;
 		case 'l': o->log = true; break;
 		case 'p': add_param(o, optarg); break;
+		case 'D':
+			v = split_eq(optarg, "--dataset");
+			o->dsets[o->ndsets].ref = optarg;
+			o->dsets[o->ndsets++].file = v;
+			break;
 		case 'i':
 			v = split_eq(optarg, "--devinfo");
 			o->devinfo[o->ndevinfo].name = optarg;
@@ -225,6 +281,7 @@ render(struct opts *o, struct rdl_report *r, struct rs_err *e)
 		.report = r, .format = o->format, .params = o->params,
 		.nparams = o->nparams, .devinfo = o->devinfo,
 		.ndevinfo = o->ndevinfo, .resolve = resolve, .resolve_arg = o,
+		.resolve_dataset = resolve_dataset, .resolve_dataset_arg = o,
 		.write = write_fd, .user_id = o->user, .url_base = o->url,
 		.param_language = o->lang,
 	};
@@ -271,6 +328,12 @@ print_check(const char *path, const struct rdl_definition *d)
 	}
 	printf("%s: definition OK (RDL %d, %zu datasets, %zu parameters)\n",
 	    path, r->version, r->ndatasets, r->nparams);
+	for (size_t i = 0; i < r->ndatasets; i++)
+		if (r->datasets[i].shared_ref != NULL)
+			printf("  note: dataset %s reads the shared dataset %s; "
+			    "offline, give --dataset %s=FILE.rsd\n",
+			    r->datasets[i].name, r->datasets[i].shared_ref,
+			    leaf(r->datasets[i].shared_ref));
 	for (size_t i = 0; i < r->ndatasources; i++) {
 		const struct rdl_datasource *ds = &r->datasources[i];
 

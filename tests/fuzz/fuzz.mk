@@ -3,6 +3,7 @@
 DEPS_fuzz_urlres := urlres common
 DEPS_fuzz_rdl := rdl data expr common
 DEPS_fuzz_expr := expr common
+DEPS_fuzz_code := expr common
 DEPS_fuzz_rsconf := rsconf common
 DEPS_fuzz_httpsvc_conf := httpsvc common
 DEPS_fuzz_httpsvc_head := httpsvc common

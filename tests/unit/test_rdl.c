@@ -100,6 +100,61 @@ test_minimal(void **state)
 	free(x);
 }
 
+/* Code, Variables, Language and a stored procedure are in the model. */
+static void
+test_code_model(void **state)
+{
+	struct rs_err	 e;
+	char		*x = make("", "<Code>Function F(a, Optional b = 2)\n"
+	    "  Return a + b\nEnd Function</Code>\n<Variables><Variable Name="
+	    "\"V\"><Value>=Code.F(1)</Value><Writable>true</Writable>"
+	    "</Variable></Variables><Language>=\"de-DE\"</Language>",
+	    "=Code.F(Fields!A.Value) &amp; Variables!V.Value &amp; "
+	    "Variables!V.SetValue(3)", "", "<TablixMember/>", "Equal");
+	struct rdl_report *r;
+	const struct expr_node *n;
+
+	(void)state;
+	r = parse(x, &e);
+	free(x);
+	if (r == NULL)
+		fail_msg("%s", e.msg);
+	assert_non_null(r->code);
+	assert_int_equal(expr_code_count(r->code), 1);
+	assert_int_equal(r->nvars, 1);
+	assert_true(r->vars[0].writable);
+	assert_non_null(r->language_prop);
+	assert_true(r->language_prop->is_expr);
+	n = r->body[0]->tablix->rows[0].cells[0].item->paras[0].runs[0].value->
+	    ast;
+	while (n->kind == EXPR_BINARY)
+		n = n->args[0];
+	assert_int_equal(n->kind, EXPR_CODE);
+	assert_int_equal(n->index, 0);	/* bound to F */
+	rdl_free(r);
+
+	x = make("", "", "x", "", "<TablixMember/>", "Equal");
+	{
+		char *p = strstr(x, "<CommandText>SELECT a FROM t</CommandText>");
+		char *y;
+		assert_non_null(p);
+		y = malloc(strlen(x) + 100);
+		snprintf(y, strlen(x) + 100, "%.*s<CommandType>StoredProcedure"
+		    "</CommandType><CommandText>[dbo].[get a]</CommandText>%s",
+		    (int)(p - x), x, p + strlen("<CommandText>SELECT a FROM t"
+		    "</CommandText>"));
+		free(x);
+		x = y;
+	}
+	r = parse(x, &e);
+	free(x);
+	if (r == NULL)
+		fail_msg("%s", e.msg);
+	assert_int_equal(r->datasets[0].command, RDL_CMD_PROCEDURE);
+	assert_string_equal(r->datasets[0].command_text, "[dbo].[get a]");
+	rdl_free(r);
+}
+
 static void
 test_refusals(void **state)
 {
@@ -116,13 +171,29 @@ test_refusals(void **state)
 		    "which is not defined" },
 		{ "subreport", "", "", "x", "<Subreport Name=\"S\"/>",
 		    "<TablixMember/>", "Equal", "Subreport is not supported" },
-		{ "custom code", "", "<Code>Function F() : End Function</Code>",
-		    "x", "", "<TablixMember/>", "Equal", "custom code" },
+		{ "custom assembly", "", "<CodeModules><CodeModule>X"
+		    "</CodeModule></CodeModules>", "x", "", "<TablixMember/>",
+		    "Equal", "custom assemblies (CodeModules) are not supported" },
+		{ "a class in Code", "", "<Code>\nClass K\nEnd Class</Code>",
+		    "x", "", "<TablixMember/>", "Equal", "line 8: classes are not "
+		    "supported in Code" },
+		{ "Code with an undeclared name", "", "<Code>Function F()\n"
+		    "Return y\nEnd Function</Code>", "x", "", "<TablixMember/>",
+		    "Equal", "line 8: y is not declared" },
+		{ "a call of no function of Code", "", "<Code>Function F()\n"
+		    "End Function</Code>", "=Code.G()", "", "<TablixMember/>",
+		    "Equal", "the report's Code defines no function G" },
+		{ "Code called without Code", "", "", "=Code.G()", "",
+		    "<TablixMember/>", "Equal", "the report has no Code block" },
+		{ "Code with arguments it does not take", "", "<Code>Function "
+		    "F(a)\nEnd Function</Code>", "=Code.F(1, 2)", "",
+		    "<TablixMember/>", "Equal", "Code.F takes 1 to 1 arguments" },
 		{ "unknown element", "", "<Frobnicate/>", "x", "",
 		    "<TablixMember/>", "Equal", "<Frobnicate>: element is not "
 		    "in the supported subset" },
-		{ "lookupset", "", "", "=LookupSet(1, 2, 3, \"S\")", "",
-		    "<TablixMember/>", "Equal", "unsupported function LookupSet" },
+		{ "lookupset of a missing dataset", "", "", "=LookupSet(1, 2, 3, "
+		    "\"Nope\")", "", "<TablixMember/>", "Equal", "LookupSet names "
+		    "dataset \"Nope\"" },
 		{ "lookup of a missing dataset", "", "", "=Lookup(1, 2, 3, "
 		    "\"Nope\")", "", "<TablixMember/>", "Equal", "Lookup names "
 		    "dataset \"Nope\", which is not defined" },
@@ -140,11 +211,19 @@ test_refusals(void **state)
 		    "MustUnderstand names extension \"zz\"" },
 		{ "bad scope", "", "", "=Sum(Fields!A.Value, \"Nowhere\")", "",
 		    "<TablixMember/>", "Equal", "scope \"Nowhere\"" },
-		{ "variables", "", "<Variables/>", "x", "", "<TablixMember/>",
-		    "Equal", "variables are not supported" },
-		{ "ReportItems in the body", "", "", "=ReportItems!X.Value", "",
-		    "<TablixMember/>", "Equal", "ReportItems!X is supported in "
-		    "page headers and footers only" },
+		{ "an undefined variable", "", "<Variables/>",
+		    "=Variables!V.Value", "", "<TablixMember/>", "Equal",
+		    "variable V is not defined in Variables" },
+		{ "SetValue of a read-only variable", "", "<Variables><Variable "
+		    "Name=\"V\"><Value>1</Value></Variable></Variables>",
+		    "=Variables!V.SetValue(2)", "", "<TablixMember/>", "Equal",
+		    "variable V is not Writable" },
+		{ "ReportItems of no textbox", "", "", "=ReportItems!Nope.Value",
+		    "", "<TablixMember/>", "Equal", "ReportItems!Nope names no "
+		    "textbox of the report" },
+		{ "InScope of no scope", "", "", "=InScope(\"Nope\")", "",
+		    "<TablixMember/>", "Equal", "InScope names scope \"Nope\"" },
+
 	};
 	struct rs_err	 e;
 	struct rdl_report *r;
@@ -334,8 +413,11 @@ test_check(void **state)
 		    RDL_FAULT_CONTENT, "needs a DataSourceReference" },
 		{ RDL_DATASET, RSD("<DataSourceReference>S</DataSourceReference>"
 		    "<CommandType>StoredProcedure</CommandType>"),
-		    RDL_FAULT_CONTENT, "CommandType StoredProcedure is not "
-		    "supported; supported: Text" },
+		    RDL_FAULT_CONTENT, "\"\" is not a procedure or table name" },
+		{ RDL_DATASET, RSD("<DataSourceReference>S</DataSourceReference>"
+		    "<CommandType>Sideways</CommandType>"),
+		    RDL_FAULT_CONTENT, "CommandType Sideways is not supported; "
+		    "supported: Text, StoredProcedure, TableDirect" },
 		{ RDL_DATASET, RSD("<DataSourceReference>S</DataSourceReference>"
 		    "<Bogus/>"), RDL_FAULT_ELEMENT, "<Bogus>: element is not part "
 		    "of a shared dataset" },
@@ -389,6 +471,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_minimal),
+		cmocka_unit_test(test_code_model),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_mutations),

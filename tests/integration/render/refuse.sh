@@ -37,16 +37,30 @@ write "$TMP/gauge.rdl" '    <GaugePanel Name="G"/>'
 refused "a GaugePanel is refused with its line and the supported items" \
     "$TMP/gauge.rdl" \
     'gauge\.rdl: line 11: <GaugePanel>: report item GaugePanel is not supported; supported report items: Tablix'
-write "$TMP/lookup.rdl" '    <Textbox Name="T"><Paragraphs><Paragraph><TextRuns><TextRun>
-      <Value>=LookupSet(Fields!A.Value, 1, 2, "S")</Value></TextRun></TextRuns>
-    </Paragraph></Paragraphs></Textbox>'
-refused "LookupSet() is refused with its line and the supported functions" \
-    "$TMP/lookup.rdl" \
-    'line 12: <Value>: unsupported function LookupSet at column 1; supported: Sum Count .* Round Int$'
+write "$TMP/asm.rdl" '' '
+  <CodeModules><CodeModule>Contoso.Finance, Version=1.0</CodeModule></CodeModules>'
+refused "a custom assembly is refused with its line and why" \
+    "$TMP/asm.rdl" \
+    'line 1[0-9]: <CodeModules>: custom assemblies \(CodeModules\) are not supported: their code is a .NET assembly'
 write "$TMP/code.rdl" '' '
-  <Code>Public Function F() As String : Return "x" : End Function</Code>'
-refused "custom code is refused" "$TMP/code.rdl" \
-    'line 1[0-9]: <Code>: custom code \(Code!\) is not supported'
+  <Code>Public Function F() As String
+    GoTo done
+  End Function</Code>'
+refused "a Code statement outside the subset is refused with its file line" \
+    "$TMP/code.rdl" \
+    'line 11: GoTo is not supported; use If, Select Case or a loop \(in <Code>\)'
+write "$TMP/loop.rdl" '    <Textbox Name="T"><Paragraphs><Paragraph><TextRuns><TextRun>
+      <Value>=Code.Spin(3)</Value></TextRun></TextRuns>
+    </Paragraph></Paragraphs></Textbox>' '
+  <Code>Public Function Spin(ByVal n As Integer) As Integer
+    Do While n > 0
+      n = n + 1
+    Loop
+    Return n
+  End Function</Code>'
+refused "a Code loop that never ends stops with the function and line" \
+    "$TMP/loop.rdl" \
+    'Code.Spin line 1[0-9]: the code ran more than 10000000 steps in one call'
 write "$TMP/field.rdl" '    <Textbox Name="T"><Paragraphs><Paragraph><TextRuns><TextRun>
       <Value>=First(Fields!Missing.Value, "S")</Value></TextRun></TextRuns>
     </Paragraph></Paragraphs></Textbox>'

@@ -7,7 +7,7 @@ runs, and a refusal stores nothing (the catalog is read back after each):
 
   - REST POST through /CatalogItems and /Reports, PATCH of Content, of a
     report (malformed XML: 400 naming line and column; CustomReportItem
-    and LookupSet(): 400 naming the element or function, its line and what
+    and an unknown function: 400 naming the element or function, its line and what
     is supported; an embedded provider the server cannot connect to; a
     shared data source that does not exist), a shared data source (.rds
     and properties: a data extension that is not supported, malformed XML,
@@ -111,10 +111,10 @@ def t_reports(env):
                 "line 4: <CustomReportItem>", "supported report items: "
                 "Tablix")
     lookup = report().replace(b"<Value>x</Value>",
-                              b"<Value>=LookupSet(1, 1, 1, \"Q\")</Value>")
+                              b"<Value>=Frobnicate(1, 1)</Value>")
     refused(env, "an unsupported function", "POST", "/Reports",
             {"Path": "/In/L", "Content": b64(lookup)}, 400,
-            "rsInvalidReportDefinition", "unsupported function LookupSet",
+            "rsInvalidReportDefinition", "unsupported function Frobnicate",
             "supported: Sum")
     sqlserver = report(sources='<DataSources><DataSource Name="W">'
                        '<ConnectionProperties><DataProvider>SQL'
@@ -168,13 +168,57 @@ def t_sources(env, db):
               (j or {}).get("DataSourceType") == "SQLITE", st, j)
 
 
-def t_datasets(env):
+def over_names():
+    """A report whose dataset is the shared dataset /In/Names."""
+    return report(
+        '<Tablix Name="L"><TablixBody><TablixColumns><TablixColumn><Width>'
+        '1in</Width></TablixColumn></TablixColumns><TablixRows><TablixRow>'
+        '<Height>0.25in</Height><TablixCells><TablixCell><CellContents>'
+        '<Textbox Name="N"><Paragraphs><Paragraph><TextRuns><TextRun><Value>'
+        '=UCase(Fields!Product.Value)</Value></TextRun></TextRuns>'
+        '</Paragraph></Paragraphs></Textbox></CellContents></TablixCell>'
+        '</TablixCells></TablixRow></TablixRows></TablixBody>'
+        '<TablixColumnHierarchy><TablixMembers><TablixMember/>'
+        '</TablixMembers></TablixColumnHierarchy><TablixRowHierarchy>'
+        '<TablixMembers><TablixMember><Group Name="D"/></TablixMember>'
+        '</TablixMembers></TablixRowHierarchy><DataSetName>P</DataSetName>'
+        '</Tablix>\n').replace(b"<ReportSections>", (
+            '<DataSets><DataSet Name="P"><SharedDataSet>'
+            '<SharedDataSetReference>Names</SharedDataSetReference>'
+            '</SharedDataSet><Fields><Field Name="Product"><DataField>Name'
+            '</DataField></Field></Fields></DataSet></DataSets>\n'
+            '<ReportSections>').encode())
+
+
+def t_datasets(env, db):
     st, _, text = env.api("POST", "/CatalogItems", {
         "@odata.type": "#Model.DataSet", "Path": "/In/Names",
         "Content": b64((RSD % (RSD_NS, "<DataSourceReference>Sales"
                                "</DataSourceReference>")).encode())})
     lib.expect_eq("a shared dataset (.rsd) on a shared data source: 201", st,
                   201)
+    con = sqlite3.connect(db)
+    con.execute("INSERT INTO Product VALUES ('bike'), ('helmet')")
+    con.commit()
+    con.close()
+    st, _, text = env.api("POST", "/Reports", {
+        "Path": "/In/OverNames", "Content": b64(over_names())})
+    lib.expect_eq("a report over the shared dataset Names is stored", st, 201)
+    st, h, text, _ = env.admin("GET", "/ReportServer?/In/OverNames&"
+                               "rs:Format=CSV")
+    lib.check("it renders from the shared dataset's query and data source",
+              st == 200 and text.lstrip("\ufeff").split() ==
+              ["N", "BIKE", "HELMET"], st,
+              text[:300])
+    env.api("DELETE", "/DataSets(Path='/In/Names')")
+    st, h, text, _ = env.admin("GET", "/ReportServer?/In/OverNames&"
+                               "rs:Format=CSV")
+    lib.check("without the shared dataset: 404 rsDataSetNotFound",
+              st == 404 and "rsDataSetNotFound" in text, st, text[:300])
+    env.api("POST", "/CatalogItems", {
+        "@odata.type": "#Model.DataSet", "Path": "/In/Names",
+        "Content": b64((RSD % (RSD_NS, "<DataSourceReference>Sales"
+                               "</DataSourceReference>")).encode())})
     refused(env, "a shared dataset without a DataSourceReference", "POST",
             "/DataSets", {"Path": "/In/D2", "Content": b64(
                 (RSD % (RSD_NS, "")).encode())}, 400,
@@ -261,7 +305,7 @@ def main():
         lib.expect_eq("a shared SQLite data source", st, 201)
         t_reports(env)
         t_sources(env, db)
-        t_datasets(env)
+        t_datasets(env, db)
         t_portal(env)
         t_publish(env)
     finally:

@@ -1,0 +1,3 @@
+Function F(Optional ByVal d As Integer = 5) As Integer
+  F = d * 2
+End Function

@@ -1,0 +1,3 @@
+Function F()
+  Return y
+End Function

@@ -1,0 +1,3 @@
+Function F()
+  GoTo x
+End Function

@@ -1,0 +1,3 @@
+Function F()
+  Dim x As Foo
+End Function

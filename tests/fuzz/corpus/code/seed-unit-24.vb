@@ -1,0 +1,3 @@
+Function F()
+  Dim s As New System.Text.StringBuilder
+End Function

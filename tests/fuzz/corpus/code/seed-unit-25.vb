@@ -1,0 +1,4 @@
+Function F()
+End Function
+Function F()
+End Function

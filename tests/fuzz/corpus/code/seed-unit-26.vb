@@ -1,0 +1,3 @@
+Function F()
+  Return Fields!A.Value
+End Function

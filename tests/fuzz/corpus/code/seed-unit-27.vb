@@ -1,0 +1,3 @@
+Function F()
+  Return Sum(1)
+End Function

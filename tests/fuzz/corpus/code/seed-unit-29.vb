@@ -1,0 +1,4 @@
+Const K = 1
+Function F()
+  K = 2
+End Function

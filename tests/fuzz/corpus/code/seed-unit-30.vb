@@ -1,0 +1,3 @@
+Function F()
+  5
+End Function

@@ -1,0 +1,2 @@
+Function S(s As String)
+End Function

@@ -1,0 +1,4 @@
+Function F()
+  Do
+  Loop
+End Function

@@ -1,0 +1,3 @@
+Function F(n)
+  Return F(n + 1)
+End Function

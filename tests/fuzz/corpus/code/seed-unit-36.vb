@@ -1,0 +1,3 @@
+Function F()
+  Throw New Exception("boom")
+End Function

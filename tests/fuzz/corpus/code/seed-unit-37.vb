@@ -1,0 +1,7 @@
+Function F()
+  Try
+    Do
+    Loop
+  Catch
+  End Try
+End Function

@@ -1,0 +1,3 @@
+Function F()
+  Dim d As Date = "not a date"
+End Function
