@@ -246,8 +246,13 @@ def scenario_orphan(env):
 
 def scenario_old_schema(env):
     db = os.path.join(lib.ROOT, "reportserver", "ReportServer.db")
-    sh("sqlite3 %s 'DROP TABLE execution_log; PRAGMA user_version = 1;'" %
-       db)
+    # Back to version 1: without the tables versions 2 (execution log),
+    # 4 (SOAP) and 5 (schedules and subscriptions) add.
+    sh("sqlite3 %s 'DROP TABLE execution_log; DROP TABLE executions; "
+       "DROP TABLE item_datasources; DROP TABLE item_properties; "
+       "DROP TABLE report_data; DROP TABLE jobs; DROP TABLE item_exec; "
+       "DROP TABLE cache_plans; DROP TABLE subscriptions; "
+       "DROP TABLE schedules; PRAGMA user_version = 1;'" % db)
     out = sh("rsconfig status").stdout
     got = [h for h in hints_in(out) if "upgrade" in h]
     lib.check("an older schema names the upgrade", got, out)

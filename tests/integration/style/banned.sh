@@ -22,7 +22,8 @@ expect_eq "only certstore, rskey, tls and tlsprobe include OpenSSL" \
     "$(inc_dirs 'openssl/')" "certstore rskey tls tlsprobe "
 expect_eq "only binding, catalog and data include SQLite or libpq" \
     "$(inc_dirs 'sqlite3\.h|libpq-fe\.h')" "binding catalog data "
-expect_eq "only sched includes ICU" "$(inc_dirs 'unicode/')" "sched "
+expect_eq "only expr (cultures) and sched (time zones) include ICU" \
+    "$(inc_dirs 'unicode/')" "expr sched "
 expect_eq "only deliver includes libcurl" "$(inc_dirs 'curl/')" "deliver "
 # Source files end with a newline and have no trailing whitespace.
 bad=$(grep -rlnE '[[:space:]]+$' src --include='*.c' --include='*.h' || true)
