@@ -10,7 +10,7 @@
 #   its encrypted part or its key) is refused at once, naming the count,
 #   and the command the refusal gives (with --max-iterations) works.
 . "$(dirname "$0")/../lib.sh"
-cd "$TMP"
+cd "$TMP" || exit 1
 TOOL="$RS_SRC/tests/integration/certstore/pfxtool"
 printf 'pw\n' >pw
 : >empty
