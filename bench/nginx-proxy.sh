@@ -8,7 +8,8 @@
 # TLS server's "location / { }" (static files) with a proxy to the socket
 # over a keep-alive upstream pool, adds the headers httpsvc adds
 # (X-Forwarded-For/-Proto/-Host, X-Url-Reservation), checks the config and
-# reloads nginx (HUP), and waits until the proxy answers.
+# turns HTTP/2 on (httpsvc offers it too), reloads nginx (HUP), and waits
+# until the proxy answers.
 #
 # usage:
 #   nginx-proxy.sh start --port PORT --cert CRT --key KEY --socket SOCK
@@ -58,6 +59,8 @@ start() {
 		print "    }"
 		up = 1
 	}
+	# HTTP/2 offered, as httpsvc offers it (ALPN h2, then http/1.1)
+	/^        listen .* ssl backlog=4096;/ { sub(/ ssl /, " ssl http2 "); h2 = 1 }
 	!loc && /^        location \/ \{ \}/ {
 		print "        location / {"
 		print "            proxy_pass http://rsapp;"
@@ -73,7 +76,7 @@ start() {
 		next
 	}
 	{ print }
-	END { if (!up || !loc) exit 1 }' "$conf" >"$conf.new" ||
+	END { if (!up || !loc || !h2) exit 1 }' "$conf" >"$conf.new" ||
 	    die "cannot find the server/location blocks in $conf (anchor changed?)"
 	mv "$conf.new" "$conf"
 	nginx -p "$dir" -e "$dir/error.log" -c "$conf" -t -q >"$dir/proxytest.log" 2>&1 ||

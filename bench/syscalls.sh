@@ -19,7 +19,7 @@ trap 'rm -f "$out" "$out.wrk"' EXIT
 strace -f -c -o "$out" "${pids[@]}" 2>/dev/null &
 st=$!
 sleep 1
-wrk -t2 -c64 -d"${secs}s" "$url" >"$out.wrk"
+wrk -t2 -c64 -d"${secs}s" --timeout 30s "$url" >"$out.wrk"
 sleep 0.5
 kill -INT "$st"
 wait "$st" 2>/dev/null || true

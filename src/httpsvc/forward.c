@@ -331,18 +331,35 @@ copy_headers(struct fwd *f, struct phr_header *h, size_t n, bool *chunked,
 		}
 		if (tok != NULL && tok->proxy_should_drop_for_res)
 			continue;
-		h2o_iovec_t v = h2o_strdup(&req->pool, h[i].value,
-		    h[i].value_len);
+		/* Names and values point into the pool's copy of the head. */
 		if (tok != NULL)
 			h2o_add_header(&req->pool, &req->res.headers, tok, NULL,
-			    v.base, v.len);
+			    h[i].value, h[i].value_len);
 		else
 			h2o_add_header_by_str(&req->pool, &req->res.headers,
-			    h2o_strdup(&req->pool, h[i].name,
-			    h[i].name_len).base, h[i].name_len, 0, NULL,
-			    v.base, v.len);
+			    h[i].name, h[i].name_len, 0, NULL, h[i].value,
+			    h[i].value_len);
 	}
 	return 0;
+}
+
+/*
+ * Copies the answer's head (len bytes at the start of the socket's input,
+ * which is consumed next) into the request's pool once, and points the
+ * parsed headers there: one allocation instead of one per name and value.
+ */
+static void
+keep_head(struct fwd *f, struct phr_header *h, size_t n, size_t len)
+{
+	const char	*from = f->sock->input->bytes;
+	char		*to = h2o_mem_alloc_pool(&f->req->pool, len);
+
+	memcpy(to, from, len);
+	for (size_t i = 0; i < n; i++) {
+		if (h[i].name != NULL)	/* NULL: an obs-fold line */
+			h[i].name = to + (h[i].name - from);
+		h[i].value = to + (h[i].value - from);
+	}
 }
 
 /* Parses the answer's head; 1 done, 0 need more, -1 failed (answered). */
@@ -379,6 +396,7 @@ parse_head(struct fwd *f)
 	clen = SIZE_MAX;
 	f->req->res.status = status;
 	f->req->res.reason = h2o_strdup(&f->req->pool, msg, msg_len).base;
+	keep_head(f, h, n_h, (size_t)r);
 	if (copy_headers(f, h, n_h, &chunked, &clen) == -1) {
 		fail(f, 502, "answer has a bad Content-Length");
 		return -1;

@@ -66,6 +66,7 @@ struct probe {
 };
 
 static void	gate_on_read(h2o_socket_t *, const char *);
+static void	hold_on_read(h2o_socket_t *, const char *);
 
 /*
  * Whatever reader h2o has set goes behind ours, but only h2o's HTTP/1
@@ -80,7 +81,8 @@ svc_gate_wrap(struct conn_tag *tag)
 {
 	h2o_socket_t	*sock = tag->sock;
 
-	if (sock->_cb.read == NULL || sock->_cb.read == gate_on_read)
+	if (sock->_cb.read == NULL || sock->_cb.read == gate_on_read ||
+	    sock->_cb.read == hold_on_read)
 		return;
 	tag->gate_next = sock->_cb.read;
 	tag->h1 |= tag->gate_next == tag->h1_reader;
@@ -118,7 +120,7 @@ run_engine(struct conn_tag *tag, const char *err)
 	tag->in_engine--;
 	if (tag->closed) {
 		if (tag->in_engine == 0)
-			free(tag);
+			svc_tag_free(tag);
 		return false;
 	}
 	svc_gate_wrap(tag);
@@ -165,11 +167,39 @@ wrap_soon(struct conn_tag *tag)
 		    &tag->gate_again);
 }
 
+/*
+ * Bytes (or the end of the stream) while h2o serves a request: they wait
+ * in the input buffer for h2o, which parses them when its answer is done
+ * (a pipelined request); reading stops until then.
+ */
+static void
+hold_on_read(h2o_socket_t *sock, const char *err)
+{
+	(void)err;
+	h2o_socket_read_stop(sock);
+}
+
+/*
+ * h2o's HTTP/1 server stops reading the client while it serves a request
+ * and starts again after the answer; the event loop applies a change of
+ * interest before it polls, so each proxied request cost two epoll_ctl
+ * calls.  Reading on with hold_on_read leaves the interest as it was; h2o
+ * puts its own reader back after the answer.
+ */
+void
+svc_gate_hold(struct conn_tag *tag)
+{
+	if (tag->h1 && !tag->h2 && !tag->closed && !tag->pre_accept &&
+	    tag->sock->_cb.read == NULL)
+		h2o_socket_read_start(tag->sock, hold_on_read);
+}
+
 void
 svc_gate_next_request(struct conn_tag *tag)
 {
 	release(tag);
 	tag->gate = GATE_HEAD;
+	tag->head_judged = false;
 	/* h2o sets its reader for the next request after this returns. */
 	wrap_soon(tag);
 }
@@ -201,6 +231,15 @@ svc_gate_close(struct conn_tag *tag)
 		h2o_timeout_unlink(&tag->gate_again);
 	if (tag->probe != NULL)
 		probe_free(tag->probe);
+}
+
+bool
+svc_gate_take_judged(struct conn_tag *tag)
+{
+	bool	judged = tag->head_judged;
+
+	tag->head_judged = false;
+	return judged;
 }
 
 bool
@@ -254,7 +293,7 @@ static void
 refuse(struct conn_tag *tag, const struct svc_head *h, int status,
     const char *reason, const char *why, const char *extra)
 {
-	char	m[32] = "-", t[256] = "-";
+	char	m[32] = "-", t[256] = "-", *out = svc_tag_out(tag);
 
 	if (h != NULL) {
 		svc_log_safe(m, sizeof(m), h->method.base, h->method.len);
@@ -262,8 +301,8 @@ refuse(struct conn_tag *tag, const struct svc_head *h, int status,
 	}
 	log_info("refused before the body: %s %s %s from %s: %d %s", m, t,
 	    tag->tls ? "https" : "http", tag->peer_ip, status, why);
-	answer_and_close(tag, tag->out, svc_raw_answer(tag->svc, tag->tls,
-	    status, reason, why, extra, tag->out, sizeof(tag->out)));
+	answer_and_close(tag, out, svc_raw_answer(tag->svc, tag->tls, status,
+	    reason, why, extra, out, SVC_TAG_OUT));
 }
 
 static bool
@@ -640,6 +679,7 @@ judge(struct conn_tag *tag)
 		return 1;
 	}
 	tag->gate = GATE_PASSED;
+	tag->head_judged = true;
 	if (!h.chunked && (h.content_length == SVC_HEAD_NO_LENGTH ||
 	    h.content_length == 0))
 		return 0;
@@ -668,7 +708,7 @@ accept_http1(struct conn_tag *tag)
 	tag->in_engine--;
 	if (tag->closed) {
 		if (tag->in_engine == 0)
-			free(tag);
+			svc_tag_free(tag);
 		return;
 	}
 	svc_gate_wrap(tag);

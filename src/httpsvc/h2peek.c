@@ -77,6 +77,9 @@ note_body(h2o_req_t *req, void *arg)
 	w->total += s->_req_body->size;
 	if (w->n == WATCH_STREAMS_MAX)
 		return 0;
+	/* Most ticks find no body at all: the table only when one is. */
+	if (w->b == NULL)
+		w->b = xmalloc(WATCH_STREAMS_MAX * sizeof(*w->b));
 	w->b[w->n].conn = c;
 	w->b[w->n].stream = s;
 	w->b[w->n].id = s->stream_id;
@@ -160,7 +163,6 @@ svc_h2_watch(struct svc *svc, h2o_context_t *ctx, uint64_t counted)
 
 	if (h2o_linklist_is_empty(&ctx->http2._conns))
 		return svc_spool_set(svc, counted, 0);
-	w.b = xcalloc(WATCH_STREAMS_MAX, sizeof(*w.b));
 	H2O_HTTP2_CALLBACKS.foreach_request(ctx, note_body, &w);
 	/*
 	 * Only streams still arriving are dereferenced once one was reset:

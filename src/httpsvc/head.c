@@ -27,25 +27,33 @@
 bool
 svc_has_ctl(const char *s, size_t len)
 {
-	for (size_t i = 0; i < len; i++)
-		if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0')
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		/* One compare for almost every byte: all three are <= CR. */
+		if (c <= '\r' && (c == '\r' || c == '\n' || c == '\0'))
 			return true;
+	}
 	return false;
 }
+
+/* The RFC 9110 tchar bytes, as a bitmap of 256. */
+static const uint64_t	tchar_map[4] = {
+	/* ! # $ % & ' * + - . 0-9 */
+	0x03ff6cfa00000000ULL,
+	/* A-Z ^ _ ` a-z | ~ */
+	0x57ffffffc7fffffeULL,
+	0, 0,
+};
 
 /* A header name that is not an RFC 9110 token could frame a new line. */
 bool
 svc_bad_name(const char *s, size_t len)
 {
-	static const char	tchar[] = "!#$%&'*+-.^_`|~";
-
 	if (len == 0)
 		return true;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-		    (c >= 'A' && c <= 'Z') || (c != '\0' &&
-		    strchr(tchar, c) != NULL)))
+		if ((tchar_map[c >> 6] >> (c & 63) & 1) == 0)
 			return true;
 	}
 	return false;

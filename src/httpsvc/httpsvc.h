@@ -170,6 +170,8 @@ struct control;
  * that enforces the header-read and keep-alive idle timeouts, which h2o
  * 2.2 cannot tell apart.
  */
+#define SVC_TAG_OUT	768
+
 struct conn_tag {
 	struct svc		*svc;
 	struct worker		*w;
@@ -188,7 +190,9 @@ struct conn_tag {
 	h2o_timeout_entry_t	 timer;
 	h2o_req_t		*req;		/* HTTP/1 request in flight */
 	h2o_socket_cb		 engine_read;	/* h2o's reader (408 pending) */
-	char			 out[768];	/* an answer httpsvc writes */
+	char			*out;		/* an answer httpsvc writes:
+						   SVC_TAG_OUT bytes, made
+						   when one is (svc_tag_out) */
 	h2o_linklist_t		 link;		/* the worker's connections */
 	/* gate.c: the look at each HTTP/1 head before h2o's */
 	h2o_context_t		*ctx;		/* the worker's */
@@ -203,6 +207,8 @@ struct conn_tag {
 	h2o_timeout_entry_t	 gate_again;	/* put ours back in front */
 	uint64_t		 reserved;	/* body bytes admitted */
 	struct probe		*probe;		/* asking the application */
+	bool			 head_judged;	/* the head h2o acts on next
+						   passed the gate's checks */
 	unsigned		 in_engine;	/* inside h2o's reader */
 	bool			 closed;	/* ... which closed us */
 };
@@ -305,6 +311,15 @@ void	svc_workers_retire(struct svc *);
 /* Disposes app's pool i on worker i's thread, then maybe frees app. */
 void	svc_worker_dispose_pool(struct svc *, struct app *, size_t i);
 
+/*
+ * The buffer for an answer httpsvc writes itself on tag's connection
+ * (408, the gate's refusals), made on first use: most connections never
+ * need one, and 10,000 idle connections would hold 7.5 MB of them.
+ */
+char	*svc_tag_out(struct conn_tag *);
+/* Frees tag and its answer buffer. */
+void	svc_tag_free(struct conn_tag *);
+
 /* gate.c */
 /*
  * Puts httpsvc's reader in front of the one h2o has set on the client
@@ -325,8 +340,19 @@ void	svc_gate_learn(h2o_accept_ctx_t *plain, h2o_socket_cb *reader);
  * judged before h2o's HTTP/1 connection sees it.
  */
 void	svc_gate_tls_accept(struct conn_tag *, h2o_accept_ctx_t *);
+/*
+ * A request is being served: keep the client socket polled for reading
+ * (no epoll_ctl per request) without h2o reading it meanwhile.
+ */
+void	svc_gate_hold(struct conn_tag *);
 /* The request on the connection ended: the next head is judged again. */
 void	svc_gate_next_request(struct conn_tag *);
+/*
+ * True once per head the gate judged and passed (framing included): the
+ * request h2o hands the handler is that head, so route.c need not parse
+ * it again.  False for a head the gate did not see first (pipelined).
+ */
+bool	svc_gate_take_judged(struct conn_tag *);
 /* The connection is closing: its reservation and probe go. */
 void	svc_gate_close(struct conn_tag *);
 /* The connection's tag may be freed now (not while inside h2o's reader). */

@@ -349,8 +349,9 @@ send_unavailable(h2o_req_t *req, const char *prefix)
  * consumes it when the response is done), so it is read again there: h2o
  * 2.2 keeps only the first Content-Length and does not say whether there
  * was a Transfer-Encoding.  gate.c makes the same check before h2o reads
- * a body; this one catches the heads the gate could not see first
- * (pipelined, or arrived with the TLS handshake).  Returns 1 if refused.
+ * a body, and says so (svc_gate_take_judged): then the head is not parsed
+ * a second time.  This one catches the heads the gate could not see first
+ * (pipelined).  Returns 1 if refused.
  */
 static int
 check_framing(h2o_req_t *req)
@@ -364,6 +365,10 @@ check_framing(h2o_req_t *req)
 		r = svc_h2_check(req, svc_h2_declared_length(req), &why) ==
 		    -1 ? -1 : 1;
 	else {
+		struct conn_tag *tag = svc_conn_tag(req);
+		/* The gate read this very head before h2o did. */
+		if (tag != NULL && svc_gate_take_judged(tag))
+			return 0;
 		if (req->conn->callbacks->get_socket != NULL)
 			sock = req->conn->callbacks->get_socket(req->conn);
 		if (sock == NULL || sock->input == NULL)

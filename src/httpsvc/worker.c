@@ -84,7 +84,22 @@ on_conn_close(void *data)
 	atomic_fetch_sub(&tag->svc->conns, 1);
 	svc_gate_close(tag);
 	if (svc_gate_may_free(tag))
-		free(tag);
+		svc_tag_free(tag);
+}
+
+char *
+svc_tag_out(struct conn_tag *tag)
+{
+	if (tag->out == NULL)
+		tag->out = xmalloc(SVC_TAG_OUT);
+	return tag->out;
+}
+
+void
+svc_tag_free(struct conn_tag *tag)
+{
+	free(tag->out);
+	free(tag);
 }
 
 struct conn_tag *
@@ -135,9 +150,9 @@ write_408(struct conn_tag *tag)
 		if (h2o_memis(alpn.base, alpn.len, H2O_STRLIT("h2")))
 			return false;
 	}
+	v.base = svc_tag_out(tag);
 	v.len = svc_raw_answer(tag->svc, tag->tls, 408, "Request Timeout",
-	    WHY_408, NULL, tag->out, sizeof(tag->out));
-	v.base = tag->out;
+	    WHY_408, NULL, v.base, SVC_TAG_OUT);
 	tag->engine_read = sock->_cb.read;
 	h2o_socket_read_stop(sock);
 	h2o_socket_write(sock, &v, 1, on_408_sent);
@@ -156,10 +171,10 @@ conn_expire(struct conn_tag *tag, bool partial)
 	if (partial && write_408(tag))
 		return;
 	if (partial && !tag->tls) {
+		char *out = svc_tag_out(tag);
 		size_t n = svc_raw_answer(tag->svc, false, 408,
-		    "Request Timeout", WHY_408, NULL, tag->out,
-		    sizeof(tag->out));
-		(void)!send(tag->fd, tag->out, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+		    "Request Timeout", WHY_408, NULL, out, SVC_TAG_OUT);
+		(void)!send(tag->fd, out, n, MSG_DONTWAIT | MSG_NOSIGNAL);
 	}
 	shutdown(tag->fd, SHUT_RDWR);
 }
@@ -239,6 +254,7 @@ svc_conn_busy(h2o_req_t *req)
 	tag->req = tag->h2 ? NULL : req;
 	if (h2o_timeout_is_linked(&tag->timer))
 		h2o_timeout_unlink(&tag->timer);
+	svc_gate_hold(tag);
 }
 
 void
@@ -373,7 +389,7 @@ on_accept(h2o_socket_t *listener, const char *err)
 		h2o_accept(&wl->w->plain, sock);
 		tag->in_engine--;
 		if (tag->closed)
-			free(tag);
+			svc_tag_free(tag);
 		else
 			svc_gate_wrap(tag);
 	}

@@ -11,7 +11,9 @@
  * Ticket keys rotate every TLS_TICKET_ROTATE_S seconds; the previous key
  * still decrypts (and asks for a renewed ticket).  The cache is a
  * direct-mapped table indexed by the (random) session id: bounded memory,
- * O(1), and a new session simply replaces whatever shared its slot.
+ * O(1), and a new session simply replaces whatever shared its slot.  It
+ * holds TLS 1.2 sessions: a TLS 1.3 session resumes from its ticket,
+ * which carries the whole session, and is never looked up by id.
  */
 #include "tls/tls_int.h"
 
@@ -58,22 +60,38 @@ maybe_rotate(struct tls_binding *tb, time_t now)
 	tb->keys[0].born = now;
 }
 
+static EVP_CIPHER	*ticket_cipher;
+static pthread_once_t	 ticket_cipher_once = PTHREAD_ONCE_INIT;
+
+/*
+ * Fetched once: EVP_aes_256_cbc() makes OpenSSL 3 look the provider's
+ * implementation up by name on every ticket.
+ */
+static void
+ticket_cipher_init(void)
+{
+	ticket_cipher = EVP_CIPHER_fetch(NULL, "AES-256-CBC", NULL);
+}
+
 static int
 init_ctxs(const struct ticket_key *k, unsigned char *iv,
     EVP_CIPHER_CTX *cctx, EVP_MAC_CTX *hctx, int enc)
 {
 	OSSL_PARAM	params[2];
 
+	pthread_once(&ticket_cipher_once, ticket_cipher_init);
+	if (ticket_cipher == NULL)
+		return -1;
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
 	    (char *)"SHA256", 0);
 	params[1] = OSSL_PARAM_construct_end();
 	if (EVP_MAC_init(hctx, k->hmac, sizeof(k->hmac), params) != 1)
 		return -1;
 	if (enc)
-		return EVP_EncryptInit_ex(cctx, EVP_aes_256_cbc(), NULL,
-		    k->aes, iv) == 1 ? 0 : -1;
-	return EVP_DecryptInit_ex(cctx, EVP_aes_256_cbc(), NULL, k->aes,
-	    iv) == 1 ? 0 : -1;
+		return EVP_EncryptInit_ex(cctx, ticket_cipher, NULL, k->aes,
+		    iv) == 1 ? 0 : -1;
+	return EVP_DecryptInit_ex(cctx, ticket_cipher, NULL, k->aes, iv) ==
+	    1 ? 0 : -1;
 }
 
 int
@@ -174,6 +192,14 @@ tls_sess_new_cb(SSL *s, SSL_SESSION *sess)
 
 	if (tb == NULL || atomic_load(&tb->retired))
 		return 0;	/* OpenSSL keeps and frees its reference */
+	/*
+	 * A TLS 1.3 session resumes from its ticket, which carries it whole;
+	 * OpenSSL never looks it up by id, so caching it would only hold
+	 * memory (and evict TLS 1.2 sessions that do need the cache).
+	 */
+	if (SSL_SESSION_get_protocol_version(sess) == TLS1_3_VERSION &&
+	    (SSL_get_options(s) & SSL_OP_NO_TICKET) == 0)
+		return 0;
 	id = SSL_SESSION_get_id(sess, &len);
 	if (len == 0 || len > SSL_MAX_SSL_SESSION_ID_LENGTH)
 		return 0;
