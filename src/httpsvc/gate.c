@@ -26,7 +26,9 @@
  *     body is never sent.
  *
  * A refusal is written through h2o's socket (encrypted on TLS) with h2o's
- * reader stopped, and h2o's reader is then called with an error, which
+ * reader stopped; the connection lingers while the client may still be
+ * sending (see linger_on_read), and h2o's reader is then called with an
+ * error, which
  * makes h2o close and free its connection as it always does (as the 408
  * in worker.c).  h2o sets its reader again after each response, so ours is
  * put back in front right after (svc_gate_next_request, from the
@@ -262,24 +264,94 @@ end_connection(struct conn_tag *tag, const char *why)
 		(void)run_engine(tag, why);
 }
 
+/*
+ * Lingering close.  A client that sends its body without waiting for an
+ * answer (no Expect: 100-continue; most do) reads the refusal only after
+ * it has sent everything.  Closing with its body unread makes the kernel
+ * answer the rest with a reset, and a reset throws away the refusal the
+ * client had not read yet: it sees "connection reset" instead of the 413.
+ * So after the answer the connection reads on and drops what comes
+ * (decrypted on TLS) until the client closes, is quiet for LINGER_IDLE
+ * ticks of the one-second timeout, has sent LINGER_BYTES_MAX or lingered
+ * LINGER_MS_MAX: nginx's lingering_close, with tighter bounds.  The
+ * connection timer (worker.c) is not needed meanwhile, so its entry
+ * carries the linger tick.
+ */
+#define LINGER_IDLE		2		/* ticks of about 1 s */
+#define LINGER_MS_MAX		10000
+#define LINGER_BYTES_MAX	(64u * 1024 * 1024)
+
+static void
+linger_end(struct conn_tag *tag)
+{
+	if (h2o_timeout_is_linked(&tag->timer))
+		h2o_timeout_unlink(&tag->timer);
+	h2o_socket_read_stop(tag->sock);
+	end_connection(tag, "answered by httpsvc before the body");
+}
+
+static void
+linger_on_read(h2o_socket_t *sock, const char *err)
+{
+	struct conn_tag	*tag = svc_sock_tag(sock);
+
+	tag->linger_bytes += sock->input->size;
+	h2o_buffer_consume(&sock->input, sock->input->size);
+	tag->linger_quiet = 0;
+	if (err != NULL || tag->linger_bytes >= LINGER_BYTES_MAX)
+		linger_end(tag);
+}
+
+static void
+linger_tick(h2o_timeout_entry_t *entry)
+{
+	struct conn_tag	*tag = H2O_STRUCT_FROM_MEMBER(struct conn_tag, timer,
+	    entry);
+
+	if (++tag->linger_quiet >= LINGER_IDLE ||
+	    h2o_now(tag->ctx->loop) - tag->linger_from >= LINGER_MS_MAX) {
+		linger_end(tag);
+		return;
+	}
+	h2o_timeout_link(tag->ctx->loop, &tag->ctx->one_sec_timeout,
+	    &tag->timer);
+}
+
 static void
 on_answer_sent(h2o_socket_t *sock, const char *err)
 {
 	struct conn_tag	*tag = svc_sock_tag(sock);
 
-	(void)err;
 	if (tag->probe != NULL)
 		probe_free(tag->probe);
-	end_connection(tag, "answered by httpsvc before the body");
+	if (err != NULL || !tag->linger) {
+		end_connection(tag, "answered by httpsvc before the body");
+		return;
+	}
+	if (h2o_timeout_is_linked(&tag->timer))
+		h2o_timeout_unlink(&tag->timer);
+	tag->linger_from = h2o_now(tag->ctx->loop);
+	tag->linger_bytes = 0;
+	tag->linger_quiet = 0;
+	tag->timer.cb = linger_tick;
+	h2o_timeout_link(tag->ctx->loop, &tag->ctx->one_sec_timeout,
+	    &tag->timer);
+	/* Whatever came with the head is dropped at once. */
+	h2o_buffer_consume(&sock->input, sock->input->size);
+	h2o_socket_read_start(sock, linger_on_read);
 }
 
-/* Writes buf (owned by the tag or its probe) and closes after it. */
+/*
+ * Writes buf (owned by the tag or its probe) and closes after it,
+ * lingering when the client may be sending a body meanwhile.
+ */
 static void
-answer_and_close(struct conn_tag *tag, char *buf, size_t len)
+answer_and_close(struct conn_tag *tag, char *buf, size_t len, bool linger)
 {
 	h2o_iovec_t	v = h2o_iovec_init(buf, len);
 
 	tag->gate = GATE_HELD;
+	tag->linger = linger;
 	h2o_socket_read_stop(tag->sock);
 	if (len == 0 || h2o_socket_is_writing(tag->sock)) {
 		shutdown(tag->fd, SHUT_RDWR);
@@ -289,9 +361,14 @@ answer_and_close(struct conn_tag *tag, char *buf, size_t len)
 	h2o_socket_write(tag->sock, &v, 1, on_answer_sent);
 }
 
+/*
+ * A client that announced Expect: 100-continue sends no body before it
+ * is told to, so its connection closes at once; any other may be sending
+ * one (or, with a head whose framing is unclear, anything), and lingers.
+ */
 static void
-refuse(struct conn_tag *tag, const struct svc_head *h, int status,
-    const char *reason, const char *why, const char *extra)
+refuse_as(struct conn_tag *tag, const struct svc_head *h, int status,
+    const char *reason, const char *why, const char *extra, bool linger)
 {
 	char	m[32] = "-", t[256] = "-", *out = svc_tag_out(tag);
 
@@ -302,7 +379,15 @@ refuse(struct conn_tag *tag, const struct svc_head *h, int status,
 	log_info("refused before the body: %s %s %s from %s: %d %s", m, t,
 	    tag->tls ? "https" : "http", tag->peer_ip, status, why);
 	answer_and_close(tag, out, svc_raw_answer(tag->svc, tag->tls, status,
-	    reason, why, extra, out, SVC_TAG_OUT));
+	    reason, why, extra, out, SVC_TAG_OUT), linger);
+}
+
+static void
+refuse(struct conn_tag *tag, const struct svc_head *h, int status,
+    const char *reason, const char *why, const char *extra)
+{
+	refuse_as(tag, h, status, reason, why, extra, h == NULL ||
+	    !h->expect_continue);
 }
 
 static bool
@@ -401,7 +486,8 @@ probe_fail(struct probe *p, const char *why)
 	    "its precheck properly", p->app->prefix_text);
 	log_warn("precheck %s: %s", p->app->prefix_text, why);
 	probe_free(p);
-	refuse(tag, NULL, 502, "Bad Gateway", msg, NULL);
+	/* A precheck is asked only for Expect: 100-continue. */
+	refuse_as(tag, NULL, 502, "Bad Gateway", msg, NULL, false);
 }
 
 static void	accept_http1(struct conn_tag *);
@@ -463,7 +549,7 @@ probe_relay(struct probe *p, int status, const char *msg, size_t msg_len,
 		h2o_socket_close(p->up);
 		p->up = NULL;
 	}
-	answer_and_close(tag, o, (size_t)(q - o));
+	answer_and_close(tag, o, (size_t)(q - o), false);
 }
 
 /* Content-Length of an answer head, 0 if none; -1 if unusable. */

@@ -211,6 +211,10 @@ struct conn_tag {
 						   passed the gate's checks */
 	unsigned		 in_engine;	/* inside h2o's reader */
 	bool			 closed;	/* ... which closed us */
+	bool			 linger;	/* gate.c's lingering close */
+	uint64_t		 linger_from;
+	uint64_t		 linger_bytes;
+	unsigned		 linger_quiet;	/* ticks without bytes */
 };
 
 struct svc {

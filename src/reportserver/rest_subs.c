@@ -621,17 +621,26 @@ sub_action(struct rest_ctx *c, const char *id, const char *action)
 
 	if (sub_find(c, id, &s) == -1)
 		return;
-	if (str_ieq(action, "Model.Execute"))
-		rc = rs_subs_run_now(c->srv, c->cat, CATALOG_JOB_SUB, s.id, &e);
-	else if (str_ieq(action, "Model.Enable") || str_ieq(action,
+	/*
+	 * "Pending" goes in before the job is queued: a run that ends at
+	 * once (a failing query) must not have its status overwritten.
+	 */
+	if (str_ieq(action, "Model.Execute")) {
+		rc = catalog_sub_set_status(c->cat, s.id, "Pending", 0, &e);
+		if (rc == 0 && (rc = rs_subs_run_now(c->srv, c->cat,
+		    CATALOG_JOB_SUB, s.id, &e)) == -1) {
+			struct rs_err e2;
+			(void)catalog_sub_set_status(c->cat, s.id,
+			    s.last_status != NULL ? s.last_status :
+			    "New Subscription", 0, &e2);
+		}
+	} else if (str_ieq(action, "Model.Enable") || str_ieq(action,
 	    "Model.Disable"))
 		rc = catalog_sub_set_active(c->cat, s.id, str_ieq(action,
 		    "Model.Enable"), &e);
 	else
 		rc = rs_err_set(&e, RS_E_NOTFOUND, "no action %.40s on a "
 		    "subscription", action);
-	if (rc == 0 && str_ieq(action, "Model.Execute"))
-		(void)catalog_sub_set_status(c->cat, s.id, "Pending", 0, &e);
 	catalog_sub_fini(&s);
 	if (rc == -1)
 		rest_fail(c, &e, NULL);

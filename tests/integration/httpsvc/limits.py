@@ -135,6 +135,61 @@ def slow_upload(port):
     return status_of(out) == 200 and b"len=30000" in out
 
 
+def post_then_read(port, size):
+    """http.client sends the whole body before it reads: the 413 is read
+    only if httpsvc drained the body instead of resetting it away."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        c.request("POST", "/app/up", body=b"q" * size)
+        r = c.getresponse()
+        return r.status, r.getheader("Connection")
+    except OSError as e:
+        return repr(e), None
+    finally:
+        c.close()
+
+
+def lingering_close(port):
+    for i in range(5):
+        expect_eq("a 4 MB body over body_max sent whole before reading: "
+                  "the 413 is read, not a reset (%d)" % (i + 1),
+                  post_then_read(port, 4 * 1024 * 1024), (413, "close"))
+    # A client that stops sending: closed once it has been quiet 1-2 s.
+    s = socket.create_connection(("127.0.0.1", port), timeout=8)
+    s.sendall(b"POST /app/up HTTP/1.1\r\nHost: a\r\nContent-Length: "
+              b"9000000\r\n\r\n" + b"z" * 300000)
+    t = time.time()
+    out = b""
+    try:
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            out += d
+    except OSError:
+        pass
+    s.close()
+    took = time.time() - t
+    check("a client that goes quiet after part of its body: 413, then "
+          "closed 1-2 s after its last byte", status_of(out) == 413 and
+          0.8 < took < 3.5, (out[:40], took))
+    # A client that never stops: cut after at most 64 MiB.
+    s = socket.create_connection(("127.0.0.1", port), timeout=8)
+    s.sendall(b"POST /app/up HTTP/1.1\r\nHost: a\r\nContent-Length: "
+              b"900000000\r\n\r\n")
+    sent, chunk, t = 0, b"w" * 65536, time.time()
+    try:
+        while sent < 200 * 1024 * 1024 and time.time() - t < 20:
+            s.send(chunk)
+            sent += len(chunk)
+    except OSError:
+        pass
+    s.close()
+    check("a client that never stops sending is cut after about 64 MiB "
+          "drained", 64 * 1024 * 1024 <= sent < 80 * 1024 * 1024,
+          "%d bytes in %.1f s" % (sent, time.time() - t))
+
+
 def main():
     port = free_port()
     os.makedirs(os.path.join(ROOT, "http"), exist_ok=True)
@@ -171,6 +226,7 @@ def main():
     r = raw(port, b"POST /app/up HTTP/1.1\r\nHost: a\r\nContent-Length: %d"
             b"\r\n\r\n" % len(body) + body)
     expect_eq("body over body_max: 413", status_of(r), 413)
+    lingering_close(port)
     t = time.time()
     s, _ = get(port, "/app/slow?s=4")
     expect_eq("application slower than upstream_timeout_ms: 504", s, 504)
