@@ -228,6 +228,10 @@ bool	expr_is_constant(const struct expr_node *);
  */
 int	expr_walk(struct expr_node *, int (*fn)(struct expr_node *, void *),
 	    void *arg);
+/* Sum, Count, ... (over a scope's rows), not Lookup or InScope. */
+bool	expr_agg_scoped(const struct expr_node *);
+/* Whether the tree holds such an aggregate. */
+bool	expr_has_scoped_agg(struct expr_node *);
 
 /*
  * Evaluates n in env.  *out is filled (the caller finishes it with

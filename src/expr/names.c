@@ -359,11 +359,48 @@ fail:
 	return NULL;
 }
 
+/* An aggregate over a scope's rows (Lookup and InScope are not). */
+bool
+expr_agg_scoped(const struct expr_node *n)
+{
+	if (n->kind != EXPR_AGG)
+		return false;
+	switch (n->aggfn) {
+	case EXPR_AGG_SUM: case EXPR_AGG_COUNT: case EXPR_AGG_COUNTDISTINCT:
+	case EXPR_AGG_AVG: case EXPR_AGG_MIN: case EXPR_AGG_MAX:
+	case EXPR_AGG_FIRST: case EXPR_AGG_LAST: case EXPR_AGG_COUNTROWS:
+	case EXPR_AGG_AGGREGATE:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static int
-has_agg(struct expr_node *n, void *arg)
+has_scoped_agg(struct expr_node *n, void *arg)
 {
 	(void)arg;
-	return n->kind == EXPR_AGG;
+	return expr_agg_scoped(n);
+}
+
+bool
+expr_has_scoped_agg(struct expr_node *n)
+{
+	return expr_walk(n, has_scoped_agg, NULL) != 0;
+}
+
+/* Max(Sum(X), "Tablix1"): these take an aggregate of a child scope. */
+static bool
+nestable(enum expr_aggfn f)
+{
+	switch (f) {
+	case EXPR_AGG_SUM: case EXPR_AGG_COUNT: case EXPR_AGG_COUNTDISTINCT:
+	case EXPR_AGG_AVG: case EXPR_AGG_MIN: case EXPR_AGG_MAX:
+	case EXPR_AGG_FIRST: case EXPR_AGG_LAST: case EXPR_AGG_PREVIOUS:
+		return true;
+	default:
+		return false;
+	}
 }
 
 static bool
@@ -416,11 +453,13 @@ finish_agg(struct parser *ps, struct expr_node *n)
 		goto fail;
 	}
 	/* Previous(Sum(...)) in a group: the aggregate of the instance
-	 * before; any other aggregate of an aggregate is refused. */
-	if (want >= 1 && n->aggfn != EXPR_AGG_PREVIOUS &&
-	    expr_walk(n->args[0], has_agg, NULL)) {
-		perr(ps, "aggregates of aggregates are not supported (in %s)",
-		    n->name);
+	 * before; Max(Sum(X), "Tablix1"): the largest of the sums of the
+	 * child scope's instances (render/process.c, agg_nested). */
+	if (want >= 1 && !nestable(n->aggfn) &&
+	    expr_has_scoped_agg(n->args[0])) {
+		perr(ps, "an aggregate inside %s is not supported; aggregates "
+		    "of aggregates work in Sum, Avg, Min, Max, Count, "
+		    "CountDistinct, First, Last and Previous", n->name);
 		goto fail;
 	}
 	if (n->nargs == want + 1) {

@@ -133,6 +133,11 @@ gfx_chart_color(const struct gfx_chart *c, size_t s, size_t p)
 		return se->points[p].color;
 	if (!chart_is_pie(c) && se->color != GFX_NONE)
 		return se->color;
+	/* The series as a whole (a line, an area, its legend entry): the
+	 * colour its data point template gave, as the original draws it. */
+	if (!chart_is_pie(c) && p == (size_t)-1 && se->npoints > 0 &&
+	    se->points[0].color != GFX_NONE)
+		return se->points[0].color;
 	if (c->npalette == 0)
 		return GFX_BLACK;
 	return c->palette[k % c->npalette];

@@ -92,6 +92,8 @@ struct lay_cell {
 	const unsigned char *img;	/* an image cell */
 	size_t		 img_len;
 	const char	*mime;
+	struct gfx_chart *chart;	/* a sparkline or data bar, owned;
+					   the first box drawn takes it */
 	struct lay_cell	*subs;		/* a rectangle's textboxes, with */
 	size_t		 nsubs;		/* left/top in sub_pos */
 	double		(*sub_pos)[4];	/* left, top, width, height each */

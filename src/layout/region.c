@@ -25,6 +25,8 @@ cell_fini(struct lay_cell *c)
 	free(c->subs);
 	free(c->sub_pos);
 	free(c->text);
+	if (c->chart != NULL)
+		gfx_chart_free(c->chart);
 }
 
 void
@@ -131,7 +133,24 @@ draw_row(struct lay_doc *d, size_t pg, const struct lay_row *row,
 
 		if (c->colspan == 0)
 			continue;
-		if (c->nsubs > 0) {
+		if (c->chart != NULL) {
+			/* Its frame, then the chart (a repeated row draws
+			 * the chart on its first page only). */
+			struct lay_cell frame = *c;
+			struct lay_box *b;
+
+			frame.text = NULL;
+			frame.img = NULL;
+			cell_box(d, pg, &frame, x, y, c->width, row->height);
+			b = box_add(d, pg);
+			b->kind = LAY_CHART;
+			b->x = x;
+			b->y = y;
+			b->w = c->width;
+			b->h = row->height;
+			b->chart = c->chart;
+			((struct lay_cell *)c)->chart = NULL;
+		} else if (c->nsubs > 0) {
 			/* A rectangle: its fill and borders, then its items. */
 			struct lay_cell frame = *c;
 

@@ -306,8 +306,17 @@ parse_param_values(struct pctx *c, xmlNode *k, struct rdl_parameter *p)
 		val->label = child_prop(c, v, "Label", &failed);
 		if (failed)
 			return -1;
-		if (val->value == NULL)
-			val->value = prop_new(c, v);	/* empty value */
+		if (val->value == NULL) {
+			/* No Value: Nothing (null), as in the original (the
+			 * text of the ParameterValue would be its Label's). */
+			struct rs_err pe;
+
+			val->value = xcalloc(1, sizeof(*val->value));
+			val->value->text = xstrdup("=Nothing");
+			val->value->is_expr = true;
+			val->value->line = (int)xmlGetLineNo(v);
+			val->value->ast = expr_parse("Nothing", &pe);
+		}
 	}
 	return 0;
 }

@@ -78,10 +78,13 @@ cell_item(struct pctx *c, xmlNode *contents, int *colspan)
 		if (k->type != XML_ELEMENT_NODE)
 			continue;
 		it = item_parse(c, k);
-		if (it != NULL && has_chart(it)) {
-			fail(c, k, "a chart inside a data region's cell (a "
-			    "sparkline or data bar) is not supported yet; "
-			    "supported: charts in the body or in a rectangle");
+		/* A chart right in a cell is a sparkline or a data bar,
+		 * drawn in each instance of the cell's scope. */
+		if (it != NULL && it->kind != RDL_CHART && has_chart(it)) {
+			fail(c, k, "a chart inside a rectangle in a data "
+			    "region's cell is not supported yet; supported: a "
+			    "chart (sparkline, data bar) right in the cell, "
+			    "charts in the body or in a rectangle");
 			item_free(it);
 			return NULL;
 		}

@@ -251,6 +251,7 @@ each_instance(struct cwalk *w, const struct rdl_member *m,
 		if (push_frame(c, m->group->name, copy + inst[i].start,
 		    inst[i].n) == NULL)
 			goto out;
+		c->stack[c->depth - 1].group = m->group;
 		if (filters_pass(c, m->group->filters, m->group->nfilters,
 		    &pass) == -1) {
 			pop_frame(c);
@@ -498,32 +499,44 @@ walk_fini(struct cwalk *w)
 	free(w->pts);
 }
 
-/* The chart's rows: its dataset's through its filters. */
+/* The rows of from[0, nfrom) that pass the chart's filters. */
 static struct expr_value **
-chart_rows(struct rctx *c, const struct rdl_chart *ch, size_t *n)
+filtered(struct rctx *c, const struct rdl_chart *ch, struct expr_value **from,
+    size_t nfrom, size_t *n)
 {
-	struct rowset	*rs = &c->sets[ch->dataset];
 	struct expr_value **rows;
+	const struct expr_value *saved = c->env.row;
 	bool		 pass;
 
 	*n = 0;
-	if (dataset_keep(c, ch->dataset) == -1)
-		return NULL;
-	rows = xcalloc(rs->nrows + 1, sizeof(*rows));
-	for (size_t i = 0; i < rs->nrows; i++) {
-		c->env.row = rs->rows[i];
+	rows = xcalloc(nfrom + 1, sizeof(*rows));
+	for (size_t i = 0; i < nfrom; i++) {
+		c->env.row = from[i];
 		if (filters_pass(c, ch->filters, ch->nfilters, &pass) == -1) {
+			c->env.row = saved;
 			free(rows);
 			return NULL;
 		}
 		if (pass)
-			rows[(*n)++] = rs->rows[i];
+			rows[(*n)++] = from[i];
 	}
+	c->env.row = saved;
 	if (filters_rank_rows(c, ch->filters, ch->nfilters, rows, n) == -1) {
 		free(rows);
 		return NULL;
 	}
 	return rows;
+}
+
+/* The chart's rows: its dataset's through its filters. */
+static struct expr_value **
+chart_rows(struct rctx *c, const struct rdl_chart *ch, size_t *n)
+{
+	*n = 0;
+	if (dataset_keep(c, ch->dataset) == -1)
+		return NULL;
+	return filtered(c, ch, c->sets[ch->dataset].rows,
+	    c->sets[ch->dataset].nrows, n);
 }
 
 static void
@@ -601,4 +614,46 @@ process_chart(struct rctx *c, const struct rdl_item *it, double y)
 		return -1;
 	}
 	return c->ops->chart(c, it, g, y);
+}
+
+/*
+ * A sparkline or a data bar: a chart right in a data region's cell, over
+ * the rows of the cell's scope (one detail row, or a group instance's),
+ * through the chart's own filters; its aggregates can still name the
+ * region or an outer group (a data bar's Maximum is often
+ * Max(Sum(X), "Tablix1"), so all bars share a scale).
+ */
+struct gfx_chart *
+chart_in_cell(struct rctx *c, const struct rdl_item *it)
+{
+	const struct scope_frame *f;
+	struct gfx_chart *g;
+	struct expr_value **rows;
+	const struct expr_value *saved = c->env.row;
+	size_t		 n;
+	int		 rv = -1;
+
+	if (c->depth == 0) {
+		rs_err_set(c->e, RS_E_INTERNAL, "chart %s: no scope", it->name);
+		return NULL;
+	}
+	f = &c->stack[c->depth - 1];
+	rows = filtered(c, it->chart, f->rows, f->nrows, &n);
+	if (rows == NULL)
+		return NULL;
+	g = gfx_chart_new();
+	g->name = xstrdup(it->name);
+	g->format = format_value;
+	default_fonts(c, g);
+	if (push_frame(c, it->name, rows, n) != NULL) {
+		rv = evaluate(c, it, g, rows, n);
+		pop_frame(c);
+	}
+	c->env.row = saved;
+	free(rows);
+	if (rv == -1) {
+		gfx_chart_free(g);
+		return NULL;
+	}
+	return g;
 }

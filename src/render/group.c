@@ -107,10 +107,28 @@ struct skey *
 group_rows(struct rctx *c, const struct rdl_member *m,
     struct expr_value **rows, size_t n, size_t *ninst)
 {
-	const struct rdl_group *g = m->group;
+	return group_rows_by(c, m->group, rows, n, ninst);
+}
+
+struct skey *
+group_rows_by(struct rctx *c, const struct rdl_group *g,
+    struct expr_value **rows, size_t n, size_t *ninst)
+{
 	struct sortctx	 sc = { .nkeys = g->nexprs };
 	struct skey	*k, *inst;
 	size_t		 i, j, ni = 0;
+
+	if (g->nexprs == 0) {
+		/* The details group: one instance per row. */
+		inst = xcalloc(n + 1, sizeof(*inst));
+		for (i = 0; i < n; i++) {
+			inst[i].start = i;
+			inst[i].n = 1;
+			inst[i].idx = i;
+		}
+		*ninst = n;
+		return inst;
+	}
 
 	k = row_keys(c, rows, n, g->exprs, NULL, g->nexprs);
 	if (k == NULL)

@@ -746,12 +746,30 @@ html_body_item(struct rctx *c, const struct rdl_item *it, struct rcell *cell,
  * group titled "category: value" (a tooltip); text stays text.
  */
 static int
+chart_svg(struct rctx *c, struct html *h, const struct gfx_chart *ch,
+    const char *title, double w, double hh)
+{
+	struct buf	 desc;
+	struct gfx	*g;
+	int		 rv = -1;
+
+	buf_init(&desc, 0);
+	gfx_chart_describe(ch, 100, &desc);
+	g = gfx_svg_new(&h->out, w, hh, title, desc.data, c->e);
+	if (g != NULL) {
+		gfx_chart_draw(g, ch, 0, 0, w, hh);
+		rv = gfx_finish(g, c->e);
+		gfx_free(g);
+	}
+	buf_fini(&desc);
+	return rv;
+}
+
+static int
 html_chart(struct rctx *c, const struct rdl_item *it, struct gfx_chart *ch,
     double y)
 {
 	struct html	*h = c->fmt;
-	struct buf	 desc;
-	struct gfx	*g;
 	const char	*title = ch->ntitles > 0 ? ch->titles[0].text : it->name;
 	int		 rv = 0;
 
@@ -766,22 +784,11 @@ html_chart(struct rctx *c, const struct rdl_item *it, struct gfx_chart *ch,
 		gfx_chart_free(ch);
 		return 0;
 	}
-	buf_init(&desc, 0);
-	gfx_chart_describe(ch, 100, &desc);
 	buf_puts(&h->out, "<div class=\"rs-chart\" id=\"", NULL);
 	esc(&h->out, it->name);
 	buf_printf(&h->out, NULL, "\" style=\"margin-left:%.4gpt\">", it->left);
-	g = gfx_svg_new(&h->out, it->width, it->height, title, desc.data,
-	    c->e);
-	if (g == NULL)
-		rv = -1;
-	else {
-		gfx_chart_draw(g, ch, 0, 0, it->width, it->height);
-		rv = gfx_finish(g, c->e);
-		gfx_free(g);
-	}
+	rv = chart_svg(c, h, ch, title, it->width, it->height);
 	buf_puts(&h->out, "</div>\n", NULL);
-	buf_fini(&desc);
 	gfx_chart_free(ch);
 	return rv == -1 ? -1 : flush(c, h);
 }
@@ -862,6 +869,10 @@ row_html(struct rctx *c, struct html *h, const struct rrow *r)
 		if (cell->item != NULL && cell->item->kind == RDL_IMAGE &&
 		    !cell->hidden)
 			image_html(c, h, cell->item);
+		else if (cell->chart != NULL && !cell->hidden)
+			(void)chart_svg(c, h, cell->chart, cell->item->name,
+			    cell->width > 0 ? cell->width : cell->item->width,
+			    r->height);
 		else if (cell->nsub > 0 && !cell->hidden)
 			subs_html(h, cell, r->height);
 		else

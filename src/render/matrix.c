@@ -136,6 +136,7 @@ walk_group(struct rctx *c, struct walk *w, const struct rdl_member *mb,
 			rv = -1;
 			break;
 		}
+		c->stack[c->depth - 1].group = mb->group;
 		rv = walk_one(c, w, mb, tmp + inst[i].start, inst[i].n, level,
 		    mb->group->name);
 		pop_frame(c);

@@ -294,6 +294,12 @@ cell_of(struct rctx *c, const struct rcell *rc, struct lay_cell *o)
 		o->mime = im->mime;
 	}
 	cell_subs(rc, o);
+	/* The layout takes the chart (the row is the caller's, and done
+	 * with once it is laid out). */
+	if (!rc->hidden && rc->chart != NULL) {
+		o->chart = rc->chart;
+		((struct rcell *)rc)->chart = NULL;
+	}
 }
 
 int

@@ -47,6 +47,8 @@ struct rcell {
 	bool			 is_data;	/* becomes CSV/XML data */
 	struct rcell		*sub;	/* a rectangle's textboxes */
 	size_t			 nsub;
+	struct gfx_chart	*chart;	/* a sparkline or data bar, owned
+					   (the layout formats may take it) */
 	/* Last, and only filled for the layout formats (ops->styles). */
 	struct rstyle		 st;
 };
@@ -107,6 +109,7 @@ struct rops {
 
 struct scope_frame {
 	const char		*name;	/* group, tablix or dataset name */
+	const struct rdl_group	*group;	/* a group's instance, or NULL */
 	struct expr_value	**rows;
 	size_t			 nrows;
 	int64_t			 pos;	/* detail rows emitted so far */
@@ -270,6 +273,8 @@ struct scope_frame *push_frame(struct rctx *, const char *name,
 void	pop_frame(struct rctx *);
 /* chart.c: evaluates a chart and hands it to the format (ops->chart). */
 int	process_chart(struct rctx *, const struct rdl_item *, double y);
+/* A chart in a data region's cell over its scope's rows; NULL: failed. */
+struct gfx_chart *chart_in_cell(struct rctx *, const struct rdl_item *);
 /* chart_props.c: properties of charts, in the current scope. */
 int	cprop_text(struct rctx *, const struct rdl_expr *, char *, size_t);
 int	cprop_num(struct rctx *, const struct rdl_expr *, double *);
@@ -321,6 +326,8 @@ void	skeys_free(struct skey *, size_t n, size_t nkeys);
 int	sort_rows(struct rctx *, struct expr_value **rows, size_t n,
 	    const struct rdl_sort *, size_t nsorts);
 /* Splits rows into a group's instances (rows reordered, grouped). */
+struct skey *group_rows_by(struct rctx *, const struct rdl_group *,
+	    struct expr_value **, size_t, size_t *);
 struct skey *group_rows(struct rctx *, const struct rdl_member *,
 	    struct expr_value **rows, size_t n, size_t *ninst);
 /* Orders instances by the member's sort expressions. */

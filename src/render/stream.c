@@ -56,7 +56,9 @@ item_uses(const struct rdl_item *it, bool fields)
 	for (size_t i = 0; i < it->nitems; i++)
 		if (item_uses(it->items[i], fields))
 			return true;
-	return it->tablix != NULL;	/* a nested region: be careful */
+	/* A nested region, or a chart in a cell (it aggregates its scope
+	 * and may name the region's): be careful. */
+	return it->tablix != NULL || it->chart != NULL;
 }
 
 static bool
