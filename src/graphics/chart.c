@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "common/xmalloc.h"
+#include "graphics/gauge.h"
 #include "graphics/gfx_int.h"
 
 #define PAD		4.0	/* around the parts of the chart, pt */
@@ -61,6 +62,7 @@ gfx_chart_free(struct gfx_chart *c)
 {
 	if (c == NULL)
 		return;
+	gfx_gauge_panel_free(c->gauge);
 	for (size_t i = 0; i < c->ntitles; i++)
 		free(c->titles[i].text);
 	free(c->titles);
@@ -191,6 +193,10 @@ gfx_chart_describe(const struct gfx_chart *c, size_t max_points,
 	size_t		 shown = 0, total = 0;
 	char		 v[64];
 
+	if (c->gauge != NULL) {
+		gfx_gauge_panel_describe(c->gauge, out);
+		return;
+	}
 	if (c->ntitles > 0 && c->titles[0].text != NULL)
 		buf_printf(out, NULL, "%s: ", c->titles[0].text);
 	buf_printf(out, NULL, "%s, %zu series, %zu categories.", gfx_chart_kind(c),
@@ -388,6 +394,13 @@ gfx_chart_draw(struct gfx *g, const struct gfx_chart *c, double x, double y,
 {
 	struct box	 b = { x + PAD, y + PAD, w - 2 * PAD, h - 2 * PAD };
 
+	if (c->gauge != NULL) {
+		gfx_group_begin(g, "rs-gauge-panel", NULL);
+		gfx_rect(g, x, y, w, h, c->background, &c->border);
+		gfx_gauge_panel_draw(g, c->gauge, x, y, w, h);
+		gfx_group_end(g);
+		return;
+	}
 	gfx_group_begin(g, "rs-chart", NULL);
 	gfx_rect(g, x, y, w, h, c->background, &c->border);
 	titles(g, c, &b);

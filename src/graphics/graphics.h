@@ -162,6 +162,8 @@ void	gfx_group_end(struct gfx *);
 
 /* ---- Charts ---- */
 
+struct gfx_gauge_panel;
+
 enum gfx_chart_type {
 	GFX_CHART_COLUMN, GFX_CHART_BAR, GFX_CHART_LINE, GFX_CHART_AREA,
 	GFX_CHART_PIE, GFX_CHART_DOUGHNUT, GFX_CHART_SCATTER,
@@ -263,6 +265,12 @@ struct gfx_chart {
 	struct gfx_font		 no_data_font;
 	gfx_format_fn		 format;	/* NULL: %g */
 	void			*format_arg;
+	/*
+	 * A GaugePanel travels as a chart (the formats place and draw
+	 * charts; a gauge panel is placed and drawn the same way): when
+	 * set, it is what gfx_chart_draw draws and describes (gauge.h).
+	 */
+	struct gfx_gauge_panel	*gauge;		/* owned */
 };
 
 /* A new empty chart with the original's defaults (owned by the caller). */

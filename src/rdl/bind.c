@@ -307,7 +307,7 @@ bind_style(struct bctx *b, struct rdl_style *s)
 	    s->font_weight, s->font_style, s->color, s->background_color,
 	    s->format, s->text_align, s->vertical_align, s->text_decoration,
 	    s->padding[0], s->padding[1], s->padding[2], s->padding[3],
-	    s->language };
+	    s->language, s->gradient_end, s->gradient };
 	size_t		 i;
 
 	for (i = 0; i < sizeof(props) / sizeof(props[0]); i++)
@@ -480,6 +480,76 @@ bind_chart(struct bctx *b, struct rdl_chart *ch)
 }
 
 static int
+bind_gauge(struct bctx *b, struct rdl_gauge_panel *p)
+{
+	struct bctx	 sub = *b;
+
+	sub.ds = p->dataset;
+	if (bind_filters(&sub, p->filters, p->nfilters) == -1)
+		return -1;
+	for (size_t i = 0; i < p->ngauges; i++) {
+		struct rdl_gauge *g = &p->gauges[i];
+		struct rdl_expr *e[] = { g->top, g->left, g->width, g->height,
+		    g->frame_shape, g->pivot_x, g->pivot_y, g->radius,
+		    g->start_angle, g->sweep, g->orientation, g->position,
+		    g->min, g->max, g->interval, g->scale_width, g->major_len,
+		    g->major_width, g->major_hidden, g->minor_len,
+		    g->minor_width, g->minor_hidden, g->labels_hidden,
+		    g->label_interval, g->labels_font_percent, g->value,
+		    g->multiplier, g->transformation };
+		struct rdl_style *st[] = { &g->frame_style, &g->scale_style,
+		    &g->major_style, &g->minor_style, &g->label_style };
+
+		if (bind_props(&sub, e, nitems(e), g->kind ==
+		    RDL_GAUGE_INDICATOR ? "StateIndicator" : "Gauge") == -1)
+			return -1;
+		for (size_t j = 0; j < nitems(st); j++)
+			if (bind_style(&sub, st[j]) == -1)
+				return -1;
+		for (size_t j = 0; j < g->nranges; j++) {
+			struct rdl_gauge_range *r = &g->ranges[j];
+			struct rdl_expr *re[] = { r->start, r->end,
+			    r->start_width, r->end_width, r->distance };
+
+			if (bind_props(&sub, re, nitems(re), "ScaleRange") ==
+			    -1 || bind_style(&sub, &r->style) == -1)
+				return -1;
+		}
+		for (size_t j = 0; j < g->npointers; j++) {
+			struct rdl_gauge_pointer *q = &g->pointers[j];
+			struct rdl_expr *pe[] = { q->type, q->value,
+			    q->multiplier, q->width, q->distance,
+			    q->marker_length, q->hidden, q->cap_width,
+			    q->cap_hidden };
+
+			if (bind_props(&sub, pe, nitems(pe), "GaugePointer") ==
+			    -1 || bind_style(&sub, &q->style) == -1 ||
+			    bind_style(&sub, &q->cap_style) == -1)
+				return -1;
+		}
+		for (size_t j = 0; j < g->nstates; j++) {
+			struct rdl_gauge_state *s = &g->states[j];
+			struct rdl_expr *se[] = { s->start, s->end, s->color,
+			    s->icon };
+
+			if (bind_props(&sub, se, nitems(se), "IndicatorState") ==
+			    -1)
+				return -1;
+		}
+	}
+	for (size_t i = 0; i < p->nlabels; i++) {
+		struct rdl_gauge_label *l = &p->labels[i];
+		struct rdl_expr *le[] = { l->text, l->top, l->left, l->width,
+		    l->height, l->hidden, l->font_percent };
+
+		if (bind_props(&sub, le, nitems(le), "GaugeLabel") == -1 ||
+		    bind_style(&sub, &l->style) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
 bind_item(struct bctx *b, struct rdl_item *it)
 {
 	size_t		 i, j;
@@ -506,6 +576,8 @@ bind_item(struct bctx *b, struct rdl_item *it)
 		    it->line, it->hide_duplicates);
 	if (it->chart != NULL)
 		return bind_chart(b, it->chart);
+	if (it->gauge != NULL)
+		return bind_gauge(b, it->gauge);
 	return it->tablix != NULL ? bind_tablix(b, it->tablix) : 0;
 }
 

@@ -46,6 +46,9 @@ style_parse(struct pctx *c, xmlNode *n, struct rdl_style *s)
 	s->vertical_align = child_prop(c, n, "VerticalAlign", &failed);
 	s->text_decoration = child_prop(c, n, "TextDecoration", &failed);
 	s->language = child_prop(c, n, "Language", &failed);
+	s->gradient_end = child_prop(c, n, "BackgroundGradientEndColor",
+	    &failed);
+	s->gradient = child_prop(c, n, "BackgroundGradientType", &failed);
 	s->padding[0] = child_prop(c, n, "PaddingLeft", &failed);
 	s->padding[1] = child_prop(c, n, "PaddingRight", &failed);
 	s->padding[2] = child_prop(c, n, "PaddingTop", &failed);
@@ -67,6 +70,8 @@ style_fini(struct rdl_style *s)
 	prop_free(s->font_style);
 	prop_free(s->color);
 	prop_free(s->background_color);
+	prop_free(s->gradient_end);
+	prop_free(s->gradient);
 	prop_free(s->format);
 	prop_free(s->text_align);
 	prop_free(s->vertical_align);
@@ -295,7 +300,7 @@ static const struct {
 } item_kinds[] = {
 	{ "Textbox", RDL_TEXTBOX }, { "Rectangle", RDL_RECTANGLE },
 	{ "Line", RDL_LINE }, { "Image", RDL_IMAGE }, { "Tablix", RDL_TABLIX },
-	{ "Chart", RDL_CHART },
+	{ "Chart", RDL_CHART }, { "GaugePanel", RDL_GAUGE },
 };
 
 static int
@@ -366,6 +371,8 @@ item_parse(struct pctx *c, xmlNode *n)
 		rv = (it->tablix = tablix_parse(c, n)) == NULL ? -1 : 0;
 	else if (it->kind == RDL_CHART)
 		rv = (it->chart = chart_parse(c, n)) == NULL ? -1 : 0;
+	else if (it->kind == RDL_GAUGE)
+		rv = (it->gauge = gauge_parse(c, n)) == NULL ? -1 : 0;
 	c->depth--;
 	if (rv == -1) {
 		item_free(it);
@@ -439,5 +446,6 @@ item_free(struct rdl_item *it)
 	free(it->items);
 	tablix_free(it->tablix);
 	chart_free(it->chart);
+	gauge_free(it->gauge);
 	free(it);
 }

@@ -216,15 +216,13 @@ count_node(struct pctx *c, xmlNode *n)
  * --check and every upload) refuses anything else with its line.
  */
 #define ITEMS_SUPPORTED "supported report items: Tablix (table or list), " \
-	"Chart, Textbox, Rectangle, Line, Image"
+	"Chart, GaugePanel, Textbox, Rectangle, Line, Image"
 
 static const struct {
 	const char	*name;
 	const char	*why;
 } refused[] = {
 	{ "Subreport", "report item Subreport is not supported; "
-	    ITEMS_SUPPORTED },
-	{ "GaugePanel", "report item GaugePanel is not supported; "
 	    ITEMS_SUPPORTED },
 	{ "Map", "report item Map is not supported; " ITEMS_SUPPORTED },
 	{ "CustomReportItem", "custom report items are not supported; "
@@ -357,9 +355,12 @@ in_list(const char *const *list, const char *s)
 	return false;
 }
 
-/* One walk over every element: refuse what the subset does not cover. */
+/*
+ * One walk over every element: refuse what the subset does not cover.
+ * Inside a GaugePanel its own elements are known too (rdl/gauge.c).
+ */
 static int
-validate_tree(struct pctx *c, xmlNode *n, int depth)
+validate_tree(struct pctx *c, xmlNode *n, int depth, bool in_gauge)
 {
 	xmlNode		*k;
 	size_t		 i;
@@ -374,11 +375,17 @@ validate_tree(struct pctx *c, xmlNode *n, int depth)
 		for (i = 0; i < nitems(refused); i++)
 			if (strcmp((const char *)k->name, refused[i].name) == 0)
 				return fail(c, k, "%s", refused[i].why);
-		if (!in_list(known, (const char *)k->name))
+		if (in_gauge && gauge_refusal((const char *)k->name) != NULL)
+			return fail(c, k, "%s", gauge_refusal(
+			    (const char *)k->name));
+		if (!in_list(known, (const char *)k->name) && !(in_gauge &&
+		    in_list(gauge_known, (const char *)k->name)) &&
+		    strcmp((const char *)k->name, "GaugePanel") != 0)
 			return fail(c, k, "element is not in the supported "
 			    "subset of RDL; see docs/reports.md for the "
 			    "supported elements");
-		if (validate_tree(c, k, depth + 1) == -1)
+		if (validate_tree(c, k, depth + 1, in_gauge ||
+		    strcmp((const char *)k->name, "GaugePanel") == 0) == -1)
 			return -1;
 	}
 	return 0;
@@ -638,7 +645,7 @@ report_of_doc(xmlDoc *doc, const char *name, struct rs_err *e)
 	c.r = xcalloc(1, sizeof(*c.r));
 	c.r->name = xstrdup(name != NULL ? name : "Report");
 	if (check_root(&c, xmlDocGetRootElement(doc)) == -1 ||
-	    validate_tree(&c, xmlDocGetRootElement(doc), 0) == -1 ||
+	    validate_tree(&c, xmlDocGetRootElement(doc), 0, false) == -1 ||
 	    parse_report(&c, xmlDocGetRootElement(doc)) == -1 ||
 	    bind_report(c.r, e) == -1) {
 		rdl_free(c.r);

@@ -45,12 +45,14 @@ struct rdl_style {
 	struct rdl_expr	*color, *background_color, *format, *text_align;
 	struct rdl_expr	*vertical_align, *text_decoration;
 	struct rdl_expr	*language;	/* Language: the culture of formats */
+	struct rdl_expr	*gradient_end;	/* BackgroundGradientEndColor */
+	struct rdl_expr	*gradient;	/* BackgroundGradientType */
 	struct rdl_expr	*padding[4];	/* left, right, top, bottom */
 	struct rdl_border border[RDL_SIDE__N];
 };
 
 enum rdl_item_kind { RDL_TEXTBOX, RDL_RECTANGLE, RDL_LINE, RDL_IMAGE,
-	RDL_TABLIX, RDL_CHART };
+	RDL_TABLIX, RDL_CHART, RDL_GAUGE };
 
 /* DataElementOutput: which items become data in CSV and XML. */
 enum rdl_deo { RDL_DEO_AUTO, RDL_DEO_OUTPUT, RDL_DEO_NOOUTPUT,
@@ -96,6 +98,8 @@ struct rdl_item {
 	struct rdl_tablix	*tablix;
 	/* Chart */
 	struct rdl_chart	*chart;
+	/* GaugePanel */
+	struct rdl_gauge_panel	*gauge;
 };
 
 enum rdl_filter_op { RDL_F_EQUAL, RDL_F_NOTEQUAL, RDL_F_GREATER,
@@ -271,6 +275,80 @@ struct rdl_chart {
 	size_t			 nfilters;
 	struct rdl_sort		*sorts;
 	size_t			 nsorts;
+};
+
+/* ---- GaugePanel (rdl/gauge.c) ---- */
+
+enum rdl_gauge_kind { RDL_GAUGE_RADIAL, RDL_GAUGE_LINEAR,
+	RDL_GAUGE_INDICATOR };
+
+/* ScaleRange: StartValue to EndValue (Nothing: the scale's end). */
+struct rdl_gauge_range {
+	struct rdl_expr		*start, *end;
+	struct rdl_expr		*start_width, *end_width, *distance;
+	struct rdl_style	 style;		/* BackgroundColor fills it */
+};
+
+/* RadialPointer or LinearPointer. */
+struct rdl_gauge_pointer {
+	struct rdl_expr		*type;		/* Needle, Marker, Bar */
+	struct rdl_expr		*value;		/* GaugeInputValue */
+	struct rdl_expr		*multiplier;
+	struct rdl_expr		*width, *distance, *marker_length, *hidden;
+	struct rdl_style	 style;
+	struct rdl_style	 cap_style;	/* PointerCap */
+	struct rdl_expr		*cap_width, *cap_hidden;
+};
+
+/* IndicatorState: StartValue to EndValue (Nothing: unbounded). */
+struct rdl_gauge_state {
+	char			*name;
+	struct rdl_expr		*start, *end, *color, *icon;
+};
+
+struct rdl_gauge {
+	enum rdl_gauge_kind	 kind;
+	char			*name;
+	struct rdl_expr		*top, *left, *width, *height;	/* percent */
+	struct rdl_style	 frame_style;	/* BackFrame */
+	struct rdl_expr		*frame_shape;
+	/* The first scale of a radial or linear gauge. */
+	struct rdl_expr		*pivot_x, *pivot_y, *radius, *start_angle;
+	struct rdl_expr		*sweep, *orientation, *position;
+	struct rdl_expr		*min, *max, *interval, *scale_width;
+	struct rdl_style	 scale_style;
+	struct rdl_expr		*major_len, *major_width, *major_hidden;
+	struct rdl_expr		*minor_len, *minor_width, *minor_hidden;
+	struct rdl_style	 major_style, minor_style;
+	struct rdl_expr		*labels_hidden, *label_interval;
+	struct rdl_expr		*labels_font_percent;
+	struct rdl_style	 label_style;
+	struct rdl_gauge_range	*ranges;
+	size_t			 nranges;
+	struct rdl_gauge_pointer *pointers;
+	size_t			 npointers;
+	/* A StateIndicator. */
+	struct rdl_expr		*value, *multiplier, *transformation;
+	struct rdl_gauge_state	*states;
+	size_t			 nstates;
+};
+
+struct rdl_gauge_label {
+	char			*name;
+	struct rdl_expr		*text, *top, *left, *width, *height, *hidden;
+	struct rdl_expr		*font_percent;
+	struct rdl_style	 style;
+	char			*parent;	/* ParentItem, or NULL */
+};
+
+struct rdl_gauge_panel {
+	int			 dataset;
+	struct rdl_gauge	*gauges;
+	size_t			 ngauges;
+	struct rdl_gauge_label	*labels;
+	size_t			 nlabels;
+	struct rdl_filter	*filters;
+	size_t			 nfilters;
 };
 
 struct rdl_field {

@@ -65,6 +65,12 @@ void	 member_fini(struct rdl_member *);
 /* chart.c */
 struct rdl_chart *chart_parse(struct pctx *, xmlNode *n);
 void	 chart_free(struct rdl_chart *);
+/* gauge.c */
+struct rdl_gauge_panel *gauge_parse(struct pctx *, xmlNode *n);
+void	 gauge_free(struct rdl_gauge_panel *);
+/* The elements of a GaugePanel the subset reads or can ignore. */
+extern const char *const gauge_known[];
+const char *gauge_refusal(const char *name);
 
 /* datasets.c */
 int	 parse_datasets(struct pctx *, xmlNode *list);

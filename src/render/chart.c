@@ -368,8 +368,8 @@ walk_categories(struct cwalk *w, const struct rdl_member *m, size_t nm,
 }
 
 /* Axis and value labels: the .NET format of the axis, en-US. */
-static void
-format_value(void *arg, double v, const char *fmt, char *out, size_t n)
+void
+chart_format_value(void *arg, double v, const char *fmt, char *out, size_t n)
 {
 	struct expr_value ev = { .type = EXPR_T_FLOAT, .u.f = v };
 	struct rs_err	 e;
@@ -601,7 +601,7 @@ process_chart(struct rctx *c, const struct rdl_item *it, double y)
 	}
 	g = gfx_chart_new();
 	g->name = xstrdup(it->name);
-	g->format = format_value;
+	g->format = chart_format_value;
 	default_fonts(c, g);
 	if (push_frame(c, it->name, rows, n) != NULL) {
 		rv = evaluate(c, it, g, rows, n);
@@ -643,7 +643,7 @@ chart_in_cell(struct rctx *c, const struct rdl_item *it)
 		return NULL;
 	g = gfx_chart_new();
 	g->name = xstrdup(it->name);
-	g->format = format_value;
+	g->format = chart_format_value;
 	default_fonts(c, g);
 	if (push_frame(c, it->name, rows, n) != NULL) {
 		rv = evaluate(c, it, g, rows, n);

@@ -97,124 +97,6 @@ agg_over(struct rctx *c, const struct expr_node *n, struct expr_value **rows,
 	return rv;
 }
 
-/*
- * The scope an inner aggregate names (the first one found), or NULL for
- * the current scope.
- */
-static int
-inner_scope(struct expr_node *n, void *arg)
-{
-	const char **scope = arg;
-
-	if (!expr_agg_scoped(n))
-		return 0;
-	*scope = n->scope;
-	return 1;
-}
-
-struct nest {
-	struct rctx		*c;
-	const struct expr_node	*n;
-	const struct rdl_group	*path[SCOPE_DEPTH_MAX];
-	size_t			 npath;
-	const char		*name;		/* the inner scope's */
-	struct expr_agg		 acc;
-};
-
-/* One instance of the inner scope: the argument in it, accumulated. */
-static int
-nest_leaf(struct nest *w, struct expr_value **rows, size_t n)
-{
-	struct rctx	*c = w->c;
-	struct expr_value v;
-	int		 rv;
-
-	if (push_frame(c, w->name, rows, n) == NULL)
-		return -1;
-	c->stack[c->depth - 1].group = w->path[w->npath - 1];
-	rv = expr_eval(w->n->args[0], &c->env, &v, c->e);
-	pop_frame(c);
-	if (rv == 0) {
-		rv = expr_agg_add(&w->acc, &v, c->e);
-		expr_value_fini(&v);
-	}
-	return rv;
-}
-
-/* Splits rows by the groups of the path from level on. */
-static int
-nest_split(struct nest *w, struct expr_value **rows, size_t n, size_t level)
-{
-	const struct rdl_group *g;
-	struct skey	*inst;
-	size_t		 ni;
-	int		 rv = 0;
-
-	if (level == w->npath)
-		return nest_leaf(w, rows, n);
-	g = w->path[level];
-	if (g->nexprs == 0) {		/* details: one instance per row */
-		for (size_t i = 0; i < n && rv == 0; i++)
-			rv = nest_split(w, rows + i, 1, level + 1);
-		return rv;
-	}
-	if ((inst = group_rows_by(w->c, g, rows, n, &ni)) == NULL)
-		return -1;
-	for (size_t i = 0; i < ni && rv == 0; i++)
-		rv = nest_split(w, rows + inst[i].start, inst[i].n, level + 1);
-	free(inst);
-	return rv;
-}
-
-/*
- * An aggregate of an aggregate, Max(Sum(X), "Tablix1"): the outer one
- * (frame fi's rows) over the instances of the inner one's scope (the
- * current group, or the group it names, which must be on the way from
- * the outer scope to here), as the original computes it.
- */
-static int
-agg_nested(struct rctx *c, const struct expr_node *n, size_t fi,
-    struct expr_value *out)
-{
-	struct nest	*w = xcalloc(1, sizeof(*w));
-	const char	*scope = NULL;
-	struct expr_value **rows;
-	size_t		 ti = c->depth - 1, nr = c->stack[fi].nrows;
-	int		 rv;
-
-	/* The named scope, or the innermost group (a chart in a cell sits
-	 * in a frame of its own, inside its cell's group). */
-	(void)expr_walk(n->args[0], inner_scope, &scope);
-	for (ti = c->depth; ti > fi + 1; ti--)
-		if (scope != NULL ? strcmp(c->stack[ti - 1].name, scope) == 0 :
-		    c->stack[ti - 1].group != NULL)
-			break;
-	ti--;
-	w->c = c;
-	w->n = n;
-	for (size_t i = fi + 1; i <= ti && i < c->depth; i++)
-		if (c->stack[i].group != NULL)
-			w->path[w->npath++] = c->stack[i].group;
-	if (ti <= fi || w->npath == 0 || c->stack[ti].group == NULL) {
-		free(w);
-		return rs_err_set(c->e, RS_E_BADINPUT, "%s: the inner "
-		    "aggregate's scope must be a group inside the outer "
-		    "one's (\"%s\") that holds the expression", n->name,
-		    n->scope != NULL ? n->scope : "");
-	}
-	w->name = c->stack[ti].name;
-	rows = xcalloc(nr + 1, sizeof(*rows));
-	memcpy(rows, c->stack[fi].rows, nr * sizeof(*rows));
-	expr_agg_init(&w->acc, n->aggfn);
-	rv = nest_split(w, rows, nr, 0);
-	if (rv == 0)
-		rv = expr_agg_result(&w->acc, out, c->e);
-	expr_agg_fini(&w->acc);
-	free(rows);
-	free(w);
-	return rv;
-}
-
 static int
 agg_cb(void *arg, const struct expr_node *n, struct expr_env *env,
     struct expr_value *out, struct rs_err *e)
@@ -437,6 +319,9 @@ eval_text(struct rctx *c, const struct rdl_item *it, struct rcell *cell)
 		cell->text = xstrdup("");
 		if (it->kind == RDL_CHART && c->ops->chart != NULL &&
 		    (cell->chart = chart_in_cell(c, it)) == NULL)
+			return -1;
+		if (it->kind == RDL_GAUGE && c->ops->chart != NULL &&
+		    (cell->chart = gauge_in_cell(c, it)) == NULL)
 			return -1;
 	}
 	if (eval_prop(c, it->hidden, &h) == -1)
@@ -1041,6 +926,7 @@ process_items(struct rctx *c, struct rdl_item *const *items, size_t n,
 			shift += h - it->height;
 			break;
 		case RDL_CHART:
+		case RDL_GAUGE:
 			if (pass == 1)
 				break;
 			if (is_hidden(c, it->hidden, &hidden) == -1)
@@ -1052,7 +938,8 @@ process_items(struct rctx *c, struct rdl_item *const *items, size_t n,
 					return -1;
 				break;
 			}
-			if (process_chart(c, it, y) == -1)
+			if ((it->kind == RDL_GAUGE ? process_gauge(c, it, y) :
+			    process_chart(c, it, y)) == -1)
 				return -1;
 			break;
 		case RDL_RECTANGLE:

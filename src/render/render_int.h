@@ -275,6 +275,19 @@ void	pop_frame(struct rctx *);
 int	process_chart(struct rctx *, const struct rdl_item *, double y);
 /* A chart in a data region's cell over its scope's rows; NULL: failed. */
 struct gfx_chart *chart_in_cell(struct rctx *, const struct rdl_item *);
+/* A number in a .NET format (fmt NULL or "": as text), en-US. */
+void	chart_format_value(void *, double v, const char *fmt, char *out,
+	    size_t n);
+/*
+ * scope.c: an aggregate of an aggregate (Max(Sum(X), "T")), its outer
+ * scope being frame fi.
+ */
+int	agg_nested(struct rctx *, const struct expr_node *, size_t fi,
+	    struct expr_value *out);
+/* gauge.c: a GaugePanel, evaluated and handed to the format as a chart
+ * (ops->chart); in a cell, over the cell's scope (NULL: failed). */
+int	process_gauge(struct rctx *, const struct rdl_item *, double y);
+struct gfx_chart *gauge_in_cell(struct rctx *, const struct rdl_item *);
 /* chart_props.c: properties of charts, in the current scope. */
 int	cprop_text(struct rctx *, const struct rdl_expr *, char *, size_t);
 int	cprop_num(struct rctx *, const struct rdl_expr *, double *);

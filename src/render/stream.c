@@ -58,7 +58,7 @@ item_uses(const struct rdl_item *it, bool fields)
 			return true;
 	/* A nested region, or a chart in a cell (it aggregates its scope
 	 * and may name the region's): be careful. */
-	return it->tablix != NULL || it->chart != NULL;
+	return it->tablix != NULL || it->chart != NULL || it->gauge != NULL;
 }
 
 static bool
@@ -98,8 +98,9 @@ items_use_data(struct rdl_item *const *items, size_t n,
 				(*regions)++;
 			continue;
 		}
-		if (it->kind == RDL_CHART) {
-			if (it->chart->dataset == ds)
+		if (it->kind == RDL_CHART || it->kind == RDL_GAUGE) {
+			if ((it->chart != NULL ? it->chart->dataset :
+			    it->gauge->dataset) == ds)
 				(*regions)++;
 			continue;
 		}
