@@ -14,6 +14,7 @@ import os
 import pty
 import re
 import select
+import shlex
 import signal
 import socket
 import subprocess
@@ -116,6 +117,59 @@ def main():
     lib.done_testing()
 
 
+# In a private mount namespace with copies of the trust store (lib.py):
+# before, after the banner's trust command, and after its --remove.
+TRY = r"""
+url=$1; shift
+probe() { curl -s -o /dev/null --max-time 20 -w "$1 %{http_code}\n" "$url"; }
+probe before
+"$@" >"$HOME/trust.out" 2>&1 || echo "trust failed: $?"
+probe after
+certutil -L -d "sql:$HOME/.pki/nssdb" | grep -c ' C,, *$' | sed 's/^/nss: /'
+"$@" --remove >>"$HOME/trust.out" 2>&1 || echo "remove failed: $?"
+probe removed
+"""
+
+
+def trust_line(out, root, port):
+    """The banner's "Trust it:" is the exact certstore trust command for
+    the demo's CA, and it works: curl (no --cacert) trusts the demo after
+    it, and a browser's NSS database holds the CA as a CA (C,,)."""
+    m = re.search(r"Trust it: +(.*?) \(system store", out)
+    ca = open(os.path.join(root, "demo-ca.thumbprint")).read().strip()
+    cmd = shlex.split(m.group(1)) if m else []
+    lib.check("the trust line is 'certstore --root ROOT trust CA' for the "
+              "demo's CA", len(cmd) == 5 and cmd[0].endswith("/certstore")
+              and os.access(cmd[0], os.X_OK)
+              and cmd[1:] == ["--root", root, "trust", ca],
+              m.group(0) if m else out[-1500:], f"CA {ca}")
+    ns = lib.trust_namespace(os.path.join(lib.TMP, "ns"))
+    if ns is None or len(cmd) != 5:
+        lib.ok("# SKIP running the trust line needs unshare -m")
+        return
+    home = os.path.join(lib.TMP, "trusthome")
+    os.makedirs(home, exist_ok=True)
+    r = subprocess.run(ns + ["bash", "-c", TRY, "bash",
+                             f"https://localhost:{port}/ReportServer"] + cmd,
+                       env=dict(os.environ, HOME=home), capture_output=True,
+                       text=True, timeout=180)
+    said = open(os.path.join(home, "trust.out")).read() if os.path.exists(
+        os.path.join(home, "trust.out")) else ""
+    lib.expect_eq("before it, curl refuses the demo's certificate",
+                  re.findall(r"^before \d+$", r.stdout, re.M), ["before 000"])
+    lib.expect_eq("after the banner's trust command, curl with no --cacert "
+                  "trusts it", re.findall(r"^after \d+$", r.stdout, re.M),
+                  ["after 401"])
+    lib.expect_eq("... and the NSS database holds the CA as a CA (C,,)",
+                  re.findall(r"^nss: \d+$", r.stdout, re.M), ["nss: 1"])
+    lib.expect_eq("... and its --remove takes it out",
+                  re.findall(r"^removed \d+$", r.stdout, re.M),
+                  ["removed 000"])
+    lib.check("the trust command and its --remove exit 0",
+              "failed:" not in r.stdout and "removed" in r.stdout,
+              r.stdout, r.stderr, said)
+
+
 def run(fd, pid, root, port, hport):
     t0 = time.time()
     out = read_until(fd, "", lambda o: BANNER_END in o, 300)
@@ -134,6 +188,7 @@ def run(fd, pid, root, port, hport):
               out[-1500:])
     lib.check("it says how to trust the certificate",
               re.search(r"Trust it: +\S", out), out[-1500:])
+    trust_line(out, root, port)
     lib.check("it names the log files", f"{root}/log/httpsvc.log" in out,
               out[-1500:])
     ca = os.path.join(root, "demo-root.crt")
