@@ -5,7 +5,8 @@
 # result: NSS itself (vfychain, the library Chromium uses) and openssl
 # against the anchor file.  The default places are checked with --dry-run
 # (and the machine's real store is compared before and after); then the
-# default command (new-ca's hint, as written) runs for real inside a private mount namespace whose
+# default command (new-ca's hint, as written) runs for real inside a
+# private mount namespace whose
 # /usr/local/share/ca-certificates and /etc/ssl/certs are this test's
 # copies, so update-ca-certificates runs and Python's default context
 # trusts the CA, while the machine's own store is never touched.
