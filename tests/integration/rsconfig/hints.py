@@ -157,6 +157,16 @@ def scenario_deleted_db(env):
     lib.check("status names the deleted database as MISSING",
               "MISSING: the SQLite database %s does not exist" % db in out,
               out)
+    fix = ("does not exist (not created yet, or deleted or moved); restore "
+           "it from a backup, or make it: 'rsconfig database create "
+           "--admin-user NAME --admin-password-stdin'")
+    show = sh("rsconfig database show").stdout
+    lib.check("so does the Database page (rsconfig database show)",
+              show.startswith("Report server database: MISSING") and
+              "the SQLite database %s %s" % (db, fix) in show, show)
+    every = sh("rsconfig").stdout
+    lib.check("... and every page at a glance (rsconfig)", every.count(
+        "MISSING: the SQLite database %s %s" % (db, fix)) == 2, every)
     page = sh("curl -sk https://localhost:%d/ReportServer/" % env.sp).stdout
     # The first request finds the file gone under the open handle ("is
     # missing"); later ones find no file to open ("does not exist").
