@@ -156,7 +156,8 @@ def trust_namespace(folder):
     r = subprocess.run(["unshare", "-m", "true"], capture_output=True)
     if r.returncode != 0:
         return None
-    return ["unshare", "-m", "sh", "-c", TRUST_NS, "sh", folder]
+    return ["unshare", "-m", "--propagation", "private", "sh", "-c",
+            TRUST_NS, "sh", folder]
 
 
 def done_testing():

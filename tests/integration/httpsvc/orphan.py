@@ -21,8 +21,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from lib import (BIN, ROOT, TMP, check, done_testing, expect_eq, free_port, run,
-                 start_bg, wait_for)
+from lib import (BIN, ROOT, TMP, check, done_testing, expect_eq, free_port,
+                 run, start_bg, wait_for)
 
 APP = os.path.join(os.path.dirname(__file__), "testapp")
 APPID = "{6f1d2a3b-0000-4000-8000-00000000a0f1}"
