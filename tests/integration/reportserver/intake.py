@@ -114,8 +114,8 @@ def t_reports(env):
                               b"<Value>=Frobnicate(1, 1)</Value>")
     refused(env, "an unsupported function", "POST", "/Reports",
             {"Path": "/In/L", "Content": b64(lookup)}, 400,
-            "rsInvalidReportDefinition", "unsupported function Frobnicate",
-            "supported: Sum")
+            "rsInvalidReportDefinition", "line 4: <Value>: unsupported "
+            "function Frobnicate", "supported: Sum")
     sqlserver = report(sources='<DataSources><DataSource Name="W">'
                        '<ConnectionProperties><DataProvider>SQL'
                        '</DataProvider><ConnectString>Data Source=.'
