@@ -230,6 +230,19 @@ def run(fd, pid, root, port, hport, pre, closed_acct):
                "-w", "%{http_code} %{redirect_url}", base + "/")
     lib.expect_eq(pre + "/ redirects to the portal", got,
                   f"302 {base}/Reports/")
+    host = socket.gethostname()
+    got = curl("--cacert", ca, "--resolve", f"{host}:{port}:127.0.0.1",
+               "-o", "/dev/null", "-w", "%{http_code}",
+               f"https://{host}:{port}/ReportServer")
+    lib.expect_eq(pre + f"the certificate the demo CA issued names this "
+                  f"machine ({host}) too", got, "401")
+    issuer = subprocess.run(
+        ["openssl", "x509", "-noout", "-issuer", "-in",
+         os.path.join(root, "certstore", "My", open(os.path.join(
+             root, "demo.thumbprint")).read().strip() + ".crt")],
+        capture_output=True, text=True).stdout.strip()
+    lib.expect_eq(pre + "... and is the demo CA's (in My, bound)", issuer,
+                  "issuer=CN = Report Server demo CA")
     got = curl("--cacert", ca, "-L", "-u", f"admin:{pw}", "-o", "/dev/null",
                "-w", "%{http_code} %{url_effective}", base + "/")
     got = re.sub(r"//[^/@]*@", "//", got)     # curl shows the user:password
