@@ -461,7 +461,8 @@ load_issuer(struct certstore *cs, const char *ca, struct cs_entry *en,
 	    ((X509_get_extension_flags(en->leaf) & EXFLAG_KUSAGE) != 0 &&
 	    (X509_get_key_usage(en->leaf) & KU_KEY_CERT_SIGN) == 0))
 		rs_err_set(e, RS_E_BADINPUT, "cannot issue from %s: it is not "
-		    "a CA certificate (make one with 'certstore new-ca')", ca);
+		    "a CA certificate (make one with 'certstore new-ca --name "
+		    "\"Local CA\"')", ca);
 	else if (en->key == NULL)
 		rs_err_set(e, RS_E_BADINPUT, "cannot issue from %s: its "
 		    "private key is not in My or cannot be read", ca);

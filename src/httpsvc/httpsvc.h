@@ -157,7 +157,7 @@ struct snapshot {
 	char			(*acl_users)[BINDING_USER_MAX];
 	size_t			 n_acls;
 	uint64_t		 bgen, cgen;	/* generations loaded */
-	char			(*expiring)[640];	/* warnings: orphans, expiry */
+	char			(*expiring)[1024];	/* warnings: orphans, expiry */
 	size_t			 n_expiring;
 };
 

@@ -219,9 +219,12 @@ note_warnings(struct svc *svc, struct snapshot *s, const struct tls_set *set)
 			    sizeof(s->expiring[0]), "binding %s: certificate "
 			    "%s is not in the %s store; its handshakes are "
 			    "refused until it is bound to a certificate in "
-			    "the store ('httpcfg update sslcert')",
+			    "the store ('httpcfg update sslcert %s=%s "
+			    "certhash=THUMBPRINT appid=%s')",
 			    b->endpoint, b->certhash,
-			    b->store[0] ? b->store : "My");
+			    b->store[0] ? b->store : "My",
+			    b->kind == BINDING_IPPORT ? "ipport" : "hostnameport",
+			    b->endpoint, b->appid);
 			continue;
 		}
 		if (certstore_get(svc->cs, b->store[0] ? b->store : "My",

@@ -234,9 +234,12 @@ overview_db(struct popts *p)
 	printf("  Database type:          %s\n", info.postgres ? "PostgreSQL" :
 	    "SQLite");
 	printf("  Database:               %s\n", info.dsn);
-	printf("  State:                  %s\n", !info.exists ? "not created "
-	    "('" CATALOG_CREATE_HINT "')" : info.version == info.expected ?
-	    "ready" : "needs upgrade ('rsconfig database upgrade')");
+	if (!info.exists)
+		printf("  State:                  MISSING: %s\n", r.message);
+	else
+		printf("  State:                  %s\n", info.version ==
+		    info.expected ? "ready" : "needs upgrade ('rsconfig "
+		    "database upgrade')");
 }
 
 /*

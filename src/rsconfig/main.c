@@ -269,7 +269,7 @@ cmd_db_show(struct opts *o)
 	else {
 		printf("Report server database: %s\n", info.exists ?
 		    (info.version == info.expected ? "ready" :
-		    "needs upgrade") : "not created");
+		    "needs upgrade") : "MISSING");
 		print_info_text(&info);
 		if (!info.exists || info.version != info.expected)
 			printf("  Next step:            %s\n", r.message);

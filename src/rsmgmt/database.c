@@ -366,9 +366,14 @@ rsmgmt_database_show(const char *root, struct rsmgmt_db_info *info,
 	}
 	catalog_close(cat);
 	rsconf_free(c);
-	if (!info->exists)
-		rsmgmt_ok(r, "the report server database has not been created;"
-		    " run '" CATALOG_CREATE_HINT "'");
+	if (!info->exists && info->postgres)
+		rsmgmt_ok(r, "the PostgreSQL database %s has no report server "
+		    "database in it; make it: '" CATALOG_CREATE_HINT "'",
+		    info->dsn);
+	else if (!info->exists)
+		rsmgmt_ok(r, "the SQLite database %s does not exist (not "
+		    "created yet, or deleted or moved); restore it from a "
+		    "backup, or make it: '" CATALOG_CREATE_HINT "'", info->dsn);
 	else if (info->version < CATALOG_SCHEMA_VERSION)
 		rsmgmt_ok(r, "the database needs an upgrade; run 'rsconfig "
 		    "database upgrade'");

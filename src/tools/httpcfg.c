@@ -279,7 +279,8 @@ check_cert(struct ctx *c, const char *store_in, const char *hash_in,
 		c->win32 = WIN32_LOGON;
 		rs_err_set(e, RS_E_BADINPUT, "certhash: certificate %s in store "
 		    "%s has no private key; import it with its key (a PFX) "
-		    "using 'certstore import'", thumb, name);
+		    "using 'certstore import FILE --password-file F'", thumb,
+		    name);
 	} else
 		rv = 0;
 	for (unsigned bit = 1; rv == 0 && bit <= CERTSTORE_P_ALL; bit <<= 1)

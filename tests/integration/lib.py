@@ -129,6 +129,37 @@ def stage_for_others(*files):
     return stage
 
 
+# A private mount namespace in which `certstore trust` changes copies of the
+# machine's trust store, never the machine's: /usr/local/share/ca-certificates
+# and /etc/ssl/certs are bind-mounted copies, update-ca-certificates' hooks
+# an empty folder.  A test gives $HOME a folder of its own for the NSS half.
+TRUST_NS = r"""
+set -e
+t=$1; shift
+mkdir -p "$t/local" "$t/etc" "$t/hooks"
+cp -a /usr/local/share/ca-certificates/. "$t/local/"
+cp -a /etc/ssl/certs/. "$t/etc/"
+mount --bind "$t/local" /usr/local/share/ca-certificates
+mount --bind "$t/etc" /etc/ssl/certs
+if [ -d /etc/ca-certificates/update.d ]; then
+    mount --bind "$t/hooks" /etc/ca-certificates/update.d
+fi
+mountpoint -q /etc/ssl/certs
+mountpoint -q /usr/local/share/ca-certificates
+exec "$@"
+"""
+
+
+def trust_namespace(folder):
+    """The command prefix that runs a command in such a namespace (copies in
+    folder), or None when mount namespaces are not available."""
+    r = subprocess.run(["unshare", "-m", "true"], capture_output=True)
+    if r.returncode != 0:
+        return None
+    return ["unshare", "-m", "--propagation", "private", "sh", "-c",
+            TRUST_NS, "sh", folder]
+
+
 def done_testing():
     print(f"1..{_n}", flush=True)
     sys.exit(_failed)

@@ -112,7 +112,8 @@ before=$(tree_digest "$ROOT")
 o=$(certstore issue --ca "$SELF" --dns x.test 2>&1)
 expect_eq "issue from a certificate that is not a CA: exit 65" "$?" 65
 expect_match "... says so and how to make one" "$o" \
-    "cannot issue from $SELF: it is not a CA certificate \\(make one with 'certstore new-ca'\\)"
+    "cannot issue from $SELF: it is not a CA certificate \\(make one with 'certstore new-ca --name \"Local CA\"'\\)"
+h=$(printf '%s' "$o" | grep -o "'certstore new-ca[^']*'" | tr -d "'")
 o=$(certstore issue --dns x.test 2>&1)
 expect_eq "issue without --ca: exit 64" "$?" 64
 expect_match "... names the option and where CAs are listed" "$o" \
@@ -121,4 +122,8 @@ check "... and that list command works as written" certstore list --store Root
 o=$(certstore new-ca 2>&1)
 expect_match "new-ca without --name says so" "$o" 'a CA needs a name.*--name TEXT'
 expect_eq "refused issues change nothing" "$(tree_digest "$ROOT")" "$before"
+o=$(sh -c "$h" 2>&1)
+check "the command 'not a CA' gives works as written: $h" test $? = 0
+NEW=$(printf '%s\n' "$o" | tail -n 1)
+check "... and makes a CA that issues" certstore issue --ca "$NEW" --dns y.test
 done_testing

@@ -5,14 +5,20 @@
 # result: NSS itself (vfychain, the library Chromium uses) and openssl
 # against the anchor file.  The default places are checked with --dry-run
 # (and the machine's real store is compared before and after); then the
-# default command runs for real inside a private mount namespace whose
+# default command (new-ca's hint, as written) runs for real inside a
+# private mount namespace whose
 # /usr/local/share/ca-certificates and /etc/ssl/certs are this test's
 # copies, so update-ca-certificates runs and Python's default context
 # trusts the CA, while the machine's own store is never touched.
 . "$(dirname "$0")/../lib.sh"
 cd "$TMP"
 
-CA=$(certstore new-ca --name "Trust Test CA" | tail -n 1)
+made=$(certstore new-ca --name "Trust Test CA")
+CA=$(printf '%s\n' "$made" | tail -n 1)
+# new-ca's hint, run as written (in the namespace below).
+HINT=$(printf '%s\n' "$made" | sed -n 's/^  \(certstore trust .*\)$/\1/p')
+expect_eq "new-ca prints the command that trusts it" "$HINT" \
+    "certstore trust ${CA:0:8}"
 L=$(certstore issue --ca "$CA" --dns localhost | tail -n 1)
 leaf="$ROOT/certstore/My/$L.crt"
 A="$TMP/anchors"
@@ -124,9 +130,9 @@ expect_eq "update-ca-certificates comes from ca-certificates" \
 if unshare -m true 2>/dev/null; then
 	mkdir -p ns/local ns/etc ns/hooks
 	grep -v '^#' /etc/ca-certificates.conf | head -n 2 >ns/conf
-	o=$(unshare -m bash -s "$TMP" "$CA" "$L" <<'NS' 2>&1
+	o=$(unshare -m bash -s "$TMP" "$CA" "$L" "$HINT" <<'NS' 2>&1
 set -e
-T=$1 CA=$2 L=$3
+T=$1 CA=$2 L=$3 HINT=$4
 mount --bind "$T/ns/local" /usr/local/share/ca-certificates
 mount --bind "$T/ns/etc" /etc/ssl/certs
 mount --bind "$T/ns/hooks" /etc/ca-certificates/update.d
@@ -150,7 +156,7 @@ except ssl.SSLCertVerificationError as e:
 PY
 }
 py
-HOME="$T/nshome" certstore trust "$CA"
+HOME="$T/nshome" sh -c "$HINT"
 py
 grep -c "$(sed -n 2p "$ROOT/certstore/Root/$CA.crt")" /etc/ssl/certs/ca-certificates.crt | sed 's/^/bundle: /'
 HOME="$T/nshome" certstore trust --remove "$CA"
@@ -161,7 +167,7 @@ NS
 )
 	expect_match "namespace: before, Python's default context refuses the leaf" \
 	    "$(printf '%s\n' "$o" | grep python: | sed -n 1p)" 'refused unable to get local issuer'
-	expect_match "namespace: the default command runs update-ca-certificates" \
+	expect_match "namespace: new-ca's hint, as written, runs update-ca-certificates" \
 	    "$o" 'system store: update-ca-certificates: 1 added, 0 removed; done.'
 	expect_match "namespace: ... and fills the NSS database in \$HOME" "$o" \
 	    "NSS database $TMP/nshome/.pki/nssdb: added \"certstore $CA\""

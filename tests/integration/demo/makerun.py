@@ -12,8 +12,10 @@ admin's password; then sends Ctrl-C and checks that make ends with status
 """
 import os
 import pty
+import pwd
 import re
 import select
+import shlex
 import signal
 import socket
 import subprocess
@@ -78,6 +80,18 @@ def port_free(port):
         s.close()
 
 
+# A clone in a folder the accounts cannot enter (root's home is 0700): the
+# clone bind-mounted below a 0700 folder, in a private mount namespace.
+CLOSED = r"""
+set -e
+mkdir -m 0700 "$1"
+mkdir "$1/src"
+mount --bind "$2" "$1/src"
+cd "$1/src"
+exec make run
+"""
+
+
 def main():
     if os.geteuid() != 0:
         lib.ok("# SKIP make run creates system users (root)")
@@ -86,7 +100,18 @@ def main():
         lib.ok("# SKIP no release build in bin/ (make test builds it)")
         lib.done_testing()
     os.chmod(lib.TMP, 0o711)
-    root = os.path.join(lib.TMP, "demo")
+    demo("demo", False)
+    if subprocess.run(["unshare", "-m", "true"]).returncode == 0:
+        demo("closed", True)
+    else:
+        lib.ok("# SKIP a closed clone needs a mount namespace (unshare -m)")
+    lib.done_testing()
+
+
+def demo(name, closed):
+    """make run with a fresh demo root and accounts; closed: from a clone
+    the accounts cannot enter."""
+    root = os.path.join(lib.TMP, name)
     tag = os.urandom(3).hex()
     acct, hacct = "rsdm" + tag, "rsdh" + tag
     port, hport = lib.free_port(), lib.free_port()
@@ -99,10 +124,16 @@ def main():
                RS_DEMO_HTTP_USER=hacct, RS_ROOT="/nonexistent", TERM="dumb")
     pid, fd = pty.fork()
     if pid == 0:
+        if closed:
+            os.execvpe("unshare", [
+                "unshare", "-m", "--propagation", "private", "sh", "-c",
+                CLOSED, "sh", os.path.join(lib.TMP, "closed-clone"),
+                lib.SRC], env)
         os.chdir(lib.SRC)
         os.execvpe("make", ["make", "run"], env)
     try:
-        run(fd, pid, root, port, hport)
+        run(fd, pid, root, port, hport,
+            ("closed clone: " if closed else ""), acct if closed else None)
     finally:
         try:
             os.kill(pid, signal.SIGKILL)
@@ -113,66 +144,145 @@ def main():
         for u in (acct, hacct):
             subprocess.run(["userdel", "-f", u], capture_output=True)
             subprocess.run(["groupdel", u], capture_output=True)
-    lib.done_testing()
 
 
-def run(fd, pid, root, port, hport):
+# In a private mount namespace with copies of the trust store (lib.py):
+# before, after the banner's trust command, and after its --remove.
+TRY = r"""
+url=$1; shift
+probe() { curl -s -o /dev/null --max-time 20 -w "$1 %{http_code}\n" "$url"; }
+probe before
+"$@" >"$HOME/trust.out" 2>&1 || echo "trust failed: $?"
+probe after
+certutil -L -d "sql:$HOME/.pki/nssdb" | grep -c ' C,, *$' | sed 's/^/nss: /'
+"$@" --remove >>"$HOME/trust.out" 2>&1 || echo "remove failed: $?"
+probe removed
+"""
+
+
+def trust_line(out, root, port, pre):
+    """The banner's "Trust it:" is the exact certstore trust command for
+    the demo's CA, and it works: curl (no --cacert) trusts the demo after
+    it, and a browser's NSS database holds the CA as a CA (C,,)."""
+    m = re.search(r"Trust it: +(.*?) \(system store", out)
+    ca = open(os.path.join(root, "demo-ca.thumbprint")).read().strip()
+    cmd = shlex.split(m.group(1)) if m else []
+    lib.check(pre + "the trust line is 'certstore --root ROOT trust CA' "
+              "for the "
+              "demo's CA", len(cmd) == 5 and cmd[0].endswith("/certstore")
+              and os.access(cmd[0], os.X_OK)
+              and cmd[1:] == ["--root", root, "trust", ca],
+              m.group(0) if m else out[-1500:], f"CA {ca}")
+    ns = lib.trust_namespace(os.path.join(root + ".ns"))
+    if ns is None or len(cmd) != 5:
+        lib.ok(pre + "# SKIP running the trust line needs unshare -m")
+        return
+    home = root + ".home"
+    os.makedirs(home, exist_ok=True)
+    r = subprocess.run(ns + ["bash", "-c", TRY, "bash",
+                             f"https://localhost:{port}/ReportServer"] + cmd,
+                       env=dict(os.environ, HOME=home), capture_output=True,
+                       text=True, timeout=180)
+    said = open(os.path.join(home, "trust.out")).read() if os.path.exists(
+        os.path.join(home, "trust.out")) else ""
+    lib.expect_eq(pre + "before it, curl refuses the demo's certificate",
+                  re.findall(r"^before \d+$", r.stdout, re.M), ["before 000"])
+    lib.expect_eq(pre + "after the banner's trust command, curl with no "
+                  "--cacert "
+                  "trusts it", re.findall(r"^after \d+$", r.stdout, re.M),
+                  ["after 401"])
+    lib.expect_eq(pre + "... and the NSS database holds the CA as a CA (C,,)",
+                  re.findall(r"^nss: \d+$", r.stdout, re.M), ["nss: 1"])
+    lib.expect_eq(pre + "... and its --remove takes it out",
+                  re.findall(r"^removed \d+$", r.stdout, re.M),
+                  ["removed 000"])
+    lib.check(pre + "the trust command and its --remove exit 0",
+              "failed:" not in r.stdout and "removed" in r.stdout,
+              r.stdout, r.stderr, said)
+
+
+def run(fd, pid, root, port, hport, pre, closed_acct):
     t0 = time.time()
     out = read_until(fd, "", lambda o: BANNER_END in o, 300)
     up = time.time() - t0
-    lib.check(f"the banner comes ({up:.0f} s)", BANNER_END in out,
+    lib.check(pre + f"the banner comes ({up:.0f} s)", BANNER_END in out,
               out[-3000:])
     if BANNER_END not in out:
         return
     out = read_until(fd, out, lambda o: False, 1.5)    # anything after it?
-    lib.check("the banner is the last thing printed",
+    lib.check(pre + "the banner is the last thing printed",
               out.rstrip().endswith(BANNER_END), out[-1500:])
-    lib.check("no build lines, no access log, no make chatter",
+    lib.check(pre + "no build lines, no access log, no make chatter",
               not re.search(r"^(cc |gcc |make\[)|access:", out, re.M), out)
     pwfile = os.path.join(root, "admin.password")
-    lib.check("it names the password file", f"password in {pwfile}" in out,
+    lib.check(pre + "it names the password file",
+              f"password in {pwfile}" in out,
               out[-1500:])
-    lib.check("it says how to trust the certificate",
+    lib.check(pre + "it says how to trust the certificate",
               re.search(r"Trust it: +\S", out), out[-1500:])
-    lib.check("it names the log files", f"{root}/log/httpsvc.log" in out,
+    trust_line(out, root, port, pre)
+    lib.check(pre + "it names the log files", f"{root}/log/httpsvc.log" in out,
               out[-1500:])
     ca = os.path.join(root, "demo-root.crt")
     pw = open(pwfile).read().strip()
     base = f"https://localhost:{port}"
     got = curl("--cacert", ca, "-o", "/dev/null",
                "-w", "%{http_code} %{redirect_url}", base + "/")
-    lib.expect_eq("/ redirects to the portal", got, f"302 {base}/Reports/")
+    lib.expect_eq(pre + "/ redirects to the portal", got,
+                  f"302 {base}/Reports/")
+    host = socket.gethostname()
+    got = curl("--cacert", ca, "--resolve", f"{host}:{port}:127.0.0.1",
+               "-o", "/dev/null", "-w", "%{http_code}",
+               f"https://{host}:{port}/ReportServer")
+    lib.expect_eq(pre + f"the certificate the demo CA issued names this "
+                  f"machine ({host}) too", got, "401")
+    issuer = subprocess.run(
+        ["openssl", "x509", "-noout", "-issuer", "-in",
+         os.path.join(root, "certstore", "My", open(os.path.join(
+             root, "demo.thumbprint")).read().strip() + ".crt")],
+        capture_output=True, text=True).stdout.strip()
+    lib.expect_eq(pre + "... and is the demo CA's (in My, bound)", issuer,
+                  "issuer=CN = Report Server demo CA")
     got = curl("--cacert", ca, "-L", "-u", f"admin:{pw}", "-o", "/dev/null",
                "-w", "%{http_code} %{url_effective}", base + "/")
     got = re.sub(r"//[^/@]*@", "//", got)     # curl shows the user:password
-    lib.expect_eq("... which opens for admin", got,
+    lib.expect_eq(pre + "... which opens for admin", got,
                   f"200 {base}/Reports/browse/")
     got = curl("--cacert", ca, "-u", f"admin:{pw}", "-o", "/dev/null",
                "-w", "%{http_code}", base + "/ReportServer")
-    lib.expect_eq("the web service answers admin over TLS", got, "200")
+    lib.expect_eq(pre + "the web service answers admin over TLS", got, "200")
     got = curl("-o", "/dev/null", "-w", "%{http_code}",
                f"http://localhost:{hport}/ReportServer")
-    lib.expect_eq("plain HTTP refuses (SecureConnectionLevel 1)", got, "403")
+    lib.expect_eq(pre + "plain HTTP refuses (SecureConnectionLevel 1)", got,
+                  "403")
     log = open(os.path.join(root, "log", "httpsvc.log")).read()
-    lib.check("the access log went to its file", "access:" in log)
-    lib.check("the demo's processes run", len(ours(root)) >= 3,
+    lib.check(pre + "the access log went to its file", "access:" in log)
+    lib.check(pre + "the demo's processes run", len(ours(root)) >= 3,
               *[c for _, c in ours(root)])
 
+    if closed_acct:
+        lib.check(pre + "make run says the clone is closed and runs a copy",
+                  f"the binaries run from a copy in {root}/bin" in out,
+                  out[-2500:])
+        users = [open(f"/proc/{p}/status").read().split("Uid:")[1].split()[0]
+                 for p, c in ours(root) if "--pam-fd" in c]
+        lib.expect_eq(pre + "... and the report server runs as its account",
+                      users, [str(pwd.getpwnam(closed_acct).pw_uid)])
     mark = len(out)
     os.write(fd, b"\x03")
     out = read_until(fd, out, lambda o: False, 30)     # until make exits
     _, status = os.waitpid(pid, 0)
     tail = out[mark:]
-    lib.expect_eq("Ctrl-C: make ends with status 0",
+    lib.expect_eq(pre + "Ctrl-C: make ends with status 0",
                   os.waitstatus_to_exitcode(status), 0)
-    lib.check("... without a warning or an Interrupt",
+    lib.check(pre + "... without a warning or an Interrupt",
               not re.search(r"(?i)warning|interrupt|error|terminated", tail),
               tail)
-    lib.check("... saying it stopped", "==> stopped" in tail, tail)
+    lib.check(pre + "... saying it stopped", "==> stopped" in tail, tail)
     left = ours(root)
-    lib.check("nothing it started keeps running", not left,
+    lib.check(pre + "nothing it started keeps running", not left,
               *[f"{p} {c}" for p, c in left])
-    lib.check("its ports are free again", port_free(port) and
+    lib.check(pre + "its ports are free again", port_free(port) and
               port_free(hport))
 
 

@@ -13,14 +13,16 @@
 import hashlib
 import json
 import os
+import re
 import socket
 import ssl
+import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from lib import (ROOT, TMP, check, done_testing, expect_eq, free_port, run,
-                 start_bg, wait_for)
+from lib import (BIN, ROOT, TMP, check, done_testing, expect_eq, free_port,
+                 run, start_bg, wait_for)
 
 APP = os.path.join(os.path.dirname(__file__), "testapp")
 APPID = "{6f1d2a3b-0000-4000-8000-00000000a0f1}"
@@ -130,6 +132,22 @@ def main():
     r = run("httpsvc", "-t")
     check("httpsvc -t still reports the orphan and fails",
           r.returncode != 0 and b in r.stderr + r.stdout, r.stdout, r.stderr)
+
+    # The warning's fix works as written, with a new certificate for it.
+    hints = re.findall(r"'(httpcfg update sslcert [^']*)'", log())
+    expect_eq("the warning names the whole command that fixes it",
+              hints[-1:], ["httpcfg update sslcert hostnameport=b.test:%d "
+                           "certhash=THUMBPRINT appid=%s" % (port, APPID)])
+    d = newcert("b.test")
+    n = reloads()
+    r = subprocess.run(["sh", "-c", (hints or ["false"])[-1].replace(
+        "THUMBPRINT", d)], capture_output=True, text=True,
+        env=dict(os.environ, PATH=BIN + os.pathsep + os.environ["PATH"]))
+    check("... and it works as written", r.returncode == 0, r.stdout,
+          r.stderr)
+    check("... httpsvc reloads", wait_for(lambda: reloads() > n, 15))
+    expect_eq("... and b.test is served the new certificate",
+              handshake(port, "b.test"), d)
     done_testing()
 
 

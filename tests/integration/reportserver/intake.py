@@ -5,7 +5,8 @@ The real reportserver behind the real httpsvc over TLS (suite_sqlite's Env).
 Every way a definition enters the catalog runs the check `rsrender --check`
 runs, and a refusal stores nothing (the catalog is read back after each):
 
-  - REST POST through /CatalogItems and /Reports, PATCH of Content, of a
+  - REST POST through /CatalogItems and /Reports, PATCH of Content (PUT
+    of an item is 405, as in the original's API), of a
     report (malformed XML: 400 naming line and column; CustomReportItem
     and an unknown function: 400 naming the element or function, its line and what
     is supported; an embedded provider the server cannot connect to; a
@@ -114,8 +115,8 @@ def t_reports(env):
                               b"<Value>=Frobnicate(1, 1)</Value>")
     refused(env, "an unsupported function", "POST", "/Reports",
             {"Path": "/In/L", "Content": b64(lookup)}, 400,
-            "rsInvalidReportDefinition", "unsupported function Frobnicate",
-            "supported: Sum")
+            "rsInvalidReportDefinition", "line 4: <Value>: unsupported "
+            "function Frobnicate", "supported: Sum")
     sqlserver = report(sources='<DataSources><DataSource Name="W">'
                        '<ConnectionProperties><DataProvider>SQL'
                        '</DataProvider><ConnectString>Data Source=.'
@@ -141,6 +142,13 @@ def t_reports(env):
         "GET", "/Reports/api/v2.0/Reports(Path='/In/Good')/Content/$value")
     lib.check("... and the stored definition is the one before", raw ==
               report(sources=shared_source("/In/Sales")), raw[:200])
+    st, _, text = env.api("PUT", "/Reports(Path='/In/Good')",
+                          {"Content": b64(cri)})
+    st2, h, _, raw = env.admin(
+        "GET", "/Reports/api/v2.0/Reports(Path='/In/Good')/Content/$value")
+    lib.check("PUT of an item is no way in: 405 (as the original's API), "
+              "and the definition is unchanged", st == 405 and raw ==
+              report(sources=shared_source("/In/Sales")), st, text[:300])
 
 
 def t_sources(env, db):

@@ -28,6 +28,12 @@ import lib  # noqa: E402
 SOURCES = ["src/rsmgmt/*.c", "src/rsconfig/*.c", "src/reportserver/main.c",
            "src/reportserver/server.c", "src/catalog/catalog.c",
            "src/catalog/db_sqlite.c"]
+# The other tools' messages: their quoted hints are run here too (their
+# unquoted commands, such as the indented lines new-ca prints, are run by
+# the tools' own tests: certstore/ca.sh, trust.sh, servicegroup.sh).
+TOOL_SOURCES = ["src/certstore/*.c", "src/certcmd/*.c", "src/trust/*.c",
+                "src/tools/certstore.c", "src/tools/httpcfg.c",
+                "src/httpsvc/*.c"]
 MACROS = ["src/catalog/catalog.h"]   # where the *_HINT macros are
 WORDS = r"(?:rsconfig|certstore|httpcfg|httpsvc|useradd|chown|chgrp|chmod|" \
     r"mkdir|find|journalctl)"
@@ -60,20 +66,25 @@ def literals(text, macros):
 
 
 def source_hints():
-    """{hint: file} of every quoted hint; [(file, text)] unquoted ones."""
+    """{hint: file} of every quoted hint; [(file, text)] unquoted ones
+    (of SOURCES)."""
     macros = {}
     files = sorted(f for g in SOURCES for f in glob.glob(
+        os.path.join(lib.SRC, g)))
+    tools = sorted(f for g in TOOL_SOURCES for f in glob.glob(
         os.path.join(lib.SRC, g)))
     for f in files + [os.path.join(lib.SRC, g) for g in MACROS]:
         for m in re.finditer(r'#define\s+(\w+_HINT)\s+((?:"[^"]*"\s*\\?\s*)+)',
                              open(f).read()):
             macros[m.group(1)] = m.group(2).replace("\\\n", " ")
     hints, unquoted = {}, []
-    for f in files:
+    for f in files + tools:
         for s in literals(open(f).read(), macros):
             for m in HINT.finditer(s):
                 hints.setdefault(m.group(1) or m.group(2),
                                  os.path.relpath(f, lib.SRC))
+            if f in tools:
+                continue
             rest = HINT.sub("''", s)
             if "usage" in rest or re.match(r"\s+rsconfig ", rest):
                 continue
@@ -146,6 +157,16 @@ def scenario_deleted_db(env):
     lib.check("status names the deleted database as MISSING",
               "MISSING: the SQLite database %s does not exist" % db in out,
               out)
+    fix = ("does not exist (not created yet, or deleted or moved); restore "
+           "it from a backup, or make it: 'rsconfig database create "
+           "--admin-user NAME --admin-password-stdin'")
+    show = sh("rsconfig database show").stdout
+    lib.check("so does the Database page (rsconfig database show)",
+              show.startswith("Report server database: MISSING") and
+              "the SQLite database %s %s" % (db, fix) in show, show)
+    every = sh("rsconfig").stdout
+    lib.check("... and every page at a glance (rsconfig)", every.count(
+        "MISSING: the SQLite database %s %s" % (db, fix)) == 2, every)
     page = sh("curl -sk https://localhost:%d/ReportServer/" % env.sp).stdout
     # The first request finds the file gone under the open handle ("is
     # missing"); later ones find no file to open ("does not exist").
@@ -281,6 +302,18 @@ def table(env):
             "certstore import x.pfx --password-file pw" % t,
         "certstore new-self-signed --dns NAME":
             "certstore new-self-signed --dns hint.test",
+        "certstore %s": "certstore list",
+        'certstore --root \\"$HOME/certstore\\" %s':
+            'HOME=%s certstore --root "$HOME/certstore" list' % w,
+        "certstore list --store %s": "certstore list --store My",
+        "certstore list --store Root": "certstore list --store Root",
+        'certstore new-ca --name \\"Local CA\\"':
+            'certstore new-ca --name "Local CA"',
+        "httpcfg add urlacl url=%s user=NAME":
+            "httpcfg add urlacl url=http://+:%d/hint/ user=root" %
+            lib.free_port(),
+        # httpsvc/orphan.py runs it as written, from httpsvc's warning.
+        "httpcfg update sslcert %s=%s certhash=THUMBPRINT appid=%s": None,
         "chgrp %s %s": "touch %s && chgrp nogroup %s" % (f, f),
         "chmod 0600 %s": "chmod 0600 %s" % f,
         "chmod 0640 %s": "chmod 0640 %s" % f,

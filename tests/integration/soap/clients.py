@@ -31,6 +31,7 @@ time from the WSDL the server serves, as .NET's proxies are:
 """
 import io
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -254,6 +255,70 @@ def t_catalog(env, rs):
                  "Report", "Bad", "/Sales Reports", False, b"<Report>", None)
     expect_fault("a path with reserved characters", "rsInvalidItemName",
                  rs.service.CreateFolder, "a?b", "/", None)
+
+
+RSD = ('<?xml version="1.0"?>\n<SharedDataSet xmlns="http://schemas.microsoft'
+       '.com/sqlserver/reporting/2010/01/shareddatasetdefinition">\n<DataSet '
+       'Name="Q"><Query>%s<CommandText>SELECT 1 AS N</CommandText></Query>'
+       '<Fields><Field Name="N"><DataField>N</DataField></Field></Fields>'
+       '</DataSet></SharedDataSet>\n')
+
+
+def t_intake(env, rs, db):
+    """/ReportServer's uploads run the check rsrender --check runs, as the
+    REST API's do (intake.py), and a refusal stores nothing."""
+    def kind(path):
+        return rs.service.GetItemType(path).body.Type
+    good = read("ProductList.rdl")
+    cri = good.replace(b"<ReportItems>", b'<ReportItems><CustomReportItem '
+                       b'Name="Bar"><Type>DataBar</Type></CustomReportItem>',
+                       1)
+    line = good[:good.index(b"<ReportItems>")].count(b"\n") + 1
+    msg = expect_fault("CreateCatalogItem of a report with a "
+                       "CustomReportItem", "rsInvalidReportDefinition",
+                       rs.service.CreateCatalogItem, "Report", "Bars",
+                       "/Sales Reports", False, cri, None)
+    lib.check("... naming the element, its line and what is supported",
+              "line %d: <CustomReportItem>" % line in msg and
+              "supported report items: Tablix" in msg, msg)
+    lib.expect_eq("... and nothing was stored", kind("/Sales Reports/Bars"),
+                  "Unknown")
+    path = os.path.join(lib.TMP, "Bars.rdl")
+    with open(path, "wb") as f:
+        f.write(cri)
+    r = lib.run("rsrender", "--check", path)
+    lib.check("rsrender --check gives the same message (one check)",
+              r.returncode == 65 and msg.split("': ", 1)[-1] in r.stderr,
+              msg, r.stderr)
+    msg = expect_fault("SetItemDefinition with malformed XML",
+                       "rsInvalidReportDefinition",
+                       rs.service.SetItemDefinition,
+                       "/Sales Reports/ProductList", b"<Report><oops", None)
+    lib.check("... naming line and column", "line 1, column 14" in msg, msg)
+    d = rs.service.GetItemDefinition("/Sales Reports/ProductList")
+    lib.check("... and the stored definition is the one before",
+              d.body.Definition == good)
+    expect_fault("CreateCatalogItem of an .rds of SQL Server",
+                 "rsDataExtensionNotFound", rs.service.CreateCatalogItem,
+                 "DataSource", "Old", "/Data Sources", False,
+                 (RDS % db).replace("SQLITE", "SQL").encode(), None)
+    lib.expect_eq("... and nothing was stored", kind("/Data Sources/Old"),
+                  "Unknown")
+    expect_fault("SetItemDefinition of a data source to a malformed .rds",
+                 "rsMalformedXml", rs.service.SetItemDefinition,
+                 "/Data Sources/Sales", (RDS % db).encode()[:-30], None)
+    d = rs.service.GetItemDefinition("/Data Sources/Sales")
+    lib.check("... and it keeps its definition",
+              d.body.Definition == (RDS % db).encode())
+    msg = expect_fault("CreateCatalogItem of a shared dataset without a "
+                       "DataSourceReference",
+                       "rsInvalidSharedDataSetDefinition",
+                       rs.service.CreateCatalogItem, "DataSet", "D2",
+                       "/Sales Reports", False, (RSD % "").encode(), None)
+    lib.check("... saying what it needs", re.search(
+        "needs a DataSourceReference", msg), msg)
+    lib.expect_eq("... and nothing was stored", kind("/Sales Reports/D2"),
+                  "Unknown")
 
 
 def t_data_sources(env, rs, db):
@@ -614,6 +679,7 @@ def main():
         ex = client(env, EXEC)
         t_deploy(env, rs, ex, db)
         t_catalog(env, rs)
+        t_intake(env, rs, db)
         t_data_sources(env, rs, db)
         t_security(env, rs)
         t_not_yet(env, rs)
