@@ -35,9 +35,11 @@ def publish(env):
         "Path": "/Samples/Sales", "ConnectionString": db,
         "DataSourceType": "SQLITE"})
     lib.expect_eq("the samples' shared data source", st, 201)
-    for name in ("SalesSummary", "ProductList"):
-        with open(os.path.join(lib.SRC, "samples", "reports",
-                               name + ".rdl"), "rb") as f:
+    for name in ("SalesSummary", "ProductList", "ViewerParams"):
+        here = os.path.join(lib.SRC, "samples", "reports", name + ".rdl")
+        if not os.path.exists(here):
+            here = os.path.join(os.path.dirname(__file__), name + ".rdl")
+        with open(here, "rb") as f:
             st, _, _ = env.api("POST", "/Reports", {
                 "Path": "/Samples/" + name, "Content": suite.b64(f.read())})
         lib.expect_eq("upload " + name, st, 201)
