@@ -65,7 +65,7 @@ static const char viewer_css[] =
 	"details.rv-menu li.off{color:#595959}"
 	".rv-canvas{background:#fff;border:1px solid var(--line);overflow:auto;"
 	"padding:.5em}"
-	".rv-zoom{transform-origin:0 0}"
+	".rv-zoom{width:max-content}"
 	".rv-canvas .rs-pagecount{display:none}"
 	"mark.rv-hit{background:#ffe066;color:#000}"
 	"mark.rv-hit.rv-current{background:#f59f00}"
@@ -331,6 +331,8 @@ params_free(struct viewer *v)
 	rdl_free(v->rep);
 	v->rep = NULL;
 	v->defs = NULL;
+	free(v->emptied);
+	v->emptied = NULL;
 }
 
 /* The parameters as the query leaves them; false with the answer sent. */
@@ -342,8 +344,8 @@ load_params(struct viewer *v)
 	char			code[64];
 
 	for (int pass = 0; pass < 2; pass++) {
+		viewer_params_query(v);	/* pass 1: with the valid values */
 		params_free(v);
-		viewer_params_query(v);
 		if (rs_render_params(v->policy, v->p->cat, v->p->user, &v->it,
 		    v->rdl, v->len, v->pq.data != NULL ? v->pq.data : "",
 		    &v->rep, &v->defs, &res, &e) == -1) {

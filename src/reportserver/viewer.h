@@ -37,6 +37,7 @@ struct viewer {
 	size_t			 nk, capk;	/* (Name:isnull) and values */
 	struct rdl_report	*rep;		/* parsed, with its bindings */
 	struct render_param_def	*defs;		/* rep->nparams */
+	bool			*emptied;	/* per param: all unticked */
 	int			 page;		/* asked for, 1-based */
 	int			 pages;		/* the report's count, or 0 */
 	const char		*zoom;		/* "100", "pagewidth" ... */

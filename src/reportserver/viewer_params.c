@@ -191,11 +191,14 @@ viewer_params_ready(struct viewer *v)
 {
 	bool	ready = true;
 
+	free(v->emptied);
+	v->emptied = xcalloc(v->rep->nparams + 1, sizeof(*v->emptied));
 	for (size_t i = 0; i < v->rep->nparams; i++) {
 		struct render_param_def *d = &v->defs[i];
 
 		if (v->submitted && query_has(v, "rv:has", d->def->name) &&
 		    !given(v, d->def->name)) {
+			v->emptied[i] = true;	/* not the defaults again */
 			d->state = "MissingValidValue";
 			snprintf(d->error, sizeof(d->error), "%s", d->def->nvalid >
 			    0 || d->def->valid_dataset >= 0 ? "Choose at least "
@@ -229,11 +232,14 @@ xsd(const struct expr_value *x, struct buf *t)
 }
 
 static bool
-is_current(const struct render_param_def *d, const char *s)
+is_current(const struct viewer *v, const struct render_param_def *d,
+    const char *s)
 {
 	struct buf	t;
 	bool		yes = false;
 
+	if (v->emptied != NULL && v->emptied[d - v->defs])
+		return false;
 	buf_init(&t, 0);
 	for (size_t j = 0; !yes && j < d->value.nvalues; j++) {
 		if (d->value.values[j].type == EXPR_T_NULL)
@@ -330,7 +336,7 @@ list_control(struct viewer *v, const struct render_param_def *d,
 	buf_init(&t, 0);
 	for (size_t j = 0; j < d->valid.nvalues; j++) {
 		xsd(&d->valid.values[j], &t);
-		if (is_current(d, t.data != NULL ? t.data : ""))
+		if (is_current(v, d, t.data != NULL ? t.data : ""))
 			any = true;
 		else
 			all = false;
@@ -365,7 +371,7 @@ list_control(struct viewer *v, const struct render_param_def *d,
 		bool		 cur;
 
 		xsd(&d->valid.values[j], &t);
-		cur = is_current(d, t.data != NULL ? t.data : "");
+		cur = is_current(v, d, t.data != NULL ? t.data : "");
 		if (d->def->multi) {
 			(void)buf_puts(b, "<label><input type=\"checkbox\" name=\"",
 			    NULL);
@@ -430,6 +436,12 @@ box_control(struct viewer *v, const struct render_param_def *d,
 	}
 	if (d->value.nvalues > 0)
 		xsd(&d->value.values[0], &t);
+	else	/* refused: what was typed stays, to be corrected */
+		for (size_t k = 0; k < v->nk; k++)
+			if (strcmp(v->kn[k], p->name) == 0) {
+				(void)buf_puts(&t, v->kv[k], NULL);
+				break;
+			}
 	if (p->type == EXPR_T_DATETIME) {
 		/* The control takes "yyyy-MM-dd" (or with a time of day). */
 		if (t.len >= 19 && strcmp(t.data + 10, "T00:00:00") != 0) {
@@ -474,7 +486,7 @@ bool_control(struct viewer *v, const struct render_param_def *d,
 		(void)buf_puts(b, "<label><input type=\"radio\" name=\"", NULL);
 		(void)buf_html(b, d->def->name, NULL);
 		(void)buf_printf(b, NULL, "\" value=\"%s\"%s> %s</label>",
-		    k ? "false" : "true", is_current(d, k ? "false" : "true") ?
+		    k ? "false" : "true", is_current(v, d, k ? "false" : "true") ?
 		    " checked" : "", k ? "False" : "True");
 	}
 	(void)buf_puts(b, "</fieldset>", NULL);
