@@ -217,11 +217,13 @@ static int
 past_end(const struct rs_err *e)
 {
 	const char	*s = strstr(e->msg, "which has ");
+	long		 n;
 
 	if (e->code != RS_E_USAGE || strstr(e->msg, "past the end") == NULL ||
 	    s == NULL)
 		return 0;
-	return atoi(s + 10);
+	n = strtol(s + 10, NULL, 10);
+	return n > 0 && n <= 1000000 ? (int)n : 0;
 }
 
 /*
@@ -441,8 +443,8 @@ canvas(struct viewer *v, const struct buf *frag)
 	    " aria-label=\"Report\" tabindex=\"-1\"><div class=\"rv-zoom\" "
 	    "data-zoom=\"%s\"", v->zoom);
 	if (strcmp(v->zoom, "100") != 0 && strcmp(v->zoom, "pagewidth") != 0 &&
-	    strcmp(v->zoom, "wholepage") != 0)
-		(void)buf_printf(b, NULL, " style=\"zoom:%d%%\"", atoi(v->zoom));
+	    strcmp(v->zoom, "wholepage") != 0)	/* digits: read_fields */
+		(void)buf_printf(b, NULL, " style=\"zoom:%s%%\"", v->zoom);
 	if (v->find != NULL) {
 		(void)buf_puts(b, " data-find=\"", NULL);
 		(void)buf_html(b, v->find, NULL);
