@@ -248,7 +248,8 @@ page_crumbs(struct page *p, const char *path)
 
 		snprintf(part, sizeof(part), "%.*s", (int)(next - path), path);
 		(void)buf_puts(b, "<li><a href=\"", NULL);
-		page_url(p, b, "browse", part);
+		page_url(p, b, *next == '\0' && p->crumb_kind != NULL ?
+		    p->crumb_kind : "browse", part);
 		(void)buf_printf(b, NULL, "\"%s>", *next == '\0' ?
 		    " aria-current=\"page\"" : "");
 		(void)buf_html(b, strrchr(part, '/') + 1, NULL);
@@ -689,7 +690,7 @@ void
 rs_pages_handle(struct rs_server *s, struct catalog *cat,
     const struct rsuser *u, struct rsreq *r, struct rsresp *resp)
 {
-	struct page	p = { s, cat, u, r, resp, { 0 }, false, NULL };
+	struct page	p = { s, cat, u, r, resp, { 0 }, false, NULL, NULL };
 
 	rs_token_get(s, u->name, p.token);
 	if (strcmp(r->method, "POST") == 0 && strcmp(r->path, "/action") == 0)

@@ -32,6 +32,8 @@ struct page {
 	char			 token[65];
 	bool			 script;	/* the page loads portal.js */
 	const char		*css_extra;	/* more style, or NULL */
+	const char		*crumb_kind;	/* the last crumb's page, or
+						   NULL: "browse" */
 };
 
 void	page_start(struct page *, const char *title);

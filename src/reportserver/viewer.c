@@ -410,6 +410,7 @@ crumbs_and_title(struct viewer *v)
 	char		 parent[CATALOG_PATH_MAX + 2];
 
 	catalog_path_parent(v->it.path, parent, sizeof(parent));
+	v->p->crumb_kind = "report";	/* the last crumb is this page */
 	page_crumbs(v->p, v->it.path);
 	(void)buf_puts(b, "<div class=\"rv-top\"><h1>", NULL);
 	(void)buf_html(b, v->it.name, NULL);

@@ -112,6 +112,8 @@ def t_chrome(env):
     lib.check("... inside the portal: header, breadcrumbs, a back link",
               "<header>" in page and 'nav class="crumbs"' in page and
               '<a href="/Reports/browse/Samples">Samples</a>' in page and
+              '<a href="/Reports/report/Samples/SalesSummary" aria-current='
+              '"page">SalesSummary</a>' in page and
               '<a class="rv-back" href="/Reports/browse/Samples">' in page,
               page[:1500])
     csp = h.get("content-security-policy", "")
