@@ -293,6 +293,12 @@ def t_pane(env):
               "over the To date", "Sales from 2024-01-01 in Central, East, "
               "North, South, West (Bikes)" in p and "To%3aisnull=true" in p and
               'name="To:isnull" value="true" checked>' in p, st)
+    many = "&".join("Regions=R%d" % i for i in range(300))
+    st, h, p = get(env, base.replace("&Regions=North", "&" + many) +
+                   "&Category=Bikes&Product=Road+Bike&MinQty=1")
+    lib.check("300 values of one list fit in a query (each refused beside "
+              "the list, none valid)", st == 200 and "Choose one of the "
+              "values in the list." in field(p, "Regions"), st, p[:300])
     st, h, p = get(env, "/Reports/report/Samples/ViewerParams?rv:pane=only&"
                    "Category=Clothing")
     lib.check("rv:pane=only (portal.js) answers the pane alone, re-queried",
