@@ -96,6 +96,8 @@ viewer_url(struct viewer *v, struct buf *b, const char *kind)
 	(void)buf_puts(&u, v->pq.data != NULL ? v->pq.data : "", NULL);
 	if (v->zoom != NULL && strcmp(v->zoom, "100") != 0)
 		(void)buf_printf(&u, NULL, "&rv:zoom=%s", v->zoom);
+	if (v->pane_closed)
+		(void)buf_puts(&u, "&rv:pane=closed", NULL);
 	(void)buf_html(b, u.data, NULL);
 	buf_fini(&u);
 }
@@ -323,6 +325,8 @@ read_fields(struct viewer *v)
 	s = rs_query_get(&v->q, "rv:find");
 	v->find = s != NULL && s[0] != '\0' ? s : NULL;
 	v->submitted = rs_query_get(&v->q, "rv:view") != NULL;
+	s = rs_query_get(&v->q, "rv:pane");
+	v->pane_closed = s != NULL && strcmp(s, "closed") == 0;
 }
 
 static void

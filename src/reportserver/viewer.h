@@ -9,9 +9,9 @@
  * /Reports/assets/portal.js (assets.c) makes it nicer.
  *
  * The viewer's own query fields start with "rv:" (rv:page, rv:zoom,
- * rv:find, rv:findnext, rv:view, rv:all, rv:lines:NAME, rv:pane); every
- * other field is a report parameter as URL access takes it (Name=value,
- * repeated for several values, Name:isnull=true).
+ * rv:find, rv:findnext, rv:view, rv:all, rv:lines:NAME, rv:has,
+ * rv:pane); every other field is a report parameter as URL access takes
+ * it (Name=value, repeated for several values, Name:isnull=true).
  */
 #ifndef RS_REPORTSERVER_VIEWER_H
 #define RS_REPORTSERVER_VIEWER_H
@@ -44,6 +44,7 @@ struct viewer {
 	const char		*find;		/* NULL or the text sought */
 	bool			 submitted;	/* "View Report" was pressed */
 	bool			 ready;		/* every parameter has a value */
+	bool			 pane_closed;	/* rv:pane=closed: hidden */
 	char			 notice[600];	/* find's or a clamp's note */
 };
 

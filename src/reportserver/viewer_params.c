@@ -535,6 +535,9 @@ viewer_params_hidden(struct viewer *v)
 	if (strcmp(v->zoom, "100") != 0)
 		(void)buf_printf(b, NULL, "<input type=\"hidden\" name=\"rv:zoom\" "
 		    "value=\"%s\">", v->zoom);
+	if (v->pane_closed)
+		(void)buf_puts(b, "<input type=\"hidden\" name=\"rv:pane\" value="
+		    "\"closed\">", NULL);
 }
 
 /* Hidden and internal parameters: what the URL gave them, kept. */
@@ -574,8 +577,8 @@ viewer_params_pane(struct viewer *v)
 		return;		/* nothing to ask */
 	(void)buf_printf(b, NULL, "<details class=\"rv-pane\" id=\"rv-pane\"%s>"
 	    "<summary>Parameters</summary><form class=\"rv-params\" id=\""
-	    "rv-params\" method=\"get\" action=\"", query_has(v, "rv:pane",
-	    "closed") ? "" : " open");
+	    "rv-params\" method=\"get\" action=\"", v->pane_closed ? "" :
+	    " open");
 	page_url(v->p, b, "report", v->it.path);
 	(void)buf_puts(b, "\"><input type=\"hidden\" name=\"rv:view\" value=\"1"
 	    "\"><div class=\"rv-fields\" id=\"rv-fields\">", NULL);

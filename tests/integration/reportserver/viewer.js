@@ -143,7 +143,12 @@ async function journeyParams(page, out, base) {
   p.rows = await page.$$eval('.rv-canvas table.rs-tablix tr', (l) =>
     l.map((r) => r.textContent));
   p.url = page.url();
-  out.params = p;
+  // Hide the pane: it stays hidden on the next view (Refresh).
+  await page.click('#rv-pane > summary');
+  await nav(page, () => page.click('a.rv-refresh'));
+  p.paneOpenAfter = await page.$eval('#rv-pane', (d) => d.open);
+  p.titleAfter = await page.textContent('#Title');
+  await page.click('#rv-pane > summary');
 }
 
 async function download(page, format, dir) {
@@ -224,6 +229,16 @@ async function main() {
       'reportserver-viewer-params.png'), fullPage: true });
     out.step = 'export';
     await journeyExport(page, out, dir);
+    out.step = 'phone';
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.reload();
+    out.phone = await page.evaluate(() => ({
+      width: document.documentElement.scrollWidth,
+      bar: document.querySelector('.rv-bar').getBoundingClientRect().right,
+      pane: document.getElementById('rv-pane').getBoundingClientRect().right,
+    }));
+    await page.screenshot({ path: path.join(dir,
+      'reportserver-viewer-phone.png'), fullPage: true });
     out.ok = true;
   } catch (e) {
     out.error = String(e && e.message || e).slice(0, 800);

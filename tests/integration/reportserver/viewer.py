@@ -426,6 +426,13 @@ def t_browser(env):
     lib.expect_eq("View Report applies the date, both regions and the "
                   "new category", (pr.get("title") or "").strip(),
                   "Sales from 2024-02-01 in North, South (Accessories)")
+    lib.check("a hidden pane stays hidden on the next view, with the same "
+              "values", pr.get("paneOpenAfter") is False and
+              pr.get("titleAfter") == pr.get("title"), pr)
+    ph = got.get("phone") or {}
+    lib.check("at 360 px wide nothing but the report's own box scrolls "
+              "sideways", ph and ph["width"] <= 360 and ph["bar"] <= 360 and
+              ph["pane"] <= 360, ph)
     rows = pr.get("rows") or []
     lib.check("... its rows are accessories of North and South",
               len(rows) > 2 and any(r.startswith("South") for r in rows) and
