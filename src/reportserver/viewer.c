@@ -24,7 +24,7 @@
 #define VIEWER_PDF_MAX	((size_t)256 * 1024 * 1024)
 
 static const char viewer_css[] =
-	"main.rv{max-width:none}"
+	"html.js .rv-nojs{display:none}"
 	".rv-top{display:flex;flex-wrap:wrap;gap:.3em 1em;align-items:baseline}"
 	".rv-top h1{margin:.2em 0}"
 	"details.rv-pane{background:#fff;border:1px solid var(--line);"

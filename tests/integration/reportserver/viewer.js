@@ -84,6 +84,7 @@ async function journeyZoom(page, out) {
   await page.selectOption('#rv-zoom', 'pagewidth');
   const zpw = await zoomOf(page);
   out.zoom = { before, z200, zpw, url: page.url(),
+    applyShown: await page.isVisible('form.rv-zoomf button.rv-nojs'),
     nextHref: await page.getAttribute('.rv-pages a.rv-next', 'href') };
   await page.selectOption('#rv-zoom', '100');
 }

@@ -402,6 +402,8 @@ def t_browser(env):
         ok = False
     lib.check("zoom: 200% doubles the report's width, page width fits the "
               "canvas, at once", ok, z)
+    lib.expect_eq("... so the no-script Zoom button is hidden",
+                  z.get("applyShown"), False)
     lib.check("... and the next page keeps the zoom",
               "rv%3Azoom=pagewidth" in (z.get("nextHref") or "") or
               "rv:zoom=pagewidth" in (z.get("nextHref") or ""), z)
