@@ -29,6 +29,7 @@
 #include "reportserver/pam_broker.h"
 #include "reportserver/regstate.h"
 #include "reportserver/render_hook.h"
+#include "reportserver/viewer.h"
 #include "reportserver/rs_int.h"
 #include "reportserver/server.h"
 #include "reportserver/subs.h"
@@ -547,6 +548,8 @@ serve(const char *root, const struct opts *o, const struct rsconf *conf,
 	srv.render_arg = &policy;
 	srv.soap = soap_handle;
 	srv.soap_arg = &policy;
+	srv.viewer = rs_viewer_page;
+	srv.viewer_arg = &policy;
 	if (setup(m, root, o, conf, e) == -1)
 		goto out;
 	/* The scheduler lives with the server: no daemon to forget. */

@@ -7,6 +7,7 @@
 #include "reportserver/form.h"
 #include "reportserver/pages.h"
 #include "reportserver/subs.h"
+#include "reportserver/viewer.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
 
@@ -22,7 +23,8 @@ static const char css[] =
 	"body{margin:0;font:15px/1.5 system-ui,-apple-system,'Segoe UI',"
 	"Roboto,sans-serif;color:var(--ink);background:var(--bg)}"
 	"a{color:var(--brand)}"
-	"a:focus,button:focus,input:focus,select:focus{outline:3px solid "
+	"a:focus,button:focus,input:focus,select:focus,textarea:focus,"
+	"summary:focus{outline:3px solid "
 	"#f0a30a;outline-offset:2px}"
 	".skip{position:absolute;left:-999px}.skip:focus{left:1em;top:1em;"
 	"background:#fff;padding:.4em}"
@@ -65,6 +67,12 @@ static const char css[] =
 	".8em;border-radius:.3em}"
 	"fieldset{border:1px solid var(--line);border-radius:.3em}"
 	"fieldset label{font-weight:400;display:inline-block;margin-right:1em}"
+	"details.menu{position:relative;display:inline-block}"
+	"details.menu>summary{cursor:pointer;color:var(--brand);padding:.1em "
+	".3em}details.menu ul{position:absolute;right:0;z-index:5;"
+	"background:#fff;border:1px solid var(--line);border-radius:.3em;"
+	"list-style:none;margin:.2em 0;padding:.3em 0;min-width:13em;"
+	"box-shadow:0 2px 6px #0003}details.menu li{padding:.2em .8em}"
 	"footer{color:var(--muted);font-size:.85em;text-align:center;"
 	"padding:2em}";
 
@@ -82,19 +90,28 @@ page_start(struct page *p, const char *title)
 
 	buf_reset(b);
 	rsresp_header(p->resp, "Content-Type", "text/html; charset=utf-8");
-	rsresp_header(p->resp, "Content-Security-Policy", "default-src 'none';"
-	    " style-src 'unsafe-inline'; img-src 'self'; form-action 'self';"
-	    " frame-ancestors 'none'");
+	/* The viewer runs portal.js (no inline script) and shows a report's
+	 * embedded images (data: URLs); other pages have no script. */
+	rsresp_header(p->resp, "Content-Security-Policy", p->script ?
+	    "default-src 'none'; script-src 'self'; connect-src 'self';"
+	    " style-src 'unsafe-inline'; img-src 'self' data:; form-action"
+	    " 'self'; base-uri 'none'; frame-ancestors 'none'" :
+	    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self';"
+	    " form-action 'self'; frame-ancestors 'none'");
 	rsresp_header(p->resp, "X-Frame-Options", "DENY");
 	rsresp_header(p->resp, "Referrer-Policy", "same-origin");
 	(void)buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
 	    "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\""
 	    "width=device-width,initial-scale=1\"><title>", NULL);
 	(void)buf_html(b, title, NULL);
-	(void)buf_printf(b, NULL, " - %s</title><style>%s</style></head><body>"
-	    "<a class=\"skip\" href=\"#main\">Skip to content</a><header>"
-	    "<a href=\"%s/browse/\">%s</a><span>", RS_PRODUCT, css,
-	    p->req->vdir, RS_PRODUCT);
+	(void)buf_printf(b, NULL, " - %s</title><style>%s%s</style>",
+	    RS_PRODUCT, css, p->css_extra != NULL ? p->css_extra : "");
+	if (p->script)
+		(void)buf_printf(b, NULL, "<script src=\"%s/assets/portal.js?v="
+		    "%s\" defer></script>", p->req->vdir, RS_VERSION);
+	(void)buf_printf(b, NULL, "</head><body><a class=\"skip\" href=\""
+	    "#main\">Skip to content</a><header><a href=\"%s/browse/\">%s</a>"
+	    "<span>", p->req->vdir, RS_PRODUCT);
 	if (page_is_admin(p))
 		(void)buf_printf(b, NULL, "<a href=\"%s/admin\">Site settings"
 		    "</a> &middot; ", p->req->vdir);
@@ -216,8 +233,8 @@ form_open(struct page *p, const char *cls, const char *op, const char *path,
 	page_form_head(p, op, path);
 }
 
-static void
-crumbs(struct page *p, const char *path)
+void
+page_crumbs(struct page *p, const char *path)
 {
 	struct buf	*b = &p->resp->body;
 	char		 part[CATALOG_PATH_MAX + 2];
@@ -232,7 +249,8 @@ crumbs(struct page *p, const char *path)
 
 		snprintf(part, sizeof(part), "%.*s", (int)(next - path), path);
 		(void)buf_puts(b, "<li><a href=\"", NULL);
-		page_url(p, b, "browse", part);
+		page_url(p, b, *next == '\0' && p->crumb_kind != NULL ?
+		    p->crumb_kind : "browse", part);
 		(void)buf_printf(b, NULL, "\"%s>", *next == '\0' ?
 		    " aria-current=\"page\"" : "");
 		(void)buf_html(b, strrchr(part, '/') + 1, NULL);
@@ -266,8 +284,9 @@ static void ws_link(struct page *, const struct catalog_item *,
 
 /*
  * One row of a folder: the name opens the item (a folder's page, a
- * report in the viewer, else the item's page); Manage (or, for a report
- * the user may only view, Details) opens the item's page.
+ * report in the portal's viewer, else the item's page); the row's
+ * actions menu (a <details>, no script needed) offers Open and Manage
+ * (or, for a report the user may only view, Details).
  */
 static void
 item_row(struct page *p, const struct catalog_item *it, unsigned t)
@@ -275,34 +294,41 @@ item_row(struct page *p, const struct catalog_item *it, unsigned t)
 	struct buf	*b = &p->resp->body;
 	char		 when[32];
 	bool		 manage = (t & rs_manage_task(it->type)) != 0;
+	const char	*open = it->type == CATALOG_FOLDER ? "browse" :
+			    it->type == CATALOG_REPORT ? "report" : "item";
 
 	rs_time_iso(it->modified, when, sizeof(when));
 	(void)buf_printf(b, NULL, "<tr><td><span class=\"type %s\">%s</span>"
-	    "</td><th scope=\"row\">", catalog_type_name(it->type),
+	    "</td><th scope=\"row\"><a href=\"", catalog_type_name(it->type),
 	    catalog_type_name(it->type));
-	if (it->type == CATALOG_REPORT)
-		ws_link(p, it, "Render", NULL);
-	else {
-		(void)buf_puts(b, "<a href=\"", NULL);
-		page_url(p, b, it->type == CATALOG_FOLDER ? "browse" : "item",
-		    it->path);
-		(void)buf_puts(b, "\">", NULL);
-		(void)buf_html(b, it->name, NULL);
-		(void)buf_puts(b, "</a>", NULL);
-	}
-	(void)buf_puts(b, "</th><td>", NULL);
+	page_url(p, b, open, it->path);
+	(void)buf_puts(b, "\">", NULL);
+	(void)buf_html(b, it->name, NULL);
+	(void)buf_puts(b, "</a></th><td>", NULL);
 	(void)buf_html(b, it->description, NULL);
 	(void)buf_printf(b, NULL, "</td><td><time datetime=\"%s\">%.10s</time>"
 	    "</td><td>", when, when);
 	(void)buf_html(b, it->modified_by, NULL);
 	(void)buf_puts(b, "</td><td>", NULL);
 	if (manage || it->type == CATALOG_REPORT) {
-		(void)buf_puts(b, "<a class=\"manage\" href=\"", NULL);
+		(void)buf_puts(b, "<details class=\"menu\"><summary>Actions"
+		    "<span class=\"skip\"> for ", NULL);
+		(void)buf_html(b, it->name, NULL);
+		(void)buf_puts(b, "</span></summary><ul><li><a href=\"", NULL);
+		page_url(p, b, open, it->path);
+		(void)buf_puts(b, "\">Open</a></li><li><a class=\"manage\" href"
+		    "=\"", NULL);
 		page_url(p, b, "item", it->path);
 		(void)buf_printf(b, NULL, "\">%s<span class=\"skip\"> ", manage ?
 		    "Manage" : "Details");
 		(void)buf_html(b, it->name, NULL);
-		(void)buf_puts(b, "</span></a>", NULL);
+		(void)buf_puts(b, "</span></a></li>", NULL);
+		if (it->type == CATALOG_REPORT) {
+			(void)buf_puts(b, "<li>", NULL);
+			ws_link(p, it, "Render", "Open in the web service");
+			(void)buf_puts(b, "</li>", NULL);
+		}
+		(void)buf_puts(b, "</ul></details>", NULL);
 	}
 	(void)buf_puts(b, "</td></tr>", NULL);
 }
@@ -381,7 +407,7 @@ page_folder(struct page *p, const struct catalog_item *dir,
 		return true;
 	}
 	page_start(p, dir->parent_id[0] ? dir->name : "Home");
-	crumbs(p, dir->path);
+	page_crumbs(p, dir->path);
 	(void)buf_puts(b, "<h1>", NULL);
 	(void)buf_html(b, dir->parent_id[0] ? dir->name : "Home", NULL);
 	(void)buf_puts(b, "</h1>", NULL);
@@ -487,7 +513,7 @@ item_page(struct page *p, const struct catalog_item *it)
 		return;
 	}
 	page_start(p, it->name);
-	crumbs(p, it->path);
+	page_crumbs(p, it->path);
 	(void)buf_puts(b, "<h1>", NULL);
 	(void)buf_html(b, it->name, NULL);
 	(void)buf_puts(b, "</h1>", NULL);
@@ -500,9 +526,12 @@ item_page(struct page *p, const struct catalog_item *it)
 	(void)buf_html(b, it->modified_by, NULL);
 	(void)buf_puts(b, "</td></tr><tr><th scope=\"row\">Open</th><td>",
 	    NULL);
-	if (it->type == CATALOG_REPORT)
-		ws_link(p, it, "Render", "View report");
-	else if (it->type == CATALOG_DATASOURCE)
+	if (it->type == CATALOG_REPORT) {
+		(void)buf_puts(b, "<a class=\"view\" href=\"", NULL);
+		page_url(p, b, "report", it->path);
+		(void)buf_puts(b, "\">View report</a> &middot; ", NULL);
+		ws_link(p, it, "Render", "in the web service");
+	} else if (it->type == CATALOG_DATASOURCE)
 		ws_link(p, it, "GetDataSourceContents", "Definition");
 	else if (it->type != CATALOG_FOLDER)
 		ws_link(p, it, "GetResourceContents", "Download");
@@ -599,7 +628,7 @@ security_page(struct page *p, const struct catalog_item *it)
 		return;
 	}
 	page_start(p, "Security");
-	crumbs(p, it->path);
+	page_crumbs(p, it->path);
 	(void)buf_puts(b, "<h1>Security of ", NULL);
 	(void)buf_html(b, it->parent_id[0] ? it->path : "Home", NULL);
 	(void)buf_puts(b, "</h1>", NULL);
@@ -662,7 +691,7 @@ void
 rs_pages_handle(struct rs_server *s, struct catalog *cat,
     const struct rsuser *u, struct rsreq *r, struct rsresp *resp)
 {
-	struct page	p = { s, cat, u, r, resp, { 0 } };
+	struct page	p = { s, cat, u, r, resp, { 0 }, false, NULL, NULL };
 
 	rs_token_get(s, u->name, p.token);
 	if (strcmp(r->method, "POST") == 0 && strcmp(r->path, "/action") == 0)
@@ -673,6 +702,21 @@ rs_pages_handle(struct rs_server *s, struct catalog *cat,
 		    "answers GET.", NULL);
 	else if (strcmp(r->path, "/admin") == 0)
 		page_admin(&p);
+	else if (strncmp(r->path, "/assets/", 8) == 0) {
+		if (!rs_assets_handle(&p, r->path + 8))	/* assets.c */
+			page_error(&p, 404, "rsItemNotFound", "There is no such "
+			    "file.", "/");
+	} else if (strncmp(r->path, "/report/", 8) == 0 ||
+	    strncmp(r->path, "/print/", 7) == 0) {
+		bool	print = r->path[1] == 'p';
+
+		if (s->viewer == NULL)	/* viewer.c, installed by the daemon */
+			page_error(&p, 501, "rsOperationNotSupported", "The "
+			    "report viewer is not available in this build.", "/");
+		else
+			s->viewer(s->viewer_arg, &p, print ? "print" : "report",
+			    r->path + (print ? 6 : 7));
+	}
 	else if (strncmp(r->path, "/subscriptions/", 15) == 0)
 		rs_portal_subs_page(&p, r->path + 14);	/* portal_subs.c */
 	else if (strcmp(r->path, "/") == 0 || r->path[0] == '\0') {

@@ -8,6 +8,8 @@
  * URLs under the portal's virtual directory:
  *   /browse/PATH     a folder          /item/PATH      an item
  *   /security/PATH   role assignments  POST /action    every change
+ *   /report/PATH     the report viewer /print/PATH     its PDF to print
+ *   (viewer.h)       /assets/NAME      portal.js (assets.c)
  *   /admin           Site settings (system roles, built-in accounts)
  */
 #ifndef RS_REPORTSERVER_PAGES_H
@@ -28,9 +30,15 @@ struct page {
 	struct rsreq		*req;
 	struct rsresp		*resp;
 	char			 token[65];
+	bool			 script;	/* the page loads portal.js */
+	const char		*css_extra;	/* more style, or NULL */
+	const char		*crumb_kind;	/* the last crumb's page, or
+						   NULL: "browse" */
 };
 
 void	page_start(struct page *, const char *title);
+/* The breadcrumbs of path: Home, then each folder and the item. */
+void	page_crumbs(struct page *, const char *path);
 void	page_end(struct page *);
 /* Appends the portal URL of a page for path ("/Reports/browse/a%20b"). */
 void	page_url(struct page *, struct buf *, const char *kind,

@@ -9,7 +9,12 @@
 
 #include "reportserver/server.h"
 
-#define RS_PARAMS_MAX	64
+/*
+ * Fields of one query string: a multi-value parameter repeats its name
+ * once a value, so the viewer's "Select all" of a long list needs many
+ * (the query's length stays capped by RS_QUERY_MAX).
+ */
+#define RS_PARAMS_MAX	1024
 
 /* A parsed query string: the item path (first bare value) and params. */
 struct rsquery {

@@ -136,6 +136,15 @@ typedef int rs_render_fn(void *arg, struct catalog *, const struct rsuser *,
     const struct rsreq *, struct rsresp *, struct rs_err *);
 
 struct rs_server;
+struct page;
+
+/*
+ * The portal's report viewer (reportserver/viewer.c), installed by the
+ * daemon like the render hook, as it links the renderer: kind "report"
+ * (the viewer page) or "print" (the PDF), path the report's.
+ */
+typedef void rs_viewer_fn(void *arg, struct page *, const char *kind,
+    const char *path);
 
 /*
  * The SOAP endpoints (src/soap: ReportService2010.asmx and
@@ -190,6 +199,8 @@ struct rs_server {
 	uint32_t		 pam_seq;	/* its last request */
 	rs_render_fn		*render;	/* NULL: not available yet */
 	void			*render_arg;
+	rs_viewer_fn		*viewer;	/* NULL: no portal viewer */
+	void			*viewer_arg;
 	rs_soap_fn		*soap;		/* NULL: no SOAP endpoints */
 	void			*soap_arg;
 	struct rs_subs		*subs;		/* the scheduler, or NULL */

@@ -21,8 +21,8 @@ runs, and a refusal stores nothing (the catalog is read back after each):
     stored; a good .rsd through the form is stored;
   - scripts/publish-samples.py stops at a refused definition with the
     server's code and message;
-  - the portal's folder page: a report's name opens the viewer, and a
-    separate Manage link opens its page.
+  - the portal's folder page: a report's name opens the viewer
+    (/Reports/report/PATH), and Manage in the row's menu opens its page.
 """
 import os
 import re
@@ -262,16 +262,17 @@ def t_portal(env):
     st, h, page, _ = env.admin("GET", "/Reports/browse/In")
     link = re.search(r'<th scope="row"><a href="([^"]*)">Good</a></th>', page)
     lib.check("the folder page: the report's name opens the viewer",
-              link and link.group(1) == "/ReportServer?%2fIn%2fGood&amp;"
-              "rs:Command=Render", link and link.group(1))
-    lib.check("... and a separate Manage link opens its page",
+              link and link.group(1) == "/Reports/report/In/Good",
+              link and link.group(1))
+    lib.check("... and the row's actions menu has a Manage link to its page",
               '<a class="manage" href="/Reports/item/In/Good">Manage' in page,
               page[-2000:])
     st, h, text, _ = env.admin("GET", link.group(1).replace("&amp;", "&")
                                if link else "/")
     lib.check("... and following the name renders the report", st == 200 and
               h.get("content-type", "").startswith("text/html") and
-              "rs-pages" in text, st, text[:300])
+              'class="rv-pageof"' in text and 'class="rs-report"' in text,
+              st, text[:300])
 
 
 def t_publish(env):
