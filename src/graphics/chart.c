@@ -13,6 +13,7 @@
 
 #include "common/xmalloc.h"
 #include "graphics/gauge.h"
+#include "graphics/map.h"
 #include "graphics/gfx_int.h"
 
 #define PAD		4.0	/* around the parts of the chart, pt */
@@ -63,6 +64,7 @@ gfx_chart_free(struct gfx_chart *c)
 	if (c == NULL)
 		return;
 	gfx_gauge_panel_free(c->gauge);
+	gfx_map_free(c->map);
 	for (size_t i = 0; i < c->ntitles; i++)
 		free(c->titles[i].text);
 	free(c->titles);
@@ -195,6 +197,10 @@ gfx_chart_describe(const struct gfx_chart *c, size_t max_points,
 
 	if (c->gauge != NULL) {
 		gfx_gauge_panel_describe(c->gauge, out);
+		return;
+	}
+	if (c->map != NULL) {
+		gfx_map_describe(c->map, out);
 		return;
 	}
 	if (c->ntitles > 0 && c->titles[0].text != NULL)
@@ -399,6 +405,11 @@ gfx_chart_draw(struct gfx *g, const struct gfx_chart *c, double x, double y,
 		gfx_rect(g, x, y, w, h, c->background, &c->border);
 		gfx_gauge_panel_draw(g, c->gauge, x, y, w, h);
 		gfx_group_end(g);
+		return;
+	}
+	if (c->map != NULL) {
+		gfx_rect(g, x, y, w, h, c->background, &c->border);
+		gfx_map_draw(g, c->map, x, y, w, h);
 		return;
 	}
 	gfx_group_begin(g, "rs-chart", NULL);

@@ -163,6 +163,7 @@ void	gfx_group_end(struct gfx *);
 /* ---- Charts ---- */
 
 struct gfx_gauge_panel;
+struct gfx_map;
 
 enum gfx_chart_type {
 	GFX_CHART_COLUMN, GFX_CHART_BAR, GFX_CHART_LINE, GFX_CHART_AREA,
@@ -271,6 +272,7 @@ struct gfx_chart {
 	 * set, it is what gfx_chart_draw draws and describes (gauge.h).
 	 */
 	struct gfx_gauge_panel	*gauge;		/* owned */
+	struct gfx_map		*map;		/* owned; a Map, likewise */
 };
 
 /* A new empty chart with the original's defaults (owned by the caller). */

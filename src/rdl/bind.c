@@ -550,6 +550,40 @@ bind_gauge(struct bctx *b, struct rdl_gauge_panel *p)
 }
 
 static int
+bind_map(struct bctx *b, struct rdl_map *m)
+{
+	struct bctx	 sub = *b;
+	struct rdl_expr	*top[] = { m->title, m->legend_title };
+	struct rdl_style *st[] = { &m->title_style, &m->legend_style,
+	    &m->viewport_style };
+
+	/* Titles may use parameters; no dataset: fields fail there. */
+	if (bind_props(b, top, nitems(top), "MapTitle") == -1)
+		return -1;
+	for (size_t i = 0; i < nitems(st); i++)
+		if (bind_style(b, st[i]) == -1)
+			return -1;
+	sub.ds = m->dataset;
+	if (m->dataset >= 0 && ((m->member != NULL && bind_members(&sub,
+	    m->member, 1) == -1) || bind_filters(&sub, m->filters,
+	    m->nfilters) == -1))
+		return -1;
+	for (size_t i = 0; i < m->nlayers; i++) {
+		struct rdl_map_layer *l = &m->layers[i];
+		struct rdl_expr *e[] = { l->label, l->hidden, l->data_value,
+		    l->start_color, l->middle_color, l->end_color,
+		    l->bucket_count, l->legend_text, l->start_value,
+		    l->end_value, l->binding };
+
+		if (bind_props(m->dataset >= 0 ? &sub : b, e, nitems(e),
+		    "MapPolygonLayer") == -1 || bind_style(m->dataset >= 0 ?
+		    &sub : b, &l->style) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
 bind_item(struct bctx *b, struct rdl_item *it)
 {
 	size_t		 i, j;
@@ -578,6 +612,8 @@ bind_item(struct bctx *b, struct rdl_item *it)
 		return bind_chart(b, it->chart);
 	if (it->gauge != NULL)
 		return bind_gauge(b, it->gauge);
+	if (it->map != NULL)
+		return bind_map(b, it->map);
 	return it->tablix != NULL ? bind_tablix(b, it->tablix) : 0;
 }
 

@@ -301,6 +301,7 @@ static const struct {
 	{ "Textbox", RDL_TEXTBOX }, { "Rectangle", RDL_RECTANGLE },
 	{ "Line", RDL_LINE }, { "Image", RDL_IMAGE }, { "Tablix", RDL_TABLIX },
 	{ "Chart", RDL_CHART }, { "GaugePanel", RDL_GAUGE },
+	{ "Map", RDL_MAP },
 };
 
 static int
@@ -373,6 +374,8 @@ item_parse(struct pctx *c, xmlNode *n)
 		rv = (it->chart = chart_parse(c, n)) == NULL ? -1 : 0;
 	else if (it->kind == RDL_GAUGE)
 		rv = (it->gauge = gauge_parse(c, n)) == NULL ? -1 : 0;
+	else if (it->kind == RDL_MAP)
+		rv = (it->map = map_parse(c, n)) == NULL ? -1 : 0;
 	c->depth--;
 	if (rv == -1) {
 		item_free(it);
@@ -447,5 +450,6 @@ item_free(struct rdl_item *it)
 	tablix_free(it->tablix);
 	chart_free(it->chart);
 	gauge_free(it->gauge);
+	map_free(it->map);
 	free(it);
 }

@@ -216,7 +216,7 @@ count_node(struct pctx *c, xmlNode *n)
  * --check and every upload) refuses anything else with its line.
  */
 #define ITEMS_SUPPORTED "supported report items: Tablix (table or list), " \
-	"Chart, GaugePanel, Textbox, Rectangle, Line, Image"
+	"Chart, GaugePanel, Map, Textbox, Rectangle, Line, Image"
 
 static const struct {
 	const char	*name;
@@ -224,7 +224,6 @@ static const struct {
 } refused[] = {
 	{ "Subreport", "report item Subreport is not supported; "
 	    ITEMS_SUPPORTED },
-	{ "Map", "report item Map is not supported; " ITEMS_SUPPORTED },
 	{ "CustomReportItem", "custom report items are not supported; "
 	    ITEMS_SUPPORTED },
 	{ "CodeModules", "custom assemblies (CodeModules) are not supported: "
@@ -356,11 +355,22 @@ in_list(const char *const *list, const char *s)
 }
 
 /*
- * One walk over every element: refuse what the subset does not cover.
- * Inside a GaugePanel its own elements are known too (rdl/gauge.c).
+ * The report items with vocabularies of their own: inside one, its
+ * elements are known too and its refusals apply (rdl/gauge.c, map.c).
  */
+static const struct item_vocab {
+	const char		*item;
+	const char *const	*known;
+	const char		*(*refusal)(const char *);
+} vocabs[] = {
+	{ "GaugePanel", gauge_known, gauge_refusal },
+	{ "Map", map_known, map_refusal },
+};
+
+/* One walk over every element: refuse what the subset does not cover. */
 static int
-validate_tree(struct pctx *c, xmlNode *n, int depth, bool in_gauge)
+validate_tree(struct pctx *c, xmlNode *n, int depth,
+    const struct item_vocab *in)
 {
 	xmlNode		*k;
 	size_t		 i;
@@ -368,24 +378,27 @@ validate_tree(struct pctx *c, xmlNode *n, int depth, bool in_gauge)
 	if (depth > 200)
 		return fail(c, n, "the document is nested too deeply");
 	for (k = n->children; k != NULL; k = k->next) {
+		const char *name = (const char *)k->name;
+		const struct item_vocab *v = in;
+
 		if (k->type != XML_ELEMENT_NODE)
 			continue;
 		if (k->ns == NULL || !xmlStrEqual(k->ns->href, c->ns))
 			continue;	/* rd:, df:, am: designer hints */
 		for (i = 0; i < nitems(refused); i++)
-			if (strcmp((const char *)k->name, refused[i].name) == 0)
+			if (strcmp(name, refused[i].name) == 0)
 				return fail(c, k, "%s", refused[i].why);
-		if (in_gauge && gauge_refusal((const char *)k->name) != NULL)
-			return fail(c, k, "%s", gauge_refusal(
-			    (const char *)k->name));
-		if (!in_list(known, (const char *)k->name) && !(in_gauge &&
-		    in_list(gauge_known, (const char *)k->name)) &&
-		    strcmp((const char *)k->name, "GaugePanel") != 0)
+		for (i = 0; i < nitems(vocabs); i++)
+			if (strcmp(name, vocabs[i].item) == 0)
+				v = &vocabs[i];
+		if (in != NULL && in->refusal(name) != NULL)
+			return fail(c, k, "%s", in->refusal(name));
+		if (!in_list(known, name) && (v == NULL ||
+		    !in_list(v->known, name)))
 			return fail(c, k, "element is not in the supported "
 			    "subset of RDL; see docs/reports.md for the "
 			    "supported elements");
-		if (validate_tree(c, k, depth + 1, in_gauge ||
-		    strcmp((const char *)k->name, "GaugePanel") == 0) == -1)
+		if (validate_tree(c, k, depth + 1, v) == -1)
 			return -1;
 	}
 	return 0;
@@ -645,7 +658,7 @@ report_of_doc(xmlDoc *doc, const char *name, struct rs_err *e)
 	c.r = xcalloc(1, sizeof(*c.r));
 	c.r->name = xstrdup(name != NULL ? name : "Report");
 	if (check_root(&c, xmlDocGetRootElement(doc)) == -1 ||
-	    validate_tree(&c, xmlDocGetRootElement(doc), 0, false) == -1 ||
+	    validate_tree(&c, xmlDocGetRootElement(doc), 0, NULL) == -1 ||
 	    parse_report(&c, xmlDocGetRootElement(doc)) == -1 ||
 	    bind_report(c.r, e) == -1) {
 		rdl_free(c.r);

@@ -52,7 +52,7 @@ struct rdl_style {
 };
 
 enum rdl_item_kind { RDL_TEXTBOX, RDL_RECTANGLE, RDL_LINE, RDL_IMAGE,
-	RDL_TABLIX, RDL_CHART, RDL_GAUGE };
+	RDL_TABLIX, RDL_CHART, RDL_GAUGE, RDL_MAP };
 
 /* DataElementOutput: which items become data in CSV and XML. */
 enum rdl_deo { RDL_DEO_AUTO, RDL_DEO_OUTPUT, RDL_DEO_NOOUTPUT,
@@ -100,6 +100,8 @@ struct rdl_item {
 	struct rdl_chart	*chart;
 	/* GaugePanel */
 	struct rdl_gauge_panel	*gauge;
+	/* Map */
+	struct rdl_map		*map;
 };
 
 enum rdl_filter_op { RDL_F_EQUAL, RDL_F_NOTEQUAL, RDL_F_GREATER,
@@ -349,6 +351,41 @@ struct rdl_gauge_panel {
 	size_t			 nlabels;
 	struct rdl_filter	*filters;
 	size_t			 nfilters;
+};
+
+/* ---- Map (rdl/map.c) ---- */
+
+/* A MapPolygon: its spatial data (well-known binary) and fields. */
+struct rdl_map_polygon {
+	unsigned char		*wkb;
+	size_t			 wkb_len;
+	char			**names, **values;	/* MapFields */
+	size_t			 nfields;
+};
+
+/* A MapPolygonLayer, its template, colour rule and binding. */
+struct rdl_map_layer {
+	struct rdl_style	 style;		/* MapPolygonTemplate */
+	struct rdl_expr		*label, *hidden;
+	bool			 has_rule;	/* MapColorRangeRule */
+	struct rdl_expr		*data_value, *start_color, *middle_color;
+	struct rdl_expr		*end_color, *bucket_count, *legend_text;
+	struct rdl_expr		*start_value, *end_value;
+	char			*binding_field;	/* MapBindingFieldPair */
+	struct rdl_expr		*binding;
+	struct rdl_map_polygon	*polygons;
+	size_t			 npolygons;
+};
+
+struct rdl_map {
+	int			 dataset;	/* -1: no MapDataRegion */
+	struct rdl_member	*member;	/* its MapMember, or NULL */
+	struct rdl_filter	*filters;
+	size_t			 nfilters;
+	struct rdl_map_layer	*layers;
+	size_t			 nlayers;
+	struct rdl_expr		*title, *legend_title;
+	struct rdl_style	 title_style, legend_style, viewport_style;
 };
 
 struct rdl_field {

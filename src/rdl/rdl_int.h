@@ -65,6 +65,11 @@ void	 member_fini(struct rdl_member *);
 /* chart.c */
 struct rdl_chart *chart_parse(struct pctx *, xmlNode *n);
 void	 chart_free(struct rdl_chart *);
+/* map.c */
+struct rdl_map *map_parse(struct pctx *, xmlNode *n);
+void	 map_free(struct rdl_map *);
+extern const char *const map_known[];
+const char *map_refusal(const char *name);
 /* gauge.c */
 struct rdl_gauge_panel *gauge_parse(struct pctx *, xmlNode *n);
 void	 gauge_free(struct rdl_gauge_panel *);

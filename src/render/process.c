@@ -927,6 +927,7 @@ process_items(struct rctx *c, struct rdl_item *const *items, size_t n,
 			break;
 		case RDL_CHART:
 		case RDL_GAUGE:
+		case RDL_MAP:
 			if (pass == 1)
 				break;
 			if (is_hidden(c, it->hidden, &hidden) == -1)
@@ -939,6 +940,7 @@ process_items(struct rctx *c, struct rdl_item *const *items, size_t n,
 				break;
 			}
 			if ((it->kind == RDL_GAUGE ? process_gauge(c, it, y) :
+			    it->kind == RDL_MAP ? process_map(c, it, y) :
 			    process_chart(c, it, y)) == -1)
 				return -1;
 			break;

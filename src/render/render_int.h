@@ -288,6 +288,8 @@ int	agg_nested(struct rctx *, const struct expr_node *, size_t fi,
  * (ops->chart); in a cell, over the cell's scope (NULL: failed). */
 int	process_gauge(struct rctx *, const struct rdl_item *, double y);
 struct gfx_chart *gauge_in_cell(struct rctx *, const struct rdl_item *);
+/* map.c: a Map, evaluated and handed to the format as a chart. */
+int	process_map(struct rctx *, const struct rdl_item *, double y);
 /* chart_props.c: properties of charts, in the current scope. */
 int	cprop_text(struct rctx *, const struct rdl_expr *, char *, size_t);
 int	cprop_num(struct rctx *, const struct rdl_expr *, double *);

@@ -98,9 +98,11 @@ items_use_data(struct rdl_item *const *items, size_t n,
 				(*regions)++;
 			continue;
 		}
-		if (it->kind == RDL_CHART || it->kind == RDL_GAUGE) {
+		if (it->kind == RDL_CHART || it->kind == RDL_GAUGE ||
+		    it->kind == RDL_MAP) {
 			if ((it->chart != NULL ? it->chart->dataset :
-			    it->gauge->dataset) == ds)
+			    it->gauge != NULL ? it->gauge->dataset :
+			    it->map->dataset) == ds)
 				(*regions)++;
 			continue;
 		}

@@ -33,10 +33,10 @@ refused() {	# DESC FILE REGEX
 		not_ok "$1" "exit $rc" "$out"
 	fi
 }
-write "$TMP/map.rdl" '    <Map Name="M"/>'
-refused "a Map is refused with its line and the supported items" \
-    "$TMP/map.rdl" \
-    'map\.rdl: line 11: <Map>: report item Map is not supported; supported report items: Tablix \(table or list\), Chart, GaugePanel'
+write "$TMP/sub.rdl" '    <Subreport Name="M"/>'
+refused "a Subreport is refused with its line and the supported items" \
+    "$TMP/sub.rdl" \
+    'sub\.rdl: line 11: <Subreport>: report item Subreport is not supported; supported report items: Tablix \(table or list\), Chart, GaugePanel, Map'
 write "$TMP/asm.rdl" '' '
   <CodeModules><CodeModule>Contoso.Finance, Version=1.0</CodeModule></CodeModules>'
 refused "a custom assembly is refused with its line and why" \
