@@ -1,11 +1,10 @@
 /*
- * schedule.c: the operations that need subscriptions, schedules, caching,
- * snapshots, history and jobs.  None of these exist on this server yet
- * (the scheduler is issue 15), so each answers what is true today: the
- * lists are empty (there can be none), a report executes Live and is not
- * cached (setting exactly that succeeds, FlushCache has nothing to flush),
- * and every operation that would make one of them, or would need a job
- * table, is the fault rsOperationNotSupported saying what is missing.
+ * schedule.c: caching, execution snapshots and history (subscriptions,
+ * schedules and jobs are subs.c's and sched.c's).  Not wired to the
+ * scheduler's store yet: a report executes Live and is not cached
+ * (setting exactly that succeeds, FlushCache has nothing to flush), its
+ * history lists empty, and every operation that would make a cache
+ * entry or a snapshot is the fault rsOperationNotSupported saying so.
  * Nothing is accepted and then ignored.
  */
 #include "soap/soap_int.h"
@@ -26,29 +25,6 @@ empty(struct soap_call *c, const char *elem)
 {
 	soap_w_start(c, elem);
 	soap_w_end(c);
-}
-
-void
-soap_list_subscriptions(struct soap_call *c)
-{
-	char	*path = soap_arg(c, c->op, "ItemPathOrSiteURL");
-
-	/* An item named must exist and be visible, as for any listing. */
-	if (path != NULL && path[0] != '\0' && path[0] == '/') {
-		struct catalog_item	it;
-
-		if (soap_item(c, path, false, &it) == 0)
-			catalog_item_fini(&it);
-	}
-	free(path);
-	if (c->fault.code[0] == '\0')
-		empty(c, "SubscriptionItems");
-}
-
-void
-soap_list_schedules(struct soap_call *c)
-{
-	empty(c, "Schedules");
 }
 
 /* A report the user may see; -1 with a fault. */
@@ -145,17 +121,4 @@ soap_list_item_history(struct soap_call *c)
 		return;
 	empty(c, "ItemHistory");
 	catalog_item_fini(&it);
-}
-
-void
-soap_list_jobs(struct soap_call *c)
-{
-	soap_unsupported(c, "the renders in progress are not recorded as jobs "
-	    "yet, so they can neither be listed nor cancelled.");
-}
-
-void
-soap_cancel_job(struct soap_call *c)
-{
-	soap_list_jobs(c);
 }
