@@ -707,7 +707,7 @@ w_ext_param(struct soap_call *c, const struct ext_param *p,
 			if (*next != '\0')
 				*next++ = '\0';
 			str_trim(s);
-			soap_w_start(c, "ValidValue");
+			soap_w_start(c, "Value");
 			soap_w_str(c, "Label", s);
 			soap_w_str(c, "Value", s);
 			soap_w_end(c);
