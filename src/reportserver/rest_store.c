@@ -8,6 +8,7 @@
  * history writes "Manage report history".
  */
 #include "reportserver/rest_subs.h"
+#include "reportserver/subs_api.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
 
@@ -133,20 +134,6 @@ history_json(struct buf *b, const struct catalog_item *it,
 	    (long long)d->size);
 }
 
-/* A HistoryId ("2026-03-01T08:00:00Z") to seconds; -1 when not one. */
-static int64_t
-history_time(const char *id)
-{
-	struct tm	tm;
-	const char	*end;
-
-	memset(&tm, 0, sizeof(tm));
-	end = strptime(id, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (end == NULL || (*end != '\0' && strcmp(end, "Z") != 0))
-		return -1;
-	return (int64_t)timegm(&tm);
-}
-
 static void
 history(struct rest_ctx *c, const struct rest_route *r,
     const struct catalog_item *it)
@@ -195,7 +182,7 @@ history(struct rest_ctx *c, const struct rest_route *r,
 		catalog_rdatas_free(v, n);
 		return;
 	}
-	t = history_time(hid);
+	t = rs_history_time(hid);
 	if (t < 0 || catalog_rdata_find(c->cat, it->id, CATALOG_DATA_HISTORY,
 	    NULL, t, 0, &d, NULL, &n, &e) == -1) {
 		rs_error_json(c->resp, 404, "rsReportSnapshotNotFound", "the "

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 const char *const rs_sched_day_names[7] = { "Sunday", "Monday", "Tuesday",
     "Wednesday", "Thursday", "Friday", "Saturday" };
@@ -277,6 +278,19 @@ const char *
 rs_sched_state(const struct catalog_schedule *s)
 {
 	return s->paused ? "Paused" : s->next_run == 0 ? "Expired" : "Ready";
+}
+
+int64_t
+rs_history_time(const char *id)
+{
+	struct tm	tm;
+	const char	*end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(id, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (end == NULL || (*end != '\0' && strcmp(end, "Z") != 0))
+		return -1;
+	return (int64_t)timegm(&tm);
 }
 
 /* ---- subscriptions: the settings of a delivery extension ---- */

@@ -129,9 +129,9 @@ recurrence(struct soap_call *c, const xmlNode *def, struct sched_recur *r)
 	return 0;
 }
 
-/* A ScheduleDefinition element into r; -1 with a fault. */
-static int
-def_read(struct soap_call *c, const xmlNode *def, struct sched_recur *r)
+int
+soap_sched_def_read(struct soap_call *c, const xmlNode *def,
+    struct sched_recur *r)
 {
 	struct rs_err	 e;
 	char		*start, *end;
@@ -177,7 +177,7 @@ soap_sched_match_read(struct soap_call *c, const char *match,
 		return soap_fail(c, "rsInvalidParameter", 400, "MatchData must "
 		    "be a shared schedule's ID or a ScheduleDefinition in XML.");
 	}
-	rc = def_read(c, xmlDocGetRootElement(doc), r);
+	rc = soap_sched_def_read(c, xmlDocGetRootElement(doc), r);
 	xmlFreeDoc(doc);
 	return rc;
 }
@@ -386,7 +386,8 @@ soap_create_schedule(struct soap_call *c)
 	if (sys_may(c, CATALOG_S_MANAGE_SCHEDULES) == -1 ||
 	    (name = soap_need(c, c->op, "Name")) == NULL)
 		return;
-	if (def_read(c, soap_child(c, c->op, "ScheduleDefinition"), &r) == 0) {
+	if (soap_sched_def_read(c, soap_child(c, c->op, "ScheduleDefinition"),
+	    &r) == 0) {
 		if (rs_sched_save(c->srv, c->cat, c->user->name, NULL, name, &r,
 		    id, &e) == -1)
 			sched_fail(c, &e, NULL);
@@ -429,7 +430,7 @@ soap_set_schedule_properties(struct soap_call *c)
 	def = soap_child(c, c->op, "ScheduleDefinition");
 	if (def != NULL && soap_is_nil(def))
 		def = NULL;
-	if ((def == NULL || def_read(c, def, &r) == 0) &&
+	if ((def == NULL || soap_sched_def_read(c, def, &r) == 0) &&
 	    rs_sched_save(c->srv, c->cat, c->user->name, id, name, def !=
 	    NULL ? &r : NULL, NULL, &e) == -1)
 		sched_fail(c, &e, id);

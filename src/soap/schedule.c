@@ -111,14 +111,3 @@ soap_set_execution_options(struct soap_call *c)
 	free(how);
 	catalog_item_fini(&it);
 }
-
-void
-soap_list_item_history(struct soap_call *c)
-{
-	struct catalog_item	it;
-
-	if (report_arg(c, false, &it) == -1)
-		return;
-	empty(c, "ItemHistory");
-	catalog_item_fini(&it);
-}

@@ -259,6 +259,9 @@ int	soap_sched_match_read(struct soap_call *, const char *match,
 char	*soap_sched_match_text(const struct sched_recur *r);
 void	soap_w_sched_def(struct soap_call *, const char *elem,
 	    const struct sched_recur *r);
+/* A ScheduleDefinition element into r; -1 with a fault. */
+int	soap_sched_def_read(struct soap_call *, const xmlNode *def,
+	    struct sched_recur *r);
 
 /* The operations, by endpoint and concern. */
 soap_op_fn	soap_list_children, soap_get_item_type, soap_find_items,
@@ -281,7 +284,11 @@ soap_op_fn	soap_list_extensions, soap_is_ssl_required,
 		soap_list_item_types;
 soap_op_fn	soap_get_cache_options, soap_set_cache_options,
 		soap_get_execution_options, soap_set_execution_options,
-		soap_list_item_history, soap_need_scheduler, soap_flush_cache;
+		soap_need_scheduler, soap_flush_cache;
+soap_op_fn	soap_list_item_history, soap_create_item_history_snapshot,
+		soap_delete_item_history_snapshot,
+		soap_get_item_history_options, soap_set_item_history_options,
+		soap_get_item_history_limit, soap_set_item_history_limit;
 soap_op_fn	soap_list_schedules, soap_create_schedule,
 		soap_get_schedule_properties, soap_set_schedule_properties,
 		soap_delete_schedule, soap_pause_schedule, soap_resume_schedule,

@@ -347,6 +347,67 @@ def t_data_driven(env, rs, fs):
     return dd
 
 
+def t_history(env, rs, sched):
+    rs.service.SetItemHistoryOptions(
+        ItemPath=REPORT, EnableManualSnapshotCreation=True,
+        KeepExecutionSnapshots=True, ScheduleReference={"ScheduleID": sched})
+    o = rs.service.GetItemHistoryOptions(REPORT).body
+    lib.check("SetItemHistoryOptions / Get...: manual creation, a shared "
+              "schedule", o.EnableManualSnapshotCreation is True and
+              o.KeepExecutionSnapshots is True and o.ScheduleReference and
+              o.ScheduleReference.ScheduleID == sched, o)
+    rs.service.SetItemHistoryOptions(
+        ItemPath=REPORT, EnableManualSnapshotCreation=True,
+        KeepExecutionSnapshots=False, ScheduleDefinition={
+            "StartDateTime": "2030-01-01T06:00:00Z",
+            "DailyRecurrence": {"DaysInterval": 5}})
+    o = rs.service.GetItemHistoryOptions(REPORT).body
+    lib.check("... a schedule of its own", o.ScheduleDefinition and
+              o.ScheduleDefinition.DailyRecurrence.DaysInterval == 5 and
+              o.KeepExecutionSnapshots is False, o)
+    rs.service.SetItemHistoryOptions(
+        ItemPath=REPORT, EnableManualSnapshotCreation=True,
+        KeepExecutionSnapshots=False, NoSchedule={})
+    o = rs.service.GetItemHistoryOptions(REPORT).body
+    lib.check("... and none (NoSchedule)", o.ScheduleDefinition is None and
+              o.ScheduleReference is None, o)
+    cl.expect_fault("SetItemHistoryOptions on a shared schedule that does "
+                    "not exist", "rsScheduleNotFound",
+                    rs.service.SetItemHistoryOptions, ItemPath=REPORT,
+                    EnableManualSnapshotCreation=True,
+                    KeepExecutionSnapshots=False,
+                    ScheduleReference={"ScheduleID": "0" * 36})
+    hid = rs.service.CreateItemHistorySnapshot(REPORT).body.HistoryID
+    h = rs.service.ListItemHistory(REPORT).body.ItemHistory
+    snaps = h.ItemHistorySnapshot if h else []
+    lib.check("CreateItemHistorySnapshot answers its HistoryID; "
+              "ListItemHistory lists it with its size",
+              hid and [x.HistoryID for x in snaps] == [hid] and
+              snaps[0].Size > 0, hid, h)
+    st, j, _ = env.api("GET", "/Reports(Path='%s')/HistorySnapshots" %
+                       REPORT)
+    lib.check("the REST API sees the same snapshot", st == 200 and
+              [x["HistoryId"] for x in (j if isinstance(j, list) else
+                                        j.get("value", []))] == [hid], st, j)
+    rs.service.DeleteItemHistorySnapshot(REPORT, hid)
+    lib.check("DeleteItemHistorySnapshot: the history is empty again",
+              not rs.service.ListItemHistory(REPORT).body.ItemHistory)
+    cl.expect_fault("DeleteItemHistorySnapshot of one that is gone",
+                    "rsReportSnapshotNotFound",
+                    rs.service.DeleteItemHistorySnapshot, REPORT, hid)
+    cl.expect_fault("ListItemHistory of a data source", "rsWrongItemType",
+                    rs.service.ListItemHistory, "/Samples/Sales")
+    rs.service.SetItemHistoryLimit(REPORT, False, 5)
+    lim = rs.service.GetItemHistoryLimit(REPORT).body
+    lib.check("SetItemHistoryLimit / Get...: 5 of its own",
+              lim.HistoryLimit == 5 and lim.IsSystem is False, lim)
+    rs.service.SetItemHistoryLimit(REPORT, True, 0)
+    lib.expect_eq("... and the system's again", rs.service.GetItemHistoryLimit(
+        REPORT).body.IsSystem, True)
+    cl.expect_fault("a HistoryLimit of 0", "rsInvalidParameter",
+                    rs.service.SetItemHistoryLimit, REPORT, False, 0)
+
+
 def t_browser(env, rs, fs):
     user, pw = env.add_pam_user("Browser")
     rs.service.SetPolicies("/Samples", {"Policy": [
@@ -377,6 +438,8 @@ def t_browser(env, rs, fs):
                     br.service.CreateSchedule, "Mine", WEEKLY, None)
     cl.expect_fault("... nor list the jobs", "rsAccessDenied",
                     br.service.ListJobs)
+    cl.expect_fault("... nor make a history snapshot", "rsAccessDenied",
+                    br.service.CreateItemHistorySnapshot, REPORT)
     lib.check("admin still sees the Browser's subscription", mine in [
         s.SubscriptionID for s in rs.service.ListSubscriptions(REPORT).body
         .SubscriptionItems.Subscription])
@@ -420,6 +483,7 @@ def main():
         sched = t_schedules(env, rs)
         fs, own = t_subscriptions(env, rs, sched)
         t_data_driven(env, rs, fs)
+        t_history(env, rs, sched)
         t_browser(env, rs, fs)
         t_jobs(env, rs)
         t_delete(env, rs, sched, fs, own)
