@@ -30,6 +30,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "sched",
                                 "helpers"))
 import clients as cl  # noqa: E402  (re-executes under /usr/bin/python3)
+import envelopes as ev  # noqa: E402
 import schedenv as se  # noqa: E402
 from schedenv import lib  # noqa: E402
 
@@ -318,19 +319,24 @@ def t_data_driven(env, rs, fs):
             {"ParameterFieldReference": ft(ParameterName="RenderFormat",
                                            FieldAlias="fmt")}]}}
     dd = rs.service.CreateDataDrivenSubscription(
-        REPORT, es, plan, "data-driven", "TimedSubscription", OWN,
-        None).body.SubscriptionID
+        REPORT, es, plan, "data-driven", "TimedSubscription", OWN, {
+            "ParameterValueOrFieldReference": [
+                ft(ParameterName="Note", FieldAlias="fmt")]}
+    ).body.SubscriptionID
     p = rs.service.GetDataDrivenSubscriptionProperties(dd).body
     vals = p.ExtensionSettings.ParameterValues._value_1
     refs = [v["ParameterFieldReference"] for v in vals
             if "ParameterFieldReference" in v]
+    pars = p.Parameters.ParameterValueOrFieldReference if p.Parameters \
+        else []
     lib.check("CreateDataDrivenSubscription / Get...Properties: the plan "
               "and the field reference", p.DataRetrievalPlan
               .DataSourceReference.Reference == "/Samples/Sales" and
               p.DataRetrievalPlan.DataSet.Query.CommandText ==
               "SELECT 'CSV' AS fmt" and len(refs) == 1 and
               refs[0].ParameterName == "RenderFormat" and
-              refs[0].FieldAlias == "fmt", p)
+              refs[0].FieldAlias == "fmt" and len(pars) == 1 and
+              pars[0].ParameterName == "Note", p)
     u = rs.service.ListSubscriptionsUsingDataSource("/Samples/Sales").body
     lib.check("ListSubscriptionsUsingDataSource: the data-driven one",
               [s.SubscriptionID for s in u.SubscriptionItems.Subscription]
@@ -408,6 +414,47 @@ def t_history(env, rs, sched):
                     rs.service.SetItemHistoryLimit, REPORT, False, 0)
 
 
+def t_shapes(env, sched, fs, dd):
+    """Answers against the contract: every element declared, in order."""
+    sch = ev.Schema(env.admin("GET", "/ReportServer/%s?wsdl" % cl.MGMT)[3])
+    calls = [
+        ("ListSchedules", ""),
+        ("GetScheduleProperties", "<ScheduleID>%s</ScheduleID>" % sched),
+        ("GetSubscriptionProperties", "<SubscriptionID>%s</SubscriptionID>"
+         % fs),
+        ("GetDataDrivenSubscriptionProperties", "<DataDrivenSubscriptionID>"
+         "%s</DataDrivenSubscriptionID>" % dd),
+        ("ListSubscriptions", "<ItemPathOrSiteURL>/</ItemPathOrSiteURL>"),
+        ("GetExtensionSettings", "<Extension>Report Server Email"
+         "</Extension>"),
+        ("ListExtensions", "<ExtensionType>Delivery</ExtensionType>"),
+        ("ListScheduledItems", "<ScheduleID>%s</ScheduleID>" % sched),
+        ("ListJobs", ""),
+        ("GetItemHistoryOptions", "<ItemPath>%s</ItemPath>" % REPORT),
+        ("ListItemHistory", "<ItemPath>%s</ItemPath>" % REPORT),
+    ]
+    for op, inner in calls:
+        st, ct, data, root = ev.call(env, op, inner)
+        body = ev.parts(root)[1]
+        got = sch.check_op(body[0]) if len(body) else ["no answer"]
+        lib.check("%s: 200, every element declared and in order" % op,
+                  st == 200 and got == [] and body[0].tag.endswith(
+                      op + "Response") and (len(body[0]) > 0 or op in (
+                          "ListJobs", "ListItemHistory")), st, got,
+                  data[:600])
+    typed = ev.call(env, "GetDataDrivenSubscriptionProperties",
+                    "<DataDrivenSubscriptionID>%s</DataDrivenSubscriptionID>"
+                    % dd)[2]
+    lib.check("a data-driven subscription's field reference: "
+              "ParameterFieldReference in ExtensionSettings, xsi:type in "
+              "Parameters",
+              b"<ParameterFieldReference><ParameterName>RenderFormat"
+              b"</ParameterName><FieldAlias>fmt</FieldAlias>" in typed and
+              b'<ParameterValueOrFieldReference xsi:type="ParameterField'
+              b'Reference"><ParameterName>Note</ParameterName>' in typed,
+              typed[:800])
+
+
 def t_browser(env, rs, fs):
     user, pw = env.add_pam_user("Browser")
     rs.service.SetPolicies("/Samples", {"Policy": [
@@ -482,8 +529,9 @@ def main():
         t_extensions(env, rs)
         sched = t_schedules(env, rs)
         fs, own = t_subscriptions(env, rs, sched)
-        t_data_driven(env, rs, fs)
+        dd = t_data_driven(env, rs, fs)
         t_history(env, rs, sched)
+        t_shapes(env, sched, fs, dd)
         t_browser(env, rs, fs)
         t_jobs(env, rs)
         t_delete(env, rs, sched, fs, own)
