@@ -110,13 +110,10 @@ cache_options_put(struct rest_ctx *c, const struct catalog_item *it,
 			return;
 		}
 	}
-	if (catalog_exec_opts_set(c->cat, it->id, &o, &e) == -1) {
+	if (rs_exec_opts_save(c->cat, it->id, &o, &e) == -1) {
 		rest_fail(c, &e, NULL);
 		return;
 	}
-	if (type != CATALOG_EXEC_CACHE)
-		(void)catalog_rdata_del(c->cat, it->id, CATALOG_DATA_CACHE, NULL,
-		    &e);
 	c->resp->status = 204;
 }
 

@@ -280,6 +280,20 @@ rs_sched_state(const struct catalog_schedule *s)
 	return s->paused ? "Paused" : s->next_run == 0 ? "Expired" : "Ready";
 }
 
+int
+rs_exec_opts_save(struct catalog *cat, const char *item_id,
+    const struct catalog_exec_opts *o, struct rs_err *e)
+{
+	struct rs_err	e2;
+
+	if (catalog_exec_opts_set(cat, item_id, o, e) == -1)
+		return -1;
+	if (o->exec_type != CATALOG_EXEC_CACHE)
+		(void)catalog_rdata_del(cat, item_id, CATALOG_DATA_CACHE, NULL,
+		    &e2);
+	return 0;
+}
+
 int64_t
 rs_history_time(const char *id)
 {

@@ -56,6 +56,10 @@ int	rs_sched_pause(struct rs_server *, struct catalog *, const char *user,
 /* The state the original names: Ready, Paused or Expired. */
 const char *rs_sched_state(const struct catalog_schedule *);
 
+/* Stores a report's execution options; a report no longer cached loses
+ * its cache entries. */
+int	rs_exec_opts_save(struct catalog *, const char *item_id,
+	    const struct catalog_exec_opts *, struct rs_err *);
 /* A history snapshot's id ("2026-03-01T08:00:00Z") to seconds; -1 when
  * it is not one. */
 int64_t	rs_history_time(const char *id);

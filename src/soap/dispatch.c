@@ -79,6 +79,7 @@ static const struct soap_op mgmt_ops[] = {
 	{ "GetCacheOptions", soap_get_cache_options },
 	{ "SetCacheOptions", soap_set_cache_options },
 	{ "FlushCache", soap_flush_cache },
+	{ "UpdateItemExecutionSnapshot", soap_update_execution_snapshot },
 	{ "GetExecutionOptions", soap_get_execution_options },
 	{ "SetExecutionOptions", soap_set_execution_options },
 	{ "ListItemHistory", soap_list_item_history },

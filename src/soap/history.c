@@ -155,33 +155,6 @@ soap_delete_item_history_snapshot(struct soap_call *c)
 	catalog_item_fini(&it);
 }
 
-/* The choice of the history options: its schedule, own or shared. */
-static void
-w_schedule_choice(struct soap_call *c, const char *sched_id)
-{
-	struct catalog_schedule	s;
-	struct sched_recur	r;
-	struct rs_err		e;
-
-	if (sched_id[0] == '\0' || catalog_schedule_get(c->cat, sched_id, &s,
-	    &e) == -1) {
-		soap_w_start(c, "NoSchedule");
-		soap_w_end(c);
-		return;
-	}
-	if (sched_recur_parse(s.recurrence, &r, &e) == -1) {
-		soap_w_start(c, "NoSchedule");
-		soap_w_end(c);
-	} else if (s.shared) {
-		soap_w_start(c, "ScheduleReference");
-		soap_w_str(c, "ScheduleID", s.id);
-		soap_w_sched_def(c, "Definition", &r);
-		soap_w_end(c);
-	} else
-		soap_w_sched_def(c, "ScheduleDefinition", &r);
-	catalog_schedule_fini(&s);
-}
-
 void
 soap_get_item_history_options(struct soap_call *c)
 {
@@ -193,51 +166,9 @@ soap_get_item_history_options(struct soap_call *c)
 	if (opts_of(c, &it, &o) == 0) {
 		soap_w_bool(c, "EnableManualSnapshotCreation", o.history_manual);
 		soap_w_bool(c, "KeepExecutionSnapshots", o.history_keep_exec);
-		w_schedule_choice(c, o.history_schedule_id);
+		soap_w_sched_choice(c, o.history_schedule_id);
 	}
 	catalog_item_fini(&it);
-}
-
-/* NoSchedule, ScheduleDefinition or ScheduleReference into o. */
-static int
-schedule_choice(struct soap_call *c, struct catalog_exec_opts *o)
-{
-	const xmlNode		*def = soap_child(c, c->op,
-				    "ScheduleDefinition");
-	const xmlNode		*ref = soap_child(c, c->op,
-				    "ScheduleReference");
-	struct catalog_schedule	 s;
-	struct sched_recur	 r;
-	struct rs_err		 e;
-	char			*id;
-
-	if (def != NULL) {
-		if (soap_sched_def_read(c, def, &r) == -1)
-			return -1;
-		if (rs_sched_own(c->srv, c->cat, c->user->name, &r,
-		    o->history_schedule_id, o->history_schedule_id, &e) == -1)
-			return soap_fail(c, "rsInvalidParameter", 400, "%s.",
-			    e.msg);
-		return 0;
-	}
-	if (ref == NULL) {
-		o->history_schedule_id[0] = '\0';	/* NoSchedule */
-		return 0;
-	}
-	if ((id = soap_need(c, ref, "ScheduleID")) == NULL)
-		return -1;
-	if (catalog_schedule_get(c->cat, id, &s, &e) == -1 || !s.shared) {
-		if (e.code != RS_E_NOTFOUND || s.id[0] != '\0')
-			catalog_schedule_fini(&s);
-		soap_fail(c, "rsScheduleNotFound", 404, "The schedule '%.40s' "
-		    "cannot be found.", id);
-		free(id);
-		return -1;
-	}
-	str_copy(o->history_schedule_id, sizeof(o->history_schedule_id), s.id);
-	catalog_schedule_fini(&s);
-	free(id);
-	return 0;
 }
 
 void
@@ -252,7 +183,8 @@ soap_set_item_history_options(struct soap_call *c)
 	if (opts_of(c, &it, &o) == 0 && soap_arg_bool(c, c->op,
 	    "EnableManualSnapshotCreation", &o.history_manual) == 0 &&
 	    soap_arg_bool(c, c->op, "KeepExecutionSnapshots",
-	    &o.history_keep_exec) == 0 && schedule_choice(c, &o) == 0) {
+	    &o.history_keep_exec) == 0 && soap_sched_choice_read(c, c->op,
+	    o.history_schedule_id) == 0) {
 		if (catalog_exec_opts_set(c->cat, it.id, &o, &e) == -1)
 			soap_fail_err(c, &e, NULL);
 		else

@@ -285,6 +285,74 @@ soap_sched_match_text(const struct sched_recur *r)
 	return out;
 }
 
+void
+soap_w_sched_choice(struct soap_call *c, const char *sched_id)
+{
+	struct catalog_schedule	s;
+	struct sched_recur	r;
+	struct rs_err		e;
+
+	if (sched_id[0] == '\0' || catalog_schedule_get(c->cat, sched_id, &s,
+	    &e) == -1) {
+		soap_w_start(c, "NoSchedule");
+		soap_w_end(c);
+		return;
+	}
+	if (sched_recur_parse(s.recurrence, &r, &e) == -1) {
+		soap_w_start(c, "NoSchedule");
+		soap_w_end(c);
+	} else if (s.shared) {
+		soap_w_start(c, "ScheduleReference");
+		soap_w_str(c, "ScheduleID", s.id);
+		soap_w_sched_def(c, "Definition", &r);
+		soap_w_end(c);
+	} else
+		soap_w_sched_def(c, "ScheduleDefinition", &r);
+	catalog_schedule_fini(&s);
+}
+
+int
+soap_sched_choice_read(struct soap_call *c, const xmlNode *parent,
+    char *sched_id)
+{
+	const xmlNode		*def = soap_child(c, parent,
+				    "ScheduleDefinition");
+	const xmlNode		*ref = soap_child(c, parent,
+				    "ScheduleReference");
+	struct catalog_schedule	 s;
+	struct sched_recur	 r;
+	struct rs_err		 e;
+	char			*id;
+
+	if (def != NULL) {
+		if (soap_sched_def_read(c, def, &r) == -1)
+			return -1;
+		if (rs_sched_own(c->srv, c->cat, c->user->name, &r,
+		    sched_id, sched_id, &e) == -1)
+			return soap_fail(c, "rsInvalidParameter", 400, "%s.",
+			    e.msg);
+		return 0;
+	}
+	if (ref == NULL) {
+		sched_id[0] = '\0';	/* NoSchedule */
+		return 0;
+	}
+	if ((id = soap_need(c, ref, "ScheduleID")) == NULL)
+		return -1;
+	if (catalog_schedule_get(c->cat, id, &s, &e) == -1 || !s.shared) {
+		if (e.code != RS_E_NOTFOUND || s.id[0] != '\0')
+			catalog_schedule_fini(&s);
+		soap_fail(c, "rsScheduleNotFound", 404, "The schedule '%.40s' "
+		    "cannot be found.", id);
+		free(id);
+		return -1;
+	}
+	str_copy(sched_id, CATALOG_ID_LEN + 1, s.id);
+	catalog_schedule_fini(&s);
+	free(id);
+	return 0;
+}
+
 /* ---- the operations ---- */
 
 static int

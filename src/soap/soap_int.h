@@ -259,6 +259,16 @@ int	soap_sched_match_read(struct soap_call *, const char *match,
 char	*soap_sched_match_text(const struct sched_recur *r);
 void	soap_w_sched_def(struct soap_call *, const char *elem,
 	    const struct sched_recur *r);
+/*
+ * The schedule choice of history, execution and cache options: NoSchedule
+ * (sched_id ""), a ScheduleReference to a shared schedule, or a
+ * ScheduleDefinition stored as sched_id's own schedule (updated in place
+ * when sched_id names one).  -1 with a fault.
+ */
+int	soap_sched_choice_read(struct soap_call *, const xmlNode *parent,
+	    char *sched_id);
+/* That choice written: NoSchedule, ScheduleReference or ScheduleDefinition. */
+void	soap_w_sched_choice(struct soap_call *, const char *sched_id);
 /* A ScheduleDefinition element into r; -1 with a fault. */
 int	soap_sched_def_read(struct soap_call *, const xmlNode *def,
 	    struct sched_recur *r);
@@ -284,7 +294,7 @@ soap_op_fn	soap_list_extensions, soap_is_ssl_required,
 		soap_list_item_types;
 soap_op_fn	soap_get_cache_options, soap_set_cache_options,
 		soap_get_execution_options, soap_set_execution_options,
-		soap_need_scheduler, soap_flush_cache;
+		soap_flush_cache, soap_update_execution_snapshot;
 soap_op_fn	soap_list_item_history, soap_create_item_history_snapshot,
 		soap_delete_item_history_snapshot,
 		soap_get_item_history_options, soap_set_item_history_options,

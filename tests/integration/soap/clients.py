@@ -399,7 +399,8 @@ def t_not_yet(env, rs):
                   "/Sales Reports/SalesSummary").body.SubscriptionItems)
     lib.expect_eq("GetExecutionOptions: Live", rs.service.GetExecutionOptions(
         "/Sales Reports/SalesSummary").body.ExecutionSetting, "Live")
-    expect_fault("SetCacheOptions to cache", "rsOperationNotSupported",
+    expect_fault("SetCacheOptions to cache without an expiration",
+                 "rsMissingParameter",
                  rs.service.SetCacheOptions,
                  ItemPath="/Sales Reports/SalesSummary", CacheItem=True)
     msg = expect_fault("an operation of the contract not built here",

@@ -414,6 +414,64 @@ def t_history(env, rs, sched):
                     rs.service.SetItemHistoryLimit, REPORT, False, 0)
 
 
+def cache_api(env):
+    st, j, _ = env.api("GET", "/Reports(Path='%s')/CacheOptions" % REPORT)
+    return j if st == 200 else (st, j)
+
+
+def t_exec_options(env, rs, sched):
+    rs.service.SetCacheOptions(ItemPath=REPORT, CacheItem=True,
+                               TimeExpiration={"Minutes": 30})
+    o = rs.service.GetCacheOptions(REPORT).body
+    j = cache_api(env)
+    lib.check("SetCacheOptions for 30 minutes: GetCacheOptions and REST's "
+              "CacheOptions say so", o.CacheItem is True and
+              o.TimeExpiration.Minutes == 30 and
+              j.get("ExecutionType") == "Cache" and
+              j["Expiration"]["Minutes"] == 30, o, j)
+    rs.service.SetCacheOptions(ItemPath=REPORT, CacheItem=True,
+                               ScheduleExpiration={"ScheduleReference": {
+                                   "ScheduleID": sched}})
+    o = rs.service.GetCacheOptions(REPORT).body
+    lib.check("... until a shared schedule", o.ScheduleExpiration and
+              o.ScheduleExpiration.ScheduleReference.ScheduleID == sched, o)
+    cl.expect_fault("SetCacheOptions to cache without an expiration",
+                    "rsMissingParameter", rs.service.SetCacheOptions,
+                    ItemPath=REPORT, CacheItem=True)
+    rs.service.FlushCache(REPORT)
+    rs.service.SetCacheOptions(ItemPath=REPORT, CacheItem=False)
+    lib.check("SetCacheOptions not cached: Live again",
+              rs.service.GetCacheOptions(REPORT).body.CacheItem is False and
+              cache_api(env).get("ExecutionType") == "Live")
+    rs.service.SetExecutionOptions(ItemPath=REPORT,
+                                   ExecutionSetting="Snapshot",
+                                   ScheduleReference={"ScheduleID": sched})
+    o = rs.service.GetExecutionOptions(REPORT).body
+    lib.check("SetExecutionOptions Snapshot on the shared schedule: "
+              "GetExecutionOptions and REST say so",
+              o.ExecutionSetting == "Snapshot" and o.ScheduleReference and
+              o.ScheduleReference.ScheduleID == sched and
+              cache_api(env).get("ExecutionType") == "Snapshot", o)
+    cl.expect_fault("SetCacheOptions of a report that executes from its "
+                    "snapshot", "rsInvalidParameter",
+                    rs.service.SetCacheOptions, ItemPath=REPORT,
+                    CacheItem=True, TimeExpiration={"Minutes": 5})
+    rs.service.UpdateItemExecutionSnapshot(REPORT)
+    cl.expect_fault("SetExecutionOptions Snapshot without a schedule",
+                    "rsInvalidParameter", rs.service.SetExecutionOptions,
+                    ItemPath=REPORT, ExecutionSetting="Snapshot",
+                    NoSchedule={})
+    cl.expect_fault("SetExecutionOptions Live with a schedule",
+                    "rsInvalidParameter", rs.service.SetExecutionOptions,
+                    ItemPath=REPORT, ExecutionSetting="Live",
+                    ScheduleReference={"ScheduleID": sched})
+    rs.service.SetExecutionOptions(ItemPath=REPORT, ExecutionSetting="Live",
+                                   NoSchedule={})
+    lib.check("SetExecutionOptions Live: Live again",
+              rs.service.GetExecutionOptions(REPORT).body.ExecutionSetting ==
+              "Live" and cache_api(env).get("ExecutionType") == "Live")
+
+
 def t_shapes(env, sched, fs, dd):
     """Answers against the contract: every element declared, in order."""
     sch = ev.Schema(env.admin("GET", "/ReportServer/%s?wsdl" % cl.MGMT)[3])
@@ -432,6 +490,8 @@ def t_shapes(env, sched, fs, dd):
         ("ListJobs", ""),
         ("GetItemHistoryOptions", "<ItemPath>%s</ItemPath>" % REPORT),
         ("ListItemHistory", "<ItemPath>%s</ItemPath>" % REPORT),
+        ("GetCacheOptions", "<ItemPath>%s</ItemPath>" % REPORT),
+        ("GetExecutionOptions", "<ItemPath>%s</ItemPath>" % REPORT),
     ]
     for op, inner in calls:
         st, ct, data, root = ev.call(env, op, inner)
@@ -531,6 +591,7 @@ def main():
         fs, own = t_subscriptions(env, rs, sched)
         dd = t_data_driven(env, rs, fs)
         t_history(env, rs, sched)
+        t_exec_options(env, rs, sched)
         t_shapes(env, sched, fs, dd)
         t_browser(env, rs, fs)
         t_jobs(env, rs)
