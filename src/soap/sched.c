@@ -694,6 +694,23 @@ soap_list_jobs(struct soap_call *c)
 	catalog_jobs_free(v, n);
 }
 
+/* The subscription a queued job would run, or "". */
+static void
+sub_of_job(struct soap_call *c, int64_t id, char *sub)
+{
+	struct catalog_job	*v;
+	struct rs_err		 e;
+	size_t			 n;
+
+	sub[0] = '\0';
+	if (catalog_job_list(c->cat, NULL, 0, JOBS_MAX, &v, &n, &e) == -1)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].id == id && v[i].kind == CATALOG_JOB_SUB)
+			str_copy(sub, CATALOG_ID_LEN + 1, v[i].target);
+	catalog_jobs_free(v, n);
+}
+
 /* A queued job is cancelled; a running one is not stopped (false). */
 void
 soap_cancel_job(struct soap_call *c)
@@ -702,6 +719,7 @@ soap_cancel_job(struct soap_call *c)
 	char		*id, *end;
 	long long	 n;
 	bool		 done = false;
+	char		 sub[CATALOG_ID_LEN + 1];
 
 	if (sys_may(c, CATALOG_S_MANAGE_JOBS) == -1 ||
 	    (id = soap_need(c, c->op, "JobID")) == NULL)
@@ -710,10 +728,19 @@ soap_cancel_job(struct soap_call *c)
 	if (end == id || *end != '\0' || n <= 0)
 		soap_fail(c, "rsJobNotFound", 404, "There is no job '%.40s'; "
 		    "ListJobs gives the ids of the jobs.", id);
-	else if (catalog_job_cancel(c->cat, n, "Cancelled by CancelJob",
-	    rs_subs_now(c->srv), &done, &e) == -1)
-		soap_fail_err(c, &e, NULL);
-	else
+	else {
+		sub_of_job(c, n, sub);	/* a cancelled job is not listed */
+		if (catalog_job_cancel(c->cat, n, "Cancelled by CancelJob",
+		    rs_subs_now(c->srv), &done, &e) == -1) {
+			soap_fail_err(c, &e, NULL);
+			free(id);
+			return;
+		}
+		/* Its subscription says so (it said it would try again). */
+		if (done && sub[0] != '\0')
+			(void)catalog_sub_set_status(c->cat, sub, "The run was "
+			    "cancelled (CancelJob)", 0, &e);
 		soap_w_bool(c, "CancelJobResult", done);
+	}
 	free(id);
 }

@@ -16,7 +16,9 @@ drive it:
     runs it (the file is written, Status says so), FireEvent SharedSchedule
     runs what follows the schedule; the same rows the REST API shows;
   - a data-driven one (DataRetrievalPlan), ListSubscriptionsUsingDataSource;
-  - ListJobs, CancelJob;
+  - report history, execution and cache options, over REST's store;
+  - ListJobs and CancelJob: an e-mail delivery to a mail server that is
+    down waits in the queue for its retry, is listed, and is cancelled;
   - the faults: not found, wrong type, unknown extension, a folder not
     allowed, a schedule that does not exist, MatchData that is not XML, a
     name taken; a Browser may subscribe for himself but neither sees nor
@@ -554,13 +556,47 @@ def t_browser(env, rs, fs):
 
 
 def t_jobs(env, rs):
-    r = rs.service.ListJobs().body
-    lib.check("ListJobs answers the queue (no fault)", r is not None and
-              not (r.Jobs and [j for j in r.Jobs.Job if not j.JobID]), r)
-    lib.expect_eq("CancelJob of a job that is not queued: false",
-                  rs.service.CancelJob("999999").body.CancelJobResult, False)
+    """A delivery that fails for now waits in the queue for its retry."""
+    port = lib.free_port()          # nothing listens there
+    r = env.rsconfig("email", "SMTPServer=127.0.0.1",
+                     "SMTPServerPort=%d" % port, "SMTPTLSMode=None",
+                     "SMTPAuthenticate=0", "From=reports@example.com",
+                     "SMTPConnectionTimeout=2", "AllowedPaths=" + env.share)
+    lib.check("rsconfig email: a mail server that is down", r.returncode == 0,
+              r.stdout, r.stderr)
+    mail = {"Extension": "Report Server Email", "ParameterValues": {
+        "_value_1": [{"ParameterValue": {"Name": k, "Value": v}} for k, v in
+                     (("TO", "anna@example.com"), ("RenderFormat", "PDF"),
+                      ("IncludeReport", "True"))]}}
+    sid = rs.service.CreateSubscription(REPORT, mail, "mail",
+                                        "TimedSubscription", OWN,
+                                        None).body.SubscriptionID
+    rs.service.FireEvent("TimedSubscription", sid, None)
+    last = [None]
+
+    def waiting():
+        last[0] = status_of(rs, sid)
+        return last[0] and "try again" in last[0]
+    lib.check("the mail server is down: the run waits for its retry",
+              lib.wait_for(waiting, 40), last[0])
+    jobs = rs.service.ListJobs().body.Jobs
+    mine = [j for j in (jobs.Job if jobs else []) if j.Path == REPORT]
+    lib.check("ListJobs: the queued job, its report, New", len(mine) == 1 and
+              mine[0].JobStatusName == "New" and mine[0].JobActionName ==
+              "Execute" and mine[0].Name == "mail" and mine[0].JobID, jobs)
+    jid = mine[0].JobID if mine else "0"
+    lib.expect_eq("CancelJob of the queued job: true",
+                  rs.service.CancelJob(jid).body.CancelJobResult, True)
+    jobs = rs.service.ListJobs().body.Jobs
+    lib.check("... it is no longer listed, and the subscription says so",
+              not [j for j in (jobs.Job if jobs else []) if j.JobID == jid]
+              and "cancelled" in (status_of(rs, sid) or ""), jobs,
+              status_of(rs, sid))
+    lib.expect_eq("CancelJob of it again: false",
+                  rs.service.CancelJob(jid).body.CancelJobResult, False)
     cl.expect_fault("CancelJob of what is not a job id", "rsJobNotFound",
                     rs.service.CancelJob, "abc")
+    rs.service.DeleteSubscription(sid)
 
 
 def t_delete(env, rs, sched, fs, own):
