@@ -623,10 +623,10 @@ job_action(int kind)
 	}
 }
 
-/* The report a job is for and a name for it. */
+/* The report a job is for, a name for it and whose it is. */
 static void
 job_item(struct soap_call *c, const struct catalog_job *j, char *path,
-    size_t pathsz, char *name, size_t namesz)
+    size_t pathsz, char *name, size_t namesz, char *user, size_t usersz)
 {
 	struct catalog_sub	s;
 	struct catalog_plan	p;
@@ -635,15 +635,18 @@ job_item(struct soap_call *c, const struct catalog_job *j, char *path,
 	char			item[CATALOG_ID_LEN + 1] = "";
 
 	str_copy(name, namesz, j->event);
+	user[0] = '\0';
 	if (j->kind == CATALOG_JOB_SUB && catalog_sub_get(c->cat, j->target,
 	    &s, &e) == 0) {
 		str_copy(item, sizeof(item), s.item_id);
+		str_copy(user, usersz, s.owner);
 		if (s.description != NULL)
 			str_copy(name, namesz, s.description);
 		catalog_sub_fini(&s);
 	} else if (j->kind == CATALOG_JOB_PLAN && catalog_plan_get(c->cat,
 	    j->target, &p, &e) == 0) {
 		str_copy(item, sizeof(item), p.item_id);
+		str_copy(user, usersz, p.owner);
 		if (p.description != NULL)
 			str_copy(name, namesz, p.description);
 		catalog_plan_fini(&p);
@@ -673,16 +676,18 @@ soap_list_jobs(struct soap_call *c)
 	soap_w_start(c, "Jobs");
 	for (size_t i = 0; i < n; i++) {
 		char	id[32], path[CATALOG_PATH_MAX + 1], name[400];
+		char	user[CATALOG_NAME_MAX + 1];
 
 		snprintf(id, sizeof(id), "%lld", (long long)v[i].id);
-		job_item(c, &v[i], path, sizeof(path), name, sizeof(name));
+		job_item(c, &v[i], path, sizeof(path), name, sizeof(name), user,
+		    sizeof(user));
 		soap_w_start(c, "Job");
 		soap_w_str(c, "JobID", id);
 		soap_w_str(c, "Name", name);
 		soap_w_str(c, "Path", path);
 		soap_w_str(c, "Description", v[i].status);
 		soap_w_str(c, "Machine", v[i].owner);
-		soap_w_str(c, "User", "NT AUTHORITY\\SYSTEM");
+		soap_w_str(c, "User", user[0] != '\0' ? user : NULL);
 		soap_w_time(c, "StartDateTime", v[i].created);
 		soap_w_str(c, "JobActionName", job_action(v[i].kind));
 		soap_w_str(c, "JobTypeName", "System");

@@ -581,9 +581,11 @@ def t_jobs(env, rs):
               lib.wait_for(waiting, 40), last[0])
     jobs = rs.service.ListJobs().body.Jobs
     mine = [j for j in (jobs.Job if jobs else []) if j.Path == REPORT]
-    lib.check("ListJobs: the queued job, its report, New", len(mine) == 1 and
+    lib.check("ListJobs: the queued job, its report and owner, New",
+              len(mine) == 1 and
               mine[0].JobStatusName == "New" and mine[0].JobActionName ==
-              "Execute" and mine[0].Name == "mail" and mine[0].JobID, jobs)
+              "Execute" and mine[0].Name == "mail" and mine[0].User ==
+              "admin" and mine[0].JobID, jobs)
     jid = mine[0].JobID if mine else "0"
     lib.expect_eq("CancelJob of the queued job: true",
                   rs.service.CancelJob(jid).body.CancelJobResult, True)
