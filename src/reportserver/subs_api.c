@@ -424,6 +424,8 @@ check_share(struct rs_server *srv, const struct deliver_kvs *l,
 	const char		*name = lit(l, "FILENAME");
 	const char		*f = lit(l, "RenderFormat");
 
+	if (f == NULL)		/* the original's name of the setting */
+		f = lit(l, "RENDER_FORMAT");
 	if (deliver_kvs_get(l, "PATH") == NULL ||
 	    deliver_kvs_get(l, "FILENAME") == NULL)
 		return rs_err_set(e, RS_E_BADINPUT, "a file share subscription "

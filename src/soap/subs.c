@@ -669,7 +669,7 @@ static const struct ext_param share_params[] = {
 	{ "FILENAME", "File Name", true, NULL },
 	{ "FILEEXTN", "Add File Extension", false, "True|False" },
 	{ "PATH", "Path", true, NULL },
-	{ "RenderFormat", "Render Format", false, RENDER_FORMATS },
+	{ "RENDER_FORMAT", "Render Format", false, RENDER_FORMATS },
 	{ "WRITEMODE", "Write Mode", false, "None|AutoIncrement|Overwrite" },
 };
 
@@ -764,7 +764,8 @@ soap_validate_extension_settings(struct soap_call *c)
 	soap_w_start(c, "ParameterErrors");
 	if (rs_sub_check_settings(c->srv, ext, &set, &e) == -1 && n > 0) {
 		const char	*named = strstr(e.msg, "rendering extension") ?
-		    "RenderFormat" : strstr(e.msg, "folder") ? "PATH" : NULL;
+		    (p == share_params ? "RENDER_FORMAT" : "RenderFormat") :
+		    strstr(e.msg, "folder") ? "PATH" : NULL;
 
 		for (size_t i = 0; i < n; i++)
 			if (named != NULL ? strcmp(p[i].name, named) == 0 :

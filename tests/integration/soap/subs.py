@@ -40,8 +40,9 @@ REPORT = "/Samples/ProductList"
 NS = "http://schemas.microsoft.com/sqlserver/reporting/2010/03/01/ReportServer"
 
 
+# RENDER_FORMAT: the original's name, as ReportingServicesTools sends it.
 SHARE = [("PATH", None), ("FILENAME", None), ("FILEEXTN", "True"),
-         ("RenderFormat", "CSV"), ("WRITEMODE", "Overwrite")]
+         ("RENDER_FORMAT", "CSV"), ("WRITEMODE", "Overwrite")]
 
 
 def share_pairs(env, name="@ReportName", path=None):
