@@ -432,6 +432,14 @@ check_share(struct rs_server *srv, const struct deliver_kvs *l,
 		    "needs PATH and FILENAME");
 	if (name == NULL)
 		name = "x";
+	if (deliver_kvs_get(l, "USERNAME") != NULL || deliver_kvs_get(l,
+	    "PASSWORD") != NULL || (lit(l, "DEFAULTCREDENTIALS") != NULL &&
+	    !str_ieq(lit(l, "DEFAULTCREDENTIALS"), "True")))
+		return rs_err_set(e, RS_E_BADINPUT, "file share delivery writes "
+		    "as the report server's own account into a folder on this "
+		    "machine; it takes no USERNAME or PASSWORD (mount the share "
+		    "with its credentials and name the mounted folder; "
+		    "DEFAULTCREDENTIALS True)");
 	if (deliver_overwrite_parse(lit(l, "WRITEMODE")) < 0)
 		return rs_err_set(e, RS_E_BADINPUT, "WRITEMODE must be "
 		    "Overwrite, AutoIncrement or None");

@@ -671,6 +671,8 @@ static const struct ext_param share_params[] = {
 	{ "PATH", "Path", true, NULL },
 	{ "RENDER_FORMAT", "Render Format", false, RENDER_FORMATS },
 	{ "WRITEMODE", "Write Mode", false, "None|AutoIncrement|Overwrite" },
+	{ "DEFAULTCREDENTIALS", "Use the report server's account", false,
+	    "True" },
 };
 
 static const struct ext_param *

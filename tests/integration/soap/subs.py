@@ -202,6 +202,17 @@ def t_subscriptions(env, rs, sched):
                           REPORT, share_settings(env, path="/etc"), "x",
                           "TimedSubscription", sched, None)
     lib.check("... says where to allow it", "AllowedPaths" in msg, msg)
+    creds = share_settings(env)
+    creds["ParameterValues"]["_value_1"] += [
+        {"ParameterValue": {"Name": "USERNAME", "Value": "DOMAIN\\u"}},
+        {"ParameterValue": {"Name": "PASSWORD", "Value": "secret"}},
+        {"ParameterValue": {"Name": "DEFAULTCREDENTIALS", "Value": "False"}}]
+    msg = cl.expect_fault("CreateSubscription with a file share user and "
+                          "password (never stored)", "rsInvalidParameter",
+                          rs.service.CreateSubscription, REPORT, creds, "x",
+                          "TimedSubscription", sched, None)
+    lib.check("... says to mount the share instead", "USERNAME" in msg and
+              "mount" in msg, msg)
     cl.expect_fault("CreateSubscription on a schedule that does not exist",
                     "rsInvalidParameter", rs.service.CreateSubscription,
                     REPORT, share_settings(env), "x", "TimedSubscription",
