@@ -397,12 +397,8 @@ plan_write(struct rest_ctx *c, const char *id, const struct json *j)
 	if (rc == 0 && s != NULL)
 		rc = rest_sched_from_reference(c, s, p.schedule_id,
 		    p.schedule_id, &e);
-	if (rc == 0 && p.schedule_id[0] == '\0')
-		rc = rs_err_set(&e, RS_E_BADINPUT, "a cache refresh plan needs a "
-		    "Schedule");
 	if (rc == 0)
-		rc = id != NULL ? catalog_plan_update(c->cat, &p, c->user->name,
-		    &e) : catalog_plan_add(c->cat, &p, c->user->name, &e);
+		rc = rs_plan_save(c->cat, c->user->name, &p, &e);
 	if (rc == -1)
 		rest_fail(c, &e, "rsInvalidParameter");
 	else if (id != NULL)

@@ -281,6 +281,23 @@ rs_sched_state(const struct catalog_schedule *s)
 }
 
 int
+rs_plan_save(struct catalog *cat, const char *user, struct catalog_plan *p,
+    struct rs_err *e)
+{
+	struct catalog_schedule	sc;
+
+	if (p->schedule_id[0] == '\0')
+		return rs_err_set(e, RS_E_BADINPUT, "a cache refresh plan needs a "
+		    "Schedule");
+	if (catalog_schedule_get(cat, p->schedule_id, &sc, e) == -1)
+		return -1;
+	catalog_schedule_fini(&sc);
+	if (p->id[0] == '\0')
+		return catalog_plan_add(cat, p, user, e);
+	return catalog_plan_update(cat, p, user, e);
+}
+
+int
 rs_exec_opts_save(struct catalog *cat, const char *item_id,
     const struct catalog_exec_opts *o, struct rs_err *e)
 {

@@ -56,6 +56,13 @@ int	rs_sched_pause(struct rs_server *, struct catalog *, const char *user,
 /* The state the original names: Ready, Paused or Expired. */
 const char *rs_sched_state(const struct catalog_schedule *);
 
+/*
+ * Stores a cache refresh plan (added when p->id is empty, p->id filled):
+ * it needs a schedule (RS_E_BADINPUT) that exists.  The caller checked
+ * Manage reports on its report.
+ */
+int	rs_plan_save(struct catalog *, const char *user, struct catalog_plan *p,
+	    struct rs_err *);
 /* Stores a report's execution options; a report no longer cached loses
  * its cache entries. */
 int	rs_exec_opts_save(struct catalog *, const char *item_id,

@@ -353,6 +353,27 @@ soap_sched_choice_read(struct soap_call *c, const xmlNode *parent,
 	return 0;
 }
 
+void
+soap_w_match(struct soap_call *c, const char *sched_id)
+{
+	struct catalog_schedule	sc;
+	struct sched_recur	r;
+	struct rs_err		e;
+
+	if (sched_id[0] == '\0' || catalog_schedule_get(c->cat, sched_id, &sc,
+	    &e) == -1)
+		return;
+	if (sc.shared)
+		soap_w_str(c, "MatchData", sc.id);
+	else if (sched_recur_parse(sc.recurrence, &r, &e) == 0) {
+		char	*t = soap_sched_match_text(&r);
+
+		soap_w_str(c, "MatchData", t);
+		free(t);
+	}
+	catalog_schedule_fini(&sc);
+}
+
 /* ---- the operations ---- */
 
 static int

@@ -257,6 +257,8 @@ int	soap_sched_match_read(struct soap_call *, const char *match,
 	    struct sched_recur *r);
 /* r as MatchData's XML (owned). */
 char	*soap_sched_match_text(const struct sched_recur *r);
+/* MatchData of a schedule: a shared one's ID, or its own definition. */
+void	soap_w_match(struct soap_call *, const char *sched_id);
 void	soap_w_sched_def(struct soap_call *, const char *elem,
 	    const struct sched_recur *r);
 /*
@@ -295,6 +297,8 @@ soap_op_fn	soap_list_extensions, soap_is_ssl_required,
 soap_op_fn	soap_get_cache_options, soap_set_cache_options,
 		soap_get_execution_options, soap_set_execution_options,
 		soap_flush_cache, soap_update_execution_snapshot;
+soap_op_fn	soap_list_plans, soap_create_plan, soap_get_plan_properties,
+		soap_set_plan_properties, soap_delete_plan;
 soap_op_fn	soap_list_item_history, soap_create_item_history_snapshot,
 		soap_delete_item_history_snapshot,
 		soap_get_item_history_options, soap_set_item_history_options,

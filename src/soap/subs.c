@@ -324,29 +324,6 @@ w_active(struct soap_call *c)
 	soap_w_end(c);
 }
 
-/* A TimedSubscription's schedule: a shared one's id, or its definition. */
-static void
-w_match(struct soap_call *c, const struct catalog_sub *s)
-{
-	struct catalog_schedule	sc;
-	struct sched_recur	r;
-	struct rs_err		e;
-
-	if (!str_ieq(s->event_type, "TimedSubscription") ||
-	    s->schedule_id[0] == '\0' || catalog_schedule_get(c->cat,
-	    s->schedule_id, &sc, &e) == -1)
-		return;
-	if (sc.shared)
-		soap_w_str(c, "MatchData", sc.id);
-	else if (sched_recur_parse(sc.recurrence, &r, &e) == 0) {
-		char	*t = soap_sched_match_text(&r);
-
-		soap_w_str(c, "MatchData", t);
-		free(t);
-	}
-	catalog_schedule_fini(&sc);
-}
-
 static void
 w_params(struct soap_call *c, const struct catalog_sub *s, bool typed)
 {
@@ -396,7 +373,8 @@ get_props(struct soap_call *c, bool dd)
 		w_active(c);
 		soap_w_str(c, "Status", s.last_status);
 		soap_w_str(c, "EventType", s.event_type);
-		w_match(c, &s);
+		if (str_ieq(s.event_type, "TimedSubscription"))
+			soap_w_match(c, s.schedule_id);
 		w_params(c, &s, dd);
 	}
 	catalog_sub_fini(&s);

@@ -16,7 +16,8 @@ drive it:
     runs it (the file is written, Status says so), FireEvent SharedSchedule
     runs what follows the schedule; the same rows the REST API shows;
   - a data-driven one (DataRetrievalPlan), ListSubscriptionsUsingDataSource;
-  - report history, execution and cache options, over REST's store;
+  - report history, execution and cache options, cache refresh plans,
+    over REST's store;
   - ListJobs and CancelJob: an e-mail delivery to a mail server that is
     down waits in the queue for its retry, is listed, and is cancelled;
   - the faults: not found, wrong type, unknown extension, a folder not
@@ -486,9 +487,70 @@ def t_exec_options(env, rs, sched):
               "Live" and cache_api(env).get("ExecutionType") == "Live")
 
 
-def t_shapes(env, sched, fs, dd):
+def t_plans(env, rs, sched):
+    rs.service.SetCacheOptions(ItemPath=REPORT, CacheItem=True,
+                               TimeExpiration={"Minutes": 30})
+    pid = rs.service.CreateCacheRefreshPlan(
+        REPORT, "nightly", "RefreshCache", sched,
+        None).body.CacheRefreshPlanID
+    plans = rs.service.ListCacheRefreshPlans(REPORT).body.CacheRefreshPlans
+    got = plans.CacheRefreshPlan if plans else []
+    lib.check("CreateCacheRefreshPlan / ListCacheRefreshPlans: the plan, "
+              "the report cached", [p.CacheRefreshPlanID for p in got] ==
+              [pid] and got[0].ItemPath == REPORT and got[0].Description ==
+              "nightly" and got[0].State.CachingNotEnabledOnItem is False,
+              plans)
+    p = rs.service.GetCacheRefreshPlanProperties(pid).body
+    lib.check("GetCacheRefreshPlanProperties: RefreshCache on the shared "
+              "schedule", p.EventType == "RefreshCache" and p.MatchData ==
+              sched and p.Description == "nightly", p)
+    rs.service.SetCacheRefreshPlanProperties(pid, "own schedule",
+                                             "RefreshCache", OWN, None)
+    p = rs.service.GetCacheRefreshPlanProperties(pid).body
+    st, j, _ = env.api("GET", "/CacheRefreshPlans(%s)" % pid)
+    lib.check("SetCacheRefreshPlanProperties: its own schedule; REST sees "
+              "the same plan", "<DailyRecurrence" in (p.MatchData or "") and
+              st == 200 and j["Description"] == "own schedule" and
+              j["Schedule"]["Definition"]["Recurrence"] ==
+              {"DailyRecurrence": {"DaysInterval": 3}}, p, j)
+    cl.expect_fault("CreateCacheRefreshPlan of another event type",
+                    "rsInvalidParameter", rs.service.CreateCacheRefreshPlan,
+                    REPORT, "x", "TimedSubscription", sched, None)
+    cl.expect_fault("CreateCacheRefreshPlan on a schedule that does not "
+                    "exist", "rsInvalidParameter",
+                    rs.service.CreateCacheRefreshPlan, REPORT, "x",
+                    "RefreshCache", "0" * 36, None)
+    cl.expect_fault("CreateCacheRefreshPlan on a data source",
+                    "rsWrongItemType", rs.service.CreateCacheRefreshPlan,
+                    "/Samples/Sales", "x", "RefreshCache", sched, None)
+    lib.expect_eq("... none of them stored", len(
+        rs.service.ListCacheRefreshPlans(REPORT).body.CacheRefreshPlans
+        .CacheRefreshPlan), 1)
+    shapes(env, [("ListCacheRefreshPlans", "<ItemPath>%s</ItemPath>" %
+                  REPORT), ("GetCacheRefreshPlanProperties",
+                            "<CacheRefreshPlanID>%s</CacheRefreshPlanID>" %
+                            pid)])
+    rs.service.DeleteCacheRefreshPlan(pid)
+    cl.expect_fault("DeleteCacheRefreshPlan: gone", "rsItemNotFound",
+                    rs.service.GetCacheRefreshPlanProperties, pid)
+    rs.service.SetCacheOptions(ItemPath=REPORT, CacheItem=False)
+
+
+def shapes(env, calls):
     """Answers against the contract: every element declared, in order."""
     sch = ev.Schema(env.admin("GET", "/ReportServer/%s?wsdl" % cl.MGMT)[3])
+    for op, inner in calls:
+        st, ct, data, root = ev.call(env, op, inner)
+        body = ev.parts(root)[1]
+        got = sch.check_op(body[0]) if len(body) else ["no answer"]
+        lib.check("%s: 200, every element declared and in order" % op,
+                  st == 200 and got == [] and body[0].tag.endswith(
+                      op + "Response") and (len(body[0]) > 0 or op in (
+                          "ListJobs", "ListItemHistory")), st, got,
+                  data[:600])
+
+
+def t_shapes(env, sched, fs, dd):
     calls = [
         ("ListSchedules", ""),
         ("GetScheduleProperties", "<ScheduleID>%s</ScheduleID>" % sched),
@@ -507,15 +569,7 @@ def t_shapes(env, sched, fs, dd):
         ("GetCacheOptions", "<ItemPath>%s</ItemPath>" % REPORT),
         ("GetExecutionOptions", "<ItemPath>%s</ItemPath>" % REPORT),
     ]
-    for op, inner in calls:
-        st, ct, data, root = ev.call(env, op, inner)
-        body = ev.parts(root)[1]
-        got = sch.check_op(body[0]) if len(body) else ["no answer"]
-        lib.check("%s: 200, every element declared and in order" % op,
-                  st == 200 and got == [] and body[0].tag.endswith(
-                      op + "Response") and (len(body[0]) > 0 or op in (
-                          "ListJobs", "ListItemHistory")), st, got,
-                  data[:600])
+    shapes(env, calls)
     typed = ev.call(env, "GetDataDrivenSubscriptionProperties",
                     "<DataDrivenSubscriptionID>%s</DataDrivenSubscriptionID>"
                     % dd)[2]
@@ -561,6 +615,9 @@ def t_browser(env, rs, fs):
                     br.service.ListJobs)
     cl.expect_fault("... nor make a history snapshot", "rsAccessDenied",
                     br.service.CreateItemHistorySnapshot, REPORT)
+    cl.expect_fault("... nor a cache refresh plan", "rsAccessDenied",
+                    br.service.CreateCacheRefreshPlan, REPORT, "x",
+                    "RefreshCache", OWN, None)
     lib.check("admin still sees the Browser's subscription", mine in [
         s.SubscriptionID for s in rs.service.ListSubscriptions(REPORT).body
         .SubscriptionItems.Subscription])
@@ -642,6 +699,7 @@ def main():
         dd = t_data_driven(env, rs, fs)
         t_history(env, rs, sched)
         t_exec_options(env, rs, sched)
+        t_plans(env, rs, sched)
         t_shapes(env, sched, fs, dd)
         t_browser(env, rs, fs)
         t_jobs(env, rs)
