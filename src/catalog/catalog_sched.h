@@ -143,6 +143,10 @@ int	catalog_sub_update(struct catalog *, const struct catalog_sub *,
 int	catalog_sub_del(struct catalog *, const char *id, struct rs_err *);
 int	catalog_sub_set_active(struct catalog *, const char *id, bool active,
 	    struct rs_err *);
+/* Gives the subscription to another user (owner_kind: enum catalog_pkind). */
+int	catalog_sub_set_owner(struct catalog *, const char *id,
+	    const char *owner, int owner_kind, const char *user,
+	    struct rs_err *);
 /* LastStatus and LastRunTime (run 0: unchanged). */
 int	catalog_sub_set_status(struct catalog *, const char *id,
 	    const char *status, int64_t run, struct rs_err *);

@@ -314,7 +314,11 @@ soap_op_fn	soap_create_subscription, soap_create_dd_subscription,
 		soap_set_dd_subscription_properties, soap_list_subscriptions,
 		soap_list_subs_using_source, soap_delete_subscription,
 		soap_fire_event, soap_get_extension_settings,
-		soap_validate_extension_settings;
+		soap_validate_extension_settings,
+		soap_change_subscription_owner;
+soap_op_fn	soap_list_events, soap_list_extension_types,
+		soap_list_job_actions, soap_list_job_states, soap_list_job_types,
+		soap_list_schedule_states;
 soap_op_fn	soap_get_item_parameters, soap_set_item_parameters;
 soap_op_fn	soap_load_report, soap_load_report2,
 		soap_load_report_definition, soap_load_report_definition2,

@@ -18,6 +18,7 @@
 #include "common/xmalloc.h"
 #include "reportserver/subs_api.h"
 
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -545,6 +546,50 @@ soap_delete_subscription(struct soap_call *c)
 		return;
 	if (rs_sub_delete(c->cat, &s, &e) == -1)
 		soap_fail_err(c, &e, NULL);
+	catalog_sub_fini(&s);
+}
+
+static bool
+user_exists(const char *name)
+{
+	struct passwd	 pw, *pp = NULL;
+	char		 buf[4096];
+
+	return getpwnam_r(name, &pw, buf, sizeof(buf), &pp) == 0 && pp != NULL;
+}
+
+/* Needs Manage all subscriptions on the report; the new owner a user. */
+void
+soap_change_subscription_owner(struct soap_call *c)
+{
+	struct catalog_sub	 s;
+	struct rs_err		 e;
+	enum catalog_pkind	 kind;
+	const char		*name;
+	char			*owner;
+
+	if (sub_arg(c, "SubscriptionID", &s) == -1)
+		return;
+	if ((owner = soap_need(c, c->op, "NewOwner")) == NULL)
+		;
+	else if ((rs_tasks(c->cat, s.item_id, c->user) &
+	    CATALOG_T_MANAGE_ALL_SUBS) == 0)
+		soap_denied(c);
+	else {
+		catalog_principal_parse(owner, &kind, &name);
+		if (catalog_principal_resolve(c->cat, name, &kind, &e) == -1)
+			soap_fail_err(c, &e, NULL);
+		else if (kind == CATALOG_PK_LINUX_GROUP || name[0] == '\0')
+			soap_fail(c, "rsInvalidParameter", 400, "A subscription "
+			    "belongs to a user, not to the group '%.100s'.", name);
+		else if (kind == CATALOG_PK_LINUX_USER && !user_exists(name))
+			soap_fail(c, "rsUnknownUserName", 400, "There is no user "
+			    "'%.100s' on this server.", name);
+		else if (catalog_sub_set_owner(c->cat, s.id, name, kind,
+		    c->user->name, &e) == -1)
+			soap_fail_err(c, &e, NULL);
+	}
+	free(owner);
 	catalog_sub_fini(&s);
 }
 

@@ -568,8 +568,19 @@ def t_shapes(env, sched, fs, dd):
         ("ListItemHistory", "<ItemPath>%s</ItemPath>" % REPORT),
         ("GetCacheOptions", "<ItemPath>%s</ItemPath>" % REPORT),
         ("GetExecutionOptions", "<ItemPath>%s</ItemPath>" % REPORT),
+        ("ListEvents", ""), ("ListExtensionTypes", ""),
+        ("ListJobActions", ""), ("ListJobStates", ""), ("ListJobTypes", ""),
+        ("ListScheduleStates", ""),
     ]
     shapes(env, calls)
+    rs = cl.client(env, cl.MGMT)
+    ev_types = [e.Type for e in rs.service.ListEvents().body.Events.Event]
+    lib.check("ListEvents: what FireEvent and subscriptions take",
+              "TimedSubscription" in ev_types and "SharedSchedule" in
+              ev_types, ev_types)
+    lib.check("ListScheduleStates: what ScheduleStateName says",
+              rs.service.ListScheduleStates().body.ListScheduleStatesResult
+              .string == ["Ready", "Paused", "Expired"])
     typed = ev.call(env, "GetDataDrivenSubscriptionProperties",
                     "<DataDrivenSubscriptionID>%s</DataDrivenSubscriptionID>"
                     % dd)[2]
@@ -621,6 +632,25 @@ def t_browser(env, rs, fs):
     lib.check("admin still sees the Browser's subscription", mine in [
         s.SubscriptionID for s in rs.service.ListSubscriptions(REPORT).body
         .SubscriptionItems.Subscription])
+    rs.service.ChangeSubscriptionOwner(fs, user)
+    got = [s.SubscriptionID for s in br.service.ListSubscriptions(REPORT)
+           .body.SubscriptionItems.Subscription]
+    lib.check("ChangeSubscriptionOwner: admin gives his subscription to the "
+              "Browser, who now sees and owns it", fs in got and
+              br.service.GetSubscriptionProperties(fs).body.Owner == user,
+              got)
+    cl.expect_fault("... who may not give it back (Manage all "
+                    "subscriptions)", "rsAccessDenied",
+                    br.service.ChangeSubscriptionOwner, fs, "admin")
+    cl.expect_fault("ChangeSubscriptionOwner to nobody", "rsUnknownUserName",
+                    rs.service.ChangeSubscriptionOwner, fs, "rsnosuchuser")
+    cl.expect_fault("ChangeSubscriptionOwner to a group", "rsInvalidParameter",
+                    rs.service.ChangeSubscriptionOwner, fs,
+                    "LinuxGroup\\root")
+    rs.service.ChangeSubscriptionOwner(fs, "admin")
+    lib.expect_eq("... and admin takes it back",
+                  rs.service.GetSubscriptionProperties(fs).body.Owner,
+                  "admin")
     br.service.DeleteSubscription(mine)
 
 
