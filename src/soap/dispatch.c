@@ -72,6 +72,7 @@ static const struct soap_op mgmt_ops[] = {
 	{ "ListJobStates", soap_list_job_states },
 	{ "ListJobTypes", soap_list_job_types },
 	{ "ListScheduleStates", soap_list_schedule_states },
+	{ "ListExecutionSettings", soap_list_execution_settings },
 	{ "FireEvent", soap_fire_event },
 	{ "GetExtensionSettings", soap_get_extension_settings },
 	{ "ValidateExtensionSettings", soap_validate_extension_settings },

@@ -3,7 +3,8 @@
  * server's own words: ListEvents (what FireEvent and subscriptions take),
  * ListExtensionTypes (what ListExtensions takes), ListJobActions,
  * ListJobStates and ListJobTypes (what ListJobs answers) and
- * ListScheduleStates (what a Schedule's ScheduleStateName is).  Each list
+ * ListScheduleStates (what a Schedule's ScheduleStateName is),
+ * ListExecutionSettings (what SetExecutionOptions takes).  Each list
  * holds the values this server uses, no others.
  */
 #include "soap/soap_int.h"
@@ -72,4 +73,12 @@ soap_list_schedule_states(struct soap_call *c)
 	static const char *const v[] = { "Ready", "Paused", "Expired" };
 
 	strings(c, "ListScheduleStatesResult", v, nitems(v));
+}
+
+void
+soap_list_execution_settings(struct soap_call *c)
+{
+	static const char *const v[] = { "Live", "Snapshot" };
+
+	strings(c, "ListExecutionSettingsResult", v, nitems(v));
 }

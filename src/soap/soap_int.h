@@ -318,7 +318,7 @@ soap_op_fn	soap_create_subscription, soap_create_dd_subscription,
 		soap_change_subscription_owner;
 soap_op_fn	soap_list_events, soap_list_extension_types,
 		soap_list_job_actions, soap_list_job_states, soap_list_job_types,
-		soap_list_schedule_states;
+		soap_list_schedule_states, soap_list_execution_settings;
 soap_op_fn	soap_get_item_parameters, soap_set_item_parameters;
 soap_op_fn	soap_load_report, soap_load_report2,
 		soap_load_report_definition, soap_load_report_definition2,

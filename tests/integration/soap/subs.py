@@ -570,7 +570,7 @@ def t_shapes(env, sched, fs, dd):
         ("GetExecutionOptions", "<ItemPath>%s</ItemPath>" % REPORT),
         ("ListEvents", ""), ("ListExtensionTypes", ""),
         ("ListJobActions", ""), ("ListJobStates", ""), ("ListJobTypes", ""),
-        ("ListScheduleStates", ""),
+        ("ListScheduleStates", ""), ("ListExecutionSettings", ""),
     ]
     shapes(env, calls)
     rs = cl.client(env, cl.MGMT)
