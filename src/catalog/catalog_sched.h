@@ -143,6 +143,10 @@ int	catalog_sub_update(struct catalog *, const struct catalog_sub *,
 int	catalog_sub_del(struct catalog *, const char *id, struct rs_err *);
 int	catalog_sub_set_active(struct catalog *, const char *id, bool active,
 	    struct rs_err *);
+/* Gives the subscription to another user (owner_kind: enum catalog_pkind). */
+int	catalog_sub_set_owner(struct catalog *, const char *id,
+	    const char *owner, int owner_kind, const char *user,
+	    struct rs_err *);
 /* LastStatus and LastRunTime (run 0: unchanged). */
 int	catalog_sub_set_status(struct catalog *, const char *id,
 	    const char *status, int64_t run, struct rs_err *);
@@ -246,6 +250,10 @@ int	catalog_job_renew(struct catalog *, int64_t id, const char *owner,
 int	catalog_job_finish(struct catalog *, int64_t id, const char *owner,
 	    int state, const char *status, int64_t due, int64_t now,
 	    struct rs_err *);
+/* Cancels a job still queued (FAILED with status); *cancelled says whether
+ * it was (a running job is not stopped). */
+int	catalog_job_cancel(struct catalog *, int64_t id, const char *status,
+	    int64_t now, bool *cancelled, struct rs_err *);
 /* Sets the status text of a claimed job (progress). */
 int	catalog_job_note(struct catalog *, int64_t id, const char *owner,
 	    const char *status, struct rs_err *);
@@ -256,7 +264,8 @@ int	catalog_job_note(struct catalog *, int64_t id, const char *owner,
 int	catalog_job_release(struct catalog *, const char *owner, int64_t *n,
 	    struct rs_err *);
 /* The jobs of a target (or of a parent job when parent != 0), newest
- * first, at most max. */
+ * first, at most max; target NULL: the queued and running jobs (not the
+ * rows of a data-driven one), oldest first. */
 int	catalog_job_list(struct catalog *, const char *target, int64_t parent,
 	    size_t max, struct catalog_job **out, size_t *n, struct rs_err *);
 /* Counts of a parent's row jobs: all, done, failed. */

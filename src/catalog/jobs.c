@@ -165,6 +165,20 @@ catalog_job_finish(struct catalog *c, int64_t id, const char *owner,
 }
 
 int
+catalog_job_cancel(struct catalog *c, int64_t id, const char *status,
+    int64_t now, bool *cancelled, struct rs_err *e)
+{
+	int	rc;
+
+	cat_lock(c);
+	rc = db_run(c->db, e, "UPDATE jobs SET state = 3, status = ?, finished "
+	    "= ? WHERE id = ? AND state = 0", "sii", status, now, id);
+	cat_unlock(c);
+	*cancelled = rc > 0;
+	return rc < 0 ? -1 : 0;
+}
+
+int
 catalog_job_note(struct catalog *c, int64_t id, const char *owner,
     const char *status, struct rs_err *e)
 {
@@ -206,6 +220,10 @@ catalog_job_list(struct catalog *c, const char *target, int64_t parent,
 	if (parent != 0)
 		st = db_query(c->db, e, "SELECT " JOB_COLS " FROM jobs WHERE "
 		    "parent = ? ORDER BY row_no LIMIT ?", "ii", parent,
+		    (int64_t)max);
+	else if (target == NULL)
+		st = db_query(c->db, e, "SELECT " JOB_COLS " FROM jobs WHERE "
+		    "state < 2 AND parent IS NULL ORDER BY id LIMIT ?", "i",
 		    (int64_t)max);
 	else
 		st = db_query(c->db, e, "SELECT " JOB_COLS " FROM jobs WHERE "

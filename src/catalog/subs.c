@@ -216,6 +216,23 @@ catalog_sub_del(struct catalog *c, const char *id, struct rs_err *e)
 }
 
 int
+catalog_sub_set_owner(struct catalog *c, const char *id, const char *owner,
+    int kind, const char *user, struct rs_err *e)
+{
+	int	rc;
+
+	cat_lock(c);
+	rc = db_run(c->db, e, "UPDATE subscriptions SET owner = ?, owner_kind "
+	    "= ?, modified_by = ?, modified = ? WHERE id = ?", "sisis", owner,
+	    (int64_t)kind, user, cat_now(), id);
+	cat_unlock(c);
+	if (rc == 0)
+		return rs_err_set(e, RS_E_NOTFOUND, "there is no subscription "
+		    "with the id '%s' (rsSubscriptionNotFound)", id);
+	return rc < 0 ? -1 : 0;
+}
+
+int
 catalog_sub_set_active(struct catalog *c, const char *id, bool active,
     struct rs_err *e)
 {

@@ -12,6 +12,7 @@
 #include "reportserver/form.h"
 #include "reportserver/pages.h"
 #include "reportserver/rest_subs.h"
+#include "reportserver/subs_api.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
 
@@ -314,14 +315,13 @@ rs_portal_subs_action(struct page *p, const struct form *f, const char *op)
 		rc = create(p, f, path, &e);
 	else if ((rc = own_sub(p, f, &s, &e)) == 0) {
 		if (strcmp(op, "sub_run") == 0)
-			rc = rs_subs_run_now(p->srv, p->cat, CATALOG_JOB_SUB,
-			    s.id, &e);
+			rc = rs_sub_run(p->srv, p->cat, &s, &e);
 		else if (strcmp(op, "sub_enable") == 0 || strcmp(op,
 		    "sub_disable") == 0)
 			rc = catalog_sub_set_active(p->cat, s.id, strcmp(op,
 			    "sub_enable") == 0, &e);
 		else if (strcmp(op, "sub_delete") == 0)
-			rc = catalog_sub_del(p->cat, s.id, &e);
+			rc = rs_sub_delete(p->cat, &s, &e);
 		else
 			rc = rs_err_set(&e, RS_E_BADINPUT, "unknown action");
 		catalog_sub_fini(&s);

@@ -10,6 +10,7 @@
  */
 #include "reportserver/rest.h"
 #include "reportserver/rest_subs.h"
+#include "reportserver/subs_api.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
 
@@ -17,13 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const days[] = { "Sunday", "Monday", "Tuesday",
-    "Wednesday", "Thursday", "Friday", "Saturday" };
-static const char *const months[] = { "January", "February", "March",
-    "April", "May", "June", "July", "August", "September", "October",
-    "November", "December" };
-static const char *const weeks[] = { "", "FirstWeek", "SecondWeek",
-    "ThirdWeek", "FourthWeek", "LastWeek" };
+static const char *const *const days = rs_sched_day_names;
+static const char *const *const months = rs_sched_month_names;
+static const char *const *const weeks = rs_sched_week_names;
 
 static unsigned
 bits_of(const struct json *sel, const char *const *names, size_t n)
@@ -53,32 +50,6 @@ num_of(const struct json *o, const char *name, unsigned dflt, unsigned *out,
 		return rs_err_set(e, RS_E_BADINPUT, "%s must be a whole number",
 		    name);
 	*out = (unsigned)v->num;
-	return 0;
-}
-
-/* "1,15,20-22" into bits 1..31. */
-static int
-days_of_month(const char *s, uint32_t *out, struct rs_err *e)
-{
-	*out = 0;
-	while (s != NULL && *s != '\0') {
-		char	*end;
-		long	 a = strtol(s, &end, 10), b = a;
-
-		if (end == s)
-			break;
-		if (*end == '-')
-			b = strtol(end + 1, &end, 10);
-		if (a < 1 || b > 31 || b < a)
-			return rs_err_set(e, RS_E_BADINPUT, "Days must list days "
-			    "of the month 1 to 31, as in \"1,15,20-22\"");
-		for (long d = a; d <= b; d++)
-			*out |= 1u << d;
-		s = *end == ',' ? end + 1 : end;
-	}
-	if (s != NULL && *s != '\0')
-		return rs_err_set(e, RS_E_BADINPUT, "Days must list days of the "
-		    "month, as in \"1,15,20-22\"");
 	return 0;
 }
 
@@ -113,7 +84,7 @@ recurrence(const struct json *rec, struct sched_recur *r, struct rs_err *e)
 	    x->type == JSON_OBJ) {
 		r->kind = SCHED_MONTHLY;
 		r->months = bits_of(json_get(x, "MonthsOfYear"), months, 12);
-		return days_of_month(json_get_str(x, "Days"), &r->days, e);
+		return rs_sched_days_parse(json_get_str(x, "Days"), &r->days, e);
 	}
 	if ((x = json_get(rec, "MonthlyDOWRecurrence")) != NULL &&
 	    x->type == JSON_OBJ) {
@@ -131,87 +102,24 @@ recurrence(const struct json *rec, struct sched_recur *r, struct rs_err *e)
 	return 0;
 }
 
-/* "2026-03-01T08:00:00[.fff][Z|+hh:mm]": civil time and offset. */
-static int
-iso_time(const char *s, struct sched_civil *c, bool *has_off, long *off_s,
-    struct rs_err *e)
-{
-	int	n = 0, oh = 0, om = 0;
-	char	sign;
-
-	memset(c, 0, sizeof(*c));
-	*has_off = false;
-	*off_s = 0;
-	if (s == NULL || sscanf(s, "%4d-%2d-%2d%n", &c->year, &c->month,
-	    &c->day, &n) != 3)
-		return rs_err_set(e, RS_E_BADINPUT, "'%.40s' is not a date-time "
-		    "(2026-03-01T08:00:00)", s ? s : "");
-	s += n;
-	if (*s == 'T' && sscanf(s, "T%2d:%2d%n", &c->hour, &c->minute, &n) ==
-	    2) {
-		s += n;
-		if (*s == ':' && sscanf(s, ":%2d%n", &c->second, &n) == 1)
-			s += n;
-		if (*s == '.')
-			for (s++; *s >= '0' && *s <= '9'; s++)
-				;
-	}
-	if (*s == 'Z') {
-		*has_off = true;
-		s++;
-	} else if ((*s == '+' || *s == '-') && sscanf(s, "%c%2d:%2d%n", &sign,
-	    &oh, &om, &n) == 3) {
-		*has_off = true;
-		*off_s = (sign == '-' ? -1 : 1) * (oh * 3600L + om * 60L);
-		s += n;
-	}
-	if (*s != '\0')
-		return rs_err_set(e, RS_E_BADINPUT, "'%.40s' is not a date-time "
-		    "(2026-03-01T08:00:00)", s);
-	return 0;
-}
-
 int
 rest_sched_definition(const struct json *def, struct sched_recur *r,
     struct rs_err *e)
 {
 	const struct json	*v;
-	const char		*tz = json_get_str(def, "TimeZone");
-	struct sched_civil	 c;
-	bool			 has_off;
-	long			 off;
 
 	memset(r, 0, sizeof(*r));
 	if (def == NULL || def->type != JSON_OBJ)
 		return rs_err_set(e, RS_E_BADINPUT, "a schedule needs a "
 		    "Definition with a StartDateTime");
-	if (tz != NULL)
-		str_copy(r->tz, sizeof(r->tz), tz);
-	else
-		sched_tz_default(r->tz);
-	if (!sched_tz_known(r->tz))
-		return rs_err_set(e, RS_E_BADINPUT, "the time zone '%.63s' does "
-		    "not exist; use an IANA name such as Europe/Berlin or UTC",
-		    r->tz);
-	if (iso_time(json_get_str(def, "StartDateTime"), &c, &has_off, &off,
-	    e) == -1)
+	if (rs_sched_start(json_get_str(def, "StartDateTime"), json_get_str(def,
+	    "TimeZone"), r, e) == -1)
 		return -1;
-	if (has_off) {
-		int64_t	t;
-
-		if (sched_civil_to_utc("UTC", &c, &t, e) == -1 ||
-		    sched_utc_to_civil(r->tz, t - off, &c, e) == -1)
-			return -1;
-	}
-	r->start = c;
 	v = json_get(def, "EndDateSpecified");
 	if (json_get_str(def, "EndDate") != NULL && (v == NULL || (v->type ==
-	    JSON_BOOL && v->b))) {
-		if (iso_time(json_get_str(def, "EndDate"), &r->end, &has_off,
-		    &off, e) == -1)
-			return -1;
-		r->has_end = true;
-	}
+	    JSON_BOOL && v->b)) && rs_sched_end(json_get_str(def, "EndDate"), r,
+	    e) == -1)
+		return -1;
 	if (recurrence(json_get(def, "Recurrence"), r, e) == -1)
 		return -1;
 	return sched_recur_check(r, e);
@@ -252,16 +160,9 @@ recurrence_json(struct buf *b, const struct sched_recur *r)
 		(void)buf_puts(b, "}}", NULL);
 		return;
 	case SCHED_MONTHLY: {
-		char	list[128] = "";
+		char	list[128];
 
-		for (int d = 1; d <= 31; d++)
-			if (r->days & (1u << d)) {
-				char	n[8];
-
-				snprintf(n, sizeof(n), "%s%d", list[0] ? "," : "",
-				    d);
-				str_append(list, sizeof(list), n);
-			}
+		rs_sched_days_format(r->days, list, sizeof(list));
 		(void)buf_printf(b, NULL, "{\"MonthlyRecurrence\":{\"Days\":"
 		    "\"%s\"", list);
 		selector(b, "MonthsOfYear", r->months, months, 12);
@@ -282,17 +183,10 @@ recurrence_json(struct buf *b, const struct sched_recur *r)
 void
 rest_sched_definition_json(struct buf *b, const struct sched_recur *r)
 {
-	struct rs_err	e;
-	int64_t		t = 0, local = 0;
-	long		off;
+	char	start[40];
 
-	if (sched_civil_to_utc(r->tz, &r->start, &t, &e) == 0)
-		(void)sched_civil_to_utc("UTC", &r->start, &local, &e);
-	off = (long)(local - t);
-	(void)buf_printf(b, NULL, "{\"StartDateTime\":\"%04d-%02d-%02dT%02d:"
-	    "%02d:%02d%c%02ld:%02ld\",", r->start.year, r->start.month,
-	    r->start.day, r->start.hour, r->start.minute, r->start.second,
-	    off < 0 ? '-' : '+', labs(off) / 3600, labs(off) % 3600 / 60);
+	rs_sched_start_iso(r, start, sizeof(start));
+	(void)buf_printf(b, NULL, "{\"StartDateTime\":\"%s\",", start);
 	if (r->has_end)
 		(void)buf_printf(b, NULL, "\"EndDate\":\"%04d-%02d-%02dT00:00:"
 		    "00\",\"EndDateSpecified\":true,", r->end.year, r->end.month,
@@ -356,10 +250,9 @@ int
 rest_sched_from_reference(struct rest_ctx *c, const struct json *ref,
     const char *current, char *out_id, struct rs_err *e)
 {
-	struct catalog_schedule	 s = { 0 };
+	struct catalog_schedule	 s;
 	struct sched_recur	 r;
 	const char		*id = json_get_str(ref, "ScheduleID");
-	char			 text[SCHED_TEXT_MAX];
 
 	if (id == NULL)
 		id = json_get_str(ref, "ScheduleId");
@@ -370,44 +263,10 @@ rest_sched_from_reference(struct rest_ctx *c, const struct json *ref,
 		catalog_schedule_fini(&s);
 		return 0;
 	}
-	if (rest_sched_definition(json_get(ref, "Definition"), &r, e) == -1 ||
-	    sched_recur_format(&r, text, sizeof(text), e) == -1)
+	if (rest_sched_definition(json_get(ref, "Definition"), &r, e) == -1)
 		return -1;
-	s.name = "";
-	s.shared = false;
-	s.recurrence = text;
-	s.next_run = sched_recur_next(&r, rs_subs_now(c->srv) - 1, e);
-	if (s.next_run < 0)
-		return -1;
-	/* An item-specific schedule is the subscription's own: reuse it. */
-	if (current != NULL && current[0] != '\0' &&
-	    catalog_schedule_get(c->cat, current, &s, e) == 0) {
-		bool	shared = s.shared;
-
-		catalog_schedule_fini(&s);
-		if (!shared) {
-			struct catalog_schedule	u = { 0 };
-
-			str_copy(u.id, sizeof(u.id), current);
-			u.name = "";
-			u.recurrence = text;
-			u.next_run = sched_recur_next(&r, rs_subs_now(c->srv) -
-			    1, e);
-			if (catalog_schedule_update(c->cat, &u, c->user->name,
-			    e) == -1)
-				return -1;
-			str_copy(out_id, CATALOG_ID_LEN + 1, current);
-			return 0;
-		}
-		memset(&s, 0, sizeof(s));
-		s.name = "";
-		s.recurrence = text;
-		s.next_run = sched_recur_next(&r, rs_subs_now(c->srv) - 1, e);
-	}
-	if (catalog_schedule_add(c->cat, &s, c->user->name, e) == -1)
-		return -1;
-	str_copy(out_id, CATALOG_ID_LEN + 1, s.id);
-	return 0;
+	return rs_sched_own(c->srv, c->cat, c->user->name, &r, current, out_id,
+	    e);
 }
 
 /* ---- /Schedules ---- */
@@ -435,9 +294,8 @@ schedule_json(struct buf *b, struct catalog *cat,
 	(void)buf_puts(b, ",\"Description\":", NULL);
 	(void)buf_json_str(b, desc, NULL);
 	(void)buf_printf(b, NULL, ",\"EventType\":\"TimedSubscription\","
-	    "\"State\":\"%s\",\"ReferencesPresent\":%s", s->paused ? "Paused" :
-	    s->next_run == 0 ? "Expired" : "Ready", refs > 0 ? "true" :
-	    "false");
+	    "\"State\":\"%s\",\"ReferencesPresent\":%s", rs_sched_state(s),
+	    refs > 0 ? "true" : "false");
 	rs_time_iso(s->next_run, t, sizeof(t));
 	(void)buf_printf(b, NULL, ",\"NextRunTime\":%s%s%s", s->next_run &&
 	    !s->paused ? "\"" : "", s->next_run && !s->paused ? t : "null",
@@ -509,54 +367,34 @@ one_schedule(struct rest_ctx *c, int status, const char *id)
 static void
 write_schedule(struct rest_ctx *c, const char *id, const struct json *j)
 {
-	struct catalog_schedule	 s = { 0 }, old = { 0 };
 	const struct json	*def = json_get(j, "Definition");
-	const char		*name = json_get_str(j, "Name");
 	struct sched_recur	 r;
-	char			 text[SCHED_TEXT_MAX];
 	struct rs_err		 e;
-	int			 rc;
+	char			 out[CATALOG_ID_LEN + 1];
 
-	if (id != NULL && catalog_schedule_get(c->cat, id, &old, &e) == -1) {
-		rest_fail(c, &e, "rsScheduleNotFound");
-		return;
-	}
-	if (name == NULL)
-		name = old.name;
-	if (name == NULL || name[0] == '\0' || strlen(name) > 260) {
-		rs_error_json(c->resp, 400, "rsMissingElement", "a shared "
-		    "schedule needs a Name (1 to 260 characters)");
+	if (id != NULL) {
+		struct catalog_schedule	old;
+
+		if (catalog_schedule_get(c->cat, id, &old, &e) == -1) {
+			rest_fail(c, &e, "rsScheduleNotFound");
+			return;
+		}
 		catalog_schedule_fini(&old);
-		return;
 	}
-	if (def == NULL && id != NULL)
-		rc = sched_recur_parse(old.recurrence, &r, &e);
-	else
-		rc = rest_sched_definition(def, &r, &e);
-	if (rc == -1 || sched_recur_format(&r, text, sizeof(text), &e) == -1) {
+	if ((def != NULL || id == NULL) && rest_sched_definition(def, &r, &e) ==
+	    -1) {
 		rest_fail(c, &e, "rsInvalidParameter");
-		catalog_schedule_fini(&old);
 		return;
 	}
-	if (id != NULL)
-		str_copy(s.id, sizeof(s.id), id);
-	s.name = (char *)name;
-	s.shared = true;
-	s.recurrence = text;
-	s.paused = old.paused;
-	s.next_run = sched_recur_next(&r, rs_subs_now(c->srv) - 1, &e);
-	rc = s.next_run < 0 ? -1 : id != NULL ? catalog_schedule_update(c->cat,
-	    &s, c->user->name, &e) : catalog_schedule_add(c->cat, &s,
-	    c->user->name, &e);
-	catalog_schedule_fini(&old);
-	if (rc == -1) {
+	if (rs_sched_save(c->srv, c->cat, c->user->name, id, json_get_str(j,
+	    "Name"), def != NULL || id == NULL ? &r : NULL, out, &e) == -1) {
 		rest_fail(c, &e, e.code == RS_E_EXISTS ? "rsItemAlreadyExists" :
-		    NULL);
+		    e.code == RS_E_USAGE ? "rsMissingElement" : e.code ==
+		    RS_E_NOTFOUND ? "rsScheduleNotFound" : NULL);
 		return;
 	}
-	rs_subs_wake(c->srv);
 	if (id == NULL)
-		one_schedule(c, 201, s.id);
+		one_schedule(c, 201, out);
 	else
 		c->resp->status = 204;
 }
@@ -564,24 +402,11 @@ write_schedule(struct rest_ctx *c, const char *id, const struct json *j)
 static void
 pause_schedule(struct rest_ctx *c, const char *id, bool pause)
 {
-	struct catalog_schedule	s;
-	struct sched_recur	r;
-	struct rs_err		e;
-	int			rc;
+	struct rs_err	e;
 
-	if (catalog_schedule_get(c->cat, id, &s, &e) == -1) {
-		rest_fail(c, &e, "rsScheduleNotFound");
-		return;
-	}
-	s.paused = pause;
-	/* Resumed, it runs next at its next time from now: no catching up. */
-	if (!pause && sched_recur_parse(s.recurrence, &r, &e) == 0)
-		s.next_run = sched_recur_next(&r, rs_subs_now(c->srv), &e);
-	rc = s.next_run < 0 ? -1 : catalog_schedule_update(c->cat, &s,
-	    c->user->name, &e);
-	catalog_schedule_fini(&s);
-	if (rc == -1)
-		rest_fail(c, &e, NULL);
+	if (rs_sched_pause(c->srv, c->cat, c->user->name, id, pause, &e) == -1)
+		rest_fail(c, &e, e.code == RS_E_NOTFOUND ? "rsScheduleNotFound" :
+		    NULL);
 	else
 		c->resp->status = 204;
 }

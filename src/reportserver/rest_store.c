@@ -8,6 +8,7 @@
  * history writes "Manage report history".
  */
 #include "reportserver/rest_subs.h"
+#include "reportserver/subs_api.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
 
@@ -109,13 +110,10 @@ cache_options_put(struct rest_ctx *c, const struct catalog_item *it,
 			return;
 		}
 	}
-	if (catalog_exec_opts_set(c->cat, it->id, &o, &e) == -1) {
+	if (rs_exec_opts_save(c->cat, it->id, &o, &e) == -1) {
 		rest_fail(c, &e, NULL);
 		return;
 	}
-	if (type != CATALOG_EXEC_CACHE)
-		(void)catalog_rdata_del(c->cat, it->id, CATALOG_DATA_CACHE, NULL,
-		    &e);
 	c->resp->status = 204;
 }
 
@@ -131,20 +129,6 @@ history_json(struct buf *b, const struct catalog_item *it,
 	(void)buf_printf(b, NULL, "{\"Id\":\"%s\",\"HistoryId\":\"%s\","
 	    "\"CreationDate\":\"%s\",\"Size\":%lld}", it->id, t, t,
 	    (long long)d->size);
-}
-
-/* A HistoryId ("2026-03-01T08:00:00Z") to seconds; -1 when not one. */
-static int64_t
-history_time(const char *id)
-{
-	struct tm	tm;
-	const char	*end;
-
-	memset(&tm, 0, sizeof(tm));
-	end = strptime(id, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (end == NULL || (*end != '\0' && strcmp(end, "Z") != 0))
-		return -1;
-	return (int64_t)timegm(&tm);
 }
 
 static void
@@ -195,7 +179,7 @@ history(struct rest_ctx *c, const struct rest_route *r,
 		catalog_rdatas_free(v, n);
 		return;
 	}
-	t = history_time(hid);
+	t = rs_history_time(hid);
 	if (t < 0 || catalog_rdata_find(c->cat, it->id, CATALOG_DATA_HISTORY,
 	    NULL, t, 0, &d, NULL, &n, &e) == -1) {
 		rs_error_json(c->resp, 404, "rsReportSnapshotNotFound", "the "
@@ -413,12 +397,8 @@ plan_write(struct rest_ctx *c, const char *id, const struct json *j)
 	if (rc == 0 && s != NULL)
 		rc = rest_sched_from_reference(c, s, p.schedule_id,
 		    p.schedule_id, &e);
-	if (rc == 0 && p.schedule_id[0] == '\0')
-		rc = rs_err_set(&e, RS_E_BADINPUT, "a cache refresh plan needs a "
-		    "Schedule");
 	if (rc == 0)
-		rc = id != NULL ? catalog_plan_update(c->cat, &p, c->user->name,
-		    &e) : catalog_plan_add(c->cat, &p, c->user->name, &e);
+		rc = rs_plan_save(c->cat, c->user->name, &p, &e);
 	if (rc == -1)
 		rest_fail(c, &e, "rsInvalidParameter");
 	else if (id != NULL)

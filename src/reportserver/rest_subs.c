@@ -11,12 +11,11 @@
  * checked whole before anything is stored: addresses, formats, paths
  * (the file share folder must be one an administrator allowed), schedule.
  *
- * Who may: anyone with "Manage individual subscriptions" on the report
- * (Browser and up) makes and sees their own; "Manage all subscriptions"
- * (Content Manager) sees and changes everyone's and makes data-driven
- * ones.  Also the routing of the other resources of issue 15.
+ * Who may, and the checks, are subs_api.c's (the SOAP endpoint's too).
+ * Also the routing of the other resources of issue 15.
  */
 #include "reportserver/rest_subs.h"
+#include "reportserver/subs_api.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
 
@@ -121,14 +120,10 @@ sub_json(struct rest_ctx *c, struct buf *b, const struct catalog_sub *s)
 	deliver_kvs_fini(&par);
 }
 
-/* Whether the user may see (and change) the subscription. */
 static bool
 may(struct rest_ctx *c, const struct catalog_sub *s, unsigned tasks)
 {
-	if (tasks & CATALOG_T_MANAGE_ALL_SUBS)
-		return true;
-	return (tasks & CATALOG_T_MANAGE_SUBSCRIPTIONS) != 0 &&
-	    str_ieq(s->owner, c->user->name);
+	return rs_sub_may(c->user, s, tasks);
 }
 
 static void
@@ -163,14 +158,8 @@ sub_find(struct rest_ctx *c, const char *id, struct catalog_sub *s)
 {
 	struct rs_err	e;
 
-	if (catalog_sub_get(c->cat, id, s, &e) == -1) {
+	if (rs_sub_find(c->cat, c->user, id, s, &e) == -1) {
 		rest_fail(c, &e, "rsSubscriptionNotFound");
-		return -1;
-	}
-	if (!may(c, s, rs_tasks(c->cat, s->item_id, c->user))) {
-		catalog_sub_fini(s);
-		rs_error_json(c->resp, 404, "rsSubscriptionNotFound", "there is "
-		    "no subscription with that id");
 		return -1;
 	}
 	return 0;
@@ -210,169 +199,34 @@ kvs_read(const struct json *a, struct deliver_kvs *l, const char *what,
 		return rs_err_set(e, RS_E_BADINPUT, "%s must be an array of "
 		    "{Name, Value}", what);
 	for (size_t i = 0; i < a->n; i++) {
-		const struct json	*x = &a->kids[i], *f;
-		const char		*n = json_get_str(x, "Name");
-		const char		*v = json_get_str(x, "Value");
+		const struct json	*x = &a->kids[i];
+		const struct json	*f = json_get(x, "IsValueFieldReference");
 
-		if (n == NULL || n[0] == '\0')
-			return rs_err_set(e, RS_E_BADINPUT, "an entry of %s has "
-			    "no Name", what);
-		f = json_get(x, "IsValueFieldReference");
-		if (deliver_header_check(n, v, e) == -1 && !str_ieq(n,
-		    "Comment"))
-			return -1;
-		if (deliver_kvs_add(l, n, v != NULL ? v : "", f != NULL &&
-		    f->type == JSON_BOOL && f->b, e) == -1)
+		if (rs_sub_kv_add(l, json_get_str(x, "Name"), json_get_str(x,
+		    "Value"), f != NULL && f->type == JSON_BOOL && f->b, what,
+		    e) == -1)
 			return -1;
 	}
 	return 0;
 }
 
-
-static bool
-format_ok(const char *f)
-{
-	static const char	 list[] = RENDER_FORMATS;
-	const char		*p = list;
-	size_t			 n = strlen(f);
-
-	if (n == 0 || str_ieq(f, "MHTML"))
-		return n > 0;
-	while ((p = strcasestr(p, f)) != NULL) {
-		if ((p == list || p[-1] == ' ') && (p[n] == '\0' ||
-		    p[n] == ','))
-			return true;
-		p += n;
-	}
-	return false;
-}
-
-static bool
-bool_ok(const char *v)
-{
-	return v == NULL || str_ieq(v, "True") || str_ieq(v, "False");
-}
-
+/* A body's Schedule ({ScheduleID} or {Definition}) into the change. */
 static int
-addr_setting(const struct deliver_kvs *l, const char *name, struct rs_err *e)
+sched_read(const struct json *ref, struct rs_sub_change *b, struct rs_err *e)
 {
-	size_t	n;
-
-	for (size_t i = 0; i < l->n; i++)
-		if (str_ieq(l->v[i].name, name) && !l->v[i].field &&
-		    deliver_addr_check(l->v[i].value, &n, e) == -1) {
-			rs_err_prefix(e, "%s", name);
-			return -1;
-		}
-	return 0;
-}
-
-/* A setting's value, or NULL when absent or a field reference (the
- * data-driven row gives it; the row is checked when it is delivered). */
-static const char *
-lit(const struct deliver_kvs *l, const char *name)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (str_ieq(l->v[i].name, name))
-			return l->v[i].field ? NULL : l->v[i].value;
-	return NULL;
-}
-
-static int
-check_email(const struct deliver_kvs *l, struct rs_err *e)
-{
-	const char	*f = lit(l, "RenderFormat");
-	const char	*pr = lit(l, "Priority");
-
-	if (deliver_kvs_get(l, "TO") == NULL && deliver_kvs_get(l, "CC") ==
-	    NULL && deliver_kvs_get(l, "BCC") == NULL)
-		return rs_err_set(e, RS_E_BADINPUT, "an e-mail subscription "
-		    "needs TO (or CC or BCC)");
-	if (addr_setting(l, "TO", e) == -1 || addr_setting(l, "CC", e) == -1 ||
-	    addr_setting(l, "BCC", e) == -1 || addr_setting(l, "ReplyTo", e) ==
-	    -1)
-		return -1;
-	if (pr != NULL && !str_ieq(pr, "NORMAL") && !str_ieq(pr, "HIGH") &&
-	    !str_ieq(pr, "LOW"))
-		return rs_err_set(e, RS_E_BADINPUT, "Priority must be NORMAL, "
-		    "HIGH or LOW");
-	if (!bool_ok(lit(l, "IncludeReport")) || !bool_ok(lit(l,
-	    "IncludeLink")))
-		return rs_err_set(e, RS_E_BADINPUT, "IncludeReport and "
-		    "IncludeLink must be True or False");
-	if (f != NULL && !format_ok(f))
-		return rs_err_set(e, RS_E_BADINPUT, "the rendering extension "
-		    "'%.32s' is not available; use one of " RENDER_FORMATS
-		    ", MHTML", f);
-	return 0;
-}
-
-static int
-check_share(struct rest_ctx *c, const struct deliver_kvs *l,
-    struct rs_err *e)
-{
-	const char		*path = lit(l, "PATH");
-	const char		*name = lit(l, "FILENAME");
-	const char		*f = lit(l, "RenderFormat");
-
-	if (deliver_kvs_get(l, "PATH") == NULL ||
-	    deliver_kvs_get(l, "FILENAME") == NULL)
-		return rs_err_set(e, RS_E_BADINPUT, "a file share subscription "
-		    "needs PATH and FILENAME");
-	if (name == NULL)
-		name = "x";
-	if (deliver_overwrite_parse(lit(l, "WRITEMODE")) < 0)
-		return rs_err_set(e, RS_E_BADINPUT, "WRITEMODE must be "
-		    "Overwrite, AutoIncrement or None");
-	if (strchr(name, '/') != NULL || strcmp(name, "..") == 0)
-		return rs_err_set(e, RS_E_BADINPUT, "FILENAME is a file name, "
-		    "without '/'");
-	if (f != NULL && !format_ok(f))
-		return rs_err_set(e, RS_E_BADINPUT, "the rendering extension "
-		    "'%.32s' is not available; use one of " RENDER_FORMATS, f);
-	if (path == NULL)
+	if (ref == NULL)
 		return 0;
-	if (path[0] == '\\' || str_has_iprefix(path, "smb://"))
-		return rs_err_set(e, RS_E_BADINPUT, "SMB shares (%.80s) are not "
-		    "written directly yet; mount the share and name the mounted "
-		    "folder", path);
-	if (!rs_subs_share_allowed(c->srv, path))
-		return rs_err_set(e, RS_E_PERM, "the folder '%.200s' is not one "
-		    "file share delivery may write into; an administrator adds "
-		    "it to FileShareConfiguration/AllowedPaths in "
-		    "rsreportserver.config", path);
-	return 0;
-}
-
-static int
-check_settings(struct rest_ctx *c, const char *ext,
-    const struct deliver_kvs *l, struct rs_err *e)
-{
-	if (str_ieq(ext, RS_EXT_EMAIL))
-		return check_email(l, e);
-	if (str_ieq(ext, RS_EXT_SHARE))
-		return check_share(c, l, e);
-	if (str_ieq(ext, RS_EXT_NULL))
+	b->sched_id = json_get_str(ref, "ScheduleID");
+	if (b->sched_id == NULL)
+		b->sched_id = json_get_str(ref, "ScheduleId");
+	if (b->sched_id != NULL)
 		return 0;
-	return rs_err_set(e, RS_E_BADINPUT, "the delivery extension '%.60s' "
-	    "is not available; use \"" RS_EXT_EMAIL "\", \"" RS_EXT_SHARE
-	    "\" or \"NULL\"", ext);
+	b->has_recur = true;
+	return rest_sched_definition(json_get(ref, "Definition"), &b->recur, e);
 }
 
-/* The parts of a body that make a subscription; NULL fields: keep. */
-struct body {
-	const char		*ext;
-	struct deliver_kvs	 set, par;
-	bool			 has_set, has_par;
-	const struct json	*sched;
-	const char		*event;
-	const char		*desc;
-	const char		*query, *source;
-	bool			 has_active, active;
-};
-
 static int
-body_read(const struct json *j, struct body *b, struct rs_err *e)
+body_read(const struct json *j, struct rs_sub_change *b, struct rs_err *e)
 {
 	const struct json	*es = json_get(j, "ExtensionSettings"), *x;
 	const struct json	*dq = json_get(j, "DataQuery");
@@ -396,7 +250,6 @@ body_read(const struct json *j, struct body *b, struct rs_err *e)
 		if (kvs_read(x, &b->par, "ParameterValues", e) == -1)
 			return -1;
 	}
-	b->sched = json_get(j, "Schedule");
 	b->event = json_get_str(j, "EventType");
 	b->desc = json_get_str(j, "Description");
 	if (dq != NULL && dq->type == JSON_OBJ) {
@@ -411,110 +264,9 @@ body_read(const struct json *j, struct body *b, struct rs_err *e)
 		b->has_active = true;
 		b->active = x->b;
 	}
-	if (b->event != NULL && !str_ieq(b->event, "TimedSubscription") &&
-	    !str_ieq(b->event, "SnapshotUpdated"))
-		return rs_err_set(e, RS_E_BADINPUT, "EventType must be "
-		    "TimedSubscription or SnapshotUpdated");
-	return 0;
-}
-
-static void
-body_fini(struct body *b)
-{
-	deliver_kvs_fini(&b->set);
-	deliver_kvs_fini(&b->par);
-}
-
-/* Applies a body to s (new or old); the strings it sets are owned. */
-static int
-apply(const struct body *b, struct catalog_sub *s, unsigned tasks,
-    struct rs_err *e)
-{
-	bool	dd = b->query != NULL || s->data_query != NULL;
-
-	if (b->ext != NULL) {
-		free(s->extension);
-		s->extension = xstrdup(b->ext);
-	}
-	if (s->extension == NULL)
-		return rs_err_set(e, RS_E_BADINPUT, "a subscription needs a "
-		    "DeliveryExtension");
-	if (dd && (tasks & CATALOG_T_MANAGE_ALL_SUBS) == 0)
-		return rs_err_set(e, RS_E_PERM, "a data-driven subscription "
-		    "needs the Manage all subscriptions task");
-	if (b->has_set) {
-		free(s->settings);
-		s->settings = deliver_kvs_encode(&b->set);
-	}
-	if (b->has_par) {
-		free(s->parameters);
-		s->parameters = deliver_kvs_encode(&b->par);
-	}
-	if (b->event != NULL) {
-		free(s->event_type);
-		s->event_type = xstrdup(b->event);
-	}
-	if (b->desc != NULL) {
-		free(s->description);
-		s->description = xstrdup(b->desc);
-	}
-	if (b->query != NULL) {
-		free(s->data_query);
-		free(s->data_source);
-		s->data_query = xstrdup(b->query);
-		s->data_source = xstrdup(b->source);
-	}
-	if (b->has_active)
-		s->active = b->active;
-	return 0;
-}
-
-/* The data-driven query's shared data source: one the user may read. */
-static int
-source_ok(struct rest_ctx *c, const char *path, struct rs_err *e)
-{
-	struct catalog_item	it;
-	unsigned		tasks;
-	int			type;
-
-	if (rs_item_get(c->cat, c->user, path, &it, e) == -1)
+	if (rs_sub_event_check(b->event, e) == -1)
 		return -1;
-	tasks = rs_tasks(c->cat, it.id, c->user);
-	type = it.type;
-	catalog_item_fini(&it);
-	if (type != CATALOG_DATASOURCE)
-		return rs_err_set(e, RS_E_BADINPUT, "DataSourcePath '%.200s' is "
-		    "not a shared data source", path);
-	if ((tasks & (CATALOG_T_VIEW_DATASOURCES |
-	    CATALOG_T_MANAGE_DATASOURCES)) == 0)
-		return rs_err_set(e, RS_E_PERM, "you may not read the shared "
-		    "data source '%.200s'", path);
-	return 0;
-}
-
-static int
-validate(struct rest_ctx *c, struct catalog_sub *s, const struct body *b,
-    struct rs_err *e)
-{
-	struct deliver_kvs	set = { 0 };
-	int			rc;
-
-	if (deliver_kvs_decode(s->settings ? s->settings : "", &set, e) == -1)
-		return -1;
-	rc = check_settings(c, s->extension, &set, e);
-	deliver_kvs_fini(&set);
-	if (rc == -1)
-		return -1;
-	if (b->source != NULL && source_ok(c, b->source, e) == -1)
-		return -1;
-	if (str_ieq(s->event_type, "TimedSubscription") && b->sched == NULL &&
-	    s->schedule_id[0] == '\0')
-		return rs_err_set(e, RS_E_BADINPUT, "a TimedSubscription needs "
-		    "a Schedule (a ScheduleID or a Definition)");
-	if (b->sched != NULL && rest_sched_from_reference(c, b->sched,
-	    s->schedule_id, s->schedule_id, e) == -1)
-		return -1;
-	return 0;
+	return sched_read(json_get(j, "Schedule"), b, e);
 }
 
 /* The report a new subscription is for; -1 with the answer set. */
@@ -530,59 +282,44 @@ report_of(struct rest_ctx *c, const struct json *j, struct catalog_item *it,
 		    "needs Report (the report's path)");
 		return -1;
 	}
-	if (rs_item_get(c->cat, c->user, path, it, &e) == -1) {
+	if (rs_sub_report(c->cat, c->user, path, it, tasks, &e) == 0)
+		return 0;
+	if (e.code == RS_E_NOTFOUND)
 		rest_fail(c, &e, "rsItemNotFound");
-		return -1;
-	}
-	*tasks = rs_tasks(c->cat, it->id, c->user);
-	if (it->type != CATALOG_REPORT || (*tasks & (CATALOG_T_MANAGE_SUBSCRIPTIONS
-	    | CATALOG_T_MANAGE_ALL_SUBS)) == 0) {
-		catalog_item_fini(it);
-		if (*tasks & CATALOG_T_VIEW_REPORTS || it->type !=
-		    CATALOG_REPORT)
-			rs_error_json(c->resp, it->type != CATALOG_REPORT ? 400 :
-			    403, it->type != CATALOG_REPORT ?
-			    "rsWrongItemType" : "rsAccessDenied", "only a "
-			    "report you may subscribe to takes subscriptions");
-		else
-			rest_denied(c);
-		return -1;
-	}
-	return 0;
+	else if (e.code == RS_E_BADINPUT)
+		rest_fail(c, &e, "rsWrongItemType");
+	else if (e.code == RS_E_PERM && (*tasks & CATALOG_T_VIEW_REPORTS))
+		rest_fail(c, &e, "rsAccessDenied");
+	else if (e.code == RS_E_PERM)
+		rest_denied(c);
+	else
+		rest_fail(c, &e, NULL);
+	return -1;
 }
 
 static void
 sub_create(struct rest_ctx *c, const struct json *j)
 {
 	struct catalog_item	it;
-	struct catalog_sub	s = { 0 };
-	struct body		b;
+	struct catalog_sub	s;
+	struct rs_sub_change	b;
 	struct rs_err		e;
 	unsigned		tasks;
 	int			rc;
 
 	if (report_of(c, j, &it, &tasks) == -1)
 		return;
-	str_copy(s.item_id, sizeof(s.item_id), it.id);
+	rs_sub_init(&s, it.id, c->user);
 	catalog_item_fini(&it);
-	s.owner = xstrdup(c->user->name);
-	s.owner_kind = c->user->builtin ? CATALOG_PK_BUILTIN_USER :
-	    CATALOG_PK_LINUX_USER;
-	s.event_type = xstrdup("TimedSubscription");
-	s.active = true;
 	rc = body_read(j, &b, &e);
 	if (rc == 0)
-		rc = apply(&b, &s, tasks, &e);
-	if (rc == 0)
-		rc = validate(c, &s, &b, &e);
-	if (rc == 0)
-		rc = catalog_sub_add(c->cat, &s, c->user->name, &e);
+		rc = rs_sub_save(c->srv, c->cat, c->user, &s, tasks, &b, &e);
 	if (rc == -1)
 		rest_fail(c, &e, e.code == RS_E_PERM ? "rsAccessDenied" :
 		    "rsInvalidParameter");
 	else
 		sub_get(c, s.id, 201);
-	body_fini(&b);
+	rs_sub_change_fini(&b);
 	catalog_sub_fini(&s);
 }
 
@@ -590,7 +327,7 @@ static void
 sub_update(struct rest_ctx *c, const char *id, const struct json *j)
 {
 	struct catalog_sub	s;
-	struct body		b;
+	struct rs_sub_change	b;
 	struct rs_err		e;
 	int			rc;
 
@@ -598,17 +335,14 @@ sub_update(struct rest_ctx *c, const char *id, const struct json *j)
 		return;
 	rc = body_read(j, &b, &e);
 	if (rc == 0)
-		rc = apply(&b, &s, rs_tasks(c->cat, s.item_id, c->user), &e);
-	if (rc == 0)
-		rc = validate(c, &s, &b, &e);
-	if (rc == 0)
-		rc = catalog_sub_update(c->cat, &s, c->user->name, &e);
+		rc = rs_sub_save(c->srv, c->cat, c->user, &s, rs_tasks(c->cat,
+		    s.item_id, c->user), &b, &e);
 	if (rc == -1)
 		rest_fail(c, &e, e.code == RS_E_PERM ? "rsAccessDenied" :
 		    "rsInvalidParameter");
 	else
 		c->resp->status = 204;
-	body_fini(&b);
+	rs_sub_change_fini(&b);
 	catalog_sub_fini(&s);
 }
 
@@ -621,20 +355,9 @@ sub_action(struct rest_ctx *c, const char *id, const char *action)
 
 	if (sub_find(c, id, &s) == -1)
 		return;
-	/*
-	 * "Pending" goes in before the job is queued: a run that ends at
-	 * once (a failing query) must not have its status overwritten.
-	 */
-	if (str_ieq(action, "Model.Execute")) {
-		rc = catalog_sub_set_status(c->cat, s.id, "Pending", 0, &e);
-		if (rc == 0 && (rc = rs_subs_run_now(c->srv, c->cat,
-		    CATALOG_JOB_SUB, s.id, &e)) == -1) {
-			struct rs_err e2;
-			(void)catalog_sub_set_status(c->cat, s.id,
-			    s.last_status != NULL ? s.last_status :
-			    "New Subscription", 0, &e2);
-		}
-	} else if (str_ieq(action, "Model.Enable") || str_ieq(action,
+	if (str_ieq(action, "Model.Execute"))
+		rc = rs_sub_run(c->srv, c->cat, &s, &e);
+	else if (str_ieq(action, "Model.Enable") || str_ieq(action,
 	    "Model.Disable"))
 		rc = catalog_sub_set_active(c->cat, s.id, str_ieq(action,
 		    "Model.Enable"), &e);
@@ -653,25 +376,16 @@ sub_delete(struct rest_ctx *c, const char *id)
 {
 	struct catalog_sub	s;
 	struct rs_err		e;
-	char			own[CATALOG_ID_LEN + 1];
-	struct catalog_schedule	sc;
+	int			rc;
 
 	if (sub_find(c, id, &s) == -1)
 		return;
-	str_copy(own, sizeof(own), s.schedule_id);
+	rc = rs_sub_delete(c->cat, &s, &e);
 	catalog_sub_fini(&s);
-	if (catalog_sub_del(c->cat, id, &e) == -1) {
+	if (rc == -1)
 		rest_fail(c, &e, NULL);
-		return;
-	}
-	/* Its own schedule goes with it; a shared one stays. */
-	if (own[0] != '\0' && catalog_schedule_get(c->cat, own, &sc, &e) ==
-	    0) {
-		if (!sc.shared)
-			(void)catalog_schedule_del(c->cat, own, &e);
-		catalog_schedule_fini(&sc);
-	}
-	c->resp->status = 204;
+	else
+		c->resp->status = 204;
 }
 
 static void

@@ -321,6 +321,8 @@ format_of(const struct catalog_sub *sub, const struct deliver_kvs *set)
 {
 	const char	*f = deliver_kvs_get(set, "RenderFormat");
 
+	if (f == NULL)		/* the original's name for a file share */
+		f = deliver_kvs_get(set, "RENDER_FORMAT");
 	if (str_ieq(sub->extension, RS_EXT_NULL))
 		return NULL;
 	if (str_ieq(sub->extension, RS_EXT_EMAIL) &&

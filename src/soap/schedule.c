@@ -1,25 +1,20 @@
 /*
- * schedule.c: the operations that need subscriptions, schedules, caching,
- * snapshots, history and jobs.  None of these exist on this server yet
- * (the scheduler is issue 15), so each answers what is true today: the
- * lists are empty (there can be none), a report executes Live and is not
- * cached (setting exactly that succeeds, FlushCache has nothing to flush),
- * and every operation that would make one of them, or would need a job
- * table, is the fault rsOperationNotSupported saying what is missing.
- * Nothing is accepted and then ignored.
+ * schedule.c: a report's execution and cache options over the store the
+ * REST API's CacheOptions use (catalog_exec_opts; subs_api.h saves them):
+ * Get/SetExecutionOptions (Live, or Snapshot refreshed on a schedule),
+ * Get/SetCacheOptions (cached for Minutes, or until a schedule), FlushCache
+ * and UpdateItemExecutionSnapshot (a snapshot job now).  Reading needs the
+ * report to be visible, writing "Manage reports", as for REST.  A shared
+ * dataset has no stored data here: it executes Live and is not cached
+ * (setting exactly that succeeds), anything else is rsOperationNotSupported.
  */
 #include "soap/soap_int.h"
 #include "common/str.h"
+#include "reportserver/subs_api.h"
 
 #include <stdlib.h>
 
-void
-soap_need_scheduler(struct soap_call *c)
-{
-	soap_unsupported(c, "subscriptions, schedules, events and history "
-	    "snapshots need the report server's scheduler and delivery "
-	    "extensions, which are not in this build yet.");
-}
+#define CACHE_MINUTES_MAX	525600	/* a year, as REST */
 
 static void
 empty(struct soap_call *c, const char *elem)
@@ -28,32 +23,9 @@ empty(struct soap_call *c, const char *elem)
 	soap_w_end(c);
 }
 
-void
-soap_list_subscriptions(struct soap_call *c)
-{
-	char	*path = soap_arg(c, c->op, "ItemPathOrSiteURL");
-
-	/* An item named must exist and be visible, as for any listing. */
-	if (path != NULL && path[0] != '\0' && path[0] == '/') {
-		struct catalog_item	it;
-
-		if (soap_item(c, path, false, &it) == 0)
-			catalog_item_fini(&it);
-	}
-	free(path);
-	if (c->fault.code[0] == '\0')
-		empty(c, "SubscriptionItems");
-}
-
-void
-soap_list_schedules(struct soap_call *c)
-{
-	empty(c, "Schedules");
-}
-
-/* A report the user may see; -1 with a fault. */
+/* A report or shared dataset the user may see (or manage); -1 with a fault. */
 static int
-report_arg(struct soap_call *c, bool managed, struct catalog_item *it)
+item_arg(struct soap_call *c, bool managed, struct catalog_item *it)
 {
 	if (soap_item_arg(c, "ItemPath", managed, it) == -1)
 		return -1;
@@ -66,30 +38,115 @@ report_arg(struct soap_call *c, bool managed, struct catalog_item *it)
 	return -1;
 }
 
+static int
+opts_get(struct soap_call *c, const struct catalog_item *it,
+    struct catalog_exec_opts *o)
+{
+	struct rs_err	e;
+
+	if (catalog_exec_opts_get(c->cat, it->id, o, &e) == -1)
+		return soap_fail_err(c, &e, NULL);
+	return 0;
+}
+
+static void
+opts_save(struct soap_call *c, const struct catalog_item *it,
+    const struct catalog_exec_opts *o)
+{
+	struct rs_err	e;
+
+	if (rs_exec_opts_save(c->cat, it->id, o, &e) == -1)
+		soap_fail_err(c, &e, NULL);
+	else
+		rs_subs_wake(c->srv);
+}
+
+static void
+dataset_only_live(struct soap_call *c)
+{
+	soap_unsupported(c, "a shared dataset has no stored data on this "
+	    "server: it executes Live and is not cached.");
+}
+
 void
 soap_get_cache_options(struct soap_call *c)
 {
-	struct catalog_item	it;
+	struct catalog_item		it;
+	struct catalog_exec_opts	o;
 
-	if (report_arg(c, false, &it) == -1)
+	if (item_arg(c, false, &it) == -1)
 		return;
-	soap_w_bool(c, "CacheItem", false);
+	if (it.type != CATALOG_REPORT)
+		soap_w_bool(c, "CacheItem", false);
+	else if (opts_get(c, &it, &o) == 0) {
+		soap_w_bool(c, "CacheItem", o.exec_type == CATALOG_EXEC_CACHE);
+		if (o.exec_type == CATALOG_EXEC_CACHE && o.cache_minutes > 0) {
+			soap_w_start(c, "TimeExpiration");
+			soap_w_int(c, "Minutes", o.cache_minutes);
+			soap_w_end(c);
+		} else if (o.exec_type == CATALOG_EXEC_CACHE) {
+			soap_w_start(c, "ScheduleExpiration");
+			soap_w_sched_choice(c, o.cache_schedule_id);
+			soap_w_end(c);
+		}
+	}
 	catalog_item_fini(&it);
+}
+
+/* TimeExpiration or ScheduleExpiration into o; -1 with a fault. */
+static int
+expiration(struct soap_call *c, struct catalog_exec_opts *o)
+{
+	const xmlNode	*t = soap_child(c, c->op, "TimeExpiration");
+	const xmlNode	*s = soap_child(c, c->op, "ScheduleExpiration");
+	int64_t		 m = 0;
+
+	if (t != NULL) {
+		if (soap_arg_int(c, t, "Minutes", 1, CACHE_MINUTES_MAX, &m) ==
+		    -1)
+			return -1;
+		if (m == 0)
+			return soap_fail(c, "rsMissingParameter", 400, "A "
+			    "TimeExpiration needs its Minutes (1 to 525600).");
+		o->cache_minutes = (int)m;
+		return 0;
+	}
+	if (s == NULL || (soap_child(c, s, "ScheduleReference") == NULL &&
+	    soap_child(c, s, "ScheduleDefinition") == NULL))
+		return soap_fail(c, "rsMissingParameter", 400, "A cached report "
+		    "needs a TimeExpiration (Minutes) or a ScheduleExpiration "
+		    "(a ScheduleReference or a ScheduleDefinition).");
+	o->cache_minutes = 0;
+	return soap_sched_choice_read(c, s, o->cache_schedule_id);
 }
 
 void
 soap_set_cache_options(struct soap_call *c)
 {
-	struct catalog_item	it;
-	bool			cache = false;
+	struct catalog_item		it;
+	struct catalog_exec_opts	o;
+	bool				cache = false;
 
 	if (soap_arg_bool(c, c->op, "CacheItem", &cache) == -1 ||
-	    report_arg(c, true, &it) == -1)
+	    item_arg(c, true, &it) == -1)
 		return;
-	if (cache)
-		soap_unsupported(c, "execution caching needs the cache of "
-		    "processed data that comes with the scheduler; it is not in "
-		    "this build, so reports run live.");
+	if (it.type != CATALOG_REPORT) {
+		if (cache)
+			dataset_only_live(c);
+	} else if (opts_get(c, &it, &o) == 0) {
+		if (!cache) {
+			if (o.exec_type == CATALOG_EXEC_CACHE)
+				o.exec_type = CATALOG_EXEC_LIVE;
+			opts_save(c, &it, &o);
+		} else if (o.exec_type == CATALOG_EXEC_SNAPSHOT)
+			soap_fail(c, "rsInvalidParameter", 400, "The report '%s' "
+			    "executes from its snapshot; SetExecutionOptions Live "
+			    "first, then cache it.", it.path);
+		else if (expiration(c, &o) == 0) {
+			o.exec_type = CATALOG_EXEC_CACHE;
+			opts_save(c, &it, &o);
+		}
+	}
 	catalog_item_fini(&it);
 }
 
@@ -97,65 +154,92 @@ void
 soap_flush_cache(struct soap_call *c)
 {
 	struct catalog_item	it;
+	struct rs_err		e;
 
-	if (report_arg(c, true, &it) == 0)
-		catalog_item_fini(&it);	/* nothing is cached: nothing to do */
+	if (item_arg(c, true, &it) == -1)
+		return;
+	if (it.type == CATALOG_REPORT && catalog_rdata_del(c->cat, it.id,
+	    CATALOG_DATA_CACHE, NULL, &e) == -1)
+		soap_fail_err(c, &e, NULL);
+	catalog_item_fini(&it);
+}
+
+void
+soap_update_execution_snapshot(struct soap_call *c)
+{
+	struct catalog_item	it;
+	struct rs_err		e;
+
+	if (item_arg(c, true, &it) == -1)
+		return;
+	if (it.type != CATALOG_REPORT)
+		dataset_only_live(c);
+	else if (rs_subs_run_now(c->srv, c->cat, CATALOG_JOB_SNAPSHOT, it.id,
+	    &e) == -1)
+		soap_fail_err(c, &e, NULL);
+	catalog_item_fini(&it);
 }
 
 void
 soap_get_execution_options(struct soap_call *c)
 {
-	struct catalog_item	it;
+	struct catalog_item		it;
+	struct catalog_exec_opts	o;
 
-	if (report_arg(c, false, &it) == -1)
+	if (item_arg(c, false, &it) == -1)
 		return;
-	soap_w_str(c, "ExecutionSetting", "Live");
-	empty(c, "NoSchedule");
+	if (it.type != CATALOG_REPORT) {
+		soap_w_str(c, "ExecutionSetting", "Live");
+		empty(c, "NoSchedule");
+	} else if (opts_get(c, &it, &o) == 0) {
+		bool	snap = o.exec_type == CATALOG_EXEC_SNAPSHOT;
+
+		soap_w_str(c, "ExecutionSetting", snap ? "Snapshot" : "Live");
+		soap_w_sched_choice(c, snap ? o.snapshot_schedule_id : "");
+	}
 	catalog_item_fini(&it);
 }
 
 void
 soap_set_execution_options(struct soap_call *c)
 {
-	struct catalog_item	 it;
-	char			*how = soap_need(c, c->op, "ExecutionSetting");
+	struct catalog_item		 it;
+	struct catalog_exec_opts	 o;
+	bool				 sched;
+	char				*how = soap_need(c, c->op,
+					    "ExecutionSetting");
 
-	if (how == NULL || report_arg(c, true, &it) == -1) {
+	if (how == NULL || item_arg(c, true, &it) == -1) {
 		free(how);
 		return;
 	}
-	if (!str_ieq(how, "Live"))
-		soap_unsupported(c, "execution snapshots need the scheduler, "
-		    "which is not in this build; ExecutionSetting Live is the "
-		    "only one.");
-	else if (soap_child(c, c->op, "ScheduleReference") != NULL ||
-	    soap_child(c, c->op, "ScheduleDefinition") != NULL)
-		soap_unsupported(c, "schedules need the scheduler, which is not "
-		    "in this build.");
+	sched = soap_child(c, c->op, "ScheduleReference") != NULL ||
+	    soap_child(c, c->op, "ScheduleDefinition") != NULL;
+	if (!str_ieq(how, "Live") && !str_ieq(how, "Snapshot"))
+		soap_fail(c, "rsInvalidParameter", 400, "ExecutionSetting must "
+		    "be Live or Snapshot.");
+	else if (str_ieq(how, "Live") && sched)
+		soap_fail(c, "rsInvalidParameter", 400, "A schedule refreshes an "
+		    "execution snapshot; ExecutionSetting Live takes NoSchedule.");
+	else if (it.type != CATALOG_REPORT) {
+		if (!str_ieq(how, "Live"))
+			dataset_only_live(c);
+	} else if (str_ieq(how, "Snapshot") && !sched)
+		soap_fail(c, "rsInvalidParameter", 400, "ExecutionSetting "
+		    "Snapshot needs the schedule that refreshes the snapshot (a "
+		    "ScheduleReference or a ScheduleDefinition); "
+		    "UpdateItemExecutionSnapshot refreshes it in between.");
+	else if (opts_get(c, &it, &o) == 0) {
+		if (str_ieq(how, "Live")) {
+			if (o.exec_type == CATALOG_EXEC_SNAPSHOT)
+				o.exec_type = CATALOG_EXEC_LIVE;
+			opts_save(c, &it, &o);
+		} else if (soap_sched_choice_read(c, c->op,
+		    o.snapshot_schedule_id) == 0) {
+			o.exec_type = CATALOG_EXEC_SNAPSHOT;
+			opts_save(c, &it, &o);
+		}
+	}
 	free(how);
 	catalog_item_fini(&it);
-}
-
-void
-soap_list_item_history(struct soap_call *c)
-{
-	struct catalog_item	it;
-
-	if (report_arg(c, false, &it) == -1)
-		return;
-	empty(c, "ItemHistory");
-	catalog_item_fini(&it);
-}
-
-void
-soap_list_jobs(struct soap_call *c)
-{
-	soap_unsupported(c, "the renders in progress are not recorded as jobs "
-	    "yet, so they can neither be listed nor cancelled.");
-}
-
-void
-soap_cancel_job(struct soap_call *c)
-{
-	soap_list_jobs(c);
 }

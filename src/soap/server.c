@@ -11,6 +11,7 @@
 #include "common/str.h"
 #include "common/xmalloc.h"
 #include "render/render.h"
+#include "reportserver/subs.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,7 +102,13 @@ soap_list_extensions(struct soap_call *c)
 		w_renders(c);
 	if (str_ieq(type, "All") || str_ieq(type, "Data"))
 		w_datas(c);
-	/* Delivery extensions come with the scheduler (issue 15). */
+	if (str_ieq(type, "All") || str_ieq(type, "Delivery")) {
+		w_extension(c, "Delivery", RS_EXT_EMAIL, "E-Mail", true);
+		w_extension(c, "Delivery", RS_EXT_SHARE, "Windows File Share",
+		    true);
+		w_extension(c, "Delivery", RS_EXT_NULL,
+		    "Null Delivery Provider", false);
+	}
 	soap_w_end(c);
 	free(type);
 }

@@ -250,6 +250,31 @@ int	soap_exec_report(struct soap_call *, const struct catalog_execution *,
 /* Moves its expiry on and stores it; -1 with a fault. */
 int	soap_exec_save(struct soap_call *, struct catalog_execution *);
 
+/* sched.c: a ScheduleDefinition (sched/ and reportserver/subs_api.h). */
+struct sched_recur;
+/* MatchData's ScheduleDefinition XML into r; -1 with a fault. */
+int	soap_sched_match_read(struct soap_call *, const char *match,
+	    struct sched_recur *r);
+/* r as MatchData's XML (owned). */
+char	*soap_sched_match_text(const struct sched_recur *r);
+/* MatchData of a schedule: a shared one's ID, or its own definition. */
+void	soap_w_match(struct soap_call *, const char *sched_id);
+void	soap_w_sched_def(struct soap_call *, const char *elem,
+	    const struct sched_recur *r);
+/*
+ * The schedule choice of history, execution and cache options: NoSchedule
+ * (sched_id ""), a ScheduleReference to a shared schedule, or a
+ * ScheduleDefinition stored as sched_id's own schedule (updated in place
+ * when sched_id names one).  -1 with a fault.
+ */
+int	soap_sched_choice_read(struct soap_call *, const xmlNode *parent,
+	    char *sched_id);
+/* That choice written: NoSchedule, ScheduleReference or ScheduleDefinition. */
+void	soap_w_sched_choice(struct soap_call *, const char *sched_id);
+/* A ScheduleDefinition element into r; -1 with a fault. */
+int	soap_sched_def_read(struct soap_call *, const xmlNode *def,
+	    struct sched_recur *r);
+
 /* The operations, by endpoint and concern. */
 soap_op_fn	soap_list_children, soap_get_item_type, soap_find_items,
 		soap_create_folder, soap_create_catalog_item,
@@ -269,11 +294,31 @@ soap_op_fn	soap_get_policies, soap_set_policies, soap_inherit_security,
 soap_op_fn	soap_list_extensions, soap_is_ssl_required,
 		soap_list_secure_methods, soap_server_config_info,
 		soap_list_item_types;
-soap_op_fn	soap_list_subscriptions, soap_list_schedules,
-		soap_get_cache_options, soap_set_cache_options,
+soap_op_fn	soap_get_cache_options, soap_set_cache_options,
 		soap_get_execution_options, soap_set_execution_options,
-		soap_list_item_history, soap_list_jobs, soap_cancel_job,
-		soap_need_scheduler, soap_flush_cache;
+		soap_flush_cache, soap_update_execution_snapshot;
+soap_op_fn	soap_list_plans, soap_create_plan, soap_get_plan_properties,
+		soap_set_plan_properties, soap_delete_plan;
+soap_op_fn	soap_list_item_history, soap_create_item_history_snapshot,
+		soap_delete_item_history_snapshot,
+		soap_get_item_history_options, soap_set_item_history_options,
+		soap_get_item_history_limit, soap_set_item_history_limit;
+soap_op_fn	soap_list_schedules, soap_create_schedule,
+		soap_get_schedule_properties, soap_set_schedule_properties,
+		soap_delete_schedule, soap_pause_schedule, soap_resume_schedule,
+		soap_list_scheduled_items, soap_list_jobs, soap_cancel_job;
+soap_op_fn	soap_create_subscription, soap_create_dd_subscription,
+		soap_get_subscription_properties,
+		soap_get_dd_subscription_properties,
+		soap_set_subscription_properties,
+		soap_set_dd_subscription_properties, soap_list_subscriptions,
+		soap_list_subs_using_source, soap_delete_subscription,
+		soap_fire_event, soap_get_extension_settings,
+		soap_validate_extension_settings,
+		soap_change_subscription_owner;
+soap_op_fn	soap_list_events, soap_list_extension_types,
+		soap_list_job_actions, soap_list_job_states, soap_list_job_types,
+		soap_list_schedule_states, soap_list_execution_settings;
 soap_op_fn	soap_get_item_parameters, soap_set_item_parameters;
 soap_op_fn	soap_load_report, soap_load_report2,
 		soap_load_report_definition, soap_load_report_definition2,

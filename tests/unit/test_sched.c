@@ -347,6 +347,25 @@ test_queue(void **state)
 	assert_int_equal(catalog_job_counts(f->c, counts, &e), 0);
 	assert_int_equal(counts[CATALOG_JOB_QUEUED], 1);
 	assert_int_equal(counts[CATALOG_JOB_DONE], 0);
+	/* The queue as ListJobs sees it; CancelJob of the queued one. */
+	struct catalog_job	*v;
+	size_t			 n;
+
+	assert_int_equal(catalog_job_list(f->c, NULL, 0, 10, &v, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].event, "S:x:run:1");
+	assert_int_equal(catalog_job_cancel(f->c, v[0].id, "Cancelled",
+	    t0 + 5, &added, &e), 0);
+	assert_true(added);
+	assert_int_equal(catalog_job_cancel(f->c, v[0].id, "Cancelled",
+	    t0 + 6, &added, &e), 0);
+	assert_false(added);	/* not queued any more */
+	catalog_jobs_free(v, n);
+	assert_int_equal(catalog_job_list(f->c, NULL, 0, 10, &v, &n, &e), 0);
+	assert_int_equal(n, 0);
+	catalog_jobs_free(v, n);
+	assert_int_equal(catalog_job_counts(f->c, counts, &e), 0);
+	assert_int_equal(counts[CATALOG_JOB_FAILED], 1);
 	catalog_job_fini(&k);
 	catalog_job_fini(&j);
 }

@@ -459,20 +459,13 @@ def t_security(env, rs):
 
 
 def t_not_yet(env, rs):
-    lib.check("ListSubscriptions: none (there can be none yet)",
+    lib.check("ListSubscriptions: none (subs.py makes some)",
               not rs.service.ListSubscriptions(
                   "/Sales Reports/SalesSummary").body.SubscriptionItems)
-    msg = expect_fault("CreateSubscription", "rsOperationNotSupported",
-                       rs.service.CreateSubscription,
-                       "/Sales Reports/SalesSummary", None, "d",
-                       "TimedSubscription", "<x/>", None)
-    lib.check("... names the operation and what is missing",
-              "CreateSubscription" in msg and "scheduler" in msg, msg)
-    expect_fault("CreateSchedule", "rsOperationNotSupported",
-                 rs.service.CreateSchedule, "Daily", None, None)
     lib.expect_eq("GetExecutionOptions: Live", rs.service.GetExecutionOptions(
         "/Sales Reports/SalesSummary").body.ExecutionSetting, "Live")
-    expect_fault("SetCacheOptions to cache", "rsOperationNotSupported",
+    expect_fault("SetCacheOptions to cache without an expiration",
+                 "rsMissingParameter",
                  rs.service.SetCacheOptions,
                  ItemPath="/Sales Reports/SalesSummary", CacheItem=True)
     msg = expect_fault("an operation of the contract not built here",

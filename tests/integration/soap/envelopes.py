@@ -93,7 +93,9 @@ class Schema:
         """[(name, type)] of a complexType, base type's elements first."""
         out = []
         for node in ct:
-            if node.tag == XS + "sequence":
+            if node.tag == XS + "choice":
+                out += [(k.get("name"), k.get("type")) for k in node]
+            elif node.tag == XS + "sequence":
                 for e in node:
                     if e.tag == XS + "element":
                         out.append((e.get("name"), e.get("type")))
@@ -120,7 +122,9 @@ class Schema:
                 problems.append("%s: <%s> is out of order (%s)" % (
                     where, tag, names))
             last = i
-            typ = dict(model)[tag]
+            typ = k.get("{%s}type" % XSI) or dict(model)[tag]
+            if typ and ":" not in typ:
+                typ = "tns:" + typ     # an xsi:type in the default namespace
             if typ and typ.startswith("tns:") and typ[4:] in self.types:
                 self.check(k, self.model(self.types[typ[4:]]),
                            where + "/" + tag, problems)
