@@ -226,6 +226,20 @@ resolve_dataset(void *arg, const char *ref, struct rdl_definition *out,
 	}
 	if (catalog_item_content(c->cat, it.id, &data, &len, e) == 0)
 		rc = rdl_check(RDL_DATASET, data, len, it.name, out, e);
+	/*
+	 * Its data source is the one rs_datasets_check checked: with the
+	 * dataset's stored binding, relative to the dataset's own folder.
+	 */
+	if (rc == 0)
+		rc = rs_bindings_apply(c->cat, it.id, RS_DATASET_SOURCE,
+		    &out->dataset->source, 1, e);
+	if (rc == 0 && out->dataset->source.reference != NULL &&
+	    out->dataset->source.reference[0] != '/') {
+		rs_ds_ref_path(it.path, out->dataset->source.reference, path,
+		    sizeof(path));
+		free(out->dataset->source.reference);
+		out->dataset->source.reference = xstrdup(path);
+	}
 	free(data);
 	catalog_item_fini(&it);
 	return rc;
@@ -316,17 +330,23 @@ bound(struct rctx *c, const struct rsuser *u, const struct rdl_report *rep,
 	struct rs_refusal	ref;
 	struct render_log	lg;
 	struct timeval		tv;
-	size_t			i;
+	size_t			i, j;
 	int			rc;
 
 	for (i = 0; i < rep->ndatasources; i++)
 		if (rep->datasources[i].reference != NULL)
 			break;
-	if (i == rep->ndatasources)
-		return true;	/* no shared data source: nothing to check */
+	for (j = 0; j < rep->ndatasets; j++)
+		if (rep->datasets[j].shared_ref != NULL)
+			break;
+	if (i == rep->ndatasources && j == rep->ndatasets)
+		return true;	/* nothing shared: nothing to check */
 	rs_user_named(c->cat, c->it->modified_by, &binder);
 	rc = rs_bindings_check(c->cat, &binder, c->it->path, rep->datasources,
 	    rep->ndatasources, true, &ref, e);
+	if (rc == 0)
+		rc = rs_datasets_check(c->cat, &binder, c->it->path, rep, true,
+		    &ref, e);
 	rsuser_fini(&binder);
 	if (rc == 0)
 		return true;

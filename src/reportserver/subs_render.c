@@ -287,6 +287,9 @@ bindings(struct catalog *cat, const struct rs_job_render *j,
 	rs_user_named(cat, j->it->modified_by, &binder);
 	rc = rs_bindings_check(cat, &binder, j->it->path, rep->datasources,
 	    rep->ndatasources, true, &ref, e);
+	if (rc == 0)
+		rc = rs_datasets_check(cat, &binder, j->it->path, rep, true,
+		    &ref, e);
 	rsuser_fini(&binder);
 	return rc;
 }
