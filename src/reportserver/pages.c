@@ -500,11 +500,16 @@ item_page(struct page *p, const struct catalog_item *it)
 	(void)buf_html(b, it->modified_by, NULL);
 	(void)buf_puts(b, "</td></tr><tr><th scope=\"row\">Open</th><td>",
 	    NULL);
-	if (it->type == CATALOG_REPORT)
+	if (it->type == CATALOG_REPORT) {
 		ws_link(p, it, "Render", "View report");
-	else if (it->type == CATALOG_DATASOURCE)
+		if (rs_can_read_definition(it->type, t)) {
+			(void)buf_puts(b, " &middot; ", NULL);
+			ws_link(p, it, "GetResourceContents", "Download");
+		}
+	} else if (it->type == CATALOG_DATASOURCE)
 		ws_link(p, it, "GetDataSourceContents", "Definition");
-	else if (it->type != CATALOG_FOLDER)
+	else if (it->type != CATALOG_FOLDER &&
+	    rs_can_read_definition(it->type, t))
 		ws_link(p, it, "GetResourceContents", "Download");
 	(void)buf_puts(b, "</td></tr></tbody></table>", NULL);
 	if (t & rs_manage_task(it->type))
