@@ -58,6 +58,25 @@ DATASET = ('<SharedDataSet xmlns="%s"><DataSet Name="Q"><Query>'
            % (RSD_NS, MARK)).encode()
 
 
+def embedded(db):
+    """A report whose data source (and its connection string) is its own."""
+    ns = "http://schemas.microsoft.com/sqlserver/reporting/2016/01/" \
+        "reportdefinition"
+    return ('<Report xmlns="%s"><DataSources><DataSource Name="E">'
+            '<ConnectionProperties><DataProvider>SQLITE</DataProvider>'
+            '<ConnectString>%s</ConnectString></ConnectionProperties>'
+            '</DataSource></DataSources><DataSets><DataSet Name="Q"><Query>'
+            '<DataSourceName>E</DataSourceName><CommandText>SELECT 1 AS N'
+            '</CommandText></Query><Fields><Field Name="N"><DataField>N'
+            '</DataField></Field></Fields></DataSet></DataSets>'
+            '<ReportSections><ReportSection><Body><ReportItems><Textbox '
+            'Name="T"><Paragraphs><Paragraph><TextRuns><TextRun><Value>x'
+            '</Value></TextRun></TextRuns></Paragraph></Paragraphs>'
+            '</Textbox></ReportItems><Height>1in</Height></Body><Width>6in'
+            '</Width><Page/></ReportSection></ReportSections></Report>'
+            % (ns, db)).encode()
+
+
 def set_policy(env, path, policies):
     st, _, text = env.api("PUT", "/CatalogItems(Path='%s')/Policies" % path, {
         "InheritParentPolicy": False, "Policies": [
@@ -95,6 +114,18 @@ def soap_definition(env, user, pw, path):
                                       ItemPath=path)
 
 
+def soap_sources(env, user, pw, path):
+    """GetItemDataSources as user: (names, None) or (None, fault)."""
+    rs = clients.client(env, clients.MGMT, user, pw)
+    try:
+        d = rs.service.GetItemDataSources(ItemPath=path)
+        return [x.Name for x in (d.body.DataSources.DataSource
+                                 if d.body.DataSources else [])], None
+    except zeep.exceptions.Fault:
+        return None, clients.fault_of(rs.service.GetItemDataSources,
+                                      ItemPath=path)
+
+
 def denied(env, who, pw):
     for what, url, _ in http_paths():
         st, h, text, raw = env.request("GET", url, user=who, pw=pw)
@@ -106,6 +137,10 @@ def denied(env, who, pw):
         lib.check("... SOAP GetItemDefinition of %s: fault rsAccessDenied"
                   % path, got is None and fault is not None and
                   fault[0] == "rsAccessDenied", got, fault)
+    got, fault = soap_sources(env, who, pw, "/Pub/E")
+    lib.check("... SOAP GetItemDataSources (embedded connection strings): "
+              "fault rsAccessDenied", got is None and fault is not None and
+              fault[0] == "rsAccessDenied", got, fault)
     for path in ("/Pub/R", "/Pub/D"):
         st, h, page, _ = env.request("GET", "/Reports/item" + path,
                                      user=who, pw=pw)
@@ -131,6 +166,9 @@ def allowed(env, who, pw, desc):
         got, fault = soap_definition(env, who, pw, path)
         lib.check("... SOAP GetItemDefinition of %s: the bytes stored" % path,
                   got == want, fault, (got or b"")[:200])
+    got, fault = soap_sources(env, who, pw, "/Pub/E")
+    lib.check("... SOAP GetItemDataSources of a report with an embedded "
+              "data source", got == ["E"], got, fault)
     for path in ("/Pub/R", "/Pub/D"):
         st, h, page, _ = env.request("GET", "/Reports/item" + path,
                                      user=who, pw=pw)
@@ -159,6 +197,9 @@ def main():
         st, _, text = env.api("POST", "/Reports", {
             "Path": "/Pub/R", "Content": b64(REPORT)})
         lib.expect_eq("a report /Pub/R", st, 201)
+        st, _, text = env.api("POST", "/Reports", {
+            "Path": "/Pub/E", "Content": b64(embedded(db))})
+        lib.expect_eq("a report /Pub/E with an embedded data source", st, 201)
         st, _, text = env.api("POST", "/DataSets", {
             "Path": "/Pub/D", "Content": b64(DATASET)})
         lib.expect_eq("a shared dataset /Pub/D", st, 201)
