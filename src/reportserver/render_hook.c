@@ -205,33 +205,32 @@ args_fini(struct args *a)
  * names (absolute, or relative to the report's folder), checked as
  * every .rsd is when stored.
  */
-static int
-resolve_dataset(void *arg, const char *ref, struct rdl_definition *out,
-    struct rs_err *e)
+int
+rs_resolve_dataset(struct catalog *cat, const char *item_path,
+    const char *ref, struct rdl_definition *out, struct rs_err *e)
 {
-	struct rctx		*c = arg;
 	struct catalog_item	 it;
 	char			 path[CATALOG_PATH_MAX * 2 + 2];
 	void			*data = NULL;
 	size_t			 len = 0;
 	int			 rc = -1;
 
-	rs_ds_ref_path(c->it->path, ref, path, sizeof(path));
-	if (catalog_item_get(c->cat, path, &it, e) == -1 ||
+	rs_ds_ref_path(item_path, ref, path, sizeof(path));
+	if (catalog_item_get(cat, path, &it, e) == -1 ||
 	    it.type != CATALOG_DATASET) {
 		if (e->code != RS_E_NOTFOUND)
 			catalog_item_fini(&it);
 		return rs_err_set(e, RS_E_NOTFOUND, "the shared dataset '%s' "
 		    "cannot be found (rsDataSetNotFound)", path);
 	}
-	if (catalog_item_content(c->cat, it.id, &data, &len, e) == 0)
+	if (catalog_item_content(cat, it.id, &data, &len, e) == 0)
 		rc = rdl_check(RDL_DATASET, data, len, it.name, out, e);
 	/*
 	 * Its data source is the one rs_datasets_check checked: with the
 	 * dataset's stored binding, relative to the dataset's own folder.
 	 */
 	if (rc == 0)
-		rc = rs_bindings_apply(c->cat, it.id, RS_DATASET_SOURCE,
+		rc = rs_bindings_apply(cat, it.id, RS_DATASET_SOURCE,
 		    &out->dataset->source, 1, e);
 	if (rc == 0 && out->dataset->source.reference != NULL &&
 	    out->dataset->source.reference[0] != '/') {
@@ -243,6 +242,15 @@ resolve_dataset(void *arg, const char *ref, struct rdl_definition *out,
 	free(data);
 	catalog_item_fini(&it);
 	return rc;
+}
+
+static int
+resolve_dataset(void *arg, const char *ref, struct rdl_definition *out,
+    struct rs_err *e)
+{
+	struct rctx	*c = arg;
+
+	return rs_resolve_dataset(c->cat, c->it->path, ref, out, e);
 }
 
 static void

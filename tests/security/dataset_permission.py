@@ -18,7 +18,10 @@ reports, so View reports, Manage reports or Consume reports on it):
   - with Browser on the dataset he may, and the report renders for him
     and for a Browser of his folder with no role on the dataset;
   - when his role is taken away, every render stops (403 rsAccessDenied
-    naming the dataset and him, for anyone, in the execution log too);
+    naming the dataset and him, for anyone, in the execution log too),
+    and so does a subscription's run (file share delivery: no file); an
+    administrator's report over the dataset is delivered by subscription
+    (scheduled renders resolve shared datasets);
   - the chain is checked too: a dataset whose publisher loses his role on
     its data source stops the reports over it (403 naming the data
     source), though the report's publisher still reads the dataset.
@@ -32,8 +35,11 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..",
                                 "integration", "reportserver"))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..",
                                 "integration"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..",
+                                "integration", "sched", "helpers"))
 import lib  # noqa: E402
 import suite_sqlite as suite  # noqa: E402
+import schedenv as se  # noqa: E402
 
 b64 = suite.b64
 NS = "http://schemas.microsoft.com/sqlserver/reporting/2016/01/" \
@@ -90,6 +96,31 @@ def refused(desc, st, j, text, status, code, want):
     lib.check("%s: %d %s, %s" % (desc, status, code, want),
               st == status and err.get("code") == code and
               want in err.get("message", ""), st, text[:500])
+
+
+def deliver(env, report, name):
+    """A file share subscription of report, run now: (LastStatus, file)."""
+    st, j, text = env.subscribe({
+        "Report": report, "Description": name,
+        "DeliveryExtension": "Report Server FileShare",
+        "ExtensionSettings": {"Extension": "Report Server FileShare",
+                              "ParameterValues": [
+                                  {"Name": "PATH", "Value": env.share},
+                                  {"Name": "FILENAME", "Value": name},
+                                  {"Name": "FILEEXTN", "Value": "True"},
+                                  {"Name": "RenderFormat", "Value": "CSV"},
+                                  {"Name": "WRITEMODE",
+                                   "Value": "Overwrite"}]},
+        "Schedule": {"Definition": {"StartDateTime":
+                                    "2026-06-02T06:00:00Z"}}})
+    lib.check("a file share subscription of %s" % report, st == 201, st,
+              text[:300])
+    sid = (j or {}).get("Id")
+    env.api("POST", "/Subscriptions(%s)/Model.Execute" % sid)
+    s = env.wait_status(sid, lambda s: not s.startswith("Pending") and
+                        s != "New Subscription" and "try again" not in s, 40)
+    out = os.path.join(env.share, name + ".csv")
+    return s or "", open(out, "rb").read() if os.path.exists(out) else None
 
 
 def render(env, path, user, pw):
@@ -178,6 +209,10 @@ def granted_then_revoked(env, pub, ppw, reader, rpw):
     lib.check("... and the refusals are in the execution log",
               [r["Status"] for r in (j or {}).get("value", [])] ==
               ["rsAccessDenied"] * 3, text[:600])
+    status, data = deliver(env, "/Pub/Names", "Names")
+    lib.check("... nor for a subscription: its run fails naming the dataset "
+              "and writes no file", "/Samples/Names" in status and
+              data is None, status, data)
 
 
 def chain(env, pub, ppw, reader, rpw):
@@ -206,10 +241,12 @@ def chain(env, pub, ppw, reader, rpw):
 
 
 def main():
-    env = suite.Env("SQLite", os.path.join(lib.ROOT, "reportserver",
-                                           "ReportServer.db"))
+    env = se.SchedEnv()
     try:
         env.up()
+        r = env.rsconfig("email", "AllowedPaths=" + env.share)
+        lib.check("file share delivery may write into the test's folder",
+                  r.returncode == 0, r.stdout, r.stderr)
         db = os.path.join(lib.ROOT, "data", "sales.db")
         os.makedirs(os.path.dirname(db), exist_ok=True)
         r = subprocess.run([os.path.join(lib.SRC, "samples", "make-db.sh"),
@@ -239,6 +276,10 @@ def main():
         lib.check("it renders for the Browser (the viewer needs no role on "
                   "the dataset)", st == 200 and "Mountain Bike" in text, st,
                   text[:300])
+        status, data = deliver(env, "/Pub/Official", "Official")
+        lib.check("... and a subscription delivers it (the scheduled render "
+                  "resolves the shared dataset too)", data is not None and
+                  b"Mountain Bike" in data, status, data)
         attacks(env, pub, ppw)
         granted_then_revoked(env, pub, ppw, reader, rpw)
         chain(env, pub, ppw, reader, rpw)
