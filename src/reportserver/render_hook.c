@@ -458,6 +458,8 @@ rs_render_params(void *policy, struct catalog *cat, const struct rsuser *u,
 	q.nparams = a->nparams;
 	q.resolve = resolve;
 	q.resolve_arg = &c;
+	q.resolve_dataset = resolve_dataset;	/* query-based valid values */
+	q.resolve_dataset_arg = &c;
 	q.user_id = u->name;
 	q.param_language = rs_query_get(&a->q, "rs:ParameterLanguage");
 	rc = render_parameters(&q, defs, e);

@@ -31,6 +31,14 @@ import re
 import subprocess
 import sys
 
+try:
+    import zeep  # noqa: F401
+except ImportError:        # Debian's python3-zeep is for /usr/bin/python3
+    if sys.executable != "/usr/bin/python3" and \
+            os.path.exists("/usr/bin/python3"):
+        os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
+    raise
+
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..",
                                 "integration", "reportserver"))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..",
@@ -40,6 +48,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..",
 import lib  # noqa: E402
 import suite_sqlite as suite  # noqa: E402
 import schedenv as se  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..",
+                                "integration", "soap"))
+import clients  # noqa: E402
 
 b64 = suite.b64
 NS = "http://schemas.microsoft.com/sqlserver/reporting/2016/01/" \
@@ -70,6 +81,18 @@ def over(ref):
             '</DataSetName></Tablix></ReportItems><Height>1in</Height></Body>'
             '<Width>6in</Width><Page/></ReportSection></ReportSections>'
             '</Report>\n' % (NS, ref)).encode()
+
+
+def pick(ref):
+    """over(ref) with a parameter whose valid values are its dataset's."""
+    return over(ref).replace(b"<ReportSections>", (
+        '<ReportParameters><ReportParameter Name="P"><DataType>String'
+        '</DataType><DefaultValue><Values><Value>Mountain Bike</Value>'
+        '</Values></DefaultValue><Prompt>P</Prompt><ValidValues>'
+        '<DataSetReference>'
+        '<DataSetName>Q</DataSetName><ValueField>N</ValueField>'
+        '<LabelField>N</LabelField></DataSetReference></ValidValues>'
+        '</ReportParameter></ReportParameters>\n<ReportSections>').encode())
 
 
 def rsd(ref, sql):
@@ -276,6 +299,17 @@ def main():
         lib.check("it renders for the Browser (the viewer needs no role on "
                   "the dataset)", st == 200 and "Mountain Bike" in text, st,
                   text[:300])
+        st, _, text = env.api("POST", "/Reports", {
+            "Path": "/Pub/Pick", "Content": b64(pick("/Samples/Names"))})
+        lib.expect_eq("... and one whose parameter takes its values from "
+                      "it", st, 201)
+        rs = clients.client(env, clients.MGMT, reader, rpw)
+        p = rs.service.GetItemParameters("/Pub/Pick", None, True, None, None)
+        vv = [v.Value for x in p.body.Parameters.ItemParameter
+              for v in (x.ValidValues.ValidValue if x.ValidValues else [])]
+        lib.check("SOAP GetItemParameters gives the Browser those valid "
+                  "values (the parameter pane resolves shared datasets)",
+                  "Mountain Bike" in vv, vv[:5])
         status, data = deliver(env, "/Pub/Official", "Official")
         lib.check("... and a subscription delivers it (the scheduled render "
                   "resolves the shared dataset too)", data is not None and
