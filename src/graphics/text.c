@@ -74,7 +74,13 @@ fc_init(void)
 	FcInit();
 }
 
-#if defined(__SANITIZE_ADDRESS__)
+/* gcc says __SANITIZE_ADDRESS__; clang (make fuzz) says it by feature. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEXT_ASAN	1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(TEXT_ASAN)
 /*
  * The sanitizer build's leak check ignores what fontconfig and pango's
  * fontconfig backend allocate once per process and never free (fontconfig

@@ -205,15 +205,22 @@ run_text(struct rctx *c, const struct rdl_item *it,
 	const struct expr_culture *cu = c->culture;
 	int		 rv;
 
-	if (eval_prop(c, run->value, v) == -1 || eval_prop(c, fp, &fmt) == -1)
+	/* On failure nothing is left to free: not v, not the Format. */
+	memset(v, 0, sizeof(*v));
+	v->type = EXPR_T_NULL;
+	if (eval_prop(c, run->value, v) == -1 || eval_prop(c, fp, &fmt) == -1 ||
+	    (lp != NULL && culture_of_prop(c, lp, &cu) == -1)) {
+		expr_value_fini(&fmt);
+		expr_value_fini(v);
 		return -1;
-	if (lp != NULL && culture_of_prop(c, lp, &cu) == -1)
-		return -1;
+	}
 	buf_init(&f, 256);
 	expr_value_text(&fmt, &f, NULL);
 	rv = expr_format_culture(v, f.data, cu, out, c->e);
 	buf_fini(&f);
 	expr_value_fini(&fmt);
+	if (rv == -1)
+		expr_value_fini(v);
 	return rv;
 }
 

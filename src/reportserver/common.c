@@ -432,6 +432,15 @@ rs_can_view(int type, unsigned t)
 	}
 }
 
+bool
+rs_can_read_definition(int type, unsigned t)
+{
+	if (type == CATALOG_REPORT || type == CATALOG_DATASET)
+		return (t & (CATALOG_T_MANAGE_REPORTS |
+		    CATALOG_T_CONSUME_REPORTS)) != 0;
+	return rs_can_view(type, t) || (t & rs_manage_task(type)) != 0;
+}
+
 unsigned
 rs_manage_task(int type)
 {

@@ -177,6 +177,118 @@ rs_bindings_check_warn(struct catalog *cat, const struct rsuser *binder,
 	return bindings(cat, binder, path, v, n, false, w, ref, e);
 }
 
+/*
+ * Reading a shared dataset to run its query in a report: the original's
+ * ReadProperties on it, which View reports, Manage reports and Consume
+ * reports give (shared datasets take the permissions of reports).
+ */
+#define DATASET_READ	(CATALOG_T_VIEW_REPORTS | CATALOG_T_MANAGE_REPORTS | \
+			 CATALOG_T_CONSUME_REPORTS)
+
+/*
+ * At render, the shared dataset's own data source, for the user who last
+ * stored or changed the dataset (with its stored binding applied).
+ */
+static int
+dataset_source(struct catalog *cat, const struct catalog_item *it,
+    struct rs_refusal *ref, struct rs_err *e)
+{
+	struct rdl_definition	d;
+	struct rsuser		binder;
+	struct rs_err		ce;
+	void			*data;
+	size_t			len;
+	int			rc = 0;
+
+	if (catalog_item_content(cat, it->id, &data, &len, e) == -1)
+		return refuse(ref, rs_err_status(e), rs_err_rscode(e));
+	if (rdl_check(RDL_DATASET, data, len, it->name, &d, &ce) == 0) {
+		rc = rs_bindings_apply(cat, it->id, RS_DATASET_SOURCE,
+		    &d.dataset->source, 1, e);
+		if (rc == -1)
+			refuse(ref, rs_err_status(e), rs_err_rscode(e));
+		else {
+			rs_user_named(cat, it->modified_by, &binder);
+			rc = rs_bindings_check(cat, &binder, it->path,
+			    &d.dataset->source, 1, true, ref, e);
+			rsuser_fini(&binder);
+		}
+		if (rc == -1)
+			rs_err_prefix(e, "shared dataset '%s'", it->path);
+	}
+	rdl_definition_fini(&d);
+	free(data);
+	return rc;
+}
+
+/* One SharedDataSetReference: there, a dataset, readable by binder. */
+static int
+dataset_one(struct catalog *cat, const struct rsuser *binder,
+    const char *path, const struct rdl_dataset *ds, bool at_render,
+    struct rs_refusal *ref, struct rs_err *e)
+{
+	char			target[CATALOG_PATH_MAX * 2 + 2];
+	struct catalog_item	it;
+	struct rs_err		ge;
+	int			rc;
+
+	rs_ds_ref_path(path, ds->shared_ref, target, sizeof(target));
+	/* As binding_one: at upload one he may not see is a missing one. */
+	rc = at_render ? catalog_item_get(cat, target, &it, &ge) :
+	    rs_item_get(cat, binder, target, &it, &ge);
+	if (rc == 0 && it.type != CATALOG_DATASET) {
+		catalog_item_fini(&it);
+		rc = rs_err_set(&ge, RS_E_NOTFOUND, "not a shared dataset");
+	}
+	if (rc == -1 && (ge.code == RS_E_DB || ge.code == RS_E_BUSY)) {
+		*e = ge;
+		return refuse(ref, rs_err_status(&ge), rs_err_rscode(&ge));
+	}
+	if (rc == -1) {
+		rs_err_set(e, RS_E_NOTFOUND, "line %d: dataset '%s' refers to "
+		    "the shared dataset '%s', which cannot be found; %s",
+		    ds->line, ds->name, target, at_render ? "publish it again "
+		    "or correct the report's SharedDataSetReference" :
+		    "publish the shared dataset first, or correct the "
+		    "SharedDataSetReference");
+		return refuse(ref, at_render ? 404 : 400, "rsDataSetNotFound");
+	}
+	if ((rs_tasks(cat, it.id, binder) & DATASET_READ) == 0) {
+		catalog_item_fini(&it);
+		if (at_render)
+			rs_err_set(e, RS_E_PERM, "the report may not use the "
+			    "shared dataset '%s' (dataset '%s'): '%s', who last "
+			    "published or changed the report, has no permission "
+			    "to read it; give '%s' a role with View reports or "
+			    "Manage reports on it, or publish the report again "
+			    "as a user who has one", target, ds->name,
+			    binder->name, binder->name);
+		else
+			rs_err_set(e, RS_E_PERM, "line %d: dataset '%s' refers "
+			    "to the shared dataset '%s', which user '%s' has no "
+			    "permission to read; using a shared dataset needs a "
+			    "role with View reports or Manage reports on it "
+			    "(Browser has the first)", ds->line, ds->name,
+			    target, binder->name);
+		return refuse(ref, 403, "rsAccessDenied");
+	}
+	rc = at_render ? dataset_source(cat, &it, ref, e) : 0;
+	catalog_item_fini(&it);
+	return rc;
+}
+
+int
+rs_datasets_check(struct catalog *cat, const struct rsuser *binder,
+    const char *path, const struct rdl_report *r, bool at_render,
+    struct rs_refusal *ref, struct rs_err *e)
+{
+	for (size_t i = 0; i < r->ndatasets; i++)
+		if (r->datasets[i].shared_ref != NULL && dataset_one(cat,
+		    binder, path, &r->datasets[i], at_render, ref, e) == -1)
+			return -1;
+	return 0;
+}
+
 /* An embedded data source must use an extension the server has. */
 static int
 providers_check(const struct rdl_report *r, struct rs_refusal *ref,
@@ -245,7 +357,8 @@ bindings_of(struct catalog *cat, const struct rsuser *u, const char *path,
 		w->dataset = d->dataset != NULL;
 	if (d->report != NULL)
 		return bindings(cat, u, path, d->report->datasources,
-		    d->report->ndatasources, false, w, ref, e);
+		    d->report->ndatasources, false, w, ref, e) == -1 ? -1 :
+		    rs_datasets_check(cat, u, path, d->report, false, ref, e);
 	if (d->dataset != NULL)
 		return bindings(cat, u, path, &d->dataset->source, 1, false, w,
 		    ref, e);

@@ -51,6 +51,17 @@ int	rs_bindings_check(struct catalog *, const struct rsuser *binder,
 	    bool at_render, struct rs_refusal *ref, struct rs_err *e);
 
 /*
+ * The report's shared datasets (SharedDataSetReference) for binder: each
+ * must exist and be readable by him (View reports, Manage reports or
+ * Consume reports on it).  at_render: a missing one is 404 (else 400),
+ * and each dataset's own data source is checked too, for the user who
+ * last changed that dataset, so a permission removed from either later
+ * stops the renders.
+ */
+int	rs_datasets_check(struct catalog *, const struct rsuser *binder,
+	    const char *path, const struct rdl_report *, bool at_render,
+	    struct rs_refusal *ref, struct rs_err *e);
+/*
  * What the original's SOAP API answers with a warning instead of a
  * refusal: a DataSourceReference to a shared data source that is not
  * published yet (Visual Studio deploys the report, then points it at the

@@ -531,9 +531,14 @@ item_page(struct page *p, const struct catalog_item *it)
 		page_url(p, b, "report", it->path);
 		(void)buf_puts(b, "\">View report</a> &middot; ", NULL);
 		ws_link(p, it, "Render", "in the web service");
+		if (rs_can_read_definition(it->type, t)) {
+			(void)buf_puts(b, " &middot; ", NULL);
+			ws_link(p, it, "GetResourceContents", "Download");
+		}
 	} else if (it->type == CATALOG_DATASOURCE)
 		ws_link(p, it, "GetDataSourceContents", "Definition");
-	else if (it->type != CATALOG_FOLDER)
+	else if (it->type != CATALOG_FOLDER &&
+	    rs_can_read_definition(it->type, t))
 		ws_link(p, it, "GetResourceContents", "Download");
 	(void)buf_puts(b, "</td></tr></tbody></table>", NULL);
 	if (t & rs_manage_task(it->type))

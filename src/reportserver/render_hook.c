@@ -205,30 +205,52 @@ args_fini(struct args *a)
  * names (absolute, or relative to the report's folder), checked as
  * every .rsd is when stored.
  */
-static int
-resolve_dataset(void *arg, const char *ref, struct rdl_definition *out,
-    struct rs_err *e)
+int
+rs_resolve_dataset(struct catalog *cat, const char *item_path,
+    const char *ref, struct rdl_definition *out, struct rs_err *e)
 {
-	struct rctx		*c = arg;
 	struct catalog_item	 it;
 	char			 path[CATALOG_PATH_MAX * 2 + 2];
 	void			*data = NULL;
 	size_t			 len = 0;
 	int			 rc = -1;
 
-	rs_ds_ref_path(c->it->path, ref, path, sizeof(path));
-	if (catalog_item_get(c->cat, path, &it, e) == -1 ||
+	rs_ds_ref_path(item_path, ref, path, sizeof(path));
+	if (catalog_item_get(cat, path, &it, e) == -1 ||
 	    it.type != CATALOG_DATASET) {
 		if (e->code != RS_E_NOTFOUND)
 			catalog_item_fini(&it);
 		return rs_err_set(e, RS_E_NOTFOUND, "the shared dataset '%s' "
 		    "cannot be found (rsDataSetNotFound)", path);
 	}
-	if (catalog_item_content(c->cat, it.id, &data, &len, e) == 0)
+	if (catalog_item_content(cat, it.id, &data, &len, e) == 0)
 		rc = rdl_check(RDL_DATASET, data, len, it.name, out, e);
+	/*
+	 * Its data source is the one rs_datasets_check checked: with the
+	 * dataset's stored binding, relative to the dataset's own folder.
+	 */
+	if (rc == 0)
+		rc = rs_bindings_apply(cat, it.id, RS_DATASET_SOURCE,
+		    &out->dataset->source, 1, e);
+	if (rc == 0 && out->dataset->source.reference != NULL &&
+	    out->dataset->source.reference[0] != '/') {
+		rs_ds_ref_path(it.path, out->dataset->source.reference, path,
+		    sizeof(path));
+		free(out->dataset->source.reference);
+		out->dataset->source.reference = xstrdup(path);
+	}
 	free(data);
 	catalog_item_fini(&it);
 	return rc;
+}
+
+static int
+resolve_dataset(void *arg, const char *ref, struct rdl_definition *out,
+    struct rs_err *e)
+{
+	struct rctx	*c = arg;
+
+	return rs_resolve_dataset(c->cat, c->it->path, ref, out, e);
 }
 
 static void
@@ -316,17 +338,23 @@ bound(struct rctx *c, const struct rsuser *u, const struct rdl_report *rep,
 	struct rs_refusal	ref;
 	struct render_log	lg;
 	struct timeval		tv;
-	size_t			i;
+	size_t			i, j;
 	int			rc;
 
 	for (i = 0; i < rep->ndatasources; i++)
 		if (rep->datasources[i].reference != NULL)
 			break;
-	if (i == rep->ndatasources)
-		return true;	/* no shared data source: nothing to check */
+	for (j = 0; j < rep->ndatasets; j++)
+		if (rep->datasets[j].shared_ref != NULL)
+			break;
+	if (i == rep->ndatasources && j == rep->ndatasets)
+		return true;	/* nothing shared: nothing to check */
 	rs_user_named(c->cat, c->it->modified_by, &binder);
 	rc = rs_bindings_check(c->cat, &binder, c->it->path, rep->datasources,
 	    rep->ndatasources, true, &ref, e);
+	if (rc == 0)
+		rc = rs_datasets_check(c->cat, &binder, c->it->path, rep, true,
+		    &ref, e);
 	rsuser_fini(&binder);
 	if (rc == 0)
 		return true;
@@ -430,6 +458,8 @@ rs_render_params(void *policy, struct catalog *cat, const struct rsuser *u,
 	q.nparams = a->nparams;
 	q.resolve = resolve;
 	q.resolve_arg = &c;
+	q.resolve_dataset = resolve_dataset;	/* query-based valid values */
+	q.resolve_dataset_arg = &c;
 	q.user_id = u->name;
 	q.param_language = rs_query_get(&a->q, "rs:ParameterLanguage");
 	rc = render_parameters(&q, defs, e);

@@ -64,6 +64,15 @@ struct rdl_datasource;
  * embedded one as the renderer does, both confined by the server's
  * policy.  Also used by scheduled renders (subs_run.c).
  */
+/*
+ * Resolves a SharedDataSetReference of the report at item_path (relative
+ * to its folder) into the shared dataset's checked definition, its data
+ * source with the dataset's stored binding and made absolute from the
+ * dataset's folder.  RS_E_NOTFOUND (rsDataSetNotFound) when it is not
+ * there.  Also used by scheduled renders (subs_render.c).
+ */
+int	rs_resolve_dataset(struct catalog *, const char *item_path,
+	    const char *ref, struct rdl_definition *out, struct rs_err *e);
 int	rs_resolve_source(struct catalog *, const char *item_path,
 	    const struct data_policy *, const struct rdl_datasource *,
 	    struct data_source *out, struct rs_err *);

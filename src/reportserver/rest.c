@@ -492,7 +492,10 @@ content_value(struct rest_ctx *c, const struct rest_route *r)
 
 	if (rest_find(c, r, &it) == -1)
 		return;
-	if (catalog_item_content(c->cat, it.id, &data, &len, &e) == -1)
+	if (!rs_can_read_definition(it.type, rs_tasks(c->cat, it.id,
+	    c->user)))
+		rest_denied(c);	/* a Browser views, he does not download */
+	else if (catalog_item_content(c->cat, it.id, &data, &len, &e) == -1)
 		rest_fail(c, &e, NULL);
 	else {
 		c->resp->status = len == 0 ? 204 : 200;

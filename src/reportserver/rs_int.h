@@ -97,6 +97,14 @@ int	rs_principal_read(const char *text, const char *kind,
 bool		rs_can_view(int type, unsigned tasks);
 /* The task that manages items of a type. */
 unsigned	rs_manage_task(int type);
+/*
+ * Whether the user may read the definition (the content) of an item of
+ * this type: for reports and shared datasets the original's Read Report
+ * Definition, which Manage reports and Consume reports give and View
+ * reports (Browser) does not; for the others what lets him see it or
+ * manage it (View or Manage data sources, View or Manage resources).
+ */
+bool		rs_can_read_definition(int type, unsigned tasks);
 
 /* Adds the Unix groups of a Linux user to u->groups (auth.c). */
 void	rs_unix_groups(const char *user, struct rsuser *u);

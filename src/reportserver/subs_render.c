@@ -250,6 +250,15 @@ resolve(void *arg, const struct rdl_datasource *ds, struct data_source *out,
 	    e);
 }
 
+static int
+resolve_dataset(void *arg, const char *ref, struct rdl_definition *out,
+    struct rs_err *e)
+{
+	struct rjob	*r = arg;
+
+	return rs_resolve_dataset(r->cat, r->j->it->path, ref, out, e);
+}
+
 static void
 log_exec(struct catalog *cat, const struct rs_job_render *j, const char *pk)
 {
@@ -287,6 +296,9 @@ bindings(struct catalog *cat, const struct rs_job_render *j,
 	rs_user_named(cat, j->it->modified_by, &binder);
 	rc = rs_bindings_check(cat, &binder, j->it->path, rep->datasources,
 	    rep->ndatasources, true, &ref, e);
+	if (rc == 0)
+		rc = rs_datasets_check(cat, &binder, j->it->path, rep, true,
+		    &ref, e);
 	rsuser_fini(&binder);
 	return rc;
 }
@@ -383,6 +395,8 @@ render(struct catalog *cat, struct rs_job_render *j, struct rdl_report *rep,
 	q.nparams = j->params != NULL ? j->params->n : 0;
 	q.resolve = resolve;
 	q.resolve_arg = &rj;
+	q.resolve_dataset = resolve_dataset;
+	q.resolve_dataset_arg = &rj;
 	q.write = sink;
 	q.write_arg = &sb;
 	q.user_id = j->user;

@@ -252,6 +252,15 @@ dispatch(struct rs_server *s, struct catalog *cat, const struct rsuser *u,
 			wrong_type(resp, it, cmd);
 		else
 			list_children(cat, u, it, r, resp);
+	} else if ((str_ieq(cmd, "GetResourceContents") ||
+	    str_ieq(cmd, "GetSharedDatasetDefinition")) &&
+	    !rs_can_read_definition(it->type, t)) {
+		/* Read Report Definition: a Browser views, not downloads. */
+		snprintf(msg, sizeof(msg), "The permissions granted to user "
+		    "'%s' are insufficient for performing this operation: "
+		    "reading the definition of '%s' needs Manage reports or "
+		    "Consume reports on it.", u->name, it->path);
+		rs_error_html(resp, 403, "rsAccessDenied", msg, NULL);
 	} else if (str_ieq(cmd, "GetResourceContents")) {
 		if (it->type == CATALOG_FOLDER)
 			wrong_type(resp, it, cmd);

@@ -132,7 +132,12 @@ soap_get_item_data_sources(struct soap_call *c)
 
 	if (soap_item_arg(c, "ItemPath", false, &it) == -1)
 		return;
-	if (effective(c, &it, &s) == 0) {
+	memset(&s, 0, sizeof(s));
+	/* Embedded data sources are the definition's: not a Browser's. */
+	if (!rs_can_read_definition(it.type, rs_tasks(c->cat, it.id,
+	    c->user)))
+		soap_denied(c);
+	else if (effective(c, &it, &s) == 0) {
 		soap_w_start(c, "DataSources");
 		for (size_t i = 0; i < s.n; i++)
 			w_source(c, &it, source_name(&s, i), &s.v[i]);

@@ -235,6 +235,9 @@ soap_get_item_definition(struct soap_call *c)
 	if (it.type == CATALOG_FOLDER)
 		soap_fail(c, "rsWrongItemType", 400, "The operation is not valid "
 		    "for the item '%s': a folder has no definition.", it.path);
+	else if (!rs_can_read_definition(it.type, rs_tasks(c->cat, it.id,
+	    c->user)))
+		soap_denied(c);	/* Read Report Definition (not Browser's) */
 	else if (catalog_item_content(c->cat, it.id, &data, &len, &e) == -1)
 		soap_fail_err(c, &e, NULL);
 	else {

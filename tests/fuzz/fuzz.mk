@@ -15,3 +15,10 @@ DEPS_fuzz_rs_odata := reportserver rsconf catalog common
 DEPS_fuzz_rs_form := reportserver rsconf catalog common
 # The SOAP endpoints' request reader (soap/envelope.c; internal header).
 DEPS_fuzz_soap := soap reportserver rsconf catalog common
+# Subscription settings as stored and used (deliver/settings.c, mail.c).
+DEPS_fuzz_subs := deliver rskey common
+# Schedule recurrences: REST ScheduleDefinition and the stored text form.
+DEPS_fuzz_sched := reportserver soap reportserver render layout graphics rdl data expr sched deliver rskey rsconf catalog appserver binding urlres common
+# The style tokeniser and charts, through the renderer (fuzz_render.h).
+DEPS_fuzz_style := render layout graphics data rdl expr common
+DEPS_fuzz_chart := render layout graphics data rdl expr common
