@@ -163,9 +163,14 @@ test_refusals(void **state)
 		const char	*rootattr, *extra, *value, *items, *cols, *op;
 		const char	*msg;
 	} cases[] = {
-		{ "gauge", "", "", "x", "<GaugePanel Name=\"G\"/>",
-		    "<TablixMember/>", "Equal", "report item GaugePanel is not "
-		    "supported; supported report items: Tablix" },
+		{ "map tile layer", "", "", "x", "<Map Name=\"M\"><MapLayers>"
+		    "<MapTileLayer Name=\"T\"/></MapLayers></Map>",
+		    "<TablixMember/>", "Equal", "a map tile layer (Bing Maps) "
+		    "needs the internet" },
+		{ "gauge group", "", "", "x", "<GaugePanel Name=\"G\">"
+		    "<GaugeMember/></GaugePanel>", "<TablixMember/>", "Equal",
+		    "groups inside a GaugePanel (GaugeMember) are not "
+		    "supported" },
 		{ "chart without a dataset", "", "", "x", "<Chart Name=\"C\"/>",
 		    "<TablixMember/>", "Equal", "the Chart names dataset \"\", "
 		    "which is not defined" },
