@@ -389,6 +389,8 @@ main(int argc, char **argv)
 	int		 nw = 0;
 
 	log_init("rsconfig");
+	if (argc == 2 && strcmp(argv[1], "--version") == 0)
+		return printf("rsconfig %s\n", RS_VERSION) < 0;
 	if (!is_database(argc, argv))	/* the other pages: cmd_*.c */
 		return rsconfig_pages_main(argc, argv);
 	for (int i = 1; i < argc;) {

@@ -1,7 +1,8 @@
 /*
  * service.c: the Report Server Status page: status, start, stop and
  * SetServiceState.  Under systemd (the report server's unit installed and
- * the default state root) they drive the unit with systemctl; elsewhere
+ * the default state root) they drive the unit with systemctl, except in
+ * the unit's own start command (RS_SYSTEMD_UNIT); elsewhere
  * start runs bin/reportserver in the background with its pid in
  * ROOT/run/reportserver.pid and its output in ROOT/log/reportserver.log,
  * and returns once httpsvc shows every URL of URLReservations registered
@@ -41,9 +42,18 @@ sleep_ms(long ms)
 		;
 }
 
+/*
+ * The unit's own start command (rsconfig start with RS_SYSTEMD_UNIT set
+ * to the unit, dist/systemd/reportserver.service.in) starts the report
+ * server itself instead of asking systemctl, which would wait for it.
+ */
 static bool
 use_systemd(const struct rsmgmt *m)
 {
+	const char	*unit = getenv("RS_SYSTEMD_UNIT");
+
+	if (unit != NULL && strcmp(unit, UNIT) == 0)
+		return false;
 	return strcmp(m->root, RS_ROOT_DEFAULT) == 0 &&
 	    fs_exists("/run/systemd/system") &&
 	    (fs_exists("/etc/systemd/system/" UNIT) ||
