@@ -160,6 +160,18 @@ int	catalog_create(const struct catalog_dsn *, int version,
 int	catalog_upgrade(const struct catalog_dsn *, int *from, int *to,
 	    struct rs_err *);
 
+/*
+ * Backup and restore (backup.c, rsconfig database backup/restore).
+ * catalog_sqlite_backup copies the SQLite catalog src into the new file
+ * dst with SQLite's online backup API: a consistent copy as of one moment
+ * while the report server reads and writes.  catalog_sqlite_verify checks
+ * a copy (SQLite's quick_check) and reads its schema version; a file that
+ * is not a sound database is RS_E_BADINPUT.
+ */
+int	catalog_sqlite_backup(const char *src, const char *dst,
+	    struct rs_err *);
+int	catalog_sqlite_verify(const char *path, int *version, struct rs_err *);
+
 /* Reads the schema version without opening the catalog for use. */
 int	catalog_probe(const struct catalog_dsn *, int *version,
 	    struct rs_err *);
