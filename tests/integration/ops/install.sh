@@ -49,7 +49,7 @@ c=$(PATH=$p/bin:$PATH bash -c '. "$1"; COMP_WORDS=(rsconfig database "");
     COMP_CWORD=2; _rs_complete; echo "${COMPREPLY[*]}"' _ \
     "$p/share/bash-completion/completions/rsconfig")
 expect_match "completion: rsconfig database <TAB> lists its commands" "$c" \
-    "create show upgrade"
+    "^backup create restore show upgrade$"
 c=$(PATH=$p/bin:$PATH bash -c '. "$1"; COMP_WORDS=(httpcfg add "");
     COMP_CWORD=2; _rs_complete; echo "${COMPREPLY[*]}"' _ \
     "$p/share/bash-completion/completions/httpcfg")
