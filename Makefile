@@ -119,7 +119,9 @@ clean:
 #       the release binaries into PREFIX/bin, man pages into
 #       PREFIX/share/man, systemd units, sysusers.d and tmpfiles.d entries
 #       into PREFIX/lib (where systemd looks for /usr and /usr/local),
-#       bash completion into PREFIX/share/bash-completion/completions.
+#       bash completion into PREFIX/share/bash-completion/completions,
+#       a logrotate entry into /etc/logrotate.d (logrotatedir: logrotate
+#       reads no other folder).
 #       DESTDIR is prepended to every path (packaging, tests); the units
 #       name PREFIX/bin without it.
 #   make uninstall [PREFIX=...] [DESTDIR=...]   removes exactly those files.
@@ -133,6 +135,7 @@ unitdir     ?= $(PREFIX)/lib/systemd/system
 sysusersdir ?= $(PREFIX)/lib/sysusers.d
 tmpfilesdir ?= $(PREFIX)/lib/tmpfiles.d
 bashcompdir ?= $(PREFIX)/share/bash-completion/completions
+logrotatedir ?= /etc/logrotate.d
 PROGNAMES   := $(notdir $(patsubst src/%/main.c,%,$(MAINS)) $(TOOLS:.c=))
 MANPAGES    := $(wildcard dist/man/*.[18])
 UNITS       := httpsvc.service httpsvc.socket reportserver.service
@@ -143,7 +146,7 @@ install: build
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1 \
 	    $(DESTDIR)$(mandir)/man8 $(DESTDIR)$(unitdir) \
 	    $(DESTDIR)$(sysusersdir) $(DESTDIR)$(tmpfilesdir) \
-	    $(DESTDIR)$(bashcompdir)
+	    $(DESTDIR)$(bashcompdir) $(DESTDIR)$(logrotatedir)
 	install -m 0755 $(addprefix $(BINDIR)/,$(PROGNAMES)) $(DESTDIR)$(bindir)
 	for m in $(MANPAGES); do \
 	    install -m 0644 $$m $(DESTDIR)$(mandir)/man$${m##*.}/ || exit 1; \
@@ -158,6 +161,9 @@ install: build
 	$(SUBST) dist/systemd/reportserver.tmpfiles.in \
 	    >$(DESTDIR)$(tmpfilesdir)/reportserver.conf
 	chmod 0644 $(DESTDIR)$(tmpfilesdir)/reportserver.conf
+	$(SUBST) dist/logrotate/reportserver.in \
+	    >$(DESTDIR)$(logrotatedir)/reportserver
+	chmod 0644 $(DESTDIR)$(logrotatedir)/reportserver
 	for p in $(PROGNAMES); do \
 	    install -m 0644 dist/completion/reportserver.bash \
 	        $(DESTDIR)$(bashcompdir)/$$p || exit 1; \
@@ -168,7 +174,8 @@ uninstall:
 	    $(addprefix $(DESTDIR)$(bashcompdir)/,$(PROGNAMES)) \
 	    $(addprefix $(DESTDIR)$(unitdir)/,$(UNITS)) \
 	    $(DESTDIR)$(sysusersdir)/reportserver.conf \
-	    $(DESTDIR)$(tmpfilesdir)/reportserver.conf
+	    $(DESTDIR)$(tmpfilesdir)/reportserver.conf \
+	    $(DESTDIR)$(logrotatedir)/reportserver
 	for m in $(notdir $(MANPAGES)); do \
 	    rm -f $(DESTDIR)$(mandir)/man$${m##*.}/$$m; \
 	done

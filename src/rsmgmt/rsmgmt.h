@@ -185,6 +185,8 @@ void	rsmgmt_mask_dsn(const char *dsn, char *out, size_t outsz);
 #define RSMGMT_IPS_MAX		64
 #define RSMGMT_PIDFILE		"run/reportserver.pid"
 #define RSMGMT_LOGFILE		"log/reportserver.log"
+#define RSMGMT_LOG_MAX		(10 * 1024 * 1024)	/* rotated at start */
+#define RSMGMT_LOG_KEEP		5
 #define RSMGMT_START_TIMEOUT_MS	15000
 #define RSMGMT_STOP_TIMEOUT_MS	15000
 

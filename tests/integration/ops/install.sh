@@ -26,6 +26,7 @@ for b in $progs; do
 	    "^usage: $b "
 done
 for f in lib/systemd/system/httpsvc.service lib/systemd/system/httpsvc.socket \
+    ../../etc/logrotate.d/reportserver \
     lib/systemd/system/reportserver.service lib/sysusers.d/reportserver.conf \
     lib/tmpfiles.d/reportserver.conf; do
 	if [ -f "$p/$f" ]; then ok "$f installed"; else not_ok "$f installed"; fi
