@@ -375,7 +375,7 @@ backup_restore(struct opts *o, bool restore)
 		free(info);
 		return rs_err_exit_status(e.code);
 	}
-	if (len < BACKUP_PW_MIN) {
+	if (!restore && len < BACKUP_PW_MIN) {
 		fprintf(stderr, "rsconfig: the backup password has %zu "
 		    "characters; give one of at least %d\n", len,
 		    BACKUP_PW_MIN);

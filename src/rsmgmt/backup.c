@@ -340,9 +340,8 @@ rsmgmt_database_backup(const char *root, const char *to, const char *pw,
 	free(b.config);
 	if (rc == -1)
 		return rsmgmt_fail(r, &e);
-	rsmgmt_ok(r, "backed up the catalog (schema version %d, %lld bytes), "
-	    "the configuration%s to %s", info->version, info->db_bytes,
-	    info->key ? " and the encryption key" : " (no encryption key yet)",
+	rsmgmt_ok(r, "backed up the catalog (schema version %d), the "
+	    "configuration%s to %s", info->version, info->key ? " and the encryption key" : " (no encryption key yet)",
 	    to);
 	return 0;
 }
