@@ -340,9 +340,10 @@ rsmgmt_database_backup(const char *root, const char *to, const char *pw,
 	free(b.config);
 	if (rc == -1)
 		return rsmgmt_fail(r, &e);
-	rsmgmt_ok(r, "backed up the catalog (schema version %d), the "
-	    "configuration%s to %s", info->version, info->key ? " and the encryption key" : " (no encryption key yet)",
-	    to);
+	rsmgmt_ok(r, "backed up the catalog (schema version %d)%s to %s%s",
+	    info->version, info->key ? ", the configuration and the "
+	    "encryption key" : " and the configuration", to, info->key ? "" :
+	    " (no encryption key yet: no secret is stored)");
 	return 0;
 }
 
@@ -802,9 +803,10 @@ rsmgmt_database_restore(const char *root, const char *from, const char *pw,
 	free(in);
 	if (rc == -1)
 		return rsmgmt_fail(r, &e);
-	rsmgmt_ok(r, "restored the catalog (schema version %d, backed up %s), "
-	    "the configuration%s from %s; the catalog is %s; start the report "
-	    "server: 'rsconfig start'", info->version, info->created,
-	    info->key ? " and the encryption key" : "", from, info->dsn);
+	rsmgmt_ok(r, "restored the catalog (schema version %d, backed up %s)%s "
+	    "from %s; the catalog is %s; start the report server: 'rsconfig "
+	    "start'", info->version, info->created, info->key ? ", the "
+	    "configuration and the encryption key" : " and the configuration",
+	    from, info->dsn);
 	return 0;
 }
