@@ -276,10 +276,10 @@ backup(struct bk *b, struct rs_err *e)
 		return -1;
 	}
 	if (c->postgres) {
-		rs_err_set(e, RS_E_USAGE, "the catalog is a PostgreSQL database: "
-		    "rsconfig backs up SQLite catalogs only; back it up with "
-		    "pg_dump ('pg_dump -Fc -f FILE \"CONNINFO\"') and keep "
-		    "copies of %s and of ROOT/%s", cfg, RSKEY_FILE);
+		rs_err_set(e, RS_E_USAGE, "the catalog is a PostgreSQL database, "
+		    "and these backups take SQLite catalogs only: back it up "
+		    "with 'pg_dump -Fc -f FILE \"CONNINFO\"' and keep copies of "
+		    "%s and of ROOT/%s", cfg, RSKEY_FILE);
 		goto out;
 	}
 	b->config = fs_read_file(cfg, SMALL_MAX, &b->config_len, e);
@@ -404,7 +404,7 @@ read_hdr(int fd, const char *file, struct hdr *h, char *raw,
 	if ((size_t)n < strlen(MAGIC) || memcmp(raw, MAGIC, strlen(MAGIC)) !=
 	    0)
 		return damaged(e, file, "it does not start with '" "RSBACKUP 1"
-		    "' (not a file made by 'rsconfig database backup')");
+		    "' (not a file made by a database backup)");
 	end = strstr(raw, "\n\n");
 	if (end == NULL)
 		return damaged(e, file, "its header is cut short");
@@ -519,8 +519,8 @@ open_payload(int fd, const char *file, const struct hdr *h, const char *raw,
 	}
 	if (rskey_seal_final(s, tag, e) == -1) {
 		rs_err_set(e, RS_E_BADINPUT, "the password does not open %s "
-		    "(a wrong password: give the one used for 'rsconfig "
-		    "database backup'); nothing was changed", file);
+		    "(a wrong password: give the one the backup was made "
+		    "with); nothing was changed", file);
 		goto out;
 	}
 	rc = 0;

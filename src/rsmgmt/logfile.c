@@ -29,10 +29,13 @@ mgmt_log_journal(void)
 }
 
 const char *
-mgmt_log_where(void)
+mgmt_log_where(char *out, size_t sz)
 {
-	return mgmt_log_journal() ? "'journalctl -u " UNIT "'" :
-	    RSMGMT_LOGFILE " under the state root";
+	if (mgmt_log_journal())
+		snprintf(out, sz, "'journalctl -u %s'", UNIT);
+	else
+		snprintf(out, sz, "%s under the state root", RSMGMT_LOGFILE);
+	return out;
 }
 
 int

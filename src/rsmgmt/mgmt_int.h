@@ -200,7 +200,8 @@ void	mgmt_fmt(char *out, size_t sz, const char *fmt, ...)
 
 /* logfile.c: the report server's output (journal or capped file). */
 bool	mgmt_log_journal(void);
-const char *mgmt_log_where(void);	/* for messages */
+/* Where to read it, for messages; returns out. */
+const char *mgmt_log_where(char *out, size_t sz);
 int	mgmt_log_rotate(const char *path, off_t max, int keep,
 	    struct rs_err *);
 

@@ -613,7 +613,7 @@ wait_registered(struct rsmgmt *m, int pid, size_t from,
     struct rsmgmt_result *r)
 {
 	char			 want[RSCONF_APPS_MAX * RSCONF_URLS_MAX][
-				    MGMT_PREFIX_MAX], why[400], tail[400];
+				    MGMT_PREFIX_MAX], why[400], tail[400], w[80];
 	struct rs_regstate	*st = xcalloc(1, sizeof(*st));
 	size_t			 n = model_prefixes(&m->model, want,
 				    nitems(want));
@@ -625,12 +625,12 @@ wait_registered(struct rsmgmt *m, int pid, size_t from,
 		if (!child_alive(pid))
 			rc = rsmgmt_err(r, RSMGMT_ServiceDisabled, "the report "
 			    "server exited at start: %s (see %s)", tail,
-			    mgmt_log_where());
+			    mgmt_log_where(w, sizeof(w)));
 		else
 			rc = rsmgmt_err(r, RSMGMT_RPCServerNotListening, "the "
 			    "report server (pid %d) did not get its URLs: %s; "
 			    "its log says: %s (see %s)", pid, why, tail,
-			    mgmt_log_where());
+			    mgmt_log_where(w, sizeof(w)));
 	} else
 		say_started(pid, st, n, r);
 	free(st);
