@@ -384,6 +384,13 @@ struct catalog_exec {
 /* Appends a row to the execution log. */
 int	catalog_exec_log_add(struct catalog *, const struct catalog_exec *,
 	    struct rs_err *);
+/*
+ * Deletes the rows that started before before_ms (milliseconds since the
+ * epoch, as time_start): the original's ExecutionLogDaysKept.  *n gets how
+ * many went.
+ */
+int	catalog_exec_log_trim(struct catalog *, int64_t before_ms, int64_t *n,
+	    struct rs_err *);
 /* Rows in the execution log (for tests and status pages). */
 int	catalog_exec_log_count(struct catalog *, int64_t *, struct rs_err *);
 
