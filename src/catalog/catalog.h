@@ -171,6 +171,16 @@ int	catalog_upgrade(const struct catalog_dsn *, int *from, int *to,
 int	catalog_sqlite_backup(const char *src, const char *dst,
 	    struct rs_err *);
 int	catalog_sqlite_verify(const char *path, int *version, struct rs_err *);
+/*
+ * A PostgreSQL catalog (pgdump.c): pg_dump into out (custom format); a
+ * check that path is such a dump; pg_restore of it into conninfo's
+ * database in one transaction.  The connection goes in PG* variables,
+ * never on a command line.  RS_E_DB with the tool's first line.
+ */
+int	catalog_pg_dump(const char *conninfo, const char *out, struct rs_err *);
+int	catalog_pg_dump_check(const char *path, struct rs_err *);
+int	catalog_pg_restore(const char *conninfo, const char *path,
+	    struct rs_err *);
 
 /* Reads the schema version without opening the catalog for use. */
 int	catalog_probe(const struct catalog_dsn *, int *version,

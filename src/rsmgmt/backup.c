@@ -21,7 +21,9 @@
  * ROOT/reportserver, and only then moves the pieces into place: the
  * catalog to ROOT/reportserver/ReportServer.db (the config is made to
  * name it), the key, the config last.  It refuses while the report
- * server runs.  PostgreSQL catalogs are not backed up here (pg_dump).
+ * server runs.  A PostgreSQL catalog travels as pg_dump's custom format
+ * (catalog/pgdump.c) and goes back with pg_restore, in one transaction,
+ * into the database the backup's config names.
  */
 #include "rsmgmt/rsmgmt.h"
 #include "rsmgmt/wmi_int.h"
@@ -49,6 +51,7 @@
 #define CHUNK		65536
 #define SMALL_MAX	(16u * 1024 * 1024)	/* config, key */
 #define E_DB		"ReportServer.db"
+#define E_PGDUMP	"catalog.pgdump"	/* pg_dump's custom format */
 #define E_CONFIG	"rsreportserver.config"
 #define E_KEY		"symmetric.key"
 #define NAME_MAX_LEN	64
@@ -196,6 +199,7 @@ struct bk {
 	char		 partial[RS_PATH_MAX];	/* the file being written */
 	char		*config, *key;
 	size_t		 config_len, key_len;
+	bool		 postgres;
 };
 
 static int
@@ -215,10 +219,11 @@ write_backup(struct bk *b, const char *dbcopy, struct rs_err *e)
 	str_hex_encode(salt, sizeof(salt), sh, false);
 	str_hex_encode(nonce, sizeof(nonce), nh, false);
 	n = snprintf(hdr, sizeof(hdr), MAGIC "Created: %s\nProgram: rsconfig "
-	    "%s\nDatabase: SQLite\nSchemaVersion: %d\nContents: %s%s%s\n"
+	    "%s\nDatabase: %s\nSchemaVersion: %d\nContents: %s%s %s\n"
 	    "KDF: %s\nSalt: %s\nNonce: %s\n\n", b->info->created, RS_VERSION,
-	    b->info->version, E_CONFIG, b->key != NULL ? " " E_KEY : "",
-	    " " E_DB, RSKEY_KDF, sh, nh);
+	    b->postgres ? "PostgreSQL" : "SQLite", b->info->version, E_CONFIG,
+	    b->key != NULL ? " " E_KEY : "", b->postgres ? E_PGDUMP : E_DB,
+	    RSKEY_KDF, sh, nh);
 	mgmt_fmt(b->partial, sizeof(b->partial), "%s.partial-XXXXXX", b->to);
 	o->fd = mkstemp(b->partial);
 	if (o->fd == -1) {
@@ -233,7 +238,8 @@ write_backup(struct bk *b, const char *dbcopy, struct rs_err *e)
 	    out_entry_mem(o, E_CONFIG, b->config, b->config_len, e) == -1 ||
 	    (b->key != NULL && out_entry_mem(o, E_KEY, b->key, b->key_len,
 	    e) == -1) ||
-	    out_entry_file(o, E_DB, dbcopy, &b->info->db_bytes, e) == -1 ||
+	    out_entry_file(o, b->postgres ? E_PGDUMP : E_DB, dbcopy,
+	    &b->info->db_bytes, e) == -1 ||
 	    rskey_seal_final(o->seal, tag, e) == -1 ||
 	    out_raw(o, tag, sizeof(tag), e) == -1)
 		goto out;
@@ -275,13 +281,7 @@ backup(struct bk *b, struct rs_err *e)
 			    CATALOG_CREATE_HINT "')", cfg);
 		return -1;
 	}
-	if (c->postgres) {
-		rs_err_set(e, RS_E_USAGE, "the catalog is a PostgreSQL database, "
-		    "and these backups take SQLite catalogs only: back it up "
-		    "with 'pg_dump -Fc -f FILE \"CONNINFO\"' and keep copies of "
-		    "%s and of ROOT/%s", cfg, RSKEY_FILE);
-		goto out;
-	}
+	b->postgres = c->postgres;
 	b->config = fs_read_file(cfg, SMALL_MAX, &b->config_len, e);
 	if (b->config == NULL ||
 	    rs_root_path(b->root, RSKEY_FILE, kp, sizeof(kp), e) == -1)
@@ -297,10 +297,19 @@ backup(struct bk *b, struct rs_err *e)
 		b->tmpdir[0] = '\0';
 		goto out;
 	}
-	mgmt_fmt(copy, sizeof(copy), "%s/%s", b->tmpdir, E_DB);
-	if (catalog_sqlite_backup(c->dsn, copy, e) == -1 ||
-	    catalog_sqlite_verify(copy, &b->info->version, e) == -1 ||
-	    write_backup(b, copy, e) == -1)
+	mgmt_fmt(copy, sizeof(copy), "%s/%s", b->tmpdir, b->postgres ? E_PGDUMP :
+	    E_DB);
+	if (b->postgres) {
+		/* pg_dump's snapshot is consistent; the version is read first
+		 * (no upgrade meanwhile: we hold rsconfig's lock). */
+		struct catalog_dsn d = { true, c->dsn };
+		if (catalog_probe(&d, &b->info->version, e) == -1 ||
+		    catalog_pg_dump(c->dsn, copy, e) == -1)
+			goto out;
+	} else if (catalog_sqlite_backup(c->dsn, copy, e) == -1 ||
+	    catalog_sqlite_verify(copy, &b->info->version, e) == -1)
+		goto out;
+	if (write_backup(b, copy, e) == -1)
 		goto out;
 	if (rename(b->partial, b->to) == -1) {
 		rs_err_sys(e, RS_E_IO, "cannot put the backup at %s", b->to);
@@ -328,13 +337,17 @@ rsmgmt_database_backup(const char *root, const char *to, const char *pw,
 	struct bk	b = { .root = root, .to = to, .pw = pw, .pwlen = pwlen,
 			    .info = info };
 	struct rs_err	e;
-	int		rc;
+	int		rc, lock;
 
 	memset(info, 0, sizeof(*info));
 	rs_err_clear(&e);
 	str_copy(info->file, sizeof(info->file), to);
 	utc_now(info->created, sizeof(info->created));
+	lock = mgmt_lock(root, &e);	/* no upgrade or Apply meanwhile */
+	if (lock == -1)
+		return rsmgmt_fail(r, &e);
 	rc = backup(&b, &e);
+	fs_unlock(lock);
 	if (b.key != NULL)
 		fs_free_secret(b.key, b.key_len);
 	free(b.config);
@@ -425,8 +438,10 @@ read_hdr(int fd, const char *file, struct hdr *h, char *raw,
 	if (!h->kdf_ok || !h->have_salt || !h->have_nonce)
 		return damaged(e, file, "its header lacks the KDF, Salt or "
 		    "Nonce this version reads");
-	if (strcmp(h->database, "SQLite") != 0)
-		return damaged(e, file, "it holds no SQLite catalog");
+	if (strcmp(h->database, "SQLite") != 0 &&
+	    strcmp(h->database, "PostgreSQL") != 0)
+		return damaged(e, file, "it names no catalog this version reads "
+		    "(SQLite, PostgreSQL)");
 	return 0;
 }
 
@@ -536,10 +551,12 @@ out:
 struct rs_staged {
 	char	dir[RS_PATH_MAX];
 	char	payload[RS_PATH_MAX];
-	bool	have[3];	/* config, key, db */
+	bool	have[4];	/* config, key, db, pgdump */
+	bool	postgres;	/* the header says PostgreSQL */
+	int	version;	/* schema version, checked */
 };
 
-static const char *const entries[3] = { E_CONFIG, E_KEY, E_DB };
+static const char *const entries[4] = { E_CONFIG, E_KEY, E_DB, E_PGDUMP };
 
 /* Splits the payload into its entries, files in the staging folder. */
 static int
@@ -561,9 +578,9 @@ split_payload(struct rs_staged *st, const char *file, struct rs_err *e)
 			damaged(e, file, "an entry of its contents is not valid");
 			goto out;
 		}
-		for (k = 0; k < 3 && strcmp(name, entries[k]) != 0; k++)
+		for (k = 0; k < 4 && strcmp(name, entries[k]) != 0; k++)
 			;
-		if (k == 3 || st->have[k]) {
+		if (k == 4 || st->have[k] || k == (st->postgres ? 2 : 3)) {
 			damaged(e, file, "it holds an unknown or repeated entry");
 			goto out;
 		}
@@ -586,7 +603,7 @@ split_payload(struct rs_staged *st, const char *file, struct rs_err *e)
 			goto out;
 		}
 	}
-	if (!st->have[0] || !st->have[2]) {
+	if (!st->have[0] || !st->have[st->postgres ? 3 : 2]) {
 		damaged(e, file, "it lacks the configuration or the catalog");
 		goto out;
 	}
@@ -605,7 +622,7 @@ unstage(struct rs_staged *st)
 	if (st->dir[0] == '\0')
 		return;
 	(void)unlink(st->payload);
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < 4; k++) {
 		mgmt_fmt(path, sizeof(path), "%s/%s", st->dir, entries[k]);
 		(void)unlink(path);
 	}
@@ -623,8 +640,15 @@ check_staged(struct rs_staged *st, const char *file, struct hdr *h,
 	size_t		 len;
 	int		 v;
 
-	mgmt_fmt(path, sizeof(path), "%s/%s", st->dir, E_DB);
-	if (catalog_sqlite_verify(path, &v, e) == -1) {
+	mgmt_fmt(path, sizeof(path), "%s/%s", st->dir, st->postgres ?
+	    E_PGDUMP : E_DB);
+	if (st->postgres) {
+		if (catalog_pg_dump_check(path, e) == -1) {
+			rs_err_prefix(e, "%s: the catalog in it", file);
+			return NULL;
+		}
+		v = h->version;
+	} else if (catalog_sqlite_verify(path, &v, e) == -1) {
 		rs_err_prefix(e, "%s", file);
 		return NULL;
 	}
@@ -636,7 +660,7 @@ check_staged(struct rs_staged *st, const char *file, struct hdr *h,
 		    "not the version its header names");
 		return NULL;
 	}
-	h->version = v;
+	h->version = st->version = v;
 	if (st->have[1]) {
 		mgmt_fmt(path, sizeof(path), "%s/%s", st->dir, E_KEY);
 		if (stat(path, &sb) == -1 || sb.st_size != 32) {
@@ -650,6 +674,12 @@ check_staged(struct rs_staged *st, const char *file, struct hdr *h,
 		return NULL;
 	c = rsconf_parse(text, len, "the configuration in the backup", e);
 	free(text);
+	if (c != NULL && c->postgres != st->postgres) {
+		damaged(e, file, "its configuration names another kind of "
+		    "catalog than the one in it");
+		rsconf_free(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -662,20 +692,38 @@ commit(const char *root, struct rs_staged *st, struct rsconf *c,
 	char	from[RS_PATH_MAX], to[RS_PATH_MAX], cfg[RS_PATH_MAX];
 	char	dir[RS_PATH_MAX];
 
-	if (rs_root_path(root, RSCONF_DB_FILE, dsn, dsnsz, e) == -1 ||
-	    rsmgmt_config_path(root, cfg, sizeof(cfg), e) == -1 ||
-	    rsconf_set_database(c, false, dsn, e) == -1)
+	if (rsmgmt_config_path(root, cfg, sizeof(cfg), e) == -1)
 		return -1;
-	/* An old catalog's journal must not be played into the new one. */
-	for (size_t i = 0; i < nitems(side); i++) {
-		mgmt_fmt(to, sizeof(to), "%s%s", dsn, side[i]);
-		if (unlink(to) == -1 && errno != ENOENT)
-			return rs_err_sys(e, RS_E_IO, "cannot remove %s", to);
+	if (st->postgres) {
+		/* Into the database the backup's config names, in one
+		 * transaction; then the schema version must be the header's. */
+		struct catalog_dsn d = { true, c->dsn };
+		int v = 0;
+		rsmgmt_mask_dsn(c->dsn, dsn, dsnsz);
+		mgmt_fmt(from, sizeof(from), "%s/%s", st->dir, E_PGDUMP);
+		if (catalog_pg_restore(c->dsn, from, e) == -1)
+			return rs_err_prefix(e, "nothing was changed (the restore "
+			    "runs in one transaction)"), -1;
+		if (catalog_probe(&d, &v, e) == -1 || v != st->version)
+			return rs_err_set(e, RS_E_DB, "the catalog was restored "
+			    "into %s but reads as schema version %d, not %d",
+			    dsn, v, st->version);
+	} else {
+		if (rs_root_path(root, RSCONF_DB_FILE, dsn, dsnsz, e) == -1 ||
+		    rsconf_set_database(c, false, dsn, e) == -1)
+			return -1;
+		/* An old catalog's journal must not be replayed into it. */
+		for (size_t i = 0; i < nitems(side); i++) {
+			mgmt_fmt(to, sizeof(to), "%s%s", dsn, side[i]);
+			if (unlink(to) == -1 && errno != ENOENT)
+				return rs_err_sys(e, RS_E_IO, "cannot remove %s",
+				    to);
+		}
+		mgmt_fmt(from, sizeof(from), "%s/%s", st->dir, E_DB);
+		if (chmod(from, 0600) == -1 || rename(from, dsn) == -1)
+			return rs_err_sys(e, RS_E_IO, "cannot put the catalog at "
+			    "%s", dsn);
 	}
-	mgmt_fmt(from, sizeof(from), "%s/%s", st->dir, E_DB);
-	if (chmod(from, 0600) == -1 || rename(from, dsn) == -1)
-		return rs_err_sys(e, RS_E_IO, "cannot put the catalog at %s",
-		    dsn);
 	if (st->have[1]) {
 		if (rs_root_path(root, RSKEY_FILE, to, sizeof(to), e) == -1)
 			return -1;
@@ -692,8 +740,10 @@ commit(const char *root, struct rs_staged *st, struct rsconf *c,
 		    "configuration was not written");
 		return -1;
 	}
-	folder_of(dsn, dir, sizeof(dir));
-	(void)fs_sync_dir(dir, NULL);
+	if (!st->postgres) {
+		folder_of(dsn, dir, sizeof(dir));
+		(void)fs_sync_dir(dir, NULL);
+	}
 	return 0;
 }
 
@@ -750,6 +800,7 @@ restore(const char *root, struct in *in, const char *file, const char *pw,
 		goto out;
 	}
 	mgmt_fmt(st.payload, sizeof(st.payload), "%s/payload", st.dir);
+	st.postgres = strcmp(h.database, "PostgreSQL") == 0;
 	if (open_payload(in->fd, file, &h, in->raw, in->sb.st_size, pw, pwlen,
 	    st.payload, e) == -1 || split_payload(&st, file, e) == -1 ||
 	    (c = check_staged(&st, file, &h, e)) == NULL ||
