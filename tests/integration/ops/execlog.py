@@ -6,7 +6,8 @@ ExecutionLogDaysKept keeps, 60 by default as in the original, 0 keeping
 everything; the server's clock is the test clock (RS_SCHED_CLOCK at
 2026-06-01).  Rows 61 days old go and 59 days old stay; with 10 the 59
 days old row goes too, with 0 nothing goes; a value that is not a number
-stops 'reportserver -t' with the line that is wrong.
+stops 'reportserver -t' with the line that is wrong.  SOAP's
+GetSystemProperties answers the value in force.
 """
 import os
 import re
@@ -57,9 +58,22 @@ def days_kept(value):
         f.write(text)
 
 
-def restart():
-    env.stop_rs()
-    env.start_rs()
+NS = "http://schemas.microsoft.com/sqlserver/reporting/2010/03/01/" \
+    "ReportServer"
+
+
+def soap_days():
+    body = ('<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">'
+            '<s:Body><GetSystemProperties xmlns="%s"><Properties><Property>'
+            '<Name>ExecutionLogDaysKept</Name></Property></Properties>'
+            '</GetSystemProperties></s:Body></s:Envelope>' % NS)
+    st, _, text, _ = env.admin(
+        "POST", "/ReportServer/ReportService2010.asmx", body,
+        headers={"Content-Type": "text/xml; charset=utf-8",
+                 "SOAPAction": '"%s/GetSystemProperties"' % NS})
+    m = re.search(r"<Name>ExecutionLogDaysKept</Name>\s*<Value>([^<]*)"
+                  r"</Value>", text)
+    return m.group(1) if st == 200 and m else "HTTP %d %s" % (st, text[:300])
 
 
 env.stop_rs()
@@ -70,6 +84,8 @@ lib.check("by default (60 days) the 61 days old row goes, 59 stays", ok,
           paths())
 lib.check("the report server says so in its log", "execution log row(s) "
           "older than 60 days removed" in open(env.rs_log).read())
+lib.expect_eq("GetSystemProperties: ExecutionLogDaysKept 60", soap_days(),
+              "60")
 
 env.stop_rs()
 days_kept(0)
@@ -85,6 +101,8 @@ env.start_rs()
 ok = lib.wait_for(lambda: paths() == [], 20)
 lib.check("ExecutionLogDaysKept 10: the 59 and 61 days old rows go", ok,
           paths())
+lib.expect_eq("GetSystemProperties: ExecutionLogDaysKept 10", soap_days(),
+              "10")
 
 days_kept("sixty")
 r = lib.run("reportserver", "-t")
