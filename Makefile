@@ -8,6 +8,9 @@
 #   make test       install missing packages, build release and
 #                   ASan+UBSan, run unit and integration tests
 #   make bench      benchmarks against their real peers (not tests)
+#   make install    binaries, man pages, systemd units, bash completion
+#                   under PREFIX (/usr/local), DESTDIR honoured; make
+#                   uninstall removes them (docs/operations.md)
 #
 # Layout: every src/<module>/*.c is library code, one static library per
 # module; src/<daemon>/main.c becomes bin/<daemon> and src/tools/<tool>.c
@@ -109,6 +112,73 @@ bench:
 
 clean:
 	rm -rf build bin
+
+# ---- Installing (docs/operations.md) ----
+#
+#   make install [PREFIX=/usr/local] [DESTDIR=] [STATEDIR=/var/lib/reportserver]
+#       the release binaries into PREFIX/bin, man pages into
+#       PREFIX/share/man, systemd units, sysusers.d and tmpfiles.d entries
+#       into PREFIX/lib (where systemd looks for /usr and /usr/local),
+#       bash completion into PREFIX/share/bash-completion/completions,
+#       a logrotate entry into /etc/logrotate.d (logrotatedir: logrotate
+#       reads no other folder).
+#       DESTDIR is prepended to every path (packaging, tests); the units
+#       name PREFIX/bin without it.
+#   make uninstall [PREFIX=...] [DESTDIR=...]   removes exactly those files.
+# Every program goes to bin/, the daemons too: rsconfig start runs the
+# reportserver found next to itself.
+PREFIX      ?= /usr/local
+STATEDIR    ?= /var/lib/reportserver
+bindir      ?= $(PREFIX)/bin
+mandir      ?= $(PREFIX)/share/man
+unitdir     ?= $(PREFIX)/lib/systemd/system
+sysusersdir ?= $(PREFIX)/lib/sysusers.d
+tmpfilesdir ?= $(PREFIX)/lib/tmpfiles.d
+bashcompdir ?= $(PREFIX)/share/bash-completion/completions
+logrotatedir ?= /etc/logrotate.d
+PROGNAMES   := $(notdir $(patsubst src/%/main.c,%,$(MAINS)) $(TOOLS:.c=))
+MANPAGES    := $(wildcard dist/man/*.[18])
+UNITS       := httpsvc.service httpsvc.socket reportserver.service
+SUBST        = sed -e 's|@BINDIR@|$(bindir)|g' -e 's|@STATEDIR@|$(STATEDIR)|g'
+
+.PHONY: install uninstall
+install: build
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1 \
+	    $(DESTDIR)$(mandir)/man8 $(DESTDIR)$(unitdir) \
+	    $(DESTDIR)$(sysusersdir) $(DESTDIR)$(tmpfilesdir) \
+	    $(DESTDIR)$(bashcompdir) $(DESTDIR)$(logrotatedir)
+	install -m 0755 $(addprefix $(BINDIR)/,$(PROGNAMES)) $(DESTDIR)$(bindir)
+	for m in $(MANPAGES); do \
+	    install -m 0644 $$m $(DESTDIR)$(mandir)/man$${m##*.}/ || exit 1; \
+	done
+	for u in $(UNITS); do \
+	    f=dist/systemd/$$u; [ -f $$f ] || f=$$f.in; \
+	    $(SUBST) $$f >$(DESTDIR)$(unitdir)/$$u && \
+	    chmod 0644 $(DESTDIR)$(unitdir)/$$u || exit 1; \
+	done
+	install -m 0644 dist/systemd/reportserver.sysusers \
+	    $(DESTDIR)$(sysusersdir)/reportserver.conf
+	$(SUBST) dist/systemd/reportserver.tmpfiles.in \
+	    >$(DESTDIR)$(tmpfilesdir)/reportserver.conf
+	chmod 0644 $(DESTDIR)$(tmpfilesdir)/reportserver.conf
+	$(SUBST) dist/logrotate/reportserver.in \
+	    >$(DESTDIR)$(logrotatedir)/reportserver
+	chmod 0644 $(DESTDIR)$(logrotatedir)/reportserver
+	for p in $(PROGNAMES); do \
+	    install -m 0644 dist/completion/reportserver.bash \
+	        $(DESTDIR)$(bashcompdir)/$$p || exit 1; \
+	done
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(bindir)/,$(PROGNAMES)) \
+	    $(addprefix $(DESTDIR)$(bashcompdir)/,$(PROGNAMES)) \
+	    $(addprefix $(DESTDIR)$(unitdir)/,$(UNITS)) \
+	    $(DESTDIR)$(sysusersdir)/reportserver.conf \
+	    $(DESTDIR)$(tmpfilesdir)/reportserver.conf \
+	    $(DESTDIR)$(logrotatedir)/reportserver
+	for m in $(notdir $(MANPAGES)); do \
+	    rm -f $(DESTDIR)$(mandir)/man$${m##*.}/$$m; \
+	done
 
 -include $(shell find $(OUT) -name '*.d' 2>/dev/null)
 .SECONDARY:

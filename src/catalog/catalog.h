@@ -160,6 +160,28 @@ int	catalog_create(const struct catalog_dsn *, int version,
 int	catalog_upgrade(const struct catalog_dsn *, int *from, int *to,
 	    struct rs_err *);
 
+/*
+ * Backup and restore (backup.c, rsconfig database backup/restore).
+ * catalog_sqlite_backup copies the SQLite catalog src into the new file
+ * dst with SQLite's online backup API: a consistent copy as of one moment
+ * while the report server reads and writes.  catalog_sqlite_verify checks
+ * a copy (SQLite's quick_check) and reads its schema version; a file that
+ * is not a sound database is RS_E_BADINPUT.
+ */
+int	catalog_sqlite_backup(const char *src, const char *dst,
+	    struct rs_err *);
+int	catalog_sqlite_verify(const char *path, int *version, struct rs_err *);
+/*
+ * A PostgreSQL catalog (pgdump.c): pg_dump into out (custom format); a
+ * check that path is such a dump; pg_restore of it into conninfo's
+ * database in one transaction.  The connection goes in PG* variables,
+ * never on a command line.  RS_E_DB with the tool's first line.
+ */
+int	catalog_pg_dump(const char *conninfo, const char *out, struct rs_err *);
+int	catalog_pg_dump_check(const char *path, struct rs_err *);
+int	catalog_pg_restore(const char *conninfo, const char *path,
+	    struct rs_err *);
+
 /* Reads the schema version without opening the catalog for use. */
 int	catalog_probe(const struct catalog_dsn *, int *version,
 	    struct rs_err *);
@@ -371,6 +393,13 @@ struct catalog_exec {
 
 /* Appends a row to the execution log. */
 int	catalog_exec_log_add(struct catalog *, const struct catalog_exec *,
+	    struct rs_err *);
+/*
+ * Deletes the rows that started before before_ms (milliseconds since the
+ * epoch, as time_start): the original's ExecutionLogDaysKept.  *n gets how
+ * many went.
+ */
+int	catalog_exec_log_trim(struct catalog *, int64_t before_ms, int64_t *n,
 	    struct rs_err *);
 /* Rows in the execution log (for tests and status pages). */
 int	catalog_exec_log_count(struct catalog *, int64_t *, struct rs_err *);

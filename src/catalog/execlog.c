@@ -39,6 +39,20 @@ catalog_exec_log_add(struct catalog *c, const struct catalog_exec *x,
 }
 
 int
+catalog_exec_log_trim(struct catalog *c, int64_t before_ms, int64_t *n,
+    struct rs_err *e)
+{
+	int	rc;
+
+	cat_lock(c);
+	rc = db_run(c->db, e, "DELETE FROM execution_log WHERE time_start < ?",
+	    "i", before_ms);
+	cat_unlock(c);
+	*n = rc < 0 ? 0 : rc;
+	return rc < 0 ? -1 : 0;
+}
+
+int
 catalog_exec_log_count(struct catalog *c, int64_t *n, struct rs_err *e)
 {
 	struct db_stmt	*st;

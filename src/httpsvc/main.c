@@ -43,15 +43,15 @@
 #define SERVICE_USER	"rshttp"
 
 static void
-usage(void)
+usage(FILE *f, int status)
 {
-	fprintf(stderr, "usage: httpsvc [-t] [-v] [--root DIR] [--user NAME]\n"
+	fprintf(f, "usage: httpsvc [-t] [-v] [--root DIR] [--user NAME]\n"
 	    "  -t           check the state root's configuration and exit\n"
 	    "  -v           debug logging\n"
 	    "  --root DIR   state root (default $RS_ROOT or %s)\n"
 	    "  --user NAME  user to run as when started as root (default %s)\n",
 	    RS_ROOT_DEFAULT, SERVICE_USER);
-	exit(rs_err_exit_status(RS_E_USAGE));
+	exit(status);
 }
 
 /* The local address of a handshake's connection, from its tag. */
@@ -392,8 +392,13 @@ main(int argc, char **argv)
 			root_opt = argv[++i];
 		else if (strcmp(argv[i], "--user") == 0 && i + 1 < argc)
 			svc.user = argv[++i];
+		else if (strcmp(argv[i], "--version") == 0)
+			return printf("httpsvc %s\n", RS_VERSION), 0;
+		else if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0)
+			usage(stdout, 0);
 		else
-			usage();
+			usage(stderr, rs_err_exit_status(RS_E_USAGE));
 	}
 	log_set_verbose(svc.verbose);
 	if (svc.user == NULL)

@@ -446,10 +446,29 @@ parse_args(int argc, char **argv, struct opts *o)
 		else if (strcmp(argv[i], "--pam-broker") == 0 &&
 		    i + 1 < argc && (o->broker_fd = parse_fd(argv[++i])) != -1)
 			continue;
+		else if (strcmp(argv[i], "--version") == 0)
+			exit(printf("reportserver %s\n", RS_VERSION) < 0);
 		else {
-			fprintf(stderr, "usage: reportserver [--root DIR] [-t] "
-			    "[-v] [--no-register] [--pam-fd N]\n"
-			    "       reportserver [--root DIR] --pam-broker N\n");
+			bool help = strcmp(argv[i], "-h") == 0 ||
+			    strcmp(argv[i], "--help") == 0;
+			fprintf(help ? stdout : stderr, "usage: reportserver "
+			    "[--root DIR] [-t] [-v] [--no-register] "
+			    "[--pam-fd N]\n"
+			    "       reportserver [--root DIR] --pam-broker N\n"
+			    "  --root DIR      state root (default $RS_ROOT or "
+			    "%s)\n"
+			    "  -t              check the configuration and exit\n"
+			    "  -v              debug logging\n"
+			    "  --no-register   do not register URLs with "
+			    "httpsvc\n"
+			    "  --pam-fd N      ask the PAM broker on descriptor N "
+			    "to check passwords\n"
+			    "  --pam-broker N  be the PAM broker for the report "
+			    "server on descriptor N\n"
+			    "  --version       print the version\n",
+			    RS_ROOT_DEFAULT);
+			if (help)
+				exit(0);
 			return -1;
 		}
 	}

@@ -785,6 +785,7 @@ rs_subs_start(struct rs_subs *s, struct rs_server *srv, const char *root,
 	cfg.lease_s = 300;
 	cfg.fire = srv->conf->scheduling;
 	cfg.run = srv->conf->notification;
+	cfg.execlog_days = srv->conf->execlog_days;
 	if (s->clock[0] != '\0')
 		log_warn("scheduler: the clock is read from %s (RS_SCHED_CLOCK)",
 		    s->clock);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #define UPLOAD_DEFAULT	(64u * 1024 * 1024)
+#define EXECLOG_DAYS_DEFAULT	60	/* the original's */
 
 /* Column (1-based) of "<name" on line `line` of the source text. */
 static int
@@ -152,6 +153,9 @@ do_add(struct rsconf *c, const struct pctx *p, xmlNode *n)
 	} else if (strcmp((char *)k, "MaxUploadBytes") == 0) {
 		rc = parse_num(p, n, (char *)v, 1024, 1u << 30, &num);
 		c->max_upload = (size_t)num;
+	} else if (strcmp((char *)k, "ExecutionLogDaysKept") == 0) {
+		rc = parse_num(p, n, (char *)v, 0, INT32_MAX, &num);
+		c->execlog_days = (unsigned)num;
 	} else if (strcmp((char *)k, "DataSourceRoot") == 0) {
 		if (v[0] != '/')
 			rc = rsconf_node_err(p, n, "DataSourceRoot: '%s' is not "
@@ -448,6 +452,7 @@ static void
 defaults(struct rsconf *c)
 {
 	c->max_upload = UPLOAD_DEFAULT;
+	c->execlog_days = EXECLOG_DAYS_DEFAULT;
 	c->realm = xstrdup("ReportServer");
 	c->src_builtin = c->src_pam = true;
 	c->pam_service = xstrdup("reportserver");

@@ -130,6 +130,7 @@ struct rsconf {
 	/* Add keys. */
 	int		 secure_level;	/* SecureConnectionLevel 0..3 */
 	size_t		 max_upload;	/* MaxUploadBytes */
+	unsigned	 execlog_days;	/* ExecutionLogDaysKept, 0: forever */
 	char		*data_root;	/* DataSourceRoot: the folder SQLite data
 					 * sources must be in; NULL: ROOT/data */
 	struct rsconf_pg_allow *pg_allow;	/* PostgreSQLDataSources */

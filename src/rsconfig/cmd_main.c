@@ -191,7 +191,11 @@ rsconfig_usage(FILE *f)
 	fprintf(f, "       rsconfig database create [--sqlite PATH | --postgres "
 	    "CONNINFO] --admin-user NAME\n"
 	    "           (--admin-password-file F | --admin-password-stdin)\n"
-	    "       rsconfig database show|upgrade\n");
+	    "       rsconfig database show|upgrade\n"
+	    "       rsconfig database backup --to FILE (--password-file F | "
+	    "--password-stdin)\n"
+	    "       rsconfig database restore --from FILE (--password-file F | "
+	    "--password-stdin)\n");
 }
 
 static int

@@ -9,6 +9,9 @@
  *       --admin-user NAME (--admin-password-file F | --admin-password-stdin)
  *   rsconfig database show
  *   rsconfig database upgrade
+ *   rsconfig database backup --to FILE (--password-file F | --password-stdin)
+ *   rsconfig database restore --from FILE (--password-file F |
+ *       --password-stdin)
  */
 #include "common/buf.h"
 #include "common/err.h"
@@ -37,6 +40,9 @@ struct opts {
 	const char	*admin_user;
 	const char	*pw_file;
 	bool		 pw_stdin;
+	const char	*to, *from;		/* backup, restore */
+	const char	*bk_pw_file;
+	bool		 bk_pw_stdin;
 };
 
 typedef int cmd_fn(struct opts *);
@@ -44,6 +50,8 @@ typedef int cmd_fn(struct opts *);
 static int	cmd_db_create(struct opts *);
 static int	cmd_db_show(struct opts *);
 static int	cmd_db_upgrade(struct opts *);
+static int	cmd_db_backup(struct opts *);
+static int	cmd_db_restore(struct opts *);
 
 static const struct cmd {
 	const char	*page;
@@ -56,6 +64,10 @@ static const struct cmd {
 	  "(--admin-password-file F | --admin-password-stdin)" },
 	{ "database", "show", cmd_db_show, "" },
 	{ "database", "upgrade", cmd_db_upgrade, "" },
+	{ "database", "backup", cmd_db_backup, "--to FILE "
+	  "(--password-file F | --password-stdin)" },
+	{ "database", "restore", cmd_db_restore, "--from FILE "
+	  "(--password-file F | --password-stdin)" },
 };
 
 static void
@@ -138,7 +150,7 @@ ask_password(const char *user, size_t *len, struct rs_err *e)
 	char		line[RS_PASSWD_MAX + 2], *pw;
 	bool		echo_off = tcgetattr(0, &old) == 0, ok;
 
-	fprintf(stderr, "Password for the administrator %s: ", user);
+	fprintf(stderr, "Password for %s: ", user);
 	fflush(stderr);
 	if (echo_off) {
 		quiet = old;
@@ -159,22 +171,26 @@ ask_password(const char *user, size_t *len, struct rs_err *e)
 	return pw;
 }
 
-/* Reads the password, dropping one trailing newline. */
+/*
+ * Reads a password from file or standard input, dropping one trailing
+ * newline; opt names the options ("--admin-password"), who the prompt.
+ */
 static char *
-read_password(const struct opts *o, size_t *len, struct rs_err *e)
+read_pw(const char *file, bool use_stdin, const char *opt, const char *who,
+    size_t *len, struct rs_err *e)
 {
 	char	*pw;
 
-	if (o->pw_stdin == (o->pw_file != NULL)) {
-		rs_err_set(e, RS_E_USAGE, "give exactly one of "
-		    "--admin-password-file and --admin-password-stdin");
+	if (use_stdin == (file != NULL)) {
+		rs_err_set(e, RS_E_USAGE, "give exactly one of %s-file and "
+		    "%s-stdin", opt, opt);
 		return NULL;
 	}
-	if (o->pw_stdin && isatty(0))
-		pw = ask_password(o->admin_user, len, e);
+	if (use_stdin && isatty(0))
+		pw = ask_password(who, len, e);
 	else
-		pw = o->pw_stdin ? fs_read_fd(0, RS_PASSWD_MAX + 2, len,
-		    "standard input", e) : fs_read_file(o->pw_file,
+		pw = use_stdin ? fs_read_fd(0, RS_PASSWD_MAX + 2, len,
+		    "standard input", e) : fs_read_file(file,
 		    RS_PASSWD_MAX + 2, len, e);
 	if (pw == NULL)
 		return NULL;
@@ -214,7 +230,13 @@ cmd_db_create(struct opts *o)
 		usage(stderr);
 		return 64;
 	}
-	pw = read_password(o, &len, &e);
+	{
+		char who[300];
+		snprintf(who, sizeof(who), "the administrator %s",
+		    o->admin_user);
+		pw = read_pw(o->pw_file, o->pw_stdin, "--admin-password", who,
+		    &len, &e);
+	}
 	if (pw == NULL) {
 		fprintf(stderr, "rsconfig: cannot read the administrator "
 		    "password: %s\n", e.msg);
@@ -295,12 +317,104 @@ cmd_db_upgrade(struct opts *o)
 	return 0;
 }
 
+static void
+print_backup(const struct opts *o, const struct rsmgmt_backup_info *i,
+    const struct rsmgmt_result *r, bool restored)
+{
+	struct buf	b;
+
+	if (!o->json) {
+		printf("%s\n", r->message);
+		return;
+	}
+	buf_init(&b, 0);
+	(void)buf_printf(&b, NULL, "{\"HRESULT\":0,\"Message\":");
+	(void)buf_json_str(&b, r->message, NULL);
+	(void)buf_puts(&b, ",\"File\":", NULL);
+	(void)buf_json_str(&b, i->file, NULL);
+	(void)buf_printf(&b, NULL, ",\"Created\":\"%s\",\"SchemaVersion\":%d,"
+	    "\"EncryptionKey\":%s", i->created, i->version, i->key ? "true" :
+	    "false");
+	if (restored) {
+		(void)buf_puts(&b, ",\"Database\":", NULL);
+		(void)buf_json_str(&b, i->dsn, NULL);
+	} else
+		(void)buf_printf(&b, NULL, ",\"DatabaseBytes\":%lld",
+		    i->db_bytes);
+	printf("%s}\n", b.data);
+	buf_fini(&b);
+}
+
+/* The backup password: at least BACKUP_PW_MIN characters. */
+#define BACKUP_PW_MIN	8
+
+static int
+backup_restore(struct opts *o, bool restore)
+{
+	struct rsmgmt_backup_info	*info = xcalloc(1, sizeof(*info));
+	struct rsmgmt_result		 r;
+	struct rs_err			 e;
+	const char			*file = restore ? o->from : o->to;
+	char				*pw;
+	size_t				 len = 0;
+	int				 rc;
+
+	if (file == NULL) {
+		fprintf(stderr, "rsconfig: database %s needs %s FILE\n",
+		    restore ? "restore" : "backup", restore ? "--from" :
+		    "--to");
+		usage(stderr);
+		free(info);
+		return 64;
+	}
+	pw = read_pw(o->bk_pw_file, o->bk_pw_stdin, "--password",
+	    "the backup", &len, &e);
+	if (pw == NULL) {
+		fprintf(stderr, "rsconfig: cannot read the backup password: "
+		    "%s\n", e.msg);
+		free(info);
+		return rs_err_exit_status(e.code);
+	}
+	if (!restore && len < BACKUP_PW_MIN) {
+		fprintf(stderr, "rsconfig: the backup password has %zu "
+		    "characters; give one of at least %d\n", len,
+		    BACKUP_PW_MIN);
+		fs_free_secret(pw, len);
+		free(info);
+		return 64;
+	}
+	if (restore)
+		rsmgmt_database_restore(o->root, file, pw, len, info, &r);
+	else
+		rsmgmt_database_backup(o->root, file, pw, len, info, &r);
+	fs_free_secret(pw, len);
+	print_result(o, &r);
+	rc = r.hresult != 0 ? r.exit_status : 0;
+	if (rc == 0)
+		print_backup(o, info, &r, restore);
+	free(info);
+	return rc;
+}
+
+static int
+cmd_db_backup(struct opts *o)
+{
+	return backup_restore(o, false);
+}
+
+static int
+cmd_db_restore(struct opts *o)
+{
+	return backup_restore(o, true);
+}
+
 /* Options with a value; returns how many argv slots were used, or -1. */
 /* The options of 'database': the first DB_VALUED take a value. */
-#define DB_VALUED	5
+#define DB_VALUED	8
 static const char *const db_opts[] = { "--root", "--sqlite", "--postgres",
-    "--admin-user", "--admin-password-file", "--json",
-    "--admin-password-stdin" };
+    "--admin-user", "--admin-password-file", "--to", "--from",
+    "--password-file", "--json", "--admin-password-stdin",
+    "--password-stdin" };
 
 static int
 take_opt(struct opts *o, int argc, char **argv, int i)
@@ -315,12 +429,17 @@ take_opt(struct opts *o, int argc, char **argv, int i)
 		{ "--postgres", offsetof(struct opts, postgres) },
 		{ "--admin-user", offsetof(struct opts, admin_user) },
 		{ "--admin-password-file", offsetof(struct opts, pw_file) },
+		{ "--to", offsetof(struct opts, to) },
+		{ "--from", offsetof(struct opts, from) },
+		{ "--password-file", offsetof(struct opts, bk_pw_file) },
 	};
 
 	if (strcmp(argv[i], "--json") == 0)
 		return o->json = true, 1;
 	if (strcmp(argv[i], "--admin-password-stdin") == 0)
 		return o->pw_stdin = true, 1;
+	if (strcmp(argv[i], "--password-stdin") == 0)
+		return o->bk_pw_stdin = true, 1;
 	for (size_t k = 0; k < nitems(valued); k++) {
 		if (strcmp(argv[i], valued[k].name) != 0)
 			continue;
@@ -369,13 +488,13 @@ unknown_verb(const char *verb)
 	    NULL;
 	if (verb == NULL)
 		fprintf(stderr, "rsconfig: database needs a command (create, "
-		    "show, upgrade)\n");
+		    "show, upgrade, backup, restore)\n");
 	else if (near != NULL)
 		fprintf(stderr, "rsconfig: unknown database command '%s'; did "
 		    "you mean '%s'?\n", verb, near);
 	else
 		fprintf(stderr, "rsconfig: unknown database command '%s' "
-		    "(create, show, upgrade)\n", verb);
+		    "(create, show, upgrade, backup, restore)\n", verb);
 	usage(stderr);
 	return 64;
 }
@@ -389,6 +508,8 @@ main(int argc, char **argv)
 	int		 nw = 0;
 
 	log_init("rsconfig");
+	if (argc == 2 && strcmp(argv[1], "--version") == 0)
+		return printf("rsconfig %s\n", RS_VERSION) < 0;
 	if (!is_database(argc, argv))	/* the other pages: cmd_*.c */
 		return rsconfig_pages_main(argc, argv);
 	for (int i = 1; i < argc;) {

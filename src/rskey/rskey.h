@@ -8,9 +8,10 @@
  * service account reads it), made on first use by whoever encrypts.  A
  * secret is stored as "rsenc:v1:" + base64(nonce || ciphertext || tag),
  * AES-256-GCM, so a changed or truncated value is refused, never
- * misread.  Not here yet (issue 16): backing up, restoring and changing
- * the key, and handing it to other nodes of a scale-out (each node has its
- * own rsreportserver.config, so its own key, today).
+ * misread.  seal.c seals backups (the catalog, the config and this key)
+ * with a password.  Not here yet (issue 16): backing up the key alone,
+ * changing the key, and handing it to other nodes of a scale-out (each
+ * node has its own rsreportserver.config, so its own key, today).
  *
  * Only this module, certstore, tls and tlsprobe include OpenSSL.
  */
@@ -40,5 +41,39 @@ char	*rskey_encrypt(const char *root, const char *secret, struct rs_err *);
 char	*rskey_decrypt(const char *root, const char *stored, struct rs_err *);
 void	 rskey_free(char *);
 bool	 rskey_is_encrypted(const char *stored);
+
+/*
+ * Password-sealed streams (rsconfig database backup; the file format is in
+ * docs/operations.md): AES-256-GCM under a key made from the password with
+ * scrypt (RSKEY_KDF: N=2^15, r=8, p=1) and a random 16-byte salt, with a
+ * random 12-byte nonce.  rskey_seal_new(true, ...) makes salt and nonce;
+ * (false, ...) takes them from the file to open it.  aad is authenticated,
+ * not encrypted (the file's header); update turns n bytes into n bytes;
+ * final writes the tag (seal) or checks it: RS_E_BADINPUT when it does not
+ * match (a wrong password, or a changed file).
+ */
+#define RSKEY_SALT_LEN	16
+#define RSKEY_NONCE_LEN	12
+#define RSKEY_TAG_LEN	16
+#define RSKEY_KDF	"scrypt N=32768 r=8 p=1"
+
+struct rskey_seal;
+
+struct rskey_seal *rskey_seal_new(bool seal, const char *password,
+	    size_t pwlen, unsigned char salt[RSKEY_SALT_LEN],
+	    unsigned char nonce[RSKEY_NONCE_LEN], struct rs_err *);
+int	rskey_seal_aad(struct rskey_seal *, const void *aad, size_t n);
+int	rskey_seal_update(struct rskey_seal *, const void *in, size_t n,
+	    void *out);
+int	rskey_seal_final(struct rskey_seal *, unsigned char tag[RSKEY_TAG_LEN],
+	    struct rs_err *);
+void	rskey_seal_free(struct rskey_seal *);
+
+/* SHA-256 in pieces; final writes 64 hex digits and a NUL, and frees. */
+struct rskey_sha256;
+
+struct rskey_sha256 *rskey_sha256_new(void);
+void	rskey_sha256_update(struct rskey_sha256 *, const void *, size_t);
+void	rskey_sha256_final(struct rskey_sha256 *, char hex[65]);
 
 #endif

@@ -198,6 +198,13 @@ bool	mgmt_valid_app(const char *app);
 void	mgmt_fmt(char *out, size_t sz, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
+/* logfile.c: the report server's output (journal or capped file). */
+bool	mgmt_log_journal(void);
+/* Where to read it, for messages; returns out. */
+const char *mgmt_log_where(char *out, size_t sz);
+int	mgmt_log_rotate(const char *path, off_t max, int keep,
+	    struct rs_err *);
+
 /* service.c */
 /* 1 running (pid), 0 not, from the pid file (else the registrations file:
  * a report server systemd started). */

@@ -508,7 +508,7 @@ static int
 resync_rs(struct txn *t, int pid)
 {
 	char			 want[RSCONF_APPS_MAX * RSCONF_URLS_MAX][
-				    MGMT_PREFIX_MAX], why[500];
+				    MGMT_PREFIX_MAX], why[500], w[80];
 	struct rs_regstate	*st;
 	size_t			 n = model_prefixes(&t->m->model, want,
 				    nitems(want));
@@ -521,8 +521,8 @@ resync_rs(struct txn *t, int pid)
 	txn_undo_push(t, UNDO_RESYNCED);
 	if (mgmt_rs_resync(t->m, pid, want, n, st, why, sizeof(why)) == -1)
 		rc = txn_fail(t, RSMGMT_RsServerConfigurationError, "the "
-		    "report server did not take the change: %s; see %s under "
-		    "the state root", why, RSMGMT_LOGFILE);
+		    "report server did not take the change: %s; see %s", why,
+		    mgmt_log_where(w, sizeof(w)));
 	else
 		rc = say_served(t, pid, st, want, n, up);
 	if (t->nundo > 0 && t->res->n > 0)

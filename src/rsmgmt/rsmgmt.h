@@ -125,6 +125,31 @@ void		rsmgmt_database_state(const char *root, char *state,
 uint32_t	rsmgmt_database_upgrade(const char *root, int *from, int *to,
 		    struct rsmgmt_result *);
 
+/*
+ * Backup and restore (backup.c; the file format is in docs/operations.md).
+ * Backup writes one file with a consistent online copy of the SQLite
+ * catalog, rsreportserver.config and the encryption key, sealed with the
+ * password; it replaces FILE only when complete.  Restore checks the file
+ * (checksum: damaged; tag: wrong password) and every piece before it puts
+ * them under root (the catalog at ROOT/reportserver/ReportServer.db, the
+ * config made to name it); refused while the report server runs.  On any
+ * failure nothing is changed.
+ */
+struct rsmgmt_backup_info {
+	char		file[4096];
+	char		created[40];	/* UTC, ISO 8601 */
+	char		dsn[4096];	/* restore: where the catalog went */
+	int		version;	/* schema version */
+	long long	db_bytes;	/* backup: size of the catalog copy */
+	bool		key;		/* the encryption key is in it */
+};
+uint32_t	rsmgmt_database_backup(const char *root, const char *to,
+		    const char *password, size_t pwlen,
+		    struct rsmgmt_backup_info *, struct rsmgmt_result *);
+uint32_t	rsmgmt_database_restore(const char *root, const char *from,
+		    const char *password, size_t pwlen,
+		    struct rsmgmt_backup_info *, struct rsmgmt_result *);
+
 /* Copies conninfo with any password=... value replaced by "*****". */
 void	rsmgmt_mask_dsn(const char *dsn, char *out, size_t outsz);
 
@@ -160,6 +185,8 @@ void	rsmgmt_mask_dsn(const char *dsn, char *out, size_t outsz);
 #define RSMGMT_IPS_MAX		64
 #define RSMGMT_PIDFILE		"run/reportserver.pid"
 #define RSMGMT_LOGFILE		"log/reportserver.log"
+#define RSMGMT_LOG_MAX		(10 * 1024 * 1024)	/* rotated at start */
+#define RSMGMT_LOG_KEEP		5
 #define RSMGMT_START_TIMEOUT_MS	15000
 #define RSMGMT_STOP_TIMEOUT_MS	15000
 

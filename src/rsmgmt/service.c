@@ -1,9 +1,11 @@
 /*
  * service.c: the Report Server Status page: status, start, stop and
  * SetServiceState.  Under systemd (the report server's unit installed and
- * the default state root) they drive the unit with systemctl; elsewhere
+ * the default state root) they drive the unit with systemctl, except in
+ * the unit's own start command (RS_SYSTEMD_UNIT); elsewhere
  * start runs bin/reportserver in the background with its pid in
- * ROOT/run/reportserver.pid and its output in ROOT/log/reportserver.log,
+ * ROOT/run/reportserver.pid and its output in ROOT/log/reportserver.log
+ * (rotated at start; the journal under the unit: logfile.c),
  * and returns once httpsvc shows every URL of URLReservations registered
  * by that process (or with the reason it is not); stop sends SIGTERM and
  * waits for the process to finish its requests and exit.
@@ -41,9 +43,18 @@ sleep_ms(long ms)
 		;
 }
 
+/*
+ * The unit's own start command (rsconfig start with RS_SYSTEMD_UNIT set
+ * to the unit, dist/systemd/reportserver.service.in) starts the report
+ * server itself instead of asking systemctl, which would wait for it.
+ */
 static bool
 use_systemd(const struct rsmgmt *m)
 {
+	const char	*unit = getenv("RS_SYSTEMD_UNIT");
+
+	if (unit != NULL && strcmp(unit, UNIT) == 0)
+		return false;
 	return strcmp(m->root, RS_ROOT_DEFAULT) == 0 &&
 	    fs_exists("/run/systemd/system") &&
 	    (fs_exists("/etc/systemd/system/" UNIT) ||
@@ -411,7 +422,14 @@ spawn(struct rsmgmt *m, const struct acct *a, struct rsmgmt_result *r)
 	    fs_mkdir_p(dir, 0755, &e) == -1 ||
 	    rs_root_path(m->root, RSMGMT_LOGFILE, logp, sizeof(logp), &e) == -1)
 		return (int)rsmgmt_fail(r, &e), -1;
-	fd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	if (mgmt_log_journal())
+		fd = fcntl(2, F_DUPFD_CLOEXEC, 3);
+	else if (mgmt_log_rotate(logp, RSMGMT_LOG_MAX, RSMGMT_LOG_KEEP, &e) ==
+	    -1)
+		return (int)rsmgmt_fail(r, &e), -1;
+	else
+		fd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+		    0640);
 	if (fd == -1)
 		return rsmgmt_err(r, RSMGMT_UnknownError, "cannot open %s: %s",
 		    logp, strerror(errno)), -1;
@@ -595,7 +613,7 @@ wait_registered(struct rsmgmt *m, int pid, size_t from,
     struct rsmgmt_result *r)
 {
 	char			 want[RSCONF_APPS_MAX * RSCONF_URLS_MAX][
-				    MGMT_PREFIX_MAX], why[400], tail[400];
+				    MGMT_PREFIX_MAX], why[400], tail[400], w[80];
 	struct rs_regstate	*st = xcalloc(1, sizeof(*st));
 	size_t			 n = model_prefixes(&m->model, want,
 				    nitems(want));
@@ -606,13 +624,13 @@ wait_registered(struct rsmgmt *m, int pid, size_t from,
 		log_tail(m, from, tail, sizeof(tail));
 		if (!child_alive(pid))
 			rc = rsmgmt_err(r, RSMGMT_ServiceDisabled, "the report "
-			    "server exited at start: %s (see %s under the state "
-			    "root)", tail, RSMGMT_LOGFILE);
+			    "server exited at start: %s (see %s)", tail,
+			    mgmt_log_where(w, sizeof(w)));
 		else
 			rc = rsmgmt_err(r, RSMGMT_RPCServerNotListening, "the "
 			    "report server (pid %d) did not get its URLs: %s; "
-			    "its log says: %s (see %s under the state root)",
-			    pid, why, tail, RSMGMT_LOGFILE);
+			    "its log says: %s (see %s)", pid, why, tail,
+			    mgmt_log_where(w, sizeof(w)));
 	} else
 		say_started(pid, st, n, r);
 	free(st);

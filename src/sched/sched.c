@@ -205,6 +205,24 @@ release_own(struct sched *s, struct catalog *cat)
 		    "again", (long long)n);
 }
 
+/* ExecutionLogDaysKept: the rows older than that many days go. */
+static void
+trim_execlog(struct sched *s, struct catalog *cat, int64_t now)
+{
+	struct rs_err	e;
+	int64_t		n = 0;
+
+	if (s->cfg.execlog_days == 0)
+		return;
+	if (catalog_exec_log_trim(cat, (now - (int64_t)s->cfg.execlog_days *
+	    86400) * 1000, &n, &e) == -1)
+		log_warn("scheduler: trimming the execution log: %s", e.msg);
+	else if (n > 0)
+		log_info("scheduler: %lld execution log row(s) older than %u "
+		    "days removed (ExecutionLogDaysKept)", (long long)n,
+		    s->cfg.execlog_days);
+}
+
 static void *
 firer_main(void *arg)
 {
@@ -232,6 +250,7 @@ firer_main(void *arg)
 			last_purge = now;
 			if (catalog_job_purge(cat, now - KEEP_JOBS_S, &e) == -1)
 				log_warn("scheduler: purge: %s", e.msg);
+			trim_execlog(s, cat, now);
 		}
 		if (fired == 0 && !nap(s, seen))
 			break;

@@ -157,6 +157,8 @@ struct sched_config {
 	unsigned	 retry_s;	/* first retry delay (doubles each try) */
 	bool		 fire;		/* fire schedules (IsSchedulingService) */
 	bool		 run;		/* run jobs (IsNotificationService) */
+	unsigned	 execlog_days;	/* trim the execution log to this many
+					 * days, hourly (0: keep it all) */
 };
 
 /*

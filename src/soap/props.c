@@ -269,17 +269,21 @@ soap_get_system_properties(struct soap_call *c)
 		{ "UseSessionCookies", "False" },
 	};
 	xmlNode	*props = soap_child(c, c->op, "Properties");
-	char	*names[SOAP_PROPS_MAX];
+	char	*names[SOAP_PROPS_MAX], days[16];
 	size_t	 n = 0;
 
 	for (xmlNode *p = soap_child(c, props, "Property"); p != NULL &&
 	    n < SOAP_PROPS_MAX; p = soap_next(c, p, "Property"))
 		if ((names[n] = soap_arg(c, p, "Name")) != NULL)
 			n++;
+	snprintf(days, sizeof(days), "%u", c->srv->conf->execlog_days);
 	soap_w_start(c, "Values");
 	for (size_t i = 0; i < nitems(sys); i++)
 		if (wanted((const char *const *)names, n, sys[i].name))
 			w_prop(c, sys[i].name, sys[i].value);
+	/* rsreportserver.config's ExecutionLogDaysKept (operations.md). */
+	if (wanted((const char *const *)names, n, "ExecutionLogDaysKept"))
+		w_prop(c, "ExecutionLogDaysKept", days);
 	soap_w_end(c);
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);

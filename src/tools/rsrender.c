@@ -59,9 +59,9 @@ struct opts {
 };
 
 static void
-usage(void)
+usage(FILE *f, int status)
 {
-	fprintf(stderr, "usage: rsrender REPORT.rdl --format "
+	fprintf(f, "usage: rsrender REPORT.rdl --format "
 	    "CSV|XML|HTML5|PDF|EXCELOPENXML --out FILE\n"
 	    "           [--param NAME=VALUE ...] [--param NAME:isnull=true]\n"
 	    "           [--datasource NAME=sqlite:PATH|postgres:CONNINFO|"
@@ -69,8 +69,9 @@ usage(void)
 	    "           [--dataset REFERENCE=FILE.rsd]\n"
 	    "           [--devinfo NAME=VALUE ...] [--user NAME] [--log]\n"
 	    "           [--url /ReportServer?/Folder/Report] [--language de-DE]\n"
-	    "       rsrender --check FILE.rdl|FILE.rds|FILE.rsd\n");
-	exit(64);
+	    "       rsrender --check FILE.rdl|FILE.rds|FILE.rsd\n"
+	    "       rsrender --help | --version\n");
+	exit(status);
 }
 
 /* The last part of a catalog path: "/Data/Sales" is "Sales". */
@@ -194,6 +195,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		{ "check", no_argument, NULL, 'c' },
 		{ "log", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rs_err	 e;
@@ -236,15 +238,21 @@ parse_args(int argc, char **argv, struct opts *o)
 			}
 			o->ds[o->nds++].name = optarg;
 			break;
+		case 'h':
+			usage(stdout, 0);
+			break;
+		case 'V':
+			printf("rsrender %s\n", RS_VERSION);
+			exit(0);
 		default:
-			usage();
+			usage(stderr, 64);
 		}
 	}
 	if (optind != argc - 1)
-		usage();
+		usage(stderr, 64);
 	o->rdl = argv[optind];
 	if (!o->check && (o->format == NULL || o->out == NULL))
-		usage();
+		usage(stderr, 64);
 }
 
 static char *

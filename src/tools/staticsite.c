@@ -308,9 +308,9 @@ on_reg(const char *prefix, enum appserver_reg_state st, int code,
 }
 
 static void
-usage(void)
+usage(FILE *f)
 {
-	fprintf(stderr,
+	fprintf(f,
 	    "usage: staticsite --url PREFIX [--url PREFIX ...]\n"
 	    "                  (--dir FOLDER | --redirect URL)\n"
 	    "                  [--root DIR] [--name NAME | --socket PATH]\n"
@@ -322,7 +322,10 @@ usage(void)
 	    "                 below it, 404\n"
 	    "  --root DIR     state root (else $RS_ROOT, else %s)\n"
 	    "  --name NAME    socket name: ROOT/run/apps/NAME.sock\n"
-	    "  --socket PATH  listen on this socket path instead\n",
+	    "  --socket PATH  listen on this socket path instead\n"
+	    "  --workers N    worker threads\n"
+	    "  -v, --verbose  debug logging\n"
+	    "  --version      print the version\n",
 	    RS_ROOT_DEFAULT);
 }
 
@@ -346,6 +349,7 @@ parse_args(int argc, char **argv, struct opts *o, struct rs_err *e)
 		{ "workers", required_argument, NULL, 'w' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t n;
@@ -375,7 +379,8 @@ parse_args(int argc, char **argv, struct opts *o, struct rs_err *e)
 			o->workers = (unsigned)n;
 			break;
 		case 'v': log_set_verbose(true); break;
-		case 'h': usage(); exit(0);
+		case 'h': usage(stdout); exit(0);
+		case 'V': printf("staticsite %s\n", RS_VERSION); exit(0);
 		default: return rs_err_set(e, RS_E_USAGE, "unknown option");
 		}
 	}
@@ -434,7 +439,7 @@ main(int argc, char **argv)
 	rs_err_clear(&e);
 	if (parse_args(argc, argv, &o, &e) == -1) {
 		log_error("%s", e.msg);
-		usage();
+		usage(stderr);
 		return rs_err_exit_status(e.code);
 	}
 	site.dir = o.dir;
