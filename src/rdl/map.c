@@ -105,13 +105,16 @@ polygon_parse(struct pctx *c, xmlNode *n, struct rdl_map_polygon *p)
 
 	if (b64 == NULL)
 		return fail(c, n, "a MapPolygon without VectorData");
+	if (strlen(b64) > MAP_WKB_MAX) {
+		free(b64);
+		return fail(c, n, "VectorData is over %u bytes", MAP_WKB_MAX);
+	}
 	p->wkb = xmalloc(strlen(b64) / 4 * 3 + 4);
-	len = strlen(b64) > MAP_WKB_MAX ? -1 : str_base64_decode(b64,
-	    strlen(b64), p->wkb, strlen(b64) / 4 * 3 + 4);
+	len = str_base64_decode(b64, strlen(b64), p->wkb, strlen(b64) / 4 * 3 +
+	    4);
 	free(b64);
 	if (len < 0)
-		return fail(c, n, "VectorData is not base64 (or is over %u "
-		    "bytes)", MAP_WKB_MAX);
+		return fail(c, n, "VectorData is not base64");
 	p->wkb_len = (size_t)len;
 	for (xmlNode *k = fs != NULL ? fs->children : NULL; k != NULL;
 	    k = k->next) {
