@@ -107,6 +107,16 @@ load_key(const char *root, bool create, unsigned char key[KEY_LEN],
 	return 0;
 }
 
+int
+rskey_ensure(const char *root, struct rs_err *e)
+{
+	unsigned char	key[KEY_LEN];
+	int		rv = load_key(root, true, key, e);
+
+	OPENSSL_cleanse(key, sizeof(key));
+	return rv;
+}
+
 bool
 rskey_is_encrypted(const char *s)
 {

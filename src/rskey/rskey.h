@@ -40,6 +40,8 @@ char	*rskey_encrypt(const char *root, const char *secret, struct rs_err *);
  */
 char	*rskey_decrypt(const char *root, const char *stored, struct rs_err *);
 void	 rskey_free(char *);
+/* Makes the installation key when there is none yet (0, or -1 with e). */
+int	 rskey_ensure(const char *root, struct rs_err *);
 bool	 rskey_is_encrypted(const char *stored);
 
 /*

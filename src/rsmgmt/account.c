@@ -13,6 +13,9 @@
  *   rsreportserver.config     root:GROUP 0640 (readable, not writable)
  *   ReportServer.db[-wal,-shm,-journal]  ACCOUNT:GROUP 0600
  *   ROOT/data                 root:GROUP, g+rx, no g+w, no o+w
+ *   ROOT/reportserver/keys    root:GROUP 0750, made first with its key
+ *   .../keys/symmetric.key    ACCOUNT:GROUP 0600 (the server decrypts
+ *                             stored secrets with it: SMTP, data sources)
  *
  * Files are opened with O_NOFOLLOW and a file with another hard link is
  * refused, so a link the account planted is never given to it.  Then the
@@ -26,6 +29,7 @@
 #include "rsmgmt/wmi_int.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
+#include "rskey/rskey.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -247,8 +251,9 @@ acct_undo(struct acct *a, struct rsmgmt_result *r)
 		struct acct_fix	*f = &a->fixes[--a->nfixes];
 		int		 fd;
 
-		if (f->created) {
-			(void)rmdir(f->path);
+		if (f->created) {	/* a folder, or the key we made */
+			if (rmdir(f->path) == -1 && errno == ENOTDIR)
+				(void)unlink(f->path);
 			continue;
 		}
 		fd = open_nofollow(f->path);
@@ -305,6 +310,44 @@ root_fix(struct acct *a, const char *rel, bool mkdir_it, uid_t uid,
 	return fix(a, p, mkdir_it, uid, gid, keep, set, r);
 }
 
+/* Records a path start made (undo removes it). */
+static void
+made(struct acct *a, const char *path)
+{
+	struct acct_fix	*f = &a->fixes[a->nfixes++];
+
+	memset(f, 0, sizeof(*f));
+	str_copy(f->path, sizeof(f->path), path);
+	f->created = true;
+}
+
+static int
+made_key(struct acct *a, struct rsmgmt_result *r)
+{
+	char		 dir[RS_PATH_MAX], key[RS_PATH_MAX];
+	bool		 had_dir, had_key;
+	struct rs_err	 e;
+
+	if (rs_root_path(a->root, "reportserver/keys", dir, sizeof(dir),
+	    &e) == -1 || rs_root_path(a->root, RSKEY_FILE, key, sizeof(key),
+	    &e) == -1)
+		return (int)rsmgmt_fail(r, &e), -1;
+	if (a->nfixes + 2 > ACCT_FIXES_MAX)
+		return rsmgmt_err(r, RSMGMT_UnknownError, "too many files to "
+		    "prepare for the report server account"), -1;
+	had_dir = access(dir, F_OK) == 0;
+	had_key = access(key, F_OK) == 0;
+	if (rskey_ensure(a->root, &e) == -1)
+		return rsmgmt_err(r, RSMGMT_RsServerConfigurationError,
+		    "cannot prepare the installation key for the report "
+		    "server account %s: %s", a->name, e.msg), -1;
+	if (!had_dir)
+		made(a, dir);
+	if (!had_key)
+		made(a, key);
+	return 0;
+}
+
 int
 acct_prepare(struct acct *a, struct rsmgmt_result *r)
 {
@@ -325,6 +368,14 @@ acct_prepare(struct acct *a, struct rsmgmt_result *r)
 	    db_here ? 01770 : 0750, r) == -1 ||
 	    fix(a, a->cfg, false, 0, a->gid, 0, 0640, r) == -1 ||
 	    (db_here && fix_db(a, r) == -1))
+		return -1;
+	/* The installation key, made now (as root) so the account never
+	 * has to, and given to it alone; undo removes what was made. */
+	if (made_key(a, r) == -1)
+		return -1;
+	if (root_fix(a, "reportserver/keys", false, 0, a->gid, 0, 0750, r) ==
+	    -1 || root_fix(a, RSKEY_FILE, false, a->uid, a->gid, 0, 0600, r) ==
+	    -1)
 		return -1;
 	/* The default DataSourceRoot: read-only for the group. */
 	if (rs_root_path(a->root, RS_DATA_DIR, def, sizeof(def), NULL) == 0 &&

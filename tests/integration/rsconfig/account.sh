@@ -131,6 +131,18 @@ expect_eq "the config: root:$ACCT 0640" "$(stat -c '%U:%G %a' "$cfg")" \
 expect_eq "the database: $ACCT 0600" "$(stat -c '%U %a' "$db")" "$ACCT 600"
 expect_eq "their folder: root:$ACCT 1770 (WAL; the config cannot be replaced)" \
     "$(stat -c '%U:%G %a' "$ROOT/reportserver")" "root:$ACCT 1770"
+key=$ROOT/reportserver/keys/symmetric.key
+expect_eq "the installation key: $ACCT 0600 in root:$ACCT 0750 (the server decrypts stored secrets)" \
+    "$(stat -c '%U %a' "$key") $(stat -c '%U:%G %a' "$ROOT/reportserver/keys")" \
+    "$ACCT 600 root:$ACCT 750"
+if setpriv --reuid "$ACCT" --regid "$GID_A" --init-groups \
+    sh -c "cat '$key' >/dev/null" 2>/dev/null; then
+	ok "the account reads the key"
+else
+	not_ok "the account reads the key" "$(ls -l "$key")"
+fi
+check_fails "nobody else reads the key" setpriv --reuid nobody --regid nogroup \
+    --clear-groups sh -c "cat '$key' >/dev/null"
 check_fails "the account cannot write the config" \
     setpriv --reuid "$ACCT" --regid "$GID_A" --init-groups \
     sh -c ": >>'$cfg'"
