@@ -16,8 +16,11 @@
  * down, a column per series, so the numbers can be worked with too);
  * pie, doughnut, column, bar, line, area and scatter map to Excel's own
  * types with their stacking, palette colours, titles, legend place and
- * axes.  libxlsxwriter writes a temporary file, which is streamed to the
- * sink and removed.
+ * axes.  What Excel has no native kind of (gauges, maps, sparklines and
+ * data bars in cells) is a picture, as SSRS inserts: a PNG at 96 dpi
+ * drawn by graphics/, placed at its row (and a cell's column).
+ * libxlsxwriter writes a temporary file, which is streamed to the sink
+ * and removed.
  */
 #include <ctype.h>
 #include <math.h>
@@ -477,6 +480,37 @@ xlsx_tablix_begin(struct rctx *c, const struct rdl_item *it, double y)
 }
 
 static int
+png_sink(void *arg, const void *data, size_t len)
+{
+	return buf_append(arg, data, len, NULL) == 0 ? 0 : -1;
+}
+
+/* A picture of what graphics/ draws for g, w x h points at row, col. */
+static int
+picture(struct rctx *c, struct xlsx *x, const struct gfx_chart *g, double w,
+    double h, uint32_t row, int col)
+{
+	struct buf	 png;
+	struct gfx	*gp;
+	int		 rv = -1;
+
+	if (w < 1 || h < 1 || w > 4000 || h > 4000)
+		return 0;	/* nothing to see, or too large a picture */
+	buf_init(&png, 0);
+	gp = gfx_png_new(png_sink, &png, w, h, 96, c->e);
+	if (gp != NULL) {
+		gfx_chart_draw(gp, g, 0, 0, w, h);
+		rv = gfx_finish(gp, c->e);
+		gfx_free(gp);
+	}
+	if (rv == 0 && png.len > 0)
+		rv = xl_check(c, worksheet_insert_image_buffer(x->ws, row,
+		    (lxw_col_t)col, (const unsigned char *)png.data, png.len));
+	buf_fini(&png);
+	return rv;
+}
+
+static int
 xlsx_row(struct rctx *c, const struct rrow *r)
 {
 	struct xlsx	*x = c->fmt;
@@ -497,6 +531,10 @@ xlsx_row(struct rctx *c, const struct rrow *r)
 		if (cell->colspan == 0)
 			continue;
 		if (write_cell(c, x, x->row, col, cell) == -1)
+			return -1;
+		if (cell->chart != NULL && !cell->hidden && picture(c, x,
+		    cell->chart, cell->width > 0 ? cell->width :
+		    cell->item->width, r->height, x->row, col) == -1)
 			return -1;
 		col += cell->colspan > 0 ? cell->colspan : 1;
 	}
@@ -688,6 +726,20 @@ xlsx_chart(struct rctx *c, const struct rdl_item *it, struct gfx_chart *g,
 	uint32_t	 top = x->data_row;
 
 	(void)y;
+	if (g->gauge != NULL || g->map != NULL) {
+		int rv;
+
+		if (x->have_body_row)
+			x->row++;
+		x->have_body_row = true;
+		x->last_top = -1;
+		worksheet_set_row(x->ws, x->row, it->height > 409 ? 409 :
+		    it->height, NULL);
+		rv = picture(c, x, g, it->width, it->height, x->row,
+		    col_of(x, it->left));
+		gfx_chart_free(g);
+		return rv;
+	}
 	if (g->nseries == 0 || g->ncategories == 0 ||
 	    x->data_row + g->ncategories + 2 >= XLSX_ROWS_MAX) {
 		gfx_chart_free(g);	/* nothing to chart, or no room */

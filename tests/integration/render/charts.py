@@ -13,14 +13,13 @@ import math
 import os
 import re
 import sqlite3
-import struct
 import sys
 import zipfile
-import zlib
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from lib import *  # noqa: E402,F403
+from pnglib import png_pixels  # noqa: E402
 
 TESTDATA = os.environ.get("RS_TESTDATA") or os.path.join(
     SRC, "..", "shared", "testdata", "rdl")
@@ -170,44 +169,6 @@ def wedge_angle(d):
     a = lambda p: math.atan2(p[1] - cy, p[0] - cx)  # noqa: E731
     s = (a(pm) - a(p0)) % (2 * math.pi) + (a(p1) - a(pm)) % (2 * math.pi)
     return math.degrees(s)
-
-
-def png_pixels(path):
-    """(width, height, bytes per pixel, rows) of an 8-bit RGB(A) PNG."""
-    data = open(path, "rb").read()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, idat, w = 8, b"", 0
-    while pos < len(data):
-        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + n]
-        if kind == b"IHDR":
-            w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
-            assert depth == 8 and ctype in (2, 6), (depth, ctype)
-            bpp = 3 if ctype == 2 else 4
-        elif kind == b"IDAT":
-            idat += body
-        pos += 12 + n
-    raw, stride, rows, prev = zlib.decompress(idat), w * bpp, [], None
-    for y in range(h):
-        f, line = raw[y * (stride + 1)], bytearray(
-            raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        prev = prev or bytearray(stride)
-        for i in range(stride):
-            a = line[i - bpp] if i >= bpp else 0
-            b, c = prev[i], prev[i - bpp] if i >= bpp else 0
-            if f == 1:
-                line[i] = (line[i] + a) & 255
-            elif f == 2:
-                line[i] = (line[i] + b) & 255
-            elif f == 3:
-                line[i] = (line[i] + (a + b) // 2) & 255
-            elif f == 4:
-                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
-                pr = a if pa <= pb and pa <= pc else b if pb <= pc else c
-                line[i] = (line[i] + pr) & 255
-        rows.append(line)
-        prev = line
-    return w, h, bpp, rows
 
 
 def count_colors(path, colors):

@@ -18,9 +18,11 @@ import re
 import sqlite3
 import subprocess
 import sys
+import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from lib import *  # noqa: E402,F403
+from pnglib import png_pixels  # noqa: E402
 
 TESTDATA = os.environ.get("RS_TESTDATA") or os.path.join(
     SRC, "..", "shared", "testdata", "rdl")
@@ -29,6 +31,40 @@ TREND = [("January", 100, 90), ("February", 80, 100), ("March", 80, 80)]
 NULLS = ["ServiceMonth:isnull=true", "ServiceYear:isnull=true",
          "BranchID:isnull=true", "EmployeeTblID:isnull=true",
          "ServicesLogCtgryID:isnull=true"]
+
+
+def xlsx_pictures(path):
+    """[(col, row, (w, h, bpp, rows))] of the pictures in a workbook, in
+    the order of its drawing's anchors."""
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        draw = [n for n in names if re.match(r"xl/drawings/drawing\d+\.xml$",
+                                             n)]
+        if not draw:
+            return []
+        d = z.read(draw[0]).decode()
+        rels = z.read(draw[0].replace("drawings/", "drawings/_rels/") +
+                      ".rels").decode()
+        target = dict(re.findall(r'Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
+        out = []
+        for anchor in re.findall(r"<xdr:(?:two|one)CellAnchor.*?</xdr:"
+                                 r"(?:two|one)CellAnchor>", d, re.S):
+            col = int(re.search(r"<xdr:col>(\d+)", anchor).group(1))
+            row = int(re.search(r"<xdr:row>(\d+)", anchor).group(1))
+            emb = re.search(r'r:embed="([^"]+)"', anchor)
+            if not emb:
+                continue
+            media = "xl/" + target[emb.group(1)].replace("../", "")
+            tmp = os.path.join(TMP, "pic.png")
+            open(tmp, "wb").write(z.read(media))
+            out.append((col, row, png_pixels(tmp)))
+        return out
+
+
+def count_px(pic, pred):
+    w, h, bpp, rows = pic
+    return sum(1 for r in rows for i in range(0, w * bpp, bpp)
+               if pred(r[i], r[i + 1], r[i + 2]))
 
 
 def build(path):
@@ -134,6 +170,12 @@ def test_radial(db):
                          text=True).stdout if r.returncode == 0 else ""
     check("the PDF has the gauge's labels and value as text",
           r.returncode == 0 and "20000" in txt and "12450" in txt, txt)
+    xl = os.path.join(TMP, "gauge.xlsx")
+    r = render(real("ProSSRS-Gauge.rdl"), "EXCELOPENXML", xl, db, NULLS)
+    pics = xlsx_pictures(xl) if r.returncode == 0 else []
+    check("Excel: the gauge is a 3 x 2 in picture (288 x 192 px at 96 dpi)",
+          len(pics) == 1 and pics[0][2][:2] == (288, 192), r.stderr,
+          [p[2][:2] for p in pics])
 
 
 def ppm(path):
@@ -194,6 +236,22 @@ def test_indicator(db):
     check("in the PDF the green, red and yellow arrows are in the rows' "
           "order", len(first) == 3 and first["green"] < first["red"] <
           first["yellow"], first)
+    xl = os.path.join(TMP, "ind.xlsx")
+    r = render(real("ProSSRS-Indicator.rdl"), "EXCELOPENXML", xl, db)
+    pics = xlsx_pictures(xl) if r.returncode == 0 else []
+    hues = []
+    for _, _, px in pics:
+        g = count_px(px, lambda r_, g_, b: r_ < 40 and 100 < g_ < 150 and
+                     b < 40)
+        rd = count_px(px, lambda r_, g_, b: r_ > 220 and g_ < 40 and b < 40)
+        y = count_px(px, lambda r_, g_, b: r_ > 220 and g_ > 220 and b < 40)
+        hues.append(max((g, "green"), (rd, "red"), (y, "yellow"))[1])
+    rows = [rw for _, rw, _ in pics]
+    check("Excel: a picture of each row's indicator, one a row in order",
+          len(rows) == 3 and rows == list(range(rows[0], rows[0] + 3)),
+          rows)
+    expect_eq("... green, red and yellow as the states say", hues,
+              ["green", "red", "yellow"])
 
 
 LINEAR = """<?xml version="1.0"?>

@@ -17,9 +17,11 @@ import re
 import sqlite3
 import subprocess
 import sys
+import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from lib import *  # noqa: E402,F403
+from pnglib import png_pixels  # noqa: E402
 
 TESTDATA = os.environ.get("RS_TESTDATA") or os.path.join(
     SRC, "..", "shared", "testdata", "rdl")
@@ -30,6 +32,40 @@ VISITS = [("TX", "Texas", 500, 1), ("TX", "Texas", 300, 2),
           ("CA", "California", 100, 1), ("NY", "New York", 450, 1),
           ("FL", "Florida", 250, 1), ("OR", "oregon", 20, 1)]
 NULLS = ["ServiceMonth:isnull=true", "ServiceYear:isnull=true"]
+
+
+def xlsx_pictures(path):
+    """[(col, row, (w, h, bpp, rows))] of the pictures in a workbook, in
+    the order of its drawing's anchors."""
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        draw = [n for n in names if re.match(r"xl/drawings/drawing\d+\.xml$",
+                                             n)]
+        if not draw:
+            return []
+        d = z.read(draw[0]).decode()
+        rels = z.read(draw[0].replace("drawings/", "drawings/_rels/") +
+                      ".rels").decode()
+        target = dict(re.findall(r'Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
+        out = []
+        for anchor in re.findall(r"<xdr:(?:two|one)CellAnchor.*?</xdr:"
+                                 r"(?:two|one)CellAnchor>", d, re.S):
+            col = int(re.search(r"<xdr:col>(\d+)", anchor).group(1))
+            row = int(re.search(r"<xdr:row>(\d+)", anchor).group(1))
+            emb = re.search(r'r:embed="([^"]+)"', anchor)
+            if not emb:
+                continue
+            media = "xl/" + target[emb.group(1)].replace("../", "")
+            tmp = os.path.join(TMP, "pic.png")
+            open(tmp, "wb").write(z.read(media))
+            out.append((col, row, png_pixels(tmp)))
+        return out
+
+
+def count_px(pic, pred):
+    w, h, bpp, rows = pic
+    return sum(1 for r in rows for i in range(0, w * bpp, bpp)
+               if pred(r[i], r[i + 1], r[i + 2]))
 
 
 def build(path):
@@ -137,6 +173,14 @@ def test_map(db):
             red.append((i // 3 % w, i // 3 // w))
         elif p[0] < 40 and 100 < p[1] < 150 and p[2] < 40:
             green.append((i // 3 % w, i // 3 // w))
+    xl = os.path.join(TMP, "map.xlsx")
+    r = render("EXCELOPENXML", xl, db, NULLS)
+    pics = xlsx_pictures(xl) if r.returncode == 0 else []
+    check("Excel: the map is a picture with Texas's red and Oregon's green",
+          len(pics) == 1 and count_px(pics[0][2], lambda r_, g, b: r_ > 220
+                                      and g < 40 and b < 40) > 100 and
+          count_px(pics[0][2], lambda r_, g, b: r_ < 40 and 100 < g < 150
+                   and b < 40) > 100, r.stderr, len(pics))
     check("in the PDF page Texas (red) lies south-east of Oregon (green)",
           red and green and sum(y for _, y in red) / len(red) >
           sum(y for _, y in green) / len(green) and sum(

@@ -17,9 +17,11 @@ import re
 import sqlite3
 import subprocess
 import sys
+import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from lib import *  # noqa: E402,F403
+from pnglib import png_pixels  # noqa: E402
 
 TESTDATA = os.environ.get("RS_TESTDATA") or os.path.join(
     SRC, "..", "shared", "testdata", "rdl")
@@ -27,6 +29,40 @@ STATES = [("FL", "Florida", 1, 10), ("GA", "Georgia", 1, 40),
           ("GA", "Georgia", 2, 20), ("TX", "Texas", 1, 80),
           ("TX", "Texas", 3, 20), ("OH", "Ohio", 2, 350)]
 MONTHS = [(1, "January"), (2, "February"), (3, "March")]
+
+
+def xlsx_pictures(path):
+    """[(col, row, (w, h, bpp, rows))] of the pictures in a workbook, in
+    the order of its drawing's anchors."""
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        draw = [n for n in names if re.match(r"xl/drawings/drawing\d+\.xml$",
+                                             n)]
+        if not draw:
+            return []
+        d = z.read(draw[0]).decode()
+        rels = z.read(draw[0].replace("drawings/", "drawings/_rels/") +
+                      ".rels").decode()
+        target = dict(re.findall(r'Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
+        out = []
+        for anchor in re.findall(r"<xdr:(?:two|one)CellAnchor.*?</xdr:"
+                                 r"(?:two|one)CellAnchor>", d, re.S):
+            col = int(re.search(r"<xdr:col>(\d+)", anchor).group(1))
+            row = int(re.search(r"<xdr:row>(\d+)", anchor).group(1))
+            emb = re.search(r'r:embed="([^"]+)"', anchor)
+            if not emb:
+                continue
+            media = "xl/" + target[emb.group(1)].replace("../", "")
+            tmp = os.path.join(TMP, "pic.png")
+            open(tmp, "wb").write(z.read(media))
+            out.append((col, row, png_pixels(tmp)))
+        return out
+
+
+def count_px(pic, pred):
+    w, h, bpp, rows = pic
+    return sum(1 for r in rows for i in range(0, w * bpp, bpp)
+               if pred(r[i], r[i + 1], r[i + 2]))
 
 
 def visits(day, month):
@@ -158,6 +194,18 @@ def test_databar(db):
     check("the PDF shows the states and the bars' data labels",
           all(s in txt for s in ("Florida", "Georgia", "Texas")) and
           re.search(r"Florida\s+10\b", txt), txt)
+    xl = os.path.join(TMP, "databar.xlsx")
+    r = render("ProSSRS-DataBar.rdl", "EXCELOPENXML", xl, db,
+               "ServiceMonth=1")
+    pics = xlsx_pictures(xl) if r.returncode == 0 else []
+    reds = [count_px(p[2], lambda r_, g, b: r_ > 200 and g < 60 and b < 60)
+            for p in pics]
+    check("Excel: a picture of each row's data bar in its cell (column B, "
+          "one row each), Georgia's red bar four times Florida's",
+          r.returncode == 0 and [(c, rw) for c, rw, _ in pics] ==
+          [(1, 2), (1, 3), (1, 4)] and reds[0] > 0 and
+          abs(reds[1] / reds[0] - 4) < 0.6, r.stderr,
+          [(c, rw) for c, rw, _ in pics], reds)
     subprocess.run(["pdftoppm", "-r", "100", pdf, os.path.join(TMP, "db")],
                    check=True)
     band = red_rows(os.path.join(TMP, "db-1.ppm"))
