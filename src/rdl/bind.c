@@ -489,17 +489,11 @@ bind_gauge(struct bctx *b, struct rdl_gauge_panel *p)
 		return -1;
 	for (size_t i = 0; i < p->ngauges; i++) {
 		struct rdl_gauge *g = &p->gauges[i];
-		struct rdl_expr *e[] = { g->top, g->left, g->width, g->height,
-		    g->frame_shape, g->pivot_x, g->pivot_y, g->radius,
-		    g->start_angle, g->sweep, g->orientation, g->position,
-		    g->min, g->max, g->interval, g->scale_width, g->major_len,
-		    g->major_width, g->major_hidden, g->minor_len,
-		    g->minor_width, g->minor_hidden, g->labels_hidden,
-		    g->label_interval, g->labels_font_percent, g->value,
-		    g->multiplier, g->transformation };
+		struct rdl_expr *e[GAUGE_EXPRS];
 		struct rdl_style *st[] = { &g->frame_style, &g->scale_style,
 		    &g->major_style, &g->minor_style, &g->label_style };
 
+		gauge_exprs(g, e);
 		if (bind_props(&sub, e, nitems(e), g->kind ==
 		    RDL_GAUGE_INDICATOR ? "StateIndicator" : "Gauge") == -1)
 			return -1;
@@ -517,11 +511,9 @@ bind_gauge(struct bctx *b, struct rdl_gauge_panel *p)
 		}
 		for (size_t j = 0; j < g->npointers; j++) {
 			struct rdl_gauge_pointer *q = &g->pointers[j];
-			struct rdl_expr *pe[] = { q->type, q->value,
-			    q->multiplier, q->width, q->distance,
-			    q->marker_length, q->hidden, q->cap_width,
-			    q->cap_hidden };
+			struct rdl_expr *pe[POINTER_EXPRS];
 
+			pointer_exprs(q, pe);
 			if (bind_props(&sub, pe, nitems(pe), "GaugePointer") ==
 			    -1 || bind_style(&sub, &q->style) == -1 ||
 			    bind_style(&sub, &q->cap_style) == -1)

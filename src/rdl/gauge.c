@@ -329,21 +329,40 @@ fail:
 }
 
 void
+gauge_exprs(const struct rdl_gauge *g, struct rdl_expr *e[GAUGE_EXPRS])
+{
+	struct rdl_expr *all[GAUGE_EXPRS] = { g->top, g->left, g->width,
+	    g->height, g->frame_shape, g->pivot_x, g->pivot_y, g->radius,
+	    g->start_angle, g->sweep, g->orientation, g->position, g->min,
+	    g->max, g->interval, g->scale_width, g->major_len, g->major_width,
+	    g->major_hidden, g->minor_len, g->minor_width, g->minor_hidden,
+	    g->labels_hidden, g->label_interval, g->labels_font_percent,
+	    g->value, g->multiplier, g->transformation };
+
+	memcpy(e, all, sizeof(all));
+}
+
+void
+pointer_exprs(const struct rdl_gauge_pointer *q,
+    struct rdl_expr *e[POINTER_EXPRS])
+{
+	struct rdl_expr *all[POINTER_EXPRS] = { q->type, q->value,
+	    q->multiplier, q->width, q->distance, q->marker_length, q->hidden,
+	    q->cap_width, q->cap_hidden };
+
+	memcpy(e, all, sizeof(all));
+}
+
+void
 gauge_free(struct rdl_gauge_panel *p)
 {
 	if (p == NULL)
 		return;
 	for (size_t i = 0; i < p->ngauges; i++) {
 		struct rdl_gauge *g = &p->gauges[i];
-		struct rdl_expr *e[] = { g->top, g->left, g->width, g->height,
-		    g->frame_shape, g->pivot_x, g->pivot_y, g->radius,
-		    g->start_angle, g->sweep, g->orientation, g->position,
-		    g->min, g->max, g->interval, g->scale_width, g->major_len,
-		    g->major_width, g->major_hidden, g->minor_len,
-		    g->minor_width, g->minor_hidden, g->labels_hidden,
-		    g->label_interval, g->labels_font_percent, g->value,
-		    g->multiplier, g->transformation };
+		struct rdl_expr *e[GAUGE_EXPRS];
 
+		gauge_exprs(g, e);
 		for (size_t j = 0; j < nitems(e); j++)
 			prop_free(e[j]);
 		style_fini(&g->frame_style);
@@ -364,11 +383,9 @@ gauge_free(struct rdl_gauge_panel *p)
 		free(g->ranges);
 		for (size_t j = 0; j < g->npointers; j++) {
 			struct rdl_gauge_pointer *q = &g->pointers[j];
-			struct rdl_expr *pe[] = { q->type, q->value,
-			    q->multiplier, q->width, q->distance,
-			    q->marker_length, q->hidden, q->cap_width,
-			    q->cap_hidden };
+			struct rdl_expr *pe[POINTER_EXPRS];
 
+			pointer_exprs(q, pe);
 			for (size_t k = 0; k < nitems(pe); k++)
 				prop_free(pe[k]);
 			style_fini(&q->style);

@@ -73,6 +73,12 @@ const char *map_refusal(const char *name);
 /* gauge.c */
 struct rdl_gauge_panel *gauge_parse(struct pctx *, xmlNode *n);
 void	 gauge_free(struct rdl_gauge_panel *);
+/* Every expression of a gauge, of a pointer (for binding and freeing). */
+#define GAUGE_EXPRS	28
+#define POINTER_EXPRS	9
+void	 gauge_exprs(const struct rdl_gauge *, struct rdl_expr *[GAUGE_EXPRS]);
+void	 pointer_exprs(const struct rdl_gauge_pointer *,
+	    struct rdl_expr *[POINTER_EXPRS]);
 /* The elements of a GaugePanel the subset reads or can ignore. */
 extern const char *const gauge_known[];
 const char *gauge_refusal(const char *name);

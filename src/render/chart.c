@@ -499,35 +499,6 @@ walk_fini(struct cwalk *w)
 	free(w->pts);
 }
 
-/* The rows of from[0, nfrom) that pass the chart's filters. */
-static struct expr_value **
-filtered(struct rctx *c, const struct rdl_chart *ch, struct expr_value **from,
-    size_t nfrom, size_t *n)
-{
-	struct expr_value **rows;
-	const struct expr_value *saved = c->env.row;
-	bool		 pass;
-
-	*n = 0;
-	rows = xcalloc(nfrom + 1, sizeof(*rows));
-	for (size_t i = 0; i < nfrom; i++) {
-		c->env.row = from[i];
-		if (filters_pass(c, ch->filters, ch->nfilters, &pass) == -1) {
-			c->env.row = saved;
-			free(rows);
-			return NULL;
-		}
-		if (pass)
-			rows[(*n)++] = from[i];
-	}
-	c->env.row = saved;
-	if (filters_rank_rows(c, ch->filters, ch->nfilters, rows, n) == -1) {
-		free(rows);
-		return NULL;
-	}
-	return rows;
-}
-
 /* The chart's rows: its dataset's through its filters. */
 static struct expr_value **
 chart_rows(struct rctx *c, const struct rdl_chart *ch, size_t *n)
@@ -535,8 +506,8 @@ chart_rows(struct rctx *c, const struct rdl_chart *ch, size_t *n)
 	*n = 0;
 	if (dataset_keep(c, ch->dataset) == -1)
 		return NULL;
-	return filtered(c, ch, c->sets[ch->dataset].rows,
-	    c->sets[ch->dataset].nrows, n);
+	return filter_rows(c, ch->filters, ch->nfilters,
+	    c->sets[ch->dataset].rows, c->sets[ch->dataset].nrows, n);
 }
 
 static void
@@ -638,7 +609,8 @@ chart_in_cell(struct rctx *c, const struct rdl_item *it)
 		return NULL;
 	}
 	f = &c->stack[c->depth - 1];
-	rows = filtered(c, it->chart, f->rows, f->nrows, &n);
+	rows = filter_rows(c, it->chart->filters, it->chart->nfilters, f->rows,
+	    f->nrows, &n);
 	if (rows == NULL)
 		return NULL;
 	g = gfx_chart_new();

@@ -370,30 +370,6 @@ fail:
 	return NULL;
 }
 
-/* The rows of from[0, nfrom) that pass the panel's filters. */
-static struct expr_value **
-filtered(struct rctx *c, const struct rdl_gauge_panel *rp,
-    struct expr_value **from, size_t nfrom, size_t *n)
-{
-	struct expr_value **rows = xcalloc(nfrom + 1, sizeof(*rows));
-	const struct expr_value *saved = c->env.row;
-	bool		 pass;
-
-	*n = 0;
-	for (size_t i = 0; i < nfrom; i++) {
-		c->env.row = from[i];
-		if (filters_pass(c, rp->filters, rp->nfilters, &pass) == -1) {
-			c->env.row = saved;
-			free(rows);
-			return NULL;
-		}
-		if (pass)
-			rows[(*n)++] = from[i];
-	}
-	c->env.row = saved;
-	return rows;
-}
-
 static struct gfx_chart *
 over_rows(struct rctx *c, const struct rdl_item *it, struct expr_value **from,
     size_t nfrom)
@@ -403,7 +379,8 @@ over_rows(struct rctx *c, const struct rdl_item *it, struct expr_value **from,
 	const struct expr_value *saved = c->env.row;
 	size_t		 n;
 
-	rows = filtered(c, it->gauge, from, nfrom, &n);
+	rows = filter_rows(c, it->gauge->filters, it->gauge->nfilters, from,
+	    nfrom, &n);
 	if (rows == NULL)
 		return NULL;
 	if (push_frame(c, it->name, rows, n) != NULL) {

@@ -328,7 +328,6 @@ process_map(struct rctx *c, const struct rdl_item *it, double y)
 	struct gfx_chart *ch = NULL;
 	size_t		 n = 0;
 	int		 ds = m->dataset;
-	bool		 pass;
 
 	if (c->ops->chart == NULL)
 		return 0;	/* the format shows no pictures */
@@ -340,18 +339,10 @@ process_map(struct rctx *c, const struct rdl_item *it, double y)
 		c->env.nfields = c->r->datasets[ds].nfields;
 		if (dataset_keep(c, ds) == -1)
 			return -1;
-		rows = xcalloc(c->sets[ds].nrows + 1, sizeof(*rows));
-		for (size_t i = 0; i < c->sets[ds].nrows; i++) {
-			c->env.row = c->sets[ds].rows[i];
-			if (filters_pass(c, m->filters, m->nfilters, &pass) ==
-			    -1) {
-				free(rows);
-				return -1;
-			}
-			if (pass)
-				rows[n++] = c->sets[ds].rows[i];
-		}
-		c->env.row = saved;
+		rows = filter_rows(c, m->filters, m->nfilters, c->sets[ds].rows,
+		    c->sets[ds].nrows, &n);
+		if (rows == NULL)
+			return -1;
 		if (push_frame(c, c->r->datasets[ds].name, c->sets[ds].rows,
 		    c->sets[ds].nrows) != NULL) {
 			if (push_frame(c, it->name, rows, n) != NULL) {

@@ -284,6 +284,11 @@ void	chart_format_value(void *, double v, const char *fmt, char *out,
  */
 int	agg_nested(struct rctx *, const struct expr_node *, size_t fi,
 	    struct expr_value *out);
+/* The rows of from[0, nfrom) through filters (TopN and the like too);
+ * a new array (free it), or NULL with the error. */
+struct expr_value **filter_rows(struct rctx *, const struct rdl_filter *,
+	    size_t nfilters, struct expr_value **from, size_t nfrom,
+	    size_t *n);
 /* gauge.c: a GaugePanel, evaluated and handed to the format as a chart
  * (ops->chart); in a cell, over the cell's scope (NULL: failed). */
 int	process_gauge(struct rctx *, const struct rdl_item *, double y);

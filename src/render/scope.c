@@ -466,3 +466,30 @@ agg_nested(struct rctx *c, const struct expr_node *n, size_t fi,
 	free(w);
 	return rv;
 }
+
+struct expr_value **
+filter_rows(struct rctx *c, const struct rdl_filter *filters, size_t nfilters,
+    struct expr_value **from, size_t nfrom, size_t *n)
+{
+	struct expr_value **rows = xcalloc(nfrom + 1, sizeof(*rows));
+	const struct expr_value *saved = c->env.row;
+	bool		 pass;
+
+	*n = 0;
+	for (size_t i = 0; i < nfrom; i++) {
+		c->env.row = from[i];
+		if (filters_pass(c, filters, nfilters, &pass) == -1) {
+			c->env.row = saved;
+			free(rows);
+			return NULL;
+		}
+		if (pass)
+			rows[(*n)++] = from[i];
+	}
+	c->env.row = saved;
+	if (filters_rank_rows(c, filters, nfilters, rows, n) == -1) {
+		free(rows);
+		return NULL;
+	}
+	return rows;
+}

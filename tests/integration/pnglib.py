@@ -1,12 +1,18 @@
 """tests/integration/pnglib.py: the pixels of an 8-bit RGB(A) PNG, read
 with zlib alone (the tests look at pictures as a user would)."""
+import re
 import struct
+import zipfile
 import zlib
 
 
 def png_pixels(path):
     """(width, height, bytes per pixel, rows) of an 8-bit RGB(A) PNG."""
-    data = open(path, "rb").read()
+    return png_decode(open(path, "rb").read())
+
+
+def png_decode(data):
+    """png_pixels of the bytes of a PNG."""
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     pos, idat, w = 8, b"", 0
     while pos < len(data):
@@ -40,3 +46,36 @@ def png_pixels(path):
         rows.append(line)
         prev = line
     return w, h, bpp, rows
+
+
+def xlsx_pictures(path):
+    """[(col, row, (w, h, bpp, rows))] of the pictures in a workbook, in
+    the order of its drawing's anchors."""
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        draw = [n for n in names if re.match(r"xl/drawings/drawing\d+\.xml$",
+                                             n)]
+        if not draw:
+            return []
+        d = z.read(draw[0]).decode()
+        rels = z.read(draw[0].replace("drawings/", "drawings/_rels/") +
+                      ".rels").decode()
+        target = dict(re.findall(r'Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
+        out = []
+        for anchor in re.findall(r"<xdr:(?:two|one)CellAnchor.*?</xdr:"
+                                 r"(?:two|one)CellAnchor>", d, re.S):
+            col = int(re.search(r"<xdr:col>(\d+)", anchor).group(1))
+            row = int(re.search(r"<xdr:row>(\d+)", anchor).group(1))
+            emb = re.search(r'r:embed="([^"]+)"', anchor)
+            if not emb:
+                continue
+            media = "xl/" + target[emb.group(1)].replace("../", "")
+            out.append((col, row, png_decode(z.read(media))))
+        return out
+
+
+def count_px(pic, pred):
+    w, h, bpp, rows = pic
+    return sum(1 for r in rows for i in range(0, w * bpp, bpp)
+               if pred(r[i], r[i + 1], r[i + 2]))
+

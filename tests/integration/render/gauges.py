@@ -18,11 +18,10 @@ import re
 import sqlite3
 import subprocess
 import sys
-import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from lib import *  # noqa: E402,F403
-from pnglib import png_pixels  # noqa: E402
+from pnglib import count_px, xlsx_pictures  # noqa: E402
 
 TESTDATA = os.environ.get("RS_TESTDATA") or os.path.join(
     SRC, "..", "shared", "testdata", "rdl")
@@ -31,40 +30,6 @@ TREND = [("January", 100, 90), ("February", 80, 100), ("March", 80, 80)]
 NULLS = ["ServiceMonth:isnull=true", "ServiceYear:isnull=true",
          "BranchID:isnull=true", "EmployeeTblID:isnull=true",
          "ServicesLogCtgryID:isnull=true"]
-
-
-def xlsx_pictures(path):
-    """[(col, row, (w, h, bpp, rows))] of the pictures in a workbook, in
-    the order of its drawing's anchors."""
-    with zipfile.ZipFile(path) as z:
-        names = z.namelist()
-        draw = [n for n in names if re.match(r"xl/drawings/drawing\d+\.xml$",
-                                             n)]
-        if not draw:
-            return []
-        d = z.read(draw[0]).decode()
-        rels = z.read(draw[0].replace("drawings/", "drawings/_rels/") +
-                      ".rels").decode()
-        target = dict(re.findall(r'Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
-        out = []
-        for anchor in re.findall(r"<xdr:(?:two|one)CellAnchor.*?</xdr:"
-                                 r"(?:two|one)CellAnchor>", d, re.S):
-            col = int(re.search(r"<xdr:col>(\d+)", anchor).group(1))
-            row = int(re.search(r"<xdr:row>(\d+)", anchor).group(1))
-            emb = re.search(r'r:embed="([^"]+)"', anchor)
-            if not emb:
-                continue
-            media = "xl/" + target[emb.group(1)].replace("../", "")
-            tmp = os.path.join(TMP, "pic.png")
-            open(tmp, "wb").write(z.read(media))
-            out.append((col, row, png_pixels(tmp)))
-        return out
-
-
-def count_px(pic, pred):
-    w, h, bpp, rows = pic
-    return sum(1 for r in rows for i in range(0, w * bpp, bpp)
-               if pred(r[i], r[i + 1], r[i + 2]))
 
 
 def build(path):
