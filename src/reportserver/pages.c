@@ -112,9 +112,12 @@ page_start(struct page *p, const char *title)
 	(void)buf_printf(b, NULL, "</head><body><a class=\"skip\" href=\""
 	    "#main\">Skip to content</a><header><a href=\"%s/browse/\">%s</a>"
 	    "<span>", p->req->vdir, RS_PRODUCT);
+	(void)buf_printf(b, NULL, "<a href=\"%s/mysubscriptions\">My "
+	    "subscriptions</a> &middot; ", p->req->vdir);
 	if (page_is_admin(p))
 		(void)buf_printf(b, NULL, "<a href=\"%s/admin\">Site settings"
-		    "</a> &middot; ", p->req->vdir);
+		    "</a> &middot; <a href=\"%s/schedules\">Schedules</a> "
+		    "&middot; ", p->req->vdir, p->req->vdir);
 	(void)buf_puts(b, "Signed in as <strong>", NULL);
 	(void)buf_html(b, p->user->name, NULL);
 	(void)buf_puts(b, "</strong></span></header><main id=\"main\">", NULL);
@@ -724,6 +727,10 @@ rs_pages_handle(struct rs_server *s, struct catalog *cat,
 	}
 	else if (strncmp(r->path, "/subscriptions/", 15) == 0)
 		rs_portal_subs_page(&p, r->path + 14);	/* portal_subs.c */
+	else if (strcmp(r->path, "/mysubscriptions") == 0)
+		rs_portal_mysubs_page(&p);
+	else if (strcmp(r->path, "/schedules") == 0)
+		rs_portal_schedules_page(&p);
 	else if (strcmp(r->path, "/") == 0 || r->path[0] == '\0') {
 		struct buf	loc;
 

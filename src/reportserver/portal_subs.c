@@ -5,9 +5,12 @@
  * delivery, schedule, last status and last run, buttons to run one now,
  * enable, disable or delete it, and a form for a new e-mail subscription
  * (recipients, subject, format, a daily time in a time zone or a shared
- * schedule).  Every form carries the CSRF token; the checks are the REST
- * API's rules (who may, addresses, formats, zones).  A fuller portal is
- * later work.
+ * schedule).  /Reports/mysubscriptions lists the user's own
+ * subscriptions over every report he may still see, with the same
+ * buttons; /Reports/schedules (Site settings, Schedules) the shared
+ * schedules, their state and runs, with Pause and Resume for those who
+ * may manage them.  Every form carries the CSRF token; the checks are the
+ * REST API's rules (who may, addresses, formats, zones).
  */
 #include "reportserver/form.h"
 #include "reportserver/pages.h"
@@ -23,19 +26,28 @@
 static const char *const formats[] = { "PDF", "EXCELOPENXML", "CSV", "XML",
     "HTML5" };
 
+/* A button posting op for a subscription (or schedule) id; back, when
+ * set, names the page the answer returns to ("my", "schedules"). */
 static void
 button(struct page *p, const char *op, const char *path, const char *sid,
-    const char *label)
+    const char *label, const char *back_to)
 {
 	struct buf	*b = &p->resp->body;
 
 	(void)buf_printf(b, NULL, "<form class=\"inline\" method=\"post\" "
 	    "action=\"%s/action\">", p->req->vdir);
 	page_form_head(p, op, path);
-	(void)buf_puts(b, "<input type=\"hidden\" name=\"sub\" value=\"", NULL);
+	(void)buf_printf(b, NULL, "<input type=\"hidden\" name=\"%s\" "
+	    "value=\"", str_has_prefix(op, "sched_") ? "schedule" : "sub");
 	(void)buf_html(b, sid, NULL);
-	(void)buf_printf(b, NULL, "\"><button type=\"submit\">%s</button>"
-	    "</form> ", label);
+	(void)buf_puts(b, "\">", NULL);
+	if (back_to != NULL)
+		(void)buf_printf(b, NULL, "<input type=\"hidden\" name=\"back\" "
+		    "value=\"%s\">", back_to);
+	(void)buf_printf(b, NULL, "<button type=\"submit\">%s<span "
+	    "class=\"skip\"> ", label);
+	(void)buf_html(b, sid, NULL);
+	(void)buf_puts(b, "</span></button></form> ", NULL);
 }
 
 static void
@@ -47,7 +59,8 @@ td(struct buf *b, const char *s)
 }
 
 static void
-row(struct page *p, const struct catalog_item *it, const struct catalog_sub *s)
+row(struct page *p, const char *path, const struct catalog_sub *s,
+    const char *back_to)
 {
 	struct buf	*b = &p->resp->body;
 	char		 desc[400], t[32];
@@ -55,6 +68,13 @@ row(struct page *p, const struct catalog_item *it, const struct catalog_sub *s)
 	rest_sched_describe(p->cat, s->schedule_id, desc, sizeof(desc));
 	rs_time_iso(s->last_run, t, sizeof(t));
 	(void)buf_puts(b, "<tr>", NULL);
+	if (back_to != NULL) {		/* My subscriptions: the report */
+		(void)buf_puts(b, "<td><a href=\"", NULL);
+		page_url(p, b, "subscriptions", path);
+		(void)buf_puts(b, "\">", NULL);
+		(void)buf_html(b, path, NULL);
+		(void)buf_puts(b, "</a></td>", NULL);
+	}
 	td(b, s->description[0] ? s->description : "(no description)");
 	td(b, s->extension);
 	td(b, s->owner);
@@ -64,10 +84,10 @@ row(struct page *p, const struct catalog_item *it, const struct catalog_sub *s)
 	td(b, s->last_status);
 	td(b, s->last_run ? t : "Never");
 	(void)buf_puts(b, "<td>", NULL);
-	button(p, "sub_run", it->path, s->id, "Run now");
-	button(p, s->active ? "sub_disable" : "sub_enable", it->path, s->id,
-	    s->active ? "Disable" : "Enable");
-	button(p, "sub_delete", it->path, s->id, "Delete");
+	button(p, "sub_run", path, s->id, "Run now", back_to);
+	button(p, s->active ? "sub_disable" : "sub_enable", path, s->id,
+	    s->active ? "Disable" : "Enable", back_to);
+	button(p, "sub_delete", path, s->id, "Delete", back_to);
 	(void)buf_puts(b, "</td></tr>", NULL);
 }
 
@@ -149,13 +169,105 @@ rs_portal_subs_page(struct page *p, const char *path)
 		for (size_t i = 0; i < n; i++)
 			if ((tasks & CATALOG_T_MANAGE_ALL_SUBS) ||
 			    str_ieq(v[i].owner, p->user->name))
-				row(p, &it, &v[i]);
+				row(p, it.path, &v[i], NULL);
 		catalog_subs_free(v, n);
 	}
 	(void)buf_puts(b, "</tbody></table>", NULL);
 	new_form(p, &it);
 	page_end(p);
 	catalog_item_fini(&it);
+}
+
+static const char SUB_HEAD[] = "<th>Description</th><th>Delivery</th>"
+    "<th>Owner</th><th>Schedule</th><th>State</th><th>Last status</th>"
+    "<th>Last run</th><th><span class=\"skip\">Actions</span></th>";
+
+/* /Reports/mysubscriptions: one's own, over the reports one still sees. */
+void
+rs_portal_mysubs_page(struct page *p)
+{
+	struct catalog_sub	*v;
+	struct buf		*b = &p->resp->body;
+	struct rs_err		 e;
+	size_t			 n = 0, shown = 0;
+
+	page_start(p, "My subscriptions");
+	(void)buf_puts(b, "<h1>My subscriptions</h1>", NULL);
+	page_status(p);
+	(void)buf_printf(b, NULL, "<table><thead><tr><th>Report</th>%s</tr>"
+	    "</thead><tbody>", SUB_HEAD);
+	if (catalog_sub_list(p->cat, NULL, p->user->name, &v, &n, &e) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			unsigned t = rs_tasks(p->cat, v[i].item_id, p->user);
+
+			if ((t & (CATALOG_T_MANAGE_SUBSCRIPTIONS |
+			    CATALOG_T_MANAGE_ALL_SUBS)) == 0)
+				continue;
+			row(p, v[i].item_path != NULL ? v[i].item_path : "",
+			    &v[i], "my");
+			shown++;
+		}
+		catalog_subs_free(v, n);
+	}
+	(void)buf_puts(b, "</tbody></table>", NULL);
+	if (shown == 0)
+		(void)buf_puts(b, "<p>You have no subscriptions. A report's "
+		    "Subscriptions page makes one.</p>", NULL);
+	page_end(p);
+}
+
+/* /Reports/schedules: the shared schedules (Site settings, Schedules). */
+void
+rs_portal_schedules_page(struct page *p)
+{
+	unsigned		 sys = rs_sys_tasks(p->cat, p->user);
+	struct catalog_schedule	*v;
+	struct buf		*b = &p->resp->body;
+	struct rs_err		 e;
+	size_t			 n = 0;
+	char			 desc[400], t[32];
+
+	if ((sys & CATALOG_S_VIEW_SCHEDULES) == 0) {
+		page_error(p, 403, "rsAccessDenied", "Viewing shared schedules "
+		    "needs a system role with View shared schedules (System "
+		    "User or System Administrator).", "/");
+		return;
+	}
+	page_start(p, "Schedules");
+	(void)buf_puts(b, "<h1>Shared schedules</h1>", NULL);
+	page_status(p);
+	(void)buf_puts(b, "<table><thead><tr><th>Name</th><th>Schedule</th>"
+	    "<th>State</th><th>Next run</th><th>Last run</th><th>Created by"
+	    "</th><th><span class=\"skip\">Actions</span></th></tr></thead>"
+	    "<tbody>", NULL);
+	if (catalog_schedule_list(p->cat, &v, &n, &e) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			rest_sched_describe(p->cat, v[i].id, desc, sizeof(desc));
+			(void)buf_puts(b, "<tr>", NULL);
+			td(b, v[i].name);
+			td(b, desc);
+			td(b, rs_sched_state(&v[i]));
+			rs_time_iso(v[i].next_run, t, sizeof(t));
+			td(b, v[i].next_run ? t : "None");
+			rs_time_iso(v[i].last_run, t, sizeof(t));
+			td(b, v[i].last_run ? t : "Never");
+			td(b, v[i].created_by);
+			(void)buf_puts(b, "<td>", NULL);
+			if (sys & CATALOG_S_MANAGE_SCHEDULES)
+				button(p, v[i].paused ? "sched_resume" :
+				    "sched_pause", "/", v[i].id, v[i].paused ?
+				    "Resume" : "Pause", "schedules");
+			(void)buf_puts(b, "</td></tr>", NULL);
+		}
+		catalog_schedules_free(v, n);
+	}
+	(void)buf_puts(b, "</tbody></table>", NULL);
+	if (n == 0)
+		(void)buf_puts(b, "<p>There are no shared schedules. "
+		    "Administrators make them through the REST API "
+		    "(<code>POST /Reports/api/v2.0/Schedules</code>) or SOAP "
+		    "(<code>CreateSchedule</code>).</p>", NULL);
+	page_end(p);
 }
 
 /* The subscription a button names, if the user may manage it. */
@@ -282,13 +394,20 @@ out:
 }
 
 static void
-back(struct page *p, const char *path, const char *msg)
+back(struct page *p, const struct form *f, const char *path, const char *msg)
 {
+	const char	*to = form_str(f, "back");
 	struct buf	loc;
 
 	buf_init(&loc, 0);
-	(void)buf_printf(&loc, NULL, "%s/subscriptions", p->req->vdir);
-	rs_url_encode(&loc, path, true);
+	if (to != NULL && strcmp(to, "my") == 0)
+		(void)buf_printf(&loc, NULL, "%s/mysubscriptions", p->req->vdir);
+	else if (to != NULL && strcmp(to, "schedules") == 0)
+		(void)buf_printf(&loc, NULL, "%s/schedules", p->req->vdir);
+	else {
+		(void)buf_printf(&loc, NULL, "%s/subscriptions", p->req->vdir);
+		rs_url_encode(&loc, path, true);
+	}
 	(void)buf_puts(&loc, "?msg=", NULL);
 	rs_url_encode(&loc, msg, false);
 	p->resp->status = 303;
@@ -304,6 +423,26 @@ rs_portal_subs_action(struct page *p, const struct form *f, const char *op)
 	struct rs_err		 e;
 	int			 rc;
 
+	if (str_has_prefix(op, "sched_")) {
+		const char *id = form_str(f, "schedule");
+
+		if (id == NULL || (strcmp(op, "sched_pause") != 0 &&
+		    strcmp(op, "sched_resume") != 0))
+			rc = rs_err_set(&e, RS_E_BADINPUT, "unknown action");
+		else if ((rs_sys_tasks(p->cat, p->user) &
+		    CATALOG_S_MANAGE_SCHEDULES) == 0)
+			rc = rs_err_set(&e, RS_E_PERM, "managing shared "
+			    "schedules needs the System Administrator role");
+		else
+			rc = rs_sched_pause(p->srv, p->cat, p->user->name, id,
+			    strcmp(op, "sched_pause") == 0, &e);
+		if (rc == -1)
+			page_error_e(p, &e, "/");
+		else
+			back(p, f, "/", strcmp(op, "sched_pause") == 0 ? "The "
+			    "schedule is paused." : "The schedule is resumed.");
+		return true;
+	}
 	if (!str_has_prefix(op, "sub_"))
 		return false;
 	if (path == NULL) {
@@ -329,7 +468,7 @@ rs_portal_subs_action(struct page *p, const struct form *f, const char *op)
 	if (rc == -1)
 		page_error_e(p, &e, "/");
 	else
-		back(p, path, strcmp(op, "sub_create") == 0 ? "The subscription "
+		back(p, f, path, strcmp(op, "sub_create") == 0 ? "The subscription "
 		    "was created." : strcmp(op, "sub_run") == 0 ? "The "
 		    "subscription will run now." : "Done.");
 	return true;

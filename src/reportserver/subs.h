@@ -135,6 +135,9 @@ struct form;
 
 /* GET /Reports/subscriptions/PATH: a report's Subscriptions tab. */
 void	rs_portal_subs_page(struct page *, const char *path);
+/* GET /Reports/mysubscriptions and /Reports/schedules. */
+void	rs_portal_mysubs_page(struct page *);
+void	rs_portal_schedules_page(struct page *);
 /* POST /Reports/action with op sub_*: create, run, enable, disable,
  * delete.  False when op is not one of these. */
 bool	rs_portal_subs_action(struct page *, const struct form *,

@@ -382,6 +382,56 @@ if subs:
           "sub": subs[0]["Id"]})
     st, j, _ = env.api("GET", "/Subscriptions(%s)" % subs[0]["Id"])
     lib.check("Disable from the portal", j["IsActive"] is False, j)
+# ---- My subscriptions, Site settings > Schedules ----
+st, h, page, _ = env.admin("GET", "/Reports/mysubscriptions")
+lib.check("My subscriptions lists one's own over every report, linked to "
+          "the report's tab", st == 200 and "from the portal" in page and
+          "/Reports/subscriptions/Samples/ProductList\"" in page and
+          'name="back" value="my"' in page, st,
+          page[page.find("<table"):page.find("</table>")][:600])
+lib.check("... and every page's header links to it", 'href="/Reports/'
+          'mysubscriptions"' in env.admin("GET", "/Reports/browse/")[2])
+if subs:
+    st, h, _, _ = post({"op": "sub_enable", "path": "/Samples/ProductList",
+                        "sub": subs[0]["Id"], "back": "my"})
+    lib.check("Enable from My subscriptions comes back to it (303)",
+              st == 303 and "/Reports/mysubscriptions?msg=" in
+              h.get("location", "") and env.api(
+                  "GET", "/Subscriptions(%s)" % subs[0]["Id"])[1][
+                      "IsActive"] is True, st, h)
+st, j, _ = env.api("POST", "/Schedules", {
+    "Name": "Portal nightly", "Definition": {
+        "StartDateTime": "2026-06-01T02:00:00", "TimeZone": "UTC",
+        "Recurrence": {"DailyRecurrence": {"DaysInterval": 1}}}})
+shid = (j or {}).get("Id", "")
+st, h, page, _ = env.admin("GET", "/Reports/schedules")
+lib.check("Schedules lists the shared schedules with state, next run and "
+          "a Pause button", st == 200 and "Portal nightly" in page and
+          "Ready" in page and 'value="sched_pause"' in page.replace(
+              'name="op" value="sched_pause"', 'value="sched_pause"'),
+          st, page[:400])
+tok = se.suite.csrf_of(page)
+st, h, _, _ = post({"op": "sched_pause", "path": "/", "schedule": shid,
+                    "back": "schedules"})
+st2, j, _ = env.api("GET", "/Schedules(%s)" % shid)
+lib.check("Pause from the portal pauses it (REST says Paused) and comes "
+          "back to Schedules", st == 303 and "/Reports/schedules?msg=" in
+          h.get("location", "") and (j or {}).get("State") == "Paused",
+          st, h, j)
+post({"op": "sched_resume", "path": "/", "schedule": shid,
+      "back": "schedules"})
+lib.expect_eq("Resume from the portal", env.api(
+    "GET", "/Schedules(%s)" % shid)[1].get("State"), "Ready")
+buser, bpw = env.add_pam_user("browser")
+st, _, page, _ = env.request("GET", "/Reports/schedules", user=buser,
+                             pw=bpw)
+lib.check("a Browser may not see Schedules (403, saying which role)",
+          st == 403 and "View shared schedules" in page, st, page[:300])
+st, _, page, _ = env.request("GET", "/Reports/mysubscriptions", user=buser,
+                             pw=bpw)
+lib.check("... and his My subscriptions shows none of the administrator's",
+          st == 200 and "from the portal" not in page and
+          "You have no subscriptions" in page, st, page[:300])
 RS = "/Reports(Path='/Samples/ProductList')/Subscriptions"
 before = len(env.api("GET", RS)[1])
 st, h, text, _ = post({"op": "sub_create", "path": "/Samples/ProductList",
