@@ -1090,6 +1090,70 @@ html_free(struct rctx *c)
 	c->fmt = NULL;
 }
 
+/*
+ * MHTML (web archive, for e-mail): the whole report as one HTML document
+ * (every page, no toolbar), kept in memory and handed to mhtml.c, which
+ * makes its embedded images parts of a multipart/related message.
+ */
+static int
+mhtml_begin(struct rctx *c)
+{
+	struct html	*h;
+
+	c->capture = xcalloc(1, sizeof(*c->capture));
+	buf_init(c->capture, 0);
+	if (html_begin(c) == -1)
+		return -1;
+	h = c->fmt;
+	h->fragment = false;
+	h->toolbar = false;
+	if (devinfo(c, "Section", NULL) == NULL)
+		h->section = 0;
+	return 0;
+}
+
+static int
+mhtml_end(struct rctx *c)
+{
+	struct buf	*html = c->capture;
+	int		 rv;
+
+	if (html_end(c) == -1)
+		return -1;
+	c->capture = NULL;
+	rv = mhtml_emit(c, html);
+	c->capture = html;	/* freed by mhtml_free */
+	return rv;
+}
+
+static void
+mhtml_free(struct rctx *c)
+{
+	html_free(c);
+	if (c->capture != NULL) {
+		buf_fini(c->capture);
+		free(c->capture);
+		c->capture = NULL;
+	}
+}
+
+const struct rops rops_mhtml = {
+	.name = "MHTML",
+	.styles = true,
+	.items_first = false,
+	.begin = mhtml_begin,
+	.body_item = html_body_item,
+	.tablix_begin = html_tablix_begin,
+	.scope_begin = html_scope,
+	.row = html_row,
+	.scope_end = html_scope,
+	.page_break = html_page_break,
+	.tablix_end = html_tablix_end,
+	.chart = html_chart,
+	.end = mhtml_end,
+	.free = mhtml_free,
+};
+
 const struct rops rops_html = {
 	.name = "HTML5",
 	.styles = true,

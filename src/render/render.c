@@ -26,6 +26,7 @@ static const struct {
 	{ "XML", "text/xml", "xml", &rops_xml },
 	{ "HTML5", "text/html; charset=utf-8", "html", &rops_html },
 	{ "HTML4.0", "text/html; charset=utf-8", "html", &rops_html },
+	{ "MHTML", "multipart/related", "mhtml", &rops_mhtml },
 	{ "PDF", "application/pdf", "pdf", &rops_pdf },
 	{ "IMAGE", "image/png", "png", &rops_image },
 	{ "EXCELOPENXML", "application/vnd.openxmlformats-officedocument."
@@ -97,6 +98,8 @@ rctx_write(struct rctx *c, const void *p, size_t len)
 
 	if (len == 0)
 		return 0;
+	if (c->capture != NULL)
+		return buf_append(c->capture, p, len, c->e);
 	rv = c->req->write(c->req->write_arg, p, len, c->e);
 	c->bytes += len;
 	c->t_render_ns += coarse_ns() - t0;

@@ -168,6 +168,6 @@ const char *render_format_mime(const char *format);
 const char *render_format_extension(const char *format);
 
 /* The supported formats, comma separated, for messages. */
-#define RENDER_FORMATS	"HTML5, CSV, XML, PDF, IMAGE, EXCELOPENXML"
+#define RENDER_FORMATS	"HTML5, MHTML, CSV, XML, PDF, IMAGE, EXCELOPENXML"
 
 #endif

@@ -144,6 +144,8 @@ struct rctx {
 	const struct rdl_report	*r;
 	const struct rops	*ops;
 	void			*fmt;		/* the format's state */
+	struct buf		*capture;	/* set: rctx_write keeps the
+						   output here (MHTML) */
 	struct render_log	*log;
 	struct rs_err		*e;
 	struct data_source	*sources;	/* per report data source */
@@ -456,6 +458,9 @@ struct gfx_meter *paged_meter(struct rctx *);
 int	paged_sink(void *rctx, const void *data, size_t len);
 
 /* The formats. */
+/* mhtml.c: the HTML in capture as a MIME multipart/related document. */
+int	mhtml_emit(struct rctx *, const struct buf *html);
+extern const struct rops rops_mhtml;
 extern const struct rops rops_csv, rops_xml, rops_html, rops_pdf, rops_xlsx,
 	    rops_image;
 

@@ -428,8 +428,8 @@ check_email(const struct deliver_kvs *l, struct rs_err *e)
 		    "IncludeLink must be True or False");
 	if (f != NULL && !format_ok(f))
 		return rs_err_set(e, RS_E_BADINPUT, "the rendering extension "
-		    "'%.32s' is not available; use one of " RENDER_FORMATS
-		    ", MHTML", f);
+		    "'%.32s' is not available; use one of " RENDER_FORMATS,
+		    f);
 	return 0;
 }
 

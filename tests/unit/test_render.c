@@ -185,8 +185,8 @@ test_params(void **state)
 	assert_string_equal(s.b.data, "\xEF\xBB\xBFInfo\r\nx\r\n\r\nS,N,Q\r\n");
 	buf_fini(&s.b);
 	assert_int_equal(do_render("DOCX", NULL, 0, NULL, 0, &s, &log, &e), -1);
-	assert_non_null(strstr(e.msg, "supported: HTML5, CSV, XML, PDF, "
-	    "IMAGE, EXCELOPENXML"));
+	assert_non_null(strstr(e.msg, "supported: HTML5, MHTML, CSV, XML, "
+	    "PDF, IMAGE, EXCELOPENXML"));
 	buf_fini(&s.b);
 }
 

@@ -228,6 +228,49 @@ def test_html():
 
 
 
+def test_mhtml():
+    """MHTML: a multipart/related message (Python's email parser reads
+    it), the report's HTML with its embedded image as a part named by
+    cid:, and Chromium opens the archive and shows the table."""
+    import base64
+    import email
+    from email import policy
+    out = os.path.join(TMP, "products.mhtml")
+    render("ProductList", "MHTML", out)
+    msg = email.message_from_bytes(open(out, "rb").read(),
+                                   policy=policy.default)
+    parts = list(msg.iter_parts()) if msg.is_multipart() else []
+    expect_eq("MHTML: multipart/related, the HTML first, then its image",
+              (msg.get_content_type(), [x.get_content_type() for x in parts],
+               msg.get_param("type")),
+              ("multipart/related", ["text/html", "image/png"], "text/html"))
+    if len(parts) != 2:
+        return
+    html = parts[0].get_content()
+    cid = parts[1]["Content-ID"].strip("<>")
+    check("the HTML names the image by its part's Content-ID, no data: URI "
+          "left", ('src="cid:%s"' % cid) in html and "data:" not in html,
+          cid, re.findall(r'src="[^"]{0,40}', html))
+    rdl = open(os.path.join(SRC, "samples", "reports",
+                            "ProductList.rdl")).read()
+    want = base64.b64decode(re.search(r"<ImageData>([^<]+)</ImageData>",
+                                      rdl).group(1))
+    check("the image part is the report's embedded image, byte for byte",
+          parts[1].get_content() == want)
+    check("the HTML is the whole report, without the viewer's toolbar",
+          "</html>" in html and "rs-toolbar\"" not in html and
+          html.count("<tr") > 10, html.count("<tr"))
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        ok("skipped: no headless Chromium installed")
+        return
+    dom = subprocess.run([browser, "--headless", "--no-sandbox",
+                          "--disable-gpu", "--dump-dom", "file://" + out],
+                         capture_output=True, text=True, timeout=60).stdout
+    expect_eq("Chromium opens the archive: its DOM has the report's rows",
+              dom.count("<tr"), html.count("<tr"))
+
+
 def toolbar_of(page):
     """(page text, {class: rc:Section} of the page links) of a viewer."""
     m = re.search(r'<span class="rs-pages">(.*?)</span>\n', page)
@@ -480,6 +523,7 @@ def test_chromium():
 test_pdf()
 test_xlsx()
 test_html()
+test_mhtml()
 test_html_paging()
 test_images()
 test_pagebreak()

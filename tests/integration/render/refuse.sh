@@ -79,5 +79,5 @@ out=$(rsrender "$RS_SRC/samples/reports/ProductList.rdl" --format DOCX \
     --out "$TMP/x" 2>&1)
 rc=$?
 expect_match "an unknown format is refused (exit $rc) with the list" "$out" \
-    'format DOCX is not supported; supported: HTML5, CSV, XML, PDF, IMAGE, EXCELOPENXML'
+    'format DOCX is not supported; supported: HTML5, MHTML, CSV, XML, PDF, IMAGE, EXCELOPENXML'
 done_testing
