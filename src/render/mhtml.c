@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/rand.h>
+#include <sys/random.h>
 
 #include "common/str.h"
 #include "common/xmalloc.h"
@@ -57,7 +57,7 @@ mhtml_emit(struct rctx *c, const struct buf *html)
 	char		 boundary[64];
 	int		 rv = -1;
 
-	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		return rs_err_set(c->e, RS_E_INTERNAL, "no random bytes for the "
 		    "MIME boundary");
 	snprintf(boundary, sizeof(boundary), "----=_rs_%02x%02x%02x%02x%02x%02x"
