@@ -1,7 +1,8 @@
 /*
  * mail.c: e-mail delivery over SMTP with libcurl.  The message is built
  * with curl's MIME API (a text part with the comment and the link, an
- * HTML part when the report is embedded, the report as a base64
+ * HTML part when the report is embedded, with its images as the parts of
+ * a multipart/related when it came as MHTML, the report as a base64
  * attachment otherwise); the headers we set are checked for CR/LF first,
  * so nothing a subscriber typed can add a header or a recipient.  TLS is
  * required unless the administrator turned it off: STARTTLS with
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define HEADER_MAX	998
@@ -267,6 +269,89 @@ body_text(const struct deliver_mail *m)
 	return buf_take(&b, NULL);
 }
 
+/*
+ * The parts of an MHTML report (render/mhtml.c writes it: a boundary in
+ * the first header, each part's headers, base64 bodies) as the parts of
+ * a multipart/related; false when it is not that shape.
+ */
+static bool
+related(CURL *c, curl_mimepart *into, const char *data, size_t len)
+{
+	const char	*b = memmem(data, len, "boundary=\"", 10), *e, *end;
+	const char	*p;
+	char		 sep[80];
+	curl_mime	*rel;
+	size_t		 nparts = 0;
+
+	if (b == NULL || (e = memchr(b + 10, '"', len - (size_t)(b + 10 -
+	    data))) == NULL || (size_t)(e - b - 10) + 5 > sizeof(sep))
+		return false;
+	snprintf(sep, sizeof(sep), "\r\n--%.*s", (int)(e - b - 10), b + 10);
+	end = data + len;
+	rel = curl_mime_init(c);
+	for (p = memmem(data, len, sep, strlen(sep)); p != NULL; ) {
+		const char *head = p + strlen(sep), *body, *next;
+		char	 type[128] = "", cid[160] = "";
+		struct curl_slist *h = NULL;
+		unsigned char *raw;
+		long	 n;
+
+		if (head + 2 <= end && head[0] == '-' && head[1] == '-')
+			break;			/* the closing boundary */
+		body = memmem(head, (size_t)(end - head), "\r\n\r\n", 4);
+		next = body != NULL ? memmem(body, (size_t)(end - body), sep,
+		    strlen(sep)) : NULL;
+		if (body == NULL || next == NULL)
+			goto bad;
+		for (const char *l = head; l < body; ) {
+			const char *le = memmem(l, (size_t)(body + 2 - l),
+			    "\r\n", 2);
+			size_t	 ll = le != NULL ? (size_t)(le - l) :
+			    (size_t)(body - l);
+
+			if (ll > 14 && strncasecmp(l, "Content-Type: ", 14) ==
+			    0 && ll - 14 < sizeof(type))
+				snprintf(type, sizeof(type), "%.*s",
+				    (int)(ll - 14), l + 14);
+			else if (ll > 12 && strncasecmp(l, "Content-ID: ", 12) ==
+			    0 && ll < sizeof(cid))
+				snprintf(cid, sizeof(cid), "%.*s", (int)ll, l);
+			l += ll + 2;
+		}
+		body += 4;
+		raw = xmalloc((size_t)(next - body) + 4);
+		n = str_base64_decode(body, (size_t)(next - body), raw,
+		    (size_t)(next - body) + 4);
+		if (n < 0 || type[0] == '\0') {
+			free(raw);
+			goto bad;
+		}
+		{
+			curl_mimepart *q = curl_mime_addpart(rel);
+
+			curl_mime_data(q, (const char *)raw, (size_t)n);
+			curl_mime_type(q, type);
+			curl_mime_encoder(q, str_has_iprefix(type, "text/") ?
+			    "quoted-printable" : "base64");
+			if (cid[0] != '\0') {
+				h = curl_slist_append(h, cid);
+				curl_mime_headers(q, h, 1);
+			}
+		}
+		free(raw);
+		nparts++;
+		p = next;
+	}
+	if (nparts == 0)
+		goto bad;
+	curl_mime_subparts(into, rel);
+	curl_mime_type(into, "multipart/related; type=\"text/html\"");
+	return true;
+bad:
+	curl_mime_free(rel);
+	return false;
+}
+
 static curl_mime *
 build_mime(CURL *c, const struct deliver_mail *m)
 {
@@ -282,6 +367,10 @@ build_mime(CURL *c, const struct deliver_mail *m)
 	if (m->att_data == NULL)
 		return mime;
 	p = curl_mime_addpart(mime);
+	if (m->embed && m->att_mime != NULL &&
+	    str_has_iprefix(m->att_mime, "multipart/related") &&
+	    related(c, p, m->att_data, m->att_len))
+		return mime;
 	curl_mime_data(p, m->att_data, m->att_len);
 	if (m->embed) {
 		curl_mime_type(p, "text/html; charset=utf-8");

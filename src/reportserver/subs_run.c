@@ -329,7 +329,7 @@ format_of(const struct catalog_sub *sub, const struct deliver_kvs *set)
 	    !yes(deliver_kvs_get(set, "IncludeReport"), true))
 		return NULL;
 	if (f != NULL && str_ieq(f, "MHTML"))
-		return "HTML5";		/* embedded: our HTML5 */
+		return "MHTML";		/* embedded: the body, images as parts */
 	return f != NULL && f[0] != '\0' ? f : "PDF";
 }
 

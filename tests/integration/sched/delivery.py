@@ -149,6 +149,28 @@ if ok:
 else:
     lib.not_ok("the xlsx message arrives")
 
+# ---- MHTML: the report in the body, its images as related parts ----
+n0 = len(smtp.messages())
+st, j, t = env.subscribe(se.email_sub("/Samples/ProductList",
+                                      "emil@example.com", "MHTML"))
+lib.check("an MHTML subscription is made", st == 201, t[:300])
+if run_and_wait((j or {}).get("Id"), n0):
+    m = smtp.messages()[-1]
+    rel = [p for p in m.walk() if p.get_content_type() ==
+           "multipart/related"]
+    parts = list(rel[0].iter_parts()) if rel else []
+    html = parts[0].get_content() if parts else ""
+    cids = [p["Content-ID"].strip("<>") for p in parts[1:]]
+    lib.check("MHTML: the report is the body (multipart/related: its HTML, "
+              "then its image named by cid:), no attachment", len(rel) == 1
+              and [p.get_content_type() for p in parts] == ["text/html",
+                                                            "image/png"]
+              and cids and ('src="cid:%s"' % cids[0]) in html and
+              "data:" not in html and not list(m.iter_attachments()) and
+              "Mountain" in html, [p.get_content_type() for p in m.walk()])
+else:
+    lib.not_ok("the MHTML message arrives")
+
 # ---- file share ----
 def share_sub(mode, fmt="CSV", path=None, name="@ReportName"):
     return {"Report": "/Samples/ProductList", "Description": "file " + mode,
