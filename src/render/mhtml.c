@@ -2,7 +2,8 @@
  * mhtml.c: the MHTML rendering extension's envelope (RFC 2557, what the
  * original's MHTML format and its "embedded" e-mail use): a MIME
  * multipart/related message whose first part is the report's HTML
- * (html.c, every page, no toolbar) and whose other parts are its images.
+ * (html.c, captured by render.c, which fixes its device information:
+ * every page, no toolbar) and whose other parts are its images.
  * An image the HTML carries as a data: URI becomes a part of its own,
  * base64 and with a Content-ID, and the HTML names it as cid:, which
  * mail clients show without fetching anything (many refuse data: URIs).

@@ -16,21 +16,38 @@
 #include "common/xmalloc.h"
 #include "render/render_int.h"
 
+/*
+ * MHTML is HTML5 with an envelope: the whole report (every page unless
+ * rc:Section names one, never a toolbar or a fragment), captured and
+ * handed to mhtml.c, which makes its embedded images parts of a
+ * multipart/related web archive.
+ */
+static const char *const mhtml_fixed[] = { "Toolbar=false",
+	"HTMLFragment=false", NULL };
+static const char *const mhtml_defaults[] = { "Section=0", NULL };
+
 static const struct {
 	const char	*name;
 	const char	*mime;
 	const char	*ext;
 	const struct rops *ops;
+	/* Optional: the format's output is captured and given to it. */
+	int		(*envelope)(struct rctx *, const struct buf *);
+	const char *const *fixed, *const *defaults;
 } formats[] = {
-	{ "CSV", "text/csv", "csv", &rops_csv },
-	{ "XML", "text/xml", "xml", &rops_xml },
-	{ "HTML5", "text/html; charset=utf-8", "html", &rops_html },
-	{ "HTML4.0", "text/html; charset=utf-8", "html", &rops_html },
-	{ "MHTML", "multipart/related", "mhtml", &rops_mhtml },
-	{ "PDF", "application/pdf", "pdf", &rops_pdf },
-	{ "IMAGE", "image/png", "png", &rops_image },
-	{ "EXCELOPENXML", "application/vnd.openxmlformats-officedocument."
-	    "spreadsheetml.sheet", "xlsx", &rops_xlsx },
+#define FMT(n, m, x, o)	.name = n, .mime = m, .ext = x, .ops = o
+	{ FMT("CSV", "text/csv", "csv", &rops_csv) },
+	{ FMT("XML", "text/xml", "xml", &rops_xml) },
+	{ FMT("HTML5", "text/html; charset=utf-8", "html", &rops_html) },
+	{ FMT("HTML4.0", "text/html; charset=utf-8", "html", &rops_html) },
+	{ FMT("MHTML", "multipart/related", "mhtml", &rops_html),
+	    .envelope = mhtml_emit, .fixed = mhtml_fixed,
+	    .defaults = mhtml_defaults },
+	{ FMT("PDF", "application/pdf", "pdf", &rops_pdf) },
+	{ FMT("IMAGE", "image/png", "png", &rops_image) },
+	{ FMT("EXCELOPENXML", "application/vnd.openxmlformats-officedocument."
+	    "spreadsheetml.sheet", "xlsx", &rops_xlsx) },
+#undef FMT
 };
 
 static int
@@ -136,13 +153,31 @@ rctx_printf(struct rctx *c, const char *fmt, ...)
 	return rv;
 }
 
+/* The value of "Name=value" in list when it names name, else NULL. */
+static const char *
+devinfo_in(const char *const *list, const char *name)
+{
+	size_t		 n = strlen(name);
+
+	for (; list != NULL && *list != NULL; list++)
+		if (strncasecmp(*list, name, n) == 0 && (*list)[n] == '=')
+			return *list + n + 1;
+	return NULL;
+}
+
+/* What the format fixes, then the request's, then the format's default. */
 const char *
 devinfo(const struct rctx *c, const char *name, const char *dflt)
 {
+	const char	*v = devinfo_in(c->devinfo_fixed, name);
+
+	if (v != NULL)
+		return v;
 	for (size_t i = 0; i < c->req->ndevinfo; i++)
 		if (strcasecmp(c->req->devinfo[i].name, name) == 0)
 			return c->req->devinfo[i].value;
-	return dflt;
+	v = devinfo_in(c->devinfo_defaults, name);
+	return v != NULL ? v : dflt;
 }
 
 bool
@@ -291,6 +326,12 @@ render_report(const struct render_request *q, struct render_log *log,
 		goto out;
 	}
 	c.ops = formats[fi].ops;
+	c.devinfo_fixed = formats[fi].fixed;
+	c.devinfo_defaults = formats[fi].defaults;
+	if (formats[fi].envelope != NULL) {
+		c.capture = xcalloc(1, sizeof(*c.capture));
+		buf_init(c.capture, 0);
+	}
 	init_globals(&c, fi);
 	ritems_collect(&c);
 	c.sets = xcalloc(c.r->ndatasets + 1, sizeof(*c.sets));
@@ -301,6 +342,15 @@ render_report(const struct render_request *q, struct render_log *log,
 	if (c.ops->begin(&c) == -1 || process_report(&c) == -1 ||
 	    c.ops->end(&c) == -1)
 		goto out;
+	if (c.capture != NULL) {
+		struct buf *cap = c.capture;
+
+		c.capture = NULL;	/* the envelope writes to the client */
+		rv = formats[fi].envelope(&c, cap);
+		c.capture = cap;
+		if (rv == -1)
+			goto out;
+	}
 	rv = 0;
 out:
 	finish_log(&c, t0, rv);
@@ -318,6 +368,10 @@ out:
 		free(c.dup_text[i]);
 	free(c.dup_text);
 	free(c.dup_items);
+	if (c.capture != NULL) {
+		buf_fini(c.capture);
+		free(c.capture);
+	}
 	return rv;
 }
 

@@ -145,7 +145,10 @@ struct rctx {
 	const struct rops	*ops;
 	void			*fmt;		/* the format's state */
 	struct buf		*capture;	/* set: rctx_write keeps the
-						   output here (MHTML) */
+						   output here (an envelope's) */
+	/* Device information the format fixes, then its defaults
+	 * ("Name=value"; NULL-terminated, or NULL). */
+	const char *const	*devinfo_fixed, *const *devinfo_defaults;
 	struct render_log	*log;
 	struct rs_err		*e;
 	struct data_source	*sources;	/* per report data source */
@@ -460,7 +463,6 @@ int	paged_sink(void *rctx, const void *data, size_t len);
 /* The formats. */
 /* mhtml.c: the HTML in capture as a MIME multipart/related document. */
 int	mhtml_emit(struct rctx *, const struct buf *html);
-extern const struct rops rops_mhtml;
 extern const struct rops rops_csv, rops_xml, rops_html, rops_pdf, rops_xlsx,
 	    rops_image;
 
