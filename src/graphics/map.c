@@ -228,7 +228,6 @@ static void
 shape_draw(struct gfx *g, const struct gfx_map *m, const struct view *v,
     const struct gfx_map_shape *s)
 {
-	size_t		 big = 0;
 	double		 best = -1, bx0 = 0, bx1 = 0, by0 = 0, by1 = 0;
 
 	gfx_group_begin(g, "rs-map-shape", s->name);
@@ -249,7 +248,6 @@ shape_draw(struct gfx *g, const struct gfx_map *m, const struct view *v,
 			gfx_poly(g, pts, r->n, true, s->fill, &m->outline);
 		if ((x1 - x0) * (y1 - y0) > best) {
 			best = (x1 - x0) * (y1 - y0);
-			big = j;
 			bx0 = x0;
 			bx1 = x1;
 			by0 = y0;
@@ -257,7 +255,6 @@ shape_draw(struct gfx *g, const struct gfx_map *m, const struct view *v,
 		}
 		free(pts);
 	}
-	(void)big;
 	if (s->label != NULL && s->label[0] != '\0' && best > 0) {
 		double tw, th;
 		struct gfx_textbox tb = { .text = s->label, .font =
@@ -280,7 +277,7 @@ shape_draw(struct gfx *g, const struct gfx_map *m, const struct view *v,
 /* The legend at the right; returns its width. */
 static double
 legend_draw(struct gfx *g, const struct gfx_map *m, double x, double y,
-    double w, bool draw)
+    double w)
 {
 	struct gfx_meter *mt = gfx_meter_of(g);
 	double		 lh = gfx_line_height(mt, &m->legend_font);
@@ -301,8 +298,6 @@ legend_draw(struct gfx *g, const struct gfx_map *m, double x, double y,
 	width += 2 * PAD;
 	if (width > w / 2)
 		width = w / 2;
-	if (!draw)
-		return width;
 	x = x + w - width;
 	gfx_rect(g, x, y, width, PAD * 2 + lh * (m->nkeys + (m->legend_title !=
 	    NULL)), GFX_WHITE, &m->border);
@@ -346,8 +341,7 @@ gfx_map_draw(struct gfx *g, const struct gfx_map *m, double x, double y,
 		gfx_text(g, &tb);
 		top += lh + 4;
 	}
-	lw = legend_draw(g, m, x, top, w, false);
-	(void)legend_draw(g, m, x, top, w, true);
+	lw = legend_draw(g, m, x, top, w);
 	if (lw > 0)
 		lw += PAD;
 	gfx_rect(g, x, top, w - lw, y + h - top, m->back, &m->border);
