@@ -25,6 +25,11 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import lib  # noqa: E402
 
+# Hints start the report server as a service account, which must be able
+# to run the binaries: the clone may be in a folder it cannot enter.
+if os.geteuid() == 0:
+    lib.stage_for_others()
+
 SOURCES = ["src/rsmgmt/*.c", "src/rsconfig/*.c", "src/reportserver/main.c",
            "src/reportserver/server.c", "src/catalog/catalog.c",
            "src/catalog/db_sqlite.c"]
